@@ -1,0 +1,2 @@
+// Library entry point: `import { SecrClient } from "secr-run"`.
+export {};
