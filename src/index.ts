@@ -1,2 +1,27 @@
 // Library entry point: `import { SecrClient } from "secr-run"`.
-export {};
+export { SecrClient, PULL_PAGE_SIZE } from "./client/client.js";
+export type {
+  SecrClientOptions,
+  RequestOptions,
+  ListOptions,
+  SetSecretOptions,
+  SecretInput,
+  PromoteOptions,
+  CreateTemplateOptions,
+} from "./client/client.js";
+export { SecrApiError, isSecrApiError } from "./client/errors.js";
+export type { SecrErrorCode, SecrApiErrorOptions } from "./client/errors.js";
+export type {
+  Secret,
+  SecretMeta,
+  PaginationInfo,
+  PullSecretsResult,
+  ListKeysResult,
+  SetSecretResult,
+  BulkSetSecretsResult,
+  DeleteSecretResult,
+  DeleteTemplateResult,
+  PromoteResult,
+  Template,
+  TemplateValidation,
+} from "./client/schemas.js";

@@ -1,0 +1,399 @@
+// SecrClient: the typed client of the secr API (wire contract: /work/shared/secr-api.md).
+import { setTimeout as sleep } from "node:timers/promises";
+import { errorFromResponse, isSecrApiError, SecrApiError } from "./errors.js";
+import { DEFAULT_RETRY_POLICY, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
+import {
+  bulkSetSecretsSchema,
+  deleteSchema,
+  describeIssues,
+  listKeysSchema,
+  listTemplatesSchema,
+  promoteSchema,
+  pullSecretsSchema,
+  setSecretSchema,
+  templateSchema,
+  templateValidationSchema,
+  type BulkSetSecretsResult,
+  type DeleteSecretResult,
+  type DeleteTemplateResult,
+  type ListKeysResult,
+  type PromoteResult,
+  type PullSecretsResult,
+  type Schema,
+  type Secret,
+  type SetSecretResult,
+  type Template,
+  type TemplateValidation,
+} from "./schemas.js";
+import { abortedError, createDispatcher, send, type HttpRequest } from "./transport.js";
+import type { Dispatcher } from "./undici.js";
+import { buildPath, parseBaseUrl, type QueryValue } from "./url.js";
+import { VERSION } from "./version.js";
+
+export interface SecrClientOptions {
+  /** API token, sent as `Authorization: Bearer <token>`; any prefix is accepted. */
+  token: string;
+  /** Default `https://api.secr.dev`. `http://` only for loopback hosts or with `allowInsecureHttp`. */
+  apiUrl?: string;
+  /** Per-attempt timeout in ms covering connect, headers and body. Default 30000. */
+  timeout?: number;
+  /** Retries after the first attempt. Default 2 (3 attempts); 0 turns retrying off. */
+  maxRetries?: number;
+  /** Appended to the User-Agent `secr-run/<version> node/<version>`. */
+  userAgent?: string;
+  /** Allow `http://` to a non-loopback host: the token then travels in clear text. */
+  allowInsecureHttp?: boolean;
+  /** Backoff base in ms (default 250): retry n waits a random time below min(max, base·2ⁿ). */
+  retryBaseDelayMs?: number;
+  /** Cap of one backoff wait in ms (default 4000). */
+  retryMaxDelayMs?: number;
+  /** Longest Retry-After honoured, in ms (default 30000); a longer one ends the retries at once. */
+  maxRetryAfterMs?: number;
+  /** Upper bound of all waits between attempts of one call, in ms (default 60000). */
+  maxRetryWaitMs?: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends RequestOptions {
+  limit?: number;
+  offset?: number;
+  /** Case-insensitive key substring. */
+  search?: string;
+}
+
+export interface SetSecretOptions extends RequestOptions {
+  description?: string;
+}
+
+export interface SecretInput {
+  key: string;
+  value: string;
+}
+
+export interface PromoteOptions extends RequestOptions {
+  fromEnv: string;
+  toEnv: string;
+  /** Only these keys (default: all active secrets of fromEnv). */
+  keys?: string[];
+  /** Update keys that already exist in toEnv (default false: skip them). */
+  overwrite?: boolean;
+}
+
+export interface CreateTemplateOptions extends RequestOptions {
+  description?: string;
+  /** Default true. */
+  required?: boolean;
+}
+
+/** Page size pullAllSecrets asks for; a server may cap it lower. */
+export const PULL_PAGE_SIZE = 1000;
+const DEFAULT_API_URL = "https://api.secr.dev";
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+type Method = HttpRequest["method"];
+
+interface Call<T> {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  schema: Schema<T>;
+  signal?: AbortSignal | undefined;
+  /** Values in the body, kept out of error messages. */
+  sensitive?: readonly string[];
+}
+
+function invalidArgument(message: string): SecrApiError {
+  return new SecrApiError(message, 0, "invalid_argument");
+}
+
+function nonNegativeInt(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw invalidArgument(`${name} must be a non-negative integer`);
+  return value;
+}
+
+function positiveNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isFinite(value) && value > 0)) throw invalidArgument(`${name} must be a positive number of milliseconds`);
+  return value;
+}
+
+/** A path segment must be non-empty and not a dot segment, which URL parsers would resolve away. */
+function segment(name: string, value: unknown): string {
+  if (typeof value !== "string" || value === "") throw invalidArgument(`${name} must be a non-empty string`);
+  if (value === "." || value === "..") throw invalidArgument(`${name} ${JSON.stringify(value)} cannot be used in a URL path`);
+  return value;
+}
+
+export class SecrClient implements AsyncDisposable {
+  readonly apiUrl: string;
+  readonly timeout: number;
+  readonly #token: string;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #userAgent: string;
+  readonly #policy: RetryPolicy;
+  readonly #dispatcher: Dispatcher;
+  #closed = false;
+
+  constructor(options: SecrClientOptions) {
+    if (options === null || typeof options !== "object") throw invalidArgument("SecrClient needs an options object with a token");
+    const token = typeof options.token === "string" ? options.token.trim() : "";
+    if (token === "") throw invalidArgument("token is required (got an empty or missing token)");
+    // Never echo the token: only say what is wrong with it.
+    if (!/^[\x21-\x7e]+$/.test(token)) throw invalidArgument("token contains whitespace or characters not allowed in an HTTP header");
+    this.#token = token;
+    const base = parseBaseUrl(options.apiUrl ?? DEFAULT_API_URL, options.allowInsecureHttp === true);
+    this.#origin = base.origin;
+    this.#basePath = base.basePath;
+    this.apiUrl = base.origin + base.basePath;
+    this.timeout = positiveNumber("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
+    this.#policy = {
+      maxRetries: nonNegativeInt("maxRetries", options.maxRetries) ?? DEFAULT_RETRY_POLICY.maxRetries,
+      baseDelayMs: nonNegativeInt("retryBaseDelayMs", options.retryBaseDelayMs) ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: nonNegativeInt("retryMaxDelayMs", options.retryMaxDelayMs) ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      maxRetryAfterMs: nonNegativeInt("maxRetryAfterMs", options.maxRetryAfterMs) ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+      maxTotalWaitMs: nonNegativeInt("maxRetryWaitMs", options.maxRetryWaitMs) ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs,
+    };
+    const extra = options.userAgent?.trim();
+    if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");
+    this.#userAgent = `secr-run/${VERSION} node/${process.versions.node}${extra ? ` ${extra}` : ""}`;
+    this.#dispatcher = createDispatcher(base.loopback, this.timeout);
+  }
+
+  // ---- secrets ----
+
+  /** One page (or, without `limit`, possibly the whole set) of an environment's secrets. */
+  pullSecrets(org: string, project: string, env: string, options: ListOptions = {}): Promise<PullSecretsResult> {
+    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
+      query: listQuery(options),
+      schema: pullSecretsSchema,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Every secret of an environment, following pages until `total` is reached. Fails with
+   * `inconsistent_data` rather than return a partial or duplicated set if the data shifts
+   * between pages (total changes, a key repeats, a page comes back short).
+   */
+  async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
+    const secrets: Secret[] = [];
+    const seen = new Set<string>();
+    let total: number | undefined;
+    const where = `${org}/${project}/${env}`;
+    const inconsistent = (why: string, status: number): SecrApiError =>
+      new SecrApiError(`secrets of ${where} changed while being pulled (${why}); try again`, status, "inconsistent_data");
+    for (;;) {
+      const offset = secrets.length;
+      const page = await this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal: options.signal });
+      const status = 200;
+      for (const secret of page.secrets) {
+        if (seen.has(secret.key)) throw inconsistent(`key ${JSON.stringify(secret.key)} came twice`, status);
+        seen.add(secret.key);
+        secrets.push(secret);
+      }
+      const p = page.pagination;
+      if (p === undefined) {
+        // No pagination: the answer is the whole set, which only makes sense on the first page.
+        if (offset !== 0) throw inconsistent("pagination vanished after the first page", status);
+        return secrets;
+      }
+      if (total !== undefined && p.total !== total) throw inconsistent(`total went from ${total} to ${p.total}`, status);
+      total = p.total;
+      if (p.offset !== offset) throw inconsistent(`asked for offset ${offset}, got ${p.offset}`, status);
+      if (secrets.length === total) return secrets;
+      if (secrets.length > total) throw inconsistent(`got ${secrets.length} secrets, more than the total ${total}`, status);
+      const expected = Math.min(p.limit, total - offset);
+      if (page.secrets.length === 0 || page.secrets.length < expected) {
+        throw inconsistent(`page at offset ${offset} has ${page.secrets.length} of ${expected} expected secrets`, status);
+      }
+    }
+  }
+
+  listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {
+    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"], {
+      query: listQuery(options),
+      schema: listKeysSchema,
+      signal: options.signal,
+    });
+  }
+
+  setSecret(org: string, project: string, env: string, key: string, value: string, options: SetSecretOptions = {}): Promise<SetSecretResult> {
+    segment("key", key);
+    if (typeof value !== "string") throw invalidArgument(`value of ${key} must be a string`);
+    const body: Record<string, string> = { key, value };
+    if (options.description !== undefined) body.description = options.description;
+    return this.#call("PUT", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
+      body,
+      schema: setSecretSchema,
+      signal: options.signal,
+      sensitive: [value],
+    });
+  }
+
+  /** Creates or updates every entry, atomically as a whole. */
+  bulkSetSecrets(org: string, project: string, env: string, secrets: readonly SecretInput[], options: RequestOptions = {}): Promise<BulkSetSecretsResult> {
+    if (!Array.isArray(secrets)) throw invalidArgument("secrets must be an array of { key, value }");
+    const entries = secrets.map((s, i) => {
+      if (s === null || typeof s !== "object" || typeof s.key !== "string" || s.key === "" || typeof s.value !== "string") {
+        throw invalidArgument(`secrets[${i}] must be { key: non-empty string, value: string }`);
+      }
+      return { key: s.key, value: s.value };
+    });
+    return this.#call("POST", ["secrets", segment("org", org), segment("project", project), segment("env", env), "bulk"], {
+      body: { secrets: entries },
+      schema: bulkSetSecretsSchema,
+      signal: options.signal,
+      sensitive: entries.map((e) => e.value),
+    });
+  }
+
+  deleteSecret(org: string, project: string, env: string, key: string, options: RequestOptions = {}): Promise<DeleteSecretResult> {
+    return this.#call("DELETE", ["secrets", segment("org", org), segment("project", project), segment("env", env), segment("key", key)], {
+      schema: deleteSchema,
+      signal: options.signal,
+    });
+  }
+
+  promoteSecrets(org: string, project: string, options: PromoteOptions): Promise<PromoteResult> {
+    if (options === null || typeof options !== "object") throw invalidArgument("promoteSecrets needs { fromEnv, toEnv }");
+    const body: Record<string, unknown> = { fromEnv: segment("fromEnv", options.fromEnv), toEnv: segment("toEnv", options.toEnv) };
+    if (options.keys !== undefined) {
+      if (!Array.isArray(options.keys) || options.keys.some((k) => typeof k !== "string")) throw invalidArgument("keys must be an array of strings");
+      body.keys = options.keys;
+    }
+    if (options.overwrite !== undefined) body.overwrite = options.overwrite === true;
+    return this.#call("POST", ["secrets", segment("org", org), segment("project", project), "promote"], {
+      body,
+      schema: promoteSchema,
+      signal: options.signal,
+    });
+  }
+
+  // ---- templates ----
+
+  listTemplates(org: string, project: string, options: RequestOptions = {}): Promise<Template[]> {
+    return this.#call("GET", ["templates", segment("org", org), segment("project", project)], {
+      schema: listTemplatesSchema,
+      signal: options.signal,
+    });
+  }
+
+  createTemplate(org: string, project: string, key: string, options: CreateTemplateOptions = {}): Promise<Template> {
+    const body: Record<string, unknown> = { key: segment("key", key) };
+    if (options.description !== undefined) body.description = options.description;
+    if (options.required !== undefined) body.required = options.required === true;
+    return this.#call("POST", ["templates", segment("org", org), segment("project", project)], {
+      body,
+      schema: templateSchema,
+      signal: options.signal,
+    });
+  }
+
+  deleteTemplate(org: string, project: string, key: string, options: RequestOptions = {}): Promise<DeleteTemplateResult> {
+    return this.#call("DELETE", ["templates", segment("org", org), segment("project", project), segment("key", key)], {
+      schema: deleteSchema,
+      signal: options.signal,
+    });
+  }
+
+  /** Which required template keys the environment lacks (`missing`) and which it has beyond the template (`extra`). */
+  validateTemplate(org: string, project: string, env: string, options: RequestOptions = {}): Promise<TemplateValidation> {
+    return this.#call("GET", ["templates", segment("org", org), segment("project", project), "validate", segment("env", env)], {
+      schema: templateValidationSchema,
+      signal: options.signal,
+    });
+  }
+
+  // ---- lifecycle ----
+
+  /** Destroys the connection pool; in-flight requests fail. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#dispatcher.destroy();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- the one request path ----
+
+  async #call<T>(method: Method, segments: string[], call: Call<T>): Promise<T> {
+    const path = buildPath(this.#basePath, segments, call.query);
+    const route = `${method} ${path}`;
+    if (this.#closed) throw new SecrApiError(`secr API ${route}: the client is closed`, 0, "client_closed");
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.#token}`,
+      accept: "application/json",
+      "user-agent": this.#userAgent,
+    };
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(call.body);
+    }
+    const sensitive = [this.#token, ...(call.sensitive ?? [])];
+    const request: HttpRequest = { method, path, headers, body, timeoutMs: this.timeout, signal: call.signal, sensitive };
+
+    let waitedMs = 0;
+    for (let retry = 0; ; retry++) {
+      let error: SecrApiError;
+      try {
+        const res = await send(this.#dispatcher, this.#origin, request);
+        if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route);
+        const retryAfterHeader = res.headers["retry-after"];
+        error = errorFromResponse({
+          status: res.status,
+          route,
+          body: res.body,
+          retryAfter: parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader),
+          sensitive,
+        });
+      } catch (thrown) {
+        if (!isSecrApiError(thrown) || thrown.code === "invalid_response") throw thrown;
+        error = thrown;
+      }
+      const delay = nextDelayMs(method, error, retry, waitedMs, this.#policy);
+      if (delay === undefined) throw retry === 0 ? error : withAttempts(error, retry + 1);
+      try {
+        await sleep(delay, undefined, { signal: call.signal });
+      } catch {
+        throw abortedError(route);
+      }
+      waitedMs += delay;
+    }
+  }
+}
+
+function listQuery(options: ListOptions): Record<string, QueryValue> {
+  return {
+    limit: nonNegativeInt("limit", options.limit),
+    offset: nonNegativeInt("offset", options.offset),
+    search: options.search === undefined || options.search === "" ? undefined : String(options.search),
+  };
+}
+
+function parseBody<T>(status: number, text: string, schema: Schema<T>, route: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SecrApiError(`secr API ${route} returned ${status} with a body that is not JSON`, status, "invalid_response");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    throw new SecrApiError(`secr API ${route} returned ${status} with an unexpected body: ${describeIssues(result.error.issues)}`, status, "invalid_response");
+  }
+  return result.data;
+}
+
+function withAttempts(error: SecrApiError, attempts: number): SecrApiError {
+  return new SecrApiError(`${error.message} (gave up after ${attempts} attempts)`, error.statusCode, error.code, {
+    retryAfter: error.retryAfter,
+    cause: error.cause,
+  });
+}

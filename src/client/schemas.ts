@@ -1,0 +1,169 @@
+// Response types of the wire contract and the zod schemas that check them.
+// zod/mini: the same checks as "zod" at a fraction of the load time (≈ 8 ms vs ≈ 40 ms bundled).
+// Unknown fields are dropped; snake_case timestamps are accepted as aliases (contract: tolerant).
+import * as z from "zod/mini";
+
+export interface Secret {
+  key: string;
+  value: string;
+  version: number;
+  updatedAt: string;
+  description?: string;
+}
+
+export type SecretMeta = Omit<Secret, "value">;
+
+export interface PaginationInfo {
+  limit: number;
+  offset: number;
+  total: number;
+}
+
+export interface PullSecretsResult {
+  secrets: Secret[];
+  /** Absent when the server returned the whole list at once. */
+  pagination?: PaginationInfo;
+}
+
+export interface ListKeysResult {
+  keys: SecretMeta[];
+  pagination?: PaginationInfo;
+}
+
+export interface SetSecretResult {
+  key: string;
+  version: number;
+}
+
+export interface BulkSetSecretsResult {
+  created: number;
+  updated: number;
+  total: number;
+}
+
+export interface DeleteSecretResult {
+  deleted: true;
+  key: string;
+}
+
+export type DeleteTemplateResult = DeleteSecretResult;
+
+export interface PromoteResult {
+  promoted: number;
+  created: number;
+  updated: number;
+  skipped: number;
+}
+
+export interface Template {
+  id: string;
+  key: string;
+  description: string | null;
+  required: boolean;
+  createdAt: string;
+}
+
+export interface TemplateValidation {
+  valid: boolean;
+  missing: string[];
+  extra: string[];
+}
+
+const count = z.number().check(z.int(), z.nonnegative());
+const version = z.number().check(z.int(), z.minimum(1));
+// Optional text the server may also send as null.
+const optionalText = z.optional(z.nullable(z.string()));
+
+const secretMetaFields = {
+  key: z.string(),
+  version,
+  updatedAt: z.optional(z.string()),
+  updated_at: z.optional(z.string()),
+  description: optionalText,
+};
+
+type RawMeta = { key: string; version: number; updatedAt?: string; updated_at?: string; description?: string | null | undefined };
+
+function toMeta(raw: RawMeta, ctx: { issues: z.core.$ZodRawIssue[] }): SecretMeta {
+  const updatedAt = raw.updatedAt ?? raw.updated_at;
+  if (updatedAt === undefined) ctx.issues.push({ code: "custom", message: "missing updatedAt", input: undefined, path: ["updatedAt"] });
+  const meta: SecretMeta = { key: raw.key, version: raw.version, updatedAt: updatedAt ?? "" };
+  if (typeof raw.description === "string") meta.description = raw.description;
+  return meta;
+}
+
+const secretMeta = z.pipe(
+  z.object(secretMetaFields),
+  z.transform((raw, ctx): SecretMeta => toMeta(raw, ctx)),
+);
+
+const secret = z.pipe(
+  z.object({ ...secretMetaFields, value: z.string() }),
+  z.transform((raw, ctx): Secret => {
+    const { key, version: v, updatedAt, description } = toMeta(raw, ctx);
+    return description === undefined ? { key, value: raw.value, version: v, updatedAt } : { key, value: raw.value, version: v, updatedAt, description };
+  }),
+);
+
+const pagination = z.object({ limit: count, offset: count, total: count });
+
+function withPagination<T extends object>(result: T, page: PaginationInfo | null | undefined): T & { pagination?: PaginationInfo } {
+  return page ? { ...result, pagination: page } : result;
+}
+
+export const pullSecretsSchema = z.pipe(
+  z.object({ secrets: z.array(secret), pagination: z.optional(z.nullable(pagination)) }),
+  z.transform((raw): PullSecretsResult => withPagination({ secrets: raw.secrets }, raw.pagination)),
+);
+
+export const listKeysSchema = z.pipe(
+  z.object({ keys: z.array(secretMeta), pagination: z.optional(z.nullable(pagination)) }),
+  z.transform((raw): ListKeysResult => withPagination({ keys: raw.keys }, raw.pagination)),
+);
+
+export const setSecretSchema = z.object({ key: z.string(), version });
+
+export const bulkSetSecretsSchema = z.object({ created: count, updated: count, total: count });
+
+export const deleteSchema = z.object({ deleted: z.literal(true), key: z.string() });
+
+export const promoteSchema = z.object({ promoted: count, created: count, updated: count, skipped: count });
+
+export const templateSchema = z.pipe(
+  z.object({
+    id: z.union([z.string(), z.number()]),
+    key: z.string(),
+    description: optionalText,
+    required: z.boolean(),
+    createdAt: z.optional(z.string()),
+    created_at: z.optional(z.string()),
+  }),
+  z.transform((raw, ctx): Template => {
+    const createdAt = raw.createdAt ?? raw.created_at;
+    if (createdAt === undefined) ctx.issues.push({ code: "custom", message: "missing createdAt", input: undefined, path: ["createdAt"] });
+    return { id: String(raw.id), key: raw.key, description: raw.description ?? null, required: raw.required, createdAt: createdAt ?? "" };
+  }),
+);
+
+export const listTemplatesSchema = z.pipe(
+  z.union([z.object({ templates: z.array(templateSchema) }), z.array(templateSchema)]),
+  z.transform((raw): Template[] => (Array.isArray(raw) ? raw : raw.templates)),
+);
+
+export const templateValidationSchema = z.object({
+  valid: z.boolean(),
+  missing: z.array(z.string()),
+  extra: z.array(z.string()),
+});
+
+export type Schema<T> = z.ZodMiniType<T, unknown>;
+
+/** Issues as "path: message" lines without the offending input, which could be a secret value. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], max = 3): string {
+  const lines = issues.slice(0, max).map((issue) => {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    return `${path === "" ? "(body)" : path}: ${issue.message}`;
+  });
+  if (issues.length > max) lines.push(`and ${issues.length - max} more`);
+  return lines.join("; ");
+}
