@@ -1,0 +1,46 @@
+// Where snapshots live: a per-user cache directory, private to its owner.
+
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+
+export interface CacheDirSources {
+  /** `--cache-dir`; wins over everything. */
+  override?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+}
+
+/** `--cache-dir`, else `$XDG_CACHE_HOME/secr-run`, else `~/.cache/secr-run` (`%LOCALAPPDATA%` on Windows). */
+export function resolveCacheDir({ override, env = process.env, home, platform = process.platform }: CacheDirSources = {}): string {
+  if (override !== undefined && override !== "") return resolve(override);
+  // The XDG spec says relative values are invalid and must be ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, "secr-run");
+  if (platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "secr-run", "Cache");
+  return join(home ?? homedir(), ".cache", "secr-run");
+}
+
+export class UnsafeCacheDirError extends Error {
+  override readonly name = "UnsafeCacheDirError";
+}
+
+/**
+ * Creates the directory 0700 if needed. An existing directory is used only if it is ours and not
+ * writable by group or others: another user able to write there could swap files under us.
+ * It is never chmod-ed, so `--cache-dir` pointing at a shared directory cannot change it.
+ */
+export async function ensureCacheDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created !== undefined) {
+    // mkdir's mode passes through the umask, which can only remove bits; make it exact anyway.
+    await chmod(dir, 0o700);
+    return;
+  }
+  const info = await stat(dir);
+  if (!info.isDirectory()) throw new UnsafeCacheDirError(`cache directory ${dir} is not a directory`);
+  if (process.platform === "win32") return;
+  if (info.uid !== process.getuid?.()) throw new UnsafeCacheDirError(`cache directory ${dir} belongs to another user`);
+  if ((info.mode & 0o022) !== 0) throw new UnsafeCacheDirError(`cache directory ${dir} is writable by other users`);
+}

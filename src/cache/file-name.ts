@@ -1,0 +1,61 @@
+// Snapshot file names that reveal nothing. A plain hash of (apiUrl, org, project, env) could be
+// confirmed by anyone guessing those strings, so the name is an HMAC keyed by a random secret
+// kept in the cache directory itself (0600). Without that secret no snapshot can be found.
+
+import { createHmac, randomBytes } from "node:crypto";
+import { link, readFile, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { TEMP_PREFIX } from "./atomic-write.js";
+import { canonicalLocator, type SnapshotLocator } from "./identity.js";
+
+export const NAME_KEY_FILE = "name-key";
+const NAME_KEY_BYTES = 32;
+const SNAPSHOT_SUFFIX = ".snapshot";
+
+export function snapshotFileName(nameKey: Buffer, locator: SnapshotLocator): string {
+  return createHmac("sha256", nameKey).update(canonicalLocator(locator)).digest("hex").slice(0, 40) + SNAPSHOT_SUFFIX;
+}
+
+/** The directory's name key, or undefined when there is none (then there are no snapshots). */
+export async function readNameKey(dir: string): Promise<Buffer | undefined> {
+  let key: Buffer;
+  try {
+    key = await readFile(join(dir, NAME_KEY_FILE));
+  } catch (error) {
+    if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return undefined;
+    throw error;
+  }
+  return key.length === NAME_KEY_BYTES ? key : undefined;
+}
+
+/**
+ * Reads the name key, creating it if absent. Creation is race-free across processes: the key is
+ * written completely to a temp file, then hard-linked to its final name, which fails if another
+ * process got there first (then its key is used). A reader therefore never sees a partial key.
+ */
+export async function loadOrCreateNameKey(dir: string): Promise<Buffer> {
+  const existing = await readNameKey(dir);
+  if (existing !== undefined) return existing;
+  const path = join(dir, NAME_KEY_FILE);
+  const temp = join(dir, `${TEMP_PREFIX}${randomBytes(12).toString("hex")}`);
+  const key = randomBytes(NAME_KEY_BYTES);
+  try {
+    await writeFile(temp, key, { mode: 0o600, flag: "wx" });
+    try {
+      await link(temp, path);
+      return key;
+    } catch (error) {
+      if (!isCode(error, "EEXIST")) throw error;
+    }
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+  const winner = await readNameKey(dir);
+  // A file of the wrong size at that name is not ours to delete: refuse rather than guess.
+  if (winner === undefined) throw new Error(`cache directory ${dir} holds an invalid ${NAME_KEY_FILE} file`);
+  return winner;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}

@@ -1,0 +1,10 @@
+// The encrypted offline snapshot (issue 5): the launcher's whole interface to it.
+export type { SnapshotIdentity, SnapshotLocator } from "./identity.js";
+export type { SnapshotData, SnapshotValidation } from "./payload.js";
+export type { UnreadableReason } from "./seal.js";
+export { resolveCacheDir, UnsafeCacheDirError, type CacheDirSources } from "./cache-dir.js";
+export { readSnapshot, type ReadSnapshotOptions, type ReadSnapshotResult } from "./read.js";
+export { writeSnapshot, type WriteSnapshotOptions } from "./write.js";
+export { purgeSnapshot, type PurgeSnapshotOptions } from "./purge.js";
+export { decideOnFetchError, type FetchErrorDecision } from "./fetch-error-decision.js";
+export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";

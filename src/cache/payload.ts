@@ -1,0 +1,55 @@
+// What a snapshot holds, and the JSON (de)serialisation of it.
+// The shape check is written out by hand on purpose: the payload was authenticated with our
+// own key before it gets here, and importing zod costs ≈ 80 ms on a path meant to start fast.
+
+export interface SnapshotValidation {
+  valid: boolean;
+  missing: string[];
+  extra: string[];
+}
+
+export interface SnapshotData {
+  /** Exactly the secrets that were injected. */
+  secrets: Record<string, string>;
+  /** The template result they were validated against; null when validation was skipped. */
+  validation: SnapshotValidation | null;
+  /** When the secrets were pulled from secr (epoch ms). */
+  fetchedAt: number;
+}
+
+export function serializePayload(data: SnapshotData): Buffer {
+  const { secrets, validation, fetchedAt } = data;
+  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt }), "utf8");
+}
+
+export function parsePayload(bytes: Buffer): SnapshotData | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(json)) return undefined;
+  const { secrets, validation, fetchedAt } = json;
+  if (!isRecord(secrets) || !Object.values(secrets).every((v) => typeof v === "string")) return undefined;
+  if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
+  if (validation !== null && !isValidation(validation)) return undefined;
+  return { secrets: secrets as Record<string, string>, validation, fetchedAt };
+}
+
+function isValidation(value: unknown): value is SnapshotValidation {
+  return (
+    isRecord(value) &&
+    typeof value.valid === "boolean" &&
+    isStringArray(value.missing) &&
+    isStringArray(value.extra)
+  );
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
