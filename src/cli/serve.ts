@@ -1,5 +1,111 @@
-// `secr-run serve`: placeholder until the local server lands.
-export async function main(_args: string[]): Promise<number> {
-  process.stderr.write("secr-run: serve is not implemented yet\n");
-  return 64;
+// `secr-run serve`: the local secr-compatible API server. Prints one machine-readable line
+// `{"url":"http://127.0.0.1:PORT"}` on stdout once listening; everything else goes to stderr.
+// Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT), 64 usage, 65 data file corrupt,
+// tampered or under another key, 69 cannot listen / data directory in use, 78 key or seed problem.
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import yargs from "yargs";
+import { ExitCode } from "./exit-codes.js";
+import { DataFileError, KeyError, LockError, startServer } from "../server/index.js";
+
+const EXIT_DATA = ExitCode.DATA;
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(homedir(), ".local", "share");
+  return join(base, "secr-run", "server");
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`secr-run serve: ${message}\n`);
+  return code;
+}
+
+export async function main(args: string[]): Promise<number> {
+  let usageError: string | undefined;
+  const argv = await yargs(args)
+    .scriptName("secr-run serve")
+    .usage("$0 [options]\n\nA local secr-compatible API server for offline development, demos and tests.")
+    .strict()
+    .exitProcess(false)
+    .version(false)
+    .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on" })
+    .option("port", { type: "string", default: "4317", describe: "Port (0 picks a free one)" })
+    .option("data", { type: "string", describe: "Data directory [default: $XDG_DATA_HOME/secr-run/server]" })
+    .option("key-file", { type: "string", describe: "Key file (base64 of 32 bytes; created 0600 if missing) [default: <data>/key]" })
+    .option("token", { type: "string", describe: "Admin token accepted for this run (or SECR_SERVE_TOKEN)" })
+    .option("seed", { type: "string", describe: "Seed JSON file applied on start (adds only what is missing)" })
+    .option("rate-limit", { type: "string", describe: "Requests per second per token (429 beyond)" })
+    .option("quiet", { type: "boolean", default: false, describe: "No access log" })
+    .epilog("Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key).")
+    .fail((message, error) => {
+      usageError = message ?? error?.message ?? "invalid arguments";
+    })
+    .parseAsync();
+  if (usageError !== undefined) return fail(`${usageError} (see --help)`, ExitCode.USAGE);
+  if (argv.help) return 0;
+
+  const port = Number(argv.port);
+  if (!/^\d+$/.test(argv.port) || port > 65535) return fail(`--port must be an integer 0-65535, got "${argv.port}"`, ExitCode.USAGE);
+  let rateLimit: number | undefined;
+  if (argv.rateLimit !== undefined) {
+    rateLimit = Number(argv.rateLimit);
+    if (!Number.isFinite(rateLimit) || rateLimit <= 0) return fail(`--rate-limit must be a positive number, got "${argv.rateLimit}"`, ExitCode.USAGE);
+  }
+  const env = process.env;
+  const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
+  const log = argv.quiet ? undefined : process.stderr;
+
+  let server;
+  try {
+    server = await startServer({
+      host: argv.host,
+      port,
+      dataPath: resolve(argv.data ?? defaultDataDir(env)),
+      ...(env.SECR_SERVE_KEY ? { key: env.SECR_SERVE_KEY } : {}),
+      ...(argv.keyFile !== undefined ? { keyFile: resolve(argv.keyFile) } : {}),
+      ...(adminToken !== undefined ? { adminToken } : {}),
+      ...(argv.seed !== undefined ? { seedFile: resolve(argv.seed) } : {}),
+      ...(rateLimit !== undefined ? { rateLimit } : {}),
+      ...(log ? { log } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof DataFileError) return fail(`refusing to start: ${message}; the file was left untouched`, EXIT_DATA);
+    if (error instanceof LockError) return fail(message, ExitCode.UNAVAILABLE);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
+      return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
+    }
+    if (error instanceof KeyError) return fail(message, ExitCode.CONFIG);
+    return fail(message, ExitCode.CONFIG);
+  }
+
+  if (server.createdAdminToken) {
+    process.stderr.write(
+      `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`,
+    );
+  }
+  process.stderr.write(`secr-run serve: listening on ${server.url} (data: ${server.dataFile})\n`);
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+
+  const running = server;
+  await new Promise<void>((resolveShutdown) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`secr-run serve: ${signal} again, closing connections now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`secr-run serve: ${signal} received, finishing in-flight requests\n`);
+      running.close().then(resolveShutdown, (error: unknown) => {
+        process.stderr.write(`secr-run serve: error during shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
+        resolveShutdown();
+      });
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+  process.stderr.write("secr-run serve: stopped\n");
+  return 0;
 }

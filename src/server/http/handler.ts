@@ -1,0 +1,119 @@
+// The request pipeline: authenticate → rate limit → route → authorize → validate → store
+// operation → (writes) wait until durable → answer.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, authorize, type Access } from "../auth/tokens.js";
+import { ApiError } from "../store/errors.js";
+import type { State, TokenRecord } from "../store/model.js";
+import { bulkSecrets, deleteSecret, listKeys, listSecrets, promoteSecrets, putSecret } from "../store/secrets.js";
+import { createTemplate, deleteTemplate, listTemplates, validateEnvironment } from "../store/templates.js";
+import { logAccess } from "./access-log.js";
+import { readJsonBody } from "./body.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { sendError, sendJson } from "./respond.js";
+import { matchRoute, type RouteMatch } from "./routes.js";
+import { bulkBody, listQuery, parseWith, promoteBody, putBody, templateBody } from "./schemas.js";
+
+export interface HandlerContext {
+  state(): State;
+  findToken(hash: string): TokenRecord | undefined;
+  /** Resolves once every change made so far is durable. */
+  commit(): Promise<void>;
+  rateLimiter?: RateLimiter;
+  log?: NodeJS.WritableStream;
+  /** True once shutdown started: answers close their connection. */
+  closing(): boolean;
+}
+
+type Answer = { status: number; body: unknown };
+
+function accessFor(match: RouteMatch): Access {
+  const { env } = match.params;
+  switch (match.name) {
+    case "pull":
+    case "keys":
+    case "validate":
+      return { write: false, envs: [env!] };
+    case "listTemplates":
+      return { write: false, envs: [] };
+    case "put":
+    case "bulk":
+    case "deleteSecret":
+      return { write: true, envs: [env!] };
+    case "promote":
+    case "createTemplate":
+    case "deleteTemplate":
+      return { write: true, envs: "project" };
+  }
+}
+
+async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMatch, query: URLSearchParams): Promise<Answer> {
+  const { org = "", project = "", env = "", key = "" } = match.params;
+  const ref = { org, project, env };
+  const write = async <T>(change: () => T, status = 200): Promise<Answer> => {
+    const body = change();
+    await ctx.commit();
+    return { status, body };
+  };
+  switch (match.name) {
+    case "pull":
+      return { status: 200, body: listSecrets(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")) };
+    case "keys":
+      return { status: 200, body: listKeys(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")) };
+    case "put": {
+      const input = parseWith(putBody, await readJsonBody(req), "body");
+      return write(() => putSecret(ctx.state(), ref, input));
+    }
+    case "bulk": {
+      const input = parseWith(bulkBody, await readJsonBody(req), "body");
+      return write(() => bulkSecrets(ctx.state(), ref, input.secrets));
+    }
+    case "deleteSecret":
+      return write(() => deleteSecret(ctx.state(), ref, key));
+    case "promote": {
+      const input = parseWith(promoteBody, await readJsonBody(req), "body");
+      return write(() => promoteSecrets(ctx.state(), org, project, input));
+    }
+    case "listTemplates":
+      return { status: 200, body: listTemplates(ctx.state(), org, project) };
+    case "createTemplate": {
+      const input = parseWith(templateBody, await readJsonBody(req), "body");
+      return write(() => createTemplate(ctx.state(), org, project, input), 201);
+    }
+    case "deleteTemplate":
+      return write(() => deleteTemplate(ctx.state(), org, project, key));
+    case "validate":
+      return { status: 200, body: validateEnvironment(ctx.state(), org, project, env) };
+  }
+}
+
+function splitUrl(url: string): { pathname: string; query: URLSearchParams } {
+  const q = url.indexOf("?");
+  return q < 0 ? { pathname: url, query: new URLSearchParams() } : { pathname: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+}
+
+export function createHandler(ctx: HandlerContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    if (ctx.log) {
+      const log = ctx.log;
+      res.once("finish", () => logAccess(log, req, res, started));
+    }
+    if (ctx.closing()) res.setHeader("connection", "close");
+    try {
+      const token = authenticate(req.headers, ctx.findToken);
+      const wait = ctx.rateLimiter?.take(token.hash) ?? 0;
+      if (wait > 0) throw new ApiError("rate_limited", `rate limit exceeded; retry in ${wait} s`, { "retry-after": String(wait) });
+      const { pathname, query } = splitUrl(req.url ?? "/");
+      const match = matchRoute(req.method ?? "GET", pathname);
+      authorize(token, accessFor(match));
+      const { status, body } = await answer(ctx, req, match, query);
+      sendJson(res, status, body);
+    } catch (error) {
+      if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      // A body we stopped reading cannot be drained: answer, then close the connection.
+      if (error instanceof ApiError && error.code === "payload_too_large") res.setHeader("connection", "close");
+      if (res.headersSent) res.destroy();
+      else sendError(res, error);
+    }
+  };
+}

@@ -1,0 +1,19 @@
+// Writing JSON answers and contract error bodies.
+import type { ServerResponse } from "node:http";
+import { ApiError } from "../store/errors.js";
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, error: unknown): void {
+  const apiError = error instanceof ApiError ? error : new ApiError("server_error", "internal server error");
+  sendJson(res, apiError.status, { error: apiError.code, message: apiError.message }, apiError.headers);
+}

@@ -1,0 +1,44 @@
+// The 32-byte data key: given directly (SECR_SERVE_KEY, base64), read from a key file, or
+// created in a new key file (mode 0600) on first start. A new key is never created for an
+// existing data file: that file could then never be read again.
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+
+export class KeyError extends Error {
+  override name = "KeyError";
+}
+
+export function decodeKey(base64: string, source: string): Buffer {
+  const key = Buffer.from(base64.trim(), "base64");
+  if (key.length !== 32 || key.toString("base64") !== normalize(base64)) {
+    throw new KeyError(`${source} must be the base64 encoding of exactly 32 bytes`);
+  }
+  return key;
+}
+
+function normalize(base64: string): string {
+  const trimmed = base64.trim().replace(/-/g, "+").replace(/_/g, "/");
+  return trimmed.length % 4 === 0 ? trimmed : trimmed + "=".repeat(4 - (trimmed.length % 4));
+}
+
+export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean): Promise<{ key: Buffer; created: boolean }> {
+  try {
+    return { key: decodeKey(await readFile(path, "utf8"), `key file ${path}`), created: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  if (dataFileExists) {
+    throw new KeyError(`key file ${path} is missing but the data file exists; refusing to create a new key (set SECR_SERVE_KEY or --key-file)`);
+  }
+  const key = randomBytes(32);
+  // O_EXCL: never overwrite a key file another process created meanwhile.
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(`${key.toString("base64")}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { key, created: true };
+}

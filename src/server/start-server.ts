@@ -1,0 +1,185 @@
+// Composition: load (or create) the encrypted store, apply the seed, listen, and close
+// gracefully (stop accepting, finish in-flight requests, flush writes, release the lock).
+import { createServer } from "node:http";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
+import { createHandler } from "./http/handler.js";
+import { RateLimiter } from "./http/rate-limit.js";
+import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
+import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
+import { acquireLock } from "./persistence/lock.js";
+import { Persister } from "./persistence/persister.js";
+import { deserializeState, emptyState, serializeState, type State, type TokenRecord } from "./store/model.js";
+import { applySeed, parseSeed, type Seed } from "./store/seed.js";
+
+export interface ServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 4317; 0 picks a free port. */
+  port?: number;
+  /** Data directory (data file, key file, lock). Default: a fresh temp dir removed by close(). */
+  dataPath?: string;
+  /** The data key: 32 bytes, or their base64. Else `keyFile`. */
+  key?: Buffer | string;
+  /** Key file (base64 of 32 bytes); created 0600 if missing. Default `<dataPath>/key`. */
+  keyFile?: string;
+  /** An admin token accepted for this run (kept in memory only, never written). */
+  adminToken?: string;
+  /** Seed JSON file, applied on start (adds only what is missing). */
+  seedFile?: string;
+  /** Seed object, same shape as the file. */
+  seed?: Seed | unknown;
+  /** Requests per second per token; 429 + Retry-After beyond. Default: unlimited. */
+  rateLimit?: number;
+  /** Access log and notices. Default: none. */
+  log?: NodeJS.WritableStream;
+  /** Seconds to let in-flight requests finish on close before cutting connections. Default 10. */
+  shutdownTimeout?: number;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:4317 (no trailing slash). */
+  url: string;
+  port: number;
+  dataFile: string;
+  /** Set when no admin token existed: the token created on this first start (show it once). */
+  createdAdminToken?: string;
+  close(): Promise<void>;
+}
+
+export const DATA_FILE = "data.secr";
+export const KEY_FILE = "key";
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function loadSeed(options: ServerOptions): Promise<Seed[]> {
+  const seeds: Seed[] = [];
+  if (options.seedFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.seedFile, "utf8");
+    } catch (error) {
+      throw new Error(`cannot read seed file ${options.seedFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Error(`seed file ${options.seedFile} is not valid JSON`);
+    }
+    seeds.push(parseSeed(json));
+  }
+  if (options.seed !== undefined) seeds.push(parseSeed(options.seed));
+  return seeds;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const ephemeral = options.dataPath === undefined;
+  const dataPath = options.dataPath ?? (await mkdtemp(join(tmpdir(), "secr-serve-")));
+  await mkdir(dataPath, { recursive: true, mode: 0o700 });
+  const seeds = await loadSeed(options);
+  const release = await acquireLock(join(dataPath, "lock"));
+  try {
+    const dataFile = join(dataPath, DATA_FILE);
+    const hadFile = await exists(dataFile);
+    const key =
+      options.key !== undefined
+        ? Buffer.isBuffer(options.key)
+          ? options.key
+          : decodeKey(options.key, "the data key")
+        : (await loadOrCreateKeyFile(options.keyFile ?? join(dataPath, KEY_FILE), hadFile)).key;
+    if (key.length !== 32) throw new Error("the data key must be 32 bytes");
+
+    await removeStaleTemp(dataFile);
+    const text = await readDataFile(dataFile, key);
+    let state: State;
+    try {
+      state = text === undefined ? emptyState() : deserializeState(text);
+    } catch {
+      throw new DataFileError(`${dataFile} decrypted but its content is not a state this version understands`, "corrupt");
+    }
+
+    let changed = text === undefined;
+    for (const seed of seeds) changed = applySeed(state, seed) || changed;
+
+    const sessionTokens = new Map<string, TokenRecord>();
+    if (options.adminToken !== undefined) {
+      const record = tokenRecord(options.adminToken, "admin");
+      sessionTokens.set(record.hash, record);
+    }
+    let createdAdminToken: string | undefined;
+    if (sessionTokens.size === 0 && ![...state.tokens.values()].some((t) => t.role === "admin")) {
+      createdAdminToken = generateAdminToken();
+      const record = tokenRecord(createdAdminToken, "admin");
+      state.tokens.set(record.hash, record);
+      changed = true;
+    }
+
+    const durable = serializeState(state);
+    if (changed) await writeDataFile(dataFile, key, durable);
+
+    const persister = new Persister({
+      durable,
+      snapshot: () => serializeState(state),
+      restore: (text) => {
+        state = deserializeState(text);
+      },
+      write: (text) => writeDataFile(dataFile, key, text),
+    });
+
+    let closing = false;
+    const handler = createHandler({
+      state: () => state,
+      findToken: (hash) => sessionTokens.get(hash) ?? state.tokens.get(hash),
+      commit: () => persister.commit(),
+      closing: () => closing,
+      ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void handler(req, res));
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 4317, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+    let closed: Promise<void> | undefined;
+    const close = () =>
+      (closed ??= (async () => {
+        closing = true;
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
+        await done;
+        clearTimeout(timer);
+        await persister.flush();
+        await release();
+        if (ephemeral) await rm(dataPath, { recursive: true, force: true });
+      })());
+
+    return {
+      url: `http://${host}:${address.port}`,
+      port: address.port,
+      dataFile,
+      ...(createdAdminToken ? { createdAdminToken } : {}),
+      close,
+    };
+  } catch (error) {
+    await release();
+    if (ephemeral) await rm(dataPath, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+// Limits the contract and the issue fix for keys, values and pages.
+import { ApiError } from "./errors.js";
+
+export const MAX_KEY_LENGTH = 256;
+export const MAX_VALUE_BYTES = 64 * 1024;
+export const MAX_DESCRIPTION_BYTES = 4 * 1024;
+export const MAX_PAGE_SIZE = 1000;
+
+// C0, DEL and C1 controls.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+
+/** 422 for a key the contract forbids: 1–256 characters (code points), no control characters. */
+export function checkKey(key: string): void {
+  const length = [...key].length;
+  if (length < 1 || length > MAX_KEY_LENGTH) {
+    throw new ApiError("validation_error", `key must be 1 to ${MAX_KEY_LENGTH} characters long (got ${length})`);
+  }
+  if (CONTROL.test(key)) throw new ApiError("validation_error", "key must not contain control characters");
+}
+
+/** 422 for a value over 64 KiB of UTF-8. The message names the key, never the value. */
+export function checkValue(key: string, value: string): void {
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new ApiError("validation_error", `value of ${key} is ${bytes} bytes; the limit is ${MAX_VALUE_BYTES} bytes`);
+  }
+}
+
+export function checkDescription(description: string): void {
+  if (Buffer.byteLength(description, "utf8") > MAX_DESCRIPTION_BYTES) {
+    throw new ApiError("validation_error", `description is longer than ${MAX_DESCRIPTION_BYTES} bytes`);
+  }
+}

@@ -1,0 +1,128 @@
+// Seed files: the documented JSON shape that creates tokens, orgs, projects, environments,
+// secrets and templates. Applying a seed only adds what is missing and never changes
+// existing data, so re-seeding the same file (or restarting with --seed) is a no-op and
+// never reverts edits made through the API. A soft-deleted key counts as existing.
+import { z } from "zod";
+import type { State } from "./model.js";
+import { checkDescription, checkKey, checkValue } from "./rules.js";
+import { newTemplateId } from "./templates.js";
+import { tokenRecord } from "../auth/tokens.js";
+
+const slug = z.string().min(1).max(256);
+const seedValue = z.union([z.string(), z.object({ value: z.string(), description: z.string().optional() })]);
+const seedTemplate = z.object({
+  key: z.string(),
+  required: z.boolean().optional(),
+  description: z.string().nullable().optional(),
+});
+
+export const seedSchema = z.object({
+  tokens: z
+    .array(z.object({ token: z.string().min(1), role: z.enum(["admin", "viewer"]), env: slug.optional() }))
+    .optional(),
+  orgs: z
+    .record(
+      slug,
+      z.object({
+        projects: z
+          .record(
+            slug,
+            z.object({
+              environments: z.record(slug, z.record(z.string(), seedValue)).optional(),
+              templates: z.array(seedTemplate).optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
+export type Seed = z.infer<typeof seedSchema>;
+
+/** Parse and check a seed; throws an Error whose message names the problem (never a value). */
+export function parseSeed(input: unknown): Seed {
+  const result = seedSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`invalid seed at ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  }
+  const seed = result.data;
+  for (const project of Object.values(seed.orgs ?? {}).flatMap((o) => Object.values(o.projects ?? {}))) {
+    for (const secrets of Object.values(project.environments ?? {})) {
+      for (const [key, entry] of Object.entries(secrets)) {
+        const value = typeof entry === "string" ? entry : entry.value;
+        try {
+          checkKey(key);
+          checkValue(key, value);
+          if (typeof entry !== "string" && entry.description !== undefined) checkDescription(entry.description);
+        } catch (error) {
+          throw new Error(`invalid seed: ${(error as Error).message}`);
+        }
+      }
+    }
+    for (const template of project.templates ?? []) {
+      try {
+        checkKey(template.key);
+      } catch (error) {
+        throw new Error(`invalid seed: template ${(error as Error).message}`);
+      }
+    }
+  }
+  return seed;
+}
+
+/** Adds what the seed has and the state lacks. Returns whether anything changed. */
+export function applySeed(state: State, seed: Seed, now = new Date().toISOString()): boolean {
+  let changed = false;
+  for (const token of seed.tokens ?? []) {
+    const record = tokenRecord(token.token, token.role, token.env);
+    if (!state.tokens.has(record.hash)) {
+      state.tokens.set(record.hash, record);
+      changed = true;
+    }
+  }
+  for (const [orgSlug, orgSeed] of Object.entries(seed.orgs ?? {})) {
+    let org = state.orgs.get(orgSlug);
+    if (!org) {
+      org = { projects: new Map() };
+      state.orgs.set(orgSlug, org);
+      changed = true;
+    }
+    for (const [projectSlug, projectSeed] of Object.entries(orgSeed.projects ?? {})) {
+      let project = org.projects.get(projectSlug);
+      if (!project) {
+        project = { environments: new Map(), templates: [] };
+        org.projects.set(projectSlug, project);
+        changed = true;
+      }
+      for (const [envSlug, secrets] of Object.entries(projectSeed.environments ?? {})) {
+        let env = project.environments.get(envSlug);
+        if (!env) {
+          env = { secrets: new Map() };
+          project.environments.set(envSlug, env);
+          changed = true;
+        }
+        for (const [key, entry] of Object.entries(secrets)) {
+          if (env.secrets.has(key)) continue;
+          const value = typeof entry === "string" ? entry : entry.value;
+          const description = typeof entry === "string" ? undefined : entry.description;
+          env.secrets.set(key, description === undefined ? { value, version: 1, updatedAt: now } : { value, version: 1, updatedAt: now, description });
+          changed = true;
+        }
+      }
+      for (const template of projectSeed.templates ?? []) {
+        if (project.templates.some((t) => t.key === template.key)) continue;
+        project.templates.push({
+          id: newTemplateId(),
+          key: template.key,
+          description: template.description ?? null,
+          required: template.required ?? true,
+          createdAt: now,
+        });
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
