@@ -1,7 +1,7 @@
 // One HTTP exchange over undici, bounded by a timeout that covers headers and body, and
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
 import { redact, SecrApiError } from "./errors.js";
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "./undici.js";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
   method: "GET" | "PUT" | "POST" | "DELETE";
@@ -26,8 +26,8 @@ export interface HttpResponse {
  * cannot reach our loopback, and a local `secr-run serve` must work under a corporate proxy.
  */
 export function createDispatcher(loopback: boolean, timeoutMs: number): Dispatcher {
-  const options = { connectTimeout: timeoutMs };
-  return loopback ? new Agent({ connect: { timeout: timeoutMs } }) : new EnvHttpProxyAgent(options);
+  const options = { connect: { timeout: timeoutMs } };
+  return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
 }
 
 const TIMEOUT = Symbol("timeout");
@@ -46,7 +46,7 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
   const onAbort = (): void => controller.abort(CANCELLED);
   req.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const res = await request.call(dispatcher, {
+    const res = await dispatcher.request({
       origin,
       path: req.path,
       method: req.method,

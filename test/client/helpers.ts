@@ -1,0 +1,31 @@
+// Shared bits of the client tests.
+import { SecrApiError, SecrClient, type SecrClientOptions } from "../../src/index.js";
+
+export const TOKEN = "secr_tok_TESTTOKEN0123456789abcdef";
+export const NOW = "2025-03-01T12:00:00.000Z";
+
+/** A client with tiny backoff so retry tests stay fast. */
+export function makeClient(apiUrl: string, options: Partial<SecrClientOptions> = {}): SecrClient {
+  return new SecrClient({ token: TOKEN, apiUrl, retryBaseDelayMs: 5, retryMaxDelayMs: 20, ...options });
+}
+
+/** The SecrApiError a promise rejects with (fails the test if it resolves or throws something else). */
+export async function rejection(promise: Promise<unknown>): Promise<SecrApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SecrApiError) return error;
+    throw new Error(`expected a SecrApiError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error("expected a rejection, but the promise resolved");
+}
+
+/** Everything about an error a user could print or log. */
+export function everyRendering(error: SecrApiError): string {
+  const cause = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack ?? ""}` : String(error.cause ?? "");
+  return [error.message, error.stack ?? "", JSON.stringify(error), String(error), cause].join("\n");
+}
+
+export function secret(key: string, value = `value-of-${key}`, version = 1): Record<string, unknown> {
+  return { key, value, version, updatedAt: NOW };
+}
