@@ -5,7 +5,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { TEMP_PREFIX } from "./atomic-write.js";
+import { TEMP_PREFIX, writeFileAtomic } from "./atomic-write.js";
 import { canonicalLocator, type SnapshotLocator } from "./identity.js";
 
 export const NAME_KEY_FILE = "name-key";
@@ -51,9 +51,11 @@ export async function loadOrCreateNameKey(dir: string): Promise<Buffer> {
     await unlink(temp).catch(() => {});
   }
   const winner = await readNameKey(dir);
-  // A file of the wrong size at that name is not ours to delete: refuse rather than guess.
-  if (winner === undefined) throw new Error(`cache directory ${dir} holds an invalid ${NAME_KEY_FILE} file`);
-  return winner;
+  if (winner !== undefined) return winner;
+  // The file there has the wrong size (damaged): replace it. Snapshots named with the old key
+  // become unreachable, which only costs a cache miss.
+  await writeFileAtomic(path, dir, key);
+  return key;
 }
 
 function isCode(error: unknown, code: string): boolean {
