@@ -1,12 +1,17 @@
 // secr-run's own exit codes (sysexits). A failure of secr-run never starts the child,
 // so these are never confused with the child's status.
+import type { SecrErrorCode } from "../client/errors.js";
+
 export const ExitCode = {
+  OK: 0,
   /** Command-line usage error. */
   USAGE: 64,
-  /** Secret data that cannot be injected (bad names, NUL bytes). */
+  /** Secret data that cannot be injected (bad names, NUL bytes, refused names, unexportable values). */
   DATA: 65,
   /** secr unreachable: network, timeout, 5xx, 429 after retries. */
   UNAVAILABLE: 69,
+  /** Internal error (a bug in secr-run). */
+  SOFTWARE: 70,
   /** Not authorised: 401 / 403. */
   NOPERM: 77,
   /** Configuration: missing settings, org/project/env not found, required template keys missing. */
@@ -18,3 +23,43 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The table printed by --help and documented in the README. */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> = [
+  ["N", "the child's own exit status (a child killed by signal S: secr-run dies of S, or exits 128+S)"],
+  [64, "usage error (bad option or flag value, no command)"],
+  [65, "secret data that cannot be injected (invalid name, NUL byte, refused name; export value that cannot be quoted)"],
+  [69, "secr unreachable (network, timeout, 5xx, 429 after retries)"],
+  [77, "not authorised (401/403)"],
+  [78, "configuration (missing settings, bad .secr.json, org/project/env not found, required template keys missing)"],
+  [126, "command found but not executable"],
+  [127, "command not found"],
+];
+
+/** Pure: the exit code for an error raised by the embedded client. */
+export function exitCodeForApiError(code: SecrErrorCode, statusCode: number): ExitCodeValue {
+  switch (code) {
+    case "unauthorized":
+    case "forbidden":
+      return ExitCode.NOPERM;
+    case "not_found":
+    case "invalid_argument":
+    case "bad_request":
+    case "validation_error":
+      return ExitCode.CONFIG;
+    case "network_error":
+    case "timeout":
+    case "rate_limited":
+    case "server_error":
+    case "invalid_response":
+    case "inconsistent_data":
+    case "aborted":
+    case "client_closed":
+      return ExitCode.UNAVAILABLE;
+    default:
+      if (statusCode === 401 || statusCode === 403) return ExitCode.NOPERM;
+      if (statusCode === 404) return ExitCode.CONFIG;
+      // Anything else without a usable answer (5xx, unknown codes) means secr did not serve us.
+      return ExitCode.UNAVAILABLE;
+  }
+}

@@ -1,13 +1,22 @@
-// CLI entry, bundled to dist/bundle/main.js. Dispatches on the subcommand and loads only
-// that command's module, so `--version` and `serve` never pay for the launcher and vice versa.
-// Each command module exports `main(args): Promise<number>` (the exit code).
+// CLI entry, bundled to dist/bundle/main.js. Dispatches on the subcommand and loads only that
+// command's module, so `--help`, `--version` and `serve` never pay for the launcher's client,
+// undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 
-const args = process.argv.slice(2);
-const commands: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
+type Command = () => Promise<{ main(args: string[]): Promise<number> }>;
+
+const subcommands: Record<string, Command> = {
   serve: () => import("./serve.js"),
+  check: () => import("./check.js"),
+  export: () => import("./export.js"),
 };
 
-async function dispatch(): Promise<number> {
+/** Options are only those before `--`; what follows belongs to the child. */
+function optionWords(args: readonly string[]): readonly string[] {
+  const index = args.indexOf("--");
+  return index === -1 ? args : args.slice(0, index);
+}
+
+async function dispatch(args: string[]): Promise<number> {
   const [first, ...rest] = args;
   if (first === "--version" || first === "-V") {
     const { createRequire } = await import("node:module");
@@ -15,13 +24,26 @@ async function dispatch(): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const load = first !== undefined ? commands[first] : undefined;
-  if (load) return (await load()).main(rest);
-  process.stderr.write("secr-run: the launcher is not implemented yet\n");
-  return 64;
+  if (first === "help") {
+    const topic = rest[0] === "check" || rest[0] === "export" ? rest[0] : "run";
+    if (rest[0] === "serve") return (await import("./serve.js")).main(["--help"]);
+    return (await import("./help.js")).printHelp(topic);
+  }
+  if (first === "serve") return (await import("./serve.js")).main(rest);
+  const load = first !== undefined ? subcommands[first] : undefined;
+  const kind = load ? (first as "check" | "export") : "run";
+  const commandArgs = load ? rest : args;
+  const words = optionWords(commandArgs);
+  if (words.includes("--help") || words.includes("-h")) return (await import("./help.js")).printHelp(kind);
+  if (args.length === 0) {
+    process.stderr.write("secr-run: no command given: secr-run [options] -- <command> [args...] (see secr-run --help)\n");
+    return 64;
+  }
+  if (load) return (await load()).main(commandArgs);
+  return (await import("./run.js")).main(commandArgs);
 }
 
-dispatch().then(
+dispatch(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

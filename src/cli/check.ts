@@ -1,0 +1,41 @@
+// `secr-run check`: validate an environment against the project template (CI pre-flight).
+// Prints missing and extra key names (never values) to stdout; exit 0 when valid, 78 when not.
+import { checkTemplate } from "../launcher/template-check.js";
+import { ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import { loadSettings } from "./load-settings.js";
+import { createLogger } from "./log.js";
+import { validateOnly } from "./obtain-secrets.js";
+import { parseCheckOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+
+export async function main(args: string[]): Promise<number> {
+  const { before, after } = splitAtDoubleDash(args);
+  const log = createLogger(scanVerbosity(before));
+  try {
+    if (after !== undefined) throw new Failure(ExitCode.USAGE, "check runs no command; remove what follows --");
+    const options = parseCheckOptions(before);
+    const settings = loadSettings(options.flags, log);
+    const validation = await validateOnly(settings, { log });
+    const template = checkTemplate(validation);
+    const where = `${settings.org}/${settings.project}/${settings.env}`;
+    if (options.json) {
+      const result = { org: settings.org, project: settings.project, env: settings.env, valid: !template.failed, missing: template.missing, extra: template.extra };
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const lines = [
+        template.failed
+          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${template.missing.join(", ") || "(none listed)"}`
+          : `${where}: valid`,
+      ];
+      if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.join(", ")}`);
+      process.stdout.write(`${lines.join("\n")}\n`);
+    }
+    return template.failed ? ExitCode.CONFIG : ExitCode.OK;
+  } catch (error) {
+    if (error instanceof Failure) {
+      log.error(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

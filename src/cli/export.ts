@@ -1,0 +1,55 @@
+// `secr-run export --format dotenv|json|shell`: print an environment's secrets to stdout, with
+// the same checks as a run (template, --only, name rules), so `eval "$(secr-run export ...)"`
+// is as safe as `secr-run -- ...`. Nothing is printed unless everything can be printed.
+import { formatSecrets } from "../launcher/export-format.js";
+import { applyNameRules, printableName } from "../launcher/names.js";
+import { selectOnly } from "../launcher/only.js";
+import { checkTemplate } from "../launcher/template-check.js";
+import { ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import { loadSettings } from "./load-settings.js";
+import { createLogger } from "./log.js";
+import { reportNameRules } from "./name-report.js";
+import { obtainSecrets } from "./obtain-secrets.js";
+import { parseExportOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+
+export async function main(args: string[]): Promise<number> {
+  const { before, after } = splitAtDoubleDash(args);
+  const log = createLogger(scanVerbosity(before));
+  try {
+    if (after !== undefined) throw new Failure(ExitCode.USAGE, "export runs no command; remove what follows --");
+    const options = parseExportOptions(before);
+    const settings = loadSettings(options.flags, log);
+    const obtained = await obtainSecrets(settings, { log, validate: options.validate });
+    const where = `${settings.org}/${settings.project}/${settings.env}`;
+    if (obtained.validation !== undefined) {
+      const template = checkTemplate(obtained.validation);
+      if (template.failed) {
+        throw new Failure(ExitCode.CONFIG, `${where} lacks required template keys: ${template.missing.join(", ") || "(none listed)"} (nothing was printed)`);
+      }
+    }
+    const only = selectOnly(obtained.secrets, options.only);
+    if (only.missing.length > 0) {
+      throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (nothing was printed)`);
+    }
+    const names = applyNameRules(only.selected, { allowNames: options.allowNames, skipInvalid: options.skipInvalid });
+    reportNameRules(names, log, "export");
+    const output = formatSecrets(options.format, names.accepted);
+    if (!output.ok) {
+      throw new Failure(
+        ExitCode.DATA,
+        `cannot write ${output.unquotable.join(", ")} in dotenv format so that dotenv reads back the same value ` +
+          `(it mixes ', " and \` quotes with a newline, a carriage return or a trailing backslash); use --format json or shell (nothing was printed)`,
+      );
+    }
+    log.debug(`exported ${Object.keys(names.accepted).length} secrets as ${options.format}`);
+    process.stdout.write(output.text);
+    return ExitCode.OK;
+  } catch (error) {
+    if (error instanceof Failure) {
+      log.error(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

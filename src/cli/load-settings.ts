@@ -1,0 +1,33 @@
+// Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
+// problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
+import { loadProjectFile } from "../config/project-file.js";
+import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
+import { ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import type { Logger } from "./log.js";
+
+export function loadSettings(
+  flags: SettingFlags,
+  log: Logger,
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Settings {
+  const projectFile = loadProjectFile(cwd);
+  if (projectFile instanceof Error) throw new Failure(ExitCode.CONFIG, projectFile.message);
+  const result = resolveSettings({ flags, env, projectFile });
+  if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
+  const { settings } = result;
+  log.redact([settings.token]);
+  if (settings.sources.token === "flag") {
+    log.warn("--token is visible to every user of this machine (ps, /proc); prefer SECR_TOKEN");
+  }
+  if (log.verbose) {
+    const from = (name: keyof Settings["sources"]) => settings.sources[name];
+    log.debug(
+      `settings: org ${settings.org} (${from("org")}), project ${settings.project} (${from("project")}), ` +
+        `env ${settings.env} (${from("env")}), api ${settings.apiUrl} (${from("apiUrl")}), token (${from("token")}), ` +
+        `timeout ${settings.timeoutMs}ms (${from("timeout")})${settings.projectFile ? `, project file ${settings.projectFile}` : ""}`,
+    );
+  }
+  return settings;
+}

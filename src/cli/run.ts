@@ -1,0 +1,76 @@
+// `secr-run [options] -- <command> [args...]`: pull, validate, inject, supervise.
+// Decisions are pure functions in src/launcher and src/config; this file only sequences them.
+import { buildChildEnv } from "../launcher/child-env.js";
+import { buildCommand } from "../launcher/command.js";
+import { applyNameRules, printableName } from "../launcher/names.js";
+import { reportNameRules } from "./name-report.js";
+import { selectOnly } from "../launcher/only.js";
+import { startSupervisor } from "../launcher/supervisor.js";
+import { checkTemplate } from "../launcher/template-check.js";
+import { ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import { loadSettings } from "./load-settings.js";
+import { createLogger } from "./log.js";
+import { obtainSecrets } from "./obtain-secrets.js";
+import { parseRunOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+
+export async function main(args: string[]): Promise<number> {
+  const started = performance.now();
+  const { before, after } = splitAtDoubleDash(args);
+  const log = createLogger(scanVerbosity(before));
+  // First, before anything slow: signal listeners (process contract rule 5).
+  const supervisor = startSupervisor({ warn: log.warn, debug: log.debug });
+  try {
+    const options = parseRunOptions(before);
+    const command = buildCommand(after, options.command);
+    if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
+    const settings = loadSettings(options.flags, log);
+
+    const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate });
+    const where = `${settings.org}/${settings.project}/${settings.env}`;
+
+    if (obtained.validation !== undefined) {
+      const template = checkTemplate(obtained.validation);
+      if (template.failed) {
+        throw new Failure(
+          ExitCode.CONFIG,
+          template.missing.length > 0
+            ? `${where} lacks required template keys: ${template.missing.join(", ")} (the command was not started)`
+            : `${where} does not satisfy the project template (the command was not started)`,
+        );
+      }
+      if (template.extra.length > 0) log.debug(`keys not in the template: ${template.extra.join(", ")}`);
+    }
+
+    const only = selectOnly(obtained.secrets, options.only);
+    if (only.missing.length > 0) {
+      throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (the command was not started)`);
+    }
+
+    const names = applyNameRules(only.selected, { allowNames: options.allowNames, skipInvalid: options.skipInvalid });
+    reportNameRules(names, log, "run");
+
+    const { env, preserved } = buildChildEnv({
+      inherited: process.env,
+      secrets: names.accepted,
+      preserve: options.preserveEnv,
+      passToken: options.passToken,
+      token: settings.token,
+    });
+    if (preserved.length > 0) log.debug(`kept inherited values of: ${preserved.join(", ")}`);
+    const injected = Object.keys(names.accepted).filter((name) => !preserved.includes(name));
+    log.debug(`injecting ${injected.length} secrets: ${injected.sort().join(", ") || "(none)"}`);
+    log.debug(`ready to start after ${Math.round(performance.now() - started)}ms`);
+
+    return await supervisor.run({ ...command, env });
+  } catch (error) {
+    // A terminating signal arrived first: the supervisor is ending the process as if killed by
+    // it; a message about the cancelled request would only be noise.
+    if (supervisor.signal.aborted) return ExitCode.UNAVAILABLE;
+    if (error instanceof Failure) {
+      log.error(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+// Settings resolution, pure: flag > environment variable > project file > default.
+// Effects (reading process.env, finding .secr.json) happen in the caller.
+import { parseDuration } from "./duration.js";
+import type { LoadedProjectFile } from "./project-file.js";
+
+export const DEFAULT_API_URL = "https://api.secr.dev";
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout";
+export type SettingSource = "flag" | "environment" | "project file" | "default";
+
+/** Settings a command needs; `check`/`export`/run all need the same five, plus the timeout. */
+export interface Settings {
+  org: string;
+  project: string;
+  env: string;
+  apiUrl: string;
+  token: string;
+  timeoutMs: number;
+  /** Where each setting came from, for --verbose. */
+  sources: Record<SettingName, SettingSource>;
+  /** The project file used, if any. */
+  projectFile: string | undefined;
+}
+
+export type SettingFlags = Partial<Record<SettingName, string | undefined>>;
+
+export const ENV_VARS: Record<SettingName, string> = {
+  org: "SECR_ORG",
+  project: "SECR_PROJECT",
+  env: "SECR_ENV",
+  apiUrl: "SECR_API_URL",
+  token: "SECR_TOKEN",
+  timeout: "SECR_TIMEOUT",
+};
+
+export const FLAGS: Record<SettingName, string> = {
+  org: "--org",
+  project: "--project",
+  env: "--env",
+  apiUrl: "--api-url",
+  token: "--token",
+  timeout: "--timeout",
+};
+
+/** Keys of .secr.json that can hold each setting (token and timeout cannot). */
+const FILE_KEYS: Partial<Record<SettingName, "org" | "project" | "env" | "apiUrl">> = {
+  org: "org",
+  project: "project",
+  env: "env",
+  apiUrl: "apiUrl",
+};
+
+export interface ResolveInput {
+  flags: SettingFlags;
+  env: Record<string, string | undefined>;
+  projectFile: LoadedProjectFile | undefined;
+}
+
+export type ResolveResult =
+  | { ok: true; settings: Settings }
+  /** `usage`: a flag value is wrong (exit 64); otherwise a configuration problem (exit 78). */
+  | { ok: false; usage: boolean; message: string };
+
+/** Where a missing setting can come from, e.g. `org (--org, SECR_ORG or "org" in .secr.json)`. */
+export function describeMissing(name: SettingName): string {
+  const fileKey = FILE_KEYS[name];
+  return fileKey === undefined
+    ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})`
+    : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
+}
+
+export function resolveSettings({ flags, env, projectFile }: ResolveInput): ResolveResult {
+  const sources = {} as Record<SettingName, SettingSource>;
+  const pick = (name: SettingName): string | undefined => {
+    const flag = flags[name];
+    if (flag !== undefined) {
+      sources[name] = "flag";
+      return flag;
+    }
+    const fromEnv = env[ENV_VARS[name]];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      sources[name] = "environment";
+      return fromEnv;
+    }
+    const fileKey = FILE_KEYS[name];
+    const fromFile = fileKey === undefined ? undefined : projectFile?.data[fileKey];
+    if (fromFile !== undefined) {
+      sources[name] = "project file";
+      return fromFile;
+    }
+    sources[name] = "default";
+    return undefined;
+  };
+
+  const org = pick("org");
+  const project = pick("project");
+  const envName = pick("env");
+  const apiUrlRaw = pick("apiUrl") ?? DEFAULT_API_URL;
+  // The token is checked last so the message order matches the --help order.
+  const token = pick("token");
+  const timeoutRaw = pick("timeout");
+
+  const missing = (["org", "project", "env", "token"] as const).filter(
+    (name) => ({ org, project, env: envName, token })[name] === undefined,
+  );
+  if (missing.length > 0) {
+    return { ok: false, usage: false, message: `missing settings: ${missing.map(describeMissing).join("; ")}` };
+  }
+
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (timeoutRaw !== undefined) {
+    const parsed = parseDuration(timeoutRaw);
+    const where = sources.timeout === "flag" ? "--timeout" : ENV_VARS.timeout;
+    if (parsed instanceof Error) return { ok: false, usage: sources.timeout === "flag", message: `${where}: ${parsed.message}` };
+    if (parsed <= 0) return { ok: false, usage: sources.timeout === "flag", message: `${where} must be greater than 0` };
+    timeoutMs = parsed;
+  }
+
+  const apiUrl = checkApiUrl(apiUrlRaw);
+  if (apiUrl instanceof Error) {
+    const where =
+      sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
+    return { ok: false, usage: sources.apiUrl === "flag", message: `${where}: ${apiUrl.message}` };
+  }
+
+  return {
+    ok: true,
+    settings: {
+      org: org!,
+      project: project!,
+      env: envName!,
+      apiUrl,
+      token: token!,
+      timeoutMs,
+      sources,
+      projectFile: projectFile?.path,
+    },
+  };
+}
+
+/** An http(s) URL without credentials, trailing slash removed. */
+function checkApiUrl(raw: string): string | Error {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return new Error("is not a URL (e.g. https://api.secr.dev)");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return new Error(`must be an http(s) URL`);
+  // Never echo the URL if it carries credentials.
+  if (url.username !== "" || url.password !== "") return new Error("must not contain credentials; use SECR_TOKEN");
+  return raw.replace(/\/+$/, "");
+}
