@@ -1,5 +1,6 @@
 // One HTTP exchange over undici, bounded by a timeout that covers headers and body, and
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { redact, SecrApiError } from "./errors.js";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
 
@@ -56,6 +57,10 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
     });
     // Reading the body stays under the same timer and signal: a stalled body is a timeout too.
     const body = await res.body.text();
+    // undici frees a keep-alive socket one event-loop turn after the response ends (it checks
+    // the server did not close it); without this wait, the caller's next request (the next
+    // page of pullAllSecrets) would open a second connection, a second TLS handshake.
+    await nextTurn();
     return { status: res.statusCode, headers: res.headers, body };
   } catch (error) {
     if (controller.signal.reason === CANCELLED) throw abortedError(route);
