@@ -22,6 +22,11 @@ export function resolveCacheDir({ override, env = process.env, home, platform = 
   return join(home ?? homedir(), ".cache", "secr-run");
 }
 
+/** A relative or empty cache dir would silently mean "the working directory": a caller bug. */
+export function assertAbsoluteCacheDir(dir: string): void {
+  if (!isAbsolute(dir)) throw new TypeError(`cache directory must be an absolute path (use resolveCacheDir), got ${JSON.stringify(dir)}`);
+}
+
 export class UnsafeCacheDirError extends Error {
   override readonly name = "UnsafeCacheDirError";
 }

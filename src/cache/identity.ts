@@ -14,6 +14,11 @@ export interface SnapshotIdentity {
 /** The part of the identity that names the snapshot (what purge needs: no credentials). */
 export type SnapshotLocator = Pick<SnapshotIdentity, "apiUrl" | "org" | "project" | "env">;
 
+/** An empty passphrase (e.g. `SECR_PASSPHRASE=`) means none, as an empty env var usually does. */
+export function hasPassphrase(identity: SnapshotIdentity): identity is SnapshotIdentity & { passphrase: string } {
+  return identity.passphrase !== undefined && identity.passphrase !== "";
+}
+
 /**
  * One unambiguous byte string for (apiUrl, org, project, env): a JSON array, so no choice of
  * slugs can make two identities collide. The trailing slash is dropped as the client does.

@@ -8,3 +8,4 @@ export { writeSnapshot, type WriteSnapshotOptions } from "./write.js";
 export { purgeSnapshot, type PurgeSnapshotOptions } from "./purge.js";
 export { decideOnFetchError, type FetchErrorDecision } from "./fetch-error-decision.js";
 export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";
+export { formatAge } from "./format-age.js";

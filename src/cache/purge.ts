@@ -3,6 +3,7 @@
 
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { assertAbsoluteCacheDir } from "./cache-dir.js";
 import { readNameKey, snapshotFileName } from "./file-name.js";
 import type { SnapshotLocator } from "./identity.js";
 
@@ -12,6 +13,7 @@ export interface PurgeSnapshotOptions {
 
 /** Resolves true if a snapshot was deleted, false if there was none; rejects on other fs errors. */
 export async function purgeSnapshot(locator: SnapshotLocator, { cacheDir }: PurgeSnapshotOptions): Promise<boolean> {
+  assertAbsoluteCacheDir(cacheDir);
   const nameKey = await readNameKey(cacheDir);
   if (nameKey === undefined) return false;
   try {

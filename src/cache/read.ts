@@ -3,6 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { assertAbsoluteCacheDir } from "./cache-dir.js";
 import { readNameKey, snapshotFileName } from "./file-name.js";
 import { judgeFreshness } from "./freshness.js";
 import type { SnapshotIdentity } from "./identity.js";
@@ -29,6 +30,7 @@ export type ReadSnapshotResult =
 
 export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnapshotOptions): Promise<ReadSnapshotResult> {
   const { cacheDir, maxAgeMs, now = Date.now } = options;
+  assertAbsoluteCacheDir(cacheDir);
   let file: Buffer;
   try {
     const nameKey = await readNameKey(cacheDir);

@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { deriveKey } from "./derive-key.js";
 import { FLAG_PASSPHRASE, FORMAT_VERSION, IV_BYTES, SALT_BYTES, TAG_BYTES, encodeHeader, parseFile } from "./format.js";
-import { canonicalLocator, type SnapshotIdentity } from "./identity.js";
+import { canonicalLocator, hasPassphrase, type SnapshotIdentity } from "./identity.js";
 import { parsePayload, serializePayload, type SnapshotData } from "./payload.js";
 
 export type UnreadableReason =
@@ -24,7 +24,7 @@ export type OpenResult =
 export async function sealSnapshot(identity: SnapshotIdentity, data: SnapshotData): Promise<Buffer> {
   const salt = randomBytes(SALT_BYTES);
   const iv = randomBytes(IV_BYTES);
-  const flags = identity.passphrase === undefined ? 0 : FLAG_PASSPHRASE;
+  const flags = hasPassphrase(identity) ? FLAG_PASSPHRASE : 0;
   const header = encodeHeader({ version: FORMAT_VERSION, flags, salt, iv });
   const key = await deriveKey(identity, salt, FORMAT_VERSION);
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
@@ -39,10 +39,10 @@ export async function openSnapshot(identity: SnapshotIdentity, file: Buffer): Pr
   const { header, headerBytes, ciphertext, tag } = parsed;
   const sealedWithPassphrase = (header.flags & FLAG_PASSPHRASE) !== 0;
   // The flag only sharpens the message; the key decides (a forged flag just fails to decrypt).
-  if (sealedWithPassphrase && identity.passphrase === undefined) {
+  if (sealedWithPassphrase && !hasPassphrase(identity)) {
     return { ok: false, reason: "passphrase_required", message: "snapshot was written with a passphrase and none was given" };
   }
-  if (!sealedWithPassphrase && identity.passphrase !== undefined) {
+  if (!sealedWithPassphrase && hasPassphrase(identity)) {
     return { ok: false, reason: "passphrase_unexpected", message: "snapshot was written without a passphrase but one was given" };
   }
   const key = await deriveKey(identity, header.salt, header.version);

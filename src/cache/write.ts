@@ -3,7 +3,7 @@
 
 import { join } from "node:path";
 import { sweepStaleTempFiles, writeFileAtomic } from "./atomic-write.js";
-import { ensureCacheDir } from "./cache-dir.js";
+import { assertAbsoluteCacheDir, ensureCacheDir } from "./cache-dir.js";
 import { loadOrCreateNameKey, snapshotFileName } from "./file-name.js";
 import type { SnapshotIdentity } from "./identity.js";
 import type { SnapshotData } from "./payload.js";
@@ -18,6 +18,7 @@ export interface WriteSnapshotOptions {
 
 /** Rejects on fs errors (full disk, unsafe directory); messages name paths, never contents. */
 export async function writeSnapshot(identity: SnapshotIdentity, data: SnapshotData, { cacheDir }: WriteSnapshotOptions): Promise<void> {
+  assertAbsoluteCacheDir(cacheDir);
   await ensureCacheDir(cacheDir);
   const [nameKey, sealed] = await Promise.all([loadOrCreateNameKey(cacheDir), sealSnapshot(identity, data)]);
   await writeFileAtomic(join(cacheDir, snapshotFileName(nameKey, identity)), cacheDir, sealed);

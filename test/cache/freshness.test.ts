@@ -70,3 +70,17 @@ describe("snapshot age against --cache-max-age", () => {
     for (const [age, maxAge, expected] of cases) expect(judgeFreshness(1e12 - age, 1e12, maxAge), `age ${age} max ${maxAge}`).toEqual(expected);
   });
 });
+
+describe("formatAge (for the warning naming the snapshot's age)", () => {
+  it("uses the two largest units", async () => {
+    const { formatAge } = await import("../../src/cache/index.js");
+    expect(formatAge(0)).toBe("0s");
+    expect(formatAge(999)).toBe("0s");
+    expect(formatAge(45_000)).toBe("45s");
+    expect(formatAge(12 * 60_000 + 5_000)).toBe("12m 5s");
+    expect(formatAge(3 * HOUR + 12 * 60_000 + 59_000)).toBe("3h 12m");
+    expect(formatAge(DAY)).toBe("1d 0h");
+    expect(formatAge(8 * DAY + 4 * HOUR + 1)).toBe("8d 4h");
+    expect(formatAge(-2 * HOUR)).toBe("2h 0m in the future");
+  });
+});

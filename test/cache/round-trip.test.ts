@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { readSnapshot, writeSnapshot } from "../../src/cache/index.js";
+import { purgeSnapshot, readSnapshot, writeSnapshot } from "../../src/cache/index.js";
 import { findPlaintext, listCache, makeData, makeIdentity, marker, snapshotFiles, tempCacheDir } from "./helpers.js";
 
 describe("snapshot round trip", () => {
@@ -11,6 +11,17 @@ describe("snapshot round trip", () => {
     await writeSnapshot(identity, data, { cacheDir });
     const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0, now: () => 1_000_000 + 42_000 });
     expect(result).toEqual({ kind: "ok", data, ageMs: 42_000 });
+  });
+
+  it("round-trips 1,000 secrets quickly (generous bound; numbers in the report)", async () => {
+    const { cacheDir } = await tempCacheDir();
+    const identity = makeIdentity();
+    const data = makeData(1000);
+    await writeSnapshot(identity, data, { cacheDir });
+    const started = performance.now();
+    const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(result.kind === "ok" && result.data).toEqual(data);
   });
 
   it("keeps a null validation (template check skipped) and an empty secret set", async () => {
@@ -30,6 +41,21 @@ describe("snapshot round trip", () => {
     await writeSnapshot(identity, data, { cacheDir });
     const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0 });
     expect(result.kind === "ok" && result.data).toEqual(data);
+  });
+
+  it("an empty passphrase means none (SECR_PASSPHRASE= set but empty)", async () => {
+    const { cacheDir } = await tempCacheDir();
+    const identity = makeIdentity({ passphrase: "" });
+    await writeSnapshot(identity, makeData(1), { cacheDir });
+    expect((await readSnapshot({ ...identity, passphrase: undefined }, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
+  });
+
+  it("refuses a relative or empty cache dir (it would silently mean the working directory)", async () => {
+    for (const cacheDir of ["", "relative/dir"]) {
+      await expect(readSnapshot(makeIdentity(), { cacheDir, maxAgeMs: 0 })).rejects.toThrow(TypeError);
+      await expect(writeSnapshot(makeIdentity(), makeData(1), { cacheDir })).rejects.toThrow(TypeError);
+      await expect(purgeSnapshot(makeIdentity(), { cacheDir })).rejects.toThrow(TypeError);
+    }
   });
 
   it("a later write replaces the earlier one; one file per identity", async () => {
