@@ -1,6 +1,6 @@
 // Non-2xx answers (every row of the contract, tolerant shapes), invalid 2xx bodies, and what
 // error messages may contain.
-import { http, HttpResponse } from "msw";
+import { http, HttpResponse, type JsonBodyType } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isSecrApiError, SecrApiError, type SecrClient } from "../../src/index.js";
 import { codeForStatus, errorFromResponse, parseErrorBody, redact } from "../../src/client/errors.js";
@@ -149,7 +149,7 @@ describe("invalid 2xx responses", () => {
   ];
   for (const [name, call, body] of mismatches) {
     it(`schema mismatch → invalid_response (${name})`, async () => {
-      server.use(http.all("*", () => HttpResponse.json(body)));
+      server.use(http.all("*", () => HttpResponse.json(body as JsonBodyType)));
       const error = await rejection(call());
       expect([error.statusCode, error.code]).toEqual([200, "invalid_response"]);
       expect(error.message).toMatch(/unexpected body/);

@@ -1,5 +1,5 @@
 // Which failures are retried, how often, and how long the client waits (Retry-After, caps).
-import { delay, http, HttpResponse } from "msw";
+import { delay, http, HttpResponse, type JsonBodyType } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfter, type RetryPolicy } from "../../src/client/retry.js";
 import { SecrApiError } from "../../src/index.js";
@@ -24,7 +24,7 @@ function script(...steps: Array<() => Response | Promise<Response>>) {
   let i = 0;
   return () => steps[Math.min(i++, steps.length - 1)]!();
 }
-const ok = (body: unknown) => () => HttpResponse.json(body);
+const ok = (body: JsonBodyType) => () => HttpResponse.json(body);
 const VALID = { valid: true, missing: [], extra: [] };
 
 describe("which requests are retried", () => {
