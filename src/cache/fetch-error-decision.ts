@@ -17,13 +17,22 @@ const PURGE_STATUSES = new Set([401, 403, 404]);
 const PURGE_CODES = new Set(["unauthorized", "forbidden", "not_found"]);
 const FALLBACK_CODES = new Set(["network_error", "timeout", "server_error", "rate_limited"]);
 
+export interface FetchErrorContext {
+  /**
+   * The caller's own deadline (`--timeout` over the whole fetch) fired. The client then reports
+   * `aborted`, since the cancel came from the caller's signal, but for us secr was too slow.
+   * Never set this for a cancel caused by a terminating signal.
+   */
+  deadlineExpired?: boolean;
+}
+
 /** Accepts anything thrown; only `SecrApiError`-shaped values (`code`, `statusCode`) can fall back or purge. */
-export function decideOnFetchError(error: unknown): FetchErrorDecision {
-  if (error === null || typeof error !== "object") return "fail";
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+export function decideOnFetchError(error: unknown, { deadlineExpired = false }: FetchErrorContext = {}): FetchErrorDecision {
+  const { code, statusCode } = error !== null && typeof error === "object" ? (error as { code?: unknown; statusCode?: unknown }) : {};
   const status = typeof statusCode === "number" ? statusCode : 0;
   const name = typeof code === "string" ? code : "";
   if (PURGE_STATUSES.has(status) || (status === 0 && PURGE_CODES.has(name))) return "purge";
+  if (deadlineExpired) return "fallback";
   if (status === 429 || (status >= 500 && status <= 599)) return "fallback";
   if (status === 0 && FALLBACK_CODES.has(name)) return "fallback";
   return "fail";

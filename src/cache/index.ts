@@ -6,6 +6,6 @@ export { resolveCacheDir, UnsafeCacheDirError, type CacheDirSources } from "./ca
 export { readSnapshot, type ReadSnapshotOptions, type ReadSnapshotResult } from "./read.js";
 export { writeSnapshot, type WriteSnapshotOptions } from "./write.js";
 export { purgeSnapshot, type PurgeSnapshotOptions } from "./purge.js";
-export { decideOnFetchError, type FetchErrorDecision } from "./fetch-error-decision.js";
+export { decideOnFetchError, type FetchErrorContext, type FetchErrorDecision } from "./fetch-error-decision.js";
 export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";
 export { formatAge } from "./format-age.js";

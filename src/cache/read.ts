@@ -1,7 +1,7 @@
 // Reads the snapshot of an identity. Never throws for anything about the file: every outcome
 // is a value the launcher turns into a fallback, a warning or exit 69.
 
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { assertAbsoluteCacheDir } from "./cache-dir.js";
 import { readNameKey, snapshotFileName } from "./file-name.js";
@@ -35,13 +35,21 @@ export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnap
   try {
     const nameKey = await readNameKey(cacheDir);
     if (nameKey === undefined) return { kind: "missing" };
-    file = await readFile(join(cacheDir, snapshotFileName(nameKey, identity)));
+    const handle = await open(join(cacheDir, snapshotFileName(nameKey, identity)), "r");
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return { kind: "unreadable", reason: "io_error", message: "snapshot path is not a regular file" };
+      // Checked before reading, so a huge planted file costs nothing.
+      if (info.size > MAX_FILE_BYTES) return { kind: "unreadable", reason: "corrupt", message: "snapshot file is too large" };
+      file = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
     return { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${code ?? "error"})` };
   }
-  if (file.length > MAX_FILE_BYTES) return { kind: "unreadable", reason: "corrupt", message: "snapshot file is too large" };
   const opened = await openSnapshot(identity, file);
   if (!opened.ok) return { kind: "unreadable", reason: opened.reason, message: opened.message };
   const freshness = judgeFreshness(opened.data.fetchedAt, now(), maxAgeMs);

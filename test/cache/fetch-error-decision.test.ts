@@ -40,6 +40,15 @@ describe("decideOnFetchError", () => {
     }
   });
 
+  it("the caller's own deadline firing (client reports aborted) falls back; 401/403/404 still purge", () => {
+    const aborted = new SecrApiError("secr API GET /v1/... was aborted by the caller", 0, "aborted");
+    expect(decideOnFetchError(aborted)).toBe("fail");
+    expect(decideOnFetchError(aborted, { deadlineExpired: true })).toBe("fallback");
+    expect(decideOnFetchError(new Error("anything"), { deadlineExpired: true })).toBe("fallback");
+    expect(decideOnFetchError(new SecrApiError("x", 401, "unauthorized"), { deadlineExpired: true })).toBe("purge");
+    expect(decideOnFetchError(new SecrApiError("x", 404, "not_found"), { deadlineExpired: false })).toBe("purge");
+  });
+
   it("decides on the shape, not the class (errors crossing a module boundary)", () => {
     expect(decideOnFetchError({ code: "timeout", statusCode: 0 })).toBe("fallback");
     expect(decideOnFetchError({ code: "unauthorized", statusCode: 0 })).toBe("purge");

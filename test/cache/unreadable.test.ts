@@ -1,6 +1,6 @@
 // Every way a snapshot can be unusable ends as `unreadable` with a reason, never a throw.
 
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { readSnapshot, writeSnapshot, type SnapshotIdentity } from "../../src/cache/index.js";
 import { makeData, makeIdentity, marker, snapshotFiles, tempCacheDir } from "./helpers.js";
@@ -111,6 +111,12 @@ describe("unreadable snapshots", () => {
     await writeFile(path, future);
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unknown_version" });
     await writeFile(path, "{\"secrets\":{}}\n");
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
+  });
+
+  it("an oversized file is refused before it is read", async () => {
+    const { cacheDir, identity, path } = await written();
+    await truncate(path, 64 * 1024 * 1024 + 1); // sparse: costs no disk
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
   });
 
