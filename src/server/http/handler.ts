@@ -98,7 +98,6 @@ export function createHandler(ctx: HandlerContext) {
       const log = ctx.log;
       res.once("finish", () => logAccess(log, req, res, started));
     }
-    if (ctx.closing()) res.setHeader("connection", "close");
     try {
       const token = authenticate(req.headers, ctx.findToken);
       const wait = ctx.rateLimiter?.take(token.hash) ?? 0;
@@ -107,11 +106,13 @@ export function createHandler(ctx: HandlerContext) {
       const match = matchRoute(req.method ?? "GET", pathname);
       authorize(token, accessFor(match));
       const { status, body } = await answer(ctx, req, match, query);
+      // Decided at answer time: a request that started before shutdown must not leave an idle keep-alive connection.
+      if (ctx.closing()) res.setHeader("connection", "close");
       sendJson(res, status, body);
     } catch (error) {
       if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       // A body we stopped reading cannot be drained: answer, then close the connection.
-      if (error instanceof ApiError && error.code === "payload_too_large") res.setHeader("connection", "close");
+      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing()) res.setHeader("connection", "close");
       if (res.headersSent) res.destroy();
       else sendError(res, error);
     }
