@@ -345,12 +345,12 @@ export class SecrClient implements AsyncDisposable {
       try {
         const res = await send(this.#dispatcher, this.#origin, request);
         if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route);
-        const retryAfterHeader = res.headers["retry-after"];
         error = errorFromResponse({
           status: res.status,
+          location: header(res.headers, "location"),
           route,
           body: res.body,
-          retryAfter: parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader),
+          retryAfter: parseRetryAfter(header(res.headers, "retry-after")),
           sensitive,
         });
       } catch (thrown) {
@@ -367,6 +367,11 @@ export class SecrClient implements AsyncDisposable {
       waitedMs += delay;
     }
   }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function listQuery(options: ListOptions): Record<string, QueryValue> {

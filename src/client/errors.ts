@@ -112,13 +112,21 @@ export const MIN_REDACT_LENGTH = 4;
 
 export interface HttpErrorInput {
   status: number;
+  /** The Location header of a 3xx: redirects are not followed (the token must not go elsewhere). */
+  location?: string | undefined;
   route: string; // "GET /v1/secrets/acme/web/production"
   body: string;
   retryAfter: number | undefined;
   sensitive: readonly string[];
 }
 
-export function errorFromResponse({ status, route, body, retryAfter, sensitive }: HttpErrorInput): SecrApiError {
+export function errorFromResponse({ status, location, route, body, retryAfter, sensitive }: HttpErrorInput): SecrApiError {
+  if (status >= 300 && status < 400) {
+    // Only the origin: enough to spot a wrong apiUrl, and a path or query could carry anything.
+    const target = originOf(location);
+    const where = target === undefined ? "" : ` to ${redact(target, sensitive)}`;
+    return new SecrApiError(`secr API ${route} failed: ${status} redirect${where}, not followed (check apiUrl)`, status, "http_error");
+  }
   const parsed = parseErrorBody(body);
   const code = parsed.code !== undefined && /^[a-z][a-z0-9_.-]{0,63}$/i.test(parsed.code) ? parsed.code : codeForStatus(status);
   let detail = parsed.message === undefined ? undefined : redact(parsed.message, sensitive).replace(/[\u0000-\u001f\u007f]+/g, " ");
@@ -126,4 +134,14 @@ export function errorFromResponse({ status, route, body, retryAfter, sensitive }
   const wait = retryAfter === undefined ? "" : ` (retry after ${retryAfter}s)`;
   const message = `secr API ${route} failed: ${status} ${code}${detail === undefined ? "" : `: ${detail}`}${wait}`;
   return new SecrApiError(message, status, code, { retryAfter });
+}
+
+function originOf(location: string | undefined): string | undefined {
+  if (location === undefined) return undefined;
+  try {
+    const origin = new URL(location).origin;
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined; // relative or garbage: say nothing rather than echo it
+  }
 }

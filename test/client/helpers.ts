@@ -1,4 +1,5 @@
 // Shared bits of the client tests.
+import { inspect } from "node:util";
 import { SecrApiError, SecrClient, type SecrClientOptions } from "../../src/index.js";
 
 export const TOKEN = "secr_tok_TESTTOKEN0123456789abcdef";
@@ -23,7 +24,7 @@ export async function rejection(promise: Promise<unknown>): Promise<SecrApiError
 /** Everything about an error a user could print or log. */
 export function everyRendering(error: SecrApiError): string {
   const cause = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack ?? ""}` : String(error.cause ?? "");
-  return [error.message, error.stack ?? "", JSON.stringify(error), String(error), cause].join("\n");
+  return [error.message, error.stack ?? "", JSON.stringify(error), String(error), cause, inspect(error, { depth: 10, showHidden: true })].join("\n");
 }
 
 export function secret(key: string, value = `value-of-${key}`, version = 1): Record<string, unknown> {
