@@ -72,11 +72,11 @@ describe("concurrent writers", () => {
     const seen = new Set<string>();
     while (!done) {
       const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0 });
-      seen.add(result.kind);
-      if (result.kind === "unreadable") throw new Error(`reader saw ${result.reason}: ${result.message}`);
+      seen.add(result.kind === "unreadable" ? `unreadable: ${result.reason}` : result.kind);
     }
+    // Asserted only once the writers are done, so a failure never leaves them writing.
     await running;
-    expect([...seen].every((k) => k === "ok" || k === "missing")).toBe(true);
+    expect([...seen].filter((k) => k !== "ok" && k !== "missing")).toEqual([]);
     expect((await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
   });
 });
