@@ -7,7 +7,7 @@ import type { Logger } from "./log.js";
 export type NameContext = "run" | "export";
 
 export function reportNameRules(result: NameRuleResult, log: Logger, context: NameContext): void {
-  const list = (names: string[]) => names.map(printableName).join(", ");
+  const list = (names: string[]) => [...names].sort().map(printableName).join(", ");
   const target = context === "run" ? "the child" : "the environment that reads this export";
   const problems: string[] = [];
   if (result.invalidNames.length > 0) problems.push(`not valid environment variable names: ${list(result.invalidNames)}`);

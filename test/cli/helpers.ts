@@ -1,0 +1,98 @@
+// Black-box helpers: run the BUILT CLI (`node bin/secr-run.js`, what users run) as a real process.
+// Every run is recorded so a file can assert at the end that no value and no token was printed.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+
+export const CLI = fileURLToPath(new URL("../../bin/secr-run.js", import.meta.url));
+export const RECORD_CHILD = fileURLToPath(new URL("./fixtures/record-child.cjs", import.meta.url));
+export const NODE = process.execPath;
+
+export interface CliResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  stdout: string;
+  stderr: string;
+  args: string[];
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+}
+
+export const allRuns: CliResult[] = [];
+
+/** A clean environment: PATH only (no SECR_* from the developer's shell), plus `env`. */
+export function cleanEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
+  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const result = await execa(NODE, [CLI, ...args], {
+    reject: false,
+    extendEnv: false,
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? scratchDir(),
+    input: options.input ?? "",
+    timeout: options.timeoutMs ?? 45_000,
+    stripFinalNewline: false,
+  });
+  const run: CliResult = {
+    exitCode: result.exitCode,
+    signal: result.signal ?? undefined,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    args,
+  };
+  allRuns.push(run);
+  return run;
+}
+
+let scratch: string | undefined;
+/** A working directory with no .secr.json above it (the tmp root). */
+export function scratchDir(): string {
+  scratch ??= mkdtempSync(join(tmpdir(), "secr-run-cli-"));
+  return scratch;
+}
+
+export function tempDir(prefix = "secr-run-cli-"): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface Recorded {
+  env: Record<string, string>;
+  argv: string[];
+}
+
+let counter = 0;
+/** A fresh record file path; the child (record-child.cjs) writes there. */
+export function recordFile(): string {
+  return join(scratchDir(), `record-${process.pid}-${++counter}.json`);
+}
+
+export function readRecord(path: string): Recorded | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Recorded) : undefined;
+}
+
+/** Command words that run the recording child. */
+export function recordingChild(): string[] {
+  return ["--", NODE, RECORD_CHILD];
+}
+
+/** Assert helper: every occurrence of any of `needles` in the texts. */
+export function leaks(texts: string[], needles: string[]): string[] {
+  const found: string[] = [];
+  for (const needle of needles) {
+    if (needle.length < 4) continue;
+    for (const text of texts) if (text.includes(needle)) found.push(needle);
+  }
+  return [...new Set(found)];
+}
