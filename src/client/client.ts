@@ -113,9 +113,17 @@ function nonNegativeInt(name: string, value: number | undefined): number | undef
   return value;
 }
 
-function positiveNumber(name: string, value: number | undefined, fallback: number): number {
+/** Node timers overflow above 2^31-1 ms (≈ 24.8 days) and then fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function milliseconds(name: string, value: number | undefined): number | undefined {
+  if (nonNegativeInt(name, value) !== undefined && value! > MAX_TIMER_MS) throw invalidArgument(`${name} must be at most ${MAX_TIMER_MS} ms`);
+  return value;
+}
+
+function positiveMilliseconds(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0)) throw invalidArgument(`${name} must be a positive number of milliseconds`);
+  if (!(Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS)) throw invalidArgument(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}`);
   return value;
 }
 
@@ -126,6 +134,17 @@ function segment(name: string, value: unknown): string {
   return value;
 }
 
+/**
+ * Typed client of the secr API. One keep-alive connection pool per instance: reuse the client,
+ * and close it (`close()`, or `await using`) when done so the process can exit promptly.
+ *
+ * Every method rejects with {@link SecrApiError} only. Idempotent calls (GET, PUT, DELETE) are
+ * retried on network errors, timeouts, 429, 502, 503 and 504; POST only on 429.
+ *
+ * @example
+ * await using client = new SecrClient({ token: process.env.SECR_TOKEN! });
+ * const secrets = await client.pullAllSecrets("acme", "api", "production");
+ */
 export class SecrClient implements AsyncDisposable {
   readonly apiUrl: string;
   readonly timeout: number;
@@ -148,13 +167,13 @@ export class SecrClient implements AsyncDisposable {
     this.#origin = base.origin;
     this.#basePath = base.basePath;
     this.apiUrl = base.origin + base.basePath;
-    this.timeout = positiveNumber("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
+    this.timeout = positiveMilliseconds("timeout", options.timeout, DEFAULT_TIMEOUT_MS);
     this.#policy = {
       maxRetries: nonNegativeInt("maxRetries", options.maxRetries) ?? DEFAULT_RETRY_POLICY.maxRetries,
-      baseDelayMs: nonNegativeInt("retryBaseDelayMs", options.retryBaseDelayMs) ?? DEFAULT_RETRY_POLICY.baseDelayMs,
-      maxDelayMs: nonNegativeInt("retryMaxDelayMs", options.retryMaxDelayMs) ?? DEFAULT_RETRY_POLICY.maxDelayMs,
-      maxRetryAfterMs: nonNegativeInt("maxRetryAfterMs", options.maxRetryAfterMs) ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-      maxTotalWaitMs: nonNegativeInt("maxRetryWaitMs", options.maxRetryWaitMs) ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs,
+      baseDelayMs: milliseconds("retryBaseDelayMs", options.retryBaseDelayMs) ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: milliseconds("retryMaxDelayMs", options.retryMaxDelayMs) ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      maxRetryAfterMs: milliseconds("maxRetryAfterMs", options.maxRetryAfterMs) ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+      maxTotalWaitMs: milliseconds("maxRetryWaitMs", options.maxRetryWaitMs) ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs,
     };
     const extra = options.userAgent?.trim();
     if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");

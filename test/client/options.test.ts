@@ -96,6 +96,9 @@ describe("constructor", () => {
     expect(constructionError({ token: TOKEN, maxRetries: 1.5 }).message).toMatch(/maxRetries/);
     expect(constructionError({ token: TOKEN, retryBaseDelayMs: -5 }).message).toMatch(/retryBaseDelayMs/);
     expect(constructionError({ token: TOKEN, userAgent: "bad\nagent" }).message).toMatch(/userAgent/);
+    // Node timers overflow above 2^31-1 ms and would fire at once.
+    expect(constructionError({ token: TOKEN, timeout: 2 ** 31 }).message).toMatch(/timeout/);
+    expect(constructionError({ token: TOKEN, maxRetryWaitMs: 2 ** 40 }).message).toMatch(/maxRetryWaitMs/);
   });
 
   it("the User-Agent version is the package version", () => {
