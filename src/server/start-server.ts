@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
+import { ReadCache } from "./http/read-cache.js";
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { acquireLock } from "./persistence/lock.js";
@@ -126,11 +127,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const durable = serializeState(state);
     if (changed) await writeDataFile(dataFile, key, durable);
 
+    const readCache = new ReadCache();
     const persister = new Persister({
       durable,
       snapshot: () => serializeState(state),
       restore: (text) => {
         state = deserializeState(text);
+        readCache.invalidate();
       },
       write: (text) => writeDataFile(dataFile, key, text),
     });
@@ -140,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       state: () => state,
       findToken: (hash) => sessionTokens.get(hash) ?? state.tokens.get(hash),
       commit: () => persister.commit(),
+      readCache,
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
       ...(options.log ? { log: options.log } : {}),

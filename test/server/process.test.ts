@@ -125,7 +125,10 @@ describe("secr-run serve process", () => {
       env: { SECR_SERVE_KEY: key, SECR_SERVE_TOKEN: "" },
       buffer: { stdout: false },
     });
-    const url = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).url)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).url));
+      child.once("close", () => reject(new Error("server exited before printing its URL")));
+    });
     child.kill("SIGTERM");
     const first = await child;
     expect(first.exitCode).toBe(0);

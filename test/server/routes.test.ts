@@ -203,7 +203,7 @@ describe("errors", () => {
 
 describe("auth", () => {
   it("401 without, with a malformed or with an unknown token", async () => {
-    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer" }, { authorization: "Bearer nope" }]) {
+    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer" }, { authorization: "Bearer nope" }] as Record<string, string>[]) {
       const answer = await f.raw("/v1/secrets/acme/api/production", { token: null, headers });
       expect(answer.status).toBe(401);
       expect(answer.body.error).toBe("unauthorized");

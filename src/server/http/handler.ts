@@ -9,7 +9,8 @@ import { createTemplate, deleteTemplate, listTemplates, validateEnvironment } fr
 import { logAccess } from "./access-log.js";
 import { readJsonBody } from "./body.js";
 import type { RateLimiter } from "./rate-limit.js";
-import { sendError, sendJson } from "./respond.js";
+import type { ReadCache } from "./read-cache.js";
+import { sendError, sendPayload } from "./respond.js";
 import { matchRoute, type RouteMatch } from "./routes.js";
 import { bulkBody, listQuery, parseWith, promoteBody, putBody, templateBody } from "./schemas.js";
 
@@ -18,6 +19,8 @@ export interface HandlerContext {
   findToken(hash: string): TokenRecord | undefined;
   /** Resolves once every change made so far is durable. */
   commit(): Promise<void>;
+  /** Serialised read answers; must be invalidated by every change of the state. */
+  readCache: ReadCache;
   rateLimiter?: RateLimiter;
   log?: NodeJS.WritableStream;
   /** True once shutdown started: answers close their connection. */
@@ -50,7 +53,12 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
   const { org = "", project = "", env = "", key = "" } = match.params;
   const ref = { org, project, env };
   const write = async <T>(change: () => T, status = 200): Promise<Answer> => {
-    const body = change();
+    let body: T;
+    try {
+      body = change();
+    } finally {
+      ctx.readCache.invalidate();
+    }
     await ctx.commit();
     return { status, body };
   };
@@ -105,10 +113,19 @@ export function createHandler(ctx: HandlerContext) {
       const { pathname, query } = splitUrl(req.url ?? "/");
       const match = matchRoute(req.method ?? "GET", pathname);
       authorize(token, accessFor(match));
-      const { status, body } = await answer(ctx, req, match, query);
+      const readKey = req.method === "GET" ? `${match.name}\0${Object.values(match.params).join("\0")}\0${query}` : undefined;
+      let payload = readKey === undefined ? undefined : ctx.readCache.get(readKey);
+      let status = 200;
+      if (!payload) {
+        const generation = ctx.readCache.generation;
+        const answered = await answer(ctx, req, match, query);
+        status = answered.status;
+        payload = Buffer.from(JSON.stringify(answered.body));
+        if (readKey !== undefined) ctx.readCache.set(readKey, payload, generation);
+      }
       // Decided at answer time: a request that started before shutdown must not leave an idle keep-alive connection.
       if (ctx.closing()) res.setHeader("connection", "close");
-      sendJson(res, status, body);
+      sendPayload(res, status, payload);
     } catch (error) {
       if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       // A body we stopped reading cannot be drained: answer, then close the connection.

@@ -3,7 +3,10 @@ import type { ServerResponse } from "node:http";
 import { ApiError } from "../store/errors.js";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
+  sendPayload(res, status, JSON.stringify(body), headers);
+}
+
+export function sendPayload(res: ServerResponse, status: number, payload: string | Buffer, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),

@@ -1,0 +1,74 @@
+// The grouped, serialised durable-write queue, with a scripted writer.
+import { expect, it } from "vitest";
+import { Persister } from "../../src/server/persistence/persister.js";
+import { RateLimiter } from "../../src/server/http/rate-limit.js";
+
+function setup() {
+  let state = "s0";
+  const written: string[] = [];
+  const pending: { resolve(): void; reject(e: Error): void }[] = [];
+  const persister = new Persister({
+    durable: state,
+    snapshot: () => state,
+    restore: (text) => {
+      state = text;
+    },
+    write: (text) =>
+      new Promise<void>((resolve, reject) => {
+        written.push(text);
+        pending.push({ resolve, reject });
+      }),
+  });
+  return { persister, written, pending, set: (s: string) => (state = s), get: () => state };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+it("groups changes made during a write into one following write, never overlapping", async () => {
+  const t = setup();
+  t.set("s1");
+  const first = t.persister.commit();
+  t.set("s2");
+  const second = t.persister.commit();
+  t.set("s3");
+  const third = t.persister.commit();
+  expect(t.written).toEqual(["s1"]); // one write in flight, the others wait
+  let secondDone = false;
+  void second.then(() => (secondDone = true));
+  t.pending.shift()!.resolve();
+  await first;
+  await tick();
+  expect(secondDone).toBe(false); // not durable until the write that includes it is
+  expect(t.written).toEqual(["s1", "s3"]); // s2 and s3 share one write
+  t.pending.shift()!.resolve();
+  await Promise.all([second, third]);
+});
+
+it("on a failed write, rolls memory back to the last durable state and fails every undurable change", async () => {
+  const t = setup();
+  t.set("s1");
+  await Promise.all([t.persister.commit(), Promise.resolve().then(() => t.pending.shift()!.resolve())]);
+  t.set("s2");
+  const failing = t.persister.commit();
+  t.set("s3");
+  const queued = t.persister.commit();
+  t.pending.shift()!.reject(new Error("disk full"));
+  await expect(failing).rejects.toThrow("disk full");
+  await expect(queued).rejects.toThrow("disk full");
+  expect(t.get()).toBe("s1");
+  t.set("s4");
+  const next = t.persister.commit();
+  t.pending.shift()!.resolve();
+  await next;
+  expect(t.written.at(-1)).toBe("s4");
+});
+
+it("rate limiter: bursts up to the rate, then asks to wait, and refills over time", () => {
+  let now = 0;
+  const limiter = new RateLimiter(2, () => now);
+  expect([limiter.take("a"), limiter.take("a"), limiter.take("a")]).toEqual([0, 0, 1]);
+  expect(limiter.take("b")).toBe(0); // per token
+  now += 500;
+  expect(limiter.take("a")).toBe(0);
+  expect(limiter.take("a")).toBe(1);
+});
