@@ -1,0 +1,82 @@
+// --help and --version: correct, and light (no client, undici or execa loaded on these paths).
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { CLI, cleanEnv, NODE, recordFile, runCli } from "./helpers.js";
+
+const TRACE = fileURLToPath(new URL("./fixtures/trace-modules.mjs", import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** Files of our bundle that a command loaded, and whether any holds execa, undici or the client. */
+async function loadedBundleFiles(args: string[]): Promise<{ files: string[]; heavy: string[]; exitCode: number | undefined; stdout: string }> {
+  const trace = recordFile();
+  const result = await execa(NODE, ["--import", TRACE, CLI, ...args], { reject: false, extendEnv: false, env: cleanEnv({ TRACE_MODULES_TO: trace }) });
+  const files = existsSync(trace)
+    ? readFileSync(trace, "utf8")
+        .split("\n")
+        .filter((url) => url.includes("/dist/bundle/"))
+        .map((url) => fileURLToPath(url))
+    : [];
+  const markers = ["forceKillAfterDelay", "EnvHttpProxyAgent", "llhttp"];
+  const heavy = [...new Set(files)].filter((file) => markers.some((m) => readFileSync(file, "utf8").includes(m)));
+  return { files, heavy, exitCode: result.exitCode, stdout: String(result.stdout) };
+}
+
+describe("--help", () => {
+  it("documents usage, options, env vars and the exit code table on stdout, exit 0", async () => {
+    const result = await runCli(["--help"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe("");
+    for (const text of ["secr-run [options] -- <command> [args...]", "--env", "--only", "--preserve-env", "--allow-name", "SECR_TOKEN", ".secr.json", "Exit codes:"]) {
+      expect(result.stdout).toContain(text);
+    }
+    for (const code of [64, 65, 69, 77, 78, 126, 127]) expect(result.stdout).toMatch(new RegExp(`^\\s+${code}\\s`, "m"));
+  });
+
+  it("-h after options, `help`, and per-command help all work", async () => {
+    expect((await runCli(["--env", "x", "-h", "--", "node"])).stdout).toContain("Exit codes:");
+    expect((await runCli(["help", "export"])).stdout).toContain("--format");
+    expect((await runCli(["check", "--help"])).stdout).toContain("--json");
+  });
+
+  it("a --help after -- belongs to the child, not to secr-run", async () => {
+    const result = await runCli(["--", "node", "--help"], { env: {} });
+    expect(result.exitCode).toBe(78); // settings are checked, help is not printed
+    expect(result.stdout).toBe("");
+  });
+
+  it("loads neither the client, undici nor execa", async () => {
+    const { files, heavy, exitCode, stdout } = await loadedBundleFiles(["--help"]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain("Exit codes:");
+    expect(files.length).toBeGreaterThan(0); // the trace works
+    expect(heavy).toEqual([]);
+  });
+});
+
+describe("--version", () => {
+  it("prints the package version and loads nothing heavy", async () => {
+    const { heavy, exitCode, stdout } = await loadedBundleFiles(["--version"]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(pkg.version);
+    expect(heavy).toEqual([]);
+  });
+
+  it("control: a real run does load them (so the trace can see them)", async () => {
+    const args = ["--org", "a", "--project", "b", "--env", "c", "--token", "secr_cli_x_0000", "--api-url", "http://127.0.0.1:1", "--timeout", "300ms", "-q", "--", "true"];
+    const { heavy } = await loadedBundleFiles(args);
+    expect(heavy.length).toBeGreaterThanOrEqual(2); // the client (with undici) and execa's spawn chunk
+  });
+
+  it("a usage error loads nothing heavy either", async () => {
+    const { heavy } = await loadedBundleFiles(["check", "--bogus"]);
+    expect(heavy).toEqual([]);
+  });
+
+  it("no arguments: usage error 64", async () => {
+    const result = await runCli([]);
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toMatch(/^secr-run: no command given/);
+  });
+});
