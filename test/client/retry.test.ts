@@ -81,7 +81,7 @@ describe("which requests are retried", () => {
 
   it("GET retried on timeout", async () => {
     server.use(http.get("*", script(async () => { await delay("infinite"); return HttpResponse.json(VALID); }, ok(VALID))));
-    await using client = makeClient(server.url, { timeout: 300 });
+    await using client = makeClient(server.url, { timeout: 1000 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     expect(server.requests).toHaveLength(2);
   });

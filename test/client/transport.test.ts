@@ -3,7 +3,7 @@
 import { delay, http, HttpResponse } from "msw";
 import { createServer, type Server } from "node:http";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/index.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { everyRendering, makeClient, rejection, TOKEN } from "./helpers.js";
@@ -101,7 +101,7 @@ describe("network errors", () => {
   });
 
   it("an unresolvable host (.invalid, RFC 6761) → network_error", async () => {
-    await using client = new SecrClient({ token: TOKEN, apiUrl: "https://secr.nonexistent.invalid", maxRetries: 0, timeout: 10_000 });
+    await using client = new SecrClient({ token: TOKEN, apiUrl: "https://secr.nonexistent.invalid", maxRetries: 0, timeout: 30_000 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "network_error"]);
   });
@@ -208,6 +208,10 @@ describe("proxies from the environment", () => {
   beforeAll(() => {
     saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
   });
+  // Lowercase variants win in undici: clear them all so each test sets exactly what it means.
+  beforeEach(() => {
+    for (const k of PROXY_VARS) delete process.env[k];
+  });
   afterEach(() => {
     for (const k of PROXY_VARS) {
       if (saved[k] === undefined) delete process.env[k];
@@ -244,7 +248,6 @@ describe("proxies from the environment", () => {
     const proxy = await startTunnelProxy();
     try {
       process.env.HTTP_PROXY = proxy.url;
-      delete process.env.http_proxy;
       await using client = makeClient("http://secr.example.invalid", { allowInsecureHttp: true, maxRetries: 0 });
       expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
       expect(proxy.targets).toEqual(["secr.example.invalid:80"]);
@@ -260,7 +263,7 @@ describe("proxies from the environment", () => {
     try {
       process.env.HTTP_PROXY = proxy.url;
       process.env.NO_PROXY = "secr.example.invalid";
-      await using client = makeClient("http://secr.example.invalid", { allowInsecureHttp: true, maxRetries: 0 });
+      await using client = makeClient("http://secr.example.invalid", { allowInsecureHttp: true, maxRetries: 0, timeout: 30_000 });
       const error = await rejection(client.validateTemplate("o", "p", "e"));
       expect(error.code).toBe("network_error"); // went direct: the name does not resolve
       expect(proxy.targets).toEqual([]);
