@@ -1,0 +1,138 @@
+// One measurement each: the wall time and peak RSS of a command, the requests it made, the
+// resident memory of a launcher while its child sleeps, and how fast it forwards SIGTERM.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { childPids, procMemory } from "./machine.js";
+
+const TIME = "/usr/bin/time";
+const hasTime = existsSync(TIME);
+const scratch = mkdtempSync(join(tmpdir(), "secr-bench-time-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * Run `cmd` once to completion. Wall time is taken around a synchronous spawn (no event loop in
+ * the way); peak RSS (KiB, the largest process of the tree that was waited for) from GNU time's %M.
+ * Every command pays the same ~1 ms for the time wrapper, so differences stay exact.
+ */
+export function timedRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
+  const rssFile = join(scratch, "rss");
+  const [file, args] = hasTime ? [TIME, ["-f", "%M", "-o", rssFile, ...cmd]] : [cmd[0], cmd.slice(1)];
+  const start = process.hrtime.bigint();
+  const result = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 1 << 20 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error) throw new Error(result.error.code === "ETIMEDOUT" ? `did not finish within ${timeoutMs / 1000} s` : result.error.message);
+  if (result.status !== 0) {
+    // GNU time adds "Command exited with non-zero status N"; the command's own last line says why.
+    const tail = String(result.stderr).trim().split("\n").filter((l) => l && !l.startsWith("Command exited")).pop();
+    throw new Error(`exited ${result.status ?? result.signal}${tail ? `: ${tail.trim()}` : ""}`);
+  }
+  let rssKiB;
+  if (hasTime) rssKiB = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+  return { ms, rssKiB };
+}
+
+/** Run `cmd` asynchronously (so an in-process proxy can answer it) and wait for exit 0. */
+export async function asyncRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
+  const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = await new Promise((resolve) => child.on("close", (c, s) => resolve([c, s])));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`exited ${code ?? signal}: ${stderr.trim().split("\n").pop() ?? ""}`);
+}
+
+/**
+ * Start `cmd` (a launcher whose child is `sleep`), wait until the child exists and things
+ * settle, read the launcher's own VmRSS/VmHWM, then SIGTERM it. KiB.
+ */
+export async function residentMemory(cmd, { cwd, env, settleMs = 300, timeoutMs = 30_000 }) {
+  const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+  const exited = new Promise((resolve) => child.on("close", (c, s) => resolve(s ?? c)));
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (childPids(child.pid).length === 0) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited ${await exited}: ${stderr.trim().split("\n").pop() ?? ""}`);
+      if (Date.now() > deadline) throw new Error("child never started");
+      await sleep(10);
+    }
+    await sleep(settleMs);
+    const memory = procMemory(child.pid);
+    if (!memory) throw new Error("could not read /proc/<pid>/status");
+    return memory;
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The signal-latency child: prints "ready", then on SIGTERM prints the CLOCK_MONOTONIC time
+ * (process.hrtime, the same clock in every process on the machine) at which its handler ran.
+ */
+export const SIGNAL_CHILD = `
+const { writeSync } = require("node:fs");
+process.on("SIGTERM", () => { writeSync(1, "handled " + process.hrtime.bigint() + "\\n"); process.exit(0); });
+writeSync(1, "ready\\n");
+setInterval(() => {}, 1 << 30);
+`;
+
+/**
+ * Start `cmd` (ending in the signal child), wait for "ready", send SIGTERM to the top process
+ * and return the ms until the child's handler ran. Throws if the signal is never forwarded.
+ */
+export async function signalLatency(cmd, { cwd, env, settleMs = 50, timeoutMs = 30_000, forwardTimeoutMs = 2000 }) {
+  const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+  const exited = new Promise((resolve) => child.on("close", (c, s) => resolve(s ?? c)));
+  const lines = createInterface({ input: child.stdout });
+  let sentAt;
+  try {
+    return await new Promise((resolve, reject) => {
+      let timer = setTimeout(() => reject(new Error(`no "ready" within ${timeoutMs} ms: ${stderr.trim().split("\n").pop() ?? ""}`)), timeoutMs);
+      void exited.then((how) => {
+        // Give stdout a moment to drain: the "handled" line may still be in the pipe.
+        setTimeout(() => reject(new Error(`exited ${how} before the child handled SIGTERM: ${stderr.trim().split("\n").pop() ?? ""}`)), 200);
+      });
+      lines.on("line", async (line) => {
+        if (line === "ready") {
+          clearTimeout(timer);
+          await sleep(settleMs);
+          sentAt = process.hrtime.bigint();
+          process.kill(child.pid, "SIGTERM");
+          timer = setTimeout(() => reject(new Error(`SIGTERM not forwarded within ${forwardTimeoutMs} ms`)), forwardTimeoutMs);
+        } else if (line.startsWith("handled ") && sentAt !== undefined) {
+          clearTimeout(timer);
+          resolve(Number(BigInt(line.slice(8)) - sentAt) / 1e6);
+        }
+      });
+    });
+  } finally {
+    // Collect the whole tree first: once the top dies its children are reparented and lost to us.
+    const tree = descendants(child.pid);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    await exited;
+  }
+}
+
+function descendants(pid) {
+  const found = [];
+  for (const kid of childPids(pid)) found.push(kid, ...descendants(kid));
+  return found;
+}

@@ -1,0 +1,102 @@
+// Renders the results as the markdown that goes to BENCHMARKS.md and stdout.
+
+const ms = (v) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : "–");
+const mib = (kib) => (Number.isFinite(kib) ? (kib / 1024).toFixed(1) : "–");
+const spread = (s, fmt) => `${fmt(s.p10)}–${fmt(s.p90)}`;
+const signed = (v) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${ms(v)}` : "–");
+const unavailable = (error) => `unavailable: ${String(error).replaceAll("|", "\\|").slice(0, 160)}`;
+
+function table(header, rows) {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export function renderReport(r) {
+  const m = r.machine;
+  const out = [];
+  out.push("# Benchmarks");
+  out.push("");
+  out.push("Produced by `npm run bench` (`bench/run.js`): every command runs side by side in one run, alternating");
+  out.push("round-robin (warm-up rounds discarded); medians with p10–p90 spread. secr-run pulls from `secr-run serve` on");
+  out.push("127.0.0.1 (started once, outside the timings); the peers read the same values from a local `.env`.");
+  out.push("Wall time is measured around each whole process (spawn to exit); peak RSS is GNU time's `%M`");
+  out.push("(the largest process of the tree).");
+  out.push("");
+  out.push(
+    table(
+      ["Machine", ""],
+      [
+        ["CPU", `${m.cpu}, ${m.cores} cores`],
+        ["Memory", `${m.memoryGiB.toFixed(1)} GiB`],
+        ["OS", m.os],
+        ["Node", m.node],
+        ["Date", m.date],
+        ["Load average (1 min) at start / end", `${r.loadAtStart.toFixed(2)} / ${r.loadAtEnd.toFixed(2)}`],
+        ["Peers", Object.entries(r.peers).map(([k, v]) => `${k} ${v}`).join(", ")],
+        ["Mode", r.quick ? "`--quick` (few iterations: indicative only)" : "full"],
+      ],
+    ),
+  );
+
+  if (r.startup) {
+    out.push("", "## 1. Startup with 50 secrets", "");
+    out.push("Overhead = median of per-round differences against `node -e 0` (same round, same machine state).", "");
+    out.push(
+      table(
+        ["Command", "Median ms", "p10–p90 ms", "Overhead vs node -e 0, ms", "Peak RSS MiB (median)", "Runs"],
+        r.startup.map((row) =>
+          row.error
+            ? [`\`${row.cmd}\``, unavailable(row.error), "", "", "", ""]
+            : [`\`${row.cmd}\``, ms(row.ms.median), spread(row.ms, ms), row.overhead ? `${signed(row.overhead.median)} (${spread(row.overhead, signed)})` : "floor", mib(row.rss.median), String(row.ms.n)],
+        ),
+      ),
+    );
+  }
+
+  if (r.scale) {
+    out.push("", "## 2. Scale", "");
+    out.push("`<launcher> ... -- true` with N secrets. Requests: HTTP requests one secr-run start makes (counted by a proxy in an untimed run); the peers read a file.", "");
+    out.push(
+      table(
+        ["Secrets", "Launcher", "Median ms", "p10–p90 ms", "Peak RSS MiB", "Requests", "Runs"],
+        r.scale.map((row) =>
+          row.error
+            ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", "", ""]
+            : [row.n.toLocaleString("en-US"), row.name, ms(row.ms.median), spread(row.ms, ms), mib(row.rss.median), row.requests === undefined ? "–" : String(row.requests), row.note ?? String(row.ms.n)],
+        ),
+      ),
+    );
+  }
+
+  if (r.resident) {
+    out.push("", "## 3. Resident memory while the child sleeps", "");
+    out.push("VmRSS of the launcher's own process (not the child's), read from `/proc/<pid>/status` once its child `sleep` runs; VmHWM is its peak so far.", "");
+    out.push(
+      table(
+        ["Secrets", "Launcher", "VmRSS MiB (median)", "p10–p90", "VmHWM MiB (median)", "Samples"],
+        r.resident.map((row) =>
+          row.error
+            ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", ""]
+            : [row.n.toLocaleString("en-US"), row.name, mib(row.rss.median), spread(row.rss, mib), mib(row.hwm.median), String(row.rss.n)],
+        ),
+      ),
+    );
+  }
+
+  if (r.signal) {
+    out.push("", "## 4. Signal latency", "");
+    out.push("SIGTERM sent to the launcher until the child's handler runs (both timestamps from CLOCK_MONOTONIC); a fresh process per sample.", "");
+    out.push(
+      table(
+        ["Launcher", "Median ms", "p10–p90 ms", "Samples"],
+        r.signal.map((row) => (row.error ? [row.name, unavailable(row.error), "", ""] : [row.name, ms(row.ms.median), spread(row.ms, ms), `${row.ms.n}${row.failures ? ` (${row.failures} missed)` : ""}`])),
+      ),
+    );
+  }
+
+  if (r.server) {
+    out.push("", "## 5. Local server: 1,000-secret pulls, 16 concurrent clients", "");
+    out.push(r.server.error ? unavailable(r.server.error) : ["`bench/server-load.js`:", "", "```", r.server.output, "```"].join("\n"));
+  }
+  out.push("");
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+// `npm run bench`: secr-run against `node -e 0` and its peers (dotenvx, dotenv-cli, env-cmd),
+// side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
+// and prints the same markdown. Loopback only; bounded in count and time.
+//
+//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server] [--no-write]
+//
+// Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
+// bench/node_modules from bench/package-lock.json on first run.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { ENV, ORG, TOKEN, projectFor, writeDotenvDir, writeSeed } from "./lib/fixtures.js";
+import { describeMachine, load1 } from "./lib/machine.js";
+import { asyncRun, residentMemory, SIGNAL_CHILD, signalLatency, timedRun } from "./lib/measure.js";
+import { renderReport } from "./lib/report.js";
+import { pairedDifferences, roundRobin } from "./lib/rounds.js";
+import { checkSeed, startCountingProxy, startServer } from "./lib/server.js";
+import { summarize } from "./lib/stats.js";
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const REPO = dirname(BENCH);
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const write = !argv.includes("--no-write");
+const onlyArg = argv.find((a) => a.startsWith("--only"));
+const only = onlyArg ? new Set((onlyArg.includes("=") ? onlyArg.split("=")[1] : argv[argv.indexOf(onlyArg) + 1]).split(",")) : undefined;
+const wants = (section) => !only || only.has(section);
+
+const STARTUP_SECRETS = 50;
+// A run slower than this is timed once (its verification run) rather than repeated; a run
+// slower than the timeout is reported as such. Keeps `npm run bench` bounded.
+const SLOW_MS = 5_000;
+const SLOW_TIMEOUT_MS = 30_000;
+const SCALE_SIZES = [10, 100, 1000, 10_000];
+const plan = quick
+  ? { startup: { rounds: 8, warmup: 2, budgetMs: 60_000 }, scale: { rounds: 3, warmup: 1, budgetMs: 30_000 }, resident: 2, signal: { rounds: 10, warmup: 1 } }
+  : { startup: { rounds: 30, warmup: 3, budgetMs: 240_000 }, scale: { rounds: 10, warmup: 2, budgetMs: 90_000 }, resident: 5, signal: { rounds: 50, warmup: 2 } };
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+// ---- peers: bench/'s own dependencies, installed by the harness itself ----
+function ensurePeers() {
+  const bins = ["dotenvx", "dotenv", "env-cmd"].map((name) => join(BENCH, "node_modules/.bin", name));
+  if (bins.every((bin) => existsSync(bin))) return;
+  log("installing the peers into bench/node_modules (npm ci)");
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: BENCH, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) throw new Error("npm ci in bench/ failed");
+}
+const peerVersion = (pkg) => JSON.parse(readFileSync(join(BENCH, "node_modules", pkg, "package.json"), "utf8")).version;
+
+/**
+ * Copy the built CLI (bin shim, self-contained bundle, package.json) into the scratch dir and
+ * run that copy: the same files users run, immune to a rebuild of dist/ during a long run.
+ * Retries while a concurrent build leaves dist/bundle half-written.
+ */
+async function snapshotBuild(app) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(app, { recursive: true, force: true });
+      cpSync(join(REPO, "dist/bundle"), join(app, "dist/bundle"), { recursive: true });
+      cpSync(join(REPO, "bin/secr-run.js"), join(app, "bin/secr-run.js"));
+      cpSync(join(REPO, "package.json"), join(app, "package.json"));
+      const files = new Set(readdirSync(join(app, "dist/bundle")));
+      for (const file of files) {
+        for (const [, ref] of readFileSync(join(app, "dist/bundle", file), "utf8").matchAll(/(?:\bfrom\s*|\bimport\()"\.\/([\w.-]+\.js)"/g)) {
+          // esbuild writes double-quoted specifiers; JSDoc's import('./x.js') in comments does not count.
+          if (!files.has(ref)) throw new Error(`${file} imports ./${ref}, which is missing`);
+        }
+      }
+      if (!files.has("main.js")) throw new Error("dist/bundle/main.js is missing");
+      return join(app, "bin/secr-run.js");
+    } catch (error) {
+      if (attempt >= 10) throw new Error(`no complete build in dist/bundle (run \`npm run build\`): ${error.message}`);
+      await sleep(1000);
+    }
+  }
+}
+
+ensurePeers();
+const work = mkdtempSync(join(tmpdir(), "secr-bench-"));
+const SECR_RUN = await snapshotBuild(join(work, "app"));
+let stopServer = async () => {};
+const cleanup = () => rmSync(work, { recursive: true, force: true });
+process.on("exit", cleanup);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    void stopServer().finally(() => process.exit(130));
+  });
+}
+
+const machine = describeMachine();
+const loadAtStart = load1();
+const peers = { dotenvx: peerVersion("@dotenvx/dotenvx"), "dotenv-cli": peerVersion("dotenv-cli"), "env-cmd": peerVersion("env-cmd") };
+const home = join(work, "home");
+mkdirSync(home, { recursive: true });
+const childScript = join(work, "signal-child.cjs");
+writeFileSync(childScript, SIGNAL_CHILD);
+const sizes = [...new Set([STARTUP_SECRETS, ...SCALE_SIZES])];
+const dirs = Object.fromEntries(sizes.map((n) => [n, writeDotenvDir(work, n)]));
+const seedFile = join(work, "seed.json");
+writeSeed(seedFile, sizes);
+
+// ---- the local server, started once, outside every timing ----
+let server;
+let secrUnavailable;
+try {
+  server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
+  stopServer = server.stop;
+  for (const n of sizes) await checkSeed(server.url, n);
+  log(`local server at ${server.url}, seeded with ${sizes.join(", ")} secrets`);
+} catch (error) {
+  secrUnavailable = `local server: ${error.message}`;
+  log(`secr-run rows unavailable: ${secrUnavailable}`);
+}
+
+const node = process.execPath;
+const bin = (name) => join(BENCH, "node_modules/.bin", name);
+const baseEnv = {
+  ...process.env,
+  PATH: [dirname(node), process.env.PATH].join(delimiter), // `#!/usr/bin/env node` finds this node
+  HOME: home,
+  XDG_CACHE_HOME: join(home, ".cache"),
+  SECR_ORG: ORG,
+  SECR_TOKEN: TOKEN,
+};
+const envFor = (n, apiUrl = server?.url) => ({ ...baseEnv, SECR_API_URL: apiUrl ?? "http://127.0.0.1:9", SECR_PROJECT: projectFor(n) });
+
+/** The launchers under test, each running `child` with the secrets of size n. */
+function launchers(n, child, apiUrl) {
+  const cwd = dirs[n];
+  const env = envFor(n, apiUrl);
+  return [
+    { name: "secr-run", cmd: [SECR_RUN, "--env", ENV, "--", ...child], cwd, env, secr: true },
+    { name: "dotenvx", cmd: [bin("dotenvx"), "run", "-f", ".env", "--", ...child], cwd, env },
+    { name: "dotenv-cli", cmd: [bin("dotenv"), "-e", ".env", "--", ...child], cwd, env },
+    // env-cmd 11 parses options anywhere before `--` (a child's own `-e` would be taken as its own).
+    { name: "env-cmd", cmd: [bin("env-cmd"), "-f", ".env", "--", ...child], cwd, env },
+  ];
+}
+
+/**
+ * Before timing anything, prove each launcher really injects all n values (a child that checks
+ * them); a launcher that fails is reported as unavailable with the reason instead of timed.
+ */
+function verifyInjection(n) {
+  const check = [node, "-e", `const n = Object.keys(process.env).filter((k) => k.startsWith("BENCH_SECRET_")).length; process.exit(n === ${n} ? 0 : 3)`];
+  const broken = new Map();
+  const once = new Map();
+  for (const launcher of launchers(n, check)) {
+    if (launcher.secr && secrUnavailable) {
+      broken.set(launcher.name, secrUnavailable);
+      continue;
+    }
+    try {
+      const run = timedRun(launcher.cmd, { ...launcher, timeoutMs: SLOW_TIMEOUT_MS });
+      once.set(launcher.name, run);
+    } catch (error) {
+      broken.set(launcher.name, error.message.startsWith("exited 3") ? `did not inject all ${n} secrets` : error.message);
+    }
+  }
+  return { broken, once };
+}
+
+const results = { machine, peers, quick, loadAtStart };
+
+// ---- 1. startup with 50 secrets ----
+if (wants("startup")) {
+  log(`startup: ${STARTUP_SECRETS} secrets, ${plan.startup.rounds} rounds (+${plan.startup.warmup} warm-up)`);
+  const { broken } = verifyInjection(STARTUP_SECRETS);
+  const commands = [{ name: "node -e 0", cmd: [node, "-e", "0"], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }, ...launchers(STARTUP_SECRETS, ["true"])];
+  const runnable = commands.filter((c) => !broken.has(c.name));
+  const measured = roundRobin(runnable, { ...plan.startup, onRound: (r) => r % 5 === 4 && log(`  round ${r + 1}`) });
+  const floor = measured.get("node -e 0");
+  results.startup = commands.map((c) => {
+    const m = measured.get(c.name);
+    const error = broken.get(c.name) ?? m?.error;
+    if (error) return { name: c.name, cmd: display(c), error };
+    return { name: c.name, cmd: display(c), ms: summarize(m.ms), rss: summarize(m.rssKiB), overhead: c.name === "node -e 0" ? undefined : summarize(pairedDifferences(m, floor)) };
+  });
+}
+
+// ---- 2. scale: 10 .. 10,000 secrets ----
+if (wants("scale")) {
+  results.scale = [];
+  const proxy = server ? await startCountingProxy(server.url) : undefined;
+  for (const n of SCALE_SIZES) {
+    log(`scale: ${n} secrets, ${plan.scale.rounds} rounds (+${plan.scale.warmup} warm-up)`);
+    const { broken, once } = verifyInjection(n);
+    const commands = launchers(n, ["true"]);
+    const slow = new Set([...once].filter(([, run]) => run.ms > SLOW_MS).map(([name]) => name));
+    let requests;
+    if (proxy && !broken.has("secr-run")) {
+      // Untimed run through the counting proxy: how many HTTP requests one start makes.
+      const [secr] = launchers(n, ["true"], proxy.url);
+      proxy.take();
+      try {
+        await asyncRun(secr.cmd, secr);
+        requests = proxy.take();
+      } catch (error) {
+        broken.set("secr-run", error.message);
+      }
+    }
+    const measured = roundRobin(commands.filter((c) => !broken.has(c.name) && !slow.has(c.name)), plan.scale);
+    for (const c of commands) {
+      const requestsMade = c.secr ? requests : 0;
+      if (slow.has(c.name)) {
+        // Too slow to repeat: its one (verification) run is the result.
+        const run = once.get(c.name);
+        results.scale.push({ n, name: c.name, ms: summarize([run.ms]), rss: summarize([run.rssKiB]), requests: requestsMade, note: "one run (too slow to repeat)" });
+        continue;
+      }
+      const m = measured.get(c.name);
+      const error = broken.get(c.name) ?? m?.error;
+      results.scale.push(error ? { n, name: c.name, error } : { n, name: c.name, ms: summarize(m.ms), rss: summarize(m.rssKiB), requests: requestsMade });
+    }
+  }
+  await proxy?.close();
+}
+
+// ---- 3. resident memory while the child sleeps ----
+if (wants("resident")) {
+  results.resident = [];
+  for (const n of [STARTUP_SECRETS, 10_000]) {
+    log(`resident: ${n} secrets, ${plan.resident} samples per launcher`);
+    const { broken } = verifyInjection(n);
+    const commands = launchers(n, ["sleep", "60"]).filter((c) => n === STARTUP_SECRETS || c.secr);
+    const samples = new Map(commands.map((c) => [c.name, { rss: [], hwm: [] }]));
+    for (let i = 0; i < plan.resident; i++) {
+      for (const c of commands) {
+        const s = samples.get(c.name);
+        if (broken.has(c.name) || s.error) continue;
+        try {
+          const { rssKiB, hwmKiB } = await residentMemory(c.cmd, c);
+          s.rss.push(rssKiB);
+          s.hwm.push(hwmKiB);
+        } catch (error) {
+          s.error = error.message;
+        }
+      }
+    }
+    for (const c of commands) {
+      const s = samples.get(c.name);
+      const error = broken.get(c.name) ?? s.error;
+      results.resident.push(error ? { n, name: c.name, error } : { n, name: c.name, rss: summarize(s.rss), hwm: summarize(s.hwm) });
+    }
+  }
+}
+
+// ---- 4. signal latency: SIGTERM to the launcher until the child's handler runs ----
+if (wants("signal")) {
+  const { rounds, warmup } = plan.signal;
+  log(`signal: ${rounds} SIGTERMs per launcher (+${warmup} warm-up)`);
+  const { broken } = verifyInjection(STARTUP_SECRETS);
+  const child = [node, childScript];
+  const commands = [{ name: "no launcher (child alone)", cmd: child, cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }, ...launchers(STARTUP_SECRETS, child)];
+  const samples = new Map(commands.map((c) => [c.name, { ms: [], failures: 0 }]));
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[(i + round) % commands.length];
+      const s = samples.get(c.name);
+      if (broken.has(c.name) || s.error) continue;
+      try {
+        const ms = await signalLatency(c.cmd, c);
+        if (round >= warmup) s.ms.push(ms);
+      } catch (error) {
+        // One miss can be the machine; three are the launcher.
+        if (++s.failures >= 3) s.error = error.message;
+      }
+    }
+    if (round % 10 === 9) log(`  round ${round + 1}`);
+  }
+  results.signal = commands.map((c) => {
+    const s = samples.get(c.name);
+    const error = broken.get(c.name) ?? s.error;
+    return error ? { name: c.name, error } : { name: c.name, ms: summarize(s.ms), failures: s.failures };
+  });
+}
+
+// ---- 5. the local server under load (bench/server-load.js, owned by the server's engineer) ----
+if (wants("server")) {
+  const script = join(BENCH, "server-load.js");
+  if (!existsSync(script)) {
+    results.server = { error: "bench/server-load.js has not landed" };
+  } else {
+    log("server: bench/server-load.js (1,000 secrets, 16 concurrent clients)");
+    const args = [script, ...(quick ? ["--seconds", "2"] : [])];
+    const run = spawnSync(node, args, { cwd: REPO, env: { ...process.env, HOME: home }, encoding: "utf8", timeout: 180_000, maxBuffer: 16 << 20 });
+    results.server =
+      run.status === 0
+        ? { output: run.stdout.trim() }
+        : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+  }
+}
+
+await stopServer();
+results.loadAtEnd = load1();
+const markdown = renderReport(results);
+process.stdout.write(markdown);
+if (write) {
+  writeFileSync(join(REPO, "BENCHMARKS.md"), markdown);
+  log("wrote BENCHMARKS.md");
+}
+
+/** How a command reads in the report: names instead of absolute paths. */
+function display(c) {
+  return c.cmd
+    .map((part) => (part === node ? "node" : part.startsWith(join(BENCH, "node_modules/.bin/")) ? part.slice(join(BENCH, "node_modules/.bin/").length) : part.endsWith("bin/secr-run.js") ? "secr-run" : part))
+    .join(" ");
+}
