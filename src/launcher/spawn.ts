@@ -1,0 +1,52 @@
+// Starting the child with execa, configured so execa adds nothing to the process contract:
+// no pipes, no shell unless asked, no environment of ours, and no signal of its own ever.
+// Loaded lazily by the supervisor: only a run that gets as far as spawning pays for execa.
+import { execa } from "execa";
+import type { ChildResult } from "./exit-status.js";
+import type { ChildCommand } from "./supervisor.js";
+
+export interface RunningChild {
+  /** Undefined when the spawn failed (the result then says why). */
+  readonly pid: number | undefined;
+  /** Send a signal; false when the child is already gone (never signals a reused pid). */
+  kill(signal: NodeJS.Signals): boolean;
+  /** Settles once, when the child has ended; never rejects. */
+  readonly result: Promise<ChildResult>;
+}
+
+export function spawnChild(command: ChildCommand): RunningChild {
+  if (command.shell && command.args.length > 0) {
+    throw new TypeError("a shell command is one string: args must be empty when shell is true");
+  }
+  const subprocess = execa(command.file, command.args, {
+    // Node builds `/bin/sh -c <file>` (`cmd.exe /d /s /c "<file>"` on Windows) from this.
+    shell: command.shell,
+    env: command.env,
+    extendEnv: false, // env is complete: secr-run's own (SECR_TOKEN...) must not leak back in
+    stdio: "inherit", // the child owns the terminal and the pipes (rule 1); nothing buffered
+    // execa's default `cleanup` registers signal-exit, which on INT/HUP/QUIT/USR2 (when nobody
+    // else listens) or on our own exit sends the child a SIGTERM it never asked for. The
+    // supervisor always outlives the child, so there is nothing to clean up.
+    cleanup: false,
+    // Default 5 s: a SIGKILL after a forwarded SIGTERM. Docker allows 10 s, Kubernetes 30 s;
+    // the child decides how long its shutdown takes (rule 6).
+    forceKillAfterDelay: false,
+    reject: false, // an exit code is a result, not an exception
+    windowsHide: false, // a console program keeps its console window
+  });
+  const result = subprocess.then(
+    (r): ChildResult => {
+      if (r.signal !== undefined) return { kind: "signaled", signal: r.signal };
+      if (r.exitCode !== undefined) return { kind: "exited", code: r.exitCode };
+      // Neither: the child never ran (errno on the result, e.g. ENOENT/EACCES from spawn).
+      const code = (r as { code?: unknown }).code;
+      return { kind: "spawn-failed", code: typeof code === "string" ? code : "UNKNOWN" };
+    },
+    (): ChildResult => ({ kind: "spawn-failed", code: "UNKNOWN" }),
+  );
+  return {
+    pid: subprocess.pid,
+    kill: (signal) => subprocess.kill(signal),
+    result,
+  };
+}

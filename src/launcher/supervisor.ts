@@ -1,0 +1,158 @@
+// The process supervisor: secr-run as a transparent parent (../../shared/process-contract.md).
+// Modelled on tini: listen before anything slow, forward each signal once, wait for the child
+// as long as it takes, then end exactly as the child did.
+//
+//   before the child:  TERM/INT/HUP/QUIT → abort `signal`, die of that signal (rule 5)
+//                      USR1/USR2/WINCH   → ignored (but listened to: no inspector on USR1)
+//   child running:     all seven         → forwarded once, except INT/QUIT/WINCH while we are
+//                                          the terminal's foreground group (rule 4)
+//   child ended:       exit N, or re-raise S, or 128+S (rule 2, exit-status.ts)
+import type { ChildResult, ExitAction } from "./exit-status.js";
+import { decideExit, exitForSignal } from "./exit-status.js";
+import { isForegroundProcessGroup } from "./foreground.js";
+import { FORWARDED_SIGNALS, signalNumber, TERMINAL_DELIVERED, TERMINATING_SIGNALS } from "./signals.js";
+import type { RunningChild } from "./spawn.js";
+
+export interface ChildCommand {
+  /** Program, or the shell string when `shell` is true. */
+  file: string;
+  /** Passed untouched (never joined, split or re-quoted). Must be empty when `shell` is true. */
+  args: string[];
+  /** true for --command "<string>": /bin/sh -c (cmd /d /s /c on Windows). */
+  shell: boolean;
+  /** The COMPLETE child environment (execa extendEnv: false). */
+  env: Record<string, string>;
+}
+
+export interface SupervisorOptions {
+  /** One line to stderr; the logger adds "secr-run: " and honours --quiet. */
+  warn(message: string): void;
+  /** --verbose only. */
+  debug(message: string): void;
+}
+
+export interface Supervisor {
+  /** Aborted when a terminating signal (TERM, INT, HUP, QUIT) arrives before the child exists.
+   *  The supervisor then also ends secr-run as if killed by that signal (rule 5), so callers
+   *  just pass this signal to their HTTP calls and never need to handle it themselves. */
+  readonly signal: AbortSignal;
+  /** Spawn the child and supervise it; never resolves: secr-run exits with the child's status. */
+  run(command: ChildCommand): Promise<never>;
+}
+
+type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
+
+const isWindows = process.platform === "win32";
+
+export function startSupervisor(options: SupervisorOptions): Supervisor {
+  const controller = new AbortController();
+  const pid1 = !isWindows && process.pid === 1;
+  let state: State = { phase: "waiting" };
+
+  // Start loading execa now: it parses while the secrets are fetched, not after.
+  const spawnModule = import("./spawn.js");
+  spawnModule.catch(() => {}); // a failure surfaces in run(); never as an unhandled rejection
+
+  const listeners = new Map<NodeJS.Signals, () => void>();
+  const listen = (signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void) => {
+    const listener = () => handler(signal);
+    listeners.set(signal, listener);
+    process.on(signal, listener);
+  };
+  const unlisten = () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+    listeners.clear();
+  };
+
+  const end = (action: ExitAction): Promise<never> => {
+    state = { phase: "ending" };
+    return endProcess(action, unlisten, options.warn);
+  };
+
+  if (isWindows) {
+    // No POSIX signals: Ctrl-C / Ctrl-Break reach every process on the console, the child
+    // included, and kill('SIGINT') would hard-kill it (rule 8). Before the child exists they
+    // end secr-run; afterwards the listener only keeps us alive to wait for the child.
+    for (const signal of ["SIGINT", "SIGBREAK"] as const) {
+      listen(signal, (received) => {
+        if (state.phase !== "waiting") return;
+        controller.abort(new Error(`received ${received}`));
+        void end({ kind: "exit", code: 128 + signalNumber(received) });
+      });
+    }
+  } else {
+    for (const signal of FORWARDED_SIGNALS) {
+      listen(signal, (received) => {
+        switch (state.phase) {
+          case "waiting":
+            if (!TERMINATING_SIGNALS.has(received)) return options.debug(`ignored ${received}: no child yet`);
+            // Cancel the fetch for anyone awaiting it, then die of the signal right away:
+            // the child is never started afterwards.
+            controller.abort(new Error(`received ${received}`));
+            void end(exitForSignal(received, pid1));
+            return;
+          case "running":
+            if (TERMINAL_DELIVERED.has(received) && isForegroundProcessGroup()) {
+              return options.debug(`not forwarding ${received}: the terminal already sent it to the child`);
+            }
+            state.child.kill(received);
+            options.debug(`forwarded ${received}`);
+            return;
+          case "ending":
+            return; // the child is gone; we are about to exit
+        }
+      });
+    }
+  }
+
+  const run = async (command: ChildCommand): Promise<never> => {
+    if (state.phase !== "waiting") throw new Error("supervisor.run() called twice or after a signal");
+    const { spawnChild } = await spawnModule;
+    // A signal may have arrived while execa loaded; then we are already on our way out.
+    if (state.phase !== "waiting") return new Promise<never>(() => {});
+    if (pid1) {
+      options.warn(
+        "running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run",
+      );
+    }
+    const child = spawnChild(command);
+    state = { phase: "running", child };
+    if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+    const result: ChildResult = await child.result;
+    return end(decideExit(result, { pid1, file: command.file }));
+  };
+
+  return { signal: controller.signal, run };
+}
+
+/** Leave exactly as `action` says, once our own stderr lines are out. Synchronous when nothing
+ *  is pending (always on Linux), so nothing else runs between the decision and the exit: no
+ *  "request aborted" line from a cancelled fetch, no half-started child. */
+function endProcess(action: ExitAction, unlisten: () => void, warn: (message: string) => void): Promise<never> {
+  if (action.kind === "exit" && action.message !== undefined) warn(action.message);
+  const finish = () => {
+    unlisten();
+    if (action.kind === "exit") process.exit(action.code);
+    raiseOnSelf(action.signal);
+    // Still alive: the signal is blocked in a way we could not undo. The shell's encoding of
+    // "killed by S" is the next best thing.
+    setTimeout(() => process.exit(action.fallbackCode), 1000);
+  };
+  // stderr is synchronous for files, pipes and terminals on Linux, but not everywhere (pipes on
+  // macOS, consoles on Windows). stdout is never written by secr-run on this path, so it is not
+  // touched: creating its handle could flip a pipe shared with the child to non-blocking.
+  if (process.stderr.writableLength === 0) finish();
+  else process.stderr.write("", finish);
+  return new Promise<never>(() => {});
+}
+
+/** Kill ourselves with `signal` under its default action. Node ignores SIGPIPE (and opens the
+ *  inspector on SIGUSR1); adding and removing a listener leaves the disposition at SIG_DFL. */
+function raiseOnSelf(signal: NodeJS.Signals): void {
+  if (signal !== "SIGKILL" && signal !== "SIGSTOP") {
+    const noop = () => {};
+    process.on(signal, noop);
+    process.off(signal, noop);
+  }
+  process.kill(process.pid, signal);
+}
