@@ -26,12 +26,12 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The table printed by --help and documented in the README. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> = [
-  ["N", "the child's own exit status (a child killed by signal S: secr-run dies of S, or exits 128+S)"],
+  ["N", "the command's own status (killed by signal S: secr-run dies of S too, or exits 128+S)"],
   [64, "usage error (bad option or flag value, no command)"],
-  [65, "secret data that cannot be injected (invalid name, NUL byte, refused name; export value that cannot be quoted)"],
+  [65, "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)"],
   [69, "secr unreachable (network, timeout, 5xx, 429 after retries)"],
   [77, "not authorised (401/403)"],
-  [78, "configuration (missing settings, bad .secr.json, org/project/env not found, required template keys missing)"],
+  [78, "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)"],
   [126, "command found but not executable"],
   [127, "command not found"],
 ];

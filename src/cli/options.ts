@@ -1,14 +1,62 @@
-// Command-line options of run / check / export, parsed with yargs. Only the words before the
-// first `--` ever reach yargs: it coerces and splits what it sees, and the child's arguments
-// must pass untouched.
-import yargs, { type Argv } from "yargs";
-import { ENV_VARS, type SettingFlags } from "../config/settings.js";
+// Command-line options of run / check / export. Only the words before the first `--` are ever
+// parsed: a parser coerces and splits what it sees, and the child's arguments must pass untouched.
+//
+// Parsing uses yargs-parser, the parser inside yargs, configured from the table below; yargs
+// itself (≈ 50 ms to load) only renders --help (help.ts). The run path is on every start of the
+// user's program, --help is not.
+import parser from "yargs-parser";
+import type { SettingFlags } from "../config/settings.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../launcher/export-format.js";
 import { splitList } from "../launcher/only.js";
-import { EXIT_CODE_TABLE, ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 
 export type CommandName = "run" | "check" | "export";
+
+export interface OptionSpec {
+  name: string;
+  alias?: string;
+  type: "string" | "boolean";
+  default?: boolean;
+  choices?: readonly string[];
+  description: string;
+}
+
+const COMMON: OptionSpec[] = [
+  { name: "env", alias: "e", type: "string", description: "environment slug (production, staging, ...)" },
+  { name: "project", alias: "p", type: "string", description: "project slug" },
+  { name: "org", alias: "o", type: "string", description: "organisation slug" },
+  { name: "api-url", type: "string", description: "secr API base URL [default: https://api.secr.dev]" },
+  { name: "token", type: "string", description: "secr token; prefer SECR_TOKEN (argv is visible in ps)" },
+  { name: "timeout", type: "string", description: "deadline to obtain the secrets, e.g. 10s, 500ms [default: 30s]" },
+  { name: "verbose", alias: "v", type: "boolean", description: "timings and key names (never values)" },
+  { name: "quiet", alias: "q", type: "boolean", description: "no warnings" },
+  { name: "help", alias: "h", type: "boolean", description: "show this help" },
+];
+
+const NAME_RULES = (verb: string): OptionSpec[] => [
+  { name: "only", type: "string", description: `${verb} only these keys (KEY1,KEY2); any missing one fails` },
+  { name: "skip-invalid", type: "boolean", description: `skip (with a warning) names that cannot be ${verb === "inject" ? "injected" : "exported"} instead of failing` },
+  { name: "allow-name", type: "string", description: `${verb} a refused (code-loading) or reserved name anyway, e.g. NODE_OPTIONS; repeatable` },
+];
+
+export const OPTIONS: Record<CommandName, OptionSpec[]> = {
+  run: [
+    ...COMMON,
+    { name: "command", alias: "c", type: "string", description: "run this string with the system shell (/bin/sh -c) instead of a command after --" },
+    { name: "validate", type: "boolean", default: true, description: "check the template before starting (--no-validate skips)" },
+    ...NAME_RULES("inject"),
+    { name: "preserve-env", type: "string", description: "keep inherited values over secrets: all, or --preserve-env=K1,K2" },
+    { name: "pass-token", type: "boolean", description: "give the child SECR_TOKEN (removed by default)" },
+  ],
+  check: [...COMMON, { name: "json", type: "boolean", description: "print {org, project, env, valid, missing, extra} as JSON" }],
+  export: [
+    ...COMMON,
+    { name: "format", alias: "f", type: "string", choices: EXPORT_FORMATS, description: "output format (required)" },
+    { name: "validate", type: "boolean", default: true, description: "check the template first (--no-validate skips)" },
+    ...NAME_RULES("export"),
+  ],
+};
 
 /** Split at the first `--`: options before it, the child's command (verbatim) after it. */
 export function splitAtDoubleDash(args: readonly string[]): { before: string[]; after: string[] | undefined } {
@@ -54,143 +102,88 @@ export interface ExportOptions extends CommonOptions {
   allowNames: string[];
 }
 
-const USAGE: Record<CommandName, string> = {
-  run: "secr-run [options] -- <command> [args...]\nsecr-run [options] --command \"<shell string>\"",
-  check: "secr-run check [options]",
-  export: "secr-run export --format dotenv|json|shell [options]",
-};
-
-const DESCRIPTION: Record<CommandName, string> = {
-  run: "Pull an environment's secrets from secr, check them against the project template, and run the command with them in its environment.",
-  check: "Validate an environment against the project template (CI pre-flight): print missing and extra key names; exit 0 or 78.",
-  export: "Print an environment's secrets as dotenv, JSON or POSIX shell `export` lines.",
-};
-
-function epilogue(kind: CommandName): string {
-  const envVars = Object.values(ENV_VARS).join(", ");
-  const lines = [
-    `Settings come from flags, then environment variables (${envVars}), then .secr.json (searched up from the working directory: {"org", "project", "env"?, "apiUrl"?}; never a token), then defaults (api-url https://api.secr.dev, timeout 30s).`,
-    "",
-    kind === "run" ? "Other commands: secr-run check --help, secr-run export --help, secr-run serve --help" : "Run a command: secr-run --help",
-    "",
-    "Exit codes:",
-    ...EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padStart(3)}  ${text}`),
-  ];
-  return lines.join("\n");
-}
-
-function commonParser(kind: CommandName, before: readonly string[]): Argv {
-  return yargs([...before])
-    .scriptName("secr-run")
-    .usage(`${USAGE[kind]}\n\n${DESCRIPTION[kind]}`)
-    .parserConfiguration({ "duplicate-arguments-array": true, "strip-aliased": true, "halt-at-non-option": false })
-    .option("env", { alias: "e", type: "string", requiresArg: true, description: "environment slug (production, staging, ...)" })
-    .option("project", { alias: "p", type: "string", requiresArg: true, description: "project slug" })
-    .option("org", { alias: "o", type: "string", requiresArg: true, description: "organisation slug" })
-    .option("api-url", { type: "string", requiresArg: true, description: "secr API base URL [default: https://api.secr.dev]" })
-    .option("token", { type: "string", requiresArg: true, description: "secr token; prefer SECR_TOKEN (argv is visible in ps)" })
-    .option("timeout", { type: "string", requiresArg: true, description: "deadline to obtain the secrets, e.g. 10s, 500ms [default: 30s]" })
-    .option("verbose", { alias: "v", type: "boolean", default: false, description: "timings and key names (never values)" })
-    .option("quiet", { alias: "q", type: "boolean", default: false, description: "no warnings" })
-    .option("help", { alias: "h", type: "boolean", default: false, description: "show this help" })
-    .version(false)
-    .help(false)
-    .strictOptions()
-    .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue(epilogue(kind))
-    .fail((message, error) => {
-      throw new Failure(ExitCode.USAGE, `${message ?? error?.message ?? "invalid arguments"} (see secr-run${kind === "run" ? "" : ` ${kind}`} --help)`);
-    });
-}
-
-function withRunOptions(parser: Argv): Argv {
-  return parser
-    .option("command", { alias: "c", type: "string", requiresArg: true, description: "run this string with the system shell (/bin/sh -c) instead of a command after --" })
-    .option("validate", { type: "boolean", default: true, description: "check the template before starting (--no-validate skips)" })
-    .option("only", { type: "string", requiresArg: true, description: "inject only these keys (KEY1,KEY2); any missing one fails" })
-    .option("skip-invalid", { type: "boolean", default: false, description: "skip (with a warning) names that cannot be injected instead of failing" })
-    .option("allow-name", { type: "string", requiresArg: true, description: "inject a refused (code-loading) or reserved name anyway, e.g. NODE_OPTIONS; repeatable" })
-    .option("preserve-env", { type: "string", description: "keep inherited values over secrets: all, or --preserve-env=K1,K2" })
-    .option("pass-token", { type: "boolean", default: false, description: "give the child SECR_TOKEN (removed by default)" });
-}
-
-function withExportOptions(parser: Argv): Argv {
-  return parser
-    .option("format", { alias: "f", type: "string", choices: EXPORT_FORMATS, requiresArg: true, description: "output format" })
-    .option("validate", { type: "boolean", default: true, description: "check the template first (--no-validate skips)" })
-    .option("only", { type: "string", requiresArg: true, description: "export only these keys (KEY1,KEY2); any missing one fails" })
-    .option("skip-invalid", { type: "boolean", default: false, description: "skip (with a warning) names that cannot be exported instead of failing" })
-    .option("allow-name", { type: "string", requiresArg: true, description: "export a refused (code-loading) or reserved name anyway; repeatable" });
-}
-
-function withCheckOptions(parser: Argv): Argv {
-  return parser.option("json", { type: "boolean", default: false, description: "print {valid, missing, extra} as JSON" });
-}
-
-function parserFor(kind: CommandName, before: readonly string[]): Argv {
-  const base = commonParser(kind, before);
-  return kind === "run" ? withRunOptions(base) : kind === "export" ? withExportOptions(base) : withCheckOptions(base);
-}
-
-export function helpText(kind: CommandName): Promise<string> {
-  return parserFor(kind, []).getHelp();
-}
-
 type Raw = Record<string, unknown>;
 
-/** A boolean option; repeated flags arrive as arrays, the last one wins. */
-function boolOption(raw: Raw, name: string): boolean {
-  return boolOptionIs(raw, name, true);
-}
-
-function boolOptionIs(raw: Raw, name: string, expected: boolean): boolean {
-  const value = raw[name];
-  return (Array.isArray(value) ? value.at(-1) : value) === expected;
-}
-
-/** A string option (last one wins when repeated); "" given explicitly is a usage error. */
-function stringOption(raw: Raw, name: string): string | undefined {
-  const value = raw[name];
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  if (last === undefined) return undefined;
-  const text = String(last);
-  if (text === "") throw new Failure(ExitCode.USAGE, `--${name} needs a value`);
-  return text;
-}
-
-function listOption(raw: Raw, name: string): string[] | undefined {
-  const value = raw[name];
-  if (value === undefined) return undefined;
-  const list = splitList((Array.isArray(value) ? value : [value]).map(String));
-  if (list.length === 0) throw new Failure(ExitCode.USAGE, `--${name} needs a comma-separated list of names`);
-  return list;
-}
-
-function common(raw: Raw): CommonOptions {
-  return {
-    flags: {
-      env: stringOption(raw, "env"),
-      project: stringOption(raw, "project"),
-      org: stringOption(raw, "org"),
-      apiUrl: stringOption(raw, "api-url"),
-      token: stringOption(raw, "token"),
-      timeout: stringOption(raw, "timeout"),
-    },
-    verbose: boolOption(raw, "verbose"),
-    quiet: boolOption(raw, "quiet"),
-    help: boolOption(raw, "help"),
-  };
+function usage(kind: CommandName, message: string): Failure {
+  return new Failure(ExitCode.USAGE, `${message} (see secr-run${kind === "run" ? "" : ` ${kind}`} --help)`);
 }
 
 function parseRaw(kind: CommandName, before: readonly string[]): Raw {
-  const raw = parserFor(kind, before).parseSync() as Raw;
-  const positionals = (raw._ as unknown[] | undefined) ?? [];
-  if (positionals.length > 0 && raw.help !== true) {
+  const specs = OPTIONS[kind];
+  // `--preserve-env` takes an optional value; a bare flag means "all".
+  const words = before.map((word) => (word === "--preserve-env" ? "--preserve-env=" : word));
+  const raw = parser(words, {
+    string: specs.filter((s) => s.type === "string").map((s) => s.name),
+    boolean: specs.filter((s) => s.type === "boolean").map((s) => s.name),
+    alias: Object.fromEntries(specs.filter((s) => s.alias).map((s) => [s.name, [s.alias!]])),
+    configuration: {
+      "camel-case-expansion": false,
+      "strip-aliased": true,
+      "duplicate-arguments-array": true,
+      "unknown-options-as-args": true,
+      "parse-numbers": false,
+      "parse-positional-numbers": false,
+      "dot-notation": false,
+    },
+  }) as Raw;
+  if (raw.help === true) return raw;
+  const rest = ((raw._ as unknown[] | undefined) ?? []).map(String);
+  const unknown = rest.find((word) => word.startsWith("-"));
+  if (unknown !== undefined) throw usage(kind, `unknown option ${unknown.split("=")[0]}`);
+  if (rest.length > 0) {
     const hint = kind === "run" ? ": put the command after --, e.g. secr-run --env production -- node server.js" : "";
-    throw new Failure(ExitCode.USAGE, `unexpected argument "${String(positionals[0])}"${hint}`);
+    throw usage(kind, `unexpected argument "${rest[0]}"${hint}`);
+  }
+  for (const spec of specs) {
+    if (spec.choices === undefined || raw[spec.name] === undefined) continue;
+    const value = last(raw[spec.name]);
+    if (!spec.choices.includes(String(value))) throw usage(kind, `--${spec.name} must be one of ${spec.choices.join(", ")}`);
   }
   return raw;
+}
+
+/** Repeated options arrive as arrays: the last one wins. */
+function last(value: unknown): unknown {
+  return Array.isArray(value) ? value.at(-1) : value;
+}
+
+function flag(raw: Raw, name: string, fallback = false): boolean {
+  const value = last(raw[name]);
+  return value === undefined ? fallback : value === true;
+}
+
+/** A string option; given with an empty value it is a usage error. */
+function stringOption(kind: CommandName, raw: Raw, name: string): string | undefined {
+  const value = last(raw[name]);
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text === "") throw usage(kind, `--${name} needs a value`);
+  return text;
+}
+
+/** A repeatable comma-list option: `--only A,B --only C`. */
+function listOption(kind: CommandName, raw: Raw, name: string): string[] | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  const list = splitList((Array.isArray(value) ? value : [value]).map(String));
+  if (list.length === 0) throw usage(kind, `--${name} needs a comma-separated list of names`);
+  return list;
+}
+
+function common(kind: CommandName, raw: Raw): CommonOptions {
+  return {
+    flags: {
+      env: stringOption(kind, raw, "env"),
+      project: stringOption(kind, raw, "project"),
+      org: stringOption(kind, raw, "org"),
+      apiUrl: stringOption(kind, raw, "api-url"),
+      token: stringOption(kind, raw, "token"),
+      timeout: stringOption(kind, raw, "timeout"),
+    },
+    verbose: flag(raw, "verbose"),
+    quiet: flag(raw, "quiet"),
+    help: flag(raw, "help"),
+  };
 }
 
 export function parseRunOptions(before: readonly string[]): RunOptions {
@@ -202,35 +195,33 @@ export function parseRunOptions(before: readonly string[]): RunOptions {
     preserveEnv = list.length === 0 ? true : list;
   }
   return {
-    ...common(raw),
-    command: raw.command === undefined ? undefined : String(Array.isArray(raw.command) ? raw.command.at(-1) : raw.command),
-    validate: !boolOptionIs(raw, "validate", false),
-    only: listOption(raw, "only"),
-    skipInvalid: boolOption(raw, "skip-invalid"),
-    allowNames: listOption(raw, "allow-name") ?? [],
+    ...common("run", raw),
+    command: stringOption("run", raw, "command"),
+    validate: flag(raw, "validate", true),
+    only: listOption("run", raw, "only"),
+    skipInvalid: flag(raw, "skip-invalid"),
+    allowNames: listOption("run", raw, "allow-name") ?? [],
     preserveEnv,
-    passToken: boolOption(raw, "pass-token"),
+    passToken: flag(raw, "pass-token"),
   };
 }
 
 export function parseCheckOptions(before: readonly string[]): CheckOptions {
   const raw = parseRaw("check", before);
-  return { ...common(raw), json: boolOption(raw, "json") };
+  return { ...common("check", raw), json: flag(raw, "json") };
 }
 
 export function parseExportOptions(before: readonly string[]): ExportOptions {
   const raw = parseRaw("export", before);
-  const options = common(raw);
-  const format = stringOption(raw, "format");
-  if (format === undefined && !options.help) {
-    throw new Failure(ExitCode.USAGE, "missing --format dotenv|json|shell (see secr-run export --help)");
-  }
+  const options = common("export", raw);
+  const format = stringOption("export", raw, "format");
+  if (format === undefined && !options.help) throw usage("export", "missing --format dotenv|json|shell");
   return {
     ...options,
     format: (format ?? "dotenv") as ExportFormat,
-    validate: !boolOptionIs(raw, "validate", false),
-    only: listOption(raw, "only"),
-    skipInvalid: boolOption(raw, "skip-invalid"),
-    allowNames: listOption(raw, "allow-name") ?? [],
+    validate: flag(raw, "validate", true),
+    only: listOption("export", raw, "only"),
+    skipInvalid: flag(raw, "skip-invalid"),
+    allowNames: listOption("export", raw, "allow-name") ?? [],
   };
 }

@@ -60,7 +60,8 @@ export async function main(args: string[]): Promise<number> {
     if (preserved.length > 0) log.debug(`kept inherited values of: ${preserved.join(", ")}`);
     const injected = Object.keys(names.accepted).filter((name) => !preserved.includes(name));
     log.debug(`injecting ${injected.length} secrets: ${injected.sort().join(", ") || "(none)"}`);
-    log.debug(`ready to start after ${Math.round(performance.now() - started)}ms`);
+    // performance.now() counts from process start: the whole cost secr-run adds before the child.
+    log.debug(`ready to start the child ${Math.round(performance.now())}ms after process start (run began at ${Math.round(started)}ms)`);
 
     return await supervisor.run({ ...command, env });
   } catch (error) {

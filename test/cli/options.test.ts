@@ -69,3 +69,31 @@ describe("logger", () => {
     expect(lines.slice(1)).toEqual(["secr-run: timing\n", "secr-run: warning: careful\n"]);
   });
 });
+
+describe("parser edge cases", () => {
+  const usageMessage = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(Failure);
+      expect((error as Failure).exitCode).toBe(64);
+      return (error as Failure).message;
+    }
+    throw new Error("expected a usage error");
+  };
+
+  it("names the unknown option, without its value", () => {
+    expect(usageMessage(() => parseRunOptions(["--tokn=secr_cli_typo_value"]))).toBe("unknown option --tokn (see secr-run --help)");
+  });
+  it("combined short flags and repeated booleans", () => {
+    expect(parseRunOptions(["-vq"])).toMatchObject({ verbose: true, quiet: true });
+    expect(parseRunOptions(["--validate", "--no-validate"]).validate).toBe(false);
+  });
+  it("an invalid --format names the choices", () => {
+    expect(usageMessage(() => parseExportOptions(["--format", "xml"]))).toBe("--format must be one of dotenv, json, shell (see secr-run export --help)");
+  });
+  it("--help short-circuits validation", () => {
+    expect(parseExportOptions(["--help"]).help).toBe(true);
+    expect(parseRunOptions(["--bogus", "-h"]).help).toBe(true);
+  });
+});
