@@ -1,6 +1,6 @@
 // `secr-run serve`: the local secr-compatible API server. Prints one machine-readable line
 // `{"url":"http://127.0.0.1:PORT"}` on stdout once listening; everything else goes to stderr.
-// Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT), 64 usage, 65 data file corrupt,
+// Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT/SIGHUP; a second signal exits 130 at once), 64 usage, 65 data file corrupt,
 // tampered or under another key, 69 cannot listen / data directory in use, 78 key or seed problem.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -80,20 +80,13 @@ export async function main(args: string[]): Promise<number> {
     return fail(message, ExitCode.CONFIG);
   }
 
-  if (server.createdAdminToken) {
-    process.stderr.write(
-      `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`,
-    );
-  }
-  process.stderr.write(`secr-run serve: listening on ${server.url} (data: ${server.dataFile})\n`);
-  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-
   const running = server;
-  await new Promise<void>((resolveShutdown) => {
+  // Listeners go in before the URL is announced: whoever reads the line may signal at once.
+  const shutdown = new Promise<void>((resolveShutdown) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
-        process.stderr.write(`secr-run serve: ${signal} again, closing connections now\n`);
+        process.stderr.write(`secr-run serve: ${signal} again, exiting without waiting\n`);
         process.exit(130);
       }
       stopping = true;
@@ -105,7 +98,19 @@ export async function main(args: string[]): Promise<number> {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
+    process.on("SIGHUP", stop);
+    // A listener keeps SIGUSR1 from opening Node's inspector on a process full of secrets.
+    process.on("SIGUSR1", () => process.stderr.write("secr-run serve: SIGUSR1 ignored (no inspector)\n"));
   });
+
+  if (server.createdAdminToken) {
+    process.stderr.write(
+      `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`,
+    );
+  }
+  process.stderr.write(`secr-run serve: listening on ${server.url} (data: ${server.dataFile})\n`);
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  await shutdown;
   process.stderr.write("secr-run serve: stopped\n");
   return 0;
 }

@@ -4,12 +4,12 @@ import { createServer } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
-import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
+import { DataFileError, readDataFile, removeStaleTemp, syncDirectory, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
@@ -85,7 +85,9 @@ async function loadSeed(options: ServerOptions): Promise<Seed[]> {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const ephemeral = options.dataPath === undefined;
   const dataPath = options.dataPath ?? (await mkdtemp(join(tmpdir(), "secr-serve-")));
-  await mkdir(dataPath, { recursive: true, mode: 0o700 });
+  // A directory created now must itself survive a crash: sync the parent that names it.
+  const created = await mkdir(dataPath, { recursive: true, mode: 0o700 });
+  if (created !== undefined) await syncDirectory(dirname(dataPath));
   const seeds = await loadSeed(options);
   const release = await acquireLock(join(dataPath, "lock"));
   try {

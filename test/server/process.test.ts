@@ -123,7 +123,6 @@ describe("secr-run serve process", () => {
       reject: false,
       stdin: "ignore",
       env: { SECR_SERVE_KEY: key, SECR_SERVE_TOKEN: "" },
-      buffer: { stdout: false },
     });
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).url));
@@ -132,6 +131,7 @@ describe("secr-run serve process", () => {
     child.kill("SIGTERM");
     const first = await child;
     expect(first.exitCode).toBe(0);
+    expect(first.stdout).toBe(JSON.stringify({ url })); // exactly one line on stdout, the rest on stderr
     const token = /^\s+(secr_cli_\w+)$/m.exec(String(first.stderr))?.[1];
     expect(token).toBeDefined();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
@@ -170,9 +170,18 @@ describe("secr-run serve process", () => {
     await again.stop();
   });
 
-  it("SIGINT also shuts down gracefully", async () => {
+  it("SIGINT and SIGHUP also shut down gracefully; SIGUSR1 opens no inspector", async () => {
+    for (const signal of ["SIGINT", "SIGHUP"] as const) {
+      const server = await startLocalServer({ seed });
+      expect((await server.stop(signal)).exitCode).toBe(0);
+    }
     const server = await startLocalServer({ seed });
-    expect((await server.stop("SIGINT")).exitCode).toBe(0);
+    server.child.kill("SIGUSR1");
+    const answer = await fetch(`${server.url}/v1/secrets/acme/api/production`, { headers: { authorization: `Bearer ${server.token}` } });
+    expect(answer.status).toBe(200);
+    const { exitCode, stderr } = await server.stop();
+    expect(exitCode).toBe(0);
+    expect(stderr).not.toMatch(/Debugger listening/);
   });
 
   it("refuses a second server on the same data directory", async () => {

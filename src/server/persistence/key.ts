@@ -4,6 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { open, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { syncDirectory } from "./data-file.js";
 
 export class KeyError extends Error {
   override name = "KeyError";
@@ -40,5 +42,6 @@ export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean)
   } finally {
     await handle.close();
   }
+  await syncDirectory(dirname(path));
   return { key, created: true };
 }
