@@ -22,6 +22,23 @@ it(`${WRITERS} concurrent writers: every update counted once, versions unique an
 
   const sharedVersions: number[] = [];
   const bulkCreated: number[] = [];
+  // Readers pulling all along never see a version go backwards (no stale cached answer).
+  let writing = true;
+  const reader = async () => {
+    const client = new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 });
+    let last = 0;
+    let reads = 0;
+    while (writing) {
+      const shared = (await client.listKeys("acme", "api", "development", { search: "SHARED" })).keys[0];
+      const version = shared?.version ?? 0;
+      expect(version).toBeGreaterThanOrEqual(last);
+      last = version;
+      reads++;
+    }
+    await client.close();
+    return reads;
+  };
+  const readers = [reader(), reader()];
   await Promise.all(
     clients.map(async (client, w) => {
       for (let n = 0; n < ROUNDS; n++) {
@@ -39,6 +56,8 @@ it(`${WRITERS} concurrent writers: every update counted once, versions unique an
     }),
   );
 
+  writing = false;
+  expect((await Promise.all(readers)).every((reads) => reads > 0)).toBe(true);
   expect(sharedVersions.sort((a, b) => a - b)).toEqual(Array.from({ length: WRITERS * ROUNDS }, (_, i) => i + 1));
   expect(bulkCreated.reduce((a, b) => a + b, 0)).toBe(2); // exactly one writer created the pair
   const pulled = new Map((await clients[0]!.pullSecrets("acme", "api", "development")).secrets.map((s) => [s.key, s]));

@@ -72,3 +72,16 @@ it("rate limiter: bursts up to the rate, then asks to wait, and refills over tim
   expect(limiter.take("a")).toBe(0);
   expect(limiter.take("a")).toBe(1);
 });
+
+it("read cache: an answer computed before a change is never stored after it", async () => {
+  const { ReadCache } = await import("../../src/server/http/read-cache.js");
+  const cache = new ReadCache();
+  const generation = cache.generation;
+  cache.invalidate(); // a write lands while the read was being answered
+  cache.set("k", Buffer.from("old"), generation);
+  expect(cache.get("k")).toBeUndefined();
+  cache.set("k", Buffer.from("new"), cache.generation);
+  expect(cache.get("k")?.toString()).toBe("new");
+  cache.invalidate();
+  expect(cache.get("k")).toBeUndefined();
+});

@@ -2,10 +2,11 @@
 // environment is then one buffer write instead of filter + sort + build + stringify.
 // The answer of a read does not depend on who asks (authorization runs before), so one
 // entry serves every token. Any change (or rollback) clears everything.
-const MAX_ENTRIES = 256;
+const MAX_BYTES = 32 * 1024 * 1024;
 
 export class ReadCache {
   readonly #entries = new Map<string, Buffer>();
+  #bytes = 0;
   #generation = 0;
 
   /** Take before computing an answer; pass to set() so a change in between is not cached over. */
@@ -18,13 +19,20 @@ export class ReadCache {
   }
 
   set(key: string, payload: Buffer, generation: number): void {
-    if (generation !== this.#generation) return;
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    if (generation !== this.#generation || this.#entries.has(key)) return;
+    // Many distinct queries (searches, pages): start over rather than grow without bound.
+    if (this.#bytes + payload.length > MAX_BYTES) this.#clear();
     this.#entries.set(key, payload);
+    this.#bytes += payload.length;
   }
 
   invalidate(): void {
     this.#generation++;
+    this.#clear();
+  }
+
+  #clear(): void {
     this.#entries.clear();
+    this.#bytes = 0;
   }
 }
