@@ -212,6 +212,10 @@ describe("secr-run serve process", () => {
     expect(help.stdout).toMatch(/--seed/);
   });
 
+  it("startLocalServer fails fast with the server's stderr when the server cannot start", async () => {
+    await expect(startLocalServer({ args: ["--bogus"] })).rejects.toThrow(/exited before printing its URL[\s\S]*Unknown argument: bogus/);
+  });
+
   it("rejects an invalid seed file with a clear message naming the problem", async () => {
     const dir = await tempDir();
     const bad = join(dir, "seed.json");
