@@ -29,6 +29,9 @@ export interface SupervisorOptions {
   warn(message: string): void;
   /** --verbose only. */
   debug(message: string): void;
+  /** Printed even with --quiet: the one line for an exec failure (127/126). Defaults to
+   *  writing `secr-run: <message>` to stderr. */
+  error?(message: string): void;
 }
 
 export interface Supervisor {
@@ -66,7 +69,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 
   const end = (action: ExitAction): Promise<never> => {
     state = { phase: "ending" };
-    return endProcess(action, unlisten, options.warn);
+    return endProcess(action, unlisten, options.error ?? ((message) => process.stderr.write(`secr-run: ${message}\n`)));
   };
 
   if (isWindows) {
@@ -128,8 +131,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 /** Leave exactly as `action` says, once our own stderr lines are out. Synchronous when nothing
  *  is pending (always on Linux), so nothing else runs between the decision and the exit: no
  *  "request aborted" line from a cancelled fetch, no half-started child. */
-function endProcess(action: ExitAction, unlisten: () => void, warn: (message: string) => void): Promise<never> {
-  if (action.kind === "exit" && action.message !== undefined) warn(action.message);
+function endProcess(action: ExitAction, unlisten: () => void, error: (message: string) => void): Promise<never> {
+  if (action.kind === "exit" && action.message !== undefined) error(action.message);
   const finish = () => {
     unlisten();
     if (action.kind === "exit") process.exit(action.code);

@@ -1,0 +1,130 @@
+// Shared plumbing for the process-contract tests: a secr API on loopback (msw), the real CLI
+// (bin/secr-run.js, built by `npm run build`) spawned with the signal-child fixture, and small
+// waits that poll for events instead of sleeping for guessed durations.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { http, HttpResponse } from "msw";
+import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const CLI = join(ROOT, "bin/secr-run.js");
+export const FIXTURE = join(ROOT, "test/fixtures/signal-child.js");
+export const PTY_DRIVER = join(ROOT, "test/fixtures/pty-driver.py");
+
+/** Values that must only ever reach the child's environment (scenario 22 greps for them). */
+export const SECRETS = {
+  DATABASE_URL: `postgres://app:pw-${randomUUID()}@db/app`,
+  API_KEY: `sk-${randomUUID()}`,
+} as const;
+export const TOKEN = `secr_tok_${randomUUID().replaceAll("-", "")}`;
+
+/** A secr API answering the two routes `secr-run run` uses. */
+export function secrHandlers() {
+  return [
+    http.get("*/v1/secrets/:org/:project/:env", () =>
+      HttpResponse.json({
+        secrets: Object.entries(SECRETS).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
+      }),
+    ),
+    http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
+  ];
+}
+
+export function startSecr(): Promise<MswServer> {
+  return startMswServer(...secrHandlers());
+}
+
+/** The CLI's settings come from env vars only; nothing of the test runner's environment leaks in. */
+export function cliEnv(server: MswServer, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: process.env.HOME ?? "/root",
+    SECR_API_URL: server.url,
+    SECR_TOKEN: TOKEN,
+    SECR_ORG: "acme",
+    SECR_PROJECT: "shop",
+    SECR_ENV: "production",
+    ...extra,
+  };
+}
+
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), "secr-run-process-"));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** argv for `node bin/secr-run.js [cliArgs] -- node signal-child.js [childArgs]`. */
+export function cliArgv(childArgs: string[], cliArgs: string[] = []): string[] {
+  return [CLI, ...cliArgs, "--", process.execPath, FIXTURE, ...childArgs];
+}
+
+export interface Run {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawn `node <argv>` in its own session (detached): no controlling terminal, so secr-run is
+ *  never "the foreground group" here even when the test runner sits in a terminal. */
+export function start(
+  argv: string[],
+  { env, cwd, stdin = "ignore", command = process.execPath }: { env: Record<string, string>; cwd: string; stdin?: "ignore" | "pipe"; command?: string },
+): Run {
+  const proc = spawn(command, argv, { env, cwd, detached: true, stdio: [stdin, "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  proc.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  proc.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.on("close", (code, signal) => done({ code, signal })),
+  );
+  return { proc, stdout: () => out, stderr: () => err, exit };
+}
+
+/** Poll until `check` returns a value (not undefined); generous deadline, fails loudly. */
+export async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function readLog(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+}
+
+/** Wait for the fixture's `ready <pid>` line in its log file; returns the child's pid. */
+export function waitReady(file: string): Promise<number> {
+  return waitFor(`ready in ${file}`, () => {
+    const line = readLog(file).find((l) => l.startsWith("ready "));
+    return line === undefined ? undefined : Number(line.split(" ")[1]);
+  });
+}
+
+export function count(lines: string[], line: string): number {
+  return lines.filter((l) => l === line).length;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Last resort in afterEach: kill a leftover process group we started. */
+export function killGroup(run: Run | undefined): void {
+  if (run?.proc.pid === undefined || run.proc.exitCode !== null || run.proc.signalCode !== null) return;
+  try {
+    process.kill(-run.proc.pid, "SIGKILL");
+  } catch {}
+}
