@@ -3,15 +3,13 @@
 import { buildChildEnv } from "../launcher/child-env.js";
 import { buildCommand } from "../launcher/command.js";
 import { applyNameRules, printableName } from "../launcher/names.js";
-import { reportNameRules } from "./name-report.js";
 import { selectOnly } from "../launcher/only.js";
 import { startSupervisor } from "../launcher/supervisor.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { loadSettings } from "./load-settings.js";
 import { createLogger } from "./log.js";
-import { obtainSecrets } from "./obtain-secrets.js";
+import { reportNameRules } from "./name-report.js";
 import { parseRunOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
 
 export async function main(args: string[]): Promise<number> {
@@ -24,6 +22,8 @@ export async function main(args: string[]): Promise<number> {
     const options = parseRunOptions(before);
     const command = buildCommand(after, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
+    // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
+    const [{ loadSettings }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
     const settings = loadSettings(options.flags, log);
 
     const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate });
