@@ -108,7 +108,13 @@ export async function main(args: string[]): Promise<number> {
       `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`,
     );
   }
-  process.stderr.write(`secr-run serve: listening on ${server.url} (data: ${server.dataFile})\n`);
+  const stats = server.stats();
+  process.stderr.write(
+    `secr-run serve: listening on ${server.url} (data: ${server.dataFile}; ${stats.orgs} orgs, ${stats.projects} projects, ${stats.environments} environments, ${stats.secrets} secrets)\n`,
+  );
+  if (stats.orgs === 0) {
+    process.stderr.write("secr-run serve: the store is empty: orgs, projects and environments come from a seed file (--seed examples/seed.json)\n");
+  }
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   await shutdown;
   process.stderr.write("secr-run serve: stopped\n");

@@ -48,6 +48,8 @@ export interface RunningServer {
   dataFile: string;
   /** Set when no admin token existed: the token created on this first start (show it once). */
   createdAdminToken?: string;
+  /** What the store holds right now (counts only). */
+  stats(): { orgs: number; projects: number; environments: number; secrets: number; tokens: number };
   close(): Promise<void>;
 }
 
@@ -80,6 +82,18 @@ async function loadSeed(options: ServerOptions): Promise<Seed[]> {
   }
   if (options.seed !== undefined) seeds.push(parseSeed(options.seed));
   return seeds;
+}
+
+function countState(state: State, sessionTokens: number) {
+  const counts = { orgs: state.orgs.size, projects: 0, environments: 0, secrets: 0, tokens: state.tokens.size + sessionTokens };
+  for (const org of state.orgs.values()) {
+    counts.projects += org.projects.size;
+    for (const project of org.projects.values()) {
+      counts.environments += project.environments.size;
+      for (const env of project.environments.values()) for (const s of env.secrets.values()) if (!s.deleted) counts.secrets++;
+    }
+  }
+  return counts;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -181,6 +195,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       port: address.port,
       dataFile,
       ...(createdAdminToken ? { createdAdminToken } : {}),
+      stats: () => countState(state, sessionTokens.size),
       close,
     };
   } catch (error) {

@@ -71,6 +71,10 @@ it("rate limiter: bursts up to the rate, then asks to wait, and refills over tim
   now += 500;
   expect(limiter.take("a")).toBe(0);
   expect(limiter.take("a")).toBe(1);
+  const slow = new RateLimiter(0.5, () => now);
+  expect([slow.take("a"), slow.take("a")]).toEqual([0, 2]); // one per 2 s
+  now += 2000;
+  expect(slow.take("a")).toBe(0);
 });
 
 it("read cache: an answer computed before a change is never stored after it", async () => {

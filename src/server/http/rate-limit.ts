@@ -1,4 +1,4 @@
-// Token bucket per API token: `rate` requests per second, bursts up to `rate`.
+// Token bucket per API token: `rate` requests per second, bursts up to max(rate, 1).
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -10,8 +10,9 @@ export class RateLimiter {
   /** 0 when the request may proceed, else the seconds to wait (for Retry-After). */
   take(id: string): number {
     const now = this.now();
-    const bucket = this.#buckets.get(id) ?? { tokens: this.rate, at: now };
-    bucket.tokens = Math.min(this.rate, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
+    const capacity = Math.max(this.rate, 1); // a rate below 1/s still lets one request through
+    const bucket = this.#buckets.get(id) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
     bucket.at = now;
     this.#buckets.set(id, bucket);
     if (bucket.tokens >= 1) {
