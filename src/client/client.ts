@@ -27,6 +27,7 @@ import {
 } from "./schemas.js";
 import { abortedError, createDispatcher, send, type HttpRequest } from "./transport.js";
 import type { Dispatcher } from "./undici.js";
+import { addPage, newPageState } from "./paging.js";
 import { buildPath, parseBaseUrl, type QueryValue } from "./url.js";
 import { VERSION } from "./version.js";
 
@@ -90,6 +91,8 @@ export interface CreateTemplateOptions extends RequestOptions {
 
 /** Page size pullAllSecrets asks for; a server may cap it lower. */
 export const PULL_PAGE_SIZE = 1000;
+/** How often pullAllSecrets starts over when the set changed under it. */
+const PULL_RESTARTS = 2;
 const DEFAULT_API_URL = "https://api.secr.dev";
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -193,42 +196,28 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /**
-   * Every secret of an environment, following pages until `total` is reached. Fails with
-   * `inconsistent_data` rather than return a partial or duplicated set if the data shifts
-   * between pages (total changes, a key repeats, a page comes back short).
+   * Every secret of an environment, following pages until `total` is reached. If the set shifts
+   * between pages (total changes, a key repeats, a page comes back short), the pull starts over
+   * (at most twice more), then fails with `inconsistent_data`: never a partial or duplicated set.
    */
   async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
-    const secrets: Secret[] = [];
-    const seen = new Set<string>();
-    let total: number | undefined;
-    const where = `${org}/${project}/${env}`;
-    const inconsistent = (why: string, status: number): SecrApiError =>
-      new SecrApiError(`secrets of ${where} changed while being pulled (${why}); try again`, status, "inconsistent_data");
-    for (;;) {
-      const offset = secrets.length;
-      const page = await this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal: options.signal });
-      const status = 200;
-      for (const secret of page.secrets) {
-        if (seen.has(secret.key)) throw inconsistent(`key ${JSON.stringify(secret.key)} came twice`, status);
-        seen.add(secret.key);
-        secrets.push(secret);
-      }
-      const p = page.pagination;
-      if (p === undefined) {
-        // No pagination: the answer is the whole set, which only makes sense on the first page.
-        if (offset !== 0) throw inconsistent("pagination vanished after the first page", status);
-        return secrets;
-      }
-      if (total !== undefined && p.total !== total) throw inconsistent(`total went from ${total} to ${p.total}`, status);
-      total = p.total;
-      if (p.offset !== offset) throw inconsistent(`asked for offset ${offset}, got ${p.offset}`, status);
-      if (secrets.length === total) return secrets;
-      if (secrets.length > total) throw inconsistent(`got ${secrets.length} secrets, more than the total ${total}`, status);
-      const expected = Math.min(p.limit, total - offset);
-      if (page.secrets.length === 0 || page.secrets.length < expected) {
-        throw inconsistent(`page at offset ${offset} has ${page.secrets.length} of ${expected} expected secrets`, status);
+    let reason = "";
+    for (let pull = 0; pull <= PULL_RESTARTS; pull++) {
+      const state = newPageState();
+      let offset = 0;
+      for (;;) {
+        const page = await this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal: options.signal });
+        const verdict = addPage(state, offset, page);
+        if (verdict.next === "done") return state.secrets;
+        if (verdict.next === "inconsistent") {
+          reason = verdict.reason;
+          break;
+        }
+        offset = verdict.offset;
       }
     }
+    const where = `${org}/${project}/${env}`;
+    throw new SecrApiError(`secrets of ${where} kept changing while being pulled (${reason}; ${PULL_RESTARTS + 1} tries)`, 200, "inconsistent_data");
   }
 
   listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {

@@ -4,6 +4,7 @@ import { http, HttpResponse } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PULL_PAGE_SIZE, type SecrClient } from "../../src/index.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+import { addPage, newPageState } from "../../src/client/paging.js";
 import { makeClient, NOW, rejection } from "./helpers.js";
 
 let server: MswServer;
@@ -80,30 +81,47 @@ describe("pullAllSecrets", () => {
     expect(server.requests.map((r) => r.url.searchParams.get("search"))).toEqual(["key_", "key_", "key_"]);
   });
 
-  describe("fails with inconsistent_data rather than return a partial or duplicated set", () => {
+  it("starts over when the set changed under it (a secret added mid-pull) and returns the new whole set", async () => {
+    let data = makeSecrets(1200);
+    server.use(
+      pagingHandler(() => data, 500, (_page, call) => {
+        if (call === 0) data = [...data, ...makeSecrets(1, "NEW_")];
+      }),
+    );
+    const secrets = await client.pullAllSecrets("acme", "web", "production");
+    expect(secrets).toEqual(data);
+    expect(secrets).toHaveLength(1201);
+    // page 0, page 1 (total changed: restart), then pages 0, 1, 2
+    expect(server.requests.map((r) => r.url.searchParams.get("offset"))).toEqual(["0", "500", "0", "500", "1000"]);
+  });
+
+  describe("fails with inconsistent_data after 3 tries rather than return a partial or duplicated set", () => {
     async function expectInconsistent(pattern: RegExp) {
       const error = await rejection(client.pullAllSecrets("acme", "web", "production"));
       expect(error.code).toBe("inconsistent_data");
       expect(error.statusCode).toBe(200);
       expect(error.message).toMatch(pattern);
       expect(error.message).toContain("acme/web/production");
+      expect(error.message).toContain("3 tries");
+      expect(server.requests.filter((r) => r.url.searchParams.get("offset") === "0")).toHaveLength(3);
       return error;
     }
 
-    it("total changes between pages (a secret added mid-pull)", async () => {
+    it("total keeps changing between pages (secrets added all the time)", async () => {
       let data = makeSecrets(1200);
+      let added = 0;
       server.use(
-        pagingHandler(() => data, 500, (_page, call) => {
-          if (call === 0) data = [...data, ...makeSecrets(1, "NEW_")];
+        pagingHandler(() => data, 500, () => {
+          data = [...data, ...makeSecrets(1, `NEW${added++}_`)];
         }),
       );
-      await expectInconsistent(/total went from 1200 to 1201/);
+      await expectInconsistent(/total went from \d+ to \d+/);
     });
 
     it("a key repeats across pages (a secret deleted mid-pull shifts the offsets)", async () => {
       const data = makeSecrets(10);
-      server.use(pagingHandler(() => data, 4, (page, call) => {
-        if (call === 1) page.secrets[0] = data[3]; // last key of page 1 again
+      server.use(pagingHandler(() => data, 4, (page) => {
+        if (page.pagination.offset === 4) page.secrets[0] = data[3]; // last key of page 1 again
       }));
       await expectInconsistent(/key "KEY_00003" came twice/);
     });
@@ -115,8 +133,8 @@ describe("pullAllSecrets", () => {
 
     it("a page comes back short before total", async () => {
       const data = makeSecrets(10);
-      server.use(pagingHandler(() => data, 4, (page, call) => {
-        if (call === 1) page.secrets.pop();
+      server.use(pagingHandler(() => data, 4, (page) => {
+        if (page.pagination.offset === 4) page.secrets.pop();
       }));
       await expectInconsistent(/page at offset 4 has 3 of 4 expected/);
     });
@@ -127,7 +145,7 @@ describe("pullAllSecrets", () => {
         return HttpResponse.json({ secrets: offset === 0 ? makeSecrets(2) : [], pagination: { limit: 2, offset, total: 5 } });
       }));
       await expectInconsistent(/has 0 of 2 expected/);
-      expect(server.requests).toHaveLength(2);
+      expect(server.requests).toHaveLength(6);
     });
 
     it("more secrets than total", async () => {
@@ -161,5 +179,24 @@ describe("pullAllSecrets", () => {
     }));
     const error = await rejection(client.pullAllSecrets("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([403, "forbidden"]);
+  });
+});
+
+describe("addPage (pure)", () => {
+  const s = (key: string) => ({ key, value: "v", version: 1, updatedAt: NOW });
+  it("walks pages to done", () => {
+    const state = newPageState();
+    expect(addPage(state, 0, { secrets: [s("A"), s("B")], pagination: { limit: 2, offset: 0, total: 3 } })).toEqual({ next: "more", offset: 2 });
+    expect(addPage(state, 2, { secrets: [s("C")], pagination: { limit: 2, offset: 2, total: 3 } })).toEqual({ next: "done" });
+    expect(state.secrets.map((x) => x.key)).toEqual(["A", "B", "C"]);
+  });
+  it("a capped page size is followed when the server reports it", () => {
+    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: 2 } })).toEqual({ next: "more", offset: 1 });
+  });
+  it("a capped page the server does not report is a short page", () => {
+    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1000, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });
+  });
+  it("limit 0 cannot loop forever", () => {
+    expect(addPage(newPageState(), 0, { secrets: [], pagination: { limit: 0, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });
   });
 });
