@@ -1,0 +1,134 @@
+// Contract rules 4-6 through the real CLI, outside a terminal (own session, so every one of the
+// seven signals must be forwarded). Scenarios 6-10 of shared/process-contract.md.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { delay, http, HttpResponse } from "msw";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { MswServer } from "../helpers/msw-server.js";
+import { cliArgv, cliEnv, count, isAlive, killGroup, readLog, start, startSecr, tempDir, waitFor, waitReady, type Run } from "./helpers.js";
+
+let server: MswServer;
+let dir: ReturnType<typeof tempDir>;
+let current: Run | undefined;
+beforeAll(async () => {
+  server = await startSecr();
+  dir = tempDir();
+});
+afterEach(() => {
+  killGroup(current);
+  server.resetHandlers();
+});
+afterAll(async () => {
+  await server.close();
+  dir.remove();
+});
+
+/** Resolves once secr-run's request for the secrets has reached the server (counted from now). */
+function secretsRequested(): Promise<true> {
+  const seen = secretsRequests();
+  return waitFor("the secrets request", () => (secretsRequests() > seen ? true : undefined));
+}
+const secretsRequests = () => server.requests.filter((q) => q.url.pathname.startsWith("/v1/secrets/")).length;
+
+let n = 0;
+function run(childArgs: string[]): { r: Run; log: string } {
+  const log = join(dir.path, `child-${++n}.log`);
+  current = start(cliArgv(["--log", log, ...childArgs]), { env: cliEnv(server), cwd: dir.path });
+  return { r: current, log };
+}
+
+/** Send `signal` to secr-run and wait until the child has logged it `times` times in total. */
+async function sendAndSee(r: Run, log: string, signal: NodeJS.Signals, times = 1): Promise<void> {
+  process.kill(r.proc.pid!, signal);
+  await waitFor(`${signal} in the child's log`, () => (count(readLog(log), signal) >= times ? true : undefined));
+}
+
+describe("signal forwarding (process contract rules 4-6)", () => {
+  it("6: each of the seven signals reaches the child exactly once; no inspector on SIGUSR1", async () => {
+    const { r, log } = run(["--exit-on", "TERM", "--exit", "0"]);
+    await waitReady(log);
+    for (const signal of ["SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGHUP", "SIGINT", "SIGQUIT"] as const) {
+      await sendAndSee(r, log, signal);
+    }
+    process.kill(r.proc.pid!, "SIGTERM");
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    const lines = readLog(log);
+    for (const signal of ["SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM"]) {
+      expect(count(lines, signal), signal).toBe(1);
+    }
+    expect(lines.at(-1)).toBe("exit 0");
+    expect(r.stderr()).not.toMatch(/Debugger listening|inspector/i);
+  });
+
+  it("7: SIGTERM, child takes 1 s to shut down and exits 7 → secr-run waits and exits 7, no orphan", async () => {
+    const { r, log } = run(["--exit-on", "TERM", "--grace", "1000", "--exit", "7"]);
+    const child = await waitReady(log);
+    const sent = Date.now();
+    process.kill(r.proc.pid!, "SIGTERM");
+    expect(await r.exit).toEqual({ code: 7, signal: null });
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(1000); // lower bound only
+    expect(readLog(log).filter((l) => l !== `ready ${child}`)).toEqual(["SIGTERM", "exit 7"]);
+    expect(isAlive(child)).toBe(false);
+  });
+
+  it("8: SIGTERM, child takes 7 s → it is not SIGKILLed at 5 s (no hidden escalation)", async () => {
+    const { r, log } = run(["--exit-on", "TERM", "--grace", "7000", "--exit", "0"]);
+    await waitReady(log);
+    process.kill(r.proc.pid!, "SIGTERM");
+    // A SIGKILL of the child would make secr-run die of SIGKILL without the child's "exit 0".
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    expect(readLog(log).slice(1)).toEqual(["SIGTERM", "exit 0"]);
+  });
+
+  it("9: SIGTERM while the secrets are still being fetched → dies of SIGTERM at once, child never started", async () => {
+    server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    const requested = secretsRequested();
+    const { r, log } = run([]);
+    await requested;
+    const requests = secretsRequests();
+    process.kill(r.proc.pid!, "SIGTERM");
+    expect(await r.exit).toEqual({ code: null, signal: "SIGTERM" });
+    expect(existsSync(log)).toBe(false);
+    expect(r.stderr()).toBe(""); // no "request aborted" noise
+    expect(secretsRequests()).toBe(requests); // no retry after the abort
+  });
+
+  it("9: SIGINT before the child → dies of SIGINT; USR1/USR2/WINCH before the child are ignored", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    server.use(
+      http.get("*/v1/secrets/:org/:project/:env", async () => {
+        await gate;
+        return HttpResponse.json({ secrets: [{ key: "K", value: "v-123456", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
+      }),
+    );
+    const requested = secretsRequested();
+    const first = run(["--after", "0", "--exit", "3"]);
+    await requested;
+    for (const signal of ["SIGUSR1", "SIGUSR2", "SIGWINCH"] as const) process.kill(first.r.proc.pid!, signal);
+    // Still waiting for its secrets, alive: give the signals time to be handled, then release.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(first.r.proc.exitCode).toBe(null);
+    release();
+    expect(await first.r.exit).toEqual({ code: 3, signal: null });
+    expect(first.r.stderr()).not.toMatch(/Debugger listening/);
+
+    server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    const requestedAgain = secretsRequested();
+    const second = run([]);
+    await requestedAgain;
+    process.kill(second.r.proc.pid!, "SIGINT");
+    expect(await second.r.exit).toEqual({ code: null, signal: "SIGINT" });
+    expect(existsSync(second.log)).toBe(false);
+  });
+
+  it("10: a burst of TERM, INT, HUP → each forwarded once, secr-run waits and exits with the child's code", async () => {
+    const { r, log } = run(["--exit-on", "TERM", "--grace", "500", "--exit", "5"]);
+    await waitReady(log);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.kill(r.proc.pid!, signal);
+    expect(await r.exit).toEqual({ code: 5, signal: null });
+    const lines = readLog(log);
+    expect([count(lines, "SIGTERM"), count(lines, "SIGINT"), count(lines, "SIGHUP")]).toEqual([1, 1, 1]);
+    expect(lines.at(-1)).toBe("exit 5");
+  });
+});
