@@ -130,10 +130,14 @@ function positiveMilliseconds(name: string, value: number | undefined, fallback:
   return value;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** A path segment must be non-empty and not a dot segment, which URL parsers would resolve away. */
 function segment(name: string, value: unknown): string {
   if (typeof value !== "string" || value === "") throw invalidArgument(`${name} must be a non-empty string`);
   if (value === "." || value === "..") throw invalidArgument(`${name} ${JSON.stringify(value)} cannot be used in a URL path`);
+  // encodeURIComponent throws on a lone surrogate: say so in our terms.
+  if (LONE_SURROGATE.test(value)) throw invalidArgument(`${name} is not well-formed Unicode (lone surrogate)`);
   return value;
 }
 

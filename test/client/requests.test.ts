@@ -87,6 +87,12 @@ describe("secrets", () => {
     expectCommonHeaders(req.headers, false);
   });
 
+  it("encodes astral characters (surrogate pairs) as UTF-8", async () => {
+    server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "🔑" })));
+    await client.deleteTemplate("acme", "web", "🔑");
+    expect(only().url.pathname).toBe("/v1/templates/acme/web/%F0%9F%94%91");
+  });
+
   it("listKeys: GET .../keys, metadata without values, tolerant updated_at", async () => {
     server.use(
       http.get("*/v1/secrets/:org/:project/:env/keys", () =>
