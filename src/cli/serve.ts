@@ -53,7 +53,6 @@ export async function main(args: string[]): Promise<number> {
   }
   const env = process.env;
   const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
-  const log = argv.quiet ? undefined : process.stderr;
 
   let server;
   try {
@@ -66,7 +65,8 @@ export async function main(args: string[]): Promise<number> {
       ...(adminToken !== undefined ? { adminToken } : {}),
       ...(argv.seed !== undefined ? { seedFile: resolve(argv.seed) } : {}),
       ...(rateLimit !== undefined ? { rateLimit } : {}),
-      ...(log ? { log } : {}),
+      log: process.stderr,
+      accessLog: !argv.quiet,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -112,6 +112,9 @@ export async function main(args: string[]): Promise<number> {
   process.stderr.write(
     `secr-run serve: listening on ${server.url} (data: ${server.dataFile}; ${stats.orgs} orgs, ${stats.projects} projects, ${stats.environments} environments, ${stats.secrets} secrets)\n`,
   );
+  if (!/^(127\.|::1$|localhost$)/.test(argv.host)) {
+    process.stderr.write(`secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`);
+  }
   if (stats.orgs === 0) {
     process.stderr.write("secr-run serve: the store is empty: orgs, projects and environments come from a seed file (--seed examples/seed.json)\n");
   }

@@ -35,8 +35,10 @@ export interface ServerOptions {
   seed?: Seed | unknown;
   /** Requests per second per token; 429 + Retry-After beyond. Default: unlimited. */
   rateLimit?: number;
-  /** Access log and notices. Default: none. */
+  /** Notices (warnings, internal errors) and, unless accessLog is false, the access log. Default: none. */
   log?: NodeJS.WritableStream;
+  /** One line per request to `log` (method, path, status, ms). Default true. */
+  accessLog?: boolean;
   /** Seconds to let in-flight requests finish on close before cutting connections. Default 10. */
   shutdownTimeout?: number;
 }
@@ -107,12 +109,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const dataFile = join(dataPath, DATA_FILE);
     const hadFile = await exists(dataFile);
-    const key =
-      options.key !== undefined
-        ? Buffer.isBuffer(options.key)
-          ? options.key
-          : decodeKey(options.key, "the data key")
-        : (await loadOrCreateKeyFile(options.keyFile ?? join(dataPath, KEY_FILE), hadFile)).key;
+    let key: Buffer;
+    if (options.key !== undefined) key = Buffer.isBuffer(options.key) ? options.key : decodeKey(options.key, "the data key");
+    else {
+      const loaded = await loadOrCreateKeyFile(options.keyFile ?? join(dataPath, KEY_FILE), hadFile);
+      if (loaded.warning) options.log?.write(`warning: ${loaded.warning}\n`);
+      key = loaded.key;
+    }
     if (key.length !== 32) throw new Error("the data key must be 32 bytes");
 
     await removeStaleTemp(dataFile);
@@ -163,6 +166,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
       ...(options.log ? { log: options.log } : {}),
+      accessLog: options.accessLog ?? true,
     });
     const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void handler(req, res));
 

@@ -22,7 +22,9 @@ export interface HandlerContext {
   /** Serialised read answers; must be invalidated by every change of the state. */
   readCache: ReadCache;
   rateLimiter?: RateLimiter;
+  /** Internal errors go here, and the access log when `accessLog`. */
   log?: NodeJS.WritableStream;
+  accessLog: boolean;
   /** True once shutdown started: answers close their connection. */
   closing(): boolean;
 }
@@ -102,7 +104,7 @@ function splitUrl(url: string): { pathname: string; query: URLSearchParams } {
 export function createHandler(ctx: HandlerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
-    if (ctx.log) {
+    if (ctx.log && ctx.accessLog) {
       const log = ctx.log;
       res.once("finish", () => logAccess(log, req, res, started));
     }

@@ -3,7 +3,7 @@
 // existing data file: that file could then never be read again.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDirectory } from "./data-file.js";
 
@@ -24,9 +24,12 @@ function normalize(base64: string): string {
   return trimmed.length % 4 === 0 ? trimmed : trimmed + "=".repeat(4 - (trimmed.length % 4));
 }
 
-export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean): Promise<{ key: Buffer; created: boolean }> {
+export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean): Promise<{ key: Buffer; created: boolean; warning?: string }> {
   try {
-    return { key: decodeKey(await readFile(path, "utf8"), `key file ${path}`), created: false };
+    const key = decodeKey(await readFile(path, "utf8"), `key file ${path}`);
+    const mode = (await stat(path)).mode & 0o777;
+    const warning = mode & 0o077 ? `key file ${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it` : undefined;
+    return warning ? { key, created: false, warning } : { key, created: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
