@@ -64,6 +64,11 @@ async function withClient<T>(
   work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
+  // undici parses HTTP with a WebAssembly module that V8 would also recompile with its optimising
+  // tier on background threads; a one-shot CLI never benefits, and on a busy 2-core machine that
+  // work held the exit back by 150-400 ms. Liftoff (the baseline tier) runs the same code; the
+  // flag only changes how this process compiles WebAssembly, never the child.
+  (await import("node:v8")).setFlagsFromString("--liftoff-only");
   // Loaded here, not at the top: --help, --version and usage errors never pay for undici.
   const [{ SecrClient }, { isSecrApiError }] = await Promise.all([import("../client/client.js"), import("../client/errors.js")]);
   log.debug(`client loaded in ${since(started)}`);
