@@ -130,6 +130,11 @@ function positiveMilliseconds(name: string, value: number | undefined, fallback:
   return value;
 }
 
+function text(name: string, value: unknown): string {
+  if (typeof value !== "string") throw invalidArgument(`${name} must be a string`);
+  return value;
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A path segment must be non-empty and not a dot segment, which URL parsers would resolve away. */
@@ -236,7 +241,7 @@ export class SecrClient implements AsyncDisposable {
     segment("key", key);
     if (typeof value !== "string") throw invalidArgument(`value of ${key} must be a string`);
     const body: Record<string, string> = { key, value };
-    if (options.description !== undefined) body.description = options.description;
+    if (options.description !== undefined) body.description = text("description", options.description);
     return this.#call("PUT", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
       body,
       schema: setSecretSchema,
@@ -295,7 +300,7 @@ export class SecrClient implements AsyncDisposable {
 
   createTemplate(org: string, project: string, key: string, options: CreateTemplateOptions = {}): Promise<Template> {
     const body: Record<string, unknown> = { key: segment("key", key) };
-    if (options.description !== undefined) body.description = options.description;
+    if (options.description !== undefined) body.description = text("description", options.description);
     if (options.required !== undefined) body.required = options.required === true;
     return this.#call("POST", ["templates", segment("org", org), segment("project", project)], {
       body,

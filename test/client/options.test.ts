@@ -132,6 +132,7 @@ describe("method arguments are checked before anything is sent", () => {
     ["promote without toEnv", () => client.promoteSecrets("o", "p", { fromEnv: "a" } as never), /toEnv/],
     ["promote keys not strings", () => client.promoteSecrets("o", "p", { fromEnv: "a", toEnv: "b", keys: [1] as never }), /keys/],
     ["template empty key", () => client.createTemplate("o", "p", ""), /key/],
+    ["non-string description", () => client.setSecret("o", "p", "e", "K", "v", { description: 5 as never }), /description must be a string/],
     ["lone surrogate in a key", () => client.deleteSecret("o", "p", "e", "A\uD800B"), /key is not well-formed Unicode/],
   ];
   for (const [name, call, message] of bad) {
