@@ -10,7 +10,8 @@ import { http, HttpResponse } from "msw";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "bin/secr-run.js");
+/** The CLI under test; SECR_RUN_TEST_CLI points the suite at another build (e.g. a mutant). */
+export const CLI = process.env.SECR_RUN_TEST_CLI ?? join(ROOT, "bin/secr-run.js");
 export const FIXTURE = join(ROOT, "test/fixtures/signal-child.js");
 export const PTY_DRIVER = join(ROOT, "test/fixtures/pty-driver.py");
 

@@ -1,0 +1,140 @@
+// Contract rule 4 in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
+// module, test/fixtures/pty-driver.py) runs secr-run as a job, and the test types Ctrl-C,
+// Ctrl-\, Ctrl-Z and `fg` like a user. Scenarios 11-15 of shared/process-contract.md.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MswServer } from "../helpers/msw-server.js";
+import { CLI, cliEnv, FIXTURE, isAlive, PTY_DRIVER, startSecr, tempDir } from "./helpers.js";
+
+let server: MswServer;
+let dir: ReturnType<typeof tempDir>;
+const childPids = new Set<number>();
+beforeAll(async () => {
+  server = await startSecr();
+  dir = tempDir();
+});
+afterAll(async () => {
+  // A failed test may leave a job behind; killing the child makes secr-run follow it.
+  for (const pid of childPids) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  await server.close();
+  dir.remove();
+});
+
+const PROMPT = "P42> "; // PS1 is P$((6*7))> : the typed command line never matches it
+const READY = "ready \\d+";
+const CTRL_C = "\u0003";
+const CTRL_BACKSLASH = "\u001c";
+const CTRL_Z = "\u001a";
+
+type Step = { send: string } | { expect: string; timeout?: number } | { sleep: number } | { resize: [number, number] };
+interface Driven {
+  ok: boolean;
+  error: string | null;
+  segments: string[];
+  transcript: string;
+}
+
+/** The secr-run command line as typed at the prompt. */
+function secrRun(childArgs: string): string {
+  return `${process.execPath} ${CLI} -- ${process.execPath} ${FIXTURE} ${childArgs}\r`;
+}
+
+/** Run `steps` in an interactive bash in a pty; the transcript is attached to any failure. */
+async function inTerminal(steps: Step[]): Promise<Driven> {
+  const spec = {
+    argv: ["bash", "--norc", "--noprofile", "-i"],
+    env: { ...cliEnv(server), PS1: "P$((6*7))> ", TERM: "dumb", HISTFILE: "/dev/null" },
+    cwd: dir.path,
+    steps: [{ expect: PROMPT }, ...steps, { send: "exit\r" }],
+  };
+  // Async: the msw server in this process must keep answering while the driver runs.
+  const { stdout } = await promisify(execFile)("python3", [PTY_DRIVER, JSON.stringify(spec)], { maxBuffer: 64 << 20 });
+  const driven = JSON.parse(stdout) as Driven;
+  for (const match of driven.transcript.matchAll(/ready (\d+)/g)) childPids.add(Number(match[1]));
+  if (!driven.ok) throw new Error(`${driven.error}\n--- terminal transcript ---\n${driven.transcript}`);
+  return driven;
+}
+
+const occurrences = (text: string, word: string) => text.split(word).length - 1;
+
+describe("in a terminal (process contract rule 4)", () => {
+  it("11: Ctrl-C once reaches the child exactly once (8 trials)", async () => {
+    const trials = 8;
+    const steps: Step[] = [];
+    // The grace period lets a duplicated SIGINT arrive before the child exits and be counted.
+    for (let i = 0; i < trials; i++) {
+      steps.push({ send: secrRun("--exit-on INT --grace 300 --exit 0") }, { expect: READY }, { send: CTRL_C }, { expect: PROMPT });
+    }
+    const { segments } = await inTerminal(steps);
+    const runs = segments.slice(1).filter((_, i) => i % 2 === 1); // the output after each Ctrl-C
+    expect(runs).toHaveLength(trials);
+    for (const output of runs) {
+      expect(occurrences(output, "SIGINT")).toBe(1);
+      expect(output).toContain("exit 0");
+    }
+  });
+
+  it("11: Ctrl-\\ and a window resize reach the child once each (the terminal sent them)", async () => {
+    const { segments } = await inTerminal([
+      { send: secrRun("--exit-on INT --grace 300 --exit 0") },
+      { expect: READY },
+      { resize: [40, 100] },
+      { expect: "SIGWINCH" },
+      { send: CTRL_BACKSLASH },
+      { expect: "SIGQUIT" },
+      { sleep: 0.3 }, // room for a duplicate to show up
+      { send: CTRL_C },
+      { expect: PROMPT },
+    ]);
+    const output = segments.slice(2).join("");
+    expect([occurrences(output, "SIGWINCH"), occurrences(output, "SIGQUIT"), occurrences(output, "SIGINT")]).toEqual([1, 1, 1]);
+  });
+
+  it("12: Ctrl-C twice reaches the child twice (its force-quit still works)", async () => {
+    const { segments } = await inTerminal([
+      { send: secrRun("--exit-on INT --count 2 --grace 300 --exit 0") },
+      { expect: READY },
+      { send: CTRL_C },
+      { expect: "SIGINT" },
+      { sleep: 0.3 },
+      { send: CTRL_C },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+    ]);
+    expect(occurrences(segments.slice(2).join(""), "SIGINT")).toBe(2);
+  });
+
+  it("13: Ctrl-C stops a calling shell loop (secr-run dies of SIGINT, not exit 130)", async () => {
+    // The child does not handle SIGINT, so it dies of it; without the re-raise bash would run
+    // the next iteration (after 3 s, so a failure shows up as output rather than a hang).
+    const loop = `for i in 1 2 3; do ${secrRun("--listen TERM --after 3000").trimEnd()}; echo "X$((i*100))"; done; echo "DONE$((6*7))"\r`;
+    const { segments } = await inTerminal([{ send: loop }, { expect: READY }, { send: CTRL_C }, { expect: PROMPT }]);
+    const after = segments.slice(2).join("");
+    expect(after).not.toMatch(/ready \d+/);
+    expect(after).not.toMatch(/X[123]00|DONE42/);
+  });
+
+  it("14: Ctrl-Z stops secr-run and the child, the prompt returns, `fg` resumes them", async () => {
+    const { segments } = await inTerminal([
+      { send: secrRun("--exit-on INT --exit 0") },
+      { expect: READY },
+      { send: CTRL_Z },
+      { expect: "Stopped" },
+      { expect: PROMPT },
+      { send: "fg\r" },
+      { expect: "SIGCONT" }, // the child runs again
+      { send: CTRL_C },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+      { send: 'echo "status=$?"\r' },
+      { expect: "status=0" },
+    ]);
+    expect(occurrences(segments.slice(5).join(""), "SIGINT")).toBe(1);
+  });
+
+  it("15: the child gets the terminal: isTTY on 0/1/2 and /dev/tty opens", async () => {
+    const { segments } = await inTerminal([{ send: secrRun("--tty --after 0") }, { expect: "exit 0" }, { expect: PROMPT }]);
+    expect(segments[1]).toContain('{"stdin":true,"stdout":true,"stderr":true,"devTty":true}');
+  });
+});
