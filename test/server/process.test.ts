@@ -39,6 +39,7 @@ describe("secr-run serve process", () => {
     await c.close();
     const stopped = await first.stop();
     expect(stopped.exitCode).toBe(0);
+    const fileAfterWrites = await sha(join(dataDir, "data.secr"));
 
     // Same seed again: adds nothing, reverts nothing, resurrects nothing.
     const second = await startLocalServer({ seed, dataDir });
@@ -53,6 +54,8 @@ describe("secr-run serve process", () => {
     await c2.close();
     await m.close();
     await second.stop();
+    // Re-seeding and reading wrote nothing: the file is byte for byte the same.
+    expect(await sha(join(dataDir, "data.secr"))).toBe(fileAfterWrites);
   });
 
   it("keeps values and tokens out of the data file and the access log", async () => {

@@ -1,7 +1,8 @@
 // Seed files: the documented JSON shape that creates tokens, orgs, projects, environments,
-// secrets and templates. Applying a seed only adds what is missing and never changes
+// secrets and templates. Applying a seed only adds data that is missing and never changes
 // existing data, so re-seeding the same file (or restarting with --seed) is a no-op and
 // never reverts edits made through the API. A soft-deleted key counts as existing.
+// Tokens are the exception: a seeded token's role and scope are set as the seed says.
 import { z } from "zod";
 import type { State } from "./model.js";
 import { checkDescription, checkKey, checkValue } from "./rules.js";
@@ -76,8 +77,10 @@ export function parseSeed(input: unknown): Seed {
 export function applySeed(state: State, seed: Seed, now = new Date().toISOString()): boolean {
   let changed = false;
   for (const token of seed.tokens ?? []) {
+    // Tokens are configuration: the seed's role and scope win (the same seed is still a no-op).
     const record = tokenRecord(token.token, token.role, token.env);
-    if (!state.tokens.has(record.hash)) {
+    const existing = state.tokens.get(record.hash);
+    if (!existing || existing.role !== record.role || existing.env !== record.env) {
       state.tokens.set(record.hash, record);
       changed = true;
     }
