@@ -43,6 +43,10 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     log.debug(`exported ${Object.keys(names.accepted).length} secrets as ${options.format}`);
+    // A reader that stops early (`| head -1`) closes the pipe: that is its choice, not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") log.error(`cannot write to stdout: ${error.code ?? error.message}`);
+    });
     process.stdout.write(output.text);
     return ExitCode.OK;
   } catch (error) {

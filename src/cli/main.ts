@@ -5,7 +5,6 @@
 type Command = () => Promise<{ main(args: string[]): Promise<number> }>;
 
 const subcommands: Record<string, Command> = {
-  serve: () => import("./serve.js"),
   check: () => import("./check.js"),
   export: () => import("./export.js"),
 };
@@ -18,7 +17,8 @@ function optionWords(args: readonly string[]): readonly string[] {
 
 async function dispatch(args: string[]): Promise<number> {
   const [first, ...rest] = args;
-  if (first === "--version" || first === "-V") {
+  const words = optionWords(args);
+  if (first !== "serve" && (words.includes("--version") || words.includes("-V"))) {
     const { createRequire } = await import("node:module");
     const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
     process.stdout.write(`${pkg.version}\n`);
@@ -33,7 +33,6 @@ async function dispatch(args: string[]): Promise<number> {
   const load = first !== undefined ? subcommands[first] : undefined;
   const kind = load ? (first as "check" | "export") : "run";
   const commandArgs = load ? rest : args;
-  const words = optionWords(commandArgs);
   if (words.includes("--help") || words.includes("-h")) return (await import("./help.js")).printHelp(kind);
   if (args.length === 0) {
     process.stderr.write("secr-run: no command given: secr-run [options] -- <command> [args...] (see secr-run --help)\n");

@@ -17,7 +17,7 @@ export async function main(args: string[]): Promise<number> {
   const { before, after } = splitAtDoubleDash(args);
   const log = createLogger(scanVerbosity(before));
   // First, before anything slow: signal listeners (process contract rule 5).
-  const supervisor = startSupervisor({ warn: log.warn, debug: log.debug });
+  const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   try {
     const options = parseRunOptions(before);
     const command = buildCommand(after, options.command);

@@ -121,6 +121,15 @@ describe("secr-run export round-trips", () => {
     expect(JSON.parse(skipped.stdout)).toEqual(staging);
   });
 
+  it("a reader that closes the pipe early is not an error", async () => {
+    const out = execFileSync("/bin/sh", ["-c", '"$0" "$1" export --env production --format json | head -c 1; echo " status=$?"', NODE, CLI], {
+      env: { PATH: process.env.PATH, ...env() },
+      cwd: "/",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    expect(out).toBe("{ status=0\n");
+  });
+
   it("missing --format is a usage error", async () => {
     expect((await runCli(["export", "--env", "production"], { env: env() })).exitCode).toBe(64);
   });

@@ -63,6 +63,11 @@ describe("--version", () => {
     expect(heavy).toEqual([]);
   });
 
+  it("--version works after other options too", async () => {
+    const result = await runCli(["--env", "x", "--version"]);
+    expect([result.exitCode, result.stdout]).toEqual([0, `${pkg.version}\n`]);
+  });
+
   it("control: a real run does load them (so the trace can see them)", async () => {
     const args = ["--org", "a", "--project", "b", "--env", "c", "--token", "secr_cli_x_0000", "--api-url", "http://127.0.0.1:1", "--timeout", "300ms", "-q", "--", "true"];
     const { heavy } = await loadedBundleFiles(args);

@@ -108,6 +108,15 @@ describe("injection", () => {
     }
   });
 
+  it("command not found -> 127, not executable -> 126, one line each", async () => {
+    const missing = await runCli(["--env", "production", "--", "/nonexistent/secr-run-test-cmd"], { env: secrEnv() });
+    expect(missing.exitCode).toBe(127);
+    expect(missing.stderr).toMatch(/^secr-run: [^\n]+\n$/);
+    const notExecutable = await runCli(["--env", "production", "--", join(__dirname, "fixtures", "values.ts")], { env: secrEnv() });
+    expect(notExecutable.exitCode).toBe(126);
+    expect(notExecutable.stderr).toMatch(/^secr-run: [^\n]+\n$/);
+  });
+
   it("the child's exit status is secr-run's", async () => {
     const { result } = await runRecorded(["--env", "production"], { EXIT_WITH: "42" });
     expect(result.exitCode).toBe(42);
