@@ -107,6 +107,10 @@ interface Call<T> {
   sensitive?: readonly string[];
 }
 
+function closedError(route: string): SecrApiError {
+  return new SecrApiError(`secr API ${route}: the client is closed`, 0, "client_closed");
+}
+
 function invalidArgument(message: string): SecrApiError {
   return new SecrApiError(message, 0, "invalid_argument");
 }
@@ -342,7 +346,7 @@ export class SecrClient implements AsyncDisposable {
   async #call<T>(method: Method, segments: string[], call: Call<T>): Promise<T> {
     const path = buildPath(this.#basePath, segments, call.query);
     const route = `${method} ${path}`;
-    if (this.#closed) throw new SecrApiError(`secr API ${route}: the client is closed`, 0, "client_closed");
+    if (this.#closed) throw closedError(route);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#token}`,
       accept: "application/json",
@@ -372,6 +376,8 @@ export class SecrClient implements AsyncDisposable {
         });
       } catch (thrown) {
         if (!isSecrApiError(thrown) || thrown.code === "invalid_response") throw thrown;
+        // close() destroyed the pool under this request: say so rather than "network error".
+        if (this.#closed && thrown.code === "network_error") throw closedError(route);
         error = thrown;
       }
       const delay = nextDelayMs(method, error, retry, waitedMs, this.#policy);
@@ -381,6 +387,7 @@ export class SecrClient implements AsyncDisposable {
       } catch {
         throw abortedError(route);
       }
+      if (this.#closed) throw closedError(route);
       waitedMs += delay;
     }
   }

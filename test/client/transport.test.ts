@@ -190,6 +190,16 @@ describe("connections and lifecycle", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("close() during a request fails it with client_closed", async () => {
+    server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    const client = makeClient(server.url);
+    const pending = rejection(client.validateTemplate("o", "p", "e"));
+    await waitFor(() => server.requests.length === 1);
+    await client.close();
+    expect((await pending).code).toBe("client_closed");
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("await using closes the client at the end of the scope", async () => {
     server.use(http.get("*", () => HttpResponse.json(VALID)));
     let escaped: SecrClient | undefined;
