@@ -17,7 +17,7 @@ export function loadSettings(
   const result = resolveSettings({ flags, env, projectFile });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
-  log.redact([settings.token]);
+  log.redact([settings.token, settings.token.trim()]);
   if (settings.sources.token === "flag") {
     log.warn("--token is visible to every user of this machine (ps, /proc); prefer SECR_TOKEN");
   }

@@ -27,7 +27,7 @@ export function findProjectFile(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
     const candidate = join(dir, PROJECT_FILE_NAME);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    if (existsSync(candidate) && statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

@@ -5,6 +5,7 @@ import type { LoadedProjectFile } from "./project-file.js";
 
 export const DEFAULT_API_URL = "https://api.secr.dev";
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout";
 export type SettingSource = "flag" | "environment" | "project file" | "default";
@@ -114,6 +115,8 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
     const where = sources.timeout === "flag" ? "--timeout" : ENV_VARS.timeout;
     if (parsed instanceof Error) return { ok: false, usage: sources.timeout === "flag", message: `${where}: ${parsed.message}` };
     if (parsed <= 0) return { ok: false, usage: sources.timeout === "flag", message: `${where} must be greater than 0` };
+    // Node timers overflow past 2^31-1 ms (≈ 24.8 days) and would fire at once.
+    if (parsed > MAX_TIMEOUT_MS) return { ok: false, usage: sources.timeout === "flag", message: `${where} must be at most 24d` };
     timeoutMs = parsed;
   }
 

@@ -56,6 +56,7 @@ describe("resolveSettings failures", () => {
     const env = resolveSettings({ flags: {}, env: { ...base, SECR_TIMEOUT: "soon" }, projectFile: undefined });
     expect(env).toMatchObject({ ok: false, usage: false });
     expect(resolveSettings({ flags: { timeout: "0" }, env: base, projectFile: undefined })).toMatchObject({ ok: false });
+    expect(resolveSettings({ flags: { timeout: "30d" }, env: base, projectFile: undefined })).toMatchObject({ ok: false, message: "--timeout must be at most 24d" });
   });
 
   it("refuses a non-http URL and a URL with credentials without echoing them", () => {
