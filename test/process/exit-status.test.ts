@@ -52,7 +52,7 @@ describe("exit status (process contract rule 2)", () => {
   it("3: child killed by SIGKILL → status 137 (secr-run dies of SIGKILL)", async () => {
     const log = join(dir.path, "kill.log");
     const r = run(cliArgv(["--log", log]));
-    const child = await waitReady(log);
+    const child = await waitReady(log, r);
     process.kill(child, "SIGKILL");
     expect(await r.exit).toEqual({ code: null, signal: "SIGKILL" });
     expect(isAlive(child)).toBe(false);

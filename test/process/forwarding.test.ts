@@ -46,7 +46,7 @@ async function sendAndSee(r: Run, log: string, signal: NodeJS.Signals, times = 1
 describe("signal forwarding (process contract rules 4-6)", () => {
   it("6: each of the seven signals reaches the child exactly once; no inspector on SIGUSR1", async () => {
     const { r, log } = run(["--exit-on", "TERM", "--exit", "0"]);
-    await waitReady(log);
+    await waitReady(log, r);
     for (const signal of ["SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGHUP", "SIGINT", "SIGQUIT"] as const) {
       await sendAndSee(r, log, signal);
     }
@@ -62,7 +62,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
 
   it("7: SIGTERM, child takes 1 s to shut down and exits 7 → secr-run waits and exits 7, no orphan", async () => {
     const { r, log } = run(["--exit-on", "TERM", "--grace", "1000", "--exit", "7"]);
-    const child = await waitReady(log);
+    const child = await waitReady(log, r);
     const sent = Date.now();
     process.kill(r.proc.pid!, "SIGTERM");
     expect(await r.exit).toEqual({ code: 7, signal: null });
@@ -73,7 +73,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
 
   it("8: SIGTERM, child takes 7 s → it is not SIGKILLed at 5 s (no hidden escalation)", async () => {
     const { r, log } = run(["--exit-on", "TERM", "--grace", "7000", "--exit", "0"]);
-    await waitReady(log);
+    await waitReady(log, r);
     process.kill(r.proc.pid!, "SIGTERM");
     // A SIGKILL of the child would make secr-run die of SIGKILL without the child's "exit 0".
     expect(await r.exit).toEqual({ code: 0, signal: null });
@@ -124,7 +124,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
 
   it("10: a burst of TERM, INT, HUP → each forwarded once, secr-run waits and exits with the child's code", async () => {
     const { r, log } = run(["--exit-on", "TERM", "--grace", "500", "--exit", "5"]);
-    await waitReady(log);
+    await waitReady(log, r);
     for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.kill(r.proc.pid!, signal);
     expect(await r.exit).toEqual({ code: 5, signal: null });
     const lines = readLog(log);

@@ -101,11 +101,16 @@ export function readLog(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
 }
 
-/** Wait for the fixture's `ready <pid>` line in its log file; returns the child's pid. */
-export function waitReady(file: string): Promise<number> {
+/** Wait for the fixture's `ready <pid>` line in its log file; returns the child's pid. Gives up
+ *  early, with secr-run's stderr, if secr-run ends first. */
+export function waitReady(file: string, run?: Run): Promise<number> {
   return waitFor(`ready in ${file}`, () => {
     const line = readLog(file).find((l) => l.startsWith("ready "));
-    return line === undefined ? undefined : Number(line.split(" ")[1]);
+    if (line !== undefined) return Number(line.split(" ")[1]);
+    if (run && (run.proc.exitCode !== null || run.proc.signalCode !== null)) {
+      throw new Error(`secr-run ended before its child was ready: ${run.proc.exitCode ?? run.proc.signalCode}; stderr: ${run.stderr()}`);
+    }
+    return undefined;
   });
 }
 

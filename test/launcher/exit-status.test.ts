@@ -1,0 +1,51 @@
+// The exit decision (contract rule 2) as a pure function: every row of the rule.
+import { constants } from "node:os";
+import { describe, expect, it } from "vitest";
+import { decideExit, exitForSignal } from "../../src/launcher/exit-status.js";
+import { CORE_SIGNALS } from "../../src/launcher/signals.js";
+
+const ctx = { pid1: false, file: "server" };
+
+describe("decideExit", () => {
+  it.each([0, 1, 2, 42, 127, 128, 130, 255])("child exits %i → exit %i", (code) => {
+    expect(decideExit({ kind: "exited", code }, ctx)).toEqual({ kind: "exit", code });
+    expect(decideExit({ kind: "exited", code }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code });
+  });
+
+  it.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGKILL", "SIGALRM"] as const)(
+    "child killed by %s → re-raise it, 128+S if that fails",
+    (signal) => {
+      expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "raise", signal, fallbackCode: 128 + constants.signals[signal] });
+    },
+  );
+
+  it.each([...CORE_SIGNALS])("core-dumping %s → exit 128+S, never a core of secr-run", (signal) => {
+    expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "exit", code: 128 + constants.signals[signal] });
+  });
+
+  it("covers exactly the ten core-dumping signals of the contract", () => {
+    expect([...CORE_SIGNALS].sort()).toEqual(
+      ["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGQUIT", "SIGSEGV", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"].sort(),
+    );
+  });
+
+  it("as PID 1 every signal becomes 128+S (PID 1 cannot kill itself)", () => {
+    expect(decideExit({ kind: "signaled", signal: "SIGTERM" }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code: 143 });
+    expect(exitForSignal("SIGINT", true)).toEqual({ kind: "exit", code: 130 });
+    expect(exitForSignal("SIGKILL", true)).toEqual({ kind: "exit", code: 137 });
+  });
+
+  it("command not found → 127 with a message naming it", () => {
+    expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { ...ctx, file: "serverr" })).toEqual({
+      kind: "exit",
+      code: 127,
+      message: "command not found: serverr",
+    });
+  });
+
+  it.each(["EACCES", "ENOEXEC", "E2BIG", "UNKNOWN"])("exec failure %s → 126 with a one-line message", (code) => {
+    const action = decideExit({ kind: "spawn-failed", code }, ctx);
+    expect(action).toMatchObject({ kind: "exit", code: 126 });
+    expect(action.kind === "exit" && action.message).toMatch(/^[^\n]*server[^\n]*$/);
+  });
+});
