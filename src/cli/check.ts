@@ -1,5 +1,6 @@
 // `secr-run check`: validate an environment against the project template (CI pre-flight).
 // Prints missing and extra key names (never values) to stdout; exit 0 when valid, 78 when not.
+import { printableName } from "../launcher/names.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
@@ -24,10 +25,10 @@ export async function main(args: string[]): Promise<number> {
     } else {
       const lines = [
         template.failed
-          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${template.missing.join(", ") || "(none listed)"}`
+          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${template.missing.map(printableName).join(", ") || "(none listed)"}`
           : `${where}: valid`,
       ];
-      if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.join(", ")}`);
+      if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`);
       process.stdout.write(`${lines.join("\n")}\n`);
     }
     return template.failed ? ExitCode.CONFIG : ExitCode.OK;

@@ -25,7 +25,7 @@ export async function main(args: string[]): Promise<number> {
     if (obtained.validation !== undefined) {
       const template = checkTemplate(obtained.validation);
       if (template.failed) {
-        throw new Failure(ExitCode.CONFIG, `${where} lacks required template keys: ${template.missing.join(", ") || "(none listed)"} (nothing was printed)`);
+        throw new Failure(ExitCode.CONFIG, `${where} lacks required template keys: ${template.missing.map(printableName).join(", ") || "(none listed)"} (nothing was printed)`);
       }
     }
     const only = selectOnly(obtained.secrets, options.only);

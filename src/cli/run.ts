@@ -35,11 +35,11 @@ export async function main(args: string[]): Promise<number> {
         throw new Failure(
           ExitCode.CONFIG,
           template.missing.length > 0
-            ? `${where} lacks required template keys: ${template.missing.join(", ")} (the command was not started)`
+            ? `${where} lacks required template keys: ${template.missing.map(printableName).join(", ")} (the command was not started)`
             : `${where} does not satisfy the project template (the command was not started)`,
         );
       }
-      if (template.extra.length > 0) log.debug(`keys not in the template: ${template.extra.join(", ")}`);
+      if (template.extra.length > 0) log.debug(`keys not in the template: ${template.extra.map(printableName).join(", ")}`);
     }
 
     const only = selectOnly(obtained.secrets, options.only);
