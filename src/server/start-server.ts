@@ -1,20 +1,20 @@
 // Composition: load (or create) the encrypted store, apply the seed, listen, and close
 // gracefully (stop accepting, finish in-flight requests, flush writes, release the lock).
 import { createServer } from "node:http";
-import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
+import { tokenRecord } from "./auth/tokens.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
-import { DataFileError, readDataFile, removeStaleTemp, syncDirectory, writeDataFile } from "./persistence/data-file.js";
-import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
+import { syncDirectory, writeDataFile } from "./persistence/data-file.js";
 import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
-import { deserializeState, emptyState, serializeState, type State, type TokenRecord } from "./store/model.js";
-import { applySeed, parseSeed, type Seed } from "./store/seed.js";
+import { openStore } from "./open-store.js";
+import { deserializeState, serializeState, type State, type TokenRecord } from "./store/model.js";
+import { parseSeed, type Seed } from "./store/seed.js";
 
 export interface ServerOptions {
   /** Default 127.0.0.1. */
@@ -55,15 +55,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DATA_FILE = "data.secr";
-export const KEY_FILE = "key";
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
+export { DATA_FILE, KEY_FILE } from "./open-store.js";
 
 async function loadSeed(options: ServerOptions): Promise<Seed[]> {
   const seeds: Seed[] = [];
@@ -107,44 +99,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const seeds = await loadSeed(options);
   const release = await acquireLock(join(dataPath, "lock"));
   try {
-    const dataFile = join(dataPath, DATA_FILE);
-    const hadFile = await exists(dataFile);
-    let key: Buffer;
-    if (options.key !== undefined) key = Buffer.isBuffer(options.key) ? options.key : decodeKey(options.key, "the data key");
-    else {
-      const loaded = await loadOrCreateKeyFile(options.keyFile ?? join(dataPath, KEY_FILE), hadFile);
-      if (loaded.warning) options.log?.write(`warning: ${loaded.warning}\n`);
-      key = loaded.key;
-    }
-    if (key.length !== 32) throw new Error("the data key must be 32 bytes");
-
-    await removeStaleTemp(dataFile);
-    const text = await readDataFile(dataFile, key);
-    let state: State;
-    try {
-      state = text === undefined ? emptyState() : deserializeState(text);
-    } catch {
-      throw new DataFileError(`${dataFile} decrypted but its content is not a state this version understands`, "corrupt");
-    }
-
-    let changed = text === undefined;
-    for (const seed of seeds) changed = applySeed(state, seed) || changed;
-
     const sessionTokens = new Map<string, TokenRecord>();
     if (options.adminToken !== undefined) {
       const record = tokenRecord(options.adminToken, "admin");
       sessionTokens.set(record.hash, record);
     }
-    let createdAdminToken: string | undefined;
-    if (sessionTokens.size === 0 && ![...state.tokens.values()].some((t) => t.role === "admin")) {
-      createdAdminToken = generateAdminToken();
-      const record = tokenRecord(createdAdminToken, "admin");
-      state.tokens.set(record.hash, record);
-      changed = true;
-    }
-
-    const durable = serializeState(state);
-    if (changed) await writeDataFile(dataFile, key, durable);
+    const opened = await openStore({
+      dataPath,
+      seeds,
+      hasSessionAdmin: sessionTokens.size > 0,
+      ...(options.key !== undefined ? { key: options.key } : {}),
+      ...(options.keyFile !== undefined ? { keyFile: options.keyFile } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const { dataFile, key, durable, createdAdminToken } = opened;
+    let state = opened.state;
 
     const readCache = new ReadCache();
     const persister = new Persister({
