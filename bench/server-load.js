@@ -4,7 +4,10 @@
 // clients pull that environment (GET /v1/secrets/acme/api/production, no limit) for a
 // bounded time and count. Prints pulls/s and p50/p99 latency. No dependencies.
 //
-//   node bench/server-load.js [--secrets 1000] [--clients 16] [--seconds 5] [--max 50000]
+//   node bench/server-load.js [--secrets 1000] [--clients 16] [--seconds 5] [--max 50000] [--cold]
+//
+// The server caches a read's serialised answer until the next change; --cold adds a unique
+// ignored query parameter to every pull so each one is computed from scratch.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     max: { type: "string", default: "50000" },
     warmup: { type: "string", default: "200" },
+    cold: { type: "boolean", default: false },
   },
 });
 const SECRETS = Number(values.secrets);
@@ -27,6 +31,8 @@ const CLIENTS = Number(values.clients);
 const SECONDS = Math.min(Number(values.seconds), 60);
 const MAX = Number(values.max);
 const WARMUP = Number(values.warmup);
+const COLD = values.cold;
+let sequence = 0;
 const TOKEN = "secr_cli_bench";
 const CLI = fileURLToPath(new URL("../bin/secr-run.js", import.meta.url));
 
@@ -57,7 +63,7 @@ function pull(agent) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(
-      { host: hostname, port, path: "/v1/secrets/acme/api/production", agent, headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" } },
+      { host: hostname, port, path: `/v1/secrets/acme/api/production${COLD ? `?_=${sequence++}` : ""}`, agent, headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" } },
       (res) => {
         let bytes = 0;
         const chunks = [];
@@ -120,6 +126,7 @@ const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100)
 const result = {
   secrets: SECRETS,
   clients: CLIENTS,
+  cache: COLD ? "cold" : "warm",
   pulls: done,
   seconds: Number(elapsed.toFixed(2)),
   pullsPerSecond: Math.round(done / elapsed),
@@ -128,5 +135,5 @@ const result = {
   responseBytes: bytes,
   node: process.version,
 };
-console.log(`secr-run serve: ${result.pullsPerSecond} pulls/s of a ${SECRETS}-secret environment with ${CLIENTS} clients; p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${done} pulls, ${(bytes / 1024).toFixed(0)} KiB each)`);
+console.log(`secr-run serve (${result.cache}): ${result.pullsPerSecond} pulls/s of a ${SECRETS}-secret environment with ${CLIENTS} clients; p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${done} pulls, ${(bytes / 1024).toFixed(0)} KiB each)`);
 console.log(JSON.stringify(result));
