@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { afterAll } from "vitest";
 
 export const CLI = fileURLToPath(new URL("../../bin/secr-run.js", import.meta.url));
 export const RECORD_CHILD = fileURLToPath(new URL("./fixtures/record-child.cjs", import.meta.url));
@@ -56,9 +57,18 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
 }
 
 let scratch: string | undefined;
+// Record files hold (test) secret values: never leave them behind. Registered for each test file
+// that imports this module; runs after that file's own afterAll hooks.
+afterAll(() => {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+});
 /** A working directory with no .secr.json above it (the tmp root). */
 export function scratchDir(): string {
-  scratch ??= mkdtempSync(join(tmpdir(), "secr-run-cli-"));
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "secr-run-cli-"));
+    scratch = dir;
+  }
   return scratch;
 }
 
