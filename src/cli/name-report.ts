@@ -12,6 +12,7 @@ export function reportNameRules(result: NameRuleResult, log: Logger, context: Na
   const problems: string[] = [];
   if (result.invalidNames.length > 0) problems.push(`not valid environment variable names: ${list(result.invalidNames)}`);
   if (result.nulValues.length > 0) problems.push(`values containing a NUL byte: ${list(result.nulValues)}`);
+  if (result.oversized.length > 0) problems.push(`values over the 128 KiB limit of one environment variable: ${list(result.oversized)}`);
   if (result.refused.length > 0) {
     problems.push(`names that load code into ${target}, refused: ${list(result.refused)} (allow one with --allow-name NAME)`);
   }

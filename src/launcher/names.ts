@@ -54,6 +54,15 @@ export const CODE_LOADING_NAMES: readonly string[] = [
 /** Prefixes of dynamic-loader variables (glibc LD_*, macOS DYLD_*). */
 export const CODE_LOADING_PREFIXES: readonly string[] = ["LD_", "DYLD_"];
 
+/** Linux refuses any single environment string (`NAME=value` and its NUL) longer than 32 pages
+ *  (MAX_ARG_STRLEN) with E2BIG: the exec would fail, so such a secret cannot be injected. */
+export const MAX_ENV_STRING_BYTES = 131_072;
+
+export function fitsInEnvironment(name: string, value: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== "linux") return true;
+  return Buffer.byteLength(name) + Buffer.byteLength(value) + 2 <= MAX_ENV_STRING_BYTES;
+}
+
 export function isValidName(name: string): boolean {
   return VALID_NAME.test(name);
 }
@@ -87,6 +96,8 @@ export interface NameRuleResult {
   invalidNames: string[];
   /** Valid names whose value holds a NUL byte. */
   nulValues: string[];
+  /** Values too large for one environment string (Linux: 128 KiB). */
+  oversized: string[];
   /** Session basics, never injected unless allowed by name. */
   reserved: string[];
   /** Code-loading names not allowed by name. */
@@ -98,17 +109,18 @@ export interface NameRuleResult {
 export function applyNameRules(secrets: Readonly<Record<string, string>>, options: NameRuleOptions): NameRuleResult {
   const platform = options.platform ?? process.platform;
   const allowed = new Set(options.allowNames.map((name) => normalise(name, platform)));
-  const result: NameRuleResult = { accepted: {}, invalidNames: [], nulValues: [], reserved: [], refused: [], fatal: false };
+  const result: NameRuleResult = { accepted: {}, invalidNames: [], nulValues: [], oversized: [], reserved: [], refused: [], fatal: false };
   for (const [name, value] of Object.entries(secrets)) {
     if (!isValidName(name)) result.invalidNames.push(name);
     else if (value.includes("\0")) result.nulValues.push(name);
+    else if (!fitsInEnvironment(name, value, platform)) result.oversized.push(name);
     else if (allowed.has(normalise(name, platform))) result.accepted[name] = value;
     else if (isReservedName(name, platform)) result.reserved.push(name);
     else if (isCodeLoadingName(name, platform)) result.refused.push(name);
     else result.accepted[name] = value;
   }
   result.fatal =
-    !options.skipInvalid && (result.invalidNames.length > 0 || result.nulValues.length > 0 || result.refused.length > 0);
+    !options.skipInvalid && (result.invalidNames.length > 0 || result.nulValues.length > 0 || result.oversized.length > 0 || result.refused.length > 0);
   return result;
 }
 

@@ -127,6 +127,13 @@ describe("data that cannot be injected", () => {
     expect(outcome.result.stderr).toContain("values containing a NUL byte: NUL_VALUE");
   });
 
+  it("a value too large for execve (over 128 KiB) -> 65 naming the key, before any exec is tried", async () => {
+    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, HUGE: "h".repeat(200_000) }))));
+    const outcome = await run();
+    expectOwnFailure(outcome, 65);
+    expect(outcome.result.stderr).toContain("values over the 128 KiB limit of one environment variable: HUGE");
+  });
+
   it("a name with a newline cannot forge a second output line", async () => {
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, "X\nsecr-run: all good": "forged-line-value" }))));
     const outcome = await run();

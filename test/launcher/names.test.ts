@@ -39,10 +39,19 @@ describe("applyNameRules", () => {
       accepted: { GOOD: "1" },
       invalidNames: ["BAD-NAME"],
       nulValues: ["NUL_VALUE"],
+      oversized: [],
       reserved: ["PATH"],
       refused: ["NODE_OPTIONS", "LD_PRELOAD"],
       fatal: true,
     });
+  });
+
+  it("a value too large for one environment string on Linux cannot be injected", () => {
+    const big = "x".repeat(131_072 - "BIG=".length - 1);
+    expect(applyNameRules({ BIG: big }, { allowNames: [], skipInvalid: false, platform: "linux" }).fatal).toBe(false);
+    const result = applyNameRules({ BIG: `${big}x` }, { allowNames: [], skipInvalid: false, platform: "linux" });
+    expect([result.fatal, result.oversized]).toEqual([true, ["BIG"]]);
+    expect(applyNameRules({ BIG: `${big}x` }, { allowNames: [], skipInvalid: false, platform: "darwin" }).fatal).toBe(false);
   });
 
   it("--skip-invalid turns the failure into skips", () => {
