@@ -34,3 +34,13 @@ it("answers 500 server_error when the data file cannot be written, and rolls the
     await rm(root, { recursive: true, force: true });
   }
 });
+
+it("refuses a second in-process server on the same data directory, and allows it after close", async () => {
+  const dataPath = await mkdtemp(join(tmpdir(), "secr-lock-"));
+  const first = await startServer({ dataPath, adminToken: "t" });
+  await expect(startServer({ dataPath, adminToken: "t" })).rejects.toThrow(/already runs a server/);
+  await first.close();
+  const second = await startServer({ dataPath, adminToken: "t" });
+  await second.close();
+  await rm(dataPath, { recursive: true, force: true });
+});
