@@ -78,6 +78,13 @@ describe("exit status (process contract rule 2)", () => {
     expect(readdirSync(own).filter((f) => f.startsWith("core"))).toEqual([]);
   });
 
+  it("--command runs one string through /bin/sh; its status passes through the same way", async () => {
+    const exited = run([CLI, "--command", 'test -n "$API_KEY" && exit 42']);
+    const killed = run([CLI, "--command", "kill -TERM $$"]);
+    expect(await exited.exit).toEqual({ code: 42, signal: null });
+    expect(await killed.exit).toEqual({ code: null, signal: "SIGTERM" });
+  });
+
   it("5: command not found → 127 with one line on stderr", async () => {
     const r = run([CLI, "--", "secr-run-no-such-command-xyz"]);
     expect(await r.exit).toEqual({ code: 127, signal: null });

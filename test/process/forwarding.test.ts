@@ -123,7 +123,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
   });
 
   it("10: a burst of TERM, INT, HUP → each forwarded once, secr-run waits and exits with the child's code", async () => {
-    const { r, log } = run(["--exit-on", "TERM", "--grace", "500", "--exit", "5"]);
+    const { r, log } = run(["--exit-on", "TERM", "--grace", "1000", "--exit", "5"]); // room for INT and HUP on a loaded machine
     await waitReady(log, r);
     for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.kill(r.proc.pid!, signal);
     expect(await r.exit).toEqual({ code: 5, signal: null });
