@@ -50,12 +50,17 @@ const server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--host", "
 let stderr = "";
 server.stderr.on("data", (c) => (stderr += c));
 const url = await new Promise((resolve, reject) => {
+  process.once("exit", () => server.kill("SIGKILL"));
   const timer = setTimeout(() => reject(new Error(`server did not start in 20 s\n${stderr}`)), 20_000);
   server.stdout.once("data", (chunk) => {
     clearTimeout(timer);
     resolve(JSON.parse(String(chunk).split("\n")[0]).url);
   });
   server.once("exit", (code) => reject(new Error(`server exited (${code})\n${stderr}`)));
+}).catch(async (error) => {
+  await rm(dir, { recursive: true, force: true });
+  console.error(`bench/server-load: ${error.message}\n(run \`npm run build\` first)`);
+  process.exit(1);
 });
 const { hostname, port } = new URL(url);
 
