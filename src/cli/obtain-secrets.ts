@@ -85,7 +85,9 @@ async function withClient<T>(
     client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs });
   } catch (error) {
     // Token with characters HTTP cannot carry, http:// to a remote host: configuration.
-    throw new Failure(ExitCode.CONFIG, isSecrApiError(error) ? error.message : String(error));
+    // The library's hint about its allowInsecureHttp option means nothing on the command line.
+    const message = isSecrApiError(error) ? error.message.replace(/,? or set allowInsecureHttp[^,;]*/, "") : String(error);
+    throw new Failure(ExitCode.CONFIG, message);
   }
   try {
     return await work(client, requestSignal, where);

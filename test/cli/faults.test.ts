@@ -108,6 +108,12 @@ describe("faults map to documented exit codes", () => {
     expectOwnFailure(await run(), code);
   });
 
+  it("http:// to a non-loopback host is refused before anything is sent (78)", async () => {
+    const outcome = await run([], "http://secr.example.com");
+    expectOwnFailure(outcome, 78);
+    expect(outcome.result.stderr).toBe("secr-run: refusing to send the token in clear text to secr.example.com: use https://, or a loopback host\n");
+  });
+
   it("the validate route failing is the same failure (403 -> 77)", async () => {
     msw.use(http.get(VALIDATE_ROUTE, () => HttpResponse.json({ error: "forbidden", message: "no" }, { status: 403 })));
     expectOwnFailure(await run(), 77);
