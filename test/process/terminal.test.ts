@@ -133,6 +133,31 @@ describe("in a terminal (process contract rule 4)", () => {
     expect(occurrences(segments.slice(5).join(""), "SIGINT")).toBe(1);
   });
 
+  it("the foreground check is made when each signal arrives: after `bg`, a kill -INT is forwarded", async () => {
+    const { segments, transcript } = await inTerminal([
+      { send: secrRun("--exit-on INT --count 3 --grace 300 --exit 0") },
+      { expect: READY },
+      { send: CTRL_C }, // foreground: the terminal delivers it, secr-run must not
+      { expect: "SIGINT" },
+      { send: CTRL_Z },
+      { expect: "Stopped" },
+      { expect: PROMPT },
+      { send: "bg\r" },
+      { expect: PROMPT },
+      { send: "kill -INT $!\r" }, // background now: only secr-run gets it, so it must forward
+      { expect: "SIGINT" },
+      { send: "fg\r" },
+      { expect: "--exit 0" }, // bash names the job it brings back
+      { sleep: 0.3 },
+      { send: CTRL_C },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+    ]);
+    // One SIGINT per action: Ctrl-C in the foreground, kill -INT in the background, Ctrl-C after fg.
+    expect([2, 3, 6, 8].map((i) => occurrences(segments[i]!, "SIGINT"))).toEqual([1, 0, 1, 1]);
+    expect(occurrences(transcript, "SIGINT")).toBe(3);
+  });
+
   it("15: the child gets the terminal: isTTY on 0/1/2 and /dev/tty opens", async () => {
     const { segments } = await inTerminal([{ send: secrRun("--tty --after 0") }, { expect: "exit 0" }, { expect: PROMPT }]);
     expect(segments[1]).toContain('{"stdin":true,"stdout":true,"stderr":true,"devTty":true}');
