@@ -102,30 +102,37 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
   const token = pick("token");
   const timeoutRaw = pick("timeout");
 
-  const missing = (["org", "project", "env", "token"] as const).filter(
-    (name) => ({ org, project, env: envName, token })[name] === undefined,
-  );
-  if (missing.length > 0) {
-    return { ok: false, usage: false, message: `missing settings: ${missing.map(describeMissing).join("; ")}` };
-  }
+  const problems: Array<{ usage: boolean; message: string }> = [];
 
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (timeoutRaw !== undefined) {
     const parsed = parseDuration(timeoutRaw);
     const where = sources.timeout === "flag" ? "--timeout" : ENV_VARS.timeout;
-    if (parsed instanceof Error) return { ok: false, usage: sources.timeout === "flag", message: `${where}: ${parsed.message}` };
-    if (parsed <= 0) return { ok: false, usage: sources.timeout === "flag", message: `${where} must be greater than 0` };
+    const usage = sources.timeout === "flag";
+    if (parsed instanceof Error) problems.push({ usage, message: `${where}: ${parsed.message}` });
+    else if (parsed <= 0) problems.push({ usage, message: `${where} must be greater than 0` });
     // Node timers overflow past 2^31-1 ms (≈ 24.8 days) and would fire at once.
-    if (parsed > MAX_TIMEOUT_MS) return { ok: false, usage: sources.timeout === "flag", message: `${where} must be at most 24d` };
-    timeoutMs = parsed;
+    else if (parsed > MAX_TIMEOUT_MS) problems.push({ usage, message: `${where} must be at most 24d` });
+    else timeoutMs = parsed;
   }
 
   const apiUrl = checkApiUrl(apiUrlRaw);
   if (apiUrl instanceof Error) {
     const where =
       sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
-    return { ok: false, usage: sources.apiUrl === "flag", message: `${where}: ${apiUrl.message}` };
+    problems.push({ usage: sources.apiUrl === "flag", message: `${where}: ${apiUrl.message}` });
   }
+
+  // A wrong flag is reported first (usage, 64): fixing the command line comes before configuring.
+  const usageProblem = problems.find((p) => p.usage);
+  if (usageProblem) return { ok: false, ...usageProblem };
+  const missing = (["org", "project", "env", "token"] as const).filter(
+    (name) => ({ org, project, env: envName, token })[name] === undefined,
+  );
+  if (missing.length > 0) {
+    return { ok: false, usage: false, message: `missing settings: ${missing.map(describeMissing).join("; ")}` };
+  }
+  if (problems[0]) return { ok: false, ...problems[0] };
 
   return {
     ok: true,
@@ -133,7 +140,7 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
       org: org!,
       project: project!,
       env: envName!,
-      apiUrl,
+      apiUrl: apiUrl as string,
       token: token!,
       timeoutMs,
       sources,

@@ -45,6 +45,15 @@ describe("resolveSettings failures", () => {
     );
   });
 
+  it("a bad flag is reported before missing settings (usage first)", () => {
+    expect(resolveSettings({ flags: { timeout: "5x" }, env: {}, projectFile: undefined })).toMatchObject({ ok: false, usage: true });
+    expect(resolveSettings({ flags: {}, env: { SECR_TIMEOUT: "5x" }, projectFile: undefined })).toMatchObject({
+      ok: false,
+      usage: false,
+      message: expect.stringMatching(/^missing settings/),
+    });
+  });
+
   it("never offers .secr.json for the token", () => {
     expect(describeMissing("token")).not.toContain(".secr.json");
   });
