@@ -9,22 +9,28 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { childPids, procMemory } from "./machine.js";
 
 const TIME = "/usr/bin/time";
+const TIMEOUT = "/usr/bin/timeout";
 const hasTime = existsSync(TIME);
+const hasTimeout = existsSync(TIMEOUT);
 const scratch = mkdtempSync(join(tmpdir(), "secr-bench-time-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * Run `cmd` once to completion. Wall time is taken around a synchronous spawn (no event loop in
  * the way); peak RSS (KiB, the largest process of the tree that was waited for) from GNU time's %M.
- * Every command pays the same ~1 ms for the time wrapper, so differences stay exact.
+ * coreutils `timeout` bounds the run and, on expiry, kills the command's whole process group, so
+ * nothing is left running behind a slow peer. Every command pays the same ~2 ms for the two
+ * wrappers, so differences between commands stay exact.
  */
 export function timedRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
   const rssFile = join(scratch, "rss");
-  const [file, args] = hasTime ? [TIME, ["-f", "%M", "-o", rssFile, ...cmd]] : [cmd[0], cmd.slice(1)];
+  const bounded = hasTimeout ? [TIMEOUT, "-k", "2", `${timeoutMs / 1000}`, ...cmd] : cmd;
+  const wrapped = hasTime ? [TIME, "-f", "%M", "-o", rssFile, ...bounded] : bounded;
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs, maxBuffer: 1 << 20 });
+  const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs + 10_000, maxBuffer: 1 << 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw new Error(result.error.code === "ETIMEDOUT" ? `did not finish within ${timeoutMs / 1000} s` : result.error.message);
+  if (hasTimeout && result.status === 124) throw new Error(`did not finish within ${timeoutMs / 1000} s`);
   if (result.status !== 0) {
     // GNU time adds "Command exited with non-zero status N"; the command's own last line says why.
     const tail = String(result.stderr).trim().split("\n").filter((l) => l && !l.startsWith("Command exited")).pop();
