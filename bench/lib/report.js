@@ -95,7 +95,17 @@ export function renderReport(r) {
 
   if (r.server) {
     out.push("", "## 5. Local server: 1,000-secret pulls, 16 concurrent clients", "");
-    out.push(r.server.error ? unavailable(r.server.error) : ["`bench/server-load.js`:", "", "```", r.server.output, "```"].join("\n"));
+    const s = r.server.summary;
+    if (r.server.error) out.push(unavailable(r.server.error));
+    else if (s && Number.isFinite(s.pullsPerSecond)) {
+      out.push("From `bench/server-load.js` (its own server, keep-alive clients on loopback):", "");
+      out.push(
+        table(
+          ["Secrets per pull", "Clients", "Pulls/s", "p50 ms", "p99 ms", "Pulls", "Response KiB"],
+          [[String(s.secrets), String(s.clients), String(Math.round(s.pullsPerSecond)), ms(s.p50ms), ms(s.p99ms), String(s.pulls), (s.responseBytes / 1024).toFixed(0)]],
+        ),
+      );
+    } else out.push(["`bench/server-load.js`:", "", "```", r.server.output, "```"].join("\n"));
   }
   out.push("");
   return `${out.join("\n")}\n`;
