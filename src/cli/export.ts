@@ -14,6 +14,9 @@ import { obtainSecrets } from "./obtain-secrets.js";
 import { parseExportOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
 
 export async function main(args: string[]): Promise<number> {
+  // A listener keeps Node from opening its inspector on SIGUSR1 (the process holds secrets);
+  // other signals keep their default: no child to wait for, so dying at once is right.
+  process.on("SIGUSR1", () => {});
   const { before, after } = splitAtDoubleDash(args);
   const log = createLogger(scanVerbosity(before));
   try {

@@ -2,10 +2,11 @@
 // server (msw cannot intercept undici). Each failure has its exit code, one stderr line, no
 // child, and no value or token in the output.
 import { createServer } from "node:net";
+import { execa } from "execa";
 import { http, HttpResponse } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { allRuns, leaks, readRecord, recordFile, recordingChild, runCli } from "./helpers.js";
+import { allRuns, CLI, cleanEnv, leaks, NODE, readRecord, recordFile, recordingChild, runCli } from "./helpers.js";
 
 const TOKEN = "secr_cli_faults_8d2e6b0a4c1f3e57";
 const VALUES = { GOOD: "good-value-fault-1", ALSO: "also-value-fault-2" };
@@ -122,6 +123,28 @@ describe("faults map to documented exit codes", () => {
   it("valid: false with no names still stops the child (78)", async () => {
     msw.use(http.get(VALIDATE_ROUTE, () => HttpResponse.json({ valid: false, missing: [], extra: [] })));
     expectOwnFailure(await run(), 78);
+  });
+});
+
+describe("signals while check and export fetch", () => {
+  it.each([["export", "--format", "json"], ["check"]])("SIGUSR1 to secr-run %s does not open the inspector", async (...command) => {
+    msw.use(
+      http.get(SECRETS_ROUTE, () => new Promise<never>(() => {})),
+      http.get(VALIDATE_ROUTE, () => new Promise<never>(() => {})),
+    );
+    const before = msw.requests.length;
+    const child = execa(NODE, [CLI, ...command, "--env", "production", "--org", "acme", "--project", "api", "--timeout", "3s"], {
+      reject: false,
+      extendEnv: false,
+      env: cleanEnv({ SECR_API_URL: msw.url, SECR_TOKEN: TOKEN }),
+    });
+    // Wait until the request is in flight, then signal.
+    for (let i = 0; i < 400 && msw.requests.length === before; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(msw.requests.length).toBeGreaterThan(before);
+    child.kill("SIGUSR1");
+    const result = await child;
+    expect(result.exitCode).toBe(69); // still running after the signal: it ran into --timeout
+    expect(String(result.stderr)).not.toContain("Debugger");
   });
 });
 
