@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MswServer } from "../helpers/msw-server.js";
-import { CLI, cliArgv, cliEnv, killGroup, readLog, start, startSecr, tempDir, type Run } from "./helpers.js";
+import { CLI, cliArgv, cliEnv, killGroup, readLog, start, startSecr, tempDir, waitFor, type Run } from "./helpers.js";
 
 let server: MswServer;
 let dir: ReturnType<typeof tempDir>;
@@ -41,6 +41,15 @@ describe("pipes (process contract rule 1)", () => {
     current.proc.stdout!.removeAllListeners("data").on("data", (chunk: Buffer | string) => (received += chunk.length));
     expect(await current.exit).toEqual({ code: 0, signal: null });
     expect(received).toBe(size);
+  });
+
+  it("a grandchild that keeps stdout open does not hold secr-run: it ends with the child", async () => {
+    current = start([CLI, "--", "sh", "-c", "sleep 30 & echo started; exit 3"], { env: cliEnv(server), cwd: dir.path });
+    // "exit", not "close": the sleeping grandchild still holds the stdout pipe.
+    const exited = await new Promise<number | null>((resolve) => current!.proc.on("exit", (code) => resolve(code)));
+    expect(exited).toBe(3);
+    await waitFor("the child's output", () => (current!.stdout() === "started\n" ? true : undefined));
+    process.kill(-current.proc.pid!, "SIGKILL"); // the sleeper, still in secr-run's process group
   });
 
   it("18: `secr-run -- yes | head -1` returns promptly; secr-run dies of SIGPIPE like yes would", async () => {
