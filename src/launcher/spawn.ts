@@ -1,6 +1,7 @@
 // Starting the child with execa, configured so execa adds nothing to the process contract:
 // no pipes, no shell unless asked, no environment of ours, and no signal of its own ever.
-// Loaded lazily by the supervisor: only a run that gets as far as spawning pays for execa.
+// Its own chunk, imported by startSupervisor() as soon as `run` starts so that execa (~30 ms to
+// load) parses while the secrets are fetched; --help, serve, check and export never load it.
 import { execa } from "execa";
 import type { ChildResult } from "./exit-status.js";
 import type { ChildCommand } from "./supervisor.js";
