@@ -149,13 +149,14 @@ function endProcess(action: ExitAction, unlisten: () => void, error: (message: s
   return new Promise<never>(() => {});
 }
 
-/** Kill ourselves with `signal` under its default action. Node ignores SIGPIPE (and opens the
- *  inspector on SIGUSR1); adding and removing a listener leaves the disposition at SIG_DFL. */
+/** Kill ourselves with `signal` under its default action. Any listener left on it (a keep-the-
+ *  inspector-closed USR1 listener in the entry point, a library's) would swallow it, and Node
+ *  ignores SIGPIPE and turns SIGUSR1 into "open the inspector": once the last listener of a
+ *  signal is removed, libuv restores SIG_DFL, so add one and remove them all. */
 function raiseOnSelf(signal: NodeJS.Signals): void {
   if (signal !== "SIGKILL" && signal !== "SIGSTOP") {
-    const noop = () => {};
-    process.on(signal, noop);
-    process.off(signal, noop);
+    process.on(signal, () => {});
+    process.removeAllListeners(signal);
   }
   process.kill(process.pid, signal);
 }

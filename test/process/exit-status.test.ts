@@ -34,7 +34,7 @@ describe("exit status (process contract rule 2)", () => {
     expect(results).toEqual(codes.map((code) => ({ code, signal: null })));
   });
 
-  it.each(["SIGTERM", "SIGHUP", "SIGUSR2", "SIGINT"] as const)("2: child killed by %s → secr-run dies of the same signal", async (signal) => {
+  it.each(["SIGTERM", "SIGHUP", "SIGUSR2", "SIGINT", "SIGUSR1", "SIGPIPE"] as const)("2: child killed by %s → secr-run dies of the same signal", async (signal) => {
     const r = run(cliArgv(["--kill-self", signal]));
     expect(await r.exit).toEqual({ code: null, signal });
     expect(r.stderr()).toBe("");
