@@ -40,7 +40,17 @@ export interface Supervisor {
    *  just pass this signal to their HTTP calls and never need to handle it themselves. */
   readonly signal: AbortSignal;
   /** Spawn the child and supervise it; never resolves: secr-run exits with the child's status. */
-  run(command: ChildCommand): Promise<never>;
+  run(command: ChildCommand, options?: RunOptions): Promise<never>;
+}
+
+export interface RunOptions {
+  /** Work started before the child that must finish before secr-run exits (the offline
+   *  snapshot write, issue 5): kept off the start path, yet a child like `true` exits in
+   *  milliseconds and secr-run's exit would cut the write short. Awaited only after the child
+   *  has ended, at most `settleMaxMs`; it never delays the child's start or signal forwarding. */
+  settle?: Promise<unknown> | undefined;
+  /** Default 2000 ms. */
+  settleMaxMs?: number;
 }
 
 type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
@@ -108,7 +118,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
-  const run = async (command: ChildCommand): Promise<never> => {
+  const run = async (command: ChildCommand, runOptions: RunOptions = {}): Promise<never> => {
     if (state.phase !== "waiting") throw new Error("supervisor.run() called twice or after a signal");
     const { spawnChild } = await spawnModule;
     // A signal may have arrived while execa loaded; then we are already on our way out.
@@ -122,10 +132,18 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     state = { phase: "running", child };
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
     const result: ChildResult = await child.result;
+    if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
     return end(decideExit(result, { pid1, file: command.file }));
   };
 
   return { signal: controller.signal, run };
+}
+
+/** Waits for `work` (never rejects) or `maxMs`, whichever comes first. */
+async function settleWithin(work: Promise<unknown>, maxMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+  clearTimeout(timer);
 }
 
 /** Leave exactly as `action` says, once our own stderr lines are out. Synchronous when nothing
@@ -142,8 +160,7 @@ function endProcess(action: ExitAction, unlisten: () => void, error: (message: s
     setTimeout(() => process.exit(action.fallbackCode), 1000);
   };
   // stderr is synchronous for files, pipes and terminals on Linux, but not everywhere (pipes on
-  // macOS, consoles on Windows). stdout is never written by secr-run on this path, so it is not
-  // touched: creating its handle could flip a pipe shared with the child to non-blocking.
+  // macOS, consoles on Windows). stdout is the child's: secr-run never writes it on this path.
   if (process.stderr.writableLength === 0) finish();
   else process.stderr.write("", finish);
   return new Promise<never>(() => {});
