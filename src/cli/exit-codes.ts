@@ -29,7 +29,7 @@ export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> 
   ["N", "the command's own status (killed by signal S: secr-run dies of S too, or exits 128+S)"],
   [64, "usage error (bad option or flag value, no command)"],
   [65, "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)"],
-  [69, "secr unreachable (network, timeout, 5xx, 429 after retries)"],
+  [69, "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one"],
   [70, "internal error in secr-run (a bug: please report it)"],
   [77, "not authorised (401/403)"],
   [78, "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)"],

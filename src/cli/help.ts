@@ -21,6 +21,14 @@ function epilogue(kind: CommandName): string {
     `Settings: flag > environment variable (${Object.values(ENV_VARS).join(", ")}) > .secr.json ` +
       '(searched up from the working directory: {"org", "project", "env"?, "apiUrl"?}; never a token) > default ' +
       "(api-url https://api.secr.dev, timeout 30s).",
+    ...(kind === "check"
+      ? []
+      : [
+          "",
+          "Offline snapshot: after each pull an encrypted snapshot is kept; when secr is unreachable (network, timeout, " +
+            "5xx, 429) the run starts from it if younger than --cache-max-age, with one warning. 401/403/404 delete it. " +
+            "Environment: SECR_OFFLINE=1, SECR_NO_CACHE=1, SECR_CACHE_DIR, SECR_CACHE_MAX_AGE, SECR_PASSPHRASE.",
+        ]),
     "",
     kind === "run" ? "Other commands: secr-run check --help | secr-run export --help | secr-run serve --help" : "Run a command: secr-run --help",
     "",

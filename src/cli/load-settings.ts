@@ -1,5 +1,6 @@
 // Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
 // problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
+import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile } from "../config/project-file.js";
 import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
 import { ExitCode } from "./exit-codes.js";
@@ -28,6 +29,22 @@ export function loadSettings(
         `env ${settings.env} (${from("env")}), api ${settings.apiUrl} (${from("apiUrl")}), token (${from("token")}), ` +
         `timeout ${settings.timeoutMs}ms (${from("timeout")})${settings.projectFile ? `, project file ${settings.projectFile}` : ""}`,
     );
+  }
+  return settings;
+}
+
+/** The offline snapshot's settings (run and export): flags > environment > defaults. */
+export function loadCacheSettings(
+  flags: CacheFlags,
+  log: Logger,
+  env: Record<string, string | undefined> = process.env,
+): CacheSettings {
+  const result = resolveCacheSettings(flags, env);
+  if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
+  const { settings } = result;
+  if (settings.passphrase !== undefined) log.redact([settings.passphrase]);
+  if (settings.passphraseFromFlag) {
+    log.warn("--passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE");
   }
   return settings;
 }

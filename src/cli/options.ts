@@ -5,6 +5,7 @@
 // itself (≈ 50 ms to load) only renders --help (help.ts). The run path is on every start of the
 // user's program, --help is not.
 import parser from "yargs-parser";
+import type { CacheFlags } from "../config/cache-settings.js";
 import type { SettingFlags } from "../config/settings.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../launcher/export-format.js";
 import { splitList } from "../launcher/only.js";
@@ -40,6 +41,15 @@ const NAME_RULES = (verb: string): OptionSpec[] => [
   { name: "allow-name", type: "string", description: `${verb} a refused (code-loading) or reserved name anyway, e.g. NODE_OPTIONS; repeatable` },
 ];
 
+// The offline snapshot (issue 5): run and export fall back to it; check asks secr only.
+const CACHE: OptionSpec[] = [
+  { name: "offline", type: "boolean", description: "do not contact secr: start from the encrypted snapshot, or exit 69 (SECR_OFFLINE=1)" },
+  { name: "cache", type: "boolean", default: true, description: "keep an encrypted snapshot for when secr is down (--no-cache: neither read nor write; SECR_NO_CACHE=1)" },
+  { name: "cache-dir", type: "string", description: "snapshot directory (SECR_CACHE_DIR) [default: $XDG_CACHE_HOME/secr-run or ~/.cache/secr-run]" },
+  { name: "cache-max-age", type: "string", description: "oldest snapshot to start from, e.g. 12h, 7d; 0 = no limit (SECR_CACHE_MAX_AGE) [default: 7d]" },
+  { name: "passphrase", type: "string", description: "extra secret mixed into the snapshot key; prefer SECR_PASSPHRASE (argv is visible in ps)" },
+];
+
 export const OPTIONS: Record<CommandName, OptionSpec[]> = {
   run: [
     ...COMMON,
@@ -48,6 +58,7 @@ export const OPTIONS: Record<CommandName, OptionSpec[]> = {
     ...NAME_RULES("inject"),
     { name: "preserve-env", type: "string", description: "keep inherited values over secrets: all, or --preserve-env=K1,K2" },
     { name: "pass-token", type: "boolean", description: "give the child SECR_TOKEN (removed by default)" },
+    ...CACHE,
   ],
   check: [...COMMON, { name: "json", type: "boolean", description: "print {org, project, env, valid, missing, extra} as JSON" }],
   export: [
@@ -55,6 +66,7 @@ export const OPTIONS: Record<CommandName, OptionSpec[]> = {
     { name: "format", alias: "f", type: "string", choices: EXPORT_FORMATS, description: "output format (required)" },
     { name: "validate", type: "boolean", default: true, description: "check the template first (--no-validate skips)" },
     ...NAME_RULES("export"),
+    ...CACHE,
   ],
 };
 
@@ -88,6 +100,7 @@ export interface RunOptions extends CommonOptions {
   /** true: keep every inherited value; a list: only those; false: secrets win. */
   preserveEnv: boolean | string[];
   passToken: boolean;
+  cache: CacheFlags;
 }
 
 export interface CheckOptions extends CommonOptions {
@@ -100,6 +113,7 @@ export interface ExportOptions extends CommonOptions {
   only: string[] | undefined;
   skipInvalid: boolean;
   allowNames: string[];
+  cache: CacheFlags;
 }
 
 type Raw = Record<string, unknown>;
@@ -170,6 +184,22 @@ function listOption(kind: CommandName, raw: Raw, name: string): string[] | undef
   return list;
 }
 
+/** A boolean flag, or undefined when not given (so an environment variable can decide). */
+function optionalFlag(raw: Raw, name: string): boolean | undefined {
+  const value = last(raw[name]);
+  return value === undefined ? undefined : value === true;
+}
+
+function cacheFlags(kind: CommandName, raw: Raw): CacheFlags {
+  return {
+    offline: optionalFlag(raw, "offline"),
+    cache: optionalFlag(raw, "cache"),
+    cacheDir: stringOption(kind, raw, "cache-dir"),
+    cacheMaxAge: stringOption(kind, raw, "cache-max-age"),
+    passphrase: stringOption(kind, raw, "passphrase"),
+  };
+}
+
 function common(kind: CommandName, raw: Raw): CommonOptions {
   return {
     flags: {
@@ -203,6 +233,7 @@ export function parseRunOptions(before: readonly string[]): RunOptions {
     allowNames: listOption("run", raw, "allow-name") ?? [],
     preserveEnv,
     passToken: flag(raw, "pass-token"),
+    cache: cacheFlags("run", raw),
   };
 }
 
@@ -223,5 +254,6 @@ export function parseExportOptions(before: readonly string[]): ExportOptions {
     only: listOption("export", raw, "only"),
     skipInvalid: flag(raw, "skip-invalid"),
     allowNames: listOption("export", raw, "allow-name") ?? [],
+    cache: cacheFlags("export", raw),
   };
 }
