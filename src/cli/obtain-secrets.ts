@@ -1,21 +1,30 @@
-// The single seam where secrets come from. Today: secr, through the embedded client (pull every
-// page and validate the template, concurrently). The offline snapshot (src/cache) plugs in here.
-// Errors become failures with secr-run's exit codes (69 / 77 / 78).
+// The single seam where secrets come from: secr, through the embedded client (pull every page
+// and validate the template, concurrently), or the encrypted offline snapshot (src/cache) when
+// secr cannot be reached or --offline says not to try. Errors become failures with secr-run's
+// exit codes (69 / 77 / 78).
+import type { SnapshotData, SnapshotIdentity } from "../cache/index.js";
+import { decideOnFetchError, type FetchErrorDecision } from "../cache/fetch-error-decision.js";
 import type { SecrClient } from "../client/client.js";
 import type { SecrApiError } from "../client/errors.js";
 import type { TemplateValidation } from "../client/schemas.js";
+import type { CacheSettings } from "../config/cache-settings.js";
+import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
 import { exitCodeForApiError, ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
 
 export interface ObtainedSecrets {
+  /** Every secret of the environment (before --only and the name rules). */
   secrets: Record<string, string>;
   /** undefined when validation was skipped (--no-validate). */
   validation: TemplateValidation | undefined;
   source: "secr" | "snapshot";
   /** Age of the snapshot used, when source is "snapshot". */
   ageMs?: number;
+  /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
+   *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
+  saved?: Promise<void>;
 }
 
 export interface ObtainOptions {
@@ -23,10 +32,58 @@ export interface ObtainOptions {
   signal?: AbortSignal | undefined;
   log: Logger;
   validate: boolean;
+  /** The offline snapshot; undefined: not used at all. */
+  cache?: CacheSettings | undefined;
 }
 
-/** Every secret of the environment and (unless skipped) the template verdict, fetched concurrently. */
-export async function obtainSecrets(settings: Settings, { signal, log, validate }: ObtainOptions): Promise<ObtainedSecrets> {
+/** A failed fetch, with what the snapshot logic should do about it and a short cause for the warning. */
+class FetchFailure extends Failure {
+  constructor(
+    exitCode: Failure["exitCode"],
+    message: string,
+    readonly decision: FetchErrorDecision,
+    readonly reason: string,
+  ) {
+    super(exitCode, message);
+  }
+}
+
+type CacheModule = typeof import("../cache/index.js");
+
+/** Every secret of the environment and (unless skipped) the template verdict. */
+export async function obtainSecrets(settings: Settings, options: ObtainOptions): Promise<ObtainedSecrets> {
+  const { signal, log, validate, cache } = options;
+  // Loaded while the network works: the write after a pull (or a fallback) then waits for nothing.
+  const cacheModule = cache === undefined ? undefined : import("../cache/index.js");
+  cacheModule?.catch(() => {}); // a failure surfaces where it is awaited
+  if (cache?.offline) return fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: undefined });
+
+  let pulled: { secrets: Record<string, string>; validation: TemplateValidation | undefined };
+  try {
+    pulled = await pullFromSecr(settings, signal, log, validate);
+  } catch (error) {
+    if (!(error instanceof FetchFailure) || cache === undefined) throw error;
+    if (error.decision === "purge") {
+      // Fail closed even under --no-cache: a revoked token must not keep working from cache.
+      await purge(settings, await cacheModule!, cache, log);
+      throw error;
+    }
+    if (error.decision !== "fallback" || !cache.enabled) throw error;
+    return fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: error });
+  }
+  log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
+  if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
+  // The full pulled set, so an offline run applies --only and the name rules to the same input.
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+  return { ...pulled, source: "secr", saved: save(settings, cache, cacheModule!, data, log) };
+}
+
+async function pullFromSecr(
+  settings: Settings,
+  signal: AbortSignal | undefined,
+  log: Logger,
+  validate: boolean,
+): Promise<{ secrets: Record<string, string>; validation: TemplateValidation | undefined }> {
   const started = performance.now();
   return withClient(settings, signal, log, async (client, requestSignal, where) => {
     const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {
@@ -43,8 +100,96 @@ export async function obtainSecrets(settings: Settings, { signal, log, validate 
     const secrets: Record<string, string> = {};
     for (const secret of pulled) secrets[secret.key] = secret.value;
     log.redact(Object.values(secrets));
-    return { secrets, validation, source: "secr" as const };
+    return { secrets, validation };
   });
+}
+
+function identityOf(settings: Settings, cache: CacheSettings): SnapshotIdentity {
+  const { apiUrl, org, project, env, token } = settings;
+  return { apiUrl, org, project, env, token, passphrase: cache.passphrase };
+}
+
+/**
+ * Start from the snapshot: `failure` is why secr was not used (undefined under --offline).
+ * One warning when it is used; a missing, expired or unreadable snapshot fails with 69.
+ */
+async function fromSnapshot(
+  settings: Settings,
+  cache: CacheSettings,
+  { readSnapshot, resolveCacheDir, formatAge }: CacheModule,
+  { validate, log, failure }: { validate: boolean; log: Logger; failure: FetchFailure | undefined },
+): Promise<ObtainedSecrets> {
+  const where = `${settings.org}/${settings.project}/${settings.env}`;
+  const why = failure === undefined ? "--offline" : `secr is unreachable (${failure.reason})`;
+  const unavailable = (detail: string) =>
+    failure === undefined ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`) : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`);
+  const started = performance.now();
+  let read: Awaited<ReturnType<typeof readSnapshot>>;
+  try {
+    read = await readSnapshot(identityOf(settings, cache), { cacheDir: resolveCacheDir({ override: cache.dir }), maxAgeMs: cache.maxAgeMs });
+  } catch (error) {
+    read = { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${errorText(error)})` };
+  }
+  log.debug(`snapshot looked up in ${since(started)}: ${read.kind}`);
+  switch (read.kind) {
+    case "missing":
+      if (failure !== undefined) throw failure;
+      throw unavailable(`no snapshot of ${where} in the cache (run once while secr is reachable, with the same token and --cache-dir)`);
+    case "unreadable":
+      log.warn(`ignoring the snapshot of ${where}: ${read.message}`);
+      if (failure !== undefined) throw failure;
+      throw unavailable(`no usable snapshot of ${where}`);
+    case "expired":
+      throw unavailable(
+        read.ageMs < 0
+          ? `a snapshot of ${where} exists but is dated ${formatAge(-read.ageMs)} in the future (check the clock), so its age is unknown and --cache-max-age refuses it`
+          : `a snapshot of ${where} exists but is older than --cache-max-age (${formatAge(read.ageMs)} > ${formatDuration(cache.maxAgeMs)})`,
+      );
+    case "ok":
+      break;
+  }
+  const { data, ageMs } = read;
+  log.redact(Object.values(data.secrets));
+  // Fail-fast must not be skipped silently: a snapshot written with --no-validate has no verdict to apply.
+  if (validate && data.validation === null) {
+    throw new Failure(
+      ExitCode.CONFIG,
+      `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`,
+    );
+  }
+  log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
+  log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
+  return {
+    secrets: data.secrets,
+    validation: validate ? (data.validation ?? undefined) : undefined,
+    source: "snapshot",
+    ageMs,
+  };
+}
+
+/** Never rejects: a snapshot that cannot be written costs one warning, never the run. */
+function save(settings: Settings, cache: CacheSettings, cacheModule: Promise<CacheModule>, data: SnapshotData, log: Logger): Promise<void> {
+  const started = performance.now();
+  return cacheModule
+    .then(({ writeSnapshot, resolveCacheDir }) => writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
+    .then(
+      () => log.debug(`snapshot written in ${since(started)}`),
+      (error: unknown) => log.warn(`could not write the offline snapshot: ${errorText(error)}`),
+    );
+}
+
+/** After a 401/403/404: delete the snapshot of this org/project/env whatever token wrote it. */
+async function purge(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
+  try {
+    if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) })) log.debug("deleted the offline snapshot");
+  } catch (error) {
+    log.warn(`could not delete the offline snapshot: ${errorText(error)}`);
+  }
+}
+
+/** fs errors name a path and a code, never contents. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Only the template verdict (secr-run check). */
@@ -93,10 +238,22 @@ async function withClient<T>(
     return await work(client, requestSignal, where);
   } catch (error) {
     failed.abort();
-    if (deadline.aborted && !signal?.aborted) {
-      throw new Failure(ExitCode.UNAVAILABLE, `secr did not answer within ${settings.timeoutMs}ms (--timeout) for ${where} at ${settings.apiUrl}`);
+    // The deadline aborts the request, so the client reports "aborted": say it was too slow
+    // (a fallback) rather than cancelled. A terminating signal is never a deadline.
+    const deadlineExpired = deadline.aborted && !signal?.aborted;
+    const decision = decideOnFetchError(error, { deadlineExpired });
+    if (deadlineExpired) {
+      throw new FetchFailure(
+        ExitCode.UNAVAILABLE,
+        `secr did not answer within ${settings.timeoutMs}ms (--timeout) for ${where} at ${settings.apiUrl}`,
+        decision,
+        `no answer within ${formatDuration(settings.timeoutMs)}, --timeout`,
+      );
     }
-    if (isSecrApiError(error)) throw failureFor(error, where, settings);
+    if (isSecrApiError(error)) {
+      const failure = failureFor(error, where, settings);
+      throw new FetchFailure(failure.exitCode, failure.message, decision, error.message);
+    }
     throw error;
   } finally {
     await client.close().catch(() => undefined);

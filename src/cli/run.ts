@@ -23,10 +23,11 @@ export async function main(args: string[]): Promise<number> {
     const command = buildCommand(after, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
-    const [{ loadSettings }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
+    const [{ loadSettings, loadCacheSettings }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
     const settings = loadSettings(options.flags, log);
+    const cache = loadCacheSettings(options.cache, log);
 
-    const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate });
+    const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate, cache });
     const where = `${settings.org}/${settings.project}/${settings.env}`;
 
     if (obtained.validation !== undefined) {
@@ -63,7 +64,9 @@ export async function main(args: string[]): Promise<number> {
     // performance.now() counts from process start: the whole cost secr-run adds before the child.
     log.debug(`ready to start the child ${Math.round(performance.now())}ms after process start (run began at ${Math.round(started)}ms)`);
 
-    return await supervisor.run({ ...command, env });
+    // The snapshot write (after a pull) finishes while the child runs; secr-run waits for it
+    // (bounded) after the child ends. On the failure paths above, the event loop waits for it.
+    return await supervisor.run({ ...command, env }, { settle: obtained.saved });
   } catch (error) {
     // A terminating signal arrived first: the supervisor is ending the process as if killed by
     // it; a message about the cancelled request would only be noise.
