@@ -28,9 +28,10 @@ export interface RunOptions {
 
 export const allRuns: CliResult[] = [];
 
-/** A clean environment: PATH only (no SECR_* from the developer's shell), plus `env`. */
+/** A clean environment: PATH only (no SECR_* from the developer's shell) and an empty snapshot
+ *  cache, plus `env`. */
 export function cleanEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", XDG_CACHE_HOME: freshCacheHome() };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }
@@ -70,6 +71,13 @@ export function scratchDir(): string {
     scratch = dir;
   }
   return scratch;
+}
+
+let caches = 0;
+/** Each run gets an empty snapshot cache (issue 5) unless the test passes its own
+ *  XDG_CACHE_HOME / SECR_CACHE_DIR: runs stay independent, and ~/.cache is never touched. */
+function freshCacheHome(): string {
+  return join(scratchDir(), `cache-${++caches}`);
 }
 
 export function tempDir(prefix = "secr-run-cli-"): { path: string; remove(): void } {

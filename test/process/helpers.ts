@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { http, HttpResponse } from "msw";
+import { afterAll } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -38,11 +39,20 @@ export function startSecr(): Promise<MswServer> {
   return startMswServer(...secrHandlers());
 }
 
+// Runs write the offline snapshot (issue 5): into a temp cache per test file, never ~/.cache.
+let cacheHome: string | undefined;
+afterAll(() => {
+  if (cacheHome !== undefined) rmSync(cacheHome, { recursive: true, force: true });
+  cacheHome = undefined;
+});
+
 /** The CLI's settings come from env vars only; nothing of the test runner's environment leaks in. */
 export function cliEnv(server: MswServer, extra: Record<string, string> = {}): Record<string, string> {
+  cacheHome ??= mkdtempSync(join(tmpdir(), "secr-run-process-cache-"));
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/root",
+    XDG_CACHE_HOME: cacheHome,
     SECR_API_URL: server.url,
     SECR_TOKEN: TOKEN,
     SECR_ORG: "acme",
