@@ -13,8 +13,6 @@ function table(header, rows) {
 export function renderReport(r) {
   const m = r.machine;
   const out = [];
-  out.push("# Benchmarks");
-  out.push("");
   out.push("Produced by `npm run bench` (`bench/run.js`): every command runs side by side in one run, alternating");
   out.push("round-robin (warm-up rounds discarded); medians with p10–p90 spread. secr-run pulls from `secr-run serve` on");
   out.push("127.0.0.1 (started once, outside the timings); the peers read the same values from a local `.env`.");
