@@ -53,7 +53,9 @@ describe("secret hygiene (scenario 22)", () => {
     mkdirSync(home);
     const log = join(dir.path, "child.log");
     current = start(cliArgv(["--log", log, "--env", "DATABASE_URL,API_KEY,SECR_TOKEN", "--exit-on", "TERM"], ["--verbose"]), {
-      env: cliEnv(server, { HOME: home }),
+      // HOME and the cache (the encrypted offline snapshot) inside `dir`: every file secr-run
+      // writes is scanned below.
+      env: cliEnv(server, { HOME: home, XDG_CACHE_HOME: join(dir.path, "cache") }),
       cwd: dir.path,
     });
     const child = await waitReady(log, current);
