@@ -1,0 +1,84 @@
+// The offline snapshot against the real server (`secr-run serve`, built): concurrent writers,
+// a server that goes away, a token it rejects.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import {
+  ENV,
+  expectNotStarted,
+  expectStartedWithSecrets,
+  FALLBACK_WARNING,
+  listFiles,
+  newCacheDir,
+  ORG,
+  OTHER_TOKEN,
+  PROJECT,
+  runOffline,
+  snapshotFiles,
+  TOKEN,
+  VALUES,
+} from "./helpers.js";
+
+const SEED = {
+  tokens: [{ token: TOKEN, role: "admin" }],
+  orgs: {
+    [ORG]: {
+      projects: {
+        [PROJECT]: {
+          environments: { [ENV]: VALUES },
+          templates: Object.keys(VALUES).map((key) => ({ key, required: true })),
+        },
+      },
+    },
+  },
+};
+
+let server: LocalServer;
+beforeAll(async () => {
+  server = await startLocalServer({ seed: SEED });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("with the real server", () => {
+  it("concurrent writers (6 runs at once, one cache dir) leave one valid snapshot and no temp file", async () => {
+    const cacheDir = newCacheDir();
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        runOffline({ apiUrl: server.url, cacheDir, ...(i % 2 === 0 ? { command: ["--", "true"] } : {}) }),
+      ),
+    );
+    for (const [i, outcome] of runs.entries()) {
+      expect([outcome.result.exitCode, outcome.result.stderr], `run ${i}`).toEqual([0, ""]);
+      if (i % 2 === 1) expectStartedWithSecrets(outcome);
+    }
+    expect(snapshotFiles(cacheDir)).toHaveLength(1);
+    expect(listFiles(cacheDir).map((f) => f.name).filter((name) => name.startsWith(".tmp-"))).toEqual([]);
+    const offline = await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] });
+    expectStartedWithSecrets(offline);
+  });
+
+  it("a token the server rejects (401) deletes the snapshot: no fallback for it", async () => {
+    const cacheDir = newCacheDir();
+    expectStartedWithSecrets(await runOffline({ apiUrl: server.url, cacheDir }));
+    expect(snapshotFiles(cacheDir)).toHaveLength(1);
+    const rejected = await runOffline({ apiUrl: server.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } });
+    expectNotStarted(rejected, 77);
+    expect(rejected.result.stderr).toMatch(/^secr-run: [^\n]+401[^\n]+\n$/);
+    expect(snapshotFiles(cacheDir)).toEqual([]);
+    expectNotStarted(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] }), 69);
+  });
+
+  it("the server stops: the next run starts from the snapshot with one warning", async () => {
+    const own = await startLocalServer({ seed: SEED });
+    const cacheDir = newCacheDir();
+    try {
+      expectStartedWithSecrets(await runOffline({ apiUrl: own.url, cacheDir }));
+    } finally {
+      await own.stop();
+    }
+    const outcome = await runOffline({ apiUrl: own.url, cacheDir });
+    expectStartedWithSecrets(outcome);
+    expect(outcome.result.stderr).toMatch(FALLBACK_WARNING);
+  });
+});
