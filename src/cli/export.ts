@@ -7,7 +7,7 @@ import { selectOnly } from "../launcher/only.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { loadCacheSettings, loadSettings } from "./load-settings.js";
+import { loadSettingsWithCache } from "./load-settings.js";
 import { createLogger } from "./log.js";
 import { reportNameRules } from "./name-report.js";
 import { obtainSecrets } from "./obtain-secrets.js";
@@ -22,10 +22,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     if (after !== undefined) throw new Failure(ExitCode.USAGE, "export runs no command; remove what follows --");
     const options = parseExportOptions(before);
-    const settings = loadSettings(options.flags, log);
     // Like a run, export falls back to the snapshot (a .env for offline work); the write after a
     // pull keeps the event loop, so it finishes before the process exits.
-    const cache = loadCacheSettings(options.cache, log);
+    const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
     const obtained = await obtainSecrets(settings, { log, validate: options.validate, cache });
     const where = `${settings.org}/${settings.project}/${settings.env}`;
     if (obtained.validation !== undefined) {

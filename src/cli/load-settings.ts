@@ -33,18 +33,25 @@ export function loadSettings(
   return settings;
 }
 
-/** The offline snapshot's settings (run and export): flags > environment > defaults. */
-export function loadCacheSettings(
-  flags: CacheFlags,
+/**
+ * Settings plus the offline snapshot's (run and export). A bad flag of either is reported (64)
+ * before any configuration problem (78), as loadSettings does on its own.
+ */
+export function loadSettingsWithCache(
+  flags: SettingFlags,
+  cacheFlags: CacheFlags,
   log: Logger,
   env: Record<string, string | undefined> = process.env,
-): CacheSettings {
-  const result = resolveCacheSettings(flags, env);
-  if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
-  const { settings } = result;
-  if (settings.passphrase !== undefined) log.redact([settings.passphrase]);
-  if (settings.passphraseFromFlag) {
+  cwd: string = process.cwd(),
+): { settings: Settings; cache: CacheSettings } {
+  const result = resolveCacheSettings(cacheFlags, env);
+  if (!result.ok && result.usage) throw new Failure(ExitCode.USAGE, result.message);
+  const settings = loadSettings(flags, log, env, cwd);
+  if (!result.ok) throw new Failure(ExitCode.CONFIG, result.message);
+  const cache = result.settings;
+  if (cache.passphrase !== undefined) log.redact([cache.passphrase]);
+  if (cache.passphraseFromFlag) {
     log.warn("--passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE");
   }
-  return settings;
+  return { settings, cache };
 }

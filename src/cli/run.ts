@@ -23,9 +23,8 @@ export async function main(args: string[]): Promise<number> {
     const command = buildCommand(after, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
-    const [{ loadSettings, loadCacheSettings }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
-    const settings = loadSettings(options.flags, log);
-    const cache = loadCacheSettings(options.cache, log);
+    const [{ loadSettingsWithCache }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
+    const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
 
     const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate, cache });
     const where = `${settings.org}/${settings.project}/${settings.env}`;

@@ -251,6 +251,9 @@ describe("snapshots that cannot be used", () => {
     expect(flag.result.stderr).toBe('secr-run: --cache-max-age: "7" has no unit (write e.g. 7s or 7ms)\n');
     const env = await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), env: { SECR_CACHE_MAX_AGE: "soon" } });
     expectNotStarted(env, 78);
+    // A bad flag is reported before missing settings, as for every other flag.
+    const first = await runCli(["--cache-max-age", "1x", "--", "true"]);
+    expect([first.exitCode, first.stderr]).toEqual([64, 'secr-run: --cache-max-age: "1x" is not a duration (e.g. 500ms, 10s, 2m, 1h30m, 7d)\n']);
   });
 
   it("a tampered file: one warning, then as if there were none (69)", async () => {
