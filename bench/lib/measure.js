@@ -53,10 +53,12 @@ export async function asyncRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
 }
 
 /**
- * Start `cmd` (a launcher whose child is `sleep`), wait until the child exists and things
- * settle, read the launcher's own VmRSS/VmHWM, then SIGTERM it. KiB.
+ * Start `cmd` (a launcher whose child is `sleep`), wait until the child exists, then read the
+ * launcher's own VmRSS/VmHWM at each of `readAtMs` (counted from the child's start), then SIGTERM
+ * it. Early readings show the state right after startup; V8's memory reducer shrinks the heap
+ * once the process has been idle for a few seconds, which later readings show. KiB.
  */
-export async function residentMemory(cmd, { cwd, env, settleMs = 300, timeoutMs = 30_000 }) {
+export async function residentMemory(cmd, { cwd, env, readAtMs = [500], timeoutMs = 30_000 }) {
   const child = spawn(cmd[0], cmd.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-2000)));
@@ -68,10 +70,15 @@ export async function residentMemory(cmd, { cwd, env, settleMs = 300, timeoutMs 
       if (Date.now() > deadline) throw new Error("child never started");
       await sleep(10);
     }
-    await sleep(settleMs);
-    const memory = procMemory(child.pid);
-    if (!memory) throw new Error("could not read /proc/<pid>/status");
-    return memory;
+    const started = Date.now();
+    const readings = [];
+    for (const at of readAtMs) {
+      await sleep(Math.max(0, started + at - Date.now()));
+      const memory = procMemory(child.pid);
+      if (!memory) throw new Error(`exited before ${at} ms: ${stderr.trim().split("\n").pop() ?? ""}`);
+      readings.push(memory);
+    }
+    return readings;
   } finally {
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
