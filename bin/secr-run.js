@@ -40,7 +40,8 @@ function compileCacheDir() {
   else if (process.platform === "darwin") base = join(homedir(), "Library", "Caches");
   else base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
   if (!base || !isAbsolute(base)) return undefined;
-  const dir = join(base, "secr-run", "compile-cache");
+  // Shared with the code cache of `run` (src/cli/code-cache.ts); Node adds a subdirectory of its own.
+  const dir = join(base, "secr-run-compile");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (process.platform !== "win32") {
     // Ours alone: owned by this user, writable by no one else (else another user could plant code).
