@@ -180,15 +180,18 @@ const results = { machine, peers, quick, loadAtStart };
 if (wants("startup")) {
   log(`startup: ${STARTUP_SECRETS} secrets, ${plan.startup.rounds} rounds (+${plan.startup.warmup} warm-up)`);
   const { broken } = verifyInjection(STARTUP_SECRETS);
-  const commands = [{ name: "node -e 0", cmd: [node, "-e", "0"], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }, ...launchers(STARTUP_SECRETS, ["true"])];
+  const floor = { name: "node -e 0", cmd: [node, "-e", "0"], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) };
+  // The paths that must stay light: no client, undici or execa.
+  const light = ["--version", "--help"].map((flag) => ({ name: `secr-run ${flag}`, cmd: [SECR_RUN, flag], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }));
+  const commands = [floor, ...launchers(STARTUP_SECRETS, ["true"]), ...light];
   const runnable = commands.filter((c) => !broken.has(c.name));
   const measured = roundRobin(runnable, { ...plan.startup, onRound: (r) => r % 5 === 4 && log(`  round ${r + 1}`) });
-  const floor = measured.get("node -e 0");
+  const floorRuns = measured.get("node -e 0");
   results.startup = commands.map((c) => {
     const m = measured.get(c.name);
     const error = broken.get(c.name) ?? m?.error;
     if (error) return { name: c.name, cmd: display(c), error };
-    return { name: c.name, cmd: display(c), ms: summarize(m.ms), rss: summarize(m.rssKiB), overhead: c.name === "node -e 0" ? undefined : summarize(pairedDifferences(m, floor)) };
+    return { name: c.name, cmd: display(c), ms: summarize(m.ms), rss: summarize(m.rssKiB), overhead: c === floor ? undefined : summarize(pairedDifferences(m, floorRuns)) };
   });
 }
 
