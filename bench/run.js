@@ -174,7 +174,16 @@ function verifyInjection(n, only = () => true) {
   return { broken, once };
 }
 
-const results = { machine, peers, quick, loadAtStart };
+/** Which secr-run was measured: the commit, and whether the tree had uncommitted changes. */
+function revision() {
+  const git = (...args) => spawnSync("git", args, { cwd: REPO, encoding: "utf8" });
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.status !== 0) return "unknown (not a git checkout)";
+  const dirty = git("status", "--porcelain", "--untracked-files=no").stdout.trim() !== "";
+  return `${head.stdout.trim()}${dirty ? " with uncommitted changes" : ""}`;
+}
+
+const results = { machine, peers, quick, loadAtStart, revision: revision() };
 
 // ---- 1. startup with 50 secrets ----
 if (wants("startup")) {

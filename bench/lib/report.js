@@ -29,6 +29,7 @@ export function renderReport(r) {
         ["Node", m.node],
         ["Date", m.date],
         ["Load average (1 min) at start / end", `${r.loadAtStart.toFixed(2)} / ${r.loadAtEnd.toFixed(2)}`],
+        ["secr-run", `commit ${r.revision}, built by \`npm run bench\``],
         ["Peers", Object.entries(r.peers).map(([k, v]) => `${k} ${v}`).join(", ")],
         ["Mode", r.quick ? "`--quick` (few iterations: indicative only)" : "full"],
       ],
