@@ -200,7 +200,15 @@ if (wants("startup")) {
     const m = measured.get(c.name);
     const error = broken.get(c.name) ?? m?.error;
     if (error) return { name: c.name, cmd: display(c), error };
-    return { name: c.name, cmd: display(c), ms: summarize(m.ms), rss: summarize(m.rssKiB), overhead: c === floor ? undefined : summarize(pairedDifferences(m, floorRuns)) };
+    return {
+      name: c.name,
+      cmd: display(c),
+      ms: summarize(m.ms),
+      cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined,
+      rss: summarize(m.rssKiB),
+      overhead: c === floor ? undefined : summarize(pairedDifferences(m, floorRuns)),
+      cpuOverhead: c === floor || !m.cpuMs.length ? undefined : summarize(pairedDifferences(m, floorRuns, "cpuByRound")),
+    };
   });
 }
 
@@ -231,12 +239,24 @@ if (wants("scale")) {
       if (slow.has(c.name)) {
         // Too slow to repeat: its one (verification) run is the result.
         const run = once.get(c.name);
-        results.scale.push({ n, name: c.name, ms: summarize([run.ms]), rss: summarize([run.rssKiB]), requests: requestsMade, note: "one run (too slow to repeat)" });
+        results.scale.push({
+          n,
+          name: c.name,
+          ms: summarize([run.ms]),
+          cpu: Number.isFinite(run.cpuMs) ? summarize([run.cpuMs]) : undefined,
+          rss: summarize([run.rssKiB]),
+          requests: requestsMade,
+          note: "one run (too slow to repeat)",
+        });
         continue;
       }
       const m = measured.get(c.name);
       const error = broken.get(c.name) ?? m?.error;
-      results.scale.push(error ? { n, name: c.name, error } : { n, name: c.name, ms: summarize(m.ms), rss: summarize(m.rssKiB), requests: requestsMade });
+      results.scale.push(
+        error
+          ? { n, name: c.name, error }
+          : { n, name: c.name, ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined, rss: summarize(m.rssKiB), requests: requestsMade },
+      );
     }
   }
   await proxy?.close();

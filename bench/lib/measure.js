@@ -12,33 +12,75 @@ const TIME = "/usr/bin/time";
 const TIMEOUT = "/usr/bin/timeout";
 const hasTime = existsSync(TIME);
 const hasTimeout = existsSync(TIMEOUT);
+const hasPython = spawnSync("python3", ["-c", "import resource"], { stdio: "ignore" }).status === 0;
 const scratch = mkdtempSync(join(tmpdir(), "secr-bench-time-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
+/** Whether runs report CPU time (they do when python3 is there to read getrusage(RUSAGE_CHILDREN)). */
+export const measuresCpu = hasPython;
+
+// Runs the command in a session of its own, bounded by a timeout that kills the whole group (so
+// nothing is left running behind a slow peer), and writes to fd 3: wall ms (from fork to reap,
+// python's own start excluded), CPU ms (user + sys of every process of the tree, all threads) and
+// peak RSS KiB (the largest process of the tree), all from the kernel's rusage.
+const RUSAGE_WRAPPER = `
+import os, resource, signal, subprocess, sys, time
+limit = float(sys.argv[1])
+started = time.monotonic()
+child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+try:
+    code = child.wait(timeout=limit)
+except subprocess.TimeoutExpired:
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    code = 124
+wall = (time.monotonic() - started) * 1000
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+os.write(3, ("%.3f %.3f %d" % (wall, (usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss)).encode())
+sys.exit(code if code >= 0 else 128 - code)
+`;
+
 /**
- * Run `cmd` once to completion. Wall time is taken around a synchronous spawn (no event loop in
- * the way); peak RSS (KiB, the largest process of the tree that was waited for) from GNU time's %M.
- * coreutils `timeout` bounds the run and, on expiry, kills the command's whole process group, so
- * nothing is left running behind a slow peer. Every command pays the same ~2 ms for the two
- * wrappers, so differences between commands stay exact.
+ * Run `cmd` once to completion: wall ms, CPU ms (when measurable) and peak RSS KiB. With python3
+ * all three come from the kernel (see RUSAGE_WRAPPER). Without it: wall time around a synchronous
+ * spawn, peak RSS from GNU time's %M, bounded by coreutils `timeout`. Every command pays the same
+ * wrapper cost, so differences between commands stay exact. CPU time varies far less than wall
+ * time when other processes compete for the cores.
  */
 export function timedRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
+  if (hasPython) {
+    const result = spawnSync("python3", ["-c", RUSAGE_WRAPPER, `${timeoutMs / 1000}`, ...cmd], {
+      cwd,
+      env,
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
+      timeout: timeoutMs + 10_000,
+      maxBuffer: 1 << 20,
+    });
+    failed(result, timeoutMs);
+    const [ms, cpuMs, rssKiB] = String(result.output[3]).trim().split(" ").map(Number);
+    return { ms, cpuMs, rssKiB };
+  }
   const rssFile = join(scratch, "rss");
   const bounded = hasTimeout ? [TIMEOUT, "-k", "2", `${timeoutMs / 1000}`, ...cmd] : cmd;
   const wrapped = hasTime ? [TIME, "-f", "%M", "-o", rssFile, ...bounded] : bounded;
   const start = process.hrtime.bigint();
   const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs + 10_000, maxBuffer: 1 << 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  failed(result, timeoutMs);
+  let rssKiB;
+  if (hasTime) rssKiB = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+  return { ms, cpuMs: undefined, rssKiB };
+}
+
+/** Throws when a wrapped run did not exit 0, with the command's own last stderr line. */
+function failed(result, timeoutMs) {
   if (result.error) throw new Error(result.error.code === "ETIMEDOUT" ? `did not finish within ${timeoutMs / 1000} s` : result.error.message);
-  if (hasTimeout && result.status === 124) throw new Error(`did not finish within ${timeoutMs / 1000} s`);
+  if (result.status === 124 && (hasPython || hasTimeout)) throw new Error(`did not finish within ${timeoutMs / 1000} s`);
   if (result.status !== 0) {
     // GNU time adds "Command exited with non-zero status N"; the command's own last line says why.
     const tail = String(result.stderr).trim().split("\n").filter((l) => l && !l.startsWith("Command exited")).pop();
     throw new Error(`exited ${result.status ?? result.signal}${tail ? `: ${tail.trim()}` : ""}`);
   }
-  let rssKiB;
-  if (hasTime) rssKiB = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
-  return { ms, rssKiB };
 }
 
 /** Run `cmd` asynchronously (so an in-process proxy can answer it) and wait for exit 0. */

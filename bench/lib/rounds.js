@@ -8,7 +8,7 @@ import { timedRun } from "./measure.js";
  * @returns Map name -> { ms: number[], rssKiB: number[], error?: string }
  */
 export function roundRobin(commands, { rounds, warmup, budgetMs, minRounds = 3, onRound }) {
-  const results = new Map(commands.map((c) => [c.name, { ms: [], rssKiB: [], byRound: [] }]));
+  const results = new Map(commands.map((c) => [c.name, { ms: [], cpuMs: [], rssKiB: [], byRound: [], cpuByRound: [] }]));
   const started = Date.now();
   for (let round = 0; round < warmup + rounds; round++) {
     const measured = round >= warmup;
@@ -18,11 +18,13 @@ export function roundRobin(commands, { rounds, warmup, budgetMs, minRounds = 3, 
       const result = results.get(command.name);
       if (result.error) continue;
       try {
-        const { ms, rssKiB } = timedRun(command.cmd, command);
+        const { ms, cpuMs, rssKiB } = timedRun(command.cmd, command);
         if (measured) {
           result.ms.push(ms);
           if (Number.isFinite(rssKiB)) result.rssKiB.push(rssKiB);
+          if (Number.isFinite(cpuMs)) result.cpuMs.push(cpuMs);
           result.byRound[round - warmup] = ms;
+          result.cpuByRound[round - warmup] = cpuMs;
         }
       } catch (error) {
         result.error = error.message;
@@ -34,10 +36,10 @@ export function roundRobin(commands, { rounds, warmup, budgetMs, minRounds = 3, 
 }
 
 /** Median-ready list of per-round differences `a - b` (paired: same round, same machine state). */
-export function pairedDifferences(a, b) {
+export function pairedDifferences(a, b, key = "byRound") {
   const out = [];
-  for (let i = 0; i < Math.min(a.byRound.length, b.byRound.length); i++) {
-    if (a.byRound[i] !== undefined && b.byRound[i] !== undefined) out.push(a.byRound[i] - b.byRound[i]);
+  for (let i = 0; i < Math.min(a[key].length, b[key].length); i++) {
+    if (Number.isFinite(a[key][i]) && Number.isFinite(b[key][i])) out.push(a[key][i] - b[key][i]);
   }
   return out;
 }
