@@ -3,38 +3,23 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http, HttpResponse } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MswServer } from "../helpers/msw-server.js";
-import { cliArgv, cliEnv, count, isAlive, killGroup, readLog, start, startSecr, tempDir, waitFor, waitReady, type Run } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { cliArgv, cliEnv, count, isAlive, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
 
-let server: MswServer;
-let dir: ReturnType<typeof tempDir>;
-let current: Run | undefined;
-beforeAll(async () => {
-  server = await startSecr();
-  dir = tempDir();
-});
-afterEach(() => {
-  killGroup(current);
-  server.resetHandlers();
-});
-afterAll(async () => {
-  await server.close();
-  dir.remove();
-});
+const fx = useProcessFixture();
 
 /** Resolves once secr-run's request for the secrets has reached the server (counted from now). */
 function secretsRequested(): Promise<true> {
   const seen = secretsRequests();
   return waitFor("the secrets request", () => (secretsRequests() > seen ? true : undefined));
 }
-const secretsRequests = () => server.requests.filter((q) => q.url.pathname.startsWith("/v1/secrets/")).length;
+const secretsRequests = () => fx.server.requests.filter((q) => q.url.pathname.startsWith("/v1/secrets/")).length;
 
 let n = 0;
 function run(childArgs: string[]): { r: Run; log: string } {
-  const log = join(dir.path, `child-${++n}.log`);
-  current = start(cliArgv(["--log", log, ...childArgs]), { env: cliEnv(server), cwd: dir.path });
-  return { r: current, log };
+  const log = join(fx.dir.path, `child-${++n}.log`);
+  fx.current = start(cliArgv(["--log", log, ...childArgs]), { env: cliEnv(fx.server), cwd: fx.dir.path });
+  return { r: fx.current, log };
 }
 
 /** Send `signal` to secr-run and wait until the child has logged it `times` times in total. */
@@ -81,7 +66,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
   });
 
   it("9: SIGTERM while the secrets are still being fetched → dies of SIGTERM at once, child never started", async () => {
-    server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
     const requested = secretsRequested();
     const { r, log } = run([]);
     await requested;
@@ -96,7 +81,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
   it("9: SIGINT before the child → dies of SIGINT; USR1/USR2/WINCH before the child are ignored", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    server.use(
+    fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env", async () => {
         await gate;
         return HttpResponse.json({ secrets: [{ key: "K", value: "v-123456", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
@@ -113,7 +98,7 @@ describe("signal forwarding (process contract rules 4-6)", () => {
     expect(await first.r.exit).toEqual({ code: 3, signal: null });
     expect(first.r.stderr()).not.toMatch(/Debugger listening/);
 
-    server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
     const requestedAgain = secretsRequested();
     const second = run([]);
     await requestedAgain;

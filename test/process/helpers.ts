@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { http, HttpResponse } from "msw";
-import { afterAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -143,4 +143,31 @@ export function killGroup(run: Run | undefined): void {
   try {
     process.kill(-run.proc.pid, "SIGKILL");
   } catch {}
+}
+
+export interface ProcessFixture {
+  /** msw secrets server on loopback (startSecr), reset after each test. */
+  server: MswServer;
+  dir: { path: string; remove(): void };
+  /** The run to kill (whole process group) after the test, if still alive. */
+  current: Run | undefined;
+}
+
+/** Per-file fixture: one secrets server and temp dir for the file; each test's run killed after it. */
+export function useProcessFixture(): ProcessFixture {
+  const fx = {} as ProcessFixture;
+  beforeAll(async () => {
+    fx.server = await startSecr();
+    fx.dir = tempDir();
+  });
+  afterEach(() => {
+    killGroup(fx.current);
+    fx.current = undefined;
+    fx.server.resetHandlers();
+  });
+  afterAll(async () => {
+    await fx.server?.close();
+    fx.dir?.remove();
+  });
+  return fx;
 }

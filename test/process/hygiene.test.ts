@@ -2,22 +2,10 @@
 // nothing else: no argv of any process, not secr-run's own environment, no output, no file.
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MswServer } from "../helpers/msw-server.js";
-import { CLI, cliArgv, cliEnv, killGroup, readLog, SECRETS, start, startSecr, tempDir, TOKEN, type Run, waitReady } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CLI, cliArgv, cliEnv, readLog, type Run, SECRETS, start, TOKEN, useProcessFixture, waitReady } from "./helpers.js";
 
-let server: MswServer;
-let dir: ReturnType<typeof tempDir>;
-let current: Run | undefined;
-beforeAll(async () => {
-  server = await startSecr();
-  dir = tempDir();
-});
-afterEach(() => killGroup(current));
-afterAll(async () => {
-  await server.close();
-  dir.remove();
-});
+const fx = useProcessFixture();
 
 const VALUES = Object.values(SECRETS);
 
@@ -49,16 +37,16 @@ function allFiles(root: string): string {
 
 describe("secret hygiene (scenario 22)", () => {
   it.skipIf(process.platform !== "linux")("values are in the child's environ only: no argv, not secr-run's environ, no output or file", async () => {
-    const home = join(dir.path, "home");
+    const home = join(fx.dir.path, "home");
     mkdirSync(home);
-    const log = join(dir.path, "child.log");
-    current = start(cliArgv(["--log", log, "--env", "DATABASE_URL,API_KEY,SECR_TOKEN", "--exit-on", "TERM"], ["--verbose"]), {
+    const log = join(fx.dir.path, "child.log");
+    fx.current = start(cliArgv(["--log", log, "--env", "DATABASE_URL,API_KEY,SECR_TOKEN", "--exit-on", "TERM"], ["--verbose"]), {
       // HOME and the cache (the encrypted offline snapshot) inside `dir`: every file secr-run
       // writes is scanned below.
-      env: cliEnv(server, { HOME: home, XDG_CACHE_HOME: join(dir.path, "cache") }),
-      cwd: dir.path,
+      env: cliEnv(fx.server, { HOME: home, XDG_CACHE_HOME: join(fx.dir.path, "cache") }),
+      cwd: fx.dir.path,
     });
-    const child = await waitReady(log, current);
+    const child = await waitReady(log, fx.current);
 
     const childEnviron = readOrEmpty(`/proc/${child}/environ`);
     for (const value of VALUES) expect(childEnviron, "positive control: the child has its secrets").toContain(value);
@@ -66,26 +54,26 @@ describe("secret hygiene (scenario 22)", () => {
 
     const argvs = allCmdlines();
     expect(argvs, "positive control: the scan sees secr-run").toContain(CLI);
-    const ownEnviron = readOrEmpty(`/proc/${current.proc.pid}/environ`);
+    const ownEnviron = readOrEmpty(`/proc/${fx.current.proc.pid}/environ`);
     expect(ownEnviron, "positive control: secr-run's environ is readable").toContain("SECR_ORG=acme");
     for (const value of VALUES) {
       expect(argvs).not.toContain(value);
       expect(ownEnviron).not.toContain(value);
     }
 
-    process.kill(current.proc.pid!, "SIGTERM");
-    expect(await current.exit).toEqual({ code: 0, signal: null });
+    process.kill(fx.current.proc.pid!, "SIGTERM");
+    expect(await fx.current.exit).toEqual({ code: 0, signal: null });
     expect(readLog(log)).toEqual(expect.arrayContaining(["env DATABASE_URL set", "env API_KEY set", "env SECR_TOKEN unset"]));
 
-    const output = current.stdout() + current.stderr() + allFiles(dir.path);
-    expect(current.stderr(), "positive control: --verbose said something").not.toBe("");
+    const output = fx.current.stdout() + fx.current.stderr() + allFiles(fx.dir.path);
+    expect(fx.current.stderr(), "positive control: --verbose said something").not.toBe("");
     for (const secret of [...VALUES, TOKEN]) expect(output).not.toContain(secret);
   });
 
   it("an exec failure's message and --verbose output carry no value or token", async () => {
-    current = start([CLI, "--verbose", "--", "secr-run-no-such-command-xyz"], { env: cliEnv(server), cwd: dir.path });
-    expect(await current.exit).toEqual({ code: 127, signal: null });
-    const output = current.stdout() + current.stderr();
+    fx.current = start([CLI, "--verbose", "--", "secr-run-no-such-command-xyz"], { env: cliEnv(fx.server), cwd: fx.dir.path });
+    expect(await fx.current.exit).toEqual({ code: 127, signal: null });
+    const output = fx.current.stdout() + fx.current.stderr();
     expect(output).toContain("secr-run-no-such-command-xyz");
     for (const secret of [...VALUES, TOKEN]) expect(output).not.toContain(secret);
   });

@@ -5,9 +5,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { MswServer } from "../helpers/msw-server.js";
-import { CLI, cliEnv, count, FIXTURE, killGroup, readLog, start, startSecr, tempDir, waitFor, waitReady, type Run } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CLI, cliEnv, count, FIXTURE, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
 
 function unshareProblem(): string | undefined {
   try {
@@ -20,30 +19,16 @@ function unshareProblem(): string | undefined {
 const problem = unshareProblem();
 if (problem) console.warn(`skipping PID 1 tests: ${problem}`);
 
-let server: MswServer;
-let dir: ReturnType<typeof tempDir>;
-let current: Run | undefined;
-beforeAll(async () => {
-  server = await startSecr();
-  dir = tempDir();
-});
-afterEach(() => {
-  killGroup(current);
-  server.resetHandlers();
-});
-afterAll(async () => {
-  await server.close();
-  dir.remove();
-});
+const fx = useProcessFixture();
 
 /** `unshare -pf --mount-proc node secr-run -- node signal-child ...`; secr-run is PID 1 inside. */
 function runAsPid1(childArgs: string[]): Run {
-  current = start(["-pf", "--mount-proc", process.execPath, CLI, "--", process.execPath, FIXTURE, ...childArgs], {
-    env: cliEnv(server),
-    cwd: dir.path,
+  fx.current = start(["-pf", "--mount-proc", process.execPath, CLI, "--", process.execPath, FIXTURE, ...childArgs], {
+    env: cliEnv(fx.server),
+    cwd: fx.dir.path,
     command: "unshare",
   });
-  return current;
+  return fx.current;
 }
 
 /** secr-run's pid as seen from here: the only child of unshare. */
@@ -63,7 +48,7 @@ const reapingWarnings = (stderr: string) => stderr.split("\n").filter((l) => /PI
 
 describe.skipIf(problem !== undefined)("as PID 1 (process contract rule 7)", () => {
   it("19: SIGINT and SIGTERM still reach the child once each; exit = the child's code", async () => {
-    const log = join(dir.path, "pid1-forward.log");
+    const log = join(fx.dir.path, "pid1-forward.log");
     const r = runAsPid1(["--log", log, "--exit-on", "TERM", "--exit", "3"]);
     await waitReady(log, r);
     const pid = await secrRunPid(r);
@@ -89,11 +74,11 @@ describe.skipIf(problem !== undefined)("as PID 1 (process contract rule 7)", () 
   });
 
   it("PID 1: SIGTERM before the child exists → exit 143, child never started", async () => {
-    server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
-    const log = join(dir.path, "pid1-early.log");
-    const seen = server.requests.length;
+    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    const log = join(fx.dir.path, "pid1-early.log");
+    const seen = fx.server.requests.length;
     const r = runAsPid1(["--log", log]);
-    await waitFor("the secrets request", () => (server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined));
+    await waitFor("the secrets request", () => (fx.server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined));
     process.kill(await secrRunPid(r), "SIGTERM");
     expect(await r.exit).toEqual({ code: 143, signal: null });
     expect(readLog(log)).toEqual([]);
