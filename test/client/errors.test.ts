@@ -1,26 +1,12 @@
 // Non-2xx answers (every row of the contract, tolerant shapes), invalid 2xx bodies, and what
 // error messages may contain.
 import { http, HttpResponse, type JsonBodyType } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isSecrApiError, SecrApiError, type SecrClient } from "../../src/index.js";
 import { codeForStatus, errorFromResponse, parseErrorBody, redact } from "../../src/client/errors.js";
-import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { everyRendering, makeClient, rejection, TOKEN } from "./helpers.js";
+import { everyRendering, makeClient, rejection, TOKEN, useClientFixture } from "./helpers.js";
 
-let server: MswServer;
-let client: SecrClient;
-beforeAll(async () => {
-  server = await startMswServer();
-  client = makeClient(server.url, { maxRetries: 0 });
-});
-afterEach(() => {
-  server.resetHandlers();
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const fx = useClientFixture({ maxRetries: 0 });
 
 const ROWS: Array<[number, string]> = [
   [400, "bad_request"],
@@ -39,8 +25,8 @@ const ROWS: Array<[number, string]> = [
 describe("contract error rows", () => {
   for (const [status, code] of ROWS) {
     it(`${status} { error: "${code}", message } → SecrApiError ${code}`, async () => {
-      server.use(http.get("*", () => HttpResponse.json({ error: code, message: `human text for ${status}` }, { status })));
-      const error = await rejection(client.listKeys("acme", "web", "production"));
+      fx.server.use(http.get("*", () => HttpResponse.json({ error: code, message: `human text for ${status}` }, { status })));
+      const error = await rejection(fx.client.listKeys("acme", "web", "production"));
       expect(error).toBeInstanceOf(SecrApiError);
       expect(error).toBeInstanceOf(Error);
       expect(isSecrApiError(error)).toBe(true);
@@ -53,8 +39,8 @@ describe("contract error rows", () => {
     });
 
     it(`${status} with a non-JSON body → code from the status (${code})`, async () => {
-      server.use(http.get("*", () => new HttpResponse("<html>Bad Gateway</html>", { status, headers: { "content-type": "text/html" } })));
-      const error = await rejection(client.listKeys("acme", "web", "production"));
+      fx.server.use(http.get("*", () => new HttpResponse("<html>Bad Gateway</html>", { status, headers: { "content-type": "text/html" } })));
+      const error = await rejection(fx.client.listKeys("acme", "web", "production"));
       expect(error.statusCode).toBe(status);
       expect(error.code).toBe(code);
       expect(error.message).not.toContain("<html>");
@@ -62,8 +48,8 @@ describe("contract error rows", () => {
   }
 
   it("429 carries retryAfter from the Retry-After header", async () => {
-    server.use(http.get("*", () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "120" } })));
-    const error = await rejection(client.listKeys("acme", "web", "production"));
+    fx.server.use(http.get("*", () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "120" } })));
+    const error = await rejection(fx.client.listKeys("acme", "web", "production"));
     expect(error.code).toBe("rate_limited");
     expect(error.retryAfter).toBe(120);
     expect(error.message).toContain("retry after 120s");
@@ -71,8 +57,8 @@ describe("contract error rows", () => {
   });
 
   it("an unlisted status without a code gets http_error", async () => {
-    server.use(http.get("*", () => new HttpResponse(null, { status: 405 })));
-    const error = await rejection(client.listKeys("acme", "web", "production"));
+    fx.server.use(http.get("*", () => new HttpResponse(null, { status: 405 })));
+    const error = await rejection(fx.client.listKeys("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([405, "http_error"]);
   });
 });
@@ -90,8 +76,8 @@ describe("tolerant error shapes", () => {
   ];
   for (const [name, body, code, message] of cases) {
     it(name, async () => {
-      server.use(http.put("*", () => (body === null ? new HttpResponse(null, { status: 403 }) : HttpResponse.json(body, { status: 403 }))));
-      const error = await rejection(client.setSecret("acme", "web", "production", "K", "v"));
+      fx.server.use(http.put("*", () => (body === null ? new HttpResponse(null, { status: 403 }) : HttpResponse.json(body, { status: 403 }))));
+      const error = await rejection(fx.client.setSecret("acme", "web", "production", "K", "v"));
       expect(error.statusCode).toBe(403);
       expect(error.code).toBe(code);
       if (message) expect(error.message).toContain(message);
@@ -99,8 +85,8 @@ describe("tolerant error shapes", () => {
   }
 
   it("keeps an unknown server code as is", async () => {
-    server.use(http.get("*", () => HttpResponse.json({ error: "environment_locked", message: "locked" }, { status: 423 })));
-    const error = await rejection(client.listKeys("acme", "web", "production"));
+    fx.server.use(http.get("*", () => HttpResponse.json({ error: "environment_locked", message: "locked" }, { status: 423 })));
+    const error = await rejection(fx.client.listKeys("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([423, "environment_locked"]);
   });
 
@@ -117,50 +103,50 @@ describe("tolerant error shapes", () => {
 
 describe("invalid 2xx responses", () => {
   it("malformed JSON → invalid_response with the status kept", async () => {
-    server.use(http.get("*", () => new HttpResponse('{"secrets": [', { status: 200, headers: { "content-type": "application/json" } })));
-    const error = await rejection(client.pullSecrets("acme", "web", "production"));
+    fx.server.use(http.get("*", () => new HttpResponse('{"secrets": [', { status: 200, headers: { "content-type": "application/json" } })));
+    const error = await rejection(fx.client.pullSecrets("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([200, "invalid_response"]);
     expect(error.message).toMatch(/not JSON/);
   });
 
   it("an empty 2xx body → invalid_response", async () => {
-    server.use(http.delete("*", () => new HttpResponse(null, { status: 204 })));
-    const error = await rejection(client.deleteSecret("acme", "web", "production", "K"));
+    fx.server.use(http.delete("*", () => new HttpResponse(null, { status: 204 })));
+    const error = await rejection(fx.client.deleteSecret("acme", "web", "production", "K"));
     expect([error.statusCode, error.code]).toEqual([204, "invalid_response"]);
   });
 
   const mismatches: Array<[string, () => Promise<unknown>, unknown]> = [
-    ["pull: value not a string", () => client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: 1, version: 1, updatedAt: "t" }] }],
-    ["pull: version 0", () => client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 0, updatedAt: "t" }] }],
-    ["pull: version not an integer", () => client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 1.5, updatedAt: "t" }] }],
-    ["pull: no updatedAt/updated_at", () => client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 1 }] }],
-    ["pull: secrets missing", () => client.pullSecrets("o", "p", "e"), { items: [] }],
-    ["pull: bad pagination", () => client.pullSecrets("o", "p", "e"), { secrets: [], pagination: { limit: 1, offset: 0 } }],
-    ["keys: not an array", () => client.listKeys("o", "p", "e"), { keys: {} }],
-    ["set: version missing", () => client.setSecret("o", "p", "e", "K", "v"), { key: "K" }],
-    ["bulk: negative count", () => client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }]), { created: -1, updated: 0, total: 0 }],
-    ["delete: deleted false", () => client.deleteSecret("o", "p", "e", "K"), { deleted: false, key: "K" }],
-    ["promote: field missing", () => client.promoteSecrets("o", "p", { fromEnv: "a", toEnv: "b" }), { promoted: 1, created: 1, updated: 0 }],
-    ["templates: wrong shape", () => client.listTemplates("o", "p"), { items: [] }],
-    ["template: required not boolean", () => client.createTemplate("o", "p", "K"), { id: "1", key: "K", description: null, required: "yes", createdAt: "t" }],
-    ["template: no createdAt", () => client.createTemplate("o", "p", "K"), { id: "1", key: "K", description: null, required: true }],
-    ["validate: missing not an array", () => client.validateTemplate("o", "p", "e"), { valid: true, missing: "A", extra: [] }],
-    ["body is null", () => client.validateTemplate("o", "p", "e"), null],
+    ["pull: value not a string", () => fx.client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: 1, version: 1, updatedAt: "t" }] }],
+    ["pull: version 0", () => fx.client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 0, updatedAt: "t" }] }],
+    ["pull: version not an integer", () => fx.client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 1.5, updatedAt: "t" }] }],
+    ["pull: no updatedAt/updated_at", () => fx.client.pullSecrets("o", "p", "e"), { secrets: [{ key: "A", value: "v", version: 1 }] }],
+    ["pull: secrets missing", () => fx.client.pullSecrets("o", "p", "e"), { items: [] }],
+    ["pull: bad pagination", () => fx.client.pullSecrets("o", "p", "e"), { secrets: [], pagination: { limit: 1, offset: 0 } }],
+    ["keys: not an array", () => fx.client.listKeys("o", "p", "e"), { keys: {} }],
+    ["set: version missing", () => fx.client.setSecret("o", "p", "e", "K", "v"), { key: "K" }],
+    ["bulk: negative count", () => fx.client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }]), { created: -1, updated: 0, total: 0 }],
+    ["delete: deleted false", () => fx.client.deleteSecret("o", "p", "e", "K"), { deleted: false, key: "K" }],
+    ["promote: field missing", () => fx.client.promoteSecrets("o", "p", { fromEnv: "a", toEnv: "b" }), { promoted: 1, created: 1, updated: 0 }],
+    ["templates: wrong shape", () => fx.client.listTemplates("o", "p"), { items: [] }],
+    ["template: required not boolean", () => fx.client.createTemplate("o", "p", "K"), { id: "1", key: "K", description: null, required: "yes", createdAt: "t" }],
+    ["template: no createdAt", () => fx.client.createTemplate("o", "p", "K"), { id: "1", key: "K", description: null, required: true }],
+    ["validate: missing not an array", () => fx.client.validateTemplate("o", "p", "e"), { valid: true, missing: "A", extra: [] }],
+    ["body is null", () => fx.client.validateTemplate("o", "p", "e"), null],
   ];
   for (const [name, call, body] of mismatches) {
     it(`schema mismatch → invalid_response (${name})`, async () => {
-      server.use(http.all("*", () => HttpResponse.json(body as JsonBodyType)));
+      fx.server.use(http.all("*", () => HttpResponse.json(body as JsonBodyType)));
       const error = await rejection(call());
       expect([error.statusCode, error.code]).toEqual([200, "invalid_response"]);
       expect(error.message).toMatch(/unexpected body/);
-      expect(server.requests).toHaveLength(1); // never retried
+      expect(fx.server.requests).toHaveLength(1); // never retried
     });
   }
 
   it("the schema message names the field but never echoes the received value", async () => {
     const leaked = "VALUE-THAT-MUST-NOT-LEAK";
-    server.use(http.get("*", () => HttpResponse.json({ secrets: [{ key: "A", value: "ok", version: leaked, updatedAt: "t" }] })));
-    const error = await rejection(client.pullSecrets("o", "p", "e"));
+    fx.server.use(http.get("*", () => HttpResponse.json({ secrets: [{ key: "A", value: "ok", version: leaked, updatedAt: "t" }] })));
+    const error = await rejection(fx.client.pullSecrets("o", "p", "e"));
     expect(error.message).toContain("secrets[0].version");
     expect(everyRendering(error)).not.toContain(leaked);
   });
@@ -170,14 +156,14 @@ describe("secrets never appear in errors", () => {
   const VALUE = "super-secret-value-4711";
 
   it("a server that echoes the token and the value in its message gets them redacted", async () => {
-    server.use(
+    fx.server.use(
       http.put("*", async ({ request }) => {
         const body = (await request.json()) as { value: string };
         const auth = request.headers.get("authorization") ?? "";
         return HttpResponse.json({ error: "validation_error", message: `bad value ${body.value} for ${auth}` }, { status: 422 });
       }),
     );
-    const error = await rejection(client.setSecret("acme", "web", "production", "K", VALUE));
+    const error = await rejection(fx.client.setSecret("acme", "web", "production", "K", VALUE));
     expect(error.code).toBe("validation_error");
     expect(error.message).toContain("[redacted]");
     const text = everyRendering(error);
@@ -186,16 +172,16 @@ describe("secrets never appear in errors", () => {
   });
 
   it("bulk values echoed back are redacted too", async () => {
-    server.use(
+    fx.server.use(
       http.post("*", async ({ request }) => HttpResponse.json({ error: "validation_error", message: `echo ${await request.text()}` }, { status: 422 })),
     );
-    const error = await rejection(client.bulkSetSecrets("o", "p", "e", [{ key: "A", value: VALUE }, { key: "B", value: `${VALUE}-2` }]));
+    const error = await rejection(fx.client.bulkSetSecrets("o", "p", "e", [{ key: "A", value: VALUE }, { key: "B", value: `${VALUE}-2` }]));
     expect(everyRendering(error)).not.toContain(VALUE);
   });
 
   it("non-JSON and huge server messages are neither dumped nor unbounded", async () => {
-    server.use(http.get("*", () => HttpResponse.json({ error: "server_error", message: `x${"y".repeat(5000)}\n\u0007z` }, { status: 500 })));
-    const error = await rejection(client.validateTemplate("o", "p", "e"));
+    fx.server.use(http.get("*", () => HttpResponse.json({ error: "server_error", message: `x${"y".repeat(5000)}\n\u0007z` }, { status: 500 })));
+    const error = await rejection(fx.client.validateTemplate("o", "p", "e"));
     expect(error.message.length).toBeLessThan(600);
     expect(error.message).not.toMatch(/[\n\u0007]/);
   });

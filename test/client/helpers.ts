@@ -1,6 +1,8 @@
 // Shared bits of the client tests.
 import { inspect } from "node:util";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { SecrApiError, SecrClient, type SecrClientOptions } from "../../src/index.js";
+import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 
 export const TOKEN = "secr_tok_TESTTOKEN0123456789abcdef";
 export const NOW = "2025-03-01T12:00:00.000Z";
@@ -29,4 +31,29 @@ export function everyRendering(error: SecrApiError): string {
 
 export function secret(key: string, value = `value-of-${key}`, version = 1): Record<string, unknown> {
   return { key, value, version, updatedAt: NOW };
+}
+
+export interface ClientFixture {
+  /** msw handlers on a loopback port; handlers and recorded requests reset after each test. */
+  server: MswServer;
+  /** A client of `server` (makeClient with `options`), closed after the file. */
+  client: SecrClient;
+}
+
+/** Per-file fixture: one msw server and one client for it. */
+export function useClientFixture(options: Partial<SecrClientOptions> = {}): ClientFixture {
+  const fx = {} as ClientFixture;
+  beforeAll(async () => {
+    fx.server = await startMswServer();
+    fx.client = makeClient(fx.server.url, options);
+  });
+  afterEach(() => {
+    fx.server.resetHandlers();
+    fx.server.requests.length = 0;
+  });
+  afterAll(async () => {
+    await fx.client?.close();
+    await fx.server?.close();
+  });
+  return fx;
 }

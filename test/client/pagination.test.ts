@@ -1,26 +1,12 @@
 // pullAllSecrets: following pages from a server that caps page size, and refusing sets that
 // change between pages.
 import { http, HttpResponse } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PULL_PAGE_SIZE, type SecrClient } from "../../src/index.js";
-import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { addPage, newPageState } from "../../src/client/paging.js";
-import { makeClient, NOW, rejection } from "./helpers.js";
+import { makeClient, NOW, rejection, useClientFixture } from "./helpers.js";
 
-let server: MswServer;
-let client: SecrClient;
-beforeAll(async () => {
-  server = await startMswServer();
-  client = makeClient(server.url, { maxRetries: 0 });
-});
-afterEach(() => {
-  server.resetHandlers();
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const fx = useClientFixture({ maxRetries: 0 });
 
 const makeSecrets = (n: number, prefix = "KEY_") =>
   Array.from({ length: n }, (_, i) => ({ key: `${prefix}${String(i).padStart(5, "0")}`, value: `v${i}`, version: 1, updatedAt: NOW }));
@@ -42,10 +28,10 @@ function pagingHandler(data: () => ReturnType<typeof makeSecrets>, cap: number, 
 describe("pullAllSecrets", () => {
   it("follows pages from a server that caps the page size below what we ask for", async () => {
     const data = makeSecrets(2345);
-    server.use(pagingHandler(() => data, 500));
-    const secrets = await client.pullAllSecrets("acme", "web", "production");
+    fx.server.use(pagingHandler(() => data, 500));
+    const secrets = await fx.client.pullAllSecrets("acme", "web", "production");
     expect(secrets).toEqual(data);
-    expect(server.requests.map((r) => [r.url.searchParams.get("limit"), r.url.searchParams.get("offset")])).toEqual([
+    expect(fx.server.requests.map((r) => [r.url.searchParams.get("limit"), r.url.searchParams.get("offset")])).toEqual([
       [String(PULL_PAGE_SIZE), "0"],
       ["1000", "500"],
       ["1000", "1000"],
@@ -56,61 +42,61 @@ describe("pullAllSecrets", () => {
 
   it("asks for pages of 1000 and stops at total", async () => {
     const data = makeSecrets(2000);
-    server.use(pagingHandler(() => data, 10_000));
-    expect(await client.pullAllSecrets("acme", "web", "production")).toHaveLength(2000);
-    expect(server.requests).toHaveLength(2);
+    fx.server.use(pagingHandler(() => data, 10_000));
+    expect(await fx.client.pullAllSecrets("acme", "web", "production")).toHaveLength(2000);
+    expect(fx.server.requests).toHaveLength(2);
   });
 
   it("an empty environment is one request and an empty list", async () => {
-    server.use(pagingHandler(() => [], 1000));
-    expect(await client.pullAllSecrets("acme", "web", "production")).toEqual([]);
-    expect(server.requests).toHaveLength(1);
+    fx.server.use(pagingHandler(() => [], 1000));
+    expect(await fx.client.pullAllSecrets("acme", "web", "production")).toEqual([]);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("a server without pagination returns the whole set at once", async () => {
     const data = makeSecrets(1500);
-    server.use(http.get("*", () => HttpResponse.json({ secrets: data })));
-    expect(await client.pullAllSecrets("acme", "web", "production")).toEqual(data);
-    expect(server.requests).toHaveLength(1);
+    fx.server.use(http.get("*", () => HttpResponse.json({ secrets: data })));
+    expect(await fx.client.pullAllSecrets("acme", "web", "production")).toEqual(data);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("passes search through on every page", async () => {
     const data = makeSecrets(3);
-    server.use(pagingHandler(() => data, 1));
-    await client.pullAllSecrets("acme", "web", "production", { search: "key_" });
-    expect(server.requests.map((r) => r.url.searchParams.get("search"))).toEqual(["key_", "key_", "key_"]);
+    fx.server.use(pagingHandler(() => data, 1));
+    await fx.client.pullAllSecrets("acme", "web", "production", { search: "key_" });
+    expect(fx.server.requests.map((r) => r.url.searchParams.get("search"))).toEqual(["key_", "key_", "key_"]);
   });
 
   it("starts over when the set changed under it (a secret added mid-pull) and returns the new whole set", async () => {
     let data = makeSecrets(1200);
-    server.use(
+    fx.server.use(
       pagingHandler(() => data, 500, (_page, call) => {
         if (call === 0) data = [...data, ...makeSecrets(1, "NEW_")];
       }),
     );
-    const secrets = await client.pullAllSecrets("acme", "web", "production");
+    const secrets = await fx.client.pullAllSecrets("acme", "web", "production");
     expect(secrets).toEqual(data);
     expect(secrets).toHaveLength(1201);
     // page 0, page 1 (total changed: restart), then pages 0, 1, 2
-    expect(server.requests.map((r) => r.url.searchParams.get("offset"))).toEqual(["0", "500", "0", "500", "1000"]);
+    expect(fx.server.requests.map((r) => r.url.searchParams.get("offset"))).toEqual(["0", "500", "0", "500", "1000"]);
   });
 
   describe("fails with inconsistent_data after 3 tries rather than return a partial or duplicated set", () => {
     async function expectInconsistent(pattern: RegExp) {
-      const error = await rejection(client.pullAllSecrets("acme", "web", "production"));
+      const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
       expect(error.code).toBe("inconsistent_data");
       expect(error.statusCode).toBe(200);
       expect(error.message).toMatch(pattern);
       expect(error.message).toContain("acme/web/production");
       expect(error.message).toContain("3 tries");
-      expect(server.requests.filter((r) => r.url.searchParams.get("offset") === "0")).toHaveLength(3);
+      expect(fx.server.requests.filter((r) => r.url.searchParams.get("offset") === "0")).toHaveLength(3);
       return error;
     }
 
     it("total keeps changing between pages (secrets added all the time)", async () => {
       let data = makeSecrets(1200);
       let added = 0;
-      server.use(
+      fx.server.use(
         pagingHandler(() => data, 500, () => {
           data = [...data, ...makeSecrets(1, `NEW${added++}_`)];
         }),
@@ -120,46 +106,46 @@ describe("pullAllSecrets", () => {
 
     it("a key repeats across pages (a secret deleted mid-pull shifts the offsets)", async () => {
       const data = makeSecrets(10);
-      server.use(pagingHandler(() => data, 4, (page) => {
+      fx.server.use(pagingHandler(() => data, 4, (page) => {
         if (page.pagination.offset === 4) page.secrets[0] = data[3]; // last key of page 1 again
       }));
       await expectInconsistent(/key "KEY_00003" came twice/);
     });
 
     it("a key repeats within one page", async () => {
-      server.use(http.get("*", () => HttpResponse.json({ secrets: [...makeSecrets(2), ...makeSecrets(1)] })));
+      fx.server.use(http.get("*", () => HttpResponse.json({ secrets: [...makeSecrets(2), ...makeSecrets(1)] })));
       await expectInconsistent(/came twice/);
     });
 
     it("a page comes back short before total", async () => {
       const data = makeSecrets(10);
-      server.use(pagingHandler(() => data, 4, (page) => {
+      fx.server.use(pagingHandler(() => data, 4, (page) => {
         if (page.pagination.offset === 4) page.secrets.pop();
       }));
       await expectInconsistent(/page at offset 4 has 3 of 4 expected/);
     });
 
     it("an empty page before total (no endless loop)", async () => {
-      server.use(http.get("*", ({ request }) => {
+      fx.server.use(http.get("*", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset"));
         return HttpResponse.json({ secrets: offset === 0 ? makeSecrets(2) : [], pagination: { limit: 2, offset, total: 5 } });
       }));
       await expectInconsistent(/has 0 of 2 expected/);
-      expect(server.requests).toHaveLength(6);
+      expect(fx.server.requests).toHaveLength(6);
     });
 
     it("more secrets than total", async () => {
-      server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(3), pagination: { limit: 1000, offset: 0, total: 2 } })));
+      fx.server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(3), pagination: { limit: 1000, offset: 0, total: 2 } })));
       await expectInconsistent(/more than the total 2/);
     });
 
     it("the server ignores offset", async () => {
-      server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })));
+      fx.server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })));
       await expectInconsistent(/came twice|asked for offset 2, got 0/);
     });
 
     it("pagination vanishes after the first page", async () => {
-      server.use(http.get("*", ({ request }) => {
+      fx.server.use(http.get("*", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset"));
         return offset === 0
           ? HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })
@@ -172,12 +158,12 @@ describe("pullAllSecrets", () => {
   it("an HTTP error on a later page is thrown as is (nothing partial returned)", async () => {
     const data = makeSecrets(5);
     let call = 0;
-    server.use(http.get("*", ({ request }) => {
+    fx.server.use(http.get("*", ({ request }) => {
       if (call++ === 1) return HttpResponse.json({ error: "forbidden", message: "revoked" }, { status: 403 });
       const offset = Number(new URL(request.url).searchParams.get("offset"));
       return HttpResponse.json({ secrets: data.slice(offset, offset + 2), pagination: { limit: 2, offset, total: 5 } });
     }));
-    const error = await rejection(client.pullAllSecrets("acme", "web", "production"));
+    const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([403, "forbidden"]);
   });
 });

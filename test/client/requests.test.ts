@@ -1,31 +1,17 @@
 // Each method's request on the wire (method, encoded path, query, headers, body) and its parsed result.
 import { http, HttpResponse } from "msw";
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SecrClient } from "../../src/index.js";
-import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { makeClient, NOW, secret, TOKEN } from "./helpers.js";
+import { makeClient, NOW, secret, TOKEN, useClientFixture } from "./helpers.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-let server: MswServer;
-let client: SecrClient;
-beforeAll(async () => {
-  server = await startMswServer();
-  client = makeClient(server.url);
-});
-afterEach(() => {
-  server.resetHandlers();
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const fx = useClientFixture();
 
 function only() {
-  expect(server.requests).toHaveLength(1);
-  return server.requests[0]!;
+  expect(fx.server.requests).toHaveLength(1);
+  return fx.server.requests[0]!;
 }
 
 function expectCommonHeaders(headers: Headers, withBody: boolean) {
@@ -38,7 +24,7 @@ function expectCommonHeaders(headers: Headers, withBody: boolean) {
 
 describe("secrets", () => {
   it("pullSecrets: GET /v1/secrets/{org}/{project}/{env} with query, parses secrets and pagination", async () => {
-    server.use(
+    fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env", () =>
         HttpResponse.json({
           secrets: [
@@ -50,7 +36,7 @@ describe("secrets", () => {
         }),
       ),
     );
-    const result = await client.pullSecrets("acme", "web", "production", { limit: 2, offset: 4, search: "db url" });
+    const result = await fx.client.pullSecrets("acme", "web", "production", { limit: 2, offset: 4, search: "db url" });
     expect(result).toEqual({
       secrets: [
         { key: "DB_URL", value: "postgres://x", version: 3, updatedAt: NOW, description: "db" },
@@ -67,16 +53,16 @@ describe("secrets", () => {
   });
 
   it("pullSecrets without options sends no query and accepts a missing pagination", async () => {
-    server.use(http.get("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ secrets: [secret("A")] })));
-    const result = await client.pullSecrets("acme", "web", "dev");
+    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ secrets: [secret("A")] })));
+    const result = await fx.client.pullSecrets("acme", "web", "dev");
     expect(result).toEqual({ secrets: [{ key: "A", value: "value-of-A", version: 1, updatedAt: NOW }] });
     expect(result.pagination).toBeUndefined();
     expect(only().url.search).toBe("");
   });
 
   it("percent-encodes every path segment (/, %, space, unicode, ?, #)", async () => {
-    server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "a/b%c d?é#" })));
-    const result = await client.deleteSecret("my org", "pr/oj", "ünï", "a/b%c d?é#");
+    fx.server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "a/b%c d?é#" })));
+    const result = await fx.client.deleteSecret("my org", "pr/oj", "ünï", "a/b%c d?é#");
     expect(result).toEqual({ deleted: true, key: "a/b%c d?é#" });
     const req = only();
     expect(req.method).toBe("DELETE");
@@ -88,18 +74,18 @@ describe("secrets", () => {
   });
 
   it("encodes astral characters (surrogate pairs) as UTF-8", async () => {
-    server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "🔑" })));
-    await client.deleteTemplate("acme", "web", "🔑");
+    fx.server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "🔑" })));
+    await fx.client.deleteTemplate("acme", "web", "🔑");
     expect(only().url.pathname).toBe("/v1/templates/acme/web/%F0%9F%94%91");
   });
 
   it("listKeys: GET .../keys, metadata without values, tolerant updated_at", async () => {
-    server.use(
+    fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env/keys", () =>
         HttpResponse.json({ keys: [{ key: "A", version: 2, updated_at: NOW, value: "must-be-dropped" }], pagination: { limit: 50, offset: 0, total: 1 } }),
       ),
     );
-    const result = await client.listKeys("acme", "web", "staging", { search: "a", limit: 50 });
+    const result = await fx.client.listKeys("acme", "web", "staging", { search: "a", limit: 50 });
     expect(result).toEqual({ keys: [{ key: "A", version: 2, updatedAt: NOW }], pagination: { limit: 50, offset: 0, total: 1 } });
     const req = only();
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/staging/keys");
@@ -107,8 +93,8 @@ describe("secrets", () => {
   });
 
   it("setSecret: PUT with { key, value, description }", async () => {
-    server.use(http.put("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ key: "K/1", version: 4 })));
-    expect(await client.setSecret("acme", "web", "qa", "K/1", "s3cr3t ✓", { description: "the key" })).toEqual({ key: "K/1", version: 4 });
+    fx.server.use(http.put("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ key: "K/1", version: 4 })));
+    expect(await fx.client.setSecret("acme", "web", "qa", "K/1", "s3cr3t ✓", { description: "the key" })).toEqual({ key: "K/1", version: 4 });
     const req = only();
     expect(req.method).toBe("PUT");
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/qa");
@@ -117,18 +103,18 @@ describe("secrets", () => {
   });
 
   it("setSecret without description leaves it out of the body; an empty value is allowed", async () => {
-    server.use(http.put("*", () => HttpResponse.json({ key: "K", version: 1 })));
-    await client.setSecret("acme", "web", "qa", "K", "");
+    fx.server.use(http.put("*", () => HttpResponse.json({ key: "K", version: 1 })));
+    await fx.client.setSecret("acme", "web", "qa", "K", "");
     expect(JSON.parse(only().body)).toEqual({ key: "K", value: "" });
   });
 
   it("bulkSetSecrets: POST .../bulk with { secrets: [{ key, value }] }", async () => {
-    server.use(http.post("*/v1/secrets/:org/:project/:env/bulk", () => HttpResponse.json({ created: 1, updated: 1, total: 2 })));
+    fx.server.use(http.post("*/v1/secrets/:org/:project/:env/bulk", () => HttpResponse.json({ created: 1, updated: 1, total: 2 })));
     const input = [
       { key: "A", value: "1" },
       { key: "B", value: "2", extra: "not sent" } as { key: string; value: string },
     ];
-    expect(await client.bulkSetSecrets("acme", "web", "production", input)).toEqual({ created: 1, updated: 1, total: 2 });
+    expect(await fx.client.bulkSetSecrets("acme", "web", "production", input)).toEqual({ created: 1, updated: 1, total: 2 });
     const req = only();
     expect(req.method).toBe("POST");
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/production/bulk");
@@ -137,8 +123,8 @@ describe("secrets", () => {
   });
 
   it("promoteSecrets: POST .../promote with fromEnv, toEnv, keys, overwrite", async () => {
-    server.use(http.post("*/v1/secrets/:org/:project/promote", () => HttpResponse.json({ promoted: 2, created: 1, updated: 1, skipped: 3 })));
-    const result = await client.promoteSecrets("acme", "web", { fromEnv: "staging", toEnv: "production", keys: ["A", "B"], overwrite: true });
+    fx.server.use(http.post("*/v1/secrets/:org/:project/promote", () => HttpResponse.json({ promoted: 2, created: 1, updated: 1, skipped: 3 })));
+    const result = await fx.client.promoteSecrets("acme", "web", { fromEnv: "staging", toEnv: "production", keys: ["A", "B"], overwrite: true });
     expect(result).toEqual({ promoted: 2, created: 1, updated: 1, skipped: 3 });
     const req = only();
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/promote");
@@ -147,8 +133,8 @@ describe("secrets", () => {
   });
 
   it("promoteSecrets sends only what was given (no signal in the body)", async () => {
-    server.use(http.post("*", () => HttpResponse.json({ promoted: 0, created: 0, updated: 0, skipped: 0 })));
-    await client.promoteSecrets("acme", "web", { fromEnv: "dev", toEnv: "qa", signal: new AbortController().signal });
+    fx.server.use(http.post("*", () => HttpResponse.json({ promoted: 0, created: 0, updated: 0, skipped: 0 })));
+    await fx.client.promoteSecrets("acme", "web", { fromEnv: "dev", toEnv: "qa", signal: new AbortController().signal });
     expect(JSON.parse(only().body)).toEqual({ fromEnv: "dev", toEnv: "qa" });
   });
 });
@@ -157,8 +143,8 @@ describe("templates", () => {
   const template = { id: "tpl_1", key: "DB_URL", description: null, required: true, createdAt: NOW };
 
   it("listTemplates: GET /v1/templates/{org}/{project}, { templates } shape", async () => {
-    server.use(http.get("*/v1/templates/:org/:project", () => HttpResponse.json({ templates: [template, { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW }] })));
-    expect(await client.listTemplates("acme", "web")).toEqual([
+    fx.server.use(http.get("*/v1/templates/:org/:project", () => HttpResponse.json({ templates: [template, { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW }] })));
+    expect(await fx.client.listTemplates("acme", "web")).toEqual([
       template,
       { id: "7", key: "B", description: "b", required: false, createdAt: NOW },
     ]);
@@ -169,13 +155,13 @@ describe("templates", () => {
   });
 
   it("listTemplates accepts a bare array", async () => {
-    server.use(http.get("*/v1/templates/:org/:project", () => HttpResponse.json([template])));
-    expect(await client.listTemplates("acme", "web")).toEqual([template]);
+    fx.server.use(http.get("*/v1/templates/:org/:project", () => HttpResponse.json([template])));
+    expect(await fx.client.listTemplates("acme", "web")).toEqual([template]);
   });
 
   it("createTemplate: POST with { key, description, required }, 201 Template", async () => {
-    server.use(http.post("*/v1/templates/:org/:project", () => HttpResponse.json({ ...template, description: "d", required: false }, { status: 201 })));
-    expect(await client.createTemplate("acme", "web", "DB_URL", { description: "d", required: false })).toEqual({ ...template, description: "d", required: false });
+    fx.server.use(http.post("*/v1/templates/:org/:project", () => HttpResponse.json({ ...template, description: "d", required: false }, { status: 201 })));
+    expect(await fx.client.createTemplate("acme", "web", "DB_URL", { description: "d", required: false })).toEqual({ ...template, description: "d", required: false });
     const req = only();
     expect(req.method).toBe("POST");
     expect(req.url.pathname).toBe("/v1/templates/acme/web");
@@ -184,20 +170,20 @@ describe("templates", () => {
   });
 
   it("createTemplate with only a key sends only the key (server default required: true)", async () => {
-    server.use(http.post("*", () => HttpResponse.json(template, { status: 201 })));
-    await client.createTemplate("acme", "web", "DB_URL");
+    fx.server.use(http.post("*", () => HttpResponse.json(template, { status: 201 })));
+    await fx.client.createTemplate("acme", "web", "DB_URL");
     expect(JSON.parse(only().body)).toEqual({ key: "DB_URL" });
   });
 
   it("deleteTemplate: DELETE /v1/templates/{org}/{project}/{key} (encoded)", async () => {
-    server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "A B" })));
-    expect(await client.deleteTemplate("acme", "web", "A B")).toEqual({ deleted: true, key: "A B" });
+    fx.server.use(http.delete("*", () => HttpResponse.json({ deleted: true, key: "A B" })));
+    expect(await fx.client.deleteTemplate("acme", "web", "A B")).toEqual({ deleted: true, key: "A B" });
     expect(only().url.pathname).toBe("/v1/templates/acme/web/A%20B");
   });
 
   it("validateTemplate: GET /v1/templates/{org}/{project}/validate/{env}", async () => {
-    server.use(http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: false, missing: ["A"], extra: ["Z"], note: 1 })));
-    expect(await client.validateTemplate("acme", "web", "production")).toEqual({ valid: false, missing: ["A"], extra: ["Z"] });
+    fx.server.use(http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: false, missing: ["A"], extra: ["Z"], note: 1 })));
+    expect(await fx.client.validateTemplate("acme", "web", "production")).toEqual({ valid: false, missing: ["A"], extra: ["Z"] });
     const req = only();
     expect(req.method).toBe("GET");
     expect(req.url.pathname).toBe("/v1/templates/acme/web/validate/production");
@@ -206,9 +192,9 @@ describe("templates", () => {
 
 describe("options on the wire", () => {
   it("a custom userAgent is appended; an apiUrl path prefix and trailing slash are kept right", async () => {
-    server.use(http.get("*", () => HttpResponse.json({ valid: true, missing: [], extra: [] })));
-    await using custom = makeClient(`${server.url}/prefix/`, { userAgent: "my-tool/2.0" });
-    expect(custom.apiUrl).toBe(`${server.url}/prefix`);
+    fx.server.use(http.get("*", () => HttpResponse.json({ valid: true, missing: [], extra: [] })));
+    await using custom = makeClient(`${fx.server.url}/prefix/`, { userAgent: "my-tool/2.0" });
+    expect(custom.apiUrl).toBe(`${fx.server.url}/prefix`);
     await custom.validateTemplate("o", "p", "e");
     const req = only();
     expect(req.url.pathname).toBe("/prefix/v1/templates/o/p/validate/e");

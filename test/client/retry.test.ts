@@ -1,20 +1,11 @@
 // Which failures are retried, how often, and how long the client waits (Retry-After, caps).
 import { delay, http, HttpResponse, type JsonBodyType } from "msw";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfter, type RetryPolicy } from "../../src/client/retry.js";
 import { SecrApiError } from "../../src/index.js";
-import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { makeClient, rejection } from "./helpers.js";
+import { makeClient, rejection, useClientFixture } from "./helpers.js";
 
-let server: MswServer;
-beforeAll(async () => {
-  server = await startMswServer();
-});
-afterEach(() => {
-  server.resetHandlers();
-  server.requests.length = 0;
-});
-afterAll(() => server.close());
+const fx = useClientFixture();
 
 const fail = (status: number, headers: Record<string, string> = {}) => () =>
   HttpResponse.json({ message: `status ${status}` }, { status, headers });
@@ -30,10 +21,10 @@ const VALID = { valid: true, missing: [], extra: [] };
 describe("which requests are retried", () => {
   for (const status of [429, 502, 503, 504]) {
     it(`GET retried on ${status}, 3 attempts by default, last error thrown`, async () => {
-      server.use(http.get("*", fail(status)));
-      await using client = makeClient(server.url);
+      fx.server.use(http.get("*", fail(status)));
+      await using client = makeClient(fx.server.url);
       const error = await rejection(client.validateTemplate("o", "p", "e"));
-      expect(server.requests).toHaveLength(3);
+      expect(fx.server.requests).toHaveLength(3);
       expect(error.statusCode).toBe(status);
       expect(error.message).toContain("gave up after 3 attempts");
     });
@@ -41,98 +32,98 @@ describe("which requests are retried", () => {
 
   for (const status of [400, 401, 403, 404, 409, 413, 422, 500, 501]) {
     it(`GET not retried on ${status}`, async () => {
-      server.use(http.get("*", fail(status)));
-      await using client = makeClient(server.url);
+      fx.server.use(http.get("*", fail(status)));
+      await using client = makeClient(fx.server.url);
       const error = await rejection(client.validateTemplate("o", "p", "e"));
       expect(error.statusCode).toBe(status);
-      expect(server.requests).toHaveLength(1);
+      expect(fx.server.requests).toHaveLength(1);
     });
   }
 
   it("GET succeeds after transient failures", async () => {
-    server.use(http.get("*", script(fail(503), fail(502), ok(VALID))));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", script(fail(503), fail(502), ok(VALID))));
+    await using client = makeClient(fx.server.url);
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
-    expect(server.requests).toHaveLength(3);
+    expect(fx.server.requests).toHaveLength(3);
   });
 
   it("PUT retried on 503 and on a dropped connection", async () => {
-    server.use(http.put("*", script(fail(503), () => HttpResponse.error(), ok({ key: "K", version: 2 }))));
-    await using client = makeClient(server.url);
+    fx.server.use(http.put("*", script(fail(503), () => HttpResponse.error(), ok({ key: "K", version: 2 }))));
+    await using client = makeClient(fx.server.url);
     expect(await client.setSecret("o", "p", "e", "K", "v")).toEqual({ key: "K", version: 2 });
-    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "PUT"]);
-    expect(new Set(server.requests.map((r) => r.body)).size).toBe(1); // same body every time
+    expect(fx.server.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "PUT"]);
+    expect(new Set(fx.server.requests.map((r) => r.body)).size).toBe(1); // same body every time
   });
 
   it("DELETE retried on 504", async () => {
-    server.use(http.delete("*", script(fail(504), ok({ deleted: true, key: "K" }))));
-    await using client = makeClient(server.url);
+    fx.server.use(http.delete("*", script(fail(504), ok({ deleted: true, key: "K" }))));
+    await using client = makeClient(fx.server.url);
     expect(await client.deleteSecret("o", "p", "e", "K")).toEqual({ deleted: true, key: "K" });
-    expect(server.requests).toHaveLength(2);
+    expect(fx.server.requests).toHaveLength(2);
   });
 
   it("GET retried on network_error (dropped connections), then network_error thrown", async () => {
-    server.use(http.get("*", () => HttpResponse.error()));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", () => HttpResponse.error()));
+    await using client = makeClient(fx.server.url);
     const error = await rejection(client.pullSecrets("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "network_error"]);
-    expect(server.requests).toHaveLength(3);
+    expect(fx.server.requests).toHaveLength(3);
   });
 
   it("GET retried on timeout", async () => {
-    server.use(http.get("*", script(async () => { await delay("infinite"); return HttpResponse.json(VALID); }, ok(VALID))));
-    await using client = makeClient(server.url, { timeout: 1000 });
+    fx.server.use(http.get("*", script(async () => { await delay("infinite"); return HttpResponse.json(VALID); }, ok(VALID))));
+    await using client = makeClient(fx.server.url, { timeout: 1000 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
-    expect(server.requests).toHaveLength(2);
+    expect(fx.server.requests).toHaveLength(2);
   });
 
   for (const status of [502, 503, 504]) {
     it(`POST not retried on ${status}`, async () => {
-      server.use(http.post("*", fail(status)));
-      await using client = makeClient(server.url);
+      fx.server.use(http.post("*", fail(status)));
+      await using client = makeClient(fx.server.url);
       const error = await rejection(client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }]));
       expect(error.statusCode).toBe(status);
-      expect(server.requests).toHaveLength(1);
+      expect(fx.server.requests).toHaveLength(1);
     });
   }
 
   it("POST not retried on a dropped connection (it may have been applied)", async () => {
-    server.use(http.post("*", () => HttpResponse.error()));
-    await using client = makeClient(server.url);
+    fx.server.use(http.post("*", () => HttpResponse.error()));
+    await using client = makeClient(fx.server.url);
     const error = await rejection(client.promoteSecrets("o", "p", { fromEnv: "a", toEnv: "b" }));
     expect(error.code).toBe("network_error");
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("POST not retried on timeout", async () => {
-    server.use(http.post("*", async () => { await delay("infinite"); return HttpResponse.json({}); }));
-    await using client = makeClient(server.url, { timeout: 200 });
+    fx.server.use(http.post("*", async () => { await delay("infinite"); return HttpResponse.json({}); }));
+    await using client = makeClient(fx.server.url, { timeout: 200 });
     const error = await rejection(client.createTemplate("o", "p", "K"));
     expect(error.code).toBe("timeout");
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("POST retried on 429", async () => {
-    server.use(http.post("*", script(fail(429), ok({ created: 1, updated: 0, total: 1 }))));
-    await using client = makeClient(server.url);
+    fx.server.use(http.post("*", script(fail(429), ok({ created: 1, updated: 0, total: 1 }))));
+    await using client = makeClient(fx.server.url);
     expect(await client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }])).toEqual({ created: 1, updated: 0, total: 1 });
-    expect(server.requests).toHaveLength(2);
+    expect(fx.server.requests).toHaveLength(2);
   });
 
   it("maxRetries: 0 turns retrying off", async () => {
-    server.use(http.get("*", fail(503)));
-    await using client = makeClient(server.url, { maxRetries: 0 });
+    fx.server.use(http.get("*", fail(503)));
+    await using client = makeClient(fx.server.url, { maxRetries: 0 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect(error.message).not.toContain("gave up");
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("maxRetries: 4 makes 5 attempts", async () => {
-    server.use(http.get("*", fail(502)));
-    await using client = makeClient(server.url, { maxRetries: 4 });
+    fx.server.use(http.get("*", fail(502)));
+    await using client = makeClient(fx.server.url, { maxRetries: 4 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect(error.message).toContain("gave up after 5 attempts");
-    expect(server.requests).toHaveLength(5);
+    expect(fx.server.requests).toHaveLength(5);
   });
 });
 
@@ -147,8 +138,8 @@ describe("Retry-After", () => {
 
   it("waits the seconds the server asks for before retrying", async () => {
     const times: number[] = [];
-    server.use(http.get("*", timedScript(times, fail(429, { "retry-after": "1" }), ok(VALID))));
-    await using client = makeClient(server.url, { retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
+    fx.server.use(http.get("*", timedScript(times, fail(429, { "retry-after": "1" }), ok(VALID))));
+    await using client = makeClient(fx.server.url, { retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     expect(times).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
@@ -158,8 +149,8 @@ describe("Retry-After", () => {
   it("accepts an HTTP-date", async () => {
     const times: number[] = [];
     const inTwoSeconds = () => new Date(Date.now() + 2000).toUTCString();
-    server.use(http.get("*", timedScript(times, () => fail(503, { "retry-after": inTwoSeconds() })(), ok(VALID))));
-    await using client = makeClient(server.url, { retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
+    fx.server.use(http.get("*", timedScript(times, () => fail(503, { "retry-after": inTwoSeconds() })(), ok(VALID))));
+    await using client = makeClient(fx.server.url, { retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     // HTTP-dates have whole seconds: 2 s from now is 1-2 s away.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
@@ -167,29 +158,29 @@ describe("Retry-After", () => {
   });
 
   it("a Retry-After above the cap ends the retries at once, reporting retryAfter", async () => {
-    server.use(http.get("*", fail(429, { "retry-after": "3600" })));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", fail(429, { "retry-after": "3600" })));
+    await using client = makeClient(fx.server.url);
     const started = performance.now();
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
     expect([error.code, error.retryAfter]).toEqual(["rate_limited", 3600]);
   });
 
   it("the total wait of one call is bounded (maxRetryWaitMs)", async () => {
-    server.use(http.get("*", fail(503, { "retry-after": "1" })));
-    await using client = makeClient(server.url, { maxRetries: 5, maxRetryWaitMs: 1500 });
+    fx.server.use(http.get("*", fail(503, { "retry-after": "1" })));
+    await using client = makeClient(fx.server.url, { maxRetries: 5, maxRetryWaitMs: 1500 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
-    expect(server.requests).toHaveLength(2); // 1 s waited; another 1 s would exceed 1.5 s
+    expect(fx.server.requests).toHaveLength(2); // 1 s waited; another 1 s would exceed 1.5 s
     expect(error.retryAfter).toBe(1);
     expect(error.message).toContain("gave up after 2 attempts");
   });
 
   it("after exhausting retries the last error keeps retryAfter", async () => {
-    server.use(http.post("*", fail(429, { "retry-after": "0" })));
-    await using client = makeClient(server.url);
+    fx.server.use(http.post("*", fail(429, { "retry-after": "0" })));
+    await using client = makeClient(fx.server.url);
     const error = await rejection(client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }]));
-    expect(server.requests).toHaveLength(3);
+    expect(fx.server.requests).toHaveLength(3);
     expect([error.statusCode, error.code, error.retryAfter]).toEqual([429, "rate_limited", 0]);
   });
 });

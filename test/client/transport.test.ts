@@ -3,21 +3,12 @@
 import { delay, http, HttpResponse } from "msw";
 import { createServer, type Server } from "node:http";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/index.js";
-import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { everyRendering, makeClient, rejection, TOKEN } from "./helpers.js";
+import { everyRendering, makeClient, rejection, TOKEN, useClientFixture } from "./helpers.js";
 
 const VALID = { valid: true, missing: [], extra: [] };
-let server: MswServer;
-beforeAll(async () => {
-  server = await startMswServer();
-});
-afterEach(() => {
-  server.resetHandlers();
-  server.requests.length = 0;
-});
-afterAll(() => server.close());
+const fx = useClientFixture();
 
 async function listen(s: Server): Promise<number> {
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
@@ -48,8 +39,8 @@ function track(s: Server): Set<Socket> {
 
 describe("timeouts", () => {
   it("a server that never answers → timeout, status 0, within a generous bound", async () => {
-    server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
-    await using client = makeClient(server.url, { timeout: 300, maxRetries: 0 });
+    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    await using client = makeClient(fx.server.url, { timeout: 300, maxRetries: 0 });
     const started = performance.now();
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "timeout"]);
@@ -94,8 +85,8 @@ describe("network errors", () => {
   });
 
   it("connection dropped by the server → network_error", async () => {
-    server.use(http.get("*", () => HttpResponse.error()));
-    await using client = makeClient(server.url, { maxRetries: 0 });
+    fx.server.use(http.get("*", () => HttpResponse.error()));
+    await using client = makeClient(fx.server.url, { maxRetries: 0 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "network_error"]);
   });
@@ -109,54 +100,54 @@ describe("network errors", () => {
 
 describe("cancellation", () => {
   it("an already aborted signal sends nothing", async () => {
-    server.use(http.get("*", () => HttpResponse.json(VALID)));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
+    await using client = makeClient(fx.server.url);
     const error = await rejection(client.validateTemplate("o", "p", "e", { signal: AbortSignal.abort() }));
     expect([error.statusCode, error.code]).toEqual([0, "aborted"]);
-    expect(server.requests).toHaveLength(0);
+    expect(fx.server.requests).toHaveLength(0);
   });
 
   it("abort mid-request → aborted, no retry", async () => {
-    server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    await using client = makeClient(fx.server.url);
     const controller = new AbortController();
     const pending = rejection(client.pullSecrets("o", "p", "e", { signal: controller.signal }));
-    await waitFor(() => server.requests.length === 1);
+    await waitFor(() => fx.server.requests.length === 1);
     controller.abort();
     const error = await pending;
     expect([error.statusCode, error.code]).toEqual([0, "aborted"]);
     await new Promise((r) => setTimeout(r, 100));
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("abort mid-backoff (waiting on Retry-After) → aborted at once, no further request", async () => {
-    server.use(http.get("*", () => HttpResponse.json({ error: "rate_limited" }, { status: 429, headers: { "retry-after": "20" } })));
-    await using client = makeClient(server.url);
+    fx.server.use(http.get("*", () => HttpResponse.json({ error: "rate_limited" }, { status: 429, headers: { "retry-after": "20" } })));
+    await using client = makeClient(fx.server.url);
     const controller = new AbortController();
     const started = performance.now();
     const pending = rejection(client.listKeys("o", "p", "e", { signal: controller.signal }));
-    await waitFor(() => server.requests.length === 1);
+    await waitFor(() => fx.server.requests.length === 1);
     await new Promise((r) => setTimeout(r, 50));
     controller.abort();
     const error = await pending;
     expect(error.code).toBe("aborted");
     expect(performance.now() - started).toBeLessThan(10_000);
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("abort during pullAllSecrets stops the paging", async () => {
     const controller = new AbortController();
-    server.use(
+    fx.server.use(
       http.get("*", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset"));
         if (offset > 0) controller.abort(); // the caller gives up while page 2 is in flight
         return HttpResponse.json({ secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 5 } });
       }),
     );
-    await using client = makeClient(server.url);
+    await using client = makeClient(fx.server.url);
     const error = await rejection(client.pullAllSecrets("o", "p", "e", { signal: controller.signal }));
     expect(error.code).toBe("aborted");
-    expect(server.requests.length).toBeLessThanOrEqual(2);
+    expect(fx.server.requests.length).toBeLessThanOrEqual(2);
   });
 });
 
@@ -180,31 +171,31 @@ describe("connections and lifecycle", () => {
   });
 
   it("close() is idempotent; calls after it fail with client_closed and send nothing", async () => {
-    server.use(http.get("*", () => HttpResponse.json(VALID)));
-    const client = makeClient(server.url);
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
+    const client = makeClient(fx.server.url);
     await client.validateTemplate("o", "p", "e");
     await client.close();
     await client.close();
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "client_closed"]);
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("close() during a request fails it with client_closed", async () => {
-    server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
-    const client = makeClient(server.url);
+    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    const client = makeClient(fx.server.url);
     const pending = rejection(client.validateTemplate("o", "p", "e"));
-    await waitFor(() => server.requests.length === 1);
+    await waitFor(() => fx.server.requests.length === 1);
     await client.close();
     expect((await pending).code).toBe("client_closed");
-    expect(server.requests).toHaveLength(1);
+    expect(fx.server.requests).toHaveLength(1);
   });
 
   it("await using closes the client at the end of the scope", async () => {
-    server.use(http.get("*", () => HttpResponse.json(VALID)));
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
     let escaped: SecrClient | undefined;
     {
-      await using client = makeClient(server.url);
+      await using client = makeClient(fx.server.url);
       escaped = client;
       expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     }
@@ -239,7 +230,7 @@ describe("proxies from the environment", () => {
     const sockets = track(proxy);
     proxy.on("connect", (req, clientSocket: Socket, head: Buffer) => {
       targets.push(req.url ?? "");
-      const upstream = netConnect(Number(new URL(server.url).port), "127.0.0.1", () => {
+      const upstream = netConnect(Number(new URL(fx.server.url).port), "127.0.0.1", () => {
         clientSocket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         upstream.write(head);
         upstream.pipe(clientSocket);
@@ -254,15 +245,15 @@ describe("proxies from the environment", () => {
   }
 
   it("HTTP_PROXY is honoured for a non-loopback host (CONNECT tunnel)", async () => {
-    server.use(http.get("*", () => HttpResponse.json(VALID)));
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
     const proxy = await startTunnelProxy();
     try {
       process.env.HTTP_PROXY = proxy.url;
       await using client = makeClient("http://secr.example.invalid", { allowInsecureHttp: true, maxRetries: 0 });
       expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
       expect(proxy.targets).toEqual(["secr.example.invalid:80"]);
-      expect(server.requests[0]!.headers.get("host")).toBe("secr.example.invalid");
-      expect(server.requests[0]!.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
+      expect(fx.server.requests[0]!.headers.get("host")).toBe("secr.example.invalid");
+      expect(fx.server.requests[0]!.headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
     } finally {
       await proxy.close();
     }
@@ -283,11 +274,11 @@ describe("proxies from the environment", () => {
   });
 
   it("loopback is always reached directly, even with a (dead) proxy set and NO_PROXY empty", async () => {
-    server.use(http.get("*", () => HttpResponse.json(VALID)));
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
     process.env.HTTP_PROXY = `http://127.0.0.1:${await closedPort()}`;
     process.env.HTTPS_PROXY = process.env.HTTP_PROXY;
     process.env.NO_PROXY = "";
-    await using client = makeClient(server.url, { maxRetries: 0 });
+    await using client = makeClient(fx.server.url, { maxRetries: 0 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
   });
 });
