@@ -1,0 +1,102 @@
+// Loads the `run` command's bundle (dist/bundle/run.cjs, built by scripts/build.js) through V8's
+// code cache. Compiling the launcher's ~950 KB (undici, execa, zod/mini, the CLI) costs more CPU
+// than anything else it does before spawning; with the bytecode from an earlier run V8 skips it
+// (measured with `npm run bench`: about a quarter of secr-run's own CPU time). Node >= 22.1 has
+// module.enableCompileCache for ES modules (bin/secr-run.js turns it on), but not Node 20, and
+// it does not cover code compiled here. This is an optimisation only: any problem with the cache
+// (missing, stale, rejected by V8, unwritable directory) means a normal compile, never an error.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import module from "node:module";
+import { homedir } from "node:os";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+/** First line of every cached bundle: `// secr-run build <sha-256 prefix of the rest>` (scripts/build.js). */
+const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
+
+/** Evaluate a CommonJS bundle and return its exports, using and refreshing the code cache. */
+export function loadWithCodeCache<T>(url: URL): T {
+  // undici's WebAssembly is compiled with Liftoff only (obtain-secrets.ts explains why). Set here,
+  // before compiling, because V8 rejects a code cache produced under different flags: set only
+  // later, every cache written at exit would be refused at the next start.
+  v8.setFlagsFromString("--liftoff-only");
+  const file = fileURLToPath(url);
+  const source = readFileSync(file, "utf8");
+  // V8 checks a cache against the source's length, not its content: the file name carries a hash
+  // of the content, so a rebuilt bundle never meets bytecode of another.
+  const build = BUILD_ID.exec(source)?.[1];
+  const cacheFile = build === undefined ? undefined : cachePath(`${basename(file)}-${build}-${process.version}-${process.arch}.v8`);
+  let cachedData: Buffer | undefined;
+  try {
+    if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet.
+  }
+  // The file is the function Node would wrap a CommonJS module in (scripts/build.js writes it so).
+  const script = new vm.Script(source, { filename: file, cachedData });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    // Written at exit, when it also holds the functions compiled during this run; only after a
+    // miss (the first run of a build), so later runs only read.
+    process.once("exit", () => writeCache(cacheFile, script));
+  }
+  const exports = {};
+  const cjsModule = { exports };
+  (script.runInThisContext() as (...args: unknown[]) => void)(exports, module.createRequire(file), cjsModule, file, dirname(file));
+  return cjsModule.exports as T;
+}
+
+function writeCache(cacheFile: string, script: vm.Script): void {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    renameSync(temporary, cacheFile); // atomic: a concurrent start reads the old file or the new one
+    pruneStale(dirname(cacheFile));
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Nothing was written.
+    }
+  }
+}
+
+/** Caches of earlier builds or Node versions (one per upgrade) are dropped after 30 days unwritten. */
+function pruneStale(dir: string): void {
+  const cutoff = Date.now() - 30 * 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith(".v8")) continue;
+    try {
+      if (statSync(join(dir, name)).mtimeMs < cutoff) unlinkSync(join(dir, name));
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+/**
+ * `<user cache>/secr-run-compile/<name>`, or undefined (then no cache) when there is no safe
+ * per-user directory. The cache holds code this process runs: a directory another user could
+ * write to would let them plant it, so it must be ours and closed to group and others.
+ */
+function cachePath(name: string): string | undefined {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  try {
+    const env = process.env;
+    let base: string | undefined;
+    if (process.platform === "win32") base = env.LOCALAPPDATA;
+    else if (process.platform === "darwin") base = join(homedir(), "Library", "Caches");
+    else base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+    if (!base || !isAbsolute(base)) return undefined;
+    const dir = join(base, "secr-run-compile");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (process.platform !== "win32") {
+      const stat = statSync(dir);
+      if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return undefined;
+    }
+    return join(dir, name);
+  } catch {
+    return undefined;
+  }
+}
