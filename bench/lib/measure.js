@@ -24,17 +24,23 @@ export const measuresCpu = hasPython;
 // python's own start excluded), CPU ms (user + sys of every process of the tree, all threads) and
 // peak RSS KiB (the largest process of the tree), all from the kernel's rusage.
 const RUSAGE_WRAPPER = `
-import os, resource, signal, subprocess, sys, time
+import os, resource, signal, subprocess, sys, threading, time
 limit = float(sys.argv[1])
+expired = []
+def expire():
+    expired.append(True)
+    os.killpg(child.pid, signal.SIGKILL)
 started = time.monotonic()
 child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
-try:
-    code = child.wait(timeout=limit)
-except subprocess.TimeoutExpired:
-    os.killpg(child.pid, signal.SIGKILL)
-    child.wait()
-    code = 124
+# A timer, not wait(timeout=): that one polls with sleeps of up to 50 ms, which would round every
+# wall time up to the next poll.
+timer = threading.Timer(limit, expire)
+timer.start()
+code = child.wait()
+timer.cancel()
 wall = (time.monotonic() - started) * 1000
+if expired:
+    code = 124
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 os.write(3, ("%.3f %.3f %d" % (wall, (usage.ru_utime + usage.ru_stime) * 1000, usage.ru_maxrss)).encode())
 sys.exit(code if code >= 0 else 128 - code)
