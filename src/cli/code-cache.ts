@@ -5,13 +5,13 @@
 // module.enableCompileCache for ES modules (bin/secr-run.js turns it on), but not Node 20, and
 // it does not cover code compiled here. This is an optimisation only: any problem with the cache
 // (missing, stale, rejected by V8, unwritable directory) means a normal compile, never an error.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import module from "node:module";
-import { homedir } from "node:os";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { compileCacheDir } from "./compile-cache-dir.js";
 
 /** First line of every cached bundle: `// secr-run build <sha-256 prefix of the rest>` (scripts/build.js). */
 const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
@@ -75,28 +75,8 @@ function pruneStale(dir: string): void {
   }
 }
 
-/**
- * `<user cache>/secr-run-compile/<name>`, or undefined (then no cache) when there is no safe
- * per-user directory. The cache holds code this process runs: a directory another user could
- * write to would let them plant it, so it must be ours and closed to group and others.
- */
+/** `<user cache>/secr-run-compile/<name>`, or undefined (then no cache): see compile-cache-dir.ts. */
 function cachePath(name: string): string | undefined {
-  if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  try {
-    const env = process.env;
-    let base: string | undefined;
-    if (process.platform === "win32") base = env.LOCALAPPDATA;
-    else if (process.platform === "darwin") base = join(homedir(), "Library", "Caches");
-    else base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
-    if (!base || !isAbsolute(base)) return undefined;
-    const dir = join(base, "secr-run-compile");
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (process.platform !== "win32") {
-      const stat = statSync(dir);
-      if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return undefined;
-    }
-    return join(dir, name);
-  } catch {
-    return undefined;
-  }
+  const dir = compileCacheDir();
+  return dir === undefined ? undefined : join(dir, name);
 }
