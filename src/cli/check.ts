@@ -2,6 +2,7 @@
 // Prints missing and extra key names (never values) to stdout; exit 0 when valid, 78 when not.
 import { printableName } from "../launcher/names.js";
 import { checkTemplate } from "../launcher/template-check.js";
+import { target } from "../config/target.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { loadSettings } from "./load-settings.js";
@@ -10,9 +11,8 @@ import { validateOnly } from "./obtain-secrets.js";
 import { parseCheckOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
 
 export async function main(args: string[]): Promise<number> {
-  // A listener keeps Node from opening its inspector on SIGUSR1 (the process holds secrets);
-  // other signals keep their default: no child to wait for, so dying at once is right.
-  process.on("SIGUSR1", () => {});
+  // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
+  // their default: no child to wait for, so dying at once is right.
   const { before, after } = splitAtDoubleDash(args);
   const log = createLogger(scanVerbosity(before));
   try {
@@ -21,7 +21,7 @@ export async function main(args: string[]): Promise<number> {
     const settings = loadSettings(options.flags, log);
     const validation = await validateOnly(settings, { log });
     const template = checkTemplate(validation);
-    const where = `${settings.org}/${settings.project}/${settings.env}`;
+    const where = target(settings);
     if (options.json) {
       const result = { org: settings.org, project: settings.project, env: settings.env, valid: !template.failed, missing: template.missing, extra: template.extra };
       process.stdout.write(`${JSON.stringify(result)}\n`);

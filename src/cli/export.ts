@@ -5,6 +5,7 @@ import { formatSecrets } from "../launcher/export-format.js";
 import { applyNameRules, printableName } from "../launcher/names.js";
 import { selectOnly } from "../launcher/only.js";
 import { checkTemplate } from "../launcher/template-check.js";
+import { target } from "../config/target.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { loadSettingsWithCache } from "./load-settings.js";
@@ -14,9 +15,8 @@ import { obtainSecrets } from "./obtain-secrets.js";
 import { parseExportOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
 
 export async function main(args: string[]): Promise<number> {
-  // A listener keeps Node from opening its inspector on SIGUSR1 (the process holds secrets);
-  // other signals keep their default: no child to wait for, so dying at once is right.
-  process.on("SIGUSR1", () => {});
+  // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
+  // their default: no child to wait for, so dying at once is right.
   const { before, after } = splitAtDoubleDash(args);
   const log = createLogger(scanVerbosity(before));
   try {
@@ -26,7 +26,7 @@ export async function main(args: string[]): Promise<number> {
     // pull keeps the event loop, so it finishes before the process exits.
     const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
     const obtained = await obtainSecrets(settings, { log, validate: options.validate, cache });
-    const where = `${settings.org}/${settings.project}/${settings.env}`;
+    const where = target(settings);
     if (obtained.validation !== undefined) {
       const template = checkTemplate(obtained.validation);
       if (template.failed) {

@@ -10,6 +10,7 @@ import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
+import { target } from "../config/target.js";
 import { exitCodeForApiError, ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
@@ -119,7 +120,7 @@ async function fromSnapshot(
   { readSnapshot, resolveCacheDir, formatAge }: CacheModule,
   { validate, log, failure }: { validate: boolean; log: Logger; failure: FetchFailure | undefined },
 ): Promise<ObtainedSecrets> {
-  const where = `${settings.org}/${settings.project}/${settings.env}`;
+  const where = target(settings);
   const why = failure === undefined ? "--offline" : `secr is unreachable (${failure.reason})`;
   const unavailable = (detail: string) =>
     failure === undefined ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`) : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`);
@@ -223,7 +224,7 @@ async function withClient<T>(
   // When one request fails, the other is cancelled rather than left running.
   const failed = new AbortController();
   const requestSignal = AbortSignal.any([deadline, failed.signal, ...(signal ? [signal] : [])]);
-  const where = `${settings.org}/${settings.project}/${settings.env}`;
+  const where = target(settings);
 
   let client: SecrClient;
   try {

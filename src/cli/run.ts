@@ -6,6 +6,7 @@ import { applyNameRules, printableName } from "../launcher/names.js";
 import { selectOnly } from "../launcher/only.js";
 import { startSupervisor } from "../launcher/supervisor.js";
 import { checkTemplate } from "../launcher/template-check.js";
+import { target } from "../config/target.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
@@ -27,7 +28,7 @@ export async function main(args: string[]): Promise<number> {
     const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
 
     const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate, cache });
-    const where = `${settings.org}/${settings.project}/${settings.env}`;
+    const where = target(settings);
 
     if (obtained.validation !== undefined) {
       const template = checkTemplate(obtained.validation);
