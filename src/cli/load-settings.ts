@@ -1,8 +1,11 @@
 // Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
 // problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
+// Every command reads its settings here, so every one gets the project file's ownership check
+// (docs/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile } from "../config/project-file.js";
 import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
+import { ignoredProjectFileMessage } from "../config/trust.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
@@ -13,8 +16,10 @@ export function loadSettings(
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
 ): Settings {
-  const projectFile = loadProjectFile(cwd);
-  if (projectFile instanceof Error) throw new Failure(ExitCode.CONFIG, projectFile.message);
+  const lookup = loadProjectFile(cwd);
+  if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
+  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
+  const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
   const result = resolveSettings({ flags, env, projectFile });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
