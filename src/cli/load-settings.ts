@@ -1,11 +1,12 @@
 // Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
 // problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
-// Every command reads its settings here, so every one gets the project file's ownership check
-// (docs/trust.md) before anything is sent.
+// Every command reads its settings here, so every one gets the project file's ownership and
+// trust checks (docs/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile } from "../config/project-file.js";
 import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
-import { ignoredProjectFileMessage } from "../config/trust.js";
+import { apiUrlNeedsTrust, ignoredProjectFileMessage, isTrusted, untrustedApiUrlMessage } from "../config/trust.js";
+import { readTrustStore, resolveConfigDir } from "../config/trust-store.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
@@ -23,6 +24,13 @@ export function loadSettings(
   const result = resolveSettings({ flags, env, projectFile });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
+  if (projectFile !== undefined && apiUrlNeedsTrust(settings)) {
+    const store = readTrustStore(resolveConfigDir({ env }));
+    if (store instanceof Error) throw new Failure(ExitCode.CONFIG, store.message);
+    if (!isTrusted(store, projectFile)) {
+      throw new Failure(ExitCode.CONFIG, untrustedApiUrlMessage(projectFile.path, projectFile.data.apiUrl ?? settings.apiUrl));
+    }
+  }
   log.redact([settings.token, settings.token.trim()]);
   if (settings.sources.token === "flag") {
     log.warn("--token is visible to every user of this machine (ps, /proc); prefer SECR_TOKEN");

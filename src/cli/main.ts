@@ -35,6 +35,8 @@ async function dispatch(args: string[]): Promise<number> {
     return (await import("./help.js")).printHelp(topic);
   }
   if (first === "serve") return (await import("./serve.js")).main(rest);
+  if (first === "allow") return (await import("./allow.js")).main(rest);
+  if (first === "deny") return (await import("./deny.js")).main(rest);
   const load = first !== undefined ? subcommands[first] : undefined;
   const kind = load ? (first as "check" | "export") : "run";
   const commandArgs = load ? rest : args;
