@@ -1,8 +1,12 @@
 // Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
 // problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
+// Every command reads its settings here, so every one gets the project file's ownership and
+// trust checks (docs/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile } from "../config/project-file.js";
 import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
+import { apiUrlNeedsTrust, ignoredProjectFileMessage, isTrusted, untrustedApiUrlMessage } from "../config/trust.js";
+import { readTrustStore, resolveConfigDir } from "../config/trust-store.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
@@ -13,11 +17,20 @@ export function loadSettings(
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
 ): Settings {
-  const projectFile = loadProjectFile(cwd);
-  if (projectFile instanceof Error) throw new Failure(ExitCode.CONFIG, projectFile.message);
+  const lookup = loadProjectFile(cwd);
+  if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
+  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
+  const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
   const result = resolveSettings({ flags, env, projectFile });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
+  if (projectFile !== undefined && apiUrlNeedsTrust(settings)) {
+    const store = readTrustStore(resolveConfigDir({ env }));
+    if (store instanceof Error) throw new Failure(ExitCode.CONFIG, store.message);
+    if (!isTrusted(store, projectFile)) {
+      throw new Failure(ExitCode.CONFIG, untrustedApiUrlMessage(projectFile.path, projectFile.data.apiUrl ?? settings.apiUrl));
+    }
+  }
   log.redact([settings.token, settings.token.trim()]);
   if (settings.sources.token === "flag") {
     log.warn("--token is visible to every user of this machine (ps, /proc); prefer SECR_TOKEN");

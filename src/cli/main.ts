@@ -9,6 +9,7 @@ import { checkCommand } from "./commands/check.js";
 import { exportCommand } from "./commands/export.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
+import { allowCommand, denyCommand } from "./commands/trust.js";
 import type { CommandDefinition } from "./define/command.js";
 import { dispatch } from "./dispatch.js";
 import { ExitCode } from "./exit-codes.js";
@@ -27,6 +28,8 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: checkCommand, load: () => import("./check.js") },
   { definition: exportCommand, load: () => import("./export.js") },
   { definition: serveCommand, load: () => import("./serve.js") },
+  { definition: allowCommand, load: () => import("./allow.js") },
+  { definition: denyCommand, load: () => import("./deny.js") },
 ];
 
 async function main(args: string[]): Promise<number> {

@@ -1,8 +1,11 @@
 // `.secr.json`: the project's org/project (and optionally env and apiUrl), committed to the repo,
 // found by searching up from the working directory like .git or package.json.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// Only a file that passes the ownership rule (ownership.ts) is read; see docs/trust.md.
+import { createHash } from "node:crypto";
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import * as z from "zod/mini";
+import { unsafeProjectFile } from "./ownership.js";
 
 export const PROJECT_FILE_NAME = ".secr.json";
 
@@ -14,25 +17,24 @@ export interface ProjectFile {
 }
 
 export interface LoadedProjectFile {
+  /** Absolute path, directories resolved (the file itself is never a symlink). */
   path: string;
   data: ProjectFile;
+  /** sha256 (hex) of exactly the bytes parsed into `data`: what `secr-run allow` records. */
+  sha256?: string | undefined;
 }
+
+/** What one candidate path holds. */
+export type ProjectFileRead =
+  /** Nothing, or a directory of that name: the search goes on upward. */
+  | { kind: "absent" }
+  /** A file that anyone but you (or root) could have planted or changed: ignored, search stops. */
+  | { kind: "unsafe"; path: string; reason: string }
+  | { kind: "loaded"; file: LoadedProjectFile };
 
 const nonEmpty = z.optional(z.string().check(z.minLength(1)));
 // Unknown keys are ignored so newer files keep working with older secr-run versions.
 const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty });
-
-/** Nearest `.secr.json` at or above `startDir`, or undefined. */
-export function findProjectFile(startDir: string): string | undefined {
-  let dir = resolve(startDir);
-  for (;;) {
-    const candidate = join(dir, PROJECT_FILE_NAME);
-    if (existsSync(candidate) && statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** Pure: the file's settings, or an Error whose message names the problem (never a value). */
 export function parseProjectFile(text: string, path: string): ProjectFile | Error {
@@ -60,16 +62,74 @@ export function parseProjectFile(text: string, path: string): ProjectFile | Erro
   return parsed.data;
 }
 
-/** Find and parse the project file above `startDir`. */
-export function loadProjectFile(startDir: string): LoadedProjectFile | Error | undefined {
-  const path = findProjectFile(startDir);
-  if (path === undefined) return undefined;
-  let text: string;
+// O_NOFOLLOW: a symlink is refused, not followed to a file someone else chose. O_NONBLOCK: a FIFO
+// planted under the name cannot hang the open; fstat then shows it is no regular file.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads `path` once, through one descriptor: the owner and mode checked (fstat) and the bytes
+ * hashed are those of the very file parsed, whatever is renamed over the path meanwhile.
+ * `uid` undefined (Windows) skips the ownership rule.
+ */
+export function readProjectFile(path: string, uid: number | undefined = process.getuid?.()): ProjectFileRead | Error {
+  let fd: number;
   try {
-    text = readFileSync(path, "utf8");
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "absent" };
+    // Linux and macOS say ELOOP for a symlink under O_NOFOLLOW, FreeBSD EMLINK.
+    if (code === "ELOOP" || code === "EMLINK") return { kind: "unsafe", path, reason: "it is a symbolic link" };
+    return new Error(`cannot read ${path}: ${code ?? "error"}`);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return { kind: "absent" };
+    if (uid !== undefined) {
+      const reason = unsafeProjectFile(info, statSync(dirname(path)), uid);
+      if (reason !== undefined) return { kind: "unsafe", path, reason };
+    } else if (!info.isFile()) {
+      return { kind: "unsafe", path, reason: "it is not a regular file" };
+    }
+    const bytes = readFileSync(fd);
+    const data = parseProjectFile(bytes.toString("utf8"), path);
+    if (data instanceof Error) return data;
+    return { kind: "loaded", file: { path, data, sha256: createHash("sha256").update(bytes).digest("hex") } };
   } catch (error) {
     return new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  } finally {
+    closeSync(fd);
   }
-  const data = parseProjectFile(text, path);
-  return data instanceof Error ? data : { path, data };
+}
+
+/** `dir` with symlinks resolved, so recorded paths are the files' real ones. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(resolve(dir));
+  } catch {
+    return resolve(dir);
+  }
+}
+
+/** The nearest `.secr.json` at or above `startDir`: loaded, unsafe (ignored; the search stops there) or none. */
+export function loadProjectFile(
+  startDir: string,
+  uid: number | undefined = process.getuid?.(),
+): { kind: "none" } | Exclude<ProjectFileRead, { kind: "absent" }> | Error {
+  let dir = realDir(startDir);
+  for (;;) {
+    const read = readProjectFile(join(dir, PROJECT_FILE_NAME), uid);
+    if (read instanceof Error || read.kind !== "absent") return read;
+    const parent = dirname(dir);
+    if (parent === dir) return { kind: "none" };
+    dir = parent;
+  }
+}
+
+/** The project file a user names (`secr-run allow PATH`): a directory means its `.secr.json`. */
+export function projectFilePath(given: string): string {
+  const abs = resolve(given);
+  const isDir = statSync(abs, { throwIfNoEntry: false })?.isDirectory() === true;
+  // Resolve the directories but not the file itself: a symlinked .secr.json is refused, not followed.
+  return isDir ? join(realDir(abs), PROJECT_FILE_NAME) : join(realDir(dirname(abs)), basename(abs));
 }

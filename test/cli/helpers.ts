@@ -28,10 +28,11 @@ export interface RunOptions {
 
 export const allRuns: CliResult[] = [];
 
-/** A clean environment: PATH only (no SECR_* from the developer's shell) and an empty snapshot
- *  cache, plus `env`. */
+/** A clean environment: PATH only (no SECR_* from the developer's shell), an empty snapshot
+ *  cache and an empty config dir (no trusted project files; the real ~/.config is never read or
+ *  written), plus `env`. */
 export function cleanEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", XDG_CACHE_HOME: freshCacheHome() };
+  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", XDG_CACHE_HOME: freshCacheHome(), XDG_CONFIG_HOME: `${freshCacheHome()}-config` };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }

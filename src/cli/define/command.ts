@@ -51,7 +51,14 @@ export interface CommandSpec<O extends Options, P extends readonly PositionalDef
   readonly exitCodes?: readonly ExitCodeRow[];
 }
 
-type PositionalValue<D extends PositionalDef> = D extends { variadic: true } ? string[] : D extends { optional: true } ? string | undefined : string;
+type PositionalValue<D extends PositionalDef> = D extends { variadic: true }
+  ? string[]
+  : D extends { optional: true }
+    ? string | undefined
+    : // The generic PositionalDef (a registry of any commands): every shape a positional can have.
+      string extends D["name"]
+      ? string | string[] | undefined
+      : string;
 
 export type PositionalValues<P extends readonly PositionalDef[]> = { [D in P[number] as D["name"]]: PositionalValue<D> };
 
