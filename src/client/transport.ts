@@ -1,7 +1,8 @@
 // One HTTP exchange over undici, bounded by a timeout that covers headers and body, and
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { redact, SecrApiError } from "./errors.js";
+import { SecrApiError } from "./errors.js";
+import { redact, terminalSafe } from "./redact.js";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
@@ -68,7 +69,7 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
     if (controller.signal.reason === TIMEOUT || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
       throw new SecrApiError(`secr API ${route} timed out after ${req.timeoutMs} ms`, 0, "timeout");
     }
-    const detail = error instanceof Error ? redact(error.message, req.sensitive) : "unknown error";
+    const detail = error instanceof Error ? terminalSafe(redact(error.message, req.sensitive)) : "unknown error";
     const label = typeof code === "string" ? ` (${code})` : "";
     throw new SecrApiError(`secr API ${route} failed: network error${label}: ${detail}`, 0, "network_error", { cause: safeCause(error, code, detail) });
   } finally {

@@ -6,6 +6,8 @@
 // - Names that make a program load code (LD_PRELOAD, NODE_OPTIONS, ...) would let whoever can
 //   write a secret run code in every process secr-run feeds: refused unless allowed by name.
 
+import { escapeUnsafe } from "../client/redact.js";
+
 export const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The basics of a login session; a secret must not replace them. */
@@ -158,5 +160,6 @@ export function applyNameRules(secrets: Readonly<Record<string, string>>, option
 
 /** A name for a message: invalid names may hold anything (newlines, control characters). */
 export function printableName(name: string): string {
-  return VALID_NAME.test(name) ? name : JSON.stringify(name);
+  // JSON.stringify escapes C0 controls but leaves C1 and bidirectional controls raw.
+  return VALID_NAME.test(name) ? name : escapeUnsafe(JSON.stringify(name));
 }
