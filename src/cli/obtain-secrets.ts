@@ -272,6 +272,7 @@ function failureFor(error: SecrApiError, where: string, settings: Settings): Fai
   if (error.statusCode === 401 || error.code === "unauthorized") hint = " (the token was rejected: check SECR_TOKEN)";
   else if (error.statusCode === 403 || error.code === "forbidden") hint = ` (the token may not read ${where})`;
   else if (error.statusCode === 404 || error.code === "not_found") hint = ` (check --org, --project and --env: ${where})`;
+  else if (error.code === "response_too_large") hint = ` (no secr answer is that large: check that ${settings.apiUrl} is secr)`;
   else if (exitCode === ExitCode.UNAVAILABLE) hint = ` (secr at ${settings.apiUrl} is unreachable or failing)`;
   return new Failure(exitCode, `${error.message}${hint}`);
 }

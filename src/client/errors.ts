@@ -19,6 +19,7 @@ export type SecrErrorCode =
   | "network_error"
   | "aborted"
   | "invalid_response"
+  | "response_too_large" // a body over maxResponseBytes: reading stopped, nothing retried
   | "inconsistent_data" // the data changed between the pages of pullAllSecrets
   | "invalid_argument" // bad constructor option or method argument (nothing was sent)
   | "client_closed"
