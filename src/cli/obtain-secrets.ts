@@ -10,6 +10,7 @@ import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
+import { dictionary } from "../launcher/dictionary.js";
 import { target } from "../config/target.js";
 import { exitCodeForApiError, ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
@@ -98,8 +99,7 @@ async function pullFromSecr(
         })
       : Promise.resolve(undefined);
     const [pulled, validation] = await Promise.all([pull, check]);
-    const secrets: Record<string, string> = {};
-    for (const secret of pulled) secrets[secret.key] = secret.value;
+    const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
     log.redact(Object.values(secrets));
     return { secrets, validation };
   });

@@ -7,6 +7,7 @@
 //   write a secret run code in every process secr-run feeds: refused unless allowed by name.
 
 import { escapeUnsafe } from "../client/redact.js";
+import { dictionary } from "./dictionary.js";
 
 export const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -143,7 +144,7 @@ export interface NameRuleResult {
 export function applyNameRules(secrets: Readonly<Record<string, string>>, options: NameRuleOptions): NameRuleResult {
   const platform = options.platform ?? process.platform;
   const allowed = new Set(options.allowNames.map((name) => normalise(name, platform)));
-  const result: NameRuleResult = { accepted: {}, invalidNames: [], nulValues: [], oversized: [], reserved: [], refused: [], fatal: false };
+  const result: NameRuleResult = { accepted: dictionary(), invalidNames: [], nulValues: [], oversized: [], reserved: [], refused: [], fatal: false };
   for (const [name, value] of Object.entries(secrets)) {
     if (!isValidName(name)) result.invalidNames.push(name);
     else if (value.includes("\0")) result.nulValues.push(name);
