@@ -3,8 +3,9 @@
 // - Invalid names (not [A-Za-z_][A-Za-z0-9_]*) and values with a NUL byte cannot be passed
 //   through execve at all: fail, or skip with a warning under --skip-invalid.
 // - Session basics (PATH, HOME, ...) belong to the machine, not the secrets store: skipped with a warning.
-// - Names that make a program load code (LD_PRELOAD, NODE_OPTIONS, ...) would let whoever can
-//   write a secret run code in every process secr-run feeds: refused unless allowed by name.
+// - Names that make a program load code or trust another certificate (LD_PRELOAD, NODE_OPTIONS,
+//   npm_config_*, ...) would let whoever can write a secret run code in every process secr-run
+//   feeds: refused unless allowed by name.
 
 import { escapeUnsafe } from "../client/redact.js";
 import { dictionary } from "./dictionary.js";
