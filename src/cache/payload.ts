@@ -2,17 +2,13 @@
 // The shape check is written out by hand on purpose: the payload was authenticated with our
 // own key before it gets here, and importing zod costs ≈ 80 ms on a path meant to start fast.
 
-export interface SnapshotValidation {
-  valid: boolean;
-  missing: string[];
-  extra: string[];
-}
+import type { TemplateValidation } from "../client/schemas.js";
 
 export interface SnapshotData {
   /** Exactly the secrets that were injected. */
   secrets: Record<string, string>;
   /** The template result they were validated against; null when validation was skipped. */
-  validation: SnapshotValidation | null;
+  validation: TemplateValidation | null;
   /** When the secrets were pulled from secr (epoch ms). */
   fetchedAt: number;
 }
@@ -37,7 +33,7 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
   return { secrets: secrets as Record<string, string>, validation, fetchedAt };
 }
 
-function isValidation(value: unknown): value is SnapshotValidation {
+function isValidation(value: unknown): value is TemplateValidation {
   return (
     isRecord(value) &&
     typeof value.valid === "boolean" &&

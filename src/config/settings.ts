@@ -3,8 +3,9 @@
 import { parseDuration } from "./duration.js";
 import type { LoadedProjectFile } from "./project-file.js";
 
-export const DEFAULT_API_URL = "https://api.secr.dev";
-export const DEFAULT_TIMEOUT_MS = 30_000;
+import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "../client/defaults.js";
+
+export { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS };
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout";
@@ -155,7 +156,7 @@ function checkApiUrl(raw: string): string | Error {
   try {
     url = new URL(raw);
   } catch {
-    return new Error("is not a URL (e.g. https://api.secr.dev)");
+    return new Error(`is not a URL (e.g. ${DEFAULT_API_URL})`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return new Error(`must be an http(s) URL`);
   // Never echo the URL if it carries credentials.

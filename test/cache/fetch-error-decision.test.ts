@@ -25,6 +25,7 @@ const table: [number, string, FetchErrorDecision][] = [
   [0, "aborted", "fail"],
   [0, "invalid_argument", "fail"],
   [0, "client_closed", "fail"],
+  [200, "response_too_large", "fail"], // a flood must not steer a run onto an old snapshot
 ];
 
 describe("decideOnFetchError", () => {
