@@ -20,6 +20,8 @@ export interface HintContext {
   /** `org/project/env`, as messages name it. */
   where: string;
   apiUrl: string;
+  /** The client's message (transport details such as ECONNREFUSED). */
+  message?: string;
 }
 
 export interface FetchErrorRow {
@@ -31,7 +33,7 @@ export interface FetchErrorRow {
   readonly decision: FetchErrorDecision;
   /** What it means, for docs/errors.md. */
   readonly meaning: string;
-  /** Printed in parentheses after the message; none when undefined. */
+  /** Printed in parentheses after the message; none when undefined or empty. */
   readonly hint?: (context: HintContext) => string;
 }
 
@@ -43,7 +45,17 @@ export const FETCH_ERRORS = [
   { code: "not_found", statuses: [404], exitCode: ExitCode.CONFIG, decision: "purge", meaning: "no such org, project or environment (for this token)", hint: ({ where }) => `check --org, --project and --env: ${where}` },
   { code: "rate_limited", statuses: [429], exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "429 once the client's retries are spent", hint: unreachable },
   { code: "server_error", statuses: (status) => status >= 500 && status <= 599, exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "5xx once the client's retries are spent", hint: unreachable },
-  { code: "network_error", exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "no connection (refused, reset, DNS, TLS)", hint: unreachable },
+  {
+    code: "network_error",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fallback",
+    meaning: "no connection (refused, reset, DNS, TLS)",
+    hint: (context) => {
+      if (context.message?.includes("ECONNREFUSED")) return `nothing listens at ${context.apiUrl}: check --api-url / SECR_API_URL; for a local server, is secr-run serve running?`;
+      if (context.message?.includes("plain HTTP")) return ""; // the message says it all
+      return unreachable(context);
+    },
+  },
   { code: "timeout", exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "an attempt took longer than the timeout", hint: unreachable },
   { code: "bad_request", exitCode: ExitCode.CONFIG, decision: "fail", meaning: "400: secr refused the request (a slug it does not accept)" },
   { code: "validation_error", exitCode: ExitCode.CONFIG, decision: "fail", meaning: "422: secr refused the request's content" },

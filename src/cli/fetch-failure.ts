@@ -33,7 +33,17 @@ export function fetchFailure(error: unknown, settings: Settings, where: string, 
     );
   }
   if (!(error instanceof Error) || !("code" in error) || !("statusCode" in error)) return undefined;
-  const hint = row.hint?.({ where, apiUrl: settings.apiUrl });
+  const message = plainer(error.message, settings.apiUrl);
+  const hint = row.hint?.({ where, apiUrl: settings.apiUrl, message });
   // The client's messages carry no secrets (they are redacted where they are built).
-  return new FetchFailure(row.exitCode, `${error.message}${hint === undefined ? "" : ` (${hint})`}`, row.decision, error.message);
+  return new FetchFailure(row.exitCode, `${message}${hint ? ` (${hint})` : ""}`, row.decision, message);
+}
+
+/** TLS to a server that speaks plain HTTP: say so instead of OpenSSL's record-layer trace. */
+function plainer(message: string, apiUrl: string): string {
+  const origin = apiUrl.replace(/^https:/, "http:").replace(/^(https?:\/\/[^/]+).*$/, "$1");
+  return message.replace(
+    /network error \((?:ERR_SSL_WRONG_VERSION_NUMBER|EPROTO)\):.*?wrong version number\S*(\s*\(gave up[^)]*\))?/s,
+    (_, gaveUp: string | undefined) => `the server answered in plain HTTP, not HTTPS: use ${origin}${gaveUp === undefined ? "" : ` ${gaveUp.trim()}`}`,
+  );
 }

@@ -49,7 +49,7 @@ export async function fromSnapshot(
   log.debug(`snapshot looked up in ${since(started)}: ${read.kind}`);
   switch (read.kind) {
     case "missing":
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw new Failure(failure.exitCode, `${failure.message}; no snapshot of ${where} to start from`);
       throw unavailable(`no snapshot of ${where} in the cache (run once while secr is reachable, with the same token and --cache-dir)`);
     case "unreadable":
       log.warn(`ignoring the snapshot of ${where}: ${read.message}`);

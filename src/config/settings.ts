@@ -150,7 +150,10 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
   };
 }
 
-/** An http(s) URL without credentials, trailing slash removed. */
+/**
+ * An http(s) URL without credentials, trailing slash removed. A trailing `/v1` (copied from a
+ * route in the API docs) is removed too: the client adds `/v1/...` itself.
+ */
 function checkApiUrl(raw: string): string | Error {
   let url: URL;
   try {
@@ -161,5 +164,5 @@ function checkApiUrl(raw: string): string | Error {
   if (url.protocol !== "https:" && url.protocol !== "http:") return new Error(`must be an http(s) URL`);
   // Never echo the URL if it carries credentials.
   if (url.username !== "" || url.password !== "") return new Error("must not contain credentials; use SECR_TOKEN");
-  return raw.replace(/\/+$/, "");
+  return raw.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
