@@ -8,4 +8,11 @@
 // bundle loads (measured: 150 ms and more on a busy machine); `run`'s supervisor adds its own.
 process.on("SIGUSR1", () => {});
 
-await import("../dist/bundle/main.js");
+try {
+  await import("../dist/bundle/main.js");
+} catch (error) {
+  // A checkout without a build: one line, not a loader stack trace. Anything else is rethrown.
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/bundle/main.js")) throw error;
+  process.stderr.write("secr-run: not built: dist/bundle/main.js is missing (run npm run build in the secr-run package)\n");
+  process.exitCode = 70;
+}

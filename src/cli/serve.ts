@@ -6,9 +6,9 @@ import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { serveCommand } from "./commands/serve.js";
 import { renderHelp } from "./define/render-help.js";
-import { EXIT_CODE_MEANING, ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { helpWidth } from "./help.js";
+import { exitCodeMeaning, helpWidth } from "./help.js";
 import { DataFileError, KeyError, LockError, startServer } from "../server/index.js";
 
 const EXIT_DATA = ExitCode.DATA;
@@ -32,7 +32,7 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   }
   if (argv.help) {
-    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning: (code) => EXIT_CODE_MEANING[code] }));
+    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning }));
     return 0;
   }
   if (argv.version) {

@@ -1,5 +1,6 @@
 // SecrClient: the typed client of the secr API (wire contract: /work/shared/secr-api.md).
 import { setTimeout as sleep } from "node:timers/promises";
+import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { errorFromResponse, isSecrApiError, SecrApiError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
 import {
@@ -96,8 +97,6 @@ export interface CreateTemplateOptions extends RequestOptions {
 export const PULL_PAGE_SIZE = 1000;
 /** How often pullAllSecrets starts over when the set changed under it. */
 const PULL_RESTARTS = 2;
-const DEFAULT_API_URL = "https://api.secr.dev";
-const DEFAULT_TIMEOUT_MS = 30_000;
 /** 64 MiB: hundreds of times a 1,000-secret pull, yet a bound on what a server can make us hold. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
