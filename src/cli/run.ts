@@ -17,7 +17,7 @@ export async function main(args: string[]): Promise<number> {
   const started = performance.now();
   const { before, after } = splitAtDoubleDash(args);
   const log = createLogger(scanVerbosity(before));
-  // First, before anything slow: signal listeners (process contract rule 5).
+  // First, before anything slow: signal listeners (docs/process-model.md, "Before the child").
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   try {
     const options = parseRunOptions(before);
