@@ -44,6 +44,11 @@ describe("withIgnoredSignals", () => {
     });
   });
 
+  it("SEGV and CHLD alone: unchanged (/bin/sh will not ignore them)", () => {
+    expect(withIgnoredSignals(command, [11, 17])).toBe(command);
+    expect(withIgnoredSignals(command, [1, 11]).args[1]).toBe(`trap '' 1; exec "$0" "$@"`);
+  });
+
   it("a --command string: the trap goes in front, same line", () => {
     expect(withIgnoredSignals({ file: "echo hi | wc -c", args: [], shell: true, env: {} }, [1])).toEqual({
       file: "trap '' 1; echo hi | wc -c",
