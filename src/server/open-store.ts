@@ -2,7 +2,7 @@
 // authenticate, never overwriting it), the seeds, and a first admin token when none exists.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
+import { generateAdminToken, tokenRecord } from "./store/tokens.js";
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { deserializeState, emptyState, serializeState, type State } from "./store/model.js";

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { tokenRecord } from "./auth/tokens.js";
+import { tokenRecord } from "./store/tokens.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
@@ -19,7 +19,7 @@ import { parseSeed, type Seed } from "./store/seed.js";
 export interface ServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default 4317; 0 picks a free port. */
+  /** Default 0: a free port (what tests and embedders want); `secr-run serve` defaults to 4317. */
   port?: number;
   /** Data directory (data file, key file, lock). Default: a fresh temp dir removed by close(). */
   dataPath?: string;
@@ -141,7 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port ?? 4317, options.host ?? "127.0.0.1", () => {
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
         server.off("error", reject);
         resolve();
       });

@@ -44,7 +44,8 @@ export interface Fixture {
 }
 
 export async function startFixture(options: ServerOptions = {}): Promise<Fixture> {
-  const server = await startServer({ seed, ...options });
+  // Port 0 always: a fixed port would collide with a second copy of the suite.
+  const server = await startServer({ seed, ...options, port: 0 });
   const clients: SecrClient[] = [];
   return {
     server,

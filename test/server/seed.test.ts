@@ -1,6 +1,6 @@
 // Seeding: adds what is missing, never reverts API edits, same seed twice is a no-op.
 import { expect, it } from "vitest";
-import { hashToken } from "../../src/server/auth/tokens.js";
+import { hashToken } from "../../src/server/store/tokens.js";
 import { emptyState, serializeState } from "../../src/server/store/model.js";
 import { applySeed, parseSeed } from "../../src/server/store/seed.js";
 import { deleteSecret, putSecret } from "../../src/server/store/secrets.js";

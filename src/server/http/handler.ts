@@ -1,7 +1,8 @@
 // The request pipeline: authenticate → rate limit → route → authorize → validate → store
 // operation → (writes) wait until durable → answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, authorize, type Access } from "../auth/tokens.js";
+import { authenticate } from "../auth/authenticate.js";
+import { authorize, type Access } from "../auth/authorize.js";
 import { ApiError } from "../store/errors.js";
 import type { State, TokenRecord } from "../store/model.js";
 import { bulkSecrets, deleteSecret, listKeys, listSecrets, promoteSecrets, putSecret } from "../store/secrets.js";

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { State } from "./model.js";
 import { checkDescription, checkKey, checkValue } from "./rules.js";
 import { newTemplateId } from "./templates.js";
-import { tokenRecord } from "../auth/tokens.js";
+import { tokenRecord } from "./tokens.js";
 
 const slug = z.string().min(1).max(256);
 const seedValue = z.union([z.string(), z.object({ value: z.string(), description: z.string().optional() })]);
