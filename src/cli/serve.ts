@@ -1,12 +1,13 @@
 // `secr-run serve`: the local secr-compatible API server. Prints one machine-readable line
 // `{"url":"http://127.0.0.1:PORT"}` on stdout once listening; everything else goes to stderr.
 // Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT/SIGHUP; a second signal exits 130 at once), 64 usage, 65 data file corrupt,
-// tampered or under another key, 69 cannot listen / data directory in use, 78 key or seed problem.
+// tampered or under another key, 69 cannot listen / data directory in use, 78 key, seed or
+// unsafe data directory (not ours, writable by others, symlinked files).
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import yargs from "yargs";
 import { ExitCode } from "./exit-codes.js";
-import { DataFileError, KeyError, LockError, startServer } from "../server/index.js";
+import { DataFileError, KeyError, LockError, startServer, UnsafeDataDirError } from "../server/index.js";
 
 const EXIT_DATA = ExitCode.DATA;
 
@@ -32,7 +33,7 @@ export async function main(args: string[]): Promise<number> {
     .option("port", { type: "string", default: "4317", describe: "Port (0 picks a free one)" })
     .option("data", { type: "string", describe: "Data directory [default: $XDG_DATA_HOME/secr-run/server]" })
     .option("key-file", { type: "string", describe: "Key file (base64 of 32 bytes; created 0600 if missing) [default: <data>/key]" })
-    .option("token", { type: "string", describe: "Admin token accepted for this run (or SECR_SERVE_TOKEN)" })
+    .option("token", { type: "string", describe: "Admin token accepted for this run; prefer SECR_SERVE_TOKEN (argv is visible in ps)" })
     .option("seed", { type: "string", describe: "Seed JSON file applied on start (adds only what is missing)" })
     .option("rate-limit", { type: "string", describe: "Requests per second per token (429 beyond)" })
     .option("quiet", { type: "boolean", default: false, describe: "No access log" })
@@ -53,6 +54,9 @@ export async function main(args: string[]): Promise<number> {
   }
   const env = process.env;
   const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
+  if (argv.token !== undefined) {
+    process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
+  }
 
   let server;
   try {
@@ -76,7 +80,7 @@ export async function main(args: string[]): Promise<number> {
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
       return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
     }
-    if (error instanceof KeyError) return fail(message, ExitCode.CONFIG);
+    if (error instanceof KeyError || error instanceof UnsafeDataDirError) return fail(message, ExitCode.CONFIG);
     return fail(message, ExitCode.CONFIG);
   }
 

@@ -1,6 +1,6 @@
 // Opening the store at start: the key, the data file (refusing one that does not
 // authenticate, never overwriting it), the seeds, and a first admin token when none exists.
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import { generateAdminToken, tokenRecord } from "./store/tokens.js";
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
@@ -43,7 +43,7 @@ async function resolveKey(options: OpenStoreOptions, dataFileExists: boolean): P
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const dataFile = join(options.dataPath, DATA_FILE);
-  const dataFileExists = await stat(dataFile).then(
+  const dataFileExists = await lstat(dataFile).then(
     () => true,
     () => false,
   );

@@ -1,7 +1,7 @@
 // Composition: load (or create) the encrypted store, apply the seed, listen, and close
 // gracefully (stop accepting, finish in-flight requests, flush writes, release the lock).
 import { createServer } from "node:http";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -9,7 +9,8 @@ import { tokenRecord } from "./store/tokens.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
-import { syncDirectory, writeDataFile } from "./persistence/data-file.js";
+import { ensurePrivateDir } from "../fs/private-dir.js";
+import { syncDirectory, UnsafeDataDirError, writeDataFile } from "./persistence/data-file.js";
 import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
 import { openStore } from "./open-store.js";
@@ -93,9 +94,10 @@ function countState(state: State, sessionTokens: number) {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const ephemeral = options.dataPath === undefined;
   const dataPath = options.dataPath ?? (await mkdtemp(join(tmpdir(), "secr-serve-")));
+  // Ours and private, or refused: anyone else able to write there could plant symlinks.
+  const created = await ensurePrivateDir(dataPath, "data directory", (message) => new UnsafeDataDirError(message));
   // A directory created now must itself survive a crash: sync the parent that names it.
-  const created = await mkdir(dataPath, { recursive: true, mode: 0o700 });
-  if (created !== undefined) await syncDirectory(dirname(dataPath));
+  if (created) await syncDirectory(dirname(dataPath));
   const seeds = await loadSeed(options);
   const release = await acquireLock(join(dataPath, "lock"));
   try {
