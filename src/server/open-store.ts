@@ -2,7 +2,7 @@
 // authenticate, never overwriting it), the seeds, and a first admin token when none exists.
 import { lstat } from "node:fs/promises";
 import { join } from "node:path";
-import { generateAdminToken, tokenRecord } from "./store/tokens.js";
+import { generateAdminToken, isRootAdmin, tokenRecord } from "./store/tokens.js";
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { deserializeState, emptyState, serializeState, type State } from "./store/model.js";
@@ -61,9 +61,10 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   for (const seed of options.seeds) changed = applySeed(state, seed) || changed;
 
   let createdAdminToken: string | undefined;
-  if (!options.hasSessionAdmin && ![...state.tokens.values()].some((t) => t.role === "admin")) {
+  // Without a usable unscoped admin token nobody could manage the server: make one.
+  if (!options.hasSessionAdmin && ![...state.tokens.values()].some((t) => isRootAdmin(t))) {
     createdAdminToken = generateAdminToken();
-    const record = tokenRecord(createdAdminToken, "admin");
+    const record = tokenRecord({ token: createdAdminToken, role: "admin", name: "created on first start" });
     state.tokens.set(record.hash, record);
     changed = true;
   }

@@ -103,7 +103,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const sessionTokens = new Map<string, TokenRecord>();
     if (options.adminToken !== undefined) {
-      const record = tokenRecord(options.adminToken, "admin");
+      const record = tokenRecord({ token: options.adminToken, role: "admin", name: "session (--token / SECR_SERVE_TOKEN)" }, undefined, "session");
       sessionTokens.set(record.hash, record);
     }
     const opened = await openStore({

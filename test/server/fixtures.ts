@@ -12,8 +12,8 @@ export const seed = {
   tokens: [
     { token: ADMIN, role: "admin" },
     { token: VIEWER, role: "viewer" },
-    { token: MACHINE_PROD, role: "viewer", env: "production" },
-    { token: MACHINE_ADMIN_STAGING, role: "admin", env: "staging" },
+    { token: MACHINE_PROD, role: "viewer", org: "acme", project: "api", env: "production" },
+    { token: MACHINE_ADMIN_STAGING, role: "admin", org: "acme", project: "api", env: "staging" },
   ],
   orgs: {
     acme: {

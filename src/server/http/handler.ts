@@ -33,22 +33,22 @@ export interface HandlerContext {
 type Answer = { status: number; body: unknown };
 
 function accessFor(match: RouteMatch): Access {
-  const { env } = match.params;
+  const { org = "", project = "", env = "" } = match.params;
   switch (match.name) {
     case "pull":
     case "keys":
     case "validate":
-      return { write: false, envs: [env!] };
+      return { write: false, org, project, envs: [env] };
     case "listTemplates":
-      return { write: false, envs: [] };
+      return { write: false, org, project, envs: [] };
     case "put":
     case "bulk":
     case "deleteSecret":
-      return { write: true, envs: [env!] };
+      return { write: true, org, project, envs: [env] };
     case "promote":
     case "createTemplate":
     case "deleteTemplate":
-      return { write: true, envs: "project" };
+      return { write: true, org, project, envs: "project" };
   }
 }
 

@@ -2,12 +2,13 @@
 // secrets and templates. Applying a seed only adds data that is missing and never changes
 // existing data, so re-seeding the same file (or restarting with --seed) is a no-op and
 // never reverts edits made through the API. A soft-deleted key counts as existing.
-// Tokens are the exception: a seeded token's role and scope are set as the seed says.
+// Tokens are the exception: a seeded token's role, scope, name and expiry are set as the seed
+// says (its id and creation time stay); a token revoked through the API stays revoked.
 import { z } from "zod";
-import type { State } from "./model.js";
+import type { State, TokenRecord } from "./model.js";
 import { checkDescription, checkKey, checkValue } from "./rules.js";
 import { newTemplateId } from "./templates.js";
-import { tokenRecord } from "./tokens.js";
+import { hashToken, scopeProblem, tokenRecord } from "./tokens.js";
 
 const slug = z.string().min(1).max(256);
 const seedValue = z.union([z.string(), z.object({ value: z.string(), description: z.string().optional() })]);
@@ -19,7 +20,22 @@ const seedTemplate = z.object({
 
 export const seedSchema = z.object({
   tokens: z
-    .array(z.object({ token: z.string().min(1), role: z.enum(["admin", "viewer"]), env: slug.optional() }))
+    .array(
+      z
+        .object({
+          token: z.string().min(1),
+          role: z.enum(["admin", "viewer"]),
+          name: z.string().min(1).max(256).optional(),
+          org: slug.optional(),
+          project: slug.optional(),
+          env: slug.optional(),
+          expiresAt: z.iso.datetime({ offset: true }).optional(),
+        })
+        .superRefine((token, ctx) => {
+          const problem = scopeProblem(token);
+          if (problem !== undefined) ctx.addIssue({ code: "custom", message: `${problem} ("org", "project")` });
+        }),
+    )
     .optional(),
   orgs: z
     .record(
@@ -73,14 +89,22 @@ export function parseSeed(input: unknown): Seed {
   return seed;
 }
 
+const TOKEN_FIELDS = ["name", "role", "org", "project", "env", "expiresAt", "revokedAt"] as const;
+
+function sameToken(a: TokenRecord, b: TokenRecord): boolean {
+  return TOKEN_FIELDS.every((field) => a[field] === b[field]);
+}
+
 /** Adds what the seed has and the state lacks. Returns whether anything changed. */
 export function applySeed(state: State, seed: Seed, now = new Date().toISOString()): boolean {
   let changed = false;
-  for (const token of seed.tokens ?? []) {
+  for (const [i, token] of (seed.tokens ?? []).entries()) {
     // Tokens are configuration: the seed's role and scope win (the same seed is still a no-op).
-    const record = tokenRecord(token.token, token.role, token.env);
-    const existing = state.tokens.get(record.hash);
-    if (!existing || existing.role !== record.role || existing.env !== record.env) {
+    const existing = state.tokens.get(hashToken(token.token));
+    const { token: secret, name, ...rest } = token;
+    const record = tokenRecord({ token: secret, name: name ?? existing?.name ?? `seed token ${i + 1}`, ...rest }, existing?.createdAt ?? now, existing?.id);
+    if (existing?.revokedAt !== undefined) record.revokedAt = existing.revokedAt;
+    if (!existing || !sameToken(existing, record)) {
       state.tokens.set(record.hash, record);
       changed = true;
     }
