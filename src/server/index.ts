@@ -4,4 +4,4 @@ export { DataFileError } from "./persistence/crypto.js";
 export { UnsafeDataDirError } from "./persistence/data-file.js";
 export { KeyError } from "./persistence/key.js";
 export { LockError } from "./persistence/lock.js";
-export { parseSeed, type Seed } from "./store/seed.js";
+export { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";

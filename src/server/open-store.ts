@@ -6,14 +6,14 @@ import { generateAdminToken, isRootAdmin, tokenRecord } from "./store/tokens.js"
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { deserializeState, emptyState, serializeState, type State } from "./store/model.js";
-import { applySeed, type Seed } from "./store/seed.js";
+import { applySeed, type ParsedSeed } from "./store/seed.js";
 
 export const DATA_FILE = "data.secr";
 export const KEY_FILE = "key";
 
 export interface OpenStoreOptions {
   dataPath: string;
-  seeds: Seed[];
+  seeds: ParsedSeed[];
   /** An admin token is given for this run, so none needs to be created. */
   hasSessionAdmin: boolean;
   key?: Buffer | string;

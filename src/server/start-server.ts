@@ -15,7 +15,7 @@ import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
 import { openStore } from "./open-store.js";
 import { deserializeState, serializeState, type State, type TokenRecord } from "./store/model.js";
-import { parseSeed, type Seed } from "./store/seed.js";
+import { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";
 
 export interface ServerOptions {
   /** Default 127.0.0.1. */
@@ -58,8 +58,8 @@ export interface RunningServer {
 
 export { DATA_FILE, KEY_FILE } from "./open-store.js";
 
-async function loadSeed(options: ServerOptions): Promise<Seed[]> {
-  const seeds: Seed[] = [];
+async function loadSeed(options: ServerOptions): Promise<ParsedSeed[]> {
+  const seeds: ParsedSeed[] = [];
   if (options.seedFile !== undefined) {
     let text: string;
     try {
