@@ -34,7 +34,10 @@ export interface ServerOptions {
   seedFile?: string;
   /** Seed object, same shape as the file. */
   seed?: Seed | unknown;
-  /** Requests per second per token; 429 + Retry-After beyond. Default: unlimited. */
+  /**
+   * Requests per second per token, and failed authentications per second per client address;
+   * 429 + Retry-After beyond. Default: tokens unlimited, 10 failed authentications per second.
+   */
   rateLimit?: number;
   /** Notices (warnings, internal errors) and, unless accessLog is false, the access log. Default: none. */
   log?: NodeJS.WritableStream;
@@ -57,6 +60,9 @@ export interface RunningServer {
 }
 
 export { DATA_FILE, KEY_FILE } from "./open-store.js";
+
+/** Failed authentications per second per client address when no rate limit is set. */
+export const DEFAULT_AUTH_FAILURES_PER_SECOND = 10;
 
 async function loadSeed(options: ServerOptions): Promise<ParsedSeed[]> {
   const seeds: ParsedSeed[] = [];
@@ -136,6 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       readCache,
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
+      authFailureLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_AUTH_FAILURES_PER_SECOND),
       ...(options.log ? { log: options.log } : {}),
       accessLog: options.accessLog ?? true,
     });

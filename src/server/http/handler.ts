@@ -22,7 +22,10 @@ export interface HandlerContext {
   commit(): Promise<void>;
   /** Serialised read answers; must be invalidated by every change of the state. */
   readCache: ReadCache;
+  /** Per token: authenticated requests. */
   rateLimiter?: RateLimiter;
+  /** Per client address: failed authentications (token guessing, floods of bad requests). */
+  authFailureLimiter: RateLimiter;
   /** Internal errors go here, and the access log when `accessLog`. */
   log?: NodeJS.WritableStream;
   accessLog: boolean;
@@ -97,6 +100,27 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
   }
 }
 
+function rateLimited(wait: number): ApiError {
+  return new ApiError("rate_limited", `rate limit exceeded; retry in ${wait} s`, { "retry-after": String(wait) });
+}
+
+/**
+ * An address that used up its failed authentications is refused before its token is even
+ * looked at, so guessing cannot go on at full speed (a right guess would also get a 429).
+ * Good tokens never consume the failure budget.
+ */
+function authenticateLimited(ctx: HandlerContext, req: IncomingMessage): TokenRecord {
+  const address = req.socket.remoteAddress ?? "unknown";
+  const wait = ctx.authFailureLimiter.wait(address);
+  if (wait > 0) throw rateLimited(wait);
+  try {
+    return authenticate(req.headers, ctx.findToken);
+  } catch (error) {
+    ctx.authFailureLimiter.take(address);
+    throw error;
+  }
+}
+
 function splitUrl(url: string): { pathname: string; query: URLSearchParams } {
   const q = url.indexOf("?");
   return q < 0 ? { pathname: url, query: new URLSearchParams() } : { pathname: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
@@ -110,9 +134,9 @@ export function createHandler(ctx: HandlerContext) {
       res.once("finish", () => logAccess(log, req, res, started));
     }
     try {
-      const token = authenticate(req.headers, ctx.findToken);
+      const token = authenticateLimited(ctx, req);
       const wait = ctx.rateLimiter?.take(token.hash) ?? 0;
-      if (wait > 0) throw new ApiError("rate_limited", `rate limit exceeded; retry in ${wait} s`, { "retry-after": String(wait) });
+      if (wait > 0) throw rateLimited(wait);
       const { pathname, query } = splitUrl(req.url ?? "/");
       const match = matchRoute(req.method ?? "GET", pathname);
       authorize(token, accessFor(match));
