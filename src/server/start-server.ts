@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { tokenRecord } from "./store/tokens.js";
+import { trackConnections } from "./http/connections.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
@@ -43,7 +44,10 @@ export interface ServerOptions {
   log?: NodeJS.WritableStream;
   /** One line per request to `log` (method, path, status, ms). Default true. */
   accessLog?: boolean;
-  /** Seconds to let in-flight requests finish on close before cutting connections. Default 10. */
+  /**
+   * Seconds to let requests being answered finish on close before cutting their connections.
+   * Idle connections and requests whose body has not fully arrived are cut at once. Default 10.
+   */
   shutdownTimeout?: number;
 }
 
@@ -147,6 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       accessLog: options.accessLog ?? true,
     });
     const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void handler(req, res));
+    const connections = trackConnections(server);
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -163,7 +168,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (closed ??= (async () => {
         closing = true;
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        // Idle, half-sent and still-uploading connections go now; answers being computed finish.
+        connections.cutWaiting();
         const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
         await done;
         clearTimeout(timer);

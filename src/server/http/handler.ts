@@ -154,6 +154,8 @@ export function createHandler(ctx: HandlerContext) {
       if (ctx.closing()) res.setHeader("connection", "close");
       sendPayload(res, status, payload);
     } catch (error) {
+      // The client went away (or shutdown cut its upload): nobody to answer, nothing went wrong here.
+      if (req.socket.destroyed) return;
       if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       // A body we stopped reading cannot be drained: answer, then close the connection.
       if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing()) res.setHeader("connection", "close");
