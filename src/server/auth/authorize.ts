@@ -31,3 +31,14 @@ export function authorize(token: TokenRecord, access: Access): void {
   if (access.envs === "project" || access.project === undefined) throw limited;
   for (const env of access.envs) if (env !== token.env) throw limited;
 }
+
+/**
+ * Token administration needs an admin token that is unscoped or scoped to an org only (which
+ * then manages the tokens of its org); project and environment tokens manage none.
+ */
+export function authorizeTokenAdmin(token: TokenRecord): void {
+  if (token.role !== "admin") throw forbidden("managing tokens needs an admin token");
+  if (token.project !== undefined || token.env !== undefined) {
+    throw forbidden("managing tokens needs an admin token that is unscoped or scoped to an organization only");
+  }
+}

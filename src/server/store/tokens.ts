@@ -43,7 +43,7 @@ export function tokenRecord(input: NewToken, now = new Date().toISOString(), id 
   const problem = scopeProblem(input);
   if (problem !== undefined) throw new Error(problem);
   const record: TokenRecord = { id, hash: hashToken(input.token), name: input.name, role: input.role, ...scopeOf(input), createdAt: now };
-  if (input.expiresAt !== undefined) record.expiresAt = input.expiresAt;
+  if (input.expiresAt !== undefined) record.expiresAt = new Date(input.expiresAt).toISOString();
   return record;
 }
 
