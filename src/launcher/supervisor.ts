@@ -9,7 +9,9 @@
 //   child ended:       exit N, or re-raise S, or 128+S (rule 2, exit-status.ts)
 import type { ChildResult, ExitAction } from "./exit-status.js";
 import { decideExit, exitForSignal } from "./exit-status.js";
+import { runExitHooks } from "./exit-hooks.js";
 import { isForegroundProcessGroup } from "./foreground.js";
+import { connectOutput, type OutputFilters } from "./output.js";
 import { FORWARDED_SIGNALS, signalNumber, TERMINAL_DELIVERED, TERMINATING_SIGNALS } from "./signals.js";
 import type { RunningChild } from "./spawn.js";
 
@@ -51,6 +53,9 @@ export interface RunOptions {
   settle?: Promise<unknown> | undefined;
   /** Default 2000 ms. */
   settleMaxMs?: number;
+  /** --mask: the child's stdout/stderr pass through these filters; secr-run ends only once
+   *  all of it has been written out. */
+  output?: OutputFilters | undefined;
 }
 
 type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
@@ -128,10 +133,12 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
         "running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run",
       );
     }
-    const child = spawnChild(command);
+    const child = spawnChild(command, { pipedOutput: runOptions.output !== undefined });
     state = { phase: "running", child };
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+    const written = runOptions.output === undefined ? undefined : connectOutput(child, runOptions.output);
     const result: ChildResult = await child.result;
+    if (written !== undefined) await written;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
     return end(decideExit(result, { pid1, file: command.file }));
   };
@@ -152,6 +159,8 @@ async function settleWithin(work: Promise<unknown>, maxMs: number): Promise<void
 function endProcess(action: ExitAction, unlisten: () => void, error: (message: string) => void): Promise<never> {
   if (action.kind === "exit" && action.message !== undefined) error(action.message);
   const finish = () => {
+    // Delivered files are removed here too: dying of a re-raised signal skips 'exit'.
+    runExitHooks();
     unlisten();
     if (action.kind === "exit") process.exit(action.code);
     raiseOnSelf(action.signal);

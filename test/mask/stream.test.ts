@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
+import { colourEnv } from "../../src/mask/colour.js";
 import { maskPatterns } from "../../src/mask/patterns.js";
 import { MaskStream } from "../../src/mask/stream.js";
 
@@ -43,5 +44,14 @@ describe("MaskStream", () => {
     stream.end(bytes);
     await once(stream, "end");
     expect(Buffer.concat(out).equals(bytes)).toBe(true);
+  });
+});
+
+describe("colourEnv", () => {
+  it("sets FORCE_COLOR=1 only for a terminal and only when the user set neither variable", () => {
+    expect(colourEnv({ A: "1" }, true)).toEqual({ A: "1", FORCE_COLOR: "1" });
+    expect(colourEnv({ A: "1" }, false)).toEqual({ A: "1" });
+    expect(colourEnv({ NO_COLOR: "" }, true)).toEqual({ NO_COLOR: "" });
+    expect(colourEnv({ FORCE_COLOR: "0" }, true)).toEqual({ FORCE_COLOR: "0" });
   });
 });
