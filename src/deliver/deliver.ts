@@ -6,8 +6,9 @@ import { ExitCode } from "../cli/exit-codes.js";
 import { addExitHook } from "../launcher/exit-hooks.js";
 import { planDelivery, type PlannedFile } from "./plan.js";
 import { chooseRunDir, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
+import { DeliveryError } from "./error.js";
 import type { DeliverySpec } from "./specs.js";
-import { type Delivered, DeliveryError, writeDelivery } from "./write.js";
+import { type Delivered, writeDelivery } from "./write.js";
 
 export interface PreparedDelivery {
   readonly files: readonly PlannedFile[];
@@ -16,8 +17,6 @@ export interface PreparedDelivery {
   /** The child's environment with KEY_FILE set and KEY removed for each --file KEY. */
   applyEnv(env: Readonly<Record<string, string>>): Record<string, string>;
 }
-
-export const hasDelivery = (spec: DeliverySpec) => spec.files.length > 0 || spec.mount !== undefined || spec.templates.length > 0;
 
 /** Read the templates and plan every file; throws DeliveryError, writes nothing. */
 export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<string, string>>, cwd = process.cwd()): PreparedDelivery {

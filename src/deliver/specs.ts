@@ -20,6 +20,8 @@ export interface DeliverySpec {
   templates: TemplateSpec[];
 }
 
+export const hasDelivery = (spec: DeliverySpec) => spec.files.length > 0 || spec.mount !== undefined || spec.templates.length > 0;
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export function parseFileOption(text: string): Parsed<FileSpec> {

@@ -6,18 +6,9 @@ import { closeSync, constants, fstatSync, openSync, renameSync, rmSync, writeFil
 import { dirname, join } from "node:path";
 import { ExitCode } from "../cli/exit-codes.js";
 import { restrictToUser } from "./acl.js";
+import { DeliveryError } from "./error.js";
 import type { PlannedFile } from "./plan.js";
 import { contentDigest, createRunDir, EXTERNAL_RECORD, type ExternalRecord, removeIfSame } from "./run-dir.js";
-
-export class DeliveryError extends Error {
-  override readonly name = "DeliveryError";
-  constructor(
-    readonly exitCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface Delivered {
   readonly runDir: string;

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlannedFile } from "../../src/deliver/plan.js";
 import { EXTERNAL_RECORD, parseRunDirName, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
 import { processStartTime } from "../../src/deliver/owner.js";
-import { DeliveryError, writeDelivery } from "../../src/deliver/write.js";
+import { DeliveryError } from "../../src/deliver/error.js";
+import { writeDelivery } from "../../src/deliver/write.js";
 
 let work: string;
 beforeEach(() => {
