@@ -168,6 +168,16 @@ describe("removal on every way out", () => {
     expect(readdirSync(box.cwd)).toEqual([]);
   });
 
+  it("a command that cannot be started (127): the files are gone, masking or not", async () => {
+    const box = sandbox();
+    for (const extra of [[], ["--mask"]]) {
+      const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", ...extra, "--", join(box.root, "no-such-program")], { env: env(box), cwd: box.cwd });
+      expect(result.exitCode).toBe(127);
+      expect(readdirSync(box.runtime)).toEqual([]);
+      expect(readdirSync(box.cwd)).toEqual([]);
+    }
+  });
+
   it("SIGKILL leaves the files; the next run that delivers files removes them", async () => {
     const box = sandbox();
     const { proc, exited, report } = await startWaiting(box);
