@@ -147,7 +147,8 @@ export function buildAutomaton(patterns: readonly Uint8Array[], denseCells = DEF
   const dense = new Int32Array(denseCount * classCount);
   for (let s = 0; s < denseCount; s++) {
     const row = s * classCount;
-    if (s !== 0) for (let k = 0, from = fail[s]! * classCount; k < classCount; k++) dense[row + k] = dense[from + k]!;
+    // Native copy: this runs once per run, cold, where a JS loop would still be interpreted.
+    if (s !== 0) dense.copyWithin(row, fail[s]! * classCount, fail[s]! * classCount + classCount);
     for (let c = firstChild[s]!, end = c + childCount[s]!; c < end; c++) dense[row + byteClass[inByte[c]!]!] = c;
   }
   return { dense, denseCount, classCount, byteClass, fail, firstChild, childCount, inByte, matchLength, matchPattern, holdLength, longestPattern };
