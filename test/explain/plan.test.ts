@@ -33,7 +33,7 @@ function input(over: Partial<PlanInput> = {}): PlanInput {
   };
 }
 
-const row = (rows: { key: string }[], key: string) => rows.find((r) => r.key === key);
+const row = <T extends { key: string }>(rows: T[], key: string): T | undefined => rows.find((r) => r.key === key);
 
 describe("plan", () => {
   it("injects secrets over inherited values and starts", () => {
@@ -148,7 +148,7 @@ describe("explain rows", () => {
     expect(row(rows, "A")).toMatchObject({ fingerprint: { length: 12 } });
     expect(row(again, "A")).toEqual(row(rows, "A"));
     // KEEP's fingerprint is the inherited value's, not the unused secret's.
-    expect((row(rows, "KEEP") as { fingerprint: { hmac: string } }).fingerprint.hmac).not.toBe((row(rows, "A") as { fingerprint: { hmac: string } }).fingerprint.hmac);
+    expect(row(rows, "KEEP")!.fingerprint!.hmac).not.toBe(row(rows, "A")!.fingerprint!.hmac);
     expect(row(rows, "KEEP")).toMatchObject({ fingerprint: { length: 18 } });
     const report = explainReport(WHERE, i.source, p, rows);
     const text = formatExplainTable(report) + JSON.stringify(report);
