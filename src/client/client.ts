@@ -170,6 +170,7 @@ export class SecrClient implements AsyncDisposable {
   readonly #userAgent: string;
   readonly #policy: RetryPolicy;
   readonly #dispatcher: Dispatcher;
+  #requestsSent = 0;
   #closed = false;
 
   constructor(options: SecrClientOptions) {
@@ -328,6 +329,11 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
+  /** HTTP requests this client has sent, retries included (for secr-run's --report-json). */
+  get requestsSent(): number {
+    return this.#requestsSent;
+  }
+
   // ---- lifecycle ----
 
   /** Destroys the connection pool; in-flight requests fail. Idempotent. */
@@ -364,6 +370,7 @@ export class SecrClient implements AsyncDisposable {
     for (let retry = 0; ; retry++) {
       let error: SecrApiError;
       try {
+        this.#requestsSent++;
         const res = await send(this.#dispatcher, this.#origin, request);
         if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route);
         error = errorFromResponse({

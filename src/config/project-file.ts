@@ -11,6 +11,8 @@ export interface ProjectFile {
   project?: string | undefined;
   env?: string | undefined;
   apiUrl?: string | undefined;
+  /** The typed schema, as written: parsed and checked by src/schema only when present. */
+  schema?: unknown;
 }
 
 export interface LoadedProjectFile {
@@ -20,7 +22,7 @@ export interface LoadedProjectFile {
 
 const nonEmpty = z.optional(z.string().check(z.minLength(1)));
 // Unknown keys are ignored so newer files keep working with older secr-run versions.
-const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty });
+const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty, schema: z.optional(z.unknown()) });
 
 /** Nearest `.secr.json` at or above `startDir`, or undefined. */
 export function findProjectFile(startDir: string): string | undefined {
