@@ -26,6 +26,19 @@ export interface ObtainedSecrets {
   /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
    *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
   saved?: Promise<void>;
+  /** The snapshot was written moments ago by another secr-run's fetch (--share-window), not
+   *  used as a fallback. */
+  shared?: boolean;
+}
+
+/** What the fetch cost, for --report-json; filled in as it happens. */
+export interface FetchStats {
+  /** HTTP requests sent to secr, retries included. */
+  requests: number;
+  /** Pulling every page of secrets. */
+  fetchMs?: number;
+  /** The template validation request (concurrent with the pull). */
+  validationMs?: number;
 }
 
 export interface ObtainOptions {
@@ -35,6 +48,7 @@ export interface ObtainOptions {
   validate: boolean;
   /** The offline snapshot; undefined: not used at all. */
   cache?: CacheSettings | undefined;
+  stats?: FetchStats | undefined;
 }
 
 /** A failed fetch, with what the snapshot logic should do about it and a short cause for the warning. */
@@ -53,15 +67,20 @@ type CacheModule = typeof import("../cache/index.js");
 
 /** Every secret of the environment and (unless skipped) the template verdict. */
 export async function obtainSecrets(settings: Settings, options: ObtainOptions): Promise<ObtainedSecrets> {
-  const { signal, log, validate, cache } = options;
+  const { signal, log, validate, cache, stats } = options;
   // Loaded while the network works: the write after a pull (or a fallback) then waits for nothing.
   const cacheModule = cache === undefined ? undefined : import("../cache/index.js");
   cacheModule?.catch(() => {}); // a failure surfaces where it is awaited
   if (cache?.offline) return fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: undefined });
 
-  let pulled: { secrets: Record<string, string>; validation: TemplateValidation | undefined };
+  let pulled: Pulled;
+  let saved: Promise<void> | undefined;
   try {
-    pulled = await pullFromSecr(settings, signal, log, validate);
+    if (cache !== undefined && cache.enabled && cache.shareWindowMs > 0) {
+      const shared = await pullShared(settings, cache, await cacheModule!, { signal, log, validate, stats });
+      if (shared.kind === "snapshot") return shared.obtained;
+      ({ pulled, saved } = shared);
+    } else pulled = await pullFromSecr(settings, signal, log, validate, stats);
   } catch (error) {
     if (!(error instanceof FetchFailure) || cache === undefined) throw error;
     if (error.decision === "purge") {
@@ -73,26 +92,77 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
     return fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: error });
   }
   log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
+  if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
   // The full pulled set, so an offline run applies --only and the name rules to the same input.
   const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
   return { ...pulled, source: "secr", saved: save(settings, cache, cacheModule!, data, log) };
 }
 
-async function pullFromSecr(
+type Pulled = { secrets: Record<string, string>; validation: TemplateValidation | undefined };
+
+/**
+ * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
+ * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if at
+ * most --share-window old. Any problem with the lock itself only costs the sharing.
+ */
+async function pullShared(
   settings: Settings,
-  signal: AbortSignal | undefined,
-  log: Logger,
-  validate: boolean,
-): Promise<{ secrets: Record<string, string>; validation: TemplateValidation | undefined }> {
+  cache: CacheSettings,
+  cacheModule: CacheModule,
+  { signal, log, validate, stats }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
+): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; obtained: ObtainedSecrets }> {
+  const { fetchLockPath, readSnapshot, resolveCacheDir, singleFlight } = cacheModule;
+  const identity = identityOf(settings, cache);
+  const cacheDir = resolveCacheDir({ override: cache.dir });
+  let lockPath: string;
+  try {
+    lockPath = await fetchLockPath(identity, { cacheDir });
+  } catch (error) {
+    log.debug(`fetching without sharing: ${errorText(error)}`);
+    return { kind: "pulled", pulled: await pullFromSecr(settings, signal, log, validate, stats), saved: undefined };
+  }
+  const maxAgeMs = cache.maxAgeMs === 0 ? cache.shareWindowMs : Math.min(cache.shareWindowMs, cache.maxAgeMs);
+  type Value = { kind: "pulled"; pulled: Pulled } | { kind: "snapshot"; data: SnapshotData; ageMs: number };
+  const flight = await singleFlight<Value>({
+    lockPath,
+    deadline: Date.now() + settings.timeoutMs,
+    // The leader's own deadline plus the snapshot write (bounded by the supervisor's settle).
+    leaseMs: settings.timeoutMs + 5_000,
+    signal,
+    readShared: async () => {
+      const read = await readSnapshot(identity, { cacheDir, maxAgeMs }).catch(() => undefined);
+      if (read?.kind !== "ok" || (validate && read.data.validation === null)) return undefined;
+      return { kind: "snapshot", data: read.data, ageMs: read.ageMs };
+    },
+    fetch: async () => {
+      const pulled = await pullFromSecr(settings, signal, log, validate, stats);
+      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+      return { value: { kind: "pulled", pulled }, saved: save(settings, cache, Promise.resolve(cacheModule), data, log) };
+    },
+  });
+  log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms`);
+  const value = flight.value;
+  if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
+  log.redact(Object.values(value.data.secrets));
+  log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
+  return {
+    kind: "snapshot",
+    obtained: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, source: "snapshot", ageMs: value.ageMs, shared: true },
+  };
+}
+
+async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
   const started = performance.now();
-  return withClient(settings, signal, log, async (client, requestSignal, where) => {
+  return withClient(settings, signal, log, stats, async (client, requestSignal, where) => {
     const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {
+      if (stats) stats.fetchMs = performance.now() - started;
       log.debug(`pulled ${list.length} secrets of ${where} in ${since(started)}`);
       return list;
     });
     const check = validate
       ? client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal }).then((result) => {
+          if (stats) stats.validationMs = performance.now() - started;
           log.debug(`template checked in ${since(started)}: ${result.missing.length} missing, ${result.extra.length} extra`);
           return result;
         })
@@ -194,9 +264,9 @@ function errorText(error: unknown): string {
 }
 
 /** Only the template verdict (secr-run check). */
-export async function validateOnly(settings: Settings, { signal, log }: Omit<ObtainOptions, "validate">): Promise<TemplateValidation> {
+export async function validateOnly(settings: Settings, { signal, log, stats }: Omit<ObtainOptions, "validate">): Promise<TemplateValidation> {
   const started = performance.now();
-  return withClient(settings, signal, log, async (client, requestSignal) => {
+  return withClient(settings, signal, log, stats, async (client, requestSignal) => {
     const result = await client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal });
     log.debug(`template checked in ${since(started)}`);
     return result;
@@ -207,6 +277,7 @@ async function withClient<T>(
   settings: Settings,
   signal: AbortSignal | undefined,
   log: Logger,
+  stats: FetchStats | undefined,
   work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
@@ -257,6 +328,7 @@ async function withClient<T>(
     }
     throw error;
   } finally {
+    if (stats) stats.requests += client.requestsSent;
     await client.close().catch(() => undefined);
   }
 }
