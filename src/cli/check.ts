@@ -8,17 +8,16 @@ import { Failure } from "./failure.js";
 import { loadSettings } from "./load-settings.js";
 import { createLogger } from "./log.js";
 import { validateOnly } from "./obtain-secrets.js";
-import { parseCheckOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+import { checkCommand } from "./commands/check.js";
+import { scanVerbosity, settingFlags } from "./commands/globals.js";
 
 export async function main(args: string[]): Promise<number> {
   // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
   // their default: no child to wait for, so dying at once is right.
-  const { before, after } = splitAtDoubleDash(args);
-  const log = createLogger(scanVerbosity(before));
+  const log = createLogger(scanVerbosity(args));
   try {
-    if (after !== undefined) throw new Failure(ExitCode.USAGE, "check runs no command; remove what follows --");
-    const options = parseCheckOptions(before);
-    const settings = loadSettings(options.flags, log);
+    const { options } = checkCommand.parse(args);
+    const settings = loadSettings(settingFlags(options), log);
     const validation = await validateOnly(settings, { log });
     const template = checkTemplate(validation);
     const where = target(settings);

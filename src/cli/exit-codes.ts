@@ -24,18 +24,26 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** The table printed by --help and documented in the README. */
-export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> = [
-  ["N", "the command's own status (killed by signal S: secr-run dies of S too, or exits 128+S)"],
-  [64, "usage error (bad option or flag value, no command)"],
-  [65, "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)"],
-  [69, "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one"],
-  [70, "internal error in secr-run (a bug: please report it)"],
-  [77, "not authorised (401/403)"],
-  [78, "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)"],
-  [126, "command found but not executable"],
-  [127, "command not found"],
-];
+/** What each code means, for --help, docs/errors.md and the README (a test checks both). */
+export type DocumentedExitCode = "N" | 0 | 64 | 65 | 69 | 70 | 77 | 78 | 126 | 127;
+
+export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {
+  N: "the command's own status (killed by signal S: secr-run dies of S too, or exits 128+S)",
+  0: "success",
+  64: "usage error (bad option or flag value, no command)",
+  65: "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)",
+  69: "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one",
+  70: "internal error in secr-run (a bug: please report it)",
+  77: "not authorised (401/403)",
+  78: "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)",
+  126: "command found but not executable",
+  127: "command not found",
+};
+
+/** The table of the run command (the full list), as printed by `secr-run --help`. */
+export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> = (["N", 64, 65, 69, 70, 77, 78, 126, 127] as const).map(
+  (code) => [code, EXIT_CODE_MEANING[code]] as const,
+);
 
 /** Pure: the exit code for an error raised by the embedded client. */
 export function exitCodeForApiError(code: SecrErrorCode, statusCode: number): ExitCodeValue {

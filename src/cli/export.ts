@@ -12,19 +12,19 @@ import { loadSettingsWithCache } from "./load-settings.js";
 import { createLogger } from "./log.js";
 import { reportNameRules } from "./name-report.js";
 import { obtainSecrets } from "./obtain-secrets.js";
-import { parseExportOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+import { exportCommand } from "./commands/export.js";
+import { scanVerbosity, settingFlags } from "./commands/globals.js";
+import { cacheFlags } from "./commands/shared.js";
 
 export async function main(args: string[]): Promise<number> {
   // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
   // their default: no child to wait for, so dying at once is right.
-  const { before, after } = splitAtDoubleDash(args);
-  const log = createLogger(scanVerbosity(before));
+  const log = createLogger(scanVerbosity(args));
   try {
-    if (after !== undefined) throw new Failure(ExitCode.USAGE, "export runs no command; remove what follows --");
-    const options = parseExportOptions(before);
+    const { options } = exportCommand.parse(args);
     // Like a run, export falls back to the snapshot (a .env for offline work); the write after a
     // pull keeps the event loop, so it finishes before the process exits.
-    const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
+    const { settings, cache } = loadSettingsWithCache(settingFlags(options), cacheFlags(options), log);
     const obtained = await obtainSecrets(settings, { log, validate: options.validate, cache });
     const where = target(settings);
     if (obtained.validation !== undefined) {
@@ -37,7 +37,7 @@ export async function main(args: string[]): Promise<number> {
     if (only.missing.length > 0) {
       throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (nothing was printed)`);
     }
-    const names = applyNameRules(only.selected, { allowNames: options.allowNames, skipInvalid: options.skipInvalid });
+    const names = applyNameRules(only.selected, { allowNames: options.allowName ?? [], skipInvalid: options.skipInvalid });
     reportNameRules(names, log, "export");
     const output = formatSecrets(options.format, names.accepted);
     if (!output.ok) {

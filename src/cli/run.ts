@@ -11,21 +11,22 @@ import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
 import { reportNameRules } from "./name-report.js";
-import { parseRunOptions, scanVerbosity, splitAtDoubleDash } from "./options.js";
+import { runCommand } from "./commands/run.js";
+import { scanVerbosity, settingFlags } from "./commands/globals.js";
+import { cacheFlags } from "./commands/shared.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
-  const { before, after } = splitAtDoubleDash(args);
-  const log = createLogger(scanVerbosity(before));
+  const log = createLogger(scanVerbosity(args));
   // First, before anything slow: signal listeners (process contract rule 5).
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   try {
-    const options = parseRunOptions(before);
-    const command = buildCommand(after, options.command);
+    const { options, rest } = runCommand.parse(args);
+    const command = buildCommand(rest, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
     const [{ loadSettingsWithCache }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
-    const { settings, cache } = loadSettingsWithCache(options.flags, options.cache, log);
+    const { settings, cache } = loadSettingsWithCache(settingFlags(options), cacheFlags(options), log);
 
     const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate, cache });
     const where = target(settings);
@@ -48,13 +49,13 @@ export async function main(args: string[]): Promise<number> {
       throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (the command was not started)`);
     }
 
-    const names = applyNameRules(only.selected, { allowNames: options.allowNames, skipInvalid: options.skipInvalid });
+    const names = applyNameRules(only.selected, { allowNames: options.allowName ?? [], skipInvalid: options.skipInvalid });
     reportNameRules(names, log, "run");
 
     const { env, preserved } = buildChildEnv({
       inherited: process.env,
       secrets: names.accepted,
-      preserve: options.preserveEnv,
+      preserve: options.preserveEnv ?? false,
       passToken: options.passToken,
       token: settings.token,
     });

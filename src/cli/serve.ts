@@ -1,11 +1,14 @@
 // `secr-run serve`: the local secr-compatible API server. Prints one machine-readable line
 // `{"url":"http://127.0.0.1:PORT"}` on stdout once listening; everything else goes to stderr.
-// Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT/SIGHUP; a second signal exits 130 at once), 64 usage, 65 data file corrupt,
-// tampered or under another key, 69 cannot listen / data directory in use, 78 key or seed problem.
+// Options and exit codes are declared in commands/serve.ts.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import yargs from "yargs";
-import { ExitCode } from "./exit-codes.js";
+import { createRequire } from "node:module";
+import { serveCommand } from "./commands/serve.js";
+import { renderHelp } from "./define/render-help.js";
+import { EXIT_CODE_MEANING, ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import { helpWidth } from "./help.js";
 import { DataFileError, KeyError, LockError, startServer } from "../server/index.js";
 
 const EXIT_DATA = ExitCode.DATA;
@@ -21,28 +24,21 @@ function fail(message: string, code: number): number {
 }
 
 export async function main(args: string[]): Promise<number> {
-  let usageError: string | undefined;
-  const argv = await yargs(args)
-    .scriptName("secr-run serve")
-    .usage("$0 [options]\n\nA local secr-compatible API server for offline development, demos and tests.")
-    .strict()
-    .exitProcess(false)
-    .version(false)
-    .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on" })
-    .option("port", { type: "string", default: "4317", describe: "Port (0 picks a free one)" })
-    .option("data", { type: "string", describe: "Data directory [default: $XDG_DATA_HOME/secr-run/server]" })
-    .option("key-file", { type: "string", describe: "Key file (base64 of 32 bytes; created 0600 if missing) [default: <data>/key]" })
-    .option("token", { type: "string", describe: "Admin token accepted for this run (or SECR_SERVE_TOKEN)" })
-    .option("seed", { type: "string", describe: "Seed JSON file applied on start (adds only what is missing)" })
-    .option("rate-limit", { type: "string", describe: "Requests per second per token (429 beyond)" })
-    .option("quiet", { type: "boolean", default: false, describe: "No access log" })
-    .epilog("Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key).")
-    .fail((message, error) => {
-      usageError = message ?? error?.message ?? "invalid arguments";
-    })
-    .parseAsync();
-  if (usageError !== undefined) return fail(`${usageError} (see --help)`, ExitCode.USAGE);
-  if (argv.help) return 0;
+  let argv;
+  try {
+    ({ options: argv } = serveCommand.parse(args));
+  } catch (error) {
+    if (error instanceof Failure) return fail(error.message, error.exitCode);
+    throw error;
+  }
+  if (argv.help) {
+    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning: (code) => EXIT_CODE_MEANING[code] }));
+    return 0;
+  }
+  if (argv.version) {
+    process.stdout.write(`${(createRequire(import.meta.url)("../../package.json") as { version: string }).version}\n`);
+    return 0;
+  }
 
   const port = Number(argv.port);
   if (!/^\d+$/.test(argv.port) || port > 65535) return fail(`--port must be an integer 0-65535, got "${argv.port}"`, ExitCode.USAGE);

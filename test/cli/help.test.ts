@@ -57,6 +57,41 @@ describe("--help", () => {
   });
 });
 
+describe("help of every command", () => {
+  it.each([[["--help"]], [["check", "--help"]], [["help", "export"]], [["serve", "--help"]], [["help", "serve"]], [["--env", "x", "check", "-h"]]])("%j: same sections, 80 columns off a terminal", async (args) => {
+    const result = await runCli(args);
+    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+    const headings = result.stdout.split("\n").filter((line) => /^[A-Z][A-Za-z ]*:( |$)/.test(line)).map((line) => line.split(":")[0]);
+    expect(headings[0]).toBe("Usage");
+    expect(headings).toEqual(expect.arrayContaining(["Options", "Examples", "Exit codes"]));
+    expect(headings.indexOf("Options")).toBeLessThan(headings.indexOf("Examples"));
+    expect(headings.indexOf("Examples")).toBeLessThan(headings.indexOf("Exit codes"));
+    for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it("the top-level help lists the commands; global options are grouped", async () => {
+    const { stdout } = await runCli(["--help"]);
+    expect(stdout).toMatch(/^Commands:\n {2}check +validate/m);
+    expect(stdout).toMatch(/^Global options:\n {2}-e, --env SLUG/m);
+    expect(stdout).toContain("--[no-]validate");
+  });
+
+  it("serve --help and serve --version", async () => {
+    expect((await runCli(["serve", "--help"])).stdout).toContain("--rate-limit N");
+    expect((await runCli(["serve", "--version"])).stdout).toBe(`${pkg.version}\n`);
+  });
+});
+
+describe("unknown commands", () => {
+  it("a typo gets a suggestion, a program without -- gets the fix; 64 either way", async () => {
+    const typo = await runCli(["--env", "dev", "chek"]);
+    expect([typo.exitCode, typo.stderr]).toEqual([64, 'secr-run: unknown command "chek"; did you mean "check"?\n']);
+    const program = await runCli(["--env", "dev", "node", "server.js"]);
+    expect(program.exitCode).toBe(64);
+    expect(program.stderr).toContain("to run a program, put it after --: secr-run [options] -- node ...");
+  });
+});
+
 describe("--version", () => {
   it("prints the package version and loads nothing heavy", async () => {
     const { heavy, exitCode, stdout } = await loadedBundleFiles(["--version"]);

@@ -1,7 +1,27 @@
-import { describe, expect, it } from "vitest";
+// The option layer (src/cli/define) and the declarations of run / check / export / serve.
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { checkCommand } from "../../src/cli/commands/check.js";
+import { exportCommand } from "../../src/cli/commands/export.js";
+import { runCommand } from "../../src/cli/commands/run.js";
+import { serveCommand } from "../../src/cli/commands/serve.js";
+import { defineCommand, Option, splitAtDoubleDash } from "../../src/cli/define/index.js";
+import { closest, editDistance } from "../../src/cli/define/suggest.js";
 import { Failure } from "../../src/cli/failure.js";
 import { createLogger } from "../../src/cli/log.js";
-import { parseExportOptions, parseRunOptions, splitAtDoubleDash } from "../../src/cli/options.js";
+
+const parseRun = (args: string[]) => runCommand.parse(args).options;
+
+/** The message of the usage error (64) `fn` throws. */
+function usageMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Failure);
+    expect((error as Failure).exitCode).toBe(64);
+    return (error as Failure).message;
+  }
+  throw new Error("expected a usage error");
+}
 
 describe("splitAtDoubleDash", () => {
   it("splits at the first -- only", () => {
@@ -10,18 +30,107 @@ describe("splitAtDoubleDash", () => {
   });
 });
 
-describe("parseRunOptions", () => {
+describe("a command defined with the option layer", () => {
+  const demo = defineCommand({
+    path: ["secrets", "list"],
+    summary: "list keys",
+    description: "List the keys of an environment.",
+    options: {
+      env: Option.String("--env", { alias: "e", hint: "SLUG", description: "environment" }),
+      limit: Option.String("--limit", "100", { description: "page size" }),
+      json: Option.Boolean("--json", false, { description: "JSON" }),
+      color: Option.Boolean("--color", true, { description: "colours" }),
+      offline: Option.Boolean("--offline", { description: "no network" }),
+      only: Option.List("--only", { hint: "K1,K2", description: "keys" }),
+      keep: Option.List("--keep", { bare: true, description: "keep" }),
+      format: Option.Choice("--format", ["table", "json"] as const, "table", { description: "format" }),
+      sort: Option.Choice("--sort", ["name", "age"] as const, { required: true, description: "order" }),
+    },
+    positionals: [
+      { name: "prefix", description: "key prefix" },
+      { name: "more", description: "more", optional: true },
+    ],
+  });
+
+  it("types every value from its declaration", () => {
+    const parsed = demo.parse(["--sort", "name", "P"]);
+    expectTypeOf(parsed.options.env).toEqualTypeOf<string | undefined>();
+    expectTypeOf(parsed.options.limit).toEqualTypeOf<string>();
+    expectTypeOf(parsed.options.json).toEqualTypeOf<boolean>();
+    expectTypeOf(parsed.options.offline).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(parsed.options.only).toEqualTypeOf<string[] | undefined>();
+    expectTypeOf(parsed.options.keep).toEqualTypeOf<string[] | true | undefined>();
+    expectTypeOf(parsed.options.format).toEqualTypeOf<"table" | "json">();
+    expectTypeOf(parsed.options.sort).toEqualTypeOf<"name" | "age">();
+    expectTypeOf(parsed.args.prefix).toEqualTypeOf<string>();
+    expectTypeOf(parsed.args.more).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error a typo in an option name does not compile
+    void parsed.options.jsno;
+  });
+
+  it("parses values, defaults, lists, bare lists and positionals", () => {
+    const parsed = demo.parse(["-e", "dev", "--no-color", "--only", "A,B", "--only", "C,A", "--keep", "--sort=age", "P", "Q"]);
+    expect(parsed.options).toEqual({ env: "dev", limit: "100", json: false, color: false, offline: undefined, only: ["A", "B", "C"], keep: true, format: "table", sort: "age" });
+    expect(parsed.args).toEqual({ prefix: "P", more: "Q" });
+    expect(demo.parse(["--sort", "name", "--keep=X,Y", "P"]).options.keep).toEqual(["X", "Y"]);
+    expect(demo.parse(["--sort", "name", "--offline", "P"]).options.offline).toBe(true);
+  });
+
+  it.each([
+    [["--sort", "name", "P", "--jsno"], "unknown option --jsno; did you mean --json? (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--colour"], "unknown option --colour; did you mean --color? (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "-x"], "unknown option -x (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--env", "a", "-e", "b"], "--env given 2 times; give it once (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--env="], "--env needs a value (SLUG) (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--env"], "--env needs a value (SLUG) (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--no-env"], "--env takes a value; --no-env is not an option (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--json=yes"], '--json takes no value (got "yes") (see secr-run secrets list --help)'],
+    [["--sort", "nmae", "P"], "--sort must be one of name, age; did you mean name? (see secr-run secrets list --help)"],
+    [["P"], "missing --sort name|age (see secr-run secrets list --help)"],
+    [["--sort", "name"], "missing prefix (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "Q", "R"], 'unexpected argument "R" (see secr-run secrets list --help)'],
+    [["--sort", "name", "P", "--only", ","], "--only needs a comma-separated list (K1,K2) (see secr-run secrets list --help)"],
+    [["--sort", "name", "P", "--", "x"], "secrets list runs no command; remove what follows --"],
+  ])("%j is a usage error: %s", (args, message) => {
+    expect(usageMessage(() => demo.parse(args))).toBe(message);
+  });
+
+  it("--help skips validation", () => {
+    const withHelp = defineCommand({ path: ["x"], summary: "", description: "", options: { help: Option.Boolean("--help", false, { alias: "h", description: "" }), n: Option.String("--n", { required: true, description: "" }) } });
+    expect(withHelp.parse(["--bogus", "-h"]).help).toBe(true);
+  });
+
+  it("refuses a name declared twice", () => {
+    expect(() => defineCommand({ path: ["x"], summary: "", description: "", options: { a: Option.Boolean("--a", { alias: "x", description: "" }), b: Option.Boolean("--b", { alias: "x", description: "" }) } })).toThrow(/declared twice/);
+  });
+});
+
+describe("did you mean", () => {
+  it("edit distance counts a swap as one", () => {
+    expect(editDistance("chekc", "check")).toBe(1);
+    expect(editDistance("", "abc")).toBe(3);
+  });
+  it("suggests only close words, or a prefix", () => {
+    expect(closest("chek", ["check", "export", "serve"])).toBe("check");
+    expect(closest("node", ["check", "export", "serve"])).toBeUndefined();
+    expect(closest("verb", ["verbose", "version"])).toBe("verbose");
+  });
+});
+
+describe("run options", () => {
   it("keeps numeric-looking values as strings", () => {
-    expect(parseRunOptions(["-e", "1", "-p", "007", "-o", "1e3"]).flags).toMatchObject({ env: "1", project: "007", org: "1e3" });
+    expect(parseRun(["-e", "1", "-p", "007", "-o", "1e3"])).toMatchObject({ env: "1", project: "007", org: "1e3" });
   });
   it("reads every run option", () => {
-    const o = parseRunOptions(["--env=prod", "--no-validate", "--only", "A,B", "--only", "C", "--skip-invalid", "--allow-name", "NODE_OPTIONS", "--preserve-env=K1,K2", "--pass-token", "-v", "--timeout", "5s", "--api-url", "http://127.0.0.1:1", "-c", "echo hi"]);
+    const o = parseRun(["--env=prod", "--no-validate", "--only", "A,B", "--only", "C", "--skip-invalid", "--allow-name", "NODE_OPTIONS", "--preserve-env=K1,K2", "--pass-token", "-v", "--timeout", "5s", "--api-url", "http://127.0.0.1:1", "-c", "echo hi"]);
     expect(o).toMatchObject({
-      flags: { env: "prod", timeout: "5s", apiUrl: "http://127.0.0.1:1" },
+      env: "prod",
+      timeout: "5s",
+      apiUrl: "http://127.0.0.1:1",
       validate: false,
       only: ["A", "B", "C"],
       skipInvalid: true,
-      allowNames: ["NODE_OPTIONS"],
+      allowName: ["NODE_OPTIONS"],
       preserveEnv: ["K1", "K2"],
       passToken: true,
       verbose: true,
@@ -29,28 +138,40 @@ describe("parseRunOptions", () => {
     });
   });
   it("--preserve-env alone keeps everything; absent keeps nothing", () => {
-    expect(parseRunOptions(["--preserve-env"]).preserveEnv).toBe(true);
-    expect(parseRunOptions(["--preserve-env", "-v"]).preserveEnv).toBe(true);
-    expect(parseRunOptions([]).preserveEnv).toBe(false);
-    expect(parseRunOptions([]).validate).toBe(true);
+    expect(parseRun(["--preserve-env"]).preserveEnv).toBe(true);
+    expect(parseRun(["--preserve-env", "-v"]).preserveEnv).toBe(true);
+    expect(parseRun([]).preserveEnv).toBeUndefined();
+    expect(parseRun([]).validate).toBe(true);
   });
-  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]]])("%j is a usage error (64)", (args) => {
-    let caught: unknown;
-    try {
-      parseRunOptions(args);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(Failure);
-    expect((caught as Failure).exitCode).toBe(64);
+  it("the words after -- are never parsed", () => {
+    expect(runCommand.parse(["-e", "x", "--", "node", "--bogus", "--", "-e"]).rest).toEqual(["node", "--bogus", "--", "-e"]);
+  });
+  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]], [["-e", "a", "--env", "b"]]])("%j is a usage error (64)", (args) => {
+    usageMessage(() => parseRun(args));
+  });
+  it("names the unknown option, without its value", () => {
+    expect(usageMessage(() => parseRun(["--tokn=secr_cli_typo_value"]))).toBe("unknown option --tokn; did you mean --token? (see secr-run --help)");
+  });
+  it("combined short flags and repeated booleans", () => {
+    expect(parseRun(["-vq"])).toMatchObject({ verbose: true, quiet: true });
+    expect(parseRun(["--validate", "--no-validate"]).validate).toBe(false);
   });
 });
 
-describe("parseExportOptions", () => {
-  it("requires a known --format", () => {
-    expect(parseExportOptions(["--format", "json"]).format).toBe("json");
-    expect(() => parseExportOptions([])).toThrow(/--format/);
-    expect(() => parseExportOptions(["--format", "xml"])).toThrow(Failure);
+describe("export, check and serve options", () => {
+  it("export requires a known --format", () => {
+    expect(exportCommand.parse(["--format", "json"]).options.format).toBe("json");
+    expect(usageMessage(() => exportCommand.parse([]))).toBe("missing --format dotenv|json|shell (see secr-run export --help)");
+    expect(usageMessage(() => exportCommand.parse(["--format", "xml"]))).toBe("--format must be one of dotenv, json, shell (see secr-run export --help)");
+    expect(exportCommand.parse(["--help"]).help).toBe(true);
+  });
+  it("check and export run no command", () => {
+    expect(usageMessage(() => checkCommand.parse(["--", "x"]))).toBe("check runs no command; remove what follows --");
+    expect(usageMessage(() => exportCommand.parse(["-f", "json", "--", "x"]))).toBe("export runs no command; remove what follows --");
+  });
+  it("serve has its own defaults", () => {
+    expect(serveCommand.parse([]).options).toMatchObject({ host: "127.0.0.1", port: "4317", quiet: false });
+    expect(usageMessage(() => serveCommand.parse(["--prot", "1"]))).toMatch(/^unknown option --prot; did you mean --port\?/);
   });
 });
 
@@ -67,33 +188,5 @@ describe("logger", () => {
     verbose.debug("timing");
     verbose.warn("careful");
     expect(lines.slice(1)).toEqual(["secr-run: timing\n", "secr-run: warning: careful\n"]);
-  });
-});
-
-describe("parser edge cases", () => {
-  const usageMessage = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(Failure);
-      expect((error as Failure).exitCode).toBe(64);
-      return (error as Failure).message;
-    }
-    throw new Error("expected a usage error");
-  };
-
-  it("names the unknown option, without its value", () => {
-    expect(usageMessage(() => parseRunOptions(["--tokn=secr_cli_typo_value"]))).toBe("unknown option --tokn (see secr-run --help)");
-  });
-  it("combined short flags and repeated booleans", () => {
-    expect(parseRunOptions(["-vq"])).toMatchObject({ verbose: true, quiet: true });
-    expect(parseRunOptions(["--validate", "--no-validate"]).validate).toBe(false);
-  });
-  it("an invalid --format names the choices", () => {
-    expect(usageMessage(() => parseExportOptions(["--format", "xml"]))).toBe("--format must be one of dotenv, json, shell (see secr-run export --help)");
-  });
-  it("--help short-circuits validation", () => {
-    expect(parseExportOptions(["--help"]).help).toBe(true);
-    expect(parseRunOptions(["--bogus", "-h"]).help).toBe(true);
   });
 });

@@ -51,15 +51,18 @@ describe("resolveCacheSettings", () => {
 
 describe("cache flags on the command line", () => {
   it("absent flags stay undefined so the environment can decide; --no-cache / --offline / values are read", async () => {
-    const { parseExportOptions, parseRunOptions } = await import("../../src/cli/options.js");
-    expect(parseRunOptions([]).cache).toEqual({ offline: undefined, cache: undefined, cacheDir: undefined, cacheMaxAge: undefined, passphrase: undefined });
-    expect(parseRunOptions(["--no-cache", "--offline", "--cache-dir", "/c", "--cache-max-age=0", "--passphrase", "p"]).cache).toEqual({
+    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { exportCommand } = await import("../../src/cli/commands/export.js");
+    const { cacheFlags } = await import("../../src/cli/commands/shared.js");
+    const cacheOf = (args: string[]) => cacheFlags(runCommand.parse(args).options);
+    expect(cacheOf([])).toEqual({ offline: undefined, cache: undefined, cacheDir: undefined, cacheMaxAge: undefined, passphrase: undefined });
+    expect(cacheOf(["--no-cache", "--offline", "--cache-dir", "/c", "--cache-max-age=0", "--passphrase", "p"])).toEqual({
       offline: true,
       cache: false,
       cacheDir: "/c",
       cacheMaxAge: "0",
       passphrase: "p",
     });
-    expect(parseExportOptions(["--format", "json", "--offline"]).cache.offline).toBe(true);
+    expect(exportCommand.parse(["--format", "json", "--offline"]).options.offline).toBe(true);
   });
 });

@@ -216,7 +216,7 @@ describe("secr-run serve process", () => {
   });
 
   it("startLocalServer fails fast with the server's stderr when the server cannot start", async () => {
-    await expect(startLocalServer({ args: ["--bogus"] })).rejects.toThrow(/exited before printing its URL[\s\S]*Unknown argument: bogus/);
+    await expect(startLocalServer({ args: ["--bogus"] })).rejects.toThrow(/exited before printing its URL[\s\S]*unknown option --bogus/);
   });
 
   it("rejects an invalid seed file with a clear message naming the problem", async () => {

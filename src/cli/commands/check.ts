@@ -1,0 +1,21 @@
+// `secr-run check`: validate an environment against the project template.
+import { defineCommand } from "../define/command.js";
+import { Option } from "../define/option.js";
+import { GLOBAL_OPTIONS } from "./globals.js";
+import { SETTINGS_NOTE } from "./notes.js";
+
+export const checkCommand = defineCommand({
+  path: ["check"],
+  summary: "validate an environment against the project template (CI pre-flight)",
+  description: "Validate an environment against the project template (CI pre-flight): print missing and extra key names (never values); exit 0 or 78.",
+  options: {
+    json: Option.Boolean("--json", false, { description: "print {org, project, env, valid, missing, extra} as JSON" }),
+    ...GLOBAL_OPTIONS,
+  },
+  examples: [
+    ["secr-run check --env production", "is production complete?"],
+    ["secr-run --env staging check --json", "the verdict as JSON, for a CI step"],
+  ],
+  notes: [SETTINGS_NOTE],
+  exitCodes: [[0, "the environment satisfies the template"], 64, 69, 70, 77, [78, "required template keys are missing, or configuration"]],
+});

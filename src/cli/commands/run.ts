@@ -1,0 +1,37 @@
+// `secr-run [options] -- <command> [args...]`: the default command.
+import { defineCommand } from "../define/command.js";
+import { Option } from "../define/option.js";
+import { GLOBAL_OPTIONS } from "./globals.js";
+import { SETTINGS_NOTE, SNAPSHOT_NOTE } from "./notes.js";
+import { CACHE_OPTIONS, nameRuleOptions } from "./shared.js";
+
+export const runCommand = defineCommand({
+  path: [],
+  summary: "run a command with an environment's secrets (the default)",
+  usage: ["secr-run [options] -- <command> [args...]", 'secr-run [options] --command "<shell string>"'],
+  description:
+    "Pull an environment's secrets from secr, check them against the project template, and run the command with them " +
+    "in its environment. Prints nothing on success; exits with the command's status.",
+  options: {
+    command: Option.String("--command", { alias: "c", hint: "STRING", description: "run this string with the system shell (/bin/sh -c) instead of a command after --" }),
+    validate: Option.Boolean("--validate", true, { description: "check the template before starting (--no-validate skips)" }),
+    ...nameRuleOptions("inject"),
+    preserveEnv: Option.List("--preserve-env", {
+      bare: true,
+      hint: "[=K1,K2]",
+      description: "keep inherited values over secrets: all of them (bare flag), or only the keys listed",
+    }),
+    passToken: Option.Boolean("--pass-token", false, { description: "give the child SECR_TOKEN (removed by default)" }),
+    ...CACHE_OPTIONS,
+    ...GLOBAL_OPTIONS,
+  },
+  rest: { hint: "<command> [args...]", description: "the program to run and its arguments, passed verbatim" },
+  examples: [
+    ["secr-run --env production -- node server.js", "run the server with production's secrets"],
+    ['secr-run -e staging --command "npm run migrate && npm start"', "a shell string (pipes, &&) instead of one program"],
+    ["secr-run --only DATABASE_URL -- ./migrate", "inject one key only"],
+    ["secr-run --offline -- node server.js", "start from the last snapshot without contacting secr"],
+  ],
+  notes: [SETTINGS_NOTE, SNAPSHOT_NOTE],
+  exitCodes: ["N", 64, 65, 69, 70, 77, 78, 126, 127],
+});

@@ -1,0 +1,52 @@
+// Option groups shared by several commands.
+import { CACHE_ENV_VARS, DEFAULT_CACHE_MAX_AGE, type CacheFlags } from "../../config/cache-settings.js";
+import { Option } from "../define/option.js";
+
+/** --only and the name rules, for the commands that hand secrets on (run, export). */
+export function nameRuleOptions(verb: "inject" | "export") {
+  const done = verb === "inject" ? "injected" : "exported";
+  return {
+    only: Option.List("--only", { hint: "KEY1,KEY2", description: `${verb} only these keys; any missing one fails; repeatable` }),
+    skipInvalid: Option.Boolean("--skip-invalid", false, { description: `skip (with a warning) names that cannot be ${done} instead of failing` }),
+    allowName: Option.List("--allow-name", { hint: "NAME", description: `${verb} a refused (code-loading) or reserved name anyway, e.g. NODE_OPTIONS; repeatable` }),
+  } as const;
+}
+
+/** The offline snapshot: run and export fall back to it; check asks secr only. */
+export const CACHE_OPTIONS = {
+  offline: Option.Boolean("--offline", { env: `${CACHE_ENV_VARS.offline}=1`, description: "do not contact secr: start from the encrypted snapshot, or exit 69" }),
+  cache: Option.Boolean("--cache", {
+    env: `${CACHE_ENV_VARS.noCache}=1`,
+    negatable: true,
+    description: "keep an encrypted snapshot for when secr is down (--no-cache: neither read nor write)",
+  }),
+  cacheDir: Option.String("--cache-dir", {
+    hint: "DIR",
+    env: CACHE_ENV_VARS.cacheDir,
+    defaultText: "$XDG_CACHE_HOME/secr-run or ~/.cache/secr-run",
+    description: "snapshot directory",
+  }),
+  cacheMaxAge: Option.String("--cache-max-age", {
+    hint: "DURATION",
+    env: CACHE_ENV_VARS.cacheMaxAge,
+    defaultText: DEFAULT_CACHE_MAX_AGE,
+    description: "oldest snapshot to start from, e.g. 12h, 7d; 0 = no limit",
+  }),
+  passphrase: Option.String("--passphrase", {
+    hint: "TEXT",
+    env: CACHE_ENV_VARS.passphrase,
+    description: "extra secret mixed into the snapshot key; prefer SECR_PASSPHRASE (argv is visible in ps)",
+  }),
+} as const;
+
+/** Parsed CACHE_OPTIONS, in the shape cache settings resolution takes. */
+export function cacheFlags(options: {
+  offline: boolean | undefined;
+  cache: boolean | undefined;
+  cacheDir: string | undefined;
+  cacheMaxAge: string | undefined;
+  passphrase: string | undefined;
+}): CacheFlags {
+  const { offline, cache, cacheDir, cacheMaxAge, passphrase } = options;
+  return { offline, cache, cacheDir, cacheMaxAge, passphrase };
+}
