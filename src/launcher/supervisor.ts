@@ -51,6 +51,11 @@ export interface RunOptions {
   settle?: Promise<unknown> | undefined;
   /** Default 2000 ms. */
   settleMaxMs?: number;
+  /** Called once the child exists (or failed to), with its pid. */
+  onSpawn?: (pid: number | undefined) => void;
+  /** Last work before secr-run exits the way `action` says (the --report-json file); awaited
+   *  after `settle`, bounded by `settleMaxMs` too. Must not throw. */
+  beforeExit?: (result: ChildResult, action: ExitAction) => Promise<void>;
 }
 
 type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
@@ -131,9 +136,12 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     const child = spawnChild(command);
     state = { phase: "running", child };
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+    runOptions.onSpawn?.(child.pid);
     const result: ChildResult = await child.result;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
-    return end(decideExit(result, { pid1, file: command.file }));
+    const action = decideExit(result, { pid1, file: command.file });
+    if (runOptions.beforeExit !== undefined) await settleWithin(runOptions.beforeExit(result, action), runOptions.settleMaxMs ?? 2000);
+    return end(action);
   };
 
   return { signal: controller.signal, run };
