@@ -360,7 +360,6 @@ if (wants("server")) {
   }
 }
 
-await stopServer();
 // ---- 6. one fetch for many runs: 20 secr-runs of one target started at once ----
 if (wants("share")) {
   const runs = 20;
@@ -368,7 +367,7 @@ if (wants("share")) {
   if (secrUnavailable) results.share = { error: secrUnavailable };
   else {
     log(`share: ${runs} concurrent runs, sharing on (default --share-window) and off, ${rounds} rounds each`);
-    const proxy = await startCountingProxy(server.url);
+    const proxy = await startCountingProxy(server.url, { keepAlive: false });
     const modes = [
       { name: "sharing on (default 5s window)", args: [], env: { SECR_SHARE_WINDOW: "" } },
       { name: "sharing off (--share-window 0)", args: ["--share-window", "0"], env: {} },
@@ -391,12 +390,13 @@ if (wants("share")) {
       }
       results.share = { runs, rows: modes.map((m) => ({ name: m.name, ms: summarize(samples.get(m.name).ms), requests: samples.get(m.name).requests })) };
     } catch (error) {
-      results.share = { error: error.message };
+      results.share = { error: `${error.message} (${[...samples.values()].map((s) => s.ms.length).join("/")} batches done)` };
     }
     await proxy.close();
   }
 }
 
+await stopServer();
 results.loadAtEnd = load1();
 const markdown = renderReport(results);
 process.stdout.write(markdown);
