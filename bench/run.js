@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,mask] [--no-write]
+//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,mask,share] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -110,7 +110,7 @@ writeSeed(seedFile, sizes);
 // ---- the local server, started once, outside every timing ----
 let server;
 let secrUnavailable;
-if (!["startup", "scale", "resident", "signal"].some(wants)) secrUnavailable = "not measured";
+if (!["startup", "scale", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
 else try {
   server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
   stopServer = server.stop;
@@ -130,6 +130,8 @@ const baseEnv = {
   XDG_CACHE_HOME: join(home, ".cache"),
   SECR_ORG: ORG,
   SECR_TOKEN: TOKEN,
+  // Every timed start pulls from the server; section 6 measures the shared fetch on its own.
+  SECR_SHARE_WINDOW: "0",
 };
 const envFor = (n, apiUrl = server?.url) => ({ ...baseEnv, SECR_API_URL: apiUrl ?? "http://127.0.0.1:9", SECR_PROJECT: projectFor(n) });
 
@@ -370,6 +372,42 @@ if (wants("mask")) {
     summary = undefined;
   }
   results.mask = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+}
+
+// ---- 7. one fetch for many runs: 20 secr-runs of one target started at once ----
+if (wants("share")) {
+  const runs = 20;
+  const rounds = quick ? 2 : 5;
+  if (secrUnavailable) results.share = { error: secrUnavailable };
+  else {
+    log(`share: ${runs} concurrent runs, sharing on (default --share-window) and off, ${rounds} rounds each`);
+    const proxy = await startCountingProxy(server.url, { keepAlive: false });
+    const modes = [
+      { name: "sharing on (default 5s window)", args: [], env: { SECR_SHARE_WINDOW: "" } },
+      { name: "sharing off (--share-window 0)", args: ["--share-window", "0"], env: {} },
+    ];
+    const samples = new Map(modes.map((m) => [m.name, { ms: [], requests: [] }]));
+    try {
+      for (let round = 0; round < rounds; round++) {
+        for (const mode of modes) {
+          // A fresh cache directory per batch: every batch starts with no snapshot at all.
+          const cacheDir = join(work, `share-${round}-${mode.args.length}`);
+          const env = { ...envFor(STARTUP_SECRETS, proxy.url), ...mode.env };
+          proxy.take();
+          const started = performance.now();
+          await Promise.all(Array.from({ length: runs }, () => asyncRun([SECR_RUN, "--env", ENV, "--cache-dir", cacheDir, ...mode.args, "--", node, "-e", "0"], { cwd: dirs[STARTUP_SECRETS], env })));
+          const s = samples.get(mode.name);
+          s.ms.push(performance.now() - started);
+          s.requests.push(proxy.take());
+          rmSync(cacheDir, { recursive: true, force: true });
+        }
+      }
+      results.share = { runs, rows: modes.map((m) => ({ name: m.name, ms: summarize(samples.get(m.name).ms), requests: samples.get(m.name).requests })) };
+    } catch (error) {
+      results.share = { error: `${error.message} (${[...samples.values()].map((s) => s.ms.length).join("/")} batches done)` };
+    }
+    await proxy.close();
+  }
 }
 
 await stopServer();

@@ -148,6 +148,19 @@ export function renderReport(r) {
       );
     }
   }
+  if (r.share) {
+    out.push("", `## 7. One fetch for many runs: ${r.share.runs ?? 20} secr-runs of one target started at once`, "");
+    if (r.share.error) out.push(unavailable(r.share.error));
+    else {
+      out.push("Each batch starts with an empty cache directory; requests counted by a proxy in front of the server; wall time from the first start to the last exit.", "");
+      out.push(
+        table(
+          ["Mode", "Requests per batch", "Median batch ms", "p10–p90 ms", "Batches"],
+          r.share.rows.map((row) => [row.name, row.requests.join(", "), ms(row.ms.median), spread(row.ms, ms), String(row.ms.n)]),
+        ),
+      );
+    }
+  }
   out.push("");
   return `${out.join("\n")}\n`;
 }

@@ -76,11 +76,13 @@ export async function checkSeed(url, count) {
   }
 }
 
-/** A reverse proxy in front of `target` that counts the HTTP requests passing through it. */
-export async function startCountingProxy(target) {
+/** A reverse proxy in front of `target` that counts the HTTP requests passing through it.
+ *  `keepAlive: false` opens one upstream connection per request: no idle upstream socket that
+ *  the server closes just as the proxy reuses it, under bursts of concurrent clients. */
+export async function startCountingProxy(target, { keepAlive = true } = {}) {
   const upstream = new URL(target);
   let count = 0;
-  const agent = new http.Agent({ keepAlive: true });
+  const agent = new http.Agent({ keepAlive });
   const server = http.createServer((req, res) => {
     count++;
     const forward = http.request(

@@ -9,3 +9,5 @@ export { purgeSnapshot, type PurgeSnapshotOptions } from "./purge.js";
 export { decideOnFetchError, type FetchErrorContext, type FetchErrorDecision } from "./fetch-error-decision.js";
 export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";
 export { formatAge } from "./format-age.js";
+export { fetchLockPath } from "./lock-path.js";
+export { singleFlight, type SingleFlightOptions, type SingleFlightResult, type SingleFlightRole } from "./single-flight.js";

@@ -1,5 +1,6 @@
 // `secr-run check`: validate an environment against the project template (CI pre-flight).
-// Prints missing and extra key names (never values) to stdout; exit 0 when valid, 78 when not.
+// Prints missing and extra key names and broken schema rules (never values) to stdout; exit 0 when
+// valid, 78 when not.
 import { printableName } from "../launcher/names.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { target } from "../config/target.js";
@@ -7,7 +8,10 @@ import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { loadSettings } from "./load-settings.js";
 import { createLogger } from "./log.js";
-import { validateOnly } from "./pull-secrets.js";
+import { obtainSecrets, validateOnly } from "./obtain-secrets.js";
+import { loadProjectSchema } from "./prepare.js";
+import type { TemplateValidation } from "../client/schemas.js";
+import type { SchemaCheckResult } from "../schema/check.js";
 import { checkCommand } from "./commands/check.js";
 import { scanVerbosity, settingFlags } from "./commands/globals.js";
 
@@ -18,11 +22,23 @@ export async function main(args: string[]): Promise<number> {
   try {
     const { options } = checkCommand.parse(args);
     const settings = loadSettings(settingFlags(options), log);
-    const validation = await validateOnly(settings, { log });
+    // A declared schema is checked against the values as stored in secr, so check pulls them too
+    // (values stay in memory; only key names and rules are printed).
+    const schema = await loadProjectSchema(settings);
+    let validation: TemplateValidation;
+    let schemaResult: SchemaCheckResult | undefined;
+    if (schema === undefined) validation = await validateOnly(settings, { log });
+    else {
+      const obtained = await obtainSecrets(settings, { log, validate: true });
+      validation = obtained.validation!;
+      schemaResult = schema.check((key) => (Object.hasOwn(obtained.secrets, key) ? obtained.secrets[key] : undefined));
+    }
     const template = checkTemplate(validation);
+    const schemaFailed = schemaResult !== undefined && schemaResult.failures.length > 0;
     const where = target(settings);
     if (options.json) {
-      const result = { org: settings.org, project: settings.project, env: settings.env, valid: !template.failed, missing: template.missing, extra: template.extra };
+      const result: Record<string, unknown> = { org: settings.org, project: settings.project, env: settings.env, valid: !template.failed && !schemaFailed, missing: template.missing, extra: template.extra };
+      if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
       const lines = [
@@ -31,9 +47,16 @@ export async function main(args: string[]): Promise<number> {
           : `${where}: valid`,
       ];
       if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`);
+      if (schemaResult !== undefined) {
+        lines.push(
+          schemaFailed
+            ? `${where}: breaks the schema in ${schema!.file}: ${schemaResult.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`
+            : `${where}: satisfies the schema in ${schema!.file}`,
+        );
+      }
       process.stdout.write(`${lines.join("\n")}\n`);
     }
-    return template.failed ? ExitCode.CONFIG : ExitCode.OK;
+    return template.failed || schemaFailed ? ExitCode.CONFIG : ExitCode.OK;
   } catch (error) {
     if (error instanceof Failure) {
       log.error(error.message);

@@ -34,7 +34,7 @@ export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {
   69: "secr unreachable (network error, timeout, 5xx, 429 after retries) and no usable snapshot; `--offline` without one; an answer over the client's size cap",
   70: "internal error in secr-run (a bug: please report it)",
   77: "not authorised: 401 / 403 (bad, expired or revoked token; token scoped to another environment)",
-  78: "configuration: missing settings, bad `.secr.json`, a `.secr.json` `\"apiUrl\"` not yet trusted (`secr-run allow`), org / project / environment not found, required template keys missing",
+  78: "configuration: missing settings, a bad, invalid or untrusted `.secr.json` (`secr-run allow`), org / project / environment not found, required template keys missing, values that break the schema",
   126: "the command was found but cannot be executed",
   127: "the command was not found",
 };

@@ -1,17 +1,11 @@
 // `secr-run export --format dotenv|json|shell`: print an environment's secrets to stdout, with
-// the same checks as a run (template, --only, name rules), so `eval "$(secr-run export ...)"`
+// the same checks as a run (template, schema, --only, name rules: src/cli/prepare.ts), so `eval "$(secr-run export ...)"`
 // is as safe as `secr-run -- ...`. Nothing is printed unless everything can be printed.
 import { formatSecrets } from "../launcher/export-format.js";
-import { applyNameRules, printableName } from "../launcher/names.js";
-import { selectOnly } from "../launcher/only.js";
-import { checkTemplate } from "../launcher/template-check.js";
-import { target } from "../config/target.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { loadSettingsWithCache } from "./load-settings.js";
 import { createLogger } from "./log.js";
-import { reportNameRules } from "./name-report.js";
-import { obtainSecrets } from "./obtain-secrets.js";
+import { prepare } from "./prepare.js";
 import { exportCommand } from "./commands/export.js";
 import { scanVerbosity, settingFlags } from "./commands/globals.js";
 import { cacheFlags } from "./commands/shared.js";
@@ -24,22 +18,23 @@ export async function main(args: string[]): Promise<number> {
     const { options } = exportCommand.parse(args);
     // Like a run, export falls back to the snapshot (a .env for offline work); the write after a
     // pull keeps the event loop, so it finishes before the process exits.
-    const { settings, cache } = loadSettingsWithCache(settingFlags(options), cacheFlags(options), log);
-    const obtained = await obtainSecrets(settings, { log, validate: options.validate, cache });
-    const where = target(settings);
-    if (obtained.validation !== undefined) {
-      const template = checkTemplate(obtained.validation);
-      if (template.failed) {
-        throw new Failure(ExitCode.CONFIG, `${where} lacks required template keys: ${template.missing.map(printableName).join(", ") || "(none listed)"} (nothing was printed)`);
-      }
-    }
-    const only = selectOnly(obtained.secrets, options.only);
-    if (only.missing.length > 0) {
-      throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (nothing was printed)`);
-    }
-    const names = applyNameRules(only.selected, { allowNames: options.allowName ?? [], skipInvalid: options.skipInvalid });
-    reportNameRules(names, log, "export");
-    const output = formatSecrets(options.format, names.accepted);
+    const { plan } = await prepare({
+      flags: settingFlags(options),
+      cacheFlags: cacheFlags(options),
+      validate: options.validate,
+      only: options.only,
+      allowNames: options.allowName ?? [],
+      skipInvalid: options.skipInvalid,
+      // What is printed is the secrets (and schema defaults) alone: no inherited environment.
+      preserveEnv: false,
+      passToken: false,
+      context: "export",
+      inherited: {},
+      log,
+    });
+    if (plan.stop === undefined || plan.stop.exitCode === ExitCode.DATA) for (const warning of plan.warnings) log.warn(warning);
+    if (plan.stop !== undefined) throw new Failure(plan.stop.exitCode, plan.stop.message);
+    const output = formatSecrets(options.format, plan.env);
     if (!output.ok) {
       throw new Failure(
         ExitCode.DATA,
@@ -47,7 +42,7 @@ export async function main(args: string[]): Promise<number> {
           `(it mixes ', " and \` quotes with a newline, a carriage return or a trailing backslash); use --format json or shell (nothing was printed)`,
       );
     }
-    log.debug(`exported ${Object.keys(names.accepted).length} secrets as ${options.format}`);
+    log.debug(`exported ${Object.keys(plan.env).length} secrets as ${options.format}`);
     // A reader that stops early (`| head -1`) closes the pipe: that is its choice, not an error.
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code !== "EPIPE") log.error(`cannot write to stdout: ${error.code ?? error.message}`);

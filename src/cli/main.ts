@@ -6,6 +6,7 @@
 // COMMANDS. See docs/cli-architecture.md.
 import { enableModuleCompileCache } from "./compile-cache-dir.js";
 import { checkCommand } from "./commands/check.js";
+import { explainCommand } from "./commands/explain.js";
 import { exportCommand } from "./commands/export.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
@@ -27,6 +28,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: runCommand, load: () => import("./run.js") },
   { definition: checkCommand, load: () => import("./check.js") },
   { definition: exportCommand, load: () => import("./export.js") },
+  { definition: explainCommand, load: () => import("./explain.js") },
   { definition: serveCommand, load: () => import("./serve.js") },
   { definition: allowCommand, load: () => import("./allow.js") },
   { definition: denyCommand, load: () => import("./deny.js") },

@@ -7,7 +7,11 @@ import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
 import { FetchFailure } from "./fetch-failure.js";
 import type { Logger } from "./log.js";
-import { pullFromSecr, type Pulled } from "./pull-secrets.js";
+
+export type { FetchStats } from "./pull-secrets.js";
+export { validateOnly } from "./pull-secrets.js";
+import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
+import { pullShared } from "./shared-fetch.js";
 import { fromSnapshot, purgeSnapshotOf, saveSnapshot } from "./snapshot-fallback.js";
 
 export interface ObtainedSecrets {
@@ -21,6 +25,9 @@ export interface ObtainedSecrets {
   /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
    *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
   saved?: Promise<void>;
+  /** The snapshot was written moments ago by another secr-run's fetch (--share-window), not
+   *  used as a fallback. */
+  shared?: boolean;
 }
 
 export interface ObtainOptions {
@@ -30,11 +37,12 @@ export interface ObtainOptions {
   validate: boolean;
   /** The offline snapshot; undefined: not used at all. */
   cache?: CacheSettings | undefined;
+  stats?: FetchStats | undefined;
 }
 
 /** Every secret of the environment and (unless skipped) the template verdict. */
 export async function obtainSecrets(settings: Settings, options: ObtainOptions): Promise<ObtainedSecrets> {
-  const { signal, log, validate, cache } = options;
+  const { signal, log, validate, cache, stats } = options;
   // Loaded while the network works: the write after a pull (or a fallback) then waits for nothing.
   const cacheModule = cache === undefined ? undefined : import("../cache/index.js");
   cacheModule?.catch(() => {}); // a failure surfaces where it is awaited
@@ -43,8 +51,13 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   }
 
   let pulled: Pulled;
+  let saved: Promise<void> | undefined;
   try {
-    pulled = await pullFromSecr(settings, signal, log, validate);
+    if (cache !== undefined && cache.enabled && cache.shareWindowMs > 0) {
+      const shared = await pullShared(settings, cache, await cacheModule!, { signal, log, validate, stats });
+      if (shared.kind === "snapshot") return shared.obtained;
+      ({ pulled, saved } = shared);
+    } else pulled = await pullFromSecr(settings, signal, log, validate, stats);
   } catch (error) {
     if (!(error instanceof FetchFailure) || cache === undefined) throw error;
     if (error.decision === "purge") {
@@ -56,6 +69,7 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
     return { ...(await fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: error })), source: "snapshot" };
   }
   log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
+  if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
   // The full pulled set, so an offline run applies --only and the name rules to the same input.
   const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };

@@ -17,15 +17,27 @@ export interface Pulled {
   validation: TemplateValidation | undefined;
 }
 
-export async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean): Promise<Pulled> {
+/** What the fetch cost, for --report-json; filled in as it happens. */
+export interface FetchStats {
+  /** HTTP requests sent to secr, retries included. */
+  requests: number;
+  /** Pulling every page of secrets. */
+  fetchMs?: number;
+  /** The template validation request (concurrent with the pull). */
+  validationMs?: number;
+}
+
+export async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
   const started = performance.now();
-  return withClient(settings, signal, log, async (client, requestSignal, where) => {
+  return withClient(settings, signal, log, stats, async (client, requestSignal, where) => {
     const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {
+      if (stats) stats.fetchMs = performance.now() - started;
       log.debug(`pulled ${list.length} secrets of ${where} in ${since(started)}`);
       return list;
     });
     const check = validate
       ? client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal }).then((result) => {
+          if (stats) stats.validationMs = performance.now() - started;
           log.debug(`template checked in ${since(started)}: ${result.missing.length} missing, ${result.extra.length} extra`);
           return result;
         })
@@ -39,9 +51,12 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
 }
 
 /** Only the template verdict (secr-run check). */
-export async function validateOnly(settings: Settings, { signal, log }: { signal?: AbortSignal | undefined; log: Logger }): Promise<TemplateValidation> {
+export async function validateOnly(
+  settings: Settings,
+  { signal, log, stats }: { signal?: AbortSignal | undefined; log: Logger; stats?: FetchStats | undefined },
+): Promise<TemplateValidation> {
   const started = performance.now();
-  return withClient(settings, signal, log, async (client, requestSignal) => {
+  return withClient(settings, signal, log, stats, async (client, requestSignal) => {
     const result = await client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal });
     log.debug(`template checked in ${since(started)}`);
     return result;
@@ -52,6 +67,7 @@ async function withClient<T>(
   settings: Settings,
   signal: AbortSignal | undefined,
   log: Logger,
+  stats: FetchStats | undefined,
   work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
@@ -89,6 +105,7 @@ async function withClient<T>(
     const deadlineExpired = deadline.aborted && !signal?.aborted;
     throw fetchFailure(error, settings, where, deadlineExpired) ?? error;
   } finally {
+    if (stats) stats.requests += client.requestsSent;
     await client.close().catch(() => undefined);
   }
 }

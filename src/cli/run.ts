@@ -1,79 +1,88 @@
 // `secr-run [options] -- <command> [args...]`: pull, validate, inject, supervise.
-// Decisions are pure functions in src/launcher and src/config; this file only sequences them.
-import { buildChildEnv } from "../launcher/child-env.js";
+// Every decision is made by prepare() (the pure plan of src/launcher/plan.ts, shared with export
+// and explain); this file sequences the effects: signals first, then the child, then the report.
 import { buildCommand } from "../launcher/command.js";
-import { applyNameRules, printableName } from "../launcher/names.js";
-import { selectOnly } from "../launcher/only.js";
 import type { OutputFilters } from "../launcher/output.js";
 import { startSupervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";
 import { hasDelivery } from "../deliver/specs.js";
-import { checkTemplate } from "../launcher/template-check.js";
 import { target } from "../config/target.js";
 import { deliverySettings } from "./delivery-options.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
-import { reportNameRules } from "./name-report.js";
 import { runCommand } from "./commands/run.js";
 import { scanVerbosity, settingFlags } from "./commands/globals.js";
 import { cacheFlags } from "./commands/shared.js";
+import type { FetchStats } from "./obtain-secrets.js";
+import type { RunReporter } from "./run-reporter.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
   const log = createLogger(scanVerbosity(args));
   // First, before anything slow: signal listeners (docs/process-model.md, "Before the child").
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
+  const stats: FetchStats = { requests: 0 };
+  let reporter: RunReporter | undefined;
   try {
     const { options, rest } = runCommand.parse(args);
     const command = buildCommand(rest, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
     const delivery = deliverySettings(options);
+    if (options.reportJson !== undefined) reporter = (await import("./run-reporter.js")).createRunReporter(options.reportJson, log);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
-    const [{ loadSettingsWithCache }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
-    const { settings, cache } = loadSettingsWithCache(settingFlags(options), cacheFlags(options), log);
-
-    const obtained = await obtainSecrets(settings, { signal: supervisor.signal, log, validate: options.validate, cache });
-    const where = target(settings);
-
-    if (obtained.validation !== undefined) {
-      const template = checkTemplate(obtained.validation);
-      if (template.failed) {
-        throw new Failure(
-          ExitCode.CONFIG,
-          template.missing.length > 0
-            ? `${where} lacks required template keys: ${template.missing.map(printableName).join(", ")} (the command was not started)`
-            : `${where} does not satisfy the project template (the command was not started)`,
-        );
-      }
-      if (template.extra.length > 0) log.debug(`keys not in the template: ${template.extra.map(printableName).join(", ")}`);
-    }
-
-    const only = selectOnly(obtained.secrets, options.only);
-    if (only.missing.length > 0) {
-      throw new Failure(ExitCode.CONFIG, `${where} lacks keys given to --only: ${only.missing.map(printableName).join(", ")} (the command was not started)`);
-    }
-
-    const names = applyNameRules(only.selected, { allowNames: options.allowName ?? [], skipInvalid: options.skipInvalid });
-    reportNameRules(names, log, "run");
-
-    const { env, preserved } = buildChildEnv({
-      inherited: process.env,
-      secrets: names.accepted,
-      preserve: options.preserveEnv ?? false,
+    const { prepare } = await import("./prepare.js");
+    const facts = reporter?.facts;
+    const prepared = await prepare({
+      flags: settingFlags(options),
+      cacheFlags: cacheFlags(options),
+      validate: options.validate,
+      only: options.only,
+      allowNames: options.allowName ?? [],
+      skipInvalid: options.skipInvalid,
+      preserveEnv: options.preserveEnv ?? false,
       passToken: options.passToken,
-      token: settings.token,
+      context: "run",
+      inherited: process.env,
+      log,
+      signal: supervisor.signal,
+      stats,
+      onSettings: (settings) => {
+        if (facts === undefined) return;
+        facts.target = target(settings);
+        facts.timings.settingsMs = performance.now();
+        reporter!.sensitive([settings.token]);
+      },
     });
-    if (preserved.length > 0) log.debug(`kept inherited values of: ${preserved.join(", ")}`);
-    const injected = Object.keys(names.accepted).filter((name) => !preserved.includes(name));
-    log.debug(`injecting ${injected.length} secrets: ${injected.sort().join(", ") || "(none)"}`);
+    const { obtained, plan } = prepared;
+    if (facts !== undefined) {
+      reporter!.sensitive(Object.values(obtained.secrets));
+      Object.assign(facts, {
+        source: obtained.source === "snapshot" ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0, shared: obtained.shared === true } : { kind: "secr" },
+        requests: stats.requests,
+        injected: plan.injected,
+        refused: plan.refused,
+        template: plan.template === undefined ? undefined : { valid: !plan.template.failed, missing: plan.template.missing },
+        schema: plan.schema === undefined ? undefined : { failures: plan.schema.failures },
+      });
+      if (stats.fetchMs !== undefined) facts.timings.fetchMs = stats.fetchMs;
+      if (stats.validationMs !== undefined) facts.timings.validationMs = stats.validationMs;
+    }
+
+    // As before: the name rules speak only once the template and --only passed.
+    if (plan.stop === undefined || plan.stop.exitCode === ExitCode.DATA) for (const warning of plan.warnings) log.warn(warning);
+    if (plan.stop !== undefined) throw new Failure(plan.stop.exitCode, plan.stop.message);
+    const kept = plan.rows.filter((row) => row.action === "kept").map((row) => row.key);
+    if (kept.length > 0) log.debug(`kept inherited values of: ${kept.join(", ")}`);
+    log.debug(`injecting ${plan.injected.length} secrets: ${plan.injected.join(", ") || "(none)"}`);
     // performance.now() counts from process start: the whole cost secr-run adds before the child.
-    log.debug(`ready to start the child ${Math.round(performance.now())}ms after process start (run began at ${Math.round(started)}ms)`);
+    const ready = performance.now();
+    log.debug(`ready to start the child ${Math.round(ready)}ms after process start (run began at ${Math.round(started)}ms)`);
 
     // Files and masking (docs/delivery.md): everything is checked first; files are written
     // only right before the child starts, and removed however secr-run ends.
-    const injectedSet = Object.fromEntries(injected.map((name) => [name, names.accepted[name]!]));
-    let childEnv = env;
+    const injectedSet = Object.fromEntries(plan.injected.map((name) => [name, plan.env[name]!]));
+    let childEnv = plan.env;
     let carryOut: (() => void) | undefined;
     if (hasDelivery(delivery.spec)) {
       const { prepareDelivery, carryOutDelivery } = await import("../deliver/deliver.js");
@@ -97,13 +106,36 @@ export async function main(args: string[]): Promise<number> {
 
     // The snapshot write (after a pull) finishes while the child runs; secr-run waits for it
     // (bounded) after the child ends. On the failure paths above, the event loop waits for it.
-    return await supervisor.run({ ...command, env: childEnv }, { settle: obtained.saved, output });
+    return await supervisor.run(
+      { ...command, env: childEnv },
+      {
+        settle: obtained.saved,
+        output,
+        onSpawn: (pid) => {
+          if (facts === undefined) return;
+          facts.timings.spawnMs = performance.now() - ready;
+          facts.child = { pid, result: undefined };
+        },
+        beforeExit:
+          reporter === undefined
+            ? undefined
+            : async (result, action) => {
+                facts!.child = { pid: facts!.child?.pid, result };
+                const { exitOf } = await import("./run-reporter.js");
+                await reporter!.write(exitOf(action));
+              },
+      },
+    );
   } catch (error) {
     // A terminating signal arrived first: the supervisor is ending the process as if killed by
     // it; a message about the cancelled request would only be noise.
     if (supervisor.signal.aborted) return ExitCode.UNAVAILABLE;
     if (error instanceof Failure || error instanceof DeliveryError) {
       log.error(error.message);
+      if (reporter !== undefined) {
+        reporter.facts.requests = stats.requests;
+        await reporter.write({ code: error.exitCode }, error.message);
+      }
       return error.exitCode as number;
     }
     throw error;

@@ -20,7 +20,7 @@ export interface FromSnapshot {
   ageMs: number;
 }
 
-function identityOf(settings: Settings, cache: CacheSettings): SnapshotIdentity {
+export function identityOf(settings: Settings, cache: CacheSettings): SnapshotIdentity {
   const { apiUrl, org, project, env, token } = settings;
   return { apiUrl, org, project, env, token, passphrase: cache.passphrase };
 }
@@ -99,6 +99,6 @@ export async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resol
 }
 
 /** fs errors name a path and a code, never contents. */
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

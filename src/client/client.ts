@@ -216,6 +216,7 @@ export class SecrClient implements AsyncDisposable {
   readonly #policy: RetryPolicy;
   readonly #maxResponseBytes: number;
   readonly #dispatcher: Dispatcher;
+  #requestsSent = 0;
   #closed = false;
 
   constructor(options: SecrClientOptions) {
@@ -465,6 +466,11 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
+  /** HTTP requests this client has sent, retries included (for secr-run's --report-json). */
+  get requestsSent(): number {
+    return this.#requestsSent;
+  }
+
   // ---- lifecycle ----
 
   /** Destroys the connection pool; in-flight requests fail. Idempotent. */
@@ -511,6 +517,7 @@ export class SecrClient implements AsyncDisposable {
     for (let retry = 0; ; retry++) {
       let error: SecrApiError;
       try {
+        this.#requestsSent++;
         const res = await send(this.#dispatcher, this.#origin, request);
         if (call.conditional && (res.status === 304 || (res.status >= 200 && res.status < 300))) {
           const data = res.status === 304 ? undefined : parseBody(res.status, res.body, call.schema, route);

@@ -14,6 +14,8 @@ export interface CacheFlags {
   cacheDir?: string | undefined;
   cacheMaxAge?: string | undefined;
   passphrase?: string | undefined;
+  /** `--share-window`; undefined when not given. */
+  shareWindow?: string | undefined;
 }
 
 export interface CacheSettings {
@@ -27,6 +29,9 @@ export interface CacheSettings {
   maxAgeMs: number;
   passphrase: string | undefined;
   passphraseFromFlag: boolean;
+  /** --share-window / SECR_SHARE_WINDOW: runs started together share one fetch through a snapshot
+   *  at most this old; 0 = off (docs/insights.md). */
+  shareWindowMs: number;
 }
 
 export const CACHE_ENV_VARS = {
@@ -35,7 +40,13 @@ export const CACHE_ENV_VARS = {
   cacheDir: "SECR_CACHE_DIR",
   cacheMaxAge: "SECR_CACHE_MAX_AGE",
   passphrase: "SECR_PASSPHRASE",
+  shareWindow: "SECR_SHARE_WINDOW",
 } as const;
+
+/** `--share-window` default: covers a CI matrix or `turbo run` starting its jobs together. */
+export const DEFAULT_SHARE_WINDOW = "5s";
+/** A longer window would let a "fresh" start use secrets minutes old; --cache-max-age is for that. */
+export const MAX_SHARE_WINDOW_MS = 10 * 60_000;
 
 export type CacheResolveResult =
   | { ok: true; settings: CacheSettings }
@@ -64,12 +75,18 @@ export function resolveCacheSettings(flags: CacheFlags, env: Record<string, stri
   if (parsed instanceof Error) return { ok: false, usage: fromFlag, message: `${where}: ${parsed.message}` };
   const maxAgeMs = parsed;
 
+  const shareFromFlag = flags.shareWindow !== undefined;
+  const shareWhere = shareFromFlag ? "--share-window" : CACHE_ENV_VARS.shareWindow;
+  const shareWindowMs = parseDuration(flags.shareWindow ?? nonEmpty(env[CACHE_ENV_VARS.shareWindow]) ?? DEFAULT_SHARE_WINDOW);
+  if (shareWindowMs instanceof Error) return { ok: false, usage: shareFromFlag, message: `${shareWhere}: ${shareWindowMs.message}` };
+  if (shareWindowMs > MAX_SHARE_WINDOW_MS) return { ok: false, usage: shareFromFlag, message: `${shareWhere} must be at most 10m (0 turns sharing off)` };
+
   const dir = flags.cacheDir ?? nonEmpty(env[CACHE_ENV_VARS.cacheDir]);
   // An empty passphrase means none, as src/cache/identity.ts reads it.
   const passphrase = flags.passphrase ?? nonEmpty(env[CACHE_ENV_VARS.passphrase]);
   return {
     ok: true,
-    settings: { enabled, offline, dir, maxAgeMs, passphrase, passphraseFromFlag: flags.passphrase !== undefined },
+    settings: { enabled, offline, dir, maxAgeMs, passphrase, passphraseFromFlag: flags.passphrase !== undefined, shareWindowMs },
   };
 }
 

@@ -14,6 +14,8 @@ export interface ProjectFile {
   project?: string | undefined;
   env?: string | undefined;
   apiUrl?: string | undefined;
+  /** The typed schema, as written: parsed and checked by src/schema only when present. */
+  schema?: unknown;
 }
 
 export interface LoadedProjectFile {
@@ -34,7 +36,7 @@ export type ProjectFileRead =
 
 const nonEmpty = z.optional(z.string().check(z.minLength(1)));
 // Unknown keys are ignored so newer files keep working with older secr-run versions.
-const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty });
+const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty, schema: z.optional(z.unknown()) });
 
 /** Pure: the file's settings, or an Error whose message names the problem (never a value). */
 export function parseProjectFile(text: string, path: string): ProjectFile | Error {

@@ -23,6 +23,8 @@ export interface Settings {
   sources: Record<SettingName, SettingSource>;
   /** The project file used, if any. */
   projectFile: string | undefined;
+  /** Its `"schema"`, as written (checked by src/schema); undefined when none is declared. */
+  schema: unknown;
 }
 
 export type SettingFlags = Partial<Record<SettingName, string | undefined>>;
@@ -146,6 +148,7 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
       timeoutMs,
       sources,
       projectFile: projectFile?.path,
+      schema: projectFile?.data.schema,
     },
   };
 }

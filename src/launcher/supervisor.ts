@@ -51,6 +51,11 @@ export interface RunOptions {
   /** --mask: the child's stdout/stderr pass through these filters; secr-run ends only once
    *  all of it has been written out. */
   output?: OutputFilters | undefined;
+  /** Called once the child exists (or failed to), with its pid. */
+  onSpawn?: (pid: number | undefined) => void;
+  /** Last work before secr-run exits the way `action` says (the --report-json file); awaited
+   *  after `settle`, bounded by `settleMaxMs` too. Must not throw. */
+  beforeExit?: (result: ChildResult, action: ExitAction) => Promise<void>;
 }
 
 type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
@@ -160,11 +165,14 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     state = { phase: "running", child };
     if (!isWindows) listenToJobControl();
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+    runOptions.onSpawn?.(child.pid);
     const written = runOptions.output === undefined ? undefined : connectOutput(child, runOptions.output);
     const result: ChildResult = await child.result;
     if (written !== undefined) await written;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
-    return end(decideExit(result, { pid1, file: command.file }));
+    const action = decideExit(result, { pid1, file: command.file });
+    if (runOptions.beforeExit !== undefined) await settleWithin(runOptions.beforeExit(result, action), runOptions.settleMaxMs ?? 2000);
+    return end(action);
   };
 
   return { signal: controller.signal, run };

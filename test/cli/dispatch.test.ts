@@ -2,6 +2,7 @@
 // the way later subcommands will be.
 import { describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/commands/check.js";
+import { explainCommand } from "../../src/cli/commands/explain.js";
 import { exportCommand } from "../../src/cli/commands/export.js";
 import { GLOBAL_OPTIONS } from "../../src/cli/commands/globals.js";
 import { runCommand } from "../../src/cli/commands/run.js";
@@ -22,7 +23,7 @@ const secretsGet = defineCommand({
   options: { ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "key" }],
 });
-const ALL = [runCommand, checkCommand, exportCommand, serveCommand, secretsList, secretsGet];
+const ALL = [runCommand, checkCommand, exportCommand, explainCommand, serveCommand, secretsList, secretsGet];
 
 const pick = (args: string[]) => dispatch(args, ALL);
 function ran(args: string[]): { path: readonly string[]; args: string[] } {
@@ -37,6 +38,17 @@ function usage(args: string[]): string {
 }
 
 describe("dispatch", () => {
+  it("explain takes a run's whole command line, globals before its name too", () => {
+    expect(ran(["--env", "dev", "explain", "--preserve-env", "--only", "A", "--", "node", "server.js"])).toEqual({
+      path: ["explain"],
+      args: ["--env", "dev", "--preserve-env", "--only", "A", "--", "node", "server.js"],
+    });
+    const parsed = explainCommand.parse(["--env", "dev", "--preserve-env", "--json", "--share-window", "0", "--", "node"]);
+    expect(parsed.options).toMatchObject({ env: "dev", preserveEnv: true, json: true, shareWindow: "0" });
+    expect(() => explainCommand.parse(["--report-json", "x.json"])).toThrow(/unknown option --report-json/);
+    expect(runCommand.parse(["--report-json", "r.json", "--", "x"]).options.reportJson).toBe("r.json");
+  });
+
   it("global options before or after the command's name", () => {
     expect(ran(["--env", "dev", "check"])).toEqual({ path: ["check"], args: ["--env", "dev"] });
     expect(ran(["check", "--env", "dev"])).toEqual({ path: ["check"], args: ["--env", "dev"] });
@@ -63,7 +75,7 @@ describe("dispatch", () => {
     expect(usage(["chek"])).toBe('unknown command "chek"; did you mean "check"?');
     expect(usage(["--env", "dev", "exprot", "-f", "json"])).toBe('unknown command "exprot"; did you mean "export"?');
     const message = usage(["--env", "dev", "node", "server.js", "--token", "secr_tok_value"]);
-    expect(message).toBe('unknown command "node" (commands: check, export, serve, secrets, help); to run a program, put it after --: secr-run [options] -- node ...');
+    expect(message).toBe('unknown command "node" (commands: check, export, explain, serve, secrets, help); to run a program, put it after --: secr-run [options] -- node ...');
     expect(message).not.toContain("secr_tok_value");
   });
 

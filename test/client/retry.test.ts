@@ -47,6 +47,16 @@ describe("which requests are retried", () => {
     expect(fx.server.requests).toHaveLength(3);
   });
 
+  it("requestsSent counts every attempt the server received, retries included", async () => {
+    fx.server.use(http.get("*", script(fail(503), ok(VALID))));
+    await using client = makeClient(fx.server.url);
+    expect(client.requestsSent).toBe(0);
+    await client.validateTemplate("o", "p", "e");
+    await client.validateTemplate("o", "p", "e");
+    expect(client.requestsSent).toBe(3);
+    expect(fx.server.requests).toHaveLength(3);
+  });
+
   it("PUT retried on 503 and on a dropped connection", async () => {
     fx.server.use(http.put("*", script(fail(503), () => HttpResponse.error(), ok({ key: "K", version: 2 }))));
     await using client = makeClient(fx.server.url);

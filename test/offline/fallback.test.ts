@@ -394,7 +394,7 @@ describe("export and check", () => {
   it("export falls back like a run; check asks secr only", async () => {
     const cacheDir = newCacheDir();
     const base = ["--cache-dir", cacheDir, "--org", ORG, "--project", PROJECT, "--env", ENV];
-    const env = { SECR_API_URL: msw.url, SECR_TOKEN: TOKEN };
+    const env = { SECR_API_URL: msw.url, SECR_TOKEN: TOKEN, SECR_SHARE_WINDOW: "0" };
     const online = await runCli(["export", "--format", "json", ...base], { env });
     expect(online.exitCode, online.stderr).toBe(0);
     expect(snapshotFiles(cacheDir)).toHaveLength(1);

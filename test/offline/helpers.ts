@@ -113,7 +113,9 @@ export interface OfflineRun {
 export async function runOffline({ apiUrl, cacheDir, args = [], env = {}, command }: OfflineRun): Promise<Outcome> {
   const record = recordFile();
   const result = await runCli([...(cacheDir === undefined ? [] : ["--cache-dir", cacheDir]), ...args, ...(command ?? recordingChild())], {
-    env: { SECR_API_URL: apiUrl, SECR_TOKEN: TOKEN, SECR_ORG: ORG, SECR_PROJECT: PROJECT, SECR_ENV: ENV, RECORD_TO: record, ...env },
+    // Sharing off: these runs follow one another within seconds and test what happens when secr
+    // fails, not the shared fetch of runs started together (test/cli/insights.test.ts).
+    env: { SECR_API_URL: apiUrl, SECR_TOKEN: TOKEN, SECR_ORG: ORG, SECR_PROJECT: PROJECT, SECR_ENV: ENV, RECORD_TO: record, SECR_SHARE_WINDOW: "0", ...env },
   });
   return { result, child: readRecord(record) };
 }

@@ -58,6 +58,9 @@ export function cliEnv(server: MswServer, extra: Record<string, string> = {}): R
     SECR_ORG: "acme",
     SECR_PROJECT: "shop",
     SECR_ENV: "production",
+    // Every test waits for its own request: no run may start from the snapshot a previous test's
+    // run wrote moments ago (--share-window, docs/insights.md).
+    SECR_SHARE_WINDOW: "0",
     ...extra,
   };
 }

@@ -157,7 +157,7 @@ describe("the CLI under an endless body", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(scratch.path, "rss.cjs"), `process.on("exit", () => require("node:fs").writeFileSync(process.env.RSS_REPORT, String(process.resourceUsage().maxRSS)));`);
     const cacheDir = join(scratch.path, "cache");
-    const base = ["--org", "acme", "--project", "api", "--env", "production", "--cache-dir", cacheDir];
+    const base = ["--org", "acme", "--project", "api", "--env", "production", "--cache-dir", cacheDir, "--share-window", "0"];
 
     // A good pull first leaves a fresh snapshot that a fallback could use.
     mode = "normal";

@@ -1,5 +1,5 @@
 // Option groups shared by several commands.
-import { CACHE_ENV_VARS, DEFAULT_CACHE_MAX_AGE, type CacheFlags } from "../../config/cache-settings.js";
+import { CACHE_ENV_VARS, DEFAULT_CACHE_MAX_AGE, DEFAULT_SHARE_WINDOW, type CacheFlags } from "../../config/cache-settings.js";
 import { Option } from "../define/option.js";
 
 /** --only and the name rules, for the commands that hand secrets on (run, export). */
@@ -37,6 +37,12 @@ export const CACHE_OPTIONS = {
     env: CACHE_ENV_VARS.passphrase,
     description: "extra secret mixed into the snapshot key; prefer SECR_PASSPHRASE (argv is visible in ps)",
   }),
+  shareWindow: Option.String("--share-window", {
+    hint: "DURATION",
+    env: CACHE_ENV_VARS.shareWindow,
+    defaultText: DEFAULT_SHARE_WINDOW,
+    description: "runs started together for one target make one fetch: start from a snapshot another run wrote at most this long ago; 0 = off",
+  }),
 } as const;
 
 /** Parsed CACHE_OPTIONS, in the shape cache settings resolution takes. */
@@ -46,7 +52,8 @@ export function cacheFlags(options: {
   cacheDir: string | undefined;
   cacheMaxAge: string | undefined;
   passphrase: string | undefined;
+  shareWindow: string | undefined;
 }): CacheFlags {
-  const { offline, cache, cacheDir, cacheMaxAge, passphrase } = options;
-  return { offline, cache, cacheDir, cacheMaxAge, passphrase };
+  const { offline, cache, cacheDir, cacheMaxAge, passphrase, shareWindow } = options;
+  return { offline, cache, cacheDir, cacheMaxAge, passphrase, shareWindow };
 }

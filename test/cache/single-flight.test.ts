@@ -1,0 +1,191 @@
+// Real processes contending for the fetch lock: one fetch for many, crashed leaders taken over,
+// live-but-stuck leaders bounded by the deadline. Counts fetches, never times them.
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { execa, type ResultPromise } from "execa";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isStale, parseOwner, startTimeOf, type LockOwner, type OwnerProbe } from "../../src/cache/fetch-lock.js";
+
+let bundleDir: string;
+let script: string;
+const dirs: string[] = [];
+const holders: ResultPromise[] = [];
+
+beforeAll(async () => {
+  bundleDir = await mkdtemp(join(tmpdir(), "secr-run-sf-bundle-"));
+  script = join(bundleDir, "worker.mjs");
+  await build({
+    entryPoints: [new URL("./fixtures/single-flight-worker.ts", import.meta.url).pathname],
+    outfile: script,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
+});
+
+afterEach(async () => {
+  for (const holder of holders.splice(0)) holder.kill("SIGKILL");
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+afterAll(() => rm(bundleDir, { recursive: true, force: true }));
+
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "secr-run-sf-"));
+  dirs.push(dir);
+  return dir;
+}
+
+interface RunOpts {
+  deadlineMs?: number;
+  windowMs?: number;
+  fetchMs?: number;
+  leaseMs?: number;
+  fail?: boolean;
+}
+
+function worker(dir: string, opts: RunOpts = {}) {
+  const options = { deadlineMs: 60_000, windowMs: 5_000, fetchMs: 300, leaseMs: 120_000, ...opts };
+  return execa(process.execPath, [script, "run", dir, JSON.stringify(options)], { reject: false });
+}
+
+async function outcomes(runs: ReturnType<typeof worker>[]) {
+  const results = await Promise.all(runs);
+  return results.map((r) => {
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { role: string; value: string; why?: string };
+  });
+}
+
+const fetches = (dir: string) => readFileSync(join(dir, "fetches.log"), "utf8").split("\n").filter(Boolean);
+
+/** Start a process that takes the lock and keeps it; resolves once it holds it (wrapped: the
+ *  subprocess is a thenable, which an async function would wait for). */
+async function holder(dir: string, leaseMs: number): Promise<{ child: ResultPromise }> {
+  const child = execa(process.execPath, [script, "hold", dir, String(leaseMs)], { reject: false, buffer: false });
+  holders.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => chunk.includes("locked") && resolve());
+    child.once("exit", () => reject(new Error("holder exited before taking the lock")));
+  });
+  return { child };
+}
+
+describe("one fetch for many processes", () => {
+  it("20 concurrent processes: one fetch, one leader, everyone gets its result", async () => {
+    const dir = await scratch();
+    // A window far wider than the time 20 node processes take to start on a loaded machine.
+    const results = await outcomes(Array.from({ length: 20 }, () => worker(dir, { windowMs: 10 * 60_000 })));
+    expect(fetches(dir)).toHaveLength(1);
+    expect(results.filter((r) => r.role === "leader")).toHaveLength(1);
+    expect(results.every((r) => ["leader", "follower", "shared"].includes(r.role))).toBe(true);
+    expect(new Set(results.map((r) => r.value))).toEqual(new Set([`fetched-by-${fetches(dir)[0]}`]));
+  });
+
+  it("a result older than the window is not shared: the next process fetches again", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "shared.json"), JSON.stringify({ writtenAt: Date.now() - 60_000, value: "old" }));
+    const [result] = await outcomes([worker(dir)]);
+    expect(result).toMatchObject({ role: "leader" });
+    expect(fetches(dir)).toHaveLength(1);
+    const [again] = await outcomes([worker(dir)]);
+    expect(again).toEqual({ role: "shared", value: result!.value });
+    expect(fetches(dir)).toHaveLength(1);
+  });
+
+  it("a leader SIGKILLed while holding the lock does not block the others: one of them takes over", async () => {
+    const dir = await scratch();
+    const { child: dead } = await holder(dir, 10 * 60_000); // a lease far beyond every deadline here
+    dead.kill("SIGKILL");
+    await dead;
+    const results = await outcomes(Array.from({ length: 10 }, () => worker(dir, { deadlineMs: 5 * 60_000 })));
+    expect(results.filter((r) => r.why === "timeout")).toEqual([]);
+    expect(fetches(dir)).toHaveLength(1);
+    expect(results.filter((r) => r.role === "leader")).toHaveLength(1);
+  });
+
+  it("a leader killed mid-fetch, with followers waiting: one follower fetches again, none waits for the deadline", async () => {
+    const dir = await scratch();
+    const leader = worker(dir, { fetchMs: 10 * 60_000 });
+    while (!(await exists(join(dir, "fetches.log")))) await new Promise((r) => setTimeout(r, 20));
+    const followers = Array.from({ length: 10 }, () => worker(dir, { deadlineMs: 5 * 60_000 }));
+    leader.kill("SIGKILL");
+    expect((await leader).signal).toBe("SIGKILL");
+    const results = await outcomes(followers);
+    expect(results.filter((r) => r.why === "timeout")).toEqual([]);
+    expect(fetches(dir)).toHaveLength(2); // the dead leader's and one takeover
+  });
+
+  it("a live leader that never finishes holds the others only until their deadline, then each fetches alone", async () => {
+    const dir = await scratch();
+    await holder(dir, 10 * 60_000);
+    const results = await outcomes(Array.from({ length: 5 }, () => worker(dir, { deadlineMs: 500 })));
+    expect(results.map((r) => [r.role, r.why])).toEqual(Array.from({ length: 5 }, () => ["alone", "timeout"]));
+    expect(fetches(dir)).toHaveLength(5);
+  });
+
+  it("a leader whose fetch fails releases the lock; the others fetch in parallel instead of queueing", async () => {
+    const dir = await scratch();
+    const leader = worker(dir, { fail: true, fetchMs: 500 });
+    while (!(await exists(join(dir, "fetches.log")))) await new Promise((r) => setTimeout(r, 20));
+    const followers = Array.from({ length: 4 }, () => worker(dir));
+    expect((await leader).exitCode).not.toBe(0);
+    const results = await outcomes(followers);
+    expect(fetches(dir).length).toBeGreaterThanOrEqual(2);
+    expect(results.every((r) => r.role !== "shared" || r.value.startsWith("fetched-by-"))).toBe(true);
+  });
+
+  it.runIf(process.platform === "linux")("a lock naming a live pid with another start time (pid reused) is taken over", async () => {
+    const dir = await scratch();
+    const owner: LockOwner = { pid: process.pid, startTime: "1", host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 600_000 };
+    await writeFile(join(dir, "target.lock"), JSON.stringify(owner));
+    const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
+    expect(result).toMatchObject({ role: "leader" });
+  });
+
+  it("a lock past its lease is taken over even though its owner lives", async () => {
+    const dir = await scratch();
+    const owner: LockOwner = { pid: process.pid, startTime: startTimeOf(process.pid), host: hostname(), createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 };
+    await writeFile(join(dir, "target.lock"), JSON.stringify(owner));
+    const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
+    expect(result).toMatchObject({ role: "leader" });
+  });
+});
+
+describe("isStale", () => {
+  const now = 1_000_000;
+  const owner: LockOwner = { pid: 42, startTime: "777", host: "box", createdAt: now - 10, expiresAt: now + 1000 };
+  const probe = (over: Partial<OwnerProbe> = {}): OwnerProbe => ({ host: "box", now, alive: () => true, startTimeOf: () => "777", ...over });
+
+  it("live owner with its start time: not stale", () => expect(isStale(owner, probe())).toBe(false));
+  it("dead pid: stale", () => expect(isStale(owner, probe({ alive: () => false }))).toBe(true));
+  it("pid reused by a process started later: stale", () => expect(isStale(owner, probe({ startTimeOf: () => "999" }))).toBe(true));
+  it("start time unknown: the pid decides", () => expect(isStale({ ...owner, startTime: null }, probe({ startTimeOf: () => "999" }))).toBe(false));
+  it("lease over: stale", () => expect(isStale(owner, probe({ now: now + 1001 }))).toBe(true));
+  it("another host: only the lease counts", () => {
+    expect(isStale(owner, probe({ host: "other", alive: () => false }))).toBe(false);
+    expect(isStale(owner, probe({ host: "other", now: now + 5000 }))).toBe(true);
+  });
+  it("parseOwner refuses partial or foreign content", () => {
+    expect(parseOwner("")).toBeUndefined();
+    expect(parseOwner('{"pid":1}')).toBeUndefined();
+    expect(parseOwner(JSON.stringify(owner))).toEqual(owner);
+  });
+  it.runIf(process.platform === "linux")("startTimeOf reads this process and nothing for a missing pid", () => {
+    expect(startTimeOf(process.pid)).toMatch(/^\d+$/);
+    expect(startTimeOf(2 ** 22 + 7)).toBeNull();
+  });
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
