@@ -42,6 +42,8 @@ export async function readValueFromPipe(stdin: NodeJS.ReadStream = process.stdin
  * to stderr. Ctrl-C or Ctrl-D on an empty line cancels; backspace edits.
  */
 export function readValueFromTerminal(prompt: string, stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+  // Echo off before the prompt appears: a value typed (or pasted) at once is never shown.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = "";
@@ -69,7 +71,6 @@ export function readValueFromTerminal(prompt: string, stdin: NodeJS.ReadStream =
         else value += char;
       }
     };
-    stdin.setRawMode(true);
     stdin.on("data", onData);
     stdin.resume();
   });
