@@ -55,7 +55,12 @@ export function exitCodeForApiError(code: SecrErrorCode, statusCode: number): Ex
     case "invalid_argument":
     case "bad_request":
     case "validation_error":
+    // 409: what a management command would create exists already (a project, a template key).
+    case "conflict":
       return ExitCode.CONFIG;
+    // 413: an import or a value over the server's limit.
+    case "payload_too_large":
+      return ExitCode.DATA;
     case "network_error":
     case "timeout":
     case "rate_limited":
