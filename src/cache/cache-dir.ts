@@ -31,10 +31,26 @@ export class UnsafeCacheDirError extends Error {
   override readonly name = "UnsafeCacheDirError";
 }
 
+/** Why a directory is not safe for snapshots, or undefined. Pure. On Windows (no POSIX owner
+ *  and mode) only the kind is checked. */
+export function cacheDirProblem(
+  dir: string,
+  info: { isDirectory(): boolean; uid: number; mode: number },
+  uid: number | undefined = process.getuid?.(),
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  if (!info.isDirectory()) return `cache directory ${dir} is not a directory`;
+  if (platform === "win32") return undefined;
+  if (info.uid !== uid) return `cache directory ${dir} belongs to another user`;
+  if ((info.mode & 0o022) !== 0) return `cache directory ${dir} is writable by other users`;
+  return undefined;
+}
+
 /**
  * Creates the directory 0700 if needed. An existing directory is used only if it is ours and not
  * writable by group or others: another user able to write there could swap files under us.
  * It is never chmod-ed, so `--cache-dir` pointing at a shared directory cannot change it.
+ * Reading applies the same check (read.ts).
  */
 export async function ensureCacheDir(dir: string): Promise<void> {
   const created = await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -43,9 +59,6 @@ export async function ensureCacheDir(dir: string): Promise<void> {
     await chmod(dir, 0o700);
     return;
   }
-  const info = await stat(dir);
-  if (!info.isDirectory()) throw new UnsafeCacheDirError(`cache directory ${dir} is not a directory`);
-  if (process.platform === "win32") return;
-  if (info.uid !== process.getuid?.()) throw new UnsafeCacheDirError(`cache directory ${dir} belongs to another user`);
-  if ((info.mode & 0o022) !== 0) throw new UnsafeCacheDirError(`cache directory ${dir} is writable by other users`);
+  const problem = cacheDirProblem(dir, await stat(dir));
+  if (problem !== undefined) throw new UnsafeCacheDirError(problem);
 }

@@ -4,8 +4,9 @@
 //   the client's retries are spent): start from the snapshot if there is a fresh one.
 // - "purge": secr answered that this token may not have these secrets (401, 403, 404): delete
 //   the snapshot and fail, so a revoked token stops working from cache too.
-// - "fail": anything else (bad request, invalid response, cancelled, a bug): fail without
-//   touching the snapshot; falling back would hide a problem secr-run should report.
+// - "fail": anything else (bad request, invalid response, an answer over the client's size cap,
+//   cancelled, a bug): fail without touching the snapshot; falling back would hide a problem
+//   secr-run should report (a server that floods us must not steer us onto an old snapshot).
 //
 // The HTTP status decides first because servers may send their own `code` strings (the client
 // keeps them); the contract's codes decide when there was no HTTP answer. Purge is checked

@@ -3,10 +3,11 @@
 // kept in the cache directory itself (0600). Without that secret no snapshot can be found.
 
 import { createHmac, randomBytes } from "node:crypto";
-import { link, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TEMP_PREFIX, writeFileAtomic } from "./atomic-write.js";
 import { canonicalLocator, type SnapshotLocator } from "./identity.js";
+import { readRegularFile } from "./safe-read.js";
 
 export const NAME_KEY_FILE = "name-key";
 const NAME_KEY_BYTES = 32;
@@ -16,11 +17,12 @@ export function snapshotFileName(nameKey: Buffer, locator: SnapshotLocator): str
   return createHmac("sha256", nameKey).update(canonicalLocator(locator)).digest("hex").slice(0, 40) + SNAPSHOT_SUFFIX;
 }
 
-/** The directory's name key, or undefined when there is none (then there are no snapshots). */
+/** The directory's name key, or undefined when there is none (then there are no snapshots).
+ *  Rejects with UnsafeCacheFileError when something other than a small regular file is there. */
 export async function readNameKey(dir: string): Promise<Buffer | undefined> {
   let key: Buffer;
   try {
-    key = await readFile(join(dir, NAME_KEY_FILE));
+    key = await readRegularFile(join(dir, NAME_KEY_FILE), 4096, "the cache's name-key file");
   } catch (error) {
     if (isCode(error, "ENOENT") || isCode(error, "ENOTDIR")) return undefined;
     throw error;

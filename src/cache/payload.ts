@@ -2,6 +2,8 @@
 // The shape check is written out by hand on purpose: the payload was authenticated with our
 // own key before it gets here, and importing zod costs ≈ 80 ms on a path meant to start fast.
 
+import { dictionary } from "../launcher/dictionary.js";
+
 export interface SnapshotValidation {
   valid: boolean;
   missing: string[];
@@ -34,7 +36,8 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
   if (!isRecord(secrets) || !Object.values(secrets).every((v) => typeof v === "string")) return undefined;
   if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
-  return { secrets: secrets as Record<string, string>, validation, fetchedAt };
+  // Own properties only, into an object without a prototype (a secret may be named __proto__).
+  return { secrets: dictionary(Object.entries(secrets as Record<string, string>)), validation, fetchedAt };
 }
 
 function isValidation(value: unknown): value is SnapshotValidation {

@@ -1,13 +1,17 @@
 // Reads the snapshot of an identity. Never throws for anything about the file: every outcome
-// is a value the launcher turns into a fallback, a warning or exit 69.
+// is a value the launcher turns into a fallback, a warning or exit 69. Reading trusts the
+// directory no more than writing does (cache-dir.ts): ours, not writable by others; and the
+// files in it are opened so that a symlink, FIFO or device there can neither redirect nor block
+// the read (safe-read.ts).
 
-import { open } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { assertAbsoluteCacheDir } from "./cache-dir.js";
+import { assertAbsoluteCacheDir, cacheDirProblem } from "./cache-dir.js";
 import { readNameKey, snapshotFileName } from "./file-name.js";
 import { judgeFreshness } from "./freshness.js";
 import type { SnapshotIdentity } from "./identity.js";
 import type { SnapshotData } from "./payload.js";
+import { readRegularFile, UnsafeCacheFileError } from "./safe-read.js";
 import { openSnapshot, type UnreadableReason } from "./seal.js";
 
 /** Far above 1,000 secrets (≈ 100 KB); a bigger file is not one of ours. */
@@ -33,19 +37,16 @@ export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnap
   assertAbsoluteCacheDir(cacheDir);
   let file: Buffer;
   try {
+    const info = await stat(cacheDir);
+    // A file where the directory should be holds no snapshots, as when the path does not exist.
+    if (!info.isDirectory()) return { kind: "missing" };
+    const problem = cacheDirProblem(cacheDir, info);
+    if (problem !== undefined) return { kind: "unreadable", reason: "unsafe", message: `${problem}: snapshots there are not trusted` };
     const nameKey = await readNameKey(cacheDir);
     if (nameKey === undefined) return { kind: "missing" };
-    const handle = await open(join(cacheDir, snapshotFileName(nameKey, identity)), "r");
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) return { kind: "unreadable", reason: "io_error", message: "snapshot path is not a regular file" };
-      // Checked before reading, so a huge planted file costs nothing.
-      if (info.size > MAX_FILE_BYTES) return { kind: "unreadable", reason: "corrupt", message: "snapshot file is too large" };
-      file = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    file = await readRegularFile(join(cacheDir, snapshotFileName(nameKey, identity)), MAX_FILE_BYTES, "the snapshot file");
   } catch (error) {
+    if (error instanceof UnsafeCacheFileError) return { kind: "unreadable", reason: error.tooLarge ? "corrupt" : "unsafe", message: error.message };
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
     return { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${code ?? "error"})` };

@@ -15,7 +15,8 @@ export type UnreadableReason =
   | "passphrase_required" // sealed with a passphrase, none given
   | "passphrase_unexpected" // sealed without a passphrase, one given
   | "wrong_key" // authentication failed: another token, passphrase or identity, or tampered bytes
-  | "io_error"; // the file exists but cannot be read
+  | "io_error" // the file exists but cannot be read
+  | "unsafe"; // the directory or what sits at the file's name fails the checks writing applies
 
 export type OpenResult =
   | { ok: true; data: SnapshotData }

@@ -8,7 +8,7 @@ export const ExitCode = {
   USAGE: 64,
   /** Secret data that cannot be injected (bad names, NUL bytes, refused names, unexportable values). */
   DATA: 65,
-  /** secr unreachable: network, timeout, 5xx, 429 after retries. */
+  /** secr unreachable: network, timeout, 5xx, 429 after retries; or an answer over the size cap. */
   UNAVAILABLE: 69,
   /** Internal error (a bug in secr-run). */
   SOFTWARE: 70,
@@ -32,7 +32,7 @@ export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {
   0: "success",
   64: "usage error (bad option or flag value, no command)",
   65: "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)",
-  69: "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one",
+  69: "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one; an answer over 64 MiB",
   70: "internal error in secr-run (a bug: please report it)",
   77: "not authorised (401/403)",
   78: "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)",
@@ -66,6 +66,7 @@ export function exitCodeForApiError(code: SecrErrorCode, statusCode: number): Ex
     case "rate_limited":
     case "server_error":
     case "invalid_response":
+    case "response_too_large":
     case "inconsistent_data":
     case "aborted":
     case "client_closed":

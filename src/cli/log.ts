@@ -1,6 +1,8 @@
 // secr-run's own messages: one line each on stderr, prefixed `secr-run: `.
 // Never give it a value or a token; as a second line of defence, any registered secret that
-// still slips into a message is masked before it is written.
+// still slips into a message is masked before it is written. Text from a server or a secret's
+// name can hold terminal controls: they are removed, by the same rule as the client's errors.
+import { isRedactable, redact, terminalSafe } from "../client/redact.js";
 
 export interface Logger {
   /** Always printed. */
@@ -20,17 +22,14 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-// Masking short strings would garble messages and reveals little; the client uses the same bound.
-const MIN_REDACT_LENGTH = 4;
 
 export function createLogger({ verbose = false, quiet = false, write }: LoggerOptions = {}): Logger {
   const sensitive = new Set<string>();
   const out = write ?? ((line: string) => process.stderr.write(line));
   const emit = (message: string) => {
-    let text = message;
-    for (const value of sensitive) if (text.includes(value)) text = text.split(value).join("[redacted]");
-    // One line: a message can never forge extra lines on the caller's terminal or log.
-    out(`secr-run: ${text.replace(/[\r\n]+/g, " ")}\n`);
+    // One line without controls: a message can never forge extra lines, colours or reordered
+    // text on the caller's terminal or log.
+    out(`secr-run: ${terminalSafe(redact(message, sensitive))}\n`);
   };
   return {
     verbose,
@@ -42,7 +41,7 @@ export function createLogger({ verbose = false, quiet = false, write }: LoggerOp
       if (verbose) emit(message);
     },
     redact: (values) => {
-      for (const value of values) if (value.length >= MIN_REDACT_LENGTH) sensitive.add(value);
+      for (const value of values) if (isRedactable(value)) sensitive.add(value);
     },
   };
 }

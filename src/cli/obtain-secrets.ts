@@ -10,6 +10,7 @@ import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
+import { dictionary } from "../launcher/dictionary.js";
 import { target } from "../config/target.js";
 import { exitCodeForApiError, ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
@@ -98,8 +99,7 @@ async function pullFromSecr(
         })
       : Promise.resolve(undefined);
     const [pulled, validation] = await Promise.all([pull, check]);
-    const secrets: Record<string, string> = {};
-    for (const secret of pulled) secrets[secret.key] = secret.value;
+    const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
     log.redact(Object.values(secrets));
     return { secrets, validation };
   });
@@ -272,6 +272,7 @@ function failureFor(error: SecrApiError, where: string, settings: Settings): Fai
   if (error.statusCode === 401 || error.code === "unauthorized") hint = " (the token was rejected: check SECR_TOKEN)";
   else if (error.statusCode === 403 || error.code === "forbidden") hint = ` (the token may not read ${where})`;
   else if (error.statusCode === 404 || error.code === "not_found") hint = ` (check --org, --project and --env: ${where})`;
+  else if (error.code === "response_too_large") hint = ` (no secr answer is that large: check that ${settings.apiUrl} is secr)`;
   else if (exitCode === ExitCode.UNAVAILABLE) hint = ` (secr at ${settings.apiUrl} is unreachable or failing)`;
   return new Failure(exitCode, `${error.message}${hint}`);
 }

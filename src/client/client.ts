@@ -52,6 +52,9 @@ export interface SecrClientOptions {
   maxRetryAfterMs?: number;
   /** Upper bound of all waits between attempts of one call, in ms (default 60000). */
   maxRetryWaitMs?: number;
+  /** Largest response body read, in bytes (default 64 MiB); a larger one fails with
+   *  `response_too_large` and is not retried. */
+  maxResponseBytes?: number;
 }
 
 export interface RequestOptions {
@@ -95,6 +98,8 @@ export const PULL_PAGE_SIZE = 1000;
 const PULL_RESTARTS = 2;
 const DEFAULT_API_URL = "https://api.secr.dev";
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** 64 MiB: hundreds of times a 1,000-secret pull, yet a bound on what a server can make us hold. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 type Method = HttpRequest["method"];
 
@@ -134,6 +139,14 @@ function positiveMilliseconds(name: string, value: number | undefined, fallback:
   return value;
 }
 
+/** Request options: undefined or an object; a signal, when given, must be an AbortSignal. */
+function requestOptions<T extends RequestOptions>(method: string, value: T | undefined): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== "object") throw invalidArgument(`${method} options must be an object`);
+  if (value.signal !== undefined && !(value.signal instanceof AbortSignal)) throw invalidArgument(`${method} options.signal must be an AbortSignal`);
+  return value;
+}
+
 function text(name: string, value: unknown): string {
   if (typeof value !== "string") throw invalidArgument(`${name} must be a string`);
   return value;
@@ -169,6 +182,7 @@ export class SecrClient implements AsyncDisposable {
   readonly #basePath: string;
   readonly #userAgent: string;
   readonly #policy: RetryPolicy;
+  readonly #maxResponseBytes: number;
   readonly #dispatcher: Dispatcher;
   #closed = false;
 
@@ -191,6 +205,9 @@ export class SecrClient implements AsyncDisposable {
       maxRetryAfterMs: milliseconds("maxRetryAfterMs", options.maxRetryAfterMs) ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
       maxTotalWaitMs: milliseconds("maxRetryWaitMs", options.maxRetryWaitMs) ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs,
     };
+    const maxBytes = options.maxResponseBytes;
+    if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw invalidArgument("maxResponseBytes must be a positive integer");
+    this.#maxResponseBytes = maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const extra = options.userAgent?.trim();
     if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");
     this.#userAgent = `secr-run/${VERSION} node/${process.versions.node}${extra ? ` ${extra}` : ""}`;
@@ -200,7 +217,8 @@ export class SecrClient implements AsyncDisposable {
   // ---- secrets ----
 
   /** One page (or, without `limit`, possibly the whole set) of an environment's secrets. */
-  pullSecrets(org: string, project: string, env: string, options: ListOptions = {}): Promise<PullSecretsResult> {
+  async pullSecrets(org: string, project: string, env: string, options: ListOptions = {}): Promise<PullSecretsResult> {
+    requestOptions("pullSecrets", options);
     return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
       query: listQuery(options),
       schema: pullSecretsSchema,
@@ -214,6 +232,7 @@ export class SecrClient implements AsyncDisposable {
    * (at most twice more), then fails with `inconsistent_data`: never a partial or duplicated set.
    */
   async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
+    requestOptions("pullAllSecrets", options);
     let reason = "";
     for (let pull = 0; pull <= PULL_RESTARTS; pull++) {
       const state = newPageState();
@@ -233,7 +252,8 @@ export class SecrClient implements AsyncDisposable {
     throw new SecrApiError(`secrets of ${where} kept changing while being pulled (${reason}; ${PULL_RESTARTS + 1} tries)`, 200, "inconsistent_data");
   }
 
-  listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {
+  async listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {
+    requestOptions("listKeys", options);
     return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"], {
       query: listQuery(options),
       schema: listKeysSchema,
@@ -241,7 +261,8 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  setSecret(org: string, project: string, env: string, key: string, value: string, options: SetSecretOptions = {}): Promise<SetSecretResult> {
+  async setSecret(org: string, project: string, env: string, key: string, value: string, options: SetSecretOptions = {}): Promise<SetSecretResult> {
+    requestOptions("setSecret", options);
     segment("key", key);
     if (typeof value !== "string") throw invalidArgument(`value of ${key} must be a string`);
     const body: Record<string, string> = { key, value };
@@ -255,7 +276,8 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** Creates or updates every entry, atomically as a whole. */
-  bulkSetSecrets(org: string, project: string, env: string, secrets: readonly SecretInput[], options: RequestOptions = {}): Promise<BulkSetSecretsResult> {
+  async bulkSetSecrets(org: string, project: string, env: string, secrets: readonly SecretInput[], options: RequestOptions = {}): Promise<BulkSetSecretsResult> {
+    requestOptions("bulkSetSecrets", options);
     if (!Array.isArray(secrets)) throw invalidArgument("secrets must be an array of { key, value }");
     const entries = secrets.map((s, i) => {
       if (s === null || typeof s !== "object" || typeof s.key !== "string" || s.key === "" || typeof s.value !== "string") {
@@ -271,15 +293,17 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  deleteSecret(org: string, project: string, env: string, key: string, options: RequestOptions = {}): Promise<DeleteSecretResult> {
+  async deleteSecret(org: string, project: string, env: string, key: string, options: RequestOptions = {}): Promise<DeleteSecretResult> {
+    requestOptions("deleteSecret", options);
     return this.#call("DELETE", ["secrets", segment("org", org), segment("project", project), segment("env", env), segment("key", key)], {
       schema: deleteSchema,
       signal: options.signal,
     });
   }
 
-  promoteSecrets(org: string, project: string, options: PromoteOptions): Promise<PromoteResult> {
+  async promoteSecrets(org: string, project: string, options: PromoteOptions): Promise<PromoteResult> {
     if (options === null || typeof options !== "object") throw invalidArgument("promoteSecrets needs { fromEnv, toEnv }");
+    requestOptions("promoteSecrets", options);
     const body: Record<string, unknown> = { fromEnv: segment("fromEnv", options.fromEnv), toEnv: segment("toEnv", options.toEnv) };
     if (options.keys !== undefined) {
       if (!Array.isArray(options.keys) || options.keys.some((k) => typeof k !== "string")) throw invalidArgument("keys must be an array of strings");
@@ -295,14 +319,16 @@ export class SecrClient implements AsyncDisposable {
 
   // ---- templates ----
 
-  listTemplates(org: string, project: string, options: RequestOptions = {}): Promise<Template[]> {
+  async listTemplates(org: string, project: string, options: RequestOptions = {}): Promise<Template[]> {
+    requestOptions("listTemplates", options);
     return this.#call("GET", ["templates", segment("org", org), segment("project", project)], {
       schema: listTemplatesSchema,
       signal: options.signal,
     });
   }
 
-  createTemplate(org: string, project: string, key: string, options: CreateTemplateOptions = {}): Promise<Template> {
+  async createTemplate(org: string, project: string, key: string, options: CreateTemplateOptions = {}): Promise<Template> {
+    requestOptions("createTemplate", options);
     const body: Record<string, unknown> = { key: segment("key", key) };
     if (options.description !== undefined) body.description = text("description", options.description);
     if (options.required !== undefined) body.required = options.required === true;
@@ -313,7 +339,8 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  deleteTemplate(org: string, project: string, key: string, options: RequestOptions = {}): Promise<DeleteTemplateResult> {
+  async deleteTemplate(org: string, project: string, key: string, options: RequestOptions = {}): Promise<DeleteTemplateResult> {
+    requestOptions("deleteTemplate", options);
     return this.#call("DELETE", ["templates", segment("org", org), segment("project", project), segment("key", key)], {
       schema: deleteSchema,
       signal: options.signal,
@@ -321,7 +348,8 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** Which required template keys the environment lacks (`missing`) and which it has beyond the template (`extra`). */
-  validateTemplate(org: string, project: string, env: string, options: RequestOptions = {}): Promise<TemplateValidation> {
+  async validateTemplate(org: string, project: string, env: string, options: RequestOptions = {}): Promise<TemplateValidation> {
+    requestOptions("validateTemplate", options);
     return this.#call("GET", ["templates", segment("org", org), segment("project", project), "validate", segment("env", env)], {
       schema: templateValidationSchema,
       signal: options.signal,
@@ -358,7 +386,16 @@ export class SecrClient implements AsyncDisposable {
       body = JSON.stringify(call.body);
     }
     const sensitive = [this.#token, ...(call.sensitive ?? [])];
-    const request: HttpRequest = { method, path, headers, body, timeoutMs: this.timeout, signal: call.signal, sensitive };
+    const request: HttpRequest = {
+      method,
+      path,
+      headers,
+      body,
+      timeoutMs: this.timeout,
+      signal: call.signal,
+      sensitive,
+      maxResponseBytes: this.#maxResponseBytes,
+    };
 
     let waitedMs = 0;
     for (let retry = 0; ; retry++) {

@@ -1,4 +1,5 @@
 // SecrApiError and the pure mapping from an HTTP error answer to it.
+import { redact, terminalSafe } from "./redact.js";
 // Messages are built from the status, the route and the server's own text, never from
 // request bodies, and pass through `redact` so an echoed token or value is removed.
 
@@ -18,6 +19,7 @@ export type SecrErrorCode =
   | "network_error"
   | "aborted"
   | "invalid_response"
+  | "response_too_large" // a body over maxResponseBytes: reading stopped, nothing retried
   | "inconsistent_data" // the data changed between the pages of pullAllSecrets
   | "invalid_argument" // bad constructor option or method argument (nothing was sent)
   | "client_closed"
@@ -101,14 +103,7 @@ export function parseErrorBody(body: string): { code?: string; message?: string 
   return { code: asText(obj.error) ?? asText(obj.code), message: asText(obj.message) };
 }
 
-/** Replaces every occurrence of a sensitive string (token, sent values) in server text. */
-export function redact(text: string, sensitive: readonly string[]): string {
-  let out = text;
-  for (const s of sensitive) if (s.length >= MIN_REDACT_LENGTH) out = out.split(s).join("[redacted]");
-  return out;
-}
-/** Shorter values would mangle ordinary words in messages; tokens are far longer. */
-export const MIN_REDACT_LENGTH = 4;
+export { redact, MIN_REDACT_LENGTH } from "./redact.js";
 
 export interface HttpErrorInput {
   status: number;
@@ -129,7 +124,7 @@ export function errorFromResponse({ status, location, route, body, retryAfter, s
   }
   const parsed = parseErrorBody(body);
   const code = parsed.code !== undefined && /^[a-z][a-z0-9_.-]{0,63}$/i.test(parsed.code) ? parsed.code : codeForStatus(status);
-  let detail = parsed.message === undefined ? undefined : redact(parsed.message, sensitive).replace(/[\u0000-\u001f\u007f]+/g, " ");
+  let detail = parsed.message === undefined ? undefined : terminalSafe(redact(parsed.message, sensitive));
   if (detail !== undefined && detail.length > MAX_SERVER_MESSAGE) detail = `${detail.slice(0, MAX_SERVER_MESSAGE)}…`;
   const wait = retryAfter === undefined ? "" : ` (retry after ${retryAfter}s)`;
   const message = `secr API ${route} failed: ${status} ${code}${detail === undefined ? "" : `: ${detail}`}${wait}`;

@@ -1,7 +1,8 @@
 // One HTTP exchange over undici, bounded by a timeout that covers headers and body, and
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { redact, SecrApiError } from "./errors.js";
+import { SecrApiError } from "./errors.js";
+import { redact, terminalSafe } from "./redact.js";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
@@ -13,6 +14,8 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Strings that must not appear in an error message (token, values sent). */
   sensitive: readonly string[];
+  /** Reading stops, and the exchange fails with `response_too_large`, past this many body bytes. */
+  maxResponseBytes: number;
 }
 
 export interface HttpResponse {
@@ -56,25 +59,60 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
       signal: controller.signal,
     });
     // Reading the body stays under the same timer and signal: a stalled body is a timeout too.
-    const body = await res.body.text();
+    const body = await readCapped(res.body, header(res.headers["content-length"]), req.maxResponseBytes, route);
     // undici frees a keep-alive socket one event-loop turn after the response ends (it checks
     // the server did not close it); without this wait, the caller's next request (the next
     // page of pullAllSecrets) would open a second connection, a second TLS handshake.
     await nextTurn();
     return { status: res.statusCode, headers: res.headers, body };
   } catch (error) {
+    if (error instanceof SecrApiError) throw error;
     if (controller.signal.reason === CANCELLED) throw abortedError(route);
     const code = (error as { code?: unknown } | null)?.code;
     if (controller.signal.reason === TIMEOUT || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
       throw new SecrApiError(`secr API ${route} timed out after ${req.timeoutMs} ms`, 0, "timeout");
     }
-    const detail = error instanceof Error ? redact(error.message, req.sensitive) : "unknown error";
+    const detail = error instanceof Error ? terminalSafe(redact(error.message, req.sensitive)) : "unknown error";
     const label = typeof code === "string" ? ` (${code})` : "";
     throw new SecrApiError(`secr API ${route} failed: network error${label}: ${detail}`, 0, "network_error", { cause: safeCause(error, code, detail) });
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * The body as text, or `response_too_large` as soon as it exceeds `limit` (before reading at all
+ * when Content-Length says so). A server, proxy or impostor sending an endless or huge body must
+ * cost at most `limit` bytes of memory, and that is not a network failure: no retry, no fallback.
+ */
+async function readCapped(body: Dispatcher.ResponseData["body"], declared: string | undefined, limit: number, route: string): Promise<string> {
+  const tooLarge = () => {
+    body.destroy();
+    return new SecrApiError(
+      `secr API ${route} answered with more than ${formatBytes(limit)} (maxResponseBytes); reading stopped there`,
+      0,
+      "response_too_large",
+    );
+  };
+  if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  // TextDecoder drops a leading BOM, as undici's body.text() does.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 /** Keep the low-level error's identity for debugging but not objects that might hold request data. */

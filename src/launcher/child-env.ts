@@ -3,6 +3,7 @@
 // inherited + secrets, secrets win (the point of a secrets store is that its value is the one the
 // app sees), except names kept by --preserve-env. secr-run's own credentials are removed unless
 // --pass-token: the app gets its secrets, not the key to all of them.
+import { dictionary } from "./dictionary.js";
 
 /** secr-run's credentials: scrubbed from the child's inherited environment. */
 export const CREDENTIAL_VARS: readonly string[] = ["SECR_TOKEN", "SECR_PASSPHRASE"];
@@ -27,7 +28,7 @@ export interface ChildEnv {
 export function buildChildEnv(input: ChildEnvInput): ChildEnv {
   const platform = input.platform ?? process.platform;
   const key = (name: string) => (platform === "win32" ? name.toUpperCase() : name);
-  const env: Record<string, string> = {};
+  const env = dictionary();
   const present = new Map<string, string>(); // normalised name -> actual name in env
   for (const [name, value] of Object.entries(input.inherited)) {
     if (value === undefined) continue;

@@ -1,6 +1,8 @@
 // `secr-run export` output formats. Pure. Each must round-trip exactly through its reader:
 // dotenv's parser, a POSIX shell's `eval`, JSON.parse.
 
+import { dictionary } from "./dictionary.js";
+
 export type ExportFormat = "dotenv" | "json" | "shell";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["dotenv", "json", "shell"];
 
@@ -12,7 +14,8 @@ function sortedEntries(secrets: Readonly<Record<string, string>>): Array<[string
 
 /** JSON object, keys sorted. */
 export function formatJson(secrets: Readonly<Record<string, string>>): FormatResult {
-  return { ok: true, text: `${JSON.stringify(Object.fromEntries(sortedEntries(secrets)), null, 2)}\n` };
+  // dictionary(): a secret named __proto__ must be an own property, or JSON.stringify drops it.
+  return { ok: true, text: `${JSON.stringify(dictionary(sortedEntries(secrets)), null, 2)}\n` };
 }
 
 /** POSIX shell: `export KEY='value'`; single quotes keep everything literal, `'` becomes `'\''`. */

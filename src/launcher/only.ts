@@ -1,5 +1,6 @@
 // --only KEY1,KEY2: inject just these keys. A listed key that the environment lacks is the same
 // failure as a missing template key: the app asked for it by name. Pure.
+import { dictionary } from "./dictionary.js";
 
 /** `["A,B", "C"]` -> `["A", "B", "C"]`: options given as comma lists, possibly repeated. */
 export function splitList(values: readonly string[]): string[] {
@@ -19,8 +20,8 @@ export interface OnlyResult {
 }
 
 export function selectOnly(secrets: Readonly<Record<string, string>>, only: readonly string[] | undefined): OnlyResult {
-  if (only === undefined) return { selected: { ...secrets }, missing: [] };
-  const selected: Record<string, string> = {};
+  if (only === undefined) return { selected: dictionary(Object.entries(secrets)), missing: [] };
+  const selected = dictionary();
   const missing: string[] = [];
   for (const key of only) {
     if (Object.hasOwn(secrets, key)) selected[key] = secrets[key]!;

@@ -25,6 +25,7 @@ const table: [number, string, FetchErrorDecision][] = [
   [0, "aborted", "fail"],
   [0, "invalid_argument", "fail"],
   [0, "client_closed", "fail"],
+  [0, "response_too_large", "fail"], // a flood is not an outage: never a reason to use the snapshot
 ];
 
 describe("decideOnFetchError", () => {

@@ -120,11 +120,11 @@ describe("unreadable snapshots", () => {
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
   });
 
-  it("a directory where the file should be is an io_error, not a crash", async () => {
+  it("a directory where the file should be is unsafe (not a regular file), not a crash", async () => {
     const { cacheDir, identity, path } = await written();
     await rm(path);
     await mkdir(path);
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "io_error" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unsafe" });
   });
 
   it("a cache dir path that is a file, or a damaged name-key, reads as missing; a write repairs the key", async () => {

@@ -135,9 +135,32 @@ describe("method arguments are checked before anything is sent", () => {
     ["non-string description", () => client.setSecret("o", "p", "e", "K", "v", { description: 5 as never }), /description must be a string/],
     ["lone surrogate in a key", () => client.deleteSecret("o", "p", "e", "A\uD800B"), /key is not well-formed Unicode/],
   ];
+  // Every method of the contract, with arguments it must refuse: a rejection, never a synchronous throw.
+  const signal = { aborted: false } as unknown as AbortSignal;
+  bad.push(
+    ["pullSecrets: null options", () => client.pullSecrets("o", "p", "e", null as never), /pullSecrets options must be an object/],
+    ["pullAllSecrets: empty org", () => client.pullAllSecrets("", "p", "e"), /org must be a non-empty string/],
+    ["pullAllSecrets: a signal that is not an AbortSignal", () => client.pullAllSecrets("o", "p", "e", { signal }), /options.signal must be an AbortSignal/],
+    ["listKeys: string options", () => client.listKeys("o", "p", "e", "x" as never), /listKeys options must be an object/],
+    ["setSecret: empty key", () => client.setSecret("o", "p", "e", "", "v"), /key must be a non-empty string/],
+    ["bulkSetSecrets: null options", () => client.bulkSetSecrets("o", "p", "e", [], null as never), /bulkSetSecrets options/],
+    ["deleteSecret: bad signal", () => client.deleteSecret("o", "p", "e", "K", { signal }), /AbortSignal/],
+    ["promoteSecrets: null", () => client.promoteSecrets("o", "p", null as never), /fromEnv, toEnv/],
+    ["promoteSecrets: bad signal", () => client.promoteSecrets("o", "p", { fromEnv: "a", toEnv: "b", signal }), /AbortSignal/],
+    ["listTemplates: empty project", () => client.listTemplates("o", ""), /project must be a non-empty string/],
+    ["listTemplates: number options", () => client.listTemplates("o", "p", 5 as never), /listTemplates options/],
+    ["createTemplate: non-string description", () => client.createTemplate("o", "p", "K", { description: 1 as never }), /description/],
+    ["deleteTemplate: dot-dot key", () => client.deleteTemplate("o", "p", ".."), /cannot be used in a URL path/],
+    ["validateTemplate: missing env", () => client.validateTemplate("o", "p", undefined as never), /env must be a non-empty string/],
+  );
   for (const [name, call, message] of bad) {
     it(name, async () => {
-      const error = await rejection(Promise.resolve().then(call));
+      let returned: Promise<unknown> | undefined;
+      expect(() => {
+        returned = call();
+      }).not.toThrow();
+      expect(returned).toBeInstanceOf(Promise);
+      const error = await rejection(returned!);
       expect([error.code, error.statusCode]).toEqual(["invalid_argument", 0]);
       expect(error.message).toMatch(message);
       expect(server.requests).toHaveLength(0);
@@ -145,7 +168,7 @@ describe("method arguments are checked before anything is sent", () => {
   }
 
   it("a bad value is never echoed in the argument error", async () => {
-    const error = await rejection(Promise.resolve().then(() => client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: 12345678 as never }])));
+    const error = await rejection(client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: 12345678 as never }]));
     expect(error.message).not.toContain("12345678");
   });
 });

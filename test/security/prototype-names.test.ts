@@ -1,0 +1,101 @@
+// The attack (or accident): secrets named `__proto__`, `constructor`, `toString`. They are valid
+// environment variable names, and a plain `{}` mishandles them: `obj.__proto__ = v` sets the
+// prototype, so the secret vanished without a word. Each stage that keys secrets by name, and
+// the whole path through the built CLI, must carry them as ordinary names.
+import { http, HttpResponse } from "msw";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePayload, serializePayload } from "../../src/cache/payload.js";
+import { buildChildEnv } from "../../src/launcher/child-env.js";
+import { formatSecrets } from "../../src/launcher/export-format.js";
+import { applyNameRules } from "../../src/launcher/names.js";
+import { selectOnly } from "../../src/launcher/only.js";
+import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+import { runCli, tempDir } from "../cli/helpers.js";
+import { makeClient } from "../client/helpers.js";
+
+const SECRETS: Record<string, string> = JSON.parse('{"__proto__":"proto-value-1a2b","constructor":"ctor-value-3c4d","toString":"tostring-value-5e6f","hasOwnProperty":"hop-value-7a8b","NORMAL":"normal-value-9c0d"}');
+const NAMES = Object.keys(SECRETS);
+
+function entriesOf(record: Record<string, string>): Array<[string, string]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
+}
+const EXPECTED = entriesOf(SECRETS);
+
+describe("each stage keeps them", () => {
+  it("the fixture really holds an own __proto__ key", () => {
+    expect(NAMES).toEqual(["__proto__", "constructor", "toString", "hasOwnProperty", "NORMAL"]);
+  });
+
+  it("name rules, --only, the child environment, every export format and the snapshot payload", () => {
+    const names = applyNameRules(SECRETS, { allowNames: [], skipInvalid: false, platform: "linux" });
+    expect(names.fatal).toBe(false);
+    expect(entriesOf(names.accepted)).toEqual(EXPECTED);
+    expect(entriesOf(selectOnly(SECRETS, undefined).selected)).toEqual(EXPECTED);
+    expect(entriesOf(selectOnly(SECRETS, NAMES).selected)).toEqual(EXPECTED);
+    expect(selectOnly({ A: "1" }, ["constructor", "toString", "__proto__"]).missing).toEqual(["constructor", "toString", "__proto__"]);
+    const { env } = buildChildEnv({ inherited: { PATH: "/bin" }, secrets: names.accepted, preserve: false, passToken: false, token: "t", platform: "linux" });
+    expect(entriesOf(env)).toEqual(entriesOf({ ...SECRETS, PATH: "/bin" }));
+    const json = formatSecrets("json", SECRETS);
+    expect(json.ok && entriesOf(JSON.parse(json.text))).toEqual(EXPECTED);
+    for (const format of ["shell", "dotenv"] as const) {
+      const out = formatSecrets(format, SECRETS);
+      for (const name of NAMES) expect(out.ok && out.text).toContain(`${name}=`);
+    }
+    const payload = parsePayload(serializePayload({ secrets: SECRETS, validation: null, fetchedAt: 1 }));
+    expect(entriesOf(payload!.secrets)).toEqual(EXPECTED);
+  });
+});
+
+describe("end to end", () => {
+  const TOKEN = "secr_cli_protonames_2b4d6f8a0c1e3579";
+  let msw: MswServer;
+  const dir = tempDir("secr-run-proto-");
+  beforeAll(async () => {
+    msw = await startMswServer(
+      http.get("*/v1/secrets/:org/:project/:env", () =>
+        HttpResponse.json({
+          secrets: Object.entries(SECRETS).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
+          pagination: { limit: 1000, offset: 0, total: NAMES.length },
+        }),
+      ),
+      http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
+    );
+  });
+  afterAll(async () => {
+    await msw?.close();
+    dir.remove();
+  });
+  const coordinates = ["--org", "acme", "--project", "api", "--env", "production"];
+  const env = () => ({ SECR_API_URL: msw.url, SECR_TOKEN: TOKEN, SECR_CACHE_DIR: `${dir.path}/cache` });
+
+  /** `env -0` output of the child: its real environment block. */
+  function childEnv(stdout: string): Array<[string, string]> {
+    const pairs = stdout.split("\0").filter((l) => l !== "").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]);
+    return pairs.filter(([k]) => NAMES.includes(k)).sort(([a], [b]) => (a < b ? -1 : 1));
+  }
+
+  it("the client returns them", async () => {
+    const client = makeClient(msw.url);
+    try {
+      const secrets = await client.pullAllSecrets("acme", "api", "production");
+      expect(secrets.map((s) => s.key)).toEqual(NAMES);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("export --format json prints them", async () => {
+    const result = await runCli(["export", "--format", "json", ...coordinates], { env: env() });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(entriesOf(JSON.parse(result.stdout))).toEqual(EXPECTED);
+  });
+
+  it("a run injects them, and an --offline run from the snapshot it wrote does too", async () => {
+    const online = await runCli([...coordinates, "--", "env", "-0"], { env: env() });
+    expect(online.exitCode, online.stderr).toBe(0);
+    expect(childEnv(online.stdout)).toEqual(EXPECTED);
+    const offline = await runCli(["--offline", ...coordinates, "--", "env", "-0"], { env: env() });
+    expect(offline.exitCode, offline.stderr).toBe(0);
+    expect(childEnv(offline.stdout)).toEqual(EXPECTED);
+  });
+});
