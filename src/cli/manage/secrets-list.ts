@@ -1,4 +1,5 @@
 // `secr-run secrets list`: keys, versions and update times; the keys route never sends values.
+import { printable } from "../../config/trust.js";
 import { printableName } from "../../launcher/names.js";
 import { settingFlags } from "../commands/globals.js";
 import { secretsListCommand } from "../commands/secrets.js";
@@ -20,7 +21,7 @@ export function main(args: string[]): Promise<number> {
     } else if (keys.length === 0) {
       process.stderr.write(`secr-run: ${where} has no secrets\n`);
     } else {
-      printTable([["KEY", "VERSION", "UPDATED"], ...keys.map((k) => [printableName(k.key), String(k.version), k.updatedAt])]);
+      printTable([["KEY", "VERSION", "UPDATED"], ...keys.map((k) => [printableName(k.key), String(k.version), printable(k.updatedAt)])]);
     }
     return 0;
   });

@@ -41,7 +41,7 @@ export function show(args: string[]): Promise<number> {
           `key: ${printableName(template.key)}`,
           `required: ${template.required ? "yes" : "no"}`,
           `description: ${printable(template.description ?? "")}`,
-          `created: ${template.createdAt}`,
+          `created: ${printable(template.createdAt)}`,
         ].join("\n") + "\n",
       );
     }
