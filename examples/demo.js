@@ -19,8 +19,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "secr-run-demo-"));
 
 const server = spawn(
   process.execPath,
-  [cli, "serve", "--port", "0", "--data", dataDir, "--token", token, "--seed", join(examples, "seed.json"), "--quiet"],
-  { stdio: ["ignore", "pipe", "inherit"] },
+  [cli, "serve", "--port", "0", "--data", dataDir, "--seed", join(examples, "seed.json"), "--quiet"],
+  // The token goes in the environment, not argv (visible to every user in ps).
+  { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SECR_SERVE_TOKEN: token } },
 );
 
 function withoutSecrSettings(env) {

@@ -8,6 +8,8 @@ export type {
   SecretInput,
   PromoteOptions,
   CreateTemplateOptions,
+  ConditionalListOptions,
+  CreateTokenInput,
 } from "./client/client.js";
 export { SecrApiError, isSecrApiError } from "./client/errors.js";
 export type { SecrErrorCode, SecrApiErrorOptions } from "./client/errors.js";
@@ -24,4 +26,13 @@ export type {
   PromoteResult,
   Template,
   TemplateValidation,
+  Conditional,
+  TokenInfo,
+  TokenRole,
+  TokenState,
+  CreatedToken,
+  RevokeTokenResult,
+  ProjectInfo,
+  EnvironmentInfo,
+  DeleteEnvironmentResult,
 } from "./client/schemas.js";

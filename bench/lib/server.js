@@ -19,8 +19,9 @@ export async function startServer({ cli, dir, seedFile, timeoutMs = 30_000 }) {
     HOME: dir,
     XDG_DATA_HOME: join(dir, "data-home"),
     XDG_CONFIG_HOME: join(dir, "config-home"),
+    SECR_SERVE_TOKEN: TOKEN, // not --token: argv is public
   };
-  const args = [cli, "serve", "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--data", join(dir, "data"), "--token", TOKEN, "--quiet"];
+  const args = [cli, "serve", "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--data", join(dir, "data"), "--quiet"];
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   const stderrTail = [];

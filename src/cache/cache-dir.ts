@@ -1,8 +1,8 @@
 // Where snapshots live: a per-user cache directory, private to its owner.
 
-import { chmod, mkdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { ensurePrivateDir } from "../fs/private-dir.js";
 
 export interface CacheDirSources {
   /** `--cache-dir`; wins over everything. */
@@ -46,19 +46,7 @@ export function cacheDirProblem(
   return undefined;
 }
 
-/**
- * Creates the directory 0700 if needed. An existing directory is used only if it is ours and not
- * writable by group or others: another user able to write there could swap files under us.
- * It is never chmod-ed, so `--cache-dir` pointing at a shared directory cannot change it.
- * Reading applies the same check (read.ts).
- */
+/** Creates the directory 0700 if needed, else requires it to be ours and private (src/fs/private-dir.ts). */
 export async function ensureCacheDir(dir: string): Promise<void> {
-  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (created !== undefined) {
-    // mkdir's mode passes through the umask, which can only remove bits; make it exact anyway.
-    await chmod(dir, 0o700);
-    return;
-  }
-  const problem = cacheDirProblem(dir, await stat(dir));
-  if (problem !== undefined) throw new UnsafeCacheDirError(problem);
+  await ensurePrivateDir(dir, "cache directory", (message) => new UnsafeCacheDirError(message));
 }

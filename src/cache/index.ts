@@ -1,6 +1,6 @@
 // The encrypted offline snapshot (issue 5): the launcher's whole interface to it.
 export type { SnapshotIdentity, SnapshotLocator } from "./identity.js";
-export type { SnapshotData, SnapshotValidation } from "./payload.js";
+export type { SnapshotData } from "./payload.js";
 export type { UnreadableReason } from "./seal.js";
 export { resolveCacheDir, UnsafeCacheDirError, type CacheDirSources } from "./cache-dir.js";
 export { readSnapshot, type ReadSnapshotOptions, type ReadSnapshotResult } from "./read.js";

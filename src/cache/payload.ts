@@ -2,19 +2,14 @@
 // The shape check is written out by hand on purpose: the payload was authenticated with our
 // own key before it gets here, and importing zod costs ≈ 80 ms on a path meant to start fast.
 
+import type { TemplateValidation } from "../client/schemas.js";
 import { dictionary } from "../launcher/dictionary.js";
-
-export interface SnapshotValidation {
-  valid: boolean;
-  missing: string[];
-  extra: string[];
-}
 
 export interface SnapshotData {
   /** Exactly the secrets that were injected. */
   secrets: Record<string, string>;
   /** The template result they were validated against; null when validation was skipped. */
-  validation: SnapshotValidation | null;
+  validation: TemplateValidation | null;
   /** When the secrets were pulled from secr (epoch ms). */
   fetchedAt: number;
 }
@@ -40,7 +35,7 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
   return { secrets: dictionary(Object.entries(secrets as Record<string, string>)), validation, fetchedAt };
 }
 
-function isValidation(value: unknown): value is SnapshotValidation {
+function isValidation(value: unknown): value is TemplateValidation {
   return (
     isRecord(value) &&
     typeof value.valid === "boolean" &&

@@ -7,7 +7,7 @@ import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { loadSettings } from "./load-settings.js";
 import { createLogger } from "./log.js";
-import { validateOnly } from "./obtain-secrets.js";
+import { validateOnly } from "./pull-secrets.js";
 import { checkCommand } from "./commands/check.js";
 import { scanVerbosity, settingFlags } from "./commands/globals.js";
 

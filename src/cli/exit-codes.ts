@@ -1,6 +1,5 @@
 // secr-run's own exit codes (sysexits). A failure of secr-run never starts the child,
-// so these are never confused with the child's status.
-import type { SecrErrorCode } from "../client/errors.js";
+// so these are never confused with the child's status. What a failed fetch maps to: src/errors.ts.
 
 export const ExitCode = {
   OK: 0,
@@ -24,57 +23,18 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** What each code means, for --help, docs/errors.md and the README (a test checks both). */
+/** What each code means, for --help, docs/errors.md and the README (test/cli/error-table.test.ts checks both; backticks are dropped in --help). */
 export type DocumentedExitCode = "N" | 0 | 64 | 65 | 69 | 70 | 77 | 78 | 126 | 127;
 
 export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {
-  N: "the command's own status (killed by signal S: secr-run dies of S too, or exits 128+S)",
+  N: "the command's own exit status (killed by signal S: secr-run dies of S too, or exits 128+S)",
   0: "success",
-  64: "usage error (bad option or flag value, no command)",
-  65: "secret data that cannot be injected (invalid name, NUL byte, refused name, unquotable export)",
-  69: "secr unreachable (network, timeout, 5xx, 429 after retries) and no fresh snapshot; --offline without one; an answer over 64 MiB",
+  64: "usage error: unknown option or command, bad flag value, no command",
+  65: "secret data that cannot be injected: invalid name, NUL byte, value over 128 KiB, refused name; an `export` value the format cannot represent",
+  69: "secr unreachable (network error, timeout, 5xx, 429 after retries) and no usable snapshot; `--offline` without one; an answer over the client's size cap",
   70: "internal error in secr-run (a bug: please report it)",
-  77: "not authorised (401/403)",
-  78: "configuration (missing settings, bad .secr.json, org/project/env not found, template keys missing)",
-  126: "command found but not executable",
-  127: "command not found",
+  77: "not authorised: 401 / 403 (bad, expired or revoked token; token scoped to another environment)",
+  78: "configuration: missing settings, bad `.secr.json`, a `.secr.json` `\"apiUrl\"` not yet trusted (`secr-run allow`), org / project / environment not found, required template keys missing",
+  126: "the command was found but cannot be executed",
+  127: "the command was not found",
 };
-
-/** The table of the run command (the full list), as printed by `secr-run --help`. */
-export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number | string, string]> = (["N", 64, 65, 69, 70, 77, 78, 126, 127] as const).map(
-  (code) => [code, EXIT_CODE_MEANING[code]] as const,
-);
-
-/** Pure: the exit code for an error raised by the embedded client. */
-export function exitCodeForApiError(code: SecrErrorCode, statusCode: number): ExitCodeValue {
-  switch (code) {
-    case "unauthorized":
-    case "forbidden":
-      return ExitCode.NOPERM;
-    case "not_found":
-    case "invalid_argument":
-    case "bad_request":
-    case "validation_error":
-    // 409: what a management command would create exists already (a project, a template key).
-    case "conflict":
-      return ExitCode.CONFIG;
-    // 413: an import or a value over the server's limit.
-    case "payload_too_large":
-      return ExitCode.DATA;
-    case "network_error":
-    case "timeout":
-    case "rate_limited":
-    case "server_error":
-    case "invalid_response":
-    case "response_too_large":
-    case "inconsistent_data":
-    case "aborted":
-    case "client_closed":
-      return ExitCode.UNAVAILABLE;
-    default:
-      if (statusCode === 401 || statusCode === 403) return ExitCode.NOPERM;
-      if (statusCode === 404) return ExitCode.CONFIG;
-      // Anything else without a usable answer (5xx, unknown codes) means secr did not serve us.
-      return ExitCode.UNAVAILABLE;
-  }
-}

@@ -2,7 +2,12 @@
 // Light on purpose: no client, undici or execa.
 import type { CommandDefinition } from "./define/command.js";
 import { renderGroupHelp, renderHelp } from "./define/render-help.js";
-import { EXIT_CODE_MEANING } from "./exit-codes.js";
+import { EXIT_CODE_MEANING, type DocumentedExitCode } from "./exit-codes.js";
+
+/** The shared table's text for --help (the README's Markdown backticks dropped). */
+export function exitCodeMeaning(code: DocumentedExitCode): string {
+  return EXIT_CODE_MEANING[code].replaceAll("`", "");
+}
 
 /** The terminal's width, or 80 when stdout is not a terminal (a pipe, a file, a test). */
 export function helpWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
@@ -11,7 +16,7 @@ export function helpWidth(stream: { isTTY?: boolean; columns?: number } = proces
 
 export function helpText(command: CommandDefinition, all: readonly CommandDefinition[], width = helpWidth()): string {
   // The default command's help is the top-level one: it lists the other commands.
-  return renderHelp(command, { width, commands: command.path.length === 0 ? all : [], exitCodeMeaning: (code) => EXIT_CODE_MEANING[code] });
+  return renderHelp(command, { width, commands: command.path.length === 0 ? all : [], exitCodeMeaning });
 }
 
 export function printHelp(command: CommandDefinition, all: readonly CommandDefinition[]): number {

@@ -45,3 +45,8 @@ export function createLogger({ verbose = false, quiet = false, write }: LoggerOp
     },
   };
 }
+
+/** `123ms` since `start` (a performance.now() value), for --verbose timings. */
+export function since(start: number): string {
+  return `${Math.round(performance.now() - start)}ms`;
+}

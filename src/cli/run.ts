@@ -18,7 +18,7 @@ import { cacheFlags } from "./commands/shared.js";
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
   const log = createLogger(scanVerbosity(args));
-  // First, before anything slow: signal listeners (process contract rule 5).
+  // First, before anything slow: signal listeners (docs/process-model.md, "Before the child").
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   try {
     const { options, rest } = runCommand.parse(args);

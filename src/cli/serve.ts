@@ -1,15 +1,18 @@
 // `secr-run serve`: the local secr-compatible API server. Prints one machine-readable line
 // `{"url":"http://127.0.0.1:PORT"}` on stdout once listening; everything else goes to stderr.
-// Options and exit codes are declared in commands/serve.ts.
+// Options are declared in commands/serve.ts. Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT/SIGHUP;
+// a second signal exits 130 at once), 64 usage, 65 data file corrupt, tampered or under another key,
+// 69 cannot listen / data directory in use, 78 key, seed or unsafe data directory (not ours, writable
+// by others, symlinked files).
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { serveCommand } from "./commands/serve.js";
 import { renderHelp } from "./define/render-help.js";
-import { EXIT_CODE_MEANING, ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { helpWidth } from "./help.js";
-import { DataFileError, KeyError, LockError, startServer } from "../server/index.js";
+import { exitCodeMeaning, helpWidth } from "./help.js";
+import { DataFileError, KeyError, LockError, startServer, UnsafeDataDirError } from "../server/index.js";
 
 const EXIT_DATA = ExitCode.DATA;
 
@@ -32,7 +35,7 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   }
   if (argv.help) {
-    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning: (code) => EXIT_CODE_MEANING[code] }));
+    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning }));
     return 0;
   }
   if (argv.version) {
@@ -49,6 +52,9 @@ export async function main(args: string[]): Promise<number> {
   }
   const env = process.env;
   const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
+  if (argv.token !== undefined) {
+    process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
+  }
 
   let server;
   try {
@@ -72,7 +78,7 @@ export async function main(args: string[]): Promise<number> {
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
       return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
     }
-    if (error instanceof KeyError) return fail(message, ExitCode.CONFIG);
+    if (error instanceof KeyError || error instanceof UnsafeDataDirError) return fail(message, ExitCode.CONFIG);
     return fail(message, ExitCode.CONFIG);
   }
 

@@ -1,5 +1,6 @@
 // SecrClient: the typed client of the secr API (wire contract: /work/shared/secr-api.md).
 import { setTimeout as sleep } from "node:timers/promises";
+import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { errorFromResponse, isSecrApiError, SecrApiError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
 import {
@@ -24,6 +25,21 @@ import {
   type SetSecretResult,
   type Template,
   type TemplateValidation,
+  createdTokenSchema,
+  deleteEnvironmentSchema,
+  environmentSchema,
+  listEnvironmentsSchema,
+  listTokensSchema,
+  projectSchema,
+  revokeTokenSchema,
+  type Conditional,
+  type CreatedToken,
+  type DeleteEnvironmentResult,
+  type EnvironmentInfo,
+  type ProjectInfo,
+  type RevokeTokenResult,
+  type TokenInfo,
+  type TokenRole,
 } from "./schemas.js";
 import { abortedError, createDispatcher, send, type HttpRequest } from "./transport.js";
 import type { Dispatcher } from "./undici.js";
@@ -86,6 +102,22 @@ export interface PromoteOptions extends RequestOptions {
   overwrite?: boolean;
 }
 
+export interface ConditionalListOptions extends ListOptions {
+  /** The ETag of the copy you have: a 304 (no body) comes back while it is still current. */
+  ifNoneMatch?: string;
+}
+
+export interface CreateTokenInput {
+  name: string;
+  role: TokenRole;
+  /** Scope: an org, optionally a project in it, optionally an environment of that project. */
+  org?: string;
+  project?: string;
+  env?: string;
+  /** ISO-8601 date-time in the future, or a Date. */
+  expiresAt?: string | Date;
+}
+
 export interface CreateTemplateOptions extends RequestOptions {
   description?: string;
   /** Default true. */
@@ -96,20 +128,20 @@ export interface CreateTemplateOptions extends RequestOptions {
 export const PULL_PAGE_SIZE = 1000;
 /** How often pullAllSecrets starts over when the set changed under it. */
 const PULL_RESTARTS = 2;
-const DEFAULT_API_URL = "https://api.secr.dev";
-const DEFAULT_TIMEOUT_MS = 30_000;
 /** 64 MiB: hundreds of times a 1,000-secret pull, yet a bound on what a server can make us hold. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 type Method = HttpRequest["method"];
 
-interface Call<T> {
+interface Call<T, R = T> {
   query?: Record<string, QueryValue>;
   body?: unknown;
   schema: Schema<T>;
   signal?: AbortSignal | undefined;
   /** Values in the body, kept out of error messages. */
   sensitive?: readonly string[];
+  /** A conditional GET: sends If-None-Match, accepts 304, and builds the result with the ETag. */
+  conditional?: { ifNoneMatch: string | undefined; result(data: T | undefined, etag: string | undefined): R };
 }
 
 function closedError(route: string): SecrApiError {
@@ -356,6 +388,83 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
+  // ---- conditional reads (ETag / If-None-Match) ----
+
+  /** pullSecrets, but with `ifNoneMatch` answers `{ notModified: true }` (no body) while nothing changed. */
+  pullSecretsIfChanged(org: string, project: string, env: string, options: ConditionalListOptions = {}): Promise<Conditional<PullSecretsResult>> {
+    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
+      query: listQuery(options),
+      schema: pullSecretsSchema,
+      signal: options.signal,
+      conditional: conditional(options.ifNoneMatch),
+    });
+  }
+
+  /** listKeys, but with `ifNoneMatch` answers `{ notModified: true }` (no body) while nothing changed. */
+  listKeysIfChanged(org: string, project: string, env: string, options: ConditionalListOptions = {}): Promise<Conditional<ListKeysResult>> {
+    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"], {
+      query: listQuery(options),
+      schema: listKeysSchema,
+      signal: options.signal,
+      conditional: conditional(options.ifNoneMatch),
+    });
+  }
+
+  // ---- tokens ----
+
+  /** Creates a token; the result's `token` is shown this once. Needs an unscoped or org-scoped admin token. */
+  createToken(input: CreateTokenInput, options: RequestOptions = {}): Promise<CreatedToken> {
+    if (input === null || typeof input !== "object") throw invalidArgument("createToken needs { name, role }");
+    const body: Record<string, string> = { name: text("name", input.name), role: text("role", input.role) };
+    for (const field of ["org", "project", "env"] as const) if (input[field] !== undefined) body[field] = segment(field, input[field]);
+    if (input.expiresAt !== undefined) {
+      const expiresAt = input.expiresAt instanceof Date ? input.expiresAt : new Date(text("expiresAt", input.expiresAt));
+      if (Number.isNaN(expiresAt.getTime())) throw invalidArgument("expiresAt must be an ISO-8601 date-time or a Date");
+      body.expiresAt = expiresAt.toISOString();
+    }
+    return this.#call("POST", ["tokens"], { body, schema: createdTokenSchema, signal: options.signal });
+  }
+
+  /** Tokens without their secrets: id, name, role, scope, dates and state. */
+  listTokens(options: RequestOptions = {}): Promise<TokenInfo[]> {
+    return this.#call("GET", ["tokens"], { schema: listTokensSchema, signal: options.signal });
+  }
+
+  /** Revokes a token by id: from now on it gets 401. */
+  revokeToken(id: string, options: RequestOptions = {}): Promise<RevokeTokenResult> {
+    return this.#call("DELETE", ["tokens", segment("id", id)], { schema: revokeTokenSchema, signal: options.signal });
+  }
+
+  // ---- projects and environments ----
+
+  /** Creates a project (with development, staging and production environments). */
+  createProject(org: string, slug: string, options: RequestOptions = {}): Promise<ProjectInfo> {
+    return this.#call("POST", ["projects", segment("org", org)], { body: { slug: segment("slug", slug) }, schema: projectSchema, signal: options.signal });
+  }
+
+  listEnvironments(org: string, project: string, options: RequestOptions = {}): Promise<EnvironmentInfo[]> {
+    return this.#call("GET", ["projects", segment("org", org), segment("project", project), "environments"], {
+      schema: listEnvironmentsSchema,
+      signal: options.signal,
+    });
+  }
+
+  createEnvironment(org: string, project: string, slug: string, options: RequestOptions = {}): Promise<EnvironmentInfo> {
+    return this.#call("POST", ["projects", segment("org", org), segment("project", project), "environments"], {
+      body: { slug: segment("slug", slug) },
+      schema: environmentSchema,
+      signal: options.signal,
+    });
+  }
+
+  /** Deletes an environment and every secret in it. */
+  deleteEnvironment(org: string, project: string, env: string, options: RequestOptions = {}): Promise<DeleteEnvironmentResult> {
+    return this.#call("DELETE", ["projects", segment("org", org), segment("project", project), "environments", segment("env", env)], {
+      schema: deleteEnvironmentSchema,
+      signal: options.signal,
+    });
+  }
+
   // ---- lifecycle ----
 
   /** Destroys the connection pool; in-flight requests fail. Idempotent. */
@@ -371,7 +480,7 @@ export class SecrClient implements AsyncDisposable {
 
   // ---- the one request path ----
 
-  async #call<T>(method: Method, segments: string[], call: Call<T>): Promise<T> {
+  async #call<T, R = T>(method: Method, segments: string[], call: Call<T, R>): Promise<R> {
     const path = buildPath(this.#basePath, segments, call.query);
     const route = `${method} ${path}`;
     if (this.#closed) throw closedError(route);
@@ -380,6 +489,7 @@ export class SecrClient implements AsyncDisposable {
       accept: "application/json",
       "user-agent": this.#userAgent,
     };
+    if (call.conditional?.ifNoneMatch !== undefined) headers["if-none-match"] = call.conditional.ifNoneMatch;
     let body: string | undefined;
     if (call.body !== undefined) {
       headers["content-type"] = "application/json";
@@ -402,7 +512,11 @@ export class SecrClient implements AsyncDisposable {
       let error: SecrApiError;
       try {
         const res = await send(this.#dispatcher, this.#origin, request);
-        if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route);
+        if (call.conditional && (res.status === 304 || (res.status >= 200 && res.status < 300))) {
+          const data = res.status === 304 ? undefined : parseBody(res.status, res.body, call.schema, route);
+          return call.conditional.result(data, header(res.headers, "etag"));
+        }
+        if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route) as unknown as R;
         error = errorFromResponse({
           status: res.status,
           location: header(res.headers, "location"),
@@ -433,6 +547,20 @@ export class SecrClient implements AsyncDisposable {
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function conditional<T>(ifNoneMatch: string | undefined): NonNullable<Call<T, Conditional<T>>["conditional"]> {
+  if (ifNoneMatch !== undefined && !/^[\x20-\x7e]+$/.test(text("ifNoneMatch", ifNoneMatch))) {
+    throw invalidArgument("ifNoneMatch must be a non-empty ETag of printable ASCII");
+  }
+  return {
+    ifNoneMatch,
+    result(data, etag) {
+      if (data !== undefined) return { notModified: false, etag, ...data };
+      // 304 carries the ETag; a server that omits it still means "your copy is current".
+      return { notModified: true, etag: etag ?? ifNoneMatch ?? "" };
+    },
+  };
 }
 
 function listQuery(options: ListOptions): Record<string, QueryValue> {

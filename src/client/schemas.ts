@@ -163,3 +163,78 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], max = 3): st
   if (issues.length > max) lines.push(`and ${issues.length - max} more`);
   return lines.join("; ");
 }
+
+// ---- token administration, projects and environments (the local server's admin routes) ----
+
+export type TokenRole = "admin" | "viewer";
+export type TokenState = "active" | "expired" | "revoked";
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: TokenRole;
+  org: string | null;
+  project: string | null;
+  env: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  state: TokenState;
+}
+
+/** A new token: `token` is shown this once and never again. */
+export interface CreatedToken extends TokenInfo {
+  token: string;
+}
+
+export interface RevokeTokenResult {
+  revoked: true;
+  id: string;
+}
+
+export interface ProjectInfo {
+  org: string;
+  slug: string;
+  environments: string[];
+}
+
+export interface EnvironmentInfo {
+  slug: string;
+}
+
+export interface DeleteEnvironmentResult {
+  deleted: true;
+  slug: string;
+}
+
+/** A conditional read: `notModified` when the ETag sent still matches (no body was sent). */
+export type Conditional<T> = { notModified: true; etag: string } | ({ notModified: false; etag: string | undefined } & T);
+
+const nullableText = z.nullable(z.string());
+const tokenInfoFields = {
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  org: nullableText,
+  project: nullableText,
+  env: nullableText,
+  createdAt: z.string(),
+  expiresAt: nullableText,
+  revokedAt: nullableText,
+  state: z.enum(["active", "expired", "revoked"]),
+};
+
+export const tokenInfoSchema = z.object(tokenInfoFields);
+export const createdTokenSchema = z.object({ ...tokenInfoFields, token: z.string().check(z.minLength(1)) });
+export const listTokensSchema = z.pipe(
+  z.object({ tokens: z.array(tokenInfoSchema) }),
+  z.transform((raw): TokenInfo[] => raw.tokens),
+);
+export const revokeTokenSchema = z.object({ revoked: z.literal(true), id: z.string() });
+export const projectSchema = z.object({ org: z.string(), slug: z.string(), environments: z.array(z.string()) });
+export const environmentSchema = z.object({ slug: z.string() });
+export const listEnvironmentsSchema = z.pipe(
+  z.object({ environments: z.array(environmentSchema) }),
+  z.transform((raw): EnvironmentInfo[] => raw.environments),
+);
+export const deleteEnvironmentSchema = z.object({ deleted: z.literal(true), slug: z.string() });

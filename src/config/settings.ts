@@ -3,8 +3,9 @@
 import { parseDuration } from "./duration.js";
 import type { LoadedProjectFile } from "./project-file.js";
 
-export const DEFAULT_API_URL = "https://api.secr.dev";
-export const DEFAULT_TIMEOUT_MS = 30_000;
+import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "../client/defaults.js";
+
+export { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS };
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout";
@@ -156,16 +157,19 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
   };
 }
 
-/** An http(s) URL without credentials, trailing slash removed. */
+/**
+ * An http(s) URL without credentials, trailing slash removed. A trailing `/v1` (copied from a
+ * route in the API docs) is removed too: the client adds `/v1/...` itself.
+ */
 function checkApiUrl(raw: string): string | Error {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return new Error("is not a URL (e.g. https://api.secr.dev)");
+    return new Error(`is not a URL (e.g. ${DEFAULT_API_URL})`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return new Error(`must be an http(s) URL`);
   // Never echo the URL if it carries credentials.
   if (url.username !== "" || url.password !== "") return new Error("must not contain credentials; use SECR_TOKEN");
-  return raw.replace(/\/+$/, "");
+  return raw.replace(/\/+$/, "").replace(/\/v1$/, "");
 }

@@ -1,4 +1,4 @@
-// How secr-run ends once the child has ended (rule 2 of the process contract). Pure: the
+// How secr-run ends once the child has ended (docs/process-model.md, "Exit status"). Pure: the
 // supervisor performs the returned action. The caller must not be able to tell secr-run from
 // its child: same exit code, same death by signal.
 import { CORE_SIGNALS, signalNumber } from "./signals.js";
@@ -31,7 +31,11 @@ export function decideExit(result: ChildResult, context: ExitContext): ExitActio
       return exitForSignal(result.signal, context.pid1);
     case "spawn-failed":
       // The shell's conventions, so scripts that test for 127/126 keep working.
-      if (result.code === "ENOENT") return { kind: "exit", code: 127, message: `command not found: ${context.file}` };
+      if (result.code === "ENOENT") {
+        // `secr-run -- "node server.js"`: one word holding a whole command line.
+        const hint = /\s/.test(context.file) ? ` (one word with spaces: to run a shell string, use --command "${context.file}")` : "";
+        return { kind: "exit", code: 127, message: `command not found: ${context.file}${hint}` };
+      }
       if (result.code === "EACCES")
         return { kind: "exit", code: 126, message: `permission denied (not executable?): ${context.file}` };
       return { kind: "exit", code: 126, message: `cannot execute ${context.file}: ${result.code}` };

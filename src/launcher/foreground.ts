@@ -1,21 +1,21 @@
-// "Is secr-run in the terminal's foreground process group right now?" (rule 4). When it is, the
-// terminal itself already sent Ctrl-C, Ctrl-\ and window resizes to the child (same group), so
-// the supervisor must not send them again. Asked at the moment a signal arrives: job control
-// (Ctrl-Z, bg, fg) changes the answer while secr-run runs.
+// "Is secr-run in the terminal's foreground process group right now?" (docs/process-model.md,
+// "The terminal"). When it is, the terminal itself already sent Ctrl-C, Ctrl-\, Ctrl-Z and window
+// resizes to the child (same group), so the supervisor must not send them again. Asked at the
+// moment a signal arrives: job control (Ctrl-Z, bg, fg) changes the answer while secr-run runs.
 import { readFileSync } from "node:fs";
 import { isatty } from "node:tty";
 
-/** pgrp and tpgid from the text of /proc/<pid>/stat (see proc(5)). The command name in
+/** state, pgrp and tpgid from the text of /proc/<pid>/stat (see proc(5)). The command name in
  *  parentheses may contain spaces and parentheses, so fields are counted from the last ")". */
-export function parseProcStat(stat: string): { pgrp: number; tpgid: number } | undefined {
+export function parseProcStat(stat: string): { state: string; pgrp: number; tpgid: number } | undefined {
   const end = stat.lastIndexOf(")");
   if (end === -1) return undefined;
   // After the name: state ppid pgrp session tty_nr tpgid ...
   const fields = stat.slice(end + 2).split(" ");
   const pgrp = Number(fields[2]);
   const tpgid = Number(fields[5]);
-  if (!Number.isInteger(pgrp) || !Number.isInteger(tpgid)) return undefined;
-  return { pgrp, tpgid };
+  if (!Number.isInteger(pgrp) || !Number.isInteger(tpgid) || fields[0] === undefined) return undefined;
+  return { state: fields[0], pgrp, tpgid };
 }
 
 /** Linux: tpgid == pgrp (tpgid is -1 without a controlling terminal). Elsewhere there is no

@@ -4,7 +4,7 @@
 // load) parses while the secrets are fetched; --help, serve, check and export never load it.
 import { execa } from "execa";
 import type { ChildResult } from "./exit-status.js";
-import type { ChildCommand } from "./supervisor.js";
+import type { ChildCommand } from "./command.js";
 
 export interface RunningChild {
   /** Undefined when the spawn failed (the result then says why). */
@@ -24,13 +24,13 @@ export function spawnChild(command: ChildCommand): RunningChild {
     shell: command.shell,
     env: command.env,
     extendEnv: false, // env is complete: secr-run's own (SECR_TOKEN...) must not leak back in
-    stdio: "inherit", // the child owns the terminal and the pipes (rule 1); nothing buffered
+    stdio: "inherit", // the child owns the terminal and the pipes (docs/process-model.md, "The child"); nothing buffered
     // execa's default `cleanup` registers signal-exit, which on INT/HUP/QUIT/USR2 (when nobody
     // else listens) or on our own exit sends the child a SIGTERM it never asked for. The
     // supervisor always outlives the child, so there is nothing to clean up.
     cleanup: false,
     // Default 5 s: a SIGKILL after a forwarded SIGTERM. Docker allows 10 s, Kubernetes 30 s;
-    // the child decides how long its shutdown takes (rule 6).
+    // the child decides how long its shutdown takes (docs/process-model.md, "Stopping").
     forceKillAfterDelay: false,
     reject: false, // an exit code is a result, not an exception
     windowsHide: false, // a console program keeps its console window

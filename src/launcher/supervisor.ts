@@ -1,28 +1,23 @@
-// The process supervisor: secr-run as a transparent parent (../../shared/process-contract.md).
+// The process supervisor: secr-run as a transparent parent (docs/process-model.md).
 // Modelled on tini: listen before anything slow, forward each signal once, wait for the child
-// as long as it takes, then end exactly as the child did.
+// as long as it takes, then end exactly as the child did. What each signal does, in each phase,
+// is decided by decideSignal() (signal-policy.ts); this file gathers the facts and acts.
 //
-//   before the child:  TERM/INT/HUP/QUIT → abort `signal`, die of that signal (rule 5)
-//                      USR1/USR2/WINCH   → ignored (but listened to: no inspector on USR1)
-//   child running:     all seven         → forwarded once, except INT/QUIT/WINCH while we are
-//                                          the terminal's foreground group (rule 4)
-//   child ended:       exit N, or re-raise S, or 128+S (rule 2, exit-status.ts)
+//   before the child:  terminating signals → abort `signal`, die of that signal; others ignored
+//   child running:     every forwarded signal → to the child once (not INT/QUIT/WINCH/TSTP while
+//                      we are the terminal's foreground group); TSTP/TTIN/TTOU → to the child,
+//                      then SIGSTOP ourselves; SIGCONT → to the child unless it already has it
+//   child ended:       exit N, or re-raise S, or 128+S (exit-status.ts)
+import { isatty } from "node:tty";
+import { childHas } from "./child-state.js";
+import { type ChildCommand, withIgnoredSignals } from "./command.js";
 import type { ChildResult, ExitAction } from "./exit-status.js";
 import { decideExit, exitForSignal } from "./exit-status.js";
 import { isForegroundProcessGroup } from "./foreground.js";
-import { FORWARDED_SIGNALS, signalNumber, TERMINAL_DELIVERED, TERMINATING_SIGNALS } from "./signals.js";
+import { takeInheritedIgnored } from "./inherited-signals.js";
+import { decideSignal, type Phase, type SelfStop } from "./signal-policy.js";
+import { FORWARDED_SIGNALS, JOB_CONTROL_SIGNALS, type ForwardedSignal, type JobControlSignal, signalNumber } from "./signals.js";
 import type { RunningChild } from "./spawn.js";
-
-export interface ChildCommand {
-  /** Program, or the shell string when `shell` is true. */
-  file: string;
-  /** Passed untouched (never joined, split or re-quoted). Must be empty when `shell` is true. */
-  args: string[];
-  /** true for --command "<string>": /bin/sh -c (cmd /d /s /c on Windows). */
-  shell: boolean;
-  /** The COMPLETE child environment (execa extendEnv: false). */
-  env: Record<string, string>;
-}
 
 export interface SupervisorOptions {
   /** One line to stderr; the logger adds "secr-run: " and honours --quiet. */
@@ -35,8 +30,8 @@ export interface SupervisorOptions {
 }
 
 export interface Supervisor {
-  /** Aborted when a terminating signal (TERM, INT, HUP, QUIT) arrives before the child exists.
-   *  The supervisor then also ends secr-run as if killed by that signal (rule 5), so callers
+  /** Aborted when a terminating signal (TERM, INT, HUP, QUIT, ALRM...) arrives before the child
+   *  exists. The supervisor then also ends secr-run as if killed by that signal, so callers
    *  just pass this signal to their HTTP calls and never need to handle it themselves. */
   readonly signal: AbortSignal;
   /** Spawn the child and supervise it; never resolves: secr-run exits with the child's status. */
@@ -45,7 +40,7 @@ export interface Supervisor {
 
 export interface RunOptions {
   /** Work started before the child that must finish before secr-run exits (the offline
-   *  snapshot write, issue 5): kept off the start path, yet a child like `true` exits in
+   *  snapshot write): kept off the start path, yet a child like `true` exits in
    *  milliseconds and secr-run's exit would cut the write short. Awaited only after the child
    *  has ended, at most `settleMaxMs`; it never delays the child's start or signal forwarding. */
   settle?: Promise<unknown> | undefined;
@@ -61,6 +56,9 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const controller = new AbortController();
   const pid1 = !isWindows && process.pid === 1;
   let state: State = { phase: "waiting" };
+  let selfStop: SelfStop = "none";
+  // Before anything else reads the environment: the child must never inherit the variable.
+  const inheritedIgnored = takeInheritedIgnored(process.env) ?? [];
 
   // Start loading execa now: it parses while the secrets are fetched, not after.
   const spawnModule = import("./spawn.js");
@@ -82,10 +80,44 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     return endProcess(action, unlisten, options.error ?? ((message) => process.stderr.write(`secr-run: ${message}\n`)));
   };
 
+  const onSignal = (received: ForwardedSignal | JobControlSignal) => {
+    const phase: Phase = state.phase;
+    const child = state.phase === "running" ? state.child : undefined;
+    const decision = decideSignal(received, {
+      phase,
+      inheritedIgnored: inheritedIgnored.includes(signalNumber(received)),
+      foreground: isForegroundProcessGroup,
+      childHas: (signal) => (child?.pid === undefined ? "no" : childHas(child.pid, signalNumber(signal))),
+      selfStop,
+    });
+    if (received === "SIGCONT") selfStop = "none"; // whatever stopped us is over
+    switch (decision.action) {
+      case "ignore":
+        return options.debug(`not forwarding ${received}: ${decision.reason}`);
+      case "terminate":
+        // Cancel the fetch for anyone awaiting it, then die of the signal right away: the child
+        // is never started afterwards.
+        controller.abort(new Error(`received ${received}`));
+        void end(exitForSignal(received, pid1));
+        return;
+      case "forward":
+        child?.kill(received);
+        return options.debug(`forwarded ${received}`);
+      case "stop":
+        if (decision.forward) child?.kill(received);
+        options.debug(`${decision.forward ? "forwarded" : "not forwarding"} ${received} (${decision.reason}); stopping`);
+        selfStop = decision.selfStop;
+        // Node cannot leave the default action in place and still listen: stop the way it
+        // would have. Execution continues here once a SIGCONT resumes us.
+        process.kill(process.pid, "SIGSTOP");
+        return;
+    }
+  };
+
   if (isWindows) {
     // No POSIX signals: Ctrl-C / Ctrl-Break reach every process on the console, the child
-    // included, and kill('SIGINT') would hard-kill it (rule 8). Before the child exists they
-    // end secr-run; afterwards the listener only keeps us alive to wait for the child.
+    // included, and kill('SIGINT') would hard-kill it. Before the child exists they end
+    // secr-run; afterwards the listener only keeps us alive to wait for the child.
     for (const signal of ["SIGINT", "SIGBREAK"] as const) {
       listen(signal, (received) => {
         if (state.phase !== "waiting") return;
@@ -94,29 +126,19 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       });
     }
   } else {
-    for (const signal of FORWARDED_SIGNALS) {
-      listen(signal, (received) => {
-        switch (state.phase) {
-          case "waiting":
-            if (!TERMINATING_SIGNALS.has(received)) return options.debug(`ignored ${received}: no child yet`);
-            // Cancel the fetch for anyone awaiting it, then die of the signal right away:
-            // the child is never started afterwards.
-            controller.abort(new Error(`received ${received}`));
-            void end(exitForSignal(received, pid1));
-            return;
-          case "running":
-            if (TERMINAL_DELIVERED.has(received) && isForegroundProcessGroup()) {
-              return options.debug(`not forwarding ${received}: the terminal already sent it to the child`);
-            }
-            state.child.kill(received);
-            options.debug(`forwarded ${received}`);
-            return;
-          case "ending":
-            return; // the child is gone; we are about to exit
-        }
-      });
-    }
+    for (const signal of FORWARDED_SIGNALS) if (knownSignal(signal)) listen(signal, () => onSignal(signal));
   }
+
+  /** TSTP/TTIN/TTOU: listened to only while a child runs (before, their default action stops
+   *  secr-run, which is right). Not TTOU when our stderr is a terminal: a write of ours to it
+   *  from the background (with `stty tostop`) makes the kernel send TTOU and restart the write,
+   *  and with a listener that loops for ever instead of stopping (measured). */
+  const listenToJobControl = () => {
+    for (const signal of JOB_CONTROL_SIGNALS) {
+      if (signal === "SIGTTOU" && isatty(2)) continue;
+      listen(signal, () => onSignal(signal));
+    }
+  };
 
   const run = async (command: ChildCommand, runOptions: RunOptions = {}): Promise<never> => {
     if (state.phase !== "waiting") throw new Error("supervisor.run() called twice or after a signal");
@@ -128,8 +150,10 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
         "running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run",
       );
     }
-    const child = spawnChild(command);
+    if (inheritedIgnored.length > 0) options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
+    const child = spawnChild(isWindows ? command : withIgnoredSignals(command, inheritedIgnored));
     state = { phase: "running", child };
+    if (!isWindows) listenToJobControl();
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
     const result: ChildResult = await child.result;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
@@ -137,6 +161,16 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   };
 
   return { signal: controller.signal, run };
+}
+
+/** Signals this platform has (STKFLT and PWR are Linux's). */
+function knownSignal(signal: NodeJS.Signals): boolean {
+  try {
+    signalNumber(signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Waits for `work` (never rejects) or `maxMs`, whichever comes first. */

@@ -1,6 +1,7 @@
 // The local secr-compatible API server (`secr-run serve`).
 export { startServer, DATA_FILE, KEY_FILE, type RunningServer, type ServerOptions } from "./start-server.js";
 export { DataFileError } from "./persistence/crypto.js";
+export { UnsafeDataDirError } from "./persistence/data-file.js";
 export { KeyError } from "./persistence/key.js";
 export { LockError } from "./persistence/lock.js";
-export { parseSeed, type Seed } from "./store/seed.js";
+export { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";

@@ -1,19 +1,19 @@
 // Opening the store at start: the key, the data file (refusing one that does not
 // authenticate, never overwriting it), the seeds, and a first admin token when none exists.
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { join } from "node:path";
-import { generateAdminToken, tokenRecord } from "./auth/tokens.js";
+import { generateAdminToken, isRootAdmin, tokenRecord } from "./store/tokens.js";
 import { DataFileError, readDataFile, removeStaleTemp, writeDataFile } from "./persistence/data-file.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { deserializeState, emptyState, serializeState, type State } from "./store/model.js";
-import { applySeed, type Seed } from "./store/seed.js";
+import { applySeed, type ParsedSeed } from "./store/seed.js";
 
 export const DATA_FILE = "data.secr";
 export const KEY_FILE = "key";
 
 export interface OpenStoreOptions {
   dataPath: string;
-  seeds: Seed[];
+  seeds: ParsedSeed[];
   /** An admin token is given for this run, so none needs to be created. */
   hasSessionAdmin: boolean;
   key?: Buffer | string;
@@ -43,7 +43,7 @@ async function resolveKey(options: OpenStoreOptions, dataFileExists: boolean): P
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
   const dataFile = join(options.dataPath, DATA_FILE);
-  const dataFileExists = await stat(dataFile).then(
+  const dataFileExists = await lstat(dataFile).then(
     () => true,
     () => false,
   );
@@ -61,9 +61,10 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   for (const seed of options.seeds) changed = applySeed(state, seed) || changed;
 
   let createdAdminToken: string | undefined;
-  if (!options.hasSessionAdmin && ![...state.tokens.values()].some((t) => t.role === "admin")) {
+  // Without a usable unscoped admin token nobody could manage the server: make one.
+  if (!options.hasSessionAdmin && ![...state.tokens.values()].some((t) => isRootAdmin(t))) {
     createdAdminToken = generateAdminToken();
-    const record = tokenRecord(createdAdminToken, "admin");
+    const record = tokenRecord({ token: createdAdminToken, role: "admin", name: "created on first start" });
     state.tokens.set(record.hash, record);
     changed = true;
   }

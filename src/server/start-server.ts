@@ -1,25 +1,27 @@
 // Composition: load (or create) the encrypted store, apply the seed, listen, and close
 // gracefully (stop accepting, finish in-flight requests, flush writes, release the lock).
 import { createServer } from "node:http";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { tokenRecord } from "./auth/tokens.js";
+import { tokenRecord } from "./store/tokens.js";
+import { trackConnections } from "./http/connections.js";
 import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
-import { syncDirectory, writeDataFile } from "./persistence/data-file.js";
+import { ensurePrivateDir } from "../fs/private-dir.js";
+import { syncDirectory, UnsafeDataDirError, writeDataFile } from "./persistence/data-file.js";
 import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
 import { openStore } from "./open-store.js";
 import { deserializeState, serializeState, type State, type TokenRecord } from "./store/model.js";
-import { parseSeed, type Seed } from "./store/seed.js";
+import { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";
 
 export interface ServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default 4317; 0 picks a free port. */
+  /** Default 0: a free port (what tests and embedders want); `secr-run serve` defaults to 4317. */
   port?: number;
   /** Data directory (data file, key file, lock). Default: a fresh temp dir removed by close(). */
   dataPath?: string;
@@ -33,13 +35,19 @@ export interface ServerOptions {
   seedFile?: string;
   /** Seed object, same shape as the file. */
   seed?: Seed | unknown;
-  /** Requests per second per token; 429 + Retry-After beyond. Default: unlimited. */
+  /**
+   * Requests per second per token, and failed authentications per second per client address;
+   * 429 + Retry-After beyond. Default: tokens unlimited, 10 failed authentications per second.
+   */
   rateLimit?: number;
   /** Notices (warnings, internal errors) and, unless accessLog is false, the access log. Default: none. */
   log?: NodeJS.WritableStream;
   /** One line per request to `log` (method, path, status, ms). Default true. */
   accessLog?: boolean;
-  /** Seconds to let in-flight requests finish on close before cutting connections. Default 10. */
+  /**
+   * Seconds to let requests being answered finish on close before cutting their connections.
+   * Idle connections and requests whose body has not fully arrived are cut at once. Default 10.
+   */
   shutdownTimeout?: number;
 }
 
@@ -57,8 +65,11 @@ export interface RunningServer {
 
 export { DATA_FILE, KEY_FILE } from "./open-store.js";
 
-async function loadSeed(options: ServerOptions): Promise<Seed[]> {
-  const seeds: Seed[] = [];
+/** Failed authentications per second per client address when no rate limit is set. */
+export const DEFAULT_AUTH_FAILURES_PER_SECOND = 10;
+
+async function loadSeed(options: ServerOptions): Promise<ParsedSeed[]> {
+  const seeds: ParsedSeed[] = [];
   if (options.seedFile !== undefined) {
     let text: string;
     try {
@@ -93,15 +104,16 @@ function countState(state: State, sessionTokens: number) {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const ephemeral = options.dataPath === undefined;
   const dataPath = options.dataPath ?? (await mkdtemp(join(tmpdir(), "secr-serve-")));
+  // Ours and private, or refused: anyone else able to write there could plant symlinks.
+  const created = await ensurePrivateDir(dataPath, "data directory", (message) => new UnsafeDataDirError(message));
   // A directory created now must itself survive a crash: sync the parent that names it.
-  const created = await mkdir(dataPath, { recursive: true, mode: 0o700 });
-  if (created !== undefined) await syncDirectory(dirname(dataPath));
+  if (created) await syncDirectory(dirname(dataPath));
   const seeds = await loadSeed(options);
   const release = await acquireLock(join(dataPath, "lock"));
   try {
     const sessionTokens = new Map<string, TokenRecord>();
     if (options.adminToken !== undefined) {
-      const record = tokenRecord(options.adminToken, "admin");
+      const record = tokenRecord({ token: options.adminToken, role: "admin", name: "session (--token / SECR_SERVE_TOKEN)" }, undefined, "session");
       sessionTokens.set(record.hash, record);
     }
     const opened = await openStore({
@@ -134,14 +146,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       readCache,
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
+      authFailureLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_AUTH_FAILURES_PER_SECOND),
       ...(options.log ? { log: options.log } : {}),
       accessLog: options.accessLog ?? true,
     });
     const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void handler(req, res));
+    const connections = trackConnections(server);
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(options.port ?? 4317, options.host ?? "127.0.0.1", () => {
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
         server.off("error", reject);
         resolve();
       });
@@ -154,7 +168,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (closed ??= (async () => {
         closing = true;
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        // Idle, half-sent and still-uploading connections go now; answers being computed finish.
+        connections.cutWaiting();
         const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
         await done;
         clearTimeout(timer);

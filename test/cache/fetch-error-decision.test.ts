@@ -26,6 +26,7 @@ const table: [number, string, FetchErrorDecision][] = [
   [0, "invalid_argument", "fail"],
   [0, "client_closed", "fail"],
   [0, "response_too_large", "fail"], // a flood is not an outage: never a reason to use the snapshot
+  [200, "response_too_large", "fail"], // a flood must not steer a run onto an old snapshot
 ];
 
 describe("decideOnFetchError", () => {

@@ -63,7 +63,7 @@ describe("faults map to documented exit codes", () => {
     });
     const outcome = await run([], `http://127.0.0.1:${port}`);
     expectOwnFailure(outcome, 69);
-    expect(outcome.result.stderr).toContain("unreachable");
+    expect(outcome.result.stderr).toContain(`nothing listens at http://127.0.0.1:${port}`);
   });
 
   it("dropped connections -> 69", async () => {

@@ -24,7 +24,7 @@ const codeload = { DATABASE_URL: "postgres://codeload-db-99cc", API_KEY: "codelo
 const seed = {
   tokens: [
     { token: TOKEN, role: "admin" },
-    { token: STAGING_VIEWER, role: "viewer", env: "staging" },
+    { token: STAGING_VIEWER, role: "viewer", org: "acme", project: "api", env: "staging" },
   ],
   orgs: {
     acme: {

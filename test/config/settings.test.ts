@@ -23,6 +23,16 @@ describe("resolveSettings precedence: flag > env var > project file > default", 
     expect(result.ok && result.settings.org).toBe("o");
   });
 
+  it.each([
+    ["https://api.example.test/v1", "https://api.example.test"],
+    ["https://api.example.test/v1/", "https://api.example.test"],
+    ["http://127.0.0.1:4317/prefix/v1", "http://127.0.0.1:4317/prefix"],
+    ["https://api.example.test/v10", "https://api.example.test/v10"],
+  ])("an API URL ending in /v1 (copied from a route) is the base URL: %s", (given, used) => {
+    const result = resolveSettings({ flags: { apiUrl: given }, env: { SECR_ORG: "o", SECR_PROJECT: "p", SECR_ENV: "e", SECR_TOKEN: "t" }, projectFile: undefined });
+    expect(result.ok && result.settings.apiUrl).toBe(used);
+  });
+
   it("strips trailing slashes from the API URL and parses the timeout", () => {
     const result = resolveSettings({
       flags: { apiUrl: "http://127.0.0.1:4317/", timeout: "1500ms" },

@@ -16,7 +16,7 @@ export const CLI = fileURLToPath(new URL("../../bin/secr-run.js", import.meta.ur
 export interface LocalServerOptions {
   /** Seed object (written to a temp file) or path of a seed file. */
   seed?: unknown;
-  /** Admin token passed as --token. Default: a fresh random one. */
+  /** Admin token, passed in SECR_SERVE_TOKEN (argv is public). Default: a fresh random one. */
   token?: string;
   /** Extra CLI arguments (e.g. ["--rate-limit", "5"]). */
   args?: string[];
@@ -51,7 +51,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const token = options.token ?? `secr_cli_test_${randomBytes(12).toString("hex")}`;
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "secr-local-server-")));
-  const args = ["serve", "--port", "0", "--data", dataDir, "--token", token];
+  const args = ["serve", "--port", "0", "--data", dataDir];
   let seedDir: string | undefined;
   if (typeof options.seed === "string") args.push("--seed", options.seed);
   else if (options.seed !== undefined) {
@@ -66,7 +66,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     buffer: false,
     reject: false,
     stdin: "ignore",
-    env: { SECR_SERVE_TOKEN: "", SECR_SERVE_KEY: "", ...options.env },
+    env: { SECR_SERVE_TOKEN: token, SECR_SERVE_KEY: "", ...options.env },
   });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));

@@ -7,6 +7,15 @@ import { CORE_SIGNALS } from "../../src/launcher/signals.js";
 const ctx = { pid1: false, file: "server" };
 
 describe("decideExit", () => {
+  it("127 for one word holding a command line suggests --command", () => {
+    expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { pid1: false, file: "node server.js" })).toEqual({
+      kind: "exit",
+      code: 127,
+      message: 'command not found: node server.js (one word with spaces: to run a shell string, use --command "node server.js")',
+    });
+    expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { pid1: false, file: "nodee" })).toEqual({ kind: "exit", code: 127, message: "command not found: nodee" });
+  });
+
   it.each([0, 1, 2, 42, 127, 128, 130, 255])("child exits %i → exit %i", (code) => {
     expect(decideExit({ kind: "exited", code }, ctx)).toEqual({ kind: "exit", code });
     expect(decideExit({ kind: "exited", code }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code });

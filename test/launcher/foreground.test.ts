@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { isForegroundProcessGroup, parseProcStat } from "../../src/launcher/foreground.js";
 
 describe("parseProcStat", () => {
-  it("reads pgrp and tpgid after the command name", () => {
-    expect(parseProcStat("4242 (node) S 4200 4242 4200 34816 4242 4194304 0 0")).toEqual({ pgrp: 4242, tpgid: 4242 });
+  it("reads state, pgrp and tpgid after the command name", () => {
+    expect(parseProcStat("4242 (node) S 4200 4242 4200 34816 4242 4194304 0 0")).toEqual({ state: "S", pgrp: 4242, tpgid: 4242 });
   });
 
   it("copes with spaces and parentheses in the command name", () => {
-    expect(parseProcStat("77 (my (odd) prog) S 1 70 70 0 -1 4194560 0")).toEqual({ pgrp: 70, tpgid: -1 });
+    expect(parseProcStat("77 (my (odd) prog) S 1 70 70 0 -1 4194560 0")).toEqual({ state: "S", pgrp: 70, tpgid: -1 });
   });
 
   it("rejects text that is not a stat line", () => {

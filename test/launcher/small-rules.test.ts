@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exitCodeForApiError } from "../../src/cli/exit-codes.js";
+import { classifyFetchError } from "../../src/errors.js";
 import { buildCommand } from "../../src/launcher/command.js";
 import { selectOnly, splitList } from "../../src/launcher/only.js";
 import { checkTemplate } from "../../src/launcher/template-check.js";
@@ -62,7 +62,9 @@ describe("exit codes for client errors (issue 4, section 5)", () => {
     ["payload_too_large", 413, 65],
     ["something_new", 401, 77],
     ["something_new", 404, 78],
+    ["response_too_large", 200, 69],
+    ["bad_request", 503, 69], // the status decides first
   ])("%s (%d) -> %d", (code, status, exit) => {
-    expect(exitCodeForApiError(code, status)).toBe(exit);
+    expect(classifyFetchError({ code, statusCode: status }).exitCode).toBe(exit);
   });
 });

@@ -76,18 +76,22 @@ describe("values", () => {
 });
 
 describe("request failures", () => {
-  const context = { where: "acme/api/dev", apiUrl: "http://127.0.0.1:1", write: true };
+  const settings = { apiUrl: "http://127.0.0.1:1", timeoutMs: 1000 };
   it.each([
     [401, "unauthorized", 77, "check SECR_TOKEN"],
-    [403, "forbidden", 77, "may not change acme/api/dev"],
+    [403, "forbidden", 77, "may not change acme/api/dev: an admin token"],
     [404, "not_found", 78, "check --org"],
     [409, "conflict", 78, "exists already"],
     [413, "payload_too_large", 65, ""],
     [503, "server_error", 69, "unreachable or failing"],
     [0, "network_error", 69, "unreachable or failing"],
   ])("%d %s -> %d", (status, code, exit, hint) => {
-    const failure = requestFailure(new SecrApiError("boom", status, code), context);
+    const failure = requestFailure(new SecrApiError("boom", status, code), settings, { where: "acme/api/dev", write: true });
     expect(failure.exitCode).toBe(exit);
     expect(failure.message).toContain(hint);
+  });
+
+  it("a read keeps the table's 403 hint", () => {
+    expect(requestFailure(new SecrApiError("no", 403, "forbidden"), { apiUrl: "http://x", timeoutMs: 1 }, { where: "a/b/c", write: false }).message).toBe("no (the token may not read a/b/c)");
   });
 });

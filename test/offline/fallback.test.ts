@@ -188,7 +188,7 @@ describe("secr unreachable: start from the snapshot with one warning", () => {
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir() });
     expectNotStarted(outcome, 69);
-    expect(outcome.result.stderr).toMatch(/^secr-run: [^\n]+unreachable or failing\)\n$/);
+    expect(outcome.result.stderr).toMatch(/^secr-run: [^\n]+unreachable or failing\); no snapshot of [^\n]+ to start from\n$/);
   });
 });
 

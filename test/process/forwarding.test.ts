@@ -1,5 +1,6 @@
-// Contract rules 4-6 through the real CLI, outside a terminal (own session, so every one of the
-// seven signals must be forwarded). Scenarios 6-10 of shared/process-contract.md.
+// Forwarding, stopping and signals before the child (docs/process-model.md) through the real CLI,
+// outside a terminal (own session, so every forwarded signal must be forwarded). Scenarios 6-10
+// of the process contract.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http, HttpResponse } from "msw";
@@ -28,7 +29,11 @@ async function sendAndSee(r: Run, log: string, signal: NodeJS.Signals, times = 1
   await waitFor(`${signal} in the child's log`, () => (count(readLog(log), signal) >= times ? true : undefined));
 }
 
-describe("signal forwarding (process contract rules 4-6)", () => {
+/** Forwarded beyond the seven of scenario 6 (SIGCONT apart: the fixture always logs it). */
+const ASYNC_SIGNALS = ["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGXCPU", "SIGPROF", "SIGPIPE", "SIGXFSZ", "SIGURG"] as const;
+const short = (signal: string) => signal.replace(/^SIG/, "");
+
+describe("signal forwarding", () => {
   it("6: each of the seven signals reaches the child exactly once; no inspector on SIGUSR1", async () => {
     const { r, log } = run(["--exit-on", "TERM", "--exit", "0"]);
     await waitReady(log, r);
@@ -43,6 +48,35 @@ describe("signal forwarding (process contract rules 4-6)", () => {
     }
     expect(lines.at(-1)).toBe("exit 0");
     expect(r.stderr()).not.toMatch(/Debugger listening|inspector/i);
+  });
+
+  it("every other forwarded signal (ALRM, IO, PWR, STKFLT, VTALRM, XCPU, PROF, PIPE, XFSZ, URG, CONT) reaches the child exactly once; secr-run survives each", async () => {
+    const { r, log } = run(["--listen", [...ASYNC_SIGNALS, "SIGTERM"].map(short).join(","), "--exit-on", "TERM", "--exit", "9"]);
+    await waitReady(log, r);
+    for (const signal of [...ASYNC_SIGNALS, "SIGCONT"] as const) await sendAndSee(r, log, signal);
+    process.kill(r.proc.pid!, "SIGTERM");
+    expect(await r.exit).toEqual({ code: 9, signal: null });
+    const lines = readLog(log);
+    for (const signal of [...ASYNC_SIGNALS, "SIGCONT", "SIGTERM"]) expect(count(lines, signal), signal).toBe(1);
+    expect(lines.at(-1)).toBe("exit 9");
+  });
+
+  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)(
+    "%s to secr-run, child at the default action → the child dies of it, and so does secr-run (no orphan)",
+    async (signal) => {
+      const { r, log } = run(["--listen", "TERM"]);
+      const child = await waitReady(log, r);
+      process.kill(r.proc.pid!, signal);
+      expect(await r.exit).toEqual({ code: null, signal });
+      expect(isAlive(child)).toBe(false);
+    },
+  );
+
+  it("SIGXCPU to secr-run, child at the default action → the child dumps core, secr-run exits 152 (never a core of its own)", async () => {
+    const { r, log } = run(["--listen", "TERM"]);
+    await waitReady(log, r);
+    process.kill(r.proc.pid!, "SIGXCPU");
+    expect(await r.exit).toEqual({ code: 128 + 24, signal: null });
   });
 
   it("7: SIGTERM, child takes 1 s to shut down and exits 7 → secr-run waits and exits 7, no orphan", async () => {
@@ -105,6 +139,40 @@ describe("signal forwarding (process contract rules 4-6)", () => {
     process.kill(second.r.proc.pid!, "SIGINT");
     expect(await second.r.exit).toEqual({ code: null, signal: "SIGINT" });
     expect(existsSync(second.log)).toBe(false);
+  });
+
+  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)(
+    "9: %s while the secrets are still being fetched → dies of it at once, child never started",
+    async (signal) => {
+      fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+      const requested = secretsRequested();
+      const { r, log } = run([]);
+      await requested;
+      process.kill(r.proc.pid!, signal);
+      expect(await r.exit).toEqual({ code: null, signal });
+      expect(existsSync(log)).toBe(false);
+      expect(r.stderr()).toBe("");
+    },
+  );
+
+  it("9: PIPE, XFSZ, URG, CONT before the child are ignored; the run goes on", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fx.server.use(
+      http.get("*/v1/secrets/:org/:project/:env", async () => {
+        await gate;
+        return HttpResponse.json({ secrets: [{ key: "K", value: "v-123456", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
+      }),
+    );
+    const requested = secretsRequested();
+    const { r, log } = run(["--after", "0", "--exit", "4"]);
+    await requested;
+    for (const signal of ["SIGPIPE", "SIGXFSZ", "SIGURG", "SIGCONT"] as const) process.kill(r.proc.pid!, signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(r.proc.exitCode).toBe(null);
+    release();
+    expect(await r.exit).toEqual({ code: 4, signal: null });
+    expect(count(readLog(log), "SIGCONT")).toBe(0); // the child did not exist yet
   });
 
   it("10: a burst of TERM, INT, HUP → each forwarded once, secr-run waits and exits with the child's code", async () => {

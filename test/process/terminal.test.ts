@@ -1,4 +1,4 @@
-// Contract rule 4 in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
+// The terminal rules (docs/process-model.md, "The terminal", "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
 // module, test/fixtures/pty-driver.py) runs secr-run as a job, and the test types Ctrl-C,
 // Ctrl-\, Ctrl-Z and `fg` like a user. Scenarios 11-15 of shared/process-contract.md.
 import { execFile } from "node:child_process";
@@ -58,7 +58,7 @@ async function inTerminal(steps: Step[]): Promise<Driven> {
 
 const occurrences = (text: string, word: string) => text.split(word).length - 1;
 
-describe("in a terminal (process contract rule 4)", () => {
+describe("in a terminal", () => {
   it("11: Ctrl-C once reaches the child exactly once (8 trials)", async () => {
     const trials = 8;
     const steps: Step[] = [];
@@ -156,6 +156,61 @@ describe("in a terminal (process contract rule 4)", () => {
     // One SIGINT per action: Ctrl-C in the foreground, kill -INT in the background, Ctrl-C after fg.
     expect([2, 3, 6, 8].map((i) => occurrences(segments[i]!, "SIGINT"))).toEqual([1, 0, 1, 1]);
     expect(occurrences(transcript, "SIGINT")).toBe(3);
+  });
+
+  it("14: Ctrl-Z, `bg`, `kill -TSTP %1`, `fg`: each stop and each resume reaches the child once", async () => {
+    const { transcript } = await inTerminal([
+      { send: secrRun("--exit-on INT --exit 0") },
+      { expect: READY },
+      { send: CTRL_Z }, // the terminal stops the group: secr-run must not send TSTP again
+      { expect: "Stopped" },
+      { expect: PROMPT },
+      { send: "bg\r" }, // SIGCONT to the group: not sent again either
+      { expect: PROMPT },
+      { send: "kill -TSTP %1\r" }, // the group again, now from the background
+      { expect: PROMPT },
+      { send: "jobs\r" },
+      { expect: "Stopped" },
+      { expect: PROMPT },
+      { send: "fg\r" },
+      { expect: "--exit 0" },
+      { sleep: 0.3 },
+      { send: CTRL_C },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+      { send: 'echo "status=$?"\r' },
+      { expect: "status=0" },
+    ]);
+    // The fixture logs SIGCONT (not TSTP): bg and fg resumed it once each.
+    expect(occurrences(transcript, "SIGCONT")).toBe(2);
+    expect(occurrences(transcript, "SIGINT")).toBe(1);
+  });
+
+  it("with `stty tostop`, secr-run writing to the terminal from the background stops like any program (no spin)", async () => {
+    // secr-run's own listener on SIGTTOU would turn the kernel's stop into an endless restart of
+    // the write; so SIGTTOU keeps its default action while secr-run's stderr is a terminal.
+    const line = `${process.execPath} ${CLI} --verbose -- ${process.execPath} ${FIXTURE} --exit-on INT --exit 0\r`;
+    const { segments } = await inTerminal([
+      { send: line },
+      { expect: READY },
+      { send: CTRL_Z },
+      { expect: PROMPT },
+      { send: "stty tostop; bg\r" },
+      { expect: PROMPT },
+      { send: "kill -USR1 $(jobs -p %1)\r" }, // secr-run alone: it forwards and logs a line
+      { expect: PROMPT },
+      { sleep: 0.5 },
+      { send: "jobs\r" },
+      { expect: "Stopped" }, // a spinning secr-run would show "Running"
+      { expect: PROMPT },
+      { send: "stty -tostop; fg\r" },
+      { expect: "forwarded SIGUSR1" },
+      { sleep: 0.3 },
+      { send: CTRL_C },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+    ]);
+    expect(occurrences(segments.slice(6).join(""), "SIGUSR1")).toBeGreaterThanOrEqual(1);
   });
 
   it("15: the child gets the terminal: isTTY on 0/1/2 and /dev/tty opens", async () => {

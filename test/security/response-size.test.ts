@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideOnFetchError } from "../../src/cache/fetch-error-decision.js";
-import { exitCodeForApiError } from "../../src/cli/exit-codes.js";
+import { classifyFetchError } from "../../src/errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../../src/client/client.js";
 import { SecrApiError } from "../../src/index.js";
 import { allRuns, CLI, cleanEnv, NODE, readRecord, recordFile, recordingChild, tempDir } from "../cli/helpers.js";
@@ -123,7 +123,7 @@ describe("the client stops reading at maxResponseBytes", () => {
   it("pure: it is not a reason to fall back to the snapshot, and exits 69", () => {
     const error = new SecrApiError("too large", 0, "response_too_large");
     expect(decideOnFetchError(error)).toBe("fail");
-    expect(exitCodeForApiError("response_too_large", 0)).toBe(69);
+    expect(classifyFetchError(error).exitCode).toBe(69);
   });
 });
 

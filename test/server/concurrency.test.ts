@@ -17,7 +17,7 @@ afterAll(async () => {
 
 it(`${WRITERS} concurrent writers: every update counted once, versions unique and gapless`, async () => {
   dataPath = await mkdtemp(join(tmpdir(), "secr-concurrency-"));
-  const server = await startServer({ seed, dataPath });
+  const server = await startServer({ port: 0, seed, dataPath });
   const clients = Array.from({ length: WRITERS }, () => new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 }));
 
   const sharedVersions: number[] = [];
@@ -69,7 +69,7 @@ it(`${WRITERS} concurrent writers: every update counted once, versions unique an
   await server.close();
 
   // Everything acknowledged was durable: a fresh server on the same directory sees it all.
-  const again = await startServer({ dataPath });
+  const again = await startServer({ port: 0, dataPath });
   const client = new SecrClient({ apiUrl: again.url, token: ADMIN, maxRetries: 0 });
   const after = new Map((await client.pullSecrets("acme", "api", "development")).secrets.map((s) => [s.key, s]));
   expect(after.get("SHARED")).toEqual(pulled.get("SHARED"));

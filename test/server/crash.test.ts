@@ -70,6 +70,10 @@ it(`keeps every acknowledged write through ${MIN_ROUNDS}-${ROUNDS} SIGKILLs duri
       }
     };
     const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+    // Kill only once writes are flowing (a loaded machine can take longer than the random
+    // pause to answer the first ones), then at a random moment among them.
+    const before = total;
+    while (total - before <= WRITERS && performance.now() - began < BUDGET_MS * 2) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 250));
     const stopping = server.stop("SIGKILL"); // kills at once, mid-stream
     dead = true;

@@ -12,8 +12,8 @@ export const seed = {
   tokens: [
     { token: ADMIN, role: "admin" },
     { token: VIEWER, role: "viewer" },
-    { token: MACHINE_PROD, role: "viewer", env: "production" },
-    { token: MACHINE_ADMIN_STAGING, role: "admin", env: "staging" },
+    { token: MACHINE_PROD, role: "viewer", org: "acme", project: "api", env: "production" },
+    { token: MACHINE_ADMIN_STAGING, role: "admin", org: "acme", project: "api", env: "staging" },
   ],
   orgs: {
     acme: {
@@ -44,7 +44,8 @@ export interface Fixture {
 }
 
 export async function startFixture(options: ServerOptions = {}): Promise<Fixture> {
-  const server = await startServer({ seed, ...options });
+  // Port 0 always: a fixed port would collide with a second copy of the suite.
+  const server = await startServer({ seed, ...options, port: 0 });
   const clients: SecrClient[] = [];
   return {
     server,

@@ -75,6 +75,9 @@ it("rate limiter: bursts up to the rate, then asks to wait, and refills over tim
   expect([slow.take("a"), slow.take("a")]).toEqual([0, 2]); // one per 2 s
   now += 2000;
   expect(slow.take("a")).toBe(0);
+  // wait() only looks: it never uses up the bucket.
+  const peek = new RateLimiter(1, () => now);
+  expect([peek.wait("x"), peek.wait("x"), peek.take("x"), peek.wait("x"), peek.take("x")]).toEqual([0, 0, 0, 1, 1]);
 });
 
 it("read cache: an answer computed before a change is never stored after it", async () => {

@@ -1,5 +1,6 @@
 // Every route of the wire contract through the embedded client, over real HTTP to an
 // in-process server; raw fetch only for what the client cannot send.
+import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiError, startFixture, type Fixture } from "./fixtures.js";
 
@@ -262,4 +263,39 @@ describe("rate limit", () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect((await f.raw("/v1/secrets/acme/api/production", { token: "secr_tok_viewer_test" })).status).toBe(200);
   });
+
+  it("limits failed authentications per client address too: a flood of bad tokens gets 429, not 401 after 401", async () => {
+    await f.close();
+    f = await startFixture({ rateLimit: 0.05 }); // a bucket of 1, refilled every 20 s
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const answer = await fromAddress("127.0.0.1", `secr_cli_guess_${i}`);
+      statuses.push(answer.status);
+      if (answer.status === 429) expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    expect(statuses[0]).toBe(401);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(2);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(198);
+    // While throttled, even a right guess from that address learns nothing.
+    expect((await fromAddress("127.0.0.1", "secr_cli_admin_test")).status).toBe(429);
+    // Per address: another client is not throttled by the first one's failures.
+    expect((await fromAddress("127.0.0.2", "secr_cli_wrong")).status).toBe(401);
+    expect((await fromAddress("127.0.0.3", "secr_cli_admin_test")).status).toBe(200);
+  });
 });
+
+/** One GET of the production secrets from a chosen loopback source address (Linux routes all of 127/8). */
+function fromAddress(localAddress: string, token: string): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${f.server.url}/v1/secrets/acme/api/production`,
+      { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -14,7 +14,7 @@ it("answers 500 server_error when the data file cannot be written, and rolls the
   const log = new PassThrough();
   let logged = "";
   log.on("data", (chunk) => (logged += chunk));
-  const server = await startServer({ seed, dataPath, log });
+  const server = await startServer({ port: 0, seed, dataPath, log });
   const client = new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 });
   try {
     await rm(dataPath, { recursive: true }); // the next atomic write has nowhere to go
@@ -37,10 +37,10 @@ it("answers 500 server_error when the data file cannot be written, and rolls the
 
 it("refuses a second in-process server on the same data directory, and allows it after close", async () => {
   const dataPath = await mkdtemp(join(tmpdir(), "secr-lock-"));
-  const first = await startServer({ dataPath, adminToken: "t" });
-  await expect(startServer({ dataPath, adminToken: "t" })).rejects.toThrow(/already runs a server/);
+  const first = await startServer({ port: 0, dataPath, adminToken: "t" });
+  await expect(startServer({ port: 0, dataPath, adminToken: "t" })).rejects.toThrow(/already runs a server/);
   await first.close();
-  const second = await startServer({ dataPath, adminToken: "t" });
+  const second = await startServer({ port: 0, dataPath, adminToken: "t" });
   await second.close();
   await rm(dataPath, { recursive: true, force: true });
 });

@@ -17,7 +17,7 @@ export const serveCommand = defineCommand({
     port: Option.String("--port", DEFAULT_SERVE_PORT, { hint: "PORT", description: "port (0 picks a free one)" }),
     data: Option.String("--data", { hint: "DIR", defaultText: "$XDG_DATA_HOME/secr-run/server", description: "data directory" }),
     keyFile: Option.String("--key-file", { hint: "FILE", defaultText: "<data>/key", description: "key file (base64 of 32 bytes; created 0600 if missing)" }),
-    token: Option.String("--token", { hint: "TOKEN", env: "SECR_SERVE_TOKEN", description: "admin token accepted for this run" }),
+    token: Option.String("--token", { hint: "TOKEN", env: "SECR_SERVE_TOKEN", description: "admin token accepted for this run; prefer SECR_SERVE_TOKEN (argv is visible in ps)" }),
     seed: Option.String("--seed", { hint: "FILE", description: "seed JSON file applied on start (adds only what is missing)" }),
     rateLimit: Option.String("--rate-limit", { hint: "N", description: "requests per second per token (429 beyond)" }),
     quiet: Option.Boolean("--quiet", false, { description: "no access log" }),

@@ -28,7 +28,7 @@ export async function withSecr<T>(settings: Settings, scope: { where: string; wr
     return await work({ client, signal: deadline });
   } catch (error) {
     if (deadline.aborted) throw new Failure(ExitCode.UNAVAILABLE, `secr at ${settings.apiUrl} did not answer within ${settings.timeoutMs}ms (--timeout)`);
-    if (isSecrApiError(error)) throw requestFailure(error, { ...scope, apiUrl: settings.apiUrl });
+    if (isSecrApiError(error)) throw requestFailure(error, settings, scope);
     throw error;
   } finally {
     await client.close().catch(() => undefined);

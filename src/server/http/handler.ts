@@ -1,18 +1,22 @@
 // The request pipeline: authenticate → rate limit → route → authorize → validate → store
 // operation → (writes) wait until durable → answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticate, authorize, type Access } from "../auth/tokens.js";
+import { authenticate } from "../auth/authenticate.js";
+import { authorize, authorizeTokenAdmin, type Access } from "../auth/authorize.js";
 import { ApiError } from "../store/errors.js";
 import type { State, TokenRecord } from "../store/model.js";
+import { createEnvironment, createProject, deleteEnvironment, listEnvironments } from "../store/projects.js";
 import { bulkSecrets, deleteSecret, listKeys, listSecrets, promoteSecrets, putSecret } from "../store/secrets.js";
+import { createToken, listTokens, revokeToken } from "../store/token-admin.js";
 import { createTemplate, deleteTemplate, listTemplates, validateEnvironment } from "../store/templates.js";
 import { logAccess } from "./access-log.js";
 import { readJsonBody } from "./body.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { ReadCache } from "./read-cache.js";
-import { sendError, sendPayload } from "./respond.js";
-import { matchRoute, type RouteMatch } from "./routes.js";
-import { bulkBody, listQuery, parseWith, promoteBody, putBody, templateBody } from "./schemas.js";
+import { sendError, sendNotModified, sendPayload } from "./respond.js";
+import { matchRoute, type RouteMatch, type RouteName } from "./routes.js";
+import { etagOf, ifNoneMatchHits } from "./etag.js";
+import { bulkBody, createTokenBody, listQuery, parseWith, promoteBody, putBody, slugBody, templateBody } from "./schemas.js";
 
 export interface HandlerContext {
   state(): State;
@@ -21,7 +25,10 @@ export interface HandlerContext {
   commit(): Promise<void>;
   /** Serialised read answers; must be invalidated by every change of the state. */
   readCache: ReadCache;
+  /** Per token: authenticated requests. */
   rateLimiter?: RateLimiter;
+  /** Per client address: failed authentications (token guessing, floods of bad requests). */
+  authFailureLimiter: RateLimiter;
   /** Internal errors go here, and the access log when `accessLog`. */
   log?: NodeJS.WritableStream;
   accessLog: boolean;
@@ -31,28 +38,44 @@ export interface HandlerContext {
 
 type Answer = { status: number; body: unknown };
 
-function accessFor(match: RouteMatch): Access {
-  const { env } = match.params;
+/** What a route touches; "tokens" for token administration, checked on its own. */
+function accessFor(match: RouteMatch): Access | "tokens" {
+  const { org = "", project = "", env = "" } = match.params;
   switch (match.name) {
     case "pull":
     case "keys":
     case "validate":
-      return { write: false, envs: [env!] };
+      return { write: false, org, project, envs: [env] };
     case "listTemplates":
-      return { write: false, envs: [] };
+    case "listEnvironments":
+      return { write: false, org, project, envs: [] };
+    case "createProject":
+      return { write: true, org, envs: "project" };
+    case "createEnvironment":
+    case "deleteEnvironment":
+      return { write: true, org, project, envs: "project" };
+    case "createToken":
+    case "listTokens":
+    case "revokeToken":
+      return "tokens";
     case "put":
     case "bulk":
     case "deleteSecret":
-      return { write: true, envs: [env!] };
+      return { write: true, org, project, envs: [env] };
     case "promote":
     case "createTemplate":
     case "deleteTemplate":
-      return { write: true, envs: "project" };
+      return { write: true, org, project, envs: "project" };
   }
 }
 
-async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMatch, query: URLSearchParams): Promise<Answer> {
-  const { org = "", project = "", env = "", key = "" } = match.params;
+// Read answers that depend only on the path and query (never on who asks), so they may be shared.
+const CACHEABLE = new Set<RouteName>(["pull", "keys", "listTemplates", "validate", "listEnvironments"]);
+// Read answers with an ETag (If-None-Match → 304).
+const TAGGED = new Set<RouteName>(["pull", "keys"]);
+
+async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMatch, query: URLSearchParams, actor: TokenRecord): Promise<Answer> {
+  const { org = "", project = "", env = "", key = "", id = "" } = match.params;
   const ref = { org, project, env };
   const write = async <T>(change: () => T, status = 200): Promise<Answer> => {
     let body: T;
@@ -93,6 +116,47 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
       return write(() => deleteTemplate(ctx.state(), org, project, key));
     case "validate":
       return { status: 200, body: validateEnvironment(ctx.state(), org, project, env) };
+    case "createToken": {
+      const input = parseWith(createTokenBody, await readJsonBody(req), "body");
+      return write(() => createToken(ctx.state(), actor, input), 201);
+    }
+    case "listTokens":
+      return { status: 200, body: listTokens(ctx.state(), actor) };
+    case "revokeToken":
+      return write(() => revokeToken(ctx.state(), actor, id));
+    case "createProject": {
+      const input = parseWith(slugBody, await readJsonBody(req), "body");
+      return write(() => createProject(ctx.state(), org, input.slug), 201);
+    }
+    case "listEnvironments":
+      return { status: 200, body: listEnvironments(ctx.state(), org, project) };
+    case "createEnvironment": {
+      const input = parseWith(slugBody, await readJsonBody(req), "body");
+      return write(() => createEnvironment(ctx.state(), org, project, input.slug), 201);
+    }
+    case "deleteEnvironment":
+      return write(() => deleteEnvironment(ctx.state(), org, project, env));
+  }
+}
+
+function rateLimited(wait: number): ApiError {
+  return new ApiError("rate_limited", `rate limit exceeded; retry in ${wait} s`, { "retry-after": String(wait) });
+}
+
+/**
+ * An address that used up its failed authentications is refused before its token is even
+ * looked at, so guessing cannot go on at full speed (a right guess would also get a 429).
+ * Good tokens never consume the failure budget.
+ */
+function authenticateLimited(ctx: HandlerContext, req: IncomingMessage): TokenRecord {
+  const address = req.socket.remoteAddress ?? "unknown";
+  const wait = ctx.authFailureLimiter.wait(address);
+  if (wait > 0) throw rateLimited(wait);
+  try {
+    return authenticate(req.headers, ctx.findToken);
+  } catch (error) {
+    ctx.authFailureLimiter.take(address);
+    throw error;
   }
 }
 
@@ -109,26 +173,34 @@ export function createHandler(ctx: HandlerContext) {
       res.once("finish", () => logAccess(log, req, res, started));
     }
     try {
-      const token = authenticate(req.headers, ctx.findToken);
+      const token = authenticateLimited(ctx, req);
       const wait = ctx.rateLimiter?.take(token.hash) ?? 0;
-      if (wait > 0) throw new ApiError("rate_limited", `rate limit exceeded; retry in ${wait} s`, { "retry-after": String(wait) });
+      if (wait > 0) throw rateLimited(wait);
       const { pathname, query } = splitUrl(req.url ?? "/");
       const match = matchRoute(req.method ?? "GET", pathname);
-      authorize(token, accessFor(match));
-      const readKey = req.method === "GET" ? `${match.name}\0${Object.values(match.params).join("\0")}\0${query}` : undefined;
+      const access = accessFor(match);
+      if (access === "tokens") authorizeTokenAdmin(token);
+      else authorize(token, access);
+      const readKey = CACHEABLE.has(match.name) ? `${match.name}\0${Object.values(match.params).join("\0")}\0${query}` : undefined;
       let payload = readKey === undefined ? undefined : ctx.readCache.get(readKey);
       let status = 200;
       if (!payload) {
         const generation = ctx.readCache.generation;
-        const answered = await answer(ctx, req, match, query);
+        const answered = await answer(ctx, req, match, query, token);
         status = answered.status;
         payload = Buffer.from(JSON.stringify(answered.body));
         if (readKey !== undefined) ctx.readCache.set(readKey, payload, generation);
       }
       // Decided at answer time: a request that started before shutdown must not leave an idle keep-alive connection.
       if (ctx.closing()) res.setHeader("connection", "close");
-      sendPayload(res, status, payload);
+      if (TAGGED.has(match.name)) {
+        const etag = etagOf(payload);
+        if (ifNoneMatchHits(req.headers["if-none-match"], etag)) return sendNotModified(res, etag);
+        sendPayload(res, status, payload, { etag });
+      } else sendPayload(res, status, payload);
     } catch (error) {
+      // The client went away (or shutdown cut its upload): nobody to answer, nothing went wrong here.
+      if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
       if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       // A body we stopped reading cannot be drained: answer, then close the connection.
       if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing()) res.setHeader("connection", "close");

@@ -16,6 +16,12 @@ export function sendPayload(res: ServerResponse, status: number, payload: string
   res.end(payload);
 }
 
+/** 304: the client's copy (If-None-Match) is current. No body. */
+export function sendNotModified(res: ServerResponse, etag: string): void {
+  res.writeHead(304, { etag, "cache-control": "no-store" });
+  res.end();
+}
+
 export function sendError(res: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError("server_error", "internal server error");
   sendJson(res, apiError.status, { error: apiError.code, message: apiError.message }, apiError.headers);

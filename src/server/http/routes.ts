@@ -12,7 +12,14 @@ export type RouteName =
   | "listTemplates"
   | "createTemplate"
   | "deleteTemplate"
-  | "validate";
+  | "validate"
+  | "createToken"
+  | "listTokens"
+  | "revokeToken"
+  | "createProject"
+  | "listEnvironments"
+  | "createEnvironment"
+  | "deleteEnvironment";
 
 export interface RouteMatch {
   name: RouteName;
@@ -22,7 +29,7 @@ export interface RouteMatch {
 interface Route {
   method: string;
   name: RouteName;
-  collection: "secrets" | "templates";
+  collection: "secrets" | "templates" | "tokens" | "projects";
   /** One name per segment after the collection; a name in quotes is a fixed segment. */
   segments: string[];
 }
@@ -38,6 +45,13 @@ const routes: Route[] = [
   { method: "POST", name: "createTemplate", collection: "templates", segments: ["org", "project"] },
   { method: "DELETE", name: "deleteTemplate", collection: "templates", segments: ["org", "project", "key"] },
   { method: "GET", name: "validate", collection: "templates", segments: ["org", "project", "'validate'", "env"] },
+  { method: "POST", name: "createToken", collection: "tokens", segments: [] },
+  { method: "GET", name: "listTokens", collection: "tokens", segments: [] },
+  { method: "DELETE", name: "revokeToken", collection: "tokens", segments: ["id"] },
+  { method: "POST", name: "createProject", collection: "projects", segments: ["org"] },
+  { method: "GET", name: "listEnvironments", collection: "projects", segments: ["org", "project", "'environments'"] },
+  { method: "POST", name: "createEnvironment", collection: "projects", segments: ["org", "project", "'environments'"] },
+  { method: "DELETE", name: "deleteEnvironment", collection: "projects", segments: ["org", "project", "'environments'", "env"] },
 ];
 
 function fits(route: Route, collection: string, rest: string[]): boolean {

@@ -19,6 +19,16 @@ export const templateBody = z.object({
   required: z.boolean().optional(),
 });
 
+export const createTokenBody = z.object({
+  name: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  org: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+  env: z.string().min(1).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export const slugBody = z.object({ slug: z.string() });
+
 const count = (name: string, min: number) =>
   z
     .string()

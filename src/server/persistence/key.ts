@@ -3,9 +3,10 @@
 // existing data file: that file could then never be read again.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { dirname } from "node:path";
-import { syncDirectory } from "./data-file.js";
+import { O_NOFOLLOW } from "../../fs/atomic-write.js";
+import { readNoFollow, syncDirectory, UnsafeDataDirError } from "./data-file.js";
 
 export class KeyError extends Error {
   override name = "KeyError";
@@ -25,20 +26,25 @@ function normalize(base64: string): string {
 }
 
 export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean): Promise<{ key: Buffer; created: boolean; warning?: string }> {
+  let file;
   try {
-    const key = decodeKey(await readFile(path, "utf8"), `key file ${path}`);
-    const mode = (await stat(path)).mode & 0o777;
-    const warning = mode & 0o077 ? `key file ${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it` : undefined;
-    return warning ? { key, created: false, warning } : { key, created: false };
+    file = await readNoFollow(path, "key file");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    // A symlinked or special key file is a key problem (exit 78), like a malformed one.
+    if (error instanceof UnsafeDataDirError) throw new KeyError(error.message);
+    throw error;
+  }
+  if (file !== undefined) {
+    const key = decodeKey(file.bytes.toString("utf8"), `key file ${path}`);
+    const warning = file.mode & 0o077 ? `key file ${path} is readable by others (mode ${file.mode.toString(8)}); chmod 600 it` : undefined;
+    return warning ? { key, created: false, warning } : { key, created: false };
   }
   if (dataFileExists) {
     throw new KeyError(`key file ${path} is missing but the data file exists; refusing to create a new key (set SECR_SERVE_KEY or --key-file)`);
   }
   const key = randomBytes(32);
-  // O_EXCL: never overwrite a key file another process created meanwhile.
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  // O_EXCL: never overwrite a key file another process created meanwhile, nor write through a symlink.
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   try {
     await handle.writeFile(`${key.toString("base64")}\n`);
     await handle.sync();

@@ -1,11 +1,56 @@
-// One server per data directory: a lock file holding the owner's pid. A lock left by a
-// process that no longer exists (kill -9) is taken over.
+// One server per data directory: a lock file holding the owner's pid and that process's start
+// time. A lock is stale, and taken over, when its pid no longer exists (kill -9) or now names
+// another process (the pid was reused after a reboot or a wrap-around): the start time differs.
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, readFile, unlink } from "node:fs/promises";
-import { resolve } from "node:path";
+import { link, readFile, unlink, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { O_NOFOLLOW, TEMP_PREFIX } from "../../fs/atomic-write.js";
 
 export class LockError extends Error {
   override name = "LockError";
+}
+
+export interface LockOwner {
+  pid: number;
+  /** Clock ticks after boot (Linux /proc/PID/stat field 22); absent where there is no /proc. */
+  startTime?: string;
+}
+
+/** The lock file's text for an owner. */
+export function formatLock(owner: LockOwner): string {
+  return owner.startTime === undefined ? `${owner.pid}\n` : `${owner.pid} ${owner.startTime}\n`;
+}
+
+export function parseLock(text: string): LockOwner | undefined {
+  const match = /^(\d+)(?: (\d+))?\n?$/.exec(text);
+  if (!match) return undefined;
+  const pid = Number(match[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return match[2] === undefined ? { pid } : { pid, startTime: match[2] };
+}
+
+/** Field 22 of /proc/PID/stat. The command name (field 2) may hold spaces and ")": skip past its last ")". */
+export function parseStartTime(stat: string): string | undefined {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const value = fields[22 - 3];
+  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
+}
+
+/** What is known now about the process a lock names. */
+export interface LiveProcess {
+  alive: boolean;
+  startTime?: string;
+}
+
+/** Pure: is the lock left by a process that is gone? A live pid with another start time is another process. */
+export function isStale(owner: LockOwner | undefined, now: LiveProcess, selfPid: number): boolean {
+  if (owner === undefined || owner.pid === selfPid || !now.alive) return true;
+  return owner.startTime !== undefined && now.startTime !== undefined && owner.startTime !== now.startTime;
+}
+
+async function startTimeOf(pid: number): Promise<string | undefined> {
+  return readFile(`/proc/${pid}/stat`, "utf8").then(parseStartTime, () => undefined);
 }
 
 function alive(pid: number): boolean {
@@ -17,6 +62,14 @@ function alive(pid: number): boolean {
   }
 }
 
+async function inspect(pid: number): Promise<LiveProcess> {
+  if (!alive(pid)) return { alive: false };
+  const startTime = await startTimeOf(pid);
+  return startTime === undefined ? { alive: true } : { alive: true, startTime };
+}
+
+const readLock = (path: string) => readFile(path, { encoding: "utf8", flag: constants.O_RDONLY | O_NOFOLLOW }).catch(() => "");
+
 // Locks this process holds: a lock file with our own pid is ours only if listed here
 // (otherwise it was left by an earlier process that had the same pid).
 const held = new Set<string>();
@@ -24,24 +77,37 @@ const held = new Set<string>();
 export async function acquireLock(lockPath: string): Promise<() => Promise<void>> {
   const path = resolve(lockPath);
   if (held.has(path)) throw new LockError(`this process already runs a server on this data directory (${path})`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      held.add(path);
-      return async () => {
-        if (!held.delete(path)) return;
-        await unlink(path).catch(() => {});
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  const self = { pid: process.pid, ...(await inspect(process.pid)) };
+  // Written in full first, then linked into place: link fails if the lock exists, and a reader
+  // never sees a half-written lock (which would look stale). A temp name, so a crash right
+  // here leaves nothing the next start does not sweep.
+  const temp = join(dirname(path), `${TEMP_PREFIX}lock-${randomBytes(8).toString("hex")}`);
+  await writeFile(temp, formatLock(self), { mode: 0o600, flag: "wx" });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(temp, path);
+        held.add(path);
+        return async () => {
+          if (!held.delete(path)) return;
+          await unlink(path).catch(() => {});
+        };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // Our temp file was swept: a server that just took the lock is cleaning up.
+        if (code === "ENOENT") throw new LockError(`another secr-run serve is starting on this data directory (${path})`);
+        if (code !== "EEXIST") throw error;
+      }
+      const text = await readLock(path);
+      const owner = parseLock(text);
+      if (!isStale(owner, owner ? await inspect(owner.pid) : { alive: false }, process.pid)) {
+        throw new LockError(`another secr-run serve (pid ${owner!.pid}) is using this data directory (${path}); stop it first`);
+      }
+      // Only the lock we judged: another server may have replaced it meanwhile.
+      if ((await readLock(path)) === text) await unlink(path).catch(() => {});
     }
-    const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-      throw new LockError(`another secr-run serve (pid ${owner}) is using this data directory (${path})`);
-    }
-    await unlink(path).catch(() => {});
+  } finally {
+    await unlink(temp).catch(() => {});
   }
   throw new LockError(`could not lock ${path}`);
 }

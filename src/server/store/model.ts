@@ -34,12 +34,28 @@ export interface Org {
   projects: Map<string, Project>;
 }
 
-export interface TokenRecord {
+/**
+ * Where a token may act. Each level narrows the one before: a project needs an org, an
+ * environment needs a project (an env slug alone would match that env in every project).
+ */
+export interface TokenScope {
+  org?: string;
+  project?: string;
+  env?: string;
+}
+
+export interface TokenRecord extends TokenScope {
+  /** Public handle (list, revoke); never the token. */
+  id: string;
   /** sha256 hex of the token: tokens are never stored in clear. */
   hash: string;
+  name: string;
   role: Role;
-  /** A machine token limited to this environment slug. */
-  env?: string;
+  createdAt: string;
+  /** ISO-8601; from then on the token is refused (401). */
+  expiresAt?: string;
+  /** Set once revoked: refused (401) for good, kept so the list shows what happened. */
+  revokedAt?: string;
 }
 
 export interface State {
@@ -66,9 +82,23 @@ const templateJson = z.object({
   required: z.boolean(),
   createdAt: z.string(),
 });
+const tokenJson = z.object({
+  id: z.string(),
+  hash: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "viewer"]),
+  org: z.string().optional(),
+  project: z.string().optional(),
+  env: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+// Format 1 stored tokens with an env scope but no org or project.
+const tokenJsonV1 = z.object({ hash: z.string(), role: z.enum(["admin", "viewer"]), env: z.string().optional() });
 const stateJson = z.object({
-  format: z.literal(1),
-  tokens: z.array(z.object({ hash: z.string(), role: z.enum(["admin", "viewer"]), env: z.string().optional() })),
+  format: z.union([z.literal(1), z.literal(2)]),
+  tokens: z.array(z.union([tokenJson, tokenJsonV1])),
   orgs: z.array(
     z.tuple([
       z.string(),
@@ -96,14 +126,21 @@ export function serializeState(state: State): string {
       },
     ]),
   ]);
-  return JSON.stringify({ format: 1, tokens: [...state.tokens.values()], orgs });
+  return JSON.stringify({ format: 2, tokens: [...state.tokens.values()], orgs });
 }
 
-/** Throws when the text is not a state this version wrote. */
-export function deserializeState(text: string): State {
+/** A format-1 token: an env scope without org and project would match that env everywhere, so it is revoked. */
+function upgradeToken(token: z.infer<typeof tokenJsonV1>, now: string): TokenRecord {
+  const record: TokenRecord = { id: `tok_${token.hash.slice(0, 16)}`, hash: token.hash, name: "from format 1", role: token.role, createdAt: now };
+  if (token.env !== undefined) Object.assign(record, { env: token.env, revokedAt: now });
+  return record;
+}
+
+/** Throws when the text is not a state this version (or the one before) wrote. */
+export function deserializeState(text: string, now = new Date().toISOString()): State {
   const parsed = stateJson.parse(JSON.parse(text));
   const state = emptyState();
-  for (const token of parsed.tokens) state.tokens.set(token.hash, token);
+  for (const token of parsed.tokens) state.tokens.set(token.hash, "id" in token ? (token as TokenRecord) : upgradeToken(token, now));
   for (const [orgSlug, projects] of parsed.orgs) {
     const org: Org = { projects: new Map() };
     for (const [projectSlug, project] of projects) {

@@ -1,0 +1,94 @@
+// Pulling from secr through the embedded client: every page of secrets and (unless skipped) the
+// template verdict, concurrently, under one --timeout deadline. A failure becomes a FetchFailure
+// (fetch-failure.ts) carrying its exit code and snapshot decision.
+import type { SecrClient } from "../client/client.js";
+import type { TemplateValidation } from "../client/schemas.js";
+import type { Settings } from "../config/settings.js";
+import { target } from "../config/target.js";
+import { dictionary } from "../launcher/dictionary.js";
+import { ExitCode } from "./exit-codes.js";
+import { Failure } from "./failure.js";
+import { fetchFailure } from "./fetch-failure.js";
+import { since, type Logger } from "./log.js";
+
+export interface Pulled {
+  secrets: Record<string, string>;
+  /** undefined when validation was skipped (--no-validate). */
+  validation: TemplateValidation | undefined;
+}
+
+export async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean): Promise<Pulled> {
+  const started = performance.now();
+  return withClient(settings, signal, log, async (client, requestSignal, where) => {
+    const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {
+      log.debug(`pulled ${list.length} secrets of ${where} in ${since(started)}`);
+      return list;
+    });
+    const check = validate
+      ? client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal }).then((result) => {
+          log.debug(`template checked in ${since(started)}: ${result.missing.length} missing, ${result.extra.length} extra`);
+          return result;
+        })
+      : Promise.resolve(undefined);
+    const [pulled, validation] = await Promise.all([pull, check]);
+    // No prototype: a secret may be named __proto__ (src/launcher/dictionary.ts).
+    const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
+    log.redact(Object.values(secrets));
+    return { secrets, validation };
+  });
+}
+
+/** Only the template verdict (secr-run check). */
+export async function validateOnly(settings: Settings, { signal, log }: { signal?: AbortSignal | undefined; log: Logger }): Promise<TemplateValidation> {
+  const started = performance.now();
+  return withClient(settings, signal, log, async (client, requestSignal) => {
+    const result = await client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal });
+    log.debug(`template checked in ${since(started)}`);
+    return result;
+  });
+}
+
+async function withClient<T>(
+  settings: Settings,
+  signal: AbortSignal | undefined,
+  log: Logger,
+  work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  // undici parses HTTP with a WebAssembly module that V8 would also recompile with its optimising
+  // tier on background threads; a one-shot CLI never benefits, and on a busy 2-core machine that
+  // work held the exit back by 150-400 ms. Liftoff (the baseline tier) runs the same code; the
+  // flag only changes how this process compiles WebAssembly, never the child.
+  (await import("node:v8")).setFlagsFromString("--liftoff-only");
+  // Loaded here, not at the top: --help, --version and usage errors never pay for undici.
+  const [{ SecrClient }, { isSecrApiError }] = await Promise.all([import("../client/client.js"), import("../client/errors.js")]);
+  log.debug(`client loaded in ${since(started)}`);
+
+  // --timeout bounds the whole fetch, retries included (the client's per-attempt timeout is the same).
+  const deadline = AbortSignal.timeout(settings.timeoutMs);
+  // When one request fails, the other is cancelled rather than left running.
+  const failed = new AbortController();
+  const requestSignal = AbortSignal.any([deadline, failed.signal, ...(signal ? [signal] : [])]);
+  const where = target(settings);
+
+  let client: SecrClient;
+  try {
+    client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs });
+  } catch (error) {
+    // Token with characters HTTP cannot carry, http:// to a remote host: configuration.
+    // The library's hint about its allowInsecureHttp option means nothing on the command line.
+    const message = isSecrApiError(error) ? error.message.replace(/,? or set allowInsecureHttp[^,;]*/, "") : String(error);
+    throw new Failure(ExitCode.CONFIG, message);
+  }
+  try {
+    return await work(client, requestSignal, where);
+  } catch (error) {
+    failed.abort();
+    // The deadline aborts the request, so the client reports "aborted": say it was too slow
+    // (a fallback) rather than cancelled. A terminating signal is never a deadline.
+    const deadlineExpired = deadline.aborted && !signal?.aborted;
+    throw fetchFailure(error, settings, where, deadlineExpired) ?? error;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
