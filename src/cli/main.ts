@@ -5,6 +5,15 @@
 // Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
 // COMMANDS. See docs/cli-architecture.md.
 import { enableModuleCompileCache } from "./compile-cache-dir.js";
+import {
+  adminEnvsCreateCommand,
+  adminEnvsDeleteCommand,
+  adminEnvsListCommand,
+  adminProjectsCreateCommand,
+  adminTokensCreateCommand,
+  adminTokensListCommand,
+  adminTokensRevokeCommand,
+} from "./commands/admin.js";
 import { checkCommand } from "./commands/check.js";
 import { exportCommand } from "./commands/export.js";
 import { initCommand } from "./commands/init.js";
@@ -51,6 +60,13 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: templatesShowCommand, load: async () => ({ main: (await import("./manage/templates-list.js")).show }) },
   { definition: templatesSetCommand, load: () => import("./manage/templates-set.js") },
   { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./manage/templates-set.js")).remove }) },
+  { definition: adminProjectsCreateCommand, load: () => import("./manage/admin-projects.js") },
+  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).listEnvs }) },
+  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).createEnv }) },
+  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).deleteEnv }) },
+  { definition: adminTokensCreateCommand, load: () => import("./manage/admin-tokens.js") },
+  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
+  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
   { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
 ];
 
