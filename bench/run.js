@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server] [--no-write]
+//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,mask] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -356,6 +356,20 @@ if (wants("server")) {
         ? { output: run.stdout.trim(), summary }
         : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
   }
+}
+
+// ---- 6. the --mask redactor: throughput and added latency (bench/mask.js, in process) ----
+if (wants("mask")) {
+  log("mask: redactor throughput with 50 and 1,000 secrets, and added latency");
+  const args = [join(BENCH, "mask.js"), ...(quick ? ["--mib", "8", "--rounds", "3"] : [])];
+  const run = spawnSync(node, args, { cwd: REPO, encoding: "utf8", timeout: 180_000, maxBuffer: 16 << 20 });
+  let summary;
+  try {
+    summary = JSON.parse(run.stdout.trim().split("\n").pop());
+  } catch {
+    summary = undefined;
+  }
+  results.mask = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
 }
 
 await stopServer();

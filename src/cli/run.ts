@@ -4,9 +4,13 @@ import { buildChildEnv } from "../launcher/child-env.js";
 import { buildCommand } from "../launcher/command.js";
 import { applyNameRules, printableName } from "../launcher/names.js";
 import { selectOnly } from "../launcher/only.js";
+import type { OutputFilters } from "../launcher/output.js";
 import { startSupervisor } from "../launcher/supervisor.js";
+import { DeliveryError } from "../deliver/error.js";
+import { hasDelivery } from "../deliver/specs.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { target } from "../config/target.js";
+import { deliverySettings } from "./delivery-options.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
@@ -24,6 +28,7 @@ export async function main(args: string[]): Promise<number> {
     const { options, rest } = runCommand.parse(args);
     const command = buildCommand(rest, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
+    const delivery = deliverySettings(options);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
     const [{ loadSettingsWithCache }, { obtainSecrets }] = await Promise.all([import("./load-settings.js"), import("./obtain-secrets.js")]);
     const { settings, cache } = loadSettingsWithCache(settingFlags(options), cacheFlags(options), log);
@@ -65,16 +70,41 @@ export async function main(args: string[]): Promise<number> {
     // performance.now() counts from process start: the whole cost secr-run adds before the child.
     log.debug(`ready to start the child ${Math.round(performance.now())}ms after process start (run began at ${Math.round(started)}ms)`);
 
+    // Files and masking (docs/delivery.md): everything is checked first; files are written
+    // only right before the child starts, and removed however secr-run ends.
+    const injectedSet = Object.fromEntries(injected.map((name) => [name, names.accepted[name]!]));
+    let childEnv = env;
+    let carryOut: (() => void) | undefined;
+    if (hasDelivery(delivery.spec)) {
+      const { prepareDelivery, carryOutDelivery } = await import("../deliver/deliver.js");
+      const prepared = prepareDelivery(delivery.spec, injectedSet);
+      childEnv = prepared.applyEnv(childEnv);
+      carryOut = () => {
+        const delivered = carryOutDelivery(prepared);
+        log.debug(`wrote ${delivered.paths.length} files (run directory ${delivered.runDir})`);
+      };
+    }
+    let output: OutputFilters | undefined;
+    if (delivery.maskMinLength !== undefined) {
+      const [{ setUpMask }, { colourEnv }] = await Promise.all([import("../mask/setup.js"), import("../mask/colour.js")]);
+      const mask = setUpMask(injectedSet, delivery.maskMinLength);
+      if (mask.tooShort.length > 0) log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${mask.tooShort.join(", ")}`);
+      log.debug(`masking ${mask.patternCount} patterns`);
+      output = mask.filters;
+      childEnv = colourEnv(childEnv, process.stdout.isTTY === true);
+    }
+    carryOut?.();
+
     // The snapshot write (after a pull) finishes while the child runs; secr-run waits for it
     // (bounded) after the child ends. On the failure paths above, the event loop waits for it.
-    return await supervisor.run({ ...command, env }, { settle: obtained.saved });
+    return await supervisor.run({ ...command, env: childEnv }, { settle: obtained.saved, output });
   } catch (error) {
     // A terminating signal arrived first: the supervisor is ending the process as if killed by
     // it; a message about the cancelled request would only be noise.
     if (supervisor.signal.aborted) return ExitCode.UNAVAILABLE;
-    if (error instanceof Failure) {
+    if (error instanceof Failure || error instanceof DeliveryError) {
       log.error(error.message);
-      return error.exitCode;
+      return error.exitCode as number;
     }
     throw error;
   }

@@ -2,6 +2,7 @@
 // no pipes, no shell unless asked, no environment of ours, and no signal of its own ever.
 // Its own chunk, imported by startSupervisor() as soon as `run` starts so that execa (~30 ms to
 // load) parses while the secrets are fetched; --help, serve, check and export never load it.
+import type { Readable } from "node:stream";
 import { execa } from "execa";
 import type { ChildResult } from "./exit-status.js";
 import type { ChildCommand } from "./command.js";
@@ -11,11 +12,20 @@ export interface RunningChild {
   readonly pid: number | undefined;
   /** Send a signal; false when the child is already gone (never signals a reused pid). */
   kill(signal: NodeJS.Signals): boolean;
-  /** Settles once, when the child has ended; never rejects. */
+  /** Settles once, when the child has ended (and, with pipedOutput, its pipes have closed);
+   *  never rejects. */
   readonly result: Promise<ChildResult>;
+  /** The child's stdout and stderr, when spawned with pipedOutput (--mask). */
+  readonly stdout?: Readable | null | undefined;
+  readonly stderr?: Readable | null | undefined;
 }
 
-export function spawnChild(command: ChildCommand): RunningChild {
+export interface SpawnOptions {
+  /** stdout and stderr as pipes for the caller to read (--mask); stdin stays inherited. */
+  pipedOutput?: boolean;
+}
+
+export function spawnChild(command: ChildCommand, options: SpawnOptions = {}): RunningChild {
   if (command.shell && command.args.length > 0) {
     throw new TypeError("a shell command is one string: args must be empty when shell is true");
   }
@@ -24,7 +34,10 @@ export function spawnChild(command: ChildCommand): RunningChild {
     shell: command.shell,
     env: command.env,
     extendEnv: false, // env is complete: secr-run's own (SECR_TOKEN...) must not leak back in
-    stdio: "inherit", // the child owns the terminal and the pipes (docs/process-model.md, "The child"); nothing buffered
+    // The child owns the terminal and the pipes (docs/process-model.md, "The child"). --mask alone
+    // puts pipes on stdout and stderr, read by the redactor as the child writes: nothing is buffered.
+    stdio: options.pipedOutput === true ? ["inherit", "pipe", "pipe"] : "inherit",
+    buffer: false,
     // execa's default `cleanup` registers signal-exit, which on INT/HUP/QUIT/USR2 (when nobody
     // else listens) or on our own exit sends the child a SIGTERM it never asked for. The
     // supervisor always outlives the child, so there is nothing to clean up.
@@ -49,5 +62,7 @@ export function spawnChild(command: ChildCommand): RunningChild {
     pid: subprocess.pid,
     kill: (signal) => subprocess.kill(signal),
     result,
+    stdout: subprocess.stdout,
+    stderr: subprocess.stderr,
   };
 }

@@ -13,10 +13,12 @@ import { childHas } from "./child-state.js";
 import { type ChildCommand, withIgnoredSignals } from "./command.js";
 import type { ChildResult, ExitAction } from "./exit-status.js";
 import { decideExit, exitForSignal } from "./exit-status.js";
+import { runExitHooks } from "./exit-hooks.js";
 import { isForegroundProcessGroup } from "./foreground.js";
 import { takeInheritedIgnored } from "./inherited-signals.js";
 import { decideSignal, type Phase, type SelfStop } from "./signal-policy.js";
 import { FORWARDED_SIGNALS, JOB_CONTROL_SIGNALS, type ForwardedSignal, type JobControlSignal, signalNumber } from "./signals.js";
+import { connectOutput, type OutputFilters } from "./output.js";
 import type { RunningChild } from "./spawn.js";
 
 export interface SupervisorOptions {
@@ -46,6 +48,9 @@ export interface RunOptions {
   settle?: Promise<unknown> | undefined;
   /** Default 2000 ms. */
   settleMaxMs?: number;
+  /** --mask: the child's stdout/stderr pass through these filters; secr-run ends only once
+   *  all of it has been written out. */
+  output?: OutputFilters | undefined;
 }
 
 type State = { phase: "waiting" } | { phase: "running"; child: RunningChild } | { phase: "ending" };
@@ -151,11 +156,13 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       );
     }
     if (inheritedIgnored.length > 0) options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
-    const child = spawnChild(isWindows ? command : withIgnoredSignals(command, inheritedIgnored));
+    const child = spawnChild(isWindows ? command : withIgnoredSignals(command, inheritedIgnored), { pipedOutput: runOptions.output !== undefined });
     state = { phase: "running", child };
     if (!isWindows) listenToJobControl();
     if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+    const written = runOptions.output === undefined ? undefined : connectOutput(child, runOptions.output);
     const result: ChildResult = await child.result;
+    if (written !== undefined) await written;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
     return end(decideExit(result, { pid1, file: command.file }));
   };
@@ -186,6 +193,8 @@ async function settleWithin(work: Promise<unknown>, maxMs: number): Promise<void
 function endProcess(action: ExitAction, unlisten: () => void, error: (message: string) => void): Promise<never> {
   if (action.kind === "exit" && action.message !== undefined) error(action.message);
   const finish = () => {
+    // Delivered files are removed here too: dying of a re-raised signal skips 'exit'.
+    runExitHooks();
     unlisten();
     if (action.kind === "exit") process.exit(action.code);
     raiseOnSelf(action.signal);

@@ -152,6 +152,12 @@ describe("run options", () => {
   it("names the unknown option, without its value", () => {
     expect(usageMessage(() => parseRun(["--tokn=secr_cli_typo_value"]))).toBe("unknown option --tokn; did you mean --token? (see secr-run --help)");
   });
+  it("reads the delivery options; --file and --template keep each value verbatim (commas, spaces)", () => {
+    const o = parseRun(["--file", "A", "--file", "B= x,y.txt ", "--mount", "m.json", "--mount-format", "json", "--template", "a,b.tmpl:out", "--mask", "--mask-min-length", "8"]);
+    expect(o).toMatchObject({ file: ["A", "B= x,y.txt "], mount: "m.json", mountFormat: "json", template: ["a,b.tmpl:out"], mask: true, maskMinLength: "8" });
+    expect(parseRun([])).toMatchObject({ file: undefined, template: undefined, mask: false, mountFormat: undefined });
+    expect(usageMessage(() => parseRun(["--file="]))).toContain("--file needs a value");
+  });
   it("combined short flags and repeated booleans", () => {
     expect(parseRun(["-vq"])).toMatchObject({ verbose: true, quiet: true });
     expect(parseRun(["--validate", "--no-validate"]).validate).toBe(false);

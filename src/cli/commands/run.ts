@@ -2,8 +2,25 @@
 import { defineCommand } from "../define/command.js";
 import { Option } from "../define/option.js";
 import { GLOBAL_OPTIONS } from "./globals.js";
-import { SETTINGS_NOTE, SNAPSHOT_NOTE } from "./notes.js";
+import { EXPORT_FORMATS } from "../../launcher/export-format.js";
+import { DEFAULT_MASK_MIN_LENGTH } from "../../mask/patterns.js";
+import { MASK_NOTE, SETTINGS_NOTE, SNAPSHOT_NOTE } from "./notes.js";
 import { CACHE_OPTIONS, nameRuleOptions } from "./shared.js";
+
+const FILES = "Files and masking";
+
+const DELIVERY_OPTIONS = {
+  file: Option.Repeated("--file", {
+    group: FILES,
+    hint: "KEY[=PATH]",
+    description: "write KEY's value to a 0600 file (private dir, or PATH), set KEY_FILE to its path, leave KEY out; repeatable",
+  }),
+  mount: Option.String("--mount", { group: FILES, hint: "PATH", description: "write all injected secrets to one 0600 file at PATH" }),
+  mountFormat: Option.Choice("--mount-format", EXPORT_FORMATS, { group: FILES, defaultText: "dotenv", description: "format of the --mount file (as export)" }),
+  template: Option.Repeated("--template", { group: FILES, hint: "SRC:DEST", description: "render mustache template SRC into DEST (0600); a missing key fails (78); repeatable" }),
+  mask: Option.Boolean("--mask", false, { group: FILES, description: "replace injected values in the command's stdout/stderr with [secr:KEY] (they become pipes)" }),
+  maskMinLength: Option.String("--mask-min-length", { group: FILES, hint: "N", defaultText: String(DEFAULT_MASK_MIN_LENGTH), description: "do not mask values shorter than N characters" }),
+};
 
 export const runCommand = defineCommand({
   path: [],
@@ -22,6 +39,7 @@ export const runCommand = defineCommand({
       description: "keep inherited values over secrets: all of them (bare flag), or only the keys listed",
     }),
     passToken: Option.Boolean("--pass-token", false, { description: "give the child SECR_TOKEN (removed by default)" }),
+    ...DELIVERY_OPTIONS,
     ...CACHE_OPTIONS,
     ...GLOBAL_OPTIONS,
   },
@@ -31,7 +49,10 @@ export const runCommand = defineCommand({
     ['secr-run -e staging --command "npm run migrate && npm start"', "a shell string (pipes, &&) instead of one program"],
     ["secr-run --only DATABASE_URL -- ./migrate", "inject one key only"],
     ["secr-run --offline -- node server.js", "start from the last snapshot without contacting secr"],
+    ["secr-run --file DB_PASSWORD -- ./server", "DB_PASSWORD_FILE=<private 0600 file> instead of DB_PASSWORD"],
+    ["secr-run --template app.conf.tmpl:app.conf -- ./server", "render a mustache template; removed when secr-run ends"],
+    ["secr-run --mask -- npm test", "values in the output become [secr:KEY]"],
   ],
-  notes: [SETTINGS_NOTE, SNAPSHOT_NOTE],
+  notes: [SETTINGS_NOTE, SNAPSHOT_NOTE, MASK_NOTE],
   exitCodes: ["N", 64, 65, 69, 70, 77, 78, 126, 127],
 });

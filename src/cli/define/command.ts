@@ -164,6 +164,10 @@ export function defineCommand<const O extends Options, const P extends readonly 
     // A string option seen as `false`: `--no-env`.
     if (all.some((v) => typeof v === "boolean")) throw usageError(`--${def.name} takes a value; --no-${def.name} is not an option`);
     const texts = all.map(String);
+    if (def.kind === "list" && def.verbatim) {
+      if (texts.includes("")) throw usageError(`--${def.name} needs a value${def.hint ? ` (${def.hint})` : ""}`);
+      return texts;
+    }
     if (def.kind === "list") {
       if (def.bare && texts.every((t) => t === "")) return true;
       const list = splitList(texts);

@@ -44,6 +44,8 @@ export interface OptionDef<T> {
   readonly choices: readonly string[] | undefined;
   /** list: a bare flag (no value) means "all" and parses to `true`. */
   readonly bare: boolean;
+  /** list: each value as given, not comma-split or trimmed (paths). */
+  readonly verbatim: boolean;
   /** Type-level only: the parsed value's type. */
   readonly [VALUE]?: T;
 }
@@ -71,6 +73,7 @@ function make<T>(kind: OptionKind, descriptor: string, flags: OptionFlags, extra
     required: false,
     choices: undefined,
     bare: false,
+    verbatim: false,
     ...extra,
   };
 }
@@ -105,6 +108,12 @@ function List(descriptor: string, flags: OptionFlags & { bare?: boolean }): Opti
   return make("list", descriptor, flags, { bare: flags.bare === true });
 }
 
+/** Repeatable, each value kept exactly as given (a path may hold commas): `--file A --file B=x,y`
+ *  gives ["A", "B=x,y"]. An empty value is a usage error. */
+function Repeated(descriptor: string, flags: OptionFlags): OptionDef<string[] | undefined> {
+  return make("list", descriptor, flags, { verbatim: true });
+}
+
 /** One of a fixed set of values (checked; --help lists them). */
 function Choice<const C extends readonly string[]>(descriptor: string, choices: C, flags: OptionFlags & Required): OptionDef<C[number]>;
 function Choice<const C extends readonly string[]>(descriptor: string, choices: C, initial: C[number], flags: OptionFlags): OptionDef<C[number]>;
@@ -114,6 +123,6 @@ function Choice(descriptor: string, choices: readonly string[], a: string | (Opt
   return make("choice", descriptor, a, { choices, required: a.required === true });
 }
 
-export const Option = { String, Boolean, List, Choice };
+export const Option = { String, Boolean, List, Repeated, Choice };
 
 export type AnyOption = OptionDef<unknown>;

@@ -1,0 +1,52 @@
+// The delivery step of `run`, in the order that guarantees no partial effect: read and check
+// everything (prepare), then write (carry out) right before the child starts.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ExitCode } from "../cli/exit-codes.js";
+import { addExitHook } from "../launcher/exit-hooks.js";
+import { planDelivery, type PlannedFile } from "./plan.js";
+import { chooseRunDir, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
+import { DeliveryError } from "./error.js";
+import type { DeliverySpec } from "./specs.js";
+import { type Delivered, writeDelivery } from "./write.js";
+
+export interface PreparedDelivery {
+  readonly files: readonly PlannedFile[];
+  readonly runDir: string;
+  readonly base: string;
+  /** The child's environment with KEY_FILE set and KEY removed for each --file KEY. */
+  applyEnv(env: Readonly<Record<string, string>>): Record<string, string>;
+}
+
+/** Read the templates and plan every file; throws DeliveryError, writes nothing. */
+export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<string, string>>, cwd = process.cwd()): PreparedDelivery {
+  const templateTexts = spec.templates.map(({ source }) => {
+    try {
+      return readFileSync(resolve(cwd, source), "utf8");
+    } catch (error) {
+      throw new DeliveryError(ExitCode.CONFIG, `--template ${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  });
+  const base = runtimeBase();
+  const runDir = chooseRunDir(base);
+  const plan = planDelivery({ spec, secrets, templateTexts, runDir, cwd });
+  if (!plan.ok) throw new DeliveryError(plan.exitCode, plan.message);
+  return {
+    files: plan.files,
+    runDir,
+    base,
+    applyEnv: (env) => {
+      const next = { ...env, ...plan.setEnv };
+      for (const name of plan.unsetEnv) delete next[name];
+      return next;
+    },
+  };
+}
+
+/** Sweep what killed runs left, write the files, and remove them whenever secr-run ends. */
+export function carryOutDelivery(prepared: PreparedDelivery): Delivered {
+  sweepStaleRunDirs(prepared.base);
+  const delivered = writeDelivery(prepared.files, prepared.runDir);
+  addExitHook(delivered.remove);
+  return delivered;
+}
