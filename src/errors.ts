@@ -71,7 +71,10 @@ export const FETCH_ERRORS = [
   { code: "inconsistent_data", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "the secrets changed between pages, again and again", hint: unreachable },
   { code: "aborted", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "cancelled (a terminating signal)", hint: unreachable },
   { code: "client_closed", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "the client was closed during the request", hint: unreachable },
-  // Last: what no other row describes (409, 413, 418, a 3xx, codes of a newer server).
+  // Writes only (secrets, templates, admin commands): a read never gets these.
+  { code: "conflict", statuses: [409], exitCode: ExitCode.CONFIG, decision: "fail", meaning: "409: what a command would create exists already (a project, an environment, a template key)", hint: () => "it exists already" },
+  { code: "payload_too_large", statuses: [413], exitCode: ExitCode.DATA, decision: "fail", meaning: "413: a request over the server's size limit (an import, a value)" },
+  // Last: what no other row describes (418, a 3xx, codes of a newer server).
   { code: "http_error", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "any other answer (another status, an unknown code, a redirect)", hint: unreachable },
 ] as const satisfies readonly FetchErrorRow[];
 

@@ -15,12 +15,17 @@ import type { SchemaCheckResult } from "../schema/check.js";
 import { checkCommand } from "./commands/check.js";
 import { scanVerbosity, settingFlags } from "./commands/globals.js";
 
-export async function main(args: string[]): Promise<number> {
+export function main(args: string[]): Promise<number> {
+  return check(checkCommand, args);
+}
+
+/** `check`, and `templates validate` (the same command under the templates group). */
+export async function check(definition: typeof checkCommand, args: string[]): Promise<number> {
   // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
   // their default: no child to wait for, so dying at once is right.
   const log = createLogger(scanVerbosity(args));
   try {
-    const { options } = checkCommand.parse(args);
+    const { options } = definition.parse(args);
     const settings = loadSettings(settingFlags(options), log);
     // A declared schema is checked against the values as stored in secr, so check pulls them too
     // (values stay in memory; only key names and rules are printed).

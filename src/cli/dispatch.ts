@@ -79,7 +79,8 @@ export function dispatch(args: readonly string[], commands: readonly CommandDefi
     // (`--bogus value`): let the default command report the option, which is the first problem.
     if (!isHelpWord && found.kind === "usage" && pre.some((w) => lookup(w, scanSet) === undefined)) return { kind: "run", command: root, args: withRest([...pre, ...positional]) };
     if (found.kind === "group-help" && !wantsHelp && !isHelpWord) {
-      return { kind: "usage", message: `${["secr-run", ...found.prefix].join(" ")} needs a command: ${found.commands.map((c) => c.path.at(-1)).join(", ")} (see secr-run ${found.prefix.join(" ")} --help)` };
+      const next = [...new Set(found.commands.map((c) => c.path[found.prefix.length]))];
+      return { kind: "usage", message: `${["secr-run", ...found.prefix].join(" ")} needs a command: ${next.join(", ")} (see secr-run ${found.prefix.join(" ")} --help)` };
     }
     return found;
   }
@@ -114,8 +115,11 @@ function findCommand(words: readonly string[], commands: readonly CommandDefinit
   const matches = commands.filter((c) => c.path.length > 0 && c.path.length <= words.length && c.path.every((part, k) => words[k] === part));
   const best = matches.sort((a, b) => b.path.length - a.path.length)[0];
   // A group word (`secrets` of `secrets list`) matched deeper than any whole command: its subcommand is missing or wrong.
-  const depth = best?.path.length ?? 0;
-  const group = commands.filter((c) => c.path.length > depth + 1 && c.path.slice(0, depth + 1).every((part, k) => words[k] === part));
+  const groupAt = (d: number) => commands.filter((c) => c.path.length > d + 1 && c.path.slice(0, d + 1).every((part, k) => words[k] === part));
+  let depth = best?.path.length ?? 0;
+  let group = groupAt(depth);
+  // Nested groups: `admin tokens lst` is a wrong word under `admin tokens`, not under `admin`.
+  while (group.length > 0 && groupAt(depth + 1).length > 0) group = groupAt(++depth);
   if (group.length > 0) {
     const prefix = words.slice(0, depth + 1);
     const next = words[depth + 1];

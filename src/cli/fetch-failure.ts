@@ -22,7 +22,7 @@ export class FetchFailure extends Failure {
  * The failure for an error thrown while fetching, or undefined when it is not a fetch error
  * (a bug: let it surface as one). `deadlineExpired`: secr-run's own --timeout fired.
  */
-export function fetchFailure(error: unknown, settings: Settings, where: string, deadlineExpired: boolean): FetchFailure | undefined {
+export function fetchFailure(error: unknown, settings: Pick<Settings, "apiUrl" | "timeoutMs">, where: string, deadlineExpired: boolean): FetchFailure | undefined {
   const row = classifyFetchError(error, { deadlineExpired });
   if (deadlineExpired && row.decision !== "purge") {
     return new FetchFailure(

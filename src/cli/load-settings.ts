@@ -4,7 +4,7 @@
 // trust checks (docs/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile } from "../config/project-file.js";
-import { resolveSettings, type SettingFlags, type Settings } from "../config/settings.js";
+import { resolveSettings, type ScopeSetting, type SettingFlags, type Settings } from "../config/settings.js";
 import { apiUrlNeedsTrust, ignoredProjectFileMessage, isTrusted, untrustedApiUrlMessage } from "../config/trust.js";
 import { readTrustStore, resolveConfigDir } from "../config/trust-store.js";
 import { ExitCode } from "./exit-codes.js";
@@ -16,12 +16,13 @@ export function loadSettings(
   log: Logger,
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
+  needs?: readonly ScopeSetting[],
 ): Settings {
   const lookup = loadProjectFile(cwd);
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
   if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
   const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
-  const result = resolveSettings({ flags, env, projectFile });
+  const result = resolveSettings({ flags, env, projectFile, ...(needs === undefined ? {} : { needs }) });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
   if (projectFile !== undefined && apiUrlNeedsTrust(settings)) {

@@ -5,9 +5,28 @@
 // Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
 // COMMANDS. See docs/cli-architecture.md.
 import { enableModuleCompileCache } from "./compile-cache-dir.js";
+import {
+  adminEnvsCreateCommand,
+  adminEnvsDeleteCommand,
+  adminEnvsListCommand,
+  adminProjectsCreateCommand,
+  adminTokensCreateCommand,
+  adminTokensListCommand,
+  adminTokensRevokeCommand,
+} from "./commands/admin.js";
 import { checkCommand } from "./commands/check.js";
 import { explainCommand } from "./commands/explain.js";
 import { exportCommand } from "./commands/export.js";
+import { initCommand } from "./commands/init.js";
+import {
+  secretsDeleteCommand,
+  secretsGetCommand,
+  secretsImportCommand,
+  secretsListCommand,
+  secretsPromoteCommand,
+  secretsSetCommand,
+} from "./commands/secrets.js";
+import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { allowCommand, denyCommand } from "./commands/trust.js";
@@ -32,6 +51,25 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: serveCommand, load: () => import("./serve.js") },
   { definition: allowCommand, load: () => import("./allow.js") },
   { definition: denyCommand, load: () => import("./deny.js") },
+  { definition: initCommand, load: () => import("./manage/init.js") },
+  { definition: secretsListCommand, load: () => import("./manage/secrets-list.js") },
+  { definition: secretsGetCommand, load: () => import("./manage/secrets-get.js") },
+  { definition: secretsSetCommand, load: () => import("./manage/secrets-set.js") },
+  { definition: secretsImportCommand, load: () => import("./manage/secrets-import.js") },
+  { definition: secretsDeleteCommand, load: () => import("./manage/secrets-delete.js") },
+  { definition: secretsPromoteCommand, load: () => import("./manage/secrets-promote.js") },
+  { definition: templatesListCommand, load: () => import("./manage/templates-list.js") },
+  { definition: templatesShowCommand, load: async () => ({ main: (await import("./manage/templates-list.js")).show }) },
+  { definition: templatesSetCommand, load: () => import("./manage/templates-set.js") },
+  { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./manage/templates-set.js")).remove }) },
+  { definition: adminProjectsCreateCommand, load: () => import("./manage/admin-projects.js") },
+  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).listEnvs }) },
+  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).createEnv }) },
+  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).deleteEnv }) },
+  { definition: adminTokensCreateCommand, load: () => import("./manage/admin-tokens.js") },
+  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
+  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
+  { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
 ];
 
 async function main(args: string[]): Promise<number> {

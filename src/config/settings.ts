@@ -59,7 +59,14 @@ export interface ResolveInput {
   flags: SettingFlags;
   env: Record<string, string | undefined>;
   projectFile: LoadedProjectFile | undefined;
+  /** Which of org, project, env the command needs (default all three); one it does not need
+   *  and nobody gave resolves to "" (`secrets promote` names no env, `admin projects` no project). */
+  needs?: readonly ScopeSetting[];
 }
+
+/** The settings that name what a command works on; the token is always needed. */
+export type ScopeSetting = "org" | "project" | "env";
+const ALL_SCOPE: readonly ScopeSetting[] = ["org", "project", "env"];
 
 export type ResolveResult =
   | { ok: true; settings: Settings }
@@ -74,7 +81,7 @@ export function describeMissing(name: SettingName): string {
     : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
 }
 
-export function resolveSettings({ flags, env, projectFile }: ResolveInput): ResolveResult {
+export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: ResolveInput): ResolveResult {
   const sources = {} as Record<SettingName, SettingSource>;
   const pick = (name: SettingName): string | undefined => {
     const flag = flags[name];
@@ -129,7 +136,7 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
   // A wrong flag is reported first (usage, 64): fixing the command line comes before configuring.
   const usageProblem = problems.find((p) => p.usage);
   if (usageProblem) return { ok: false, ...usageProblem };
-  const missing = (["org", "project", "env", "token"] as const).filter(
+  const missing = ([...ALL_SCOPE.filter((name) => needs.includes(name)), "token"] as const).filter(
     (name) => ({ org, project, env: envName, token })[name] === undefined,
   );
   if (missing.length > 0) {
@@ -140,9 +147,9 @@ export function resolveSettings({ flags, env, projectFile }: ResolveInput): Reso
   return {
     ok: true,
     settings: {
-      org: org!,
-      project: project!,
-      env: envName!,
+      org: org ?? "",
+      project: project ?? "",
+      env: envName ?? "",
       apiUrl: apiUrl as string,
       token: token!,
       timeoutMs,

@@ -23,7 +23,12 @@ const secretsGet = defineCommand({
   options: { ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "key" }],
 });
+const nested = (path: string[]) => defineCommand({ path, summary: path.join(" "), description: "Nested.", options: { ...GLOBAL_OPTIONS } });
+const adminTokensList = nested(["admin", "tokens", "list"]);
+const adminTokensRevoke = nested(["admin", "tokens", "revoke"]);
+const adminEnvsList = nested(["admin", "envs", "list"]);
 const ALL = [runCommand, checkCommand, exportCommand, explainCommand, serveCommand, secretsList, secretsGet];
+const WITH_NESTED = [...ALL, adminTokensList, adminTokensRevoke, adminEnvsList];
 
 const pick = (args: string[]) => dispatch(args, ALL);
 function ran(args: string[]): { path: readonly string[]; args: string[] } {
@@ -99,5 +104,28 @@ describe("dispatch", () => {
     expect(pick(["serve", "--version"])).toEqual({ kind: "version" });
     expect(pick(["-V"])).toEqual({ kind: "version" });
     expect(ran(["--", "node", "--version"]).path).toEqual([]);
+  });
+});
+
+describe("nested groups (admin tokens list)", () => {
+  const nestedUsage = (args: string[]) => {
+    const decision = dispatch(args, WITH_NESTED);
+    if (decision.kind !== "usage") throw new Error(`expected a usage error, got ${decision.kind}`);
+    return decision.message;
+  };
+  const nestedRun = (args: string[]) => {
+    const decision = dispatch(args, WITH_NESTED);
+    if (decision.kind !== "run") throw new Error(`expected a command, got ${decision.kind}`);
+    return { path: decision.command.path };
+  };
+  it("a wrong word is suggested at its own level", () => {
+    expect(nestedUsage(["admin", "tokens", "lst"])).toBe('unknown command "admin tokens lst"; did you mean "admin tokens list"? (see secr-run admin tokens --help)');
+    expect(nestedUsage(["admin", "tokns", "list"])).toBe('unknown command "admin tokns"; did you mean "admin tokens"? (see secr-run admin --help)');
+  });
+
+  it("a group alone names its next words once each", () => {
+    expect(nestedUsage(["admin"])).toBe("secr-run admin needs a command: tokens, envs (see secr-run admin --help)");
+    expect(nestedUsage(["admin", "tokens"])).toBe("secr-run admin tokens needs a command: list, revoke (see secr-run admin tokens --help)");
+    expect(nestedRun(["--env", "x", "admin", "tokens", "revoke"]).path).toEqual(["admin", "tokens", "revoke"]);
   });
 });

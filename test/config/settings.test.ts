@@ -86,3 +86,16 @@ describe("resolveSettings failures", () => {
     if (!creds.ok) expect(creds.message).not.toContain("hunter22");
   });
 });
+
+describe("resolveSettings needs", () => {
+  it("a command that needs no env (templates, promote) resolves without one; what it needs is still required", () => {
+    const noEnv = resolveSettings({ flags: { org: "o", project: "p", token: "t" }, env: {}, projectFile: undefined, needs: ["org", "project"] });
+    expect(noEnv.ok && noEnv.settings.env).toBe("");
+    const noProject = resolveSettings({ flags: { org: "o", token: "t" }, env: {}, projectFile: undefined, needs: ["org", "project"] });
+    expect(noProject).toEqual({ ok: false, usage: false, message: expect.stringMatching(/^missing settings: project/) });
+    const noToken = resolveSettings({ flags: {}, env: {}, projectFile: undefined, needs: [] });
+    expect(noToken).toEqual({ ok: false, usage: false, message: expect.stringMatching(/^missing settings: token/) });
+    // The default is all three, as before.
+    expect(resolveSettings({ flags: { org: "o", project: "p", token: "t" }, env: {}, projectFile: undefined }).ok).toBe(false);
+  });
+});

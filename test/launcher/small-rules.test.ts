@@ -58,6 +58,8 @@ describe("exit codes for client errors (issue 4, section 5)", () => {
     ["not_found", 404, 78],
     ["invalid_argument", 0, 78],
     ["http_error", 418, 69],
+    ["conflict", 409, 78],
+    ["payload_too_large", 413, 65],
     ["something_new", 401, 77],
     ["something_new", 404, 78],
     ["response_too_large", 200, 69],
