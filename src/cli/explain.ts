@@ -1,7 +1,6 @@
 // `secr-run explain [run options]`: the rows of the plan a run with these options would follow
 // (src/launcher/plan.ts), with fingerprints, on stdout. Starts nothing; exits 0 when the run
 // would start the command, else with the code the run would exit with.
-import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
 import { prepare } from "./prepare.js";

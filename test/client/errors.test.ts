@@ -2,9 +2,9 @@
 // error messages may contain.
 import { http, HttpResponse, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
-import { isSecrApiError, SecrApiError, type SecrClient } from "../../src/index.js";
+import { isSecrApiError, SecrApiError } from "../../src/index.js";
 import { codeForStatus, errorFromResponse, parseErrorBody, redact } from "../../src/client/errors.js";
-import { everyRendering, makeClient, rejection, TOKEN, useClientFixture } from "./helpers.js";
+import { everyRendering, rejection, TOKEN, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture({ maxRetries: 0 });
 

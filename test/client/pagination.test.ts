@@ -2,9 +2,9 @@
 // change between pages.
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { PULL_PAGE_SIZE, type SecrClient } from "../../src/index.js";
+import { PULL_PAGE_SIZE } from "../../src/index.js";
 import { addPage, newPageState } from "../../src/client/paging.js";
-import { makeClient, NOW, rejection, useClientFixture } from "./helpers.js";
+import { NOW, rejection, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture({ maxRetries: 0 });
 

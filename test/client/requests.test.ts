@@ -2,7 +2,6 @@
 import { http, HttpResponse } from "msw";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { SecrClient } from "../../src/index.js";
 import { makeClient, NOW, secret, TOKEN, useClientFixture } from "./helpers.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

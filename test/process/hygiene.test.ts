@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, cliArgv, cliEnv, readLog, type Run, SECRETS, start, TOKEN, useProcessFixture, waitReady } from "./helpers.js";
+import { CLI, cliArgv, cliEnv, readLog, SECRETS, start, TOKEN, useProcessFixture, waitReady } from "./helpers.js";
 
 const fx = useProcessFixture();
 

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CLI, cliArgv, cliEnv, readLog, type Run, start, useProcessFixture, waitFor } from "./helpers.js";
+import { CLI, cliArgv, cliEnv, readLog, start, useProcessFixture, waitFor } from "./helpers.js";
 
 const fx = useProcessFixture();
 
