@@ -1,4 +1,4 @@
-// Settings of the offline snapshot (issue 5), pure: flag > environment variable > default.
+// Settings of the offline snapshot (README, "When secr is down"; docs/snapshot.md), pure: flag > environment variable > default.
 // Kept apart from settings.ts: `check` never uses the snapshot, and none of these belong in
 // .secr.json (a cache location or a passphrase is per machine, not per project).
 import { parseDuration } from "./duration.js";

@@ -1,4 +1,4 @@
-// Starting the child with execa, configured so execa adds nothing to the process contract:
+// Starting the child with execa, configured so execa adds nothing to docs/process-model.md ("The child"):
 // no pipes, no shell unless asked, no environment of ours, and no signal of its own ever.
 // Its own chunk, imported by startSupervisor() as soon as `run` starts so that execa (~30 ms to
 // load) parses while the secrets are fetched; --help, serve, check and export never load it.

@@ -1,4 +1,4 @@
-// The exit decision (contract rule 2) as a pure function: every row of the rule.
+// The exit decision (docs/process-model.md, "Exit status") as a pure function: every case it lists.
 import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
 import { decideExit, exitForSignal } from "../../src/launcher/exit-status.js";

@@ -1,5 +1,5 @@
-// Contract rule 2 through the real CLI: the caller cannot tell secr-run from its child.
-// Scenarios 1-5 of shared/process-contract.md.
+// docs/process-model.md, "Exit status", through the real CLI: the caller cannot tell secr-run from its child.
+// Exit with the child's code, die of the child's signal, 128+S for core signals.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
@@ -27,7 +27,7 @@ function run(argv: string[]): Run {
   return r;
 }
 
-describe("exit status (process contract rule 2)", () => {
+describe("exit status (docs/process-model.md: Exit status)", () => {
   it("1: the child's exit code N is secr-run's exit code", async () => {
     const codes = [0, 1, 2, 42, 127, 128, 130, 255];
     const results = await Promise.all(codes.map((n) => run(cliArgv(["--exit", String(n), "--after", "0"])).exit));

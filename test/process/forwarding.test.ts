@@ -1,6 +1,6 @@
 // Forwarding, stopping and signals before the child (docs/process-model.md) through the real CLI,
-// outside a terminal (own session, so every forwarded signal must be forwarded). Scenarios 6-10
-// of the process contract.
+// outside a terminal (own session, so every forwarded signal must be forwarded).
+// ("Signals", "Stopping", "Before the child").
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http, HttpResponse } from "msw";

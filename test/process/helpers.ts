@@ -1,4 +1,4 @@
-// Shared plumbing for the process-contract tests: a secr API on loopback (msw), the real CLI
+// Shared plumbing for the process-model tests (docs/process-model.md): a secr API on loopback (msw), the real CLI
 // (bin/secr-run.js, built by `npm run build`) spawned with the signal-child fixture, and small
 // waits that poll for events instead of sleeping for guessed durations.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -39,7 +39,7 @@ export function startSecr(): Promise<MswServer> {
   return startMswServer(...secrHandlers());
 }
 
-// Runs write the offline snapshot (issue 5): into a temp cache per test file, never ~/.cache.
+// Runs write the offline snapshot (docs/snapshot.md): into a temp cache per test file, never ~/.cache.
 let cacheHome: string | undefined;
 afterAll(() => {
   if (cacheHome !== undefined) rmSync(cacheHome, { recursive: true, force: true });

@@ -1,6 +1,6 @@
-// Contract rule 7: secr-run as PID 1 (Docker without --init), in a fresh PID namespace via
+// docs/process-model.md, "PID 1": secr-run as PID 1 (Docker without --init), in a fresh PID namespace via
 // `unshare -pf --mount-proc` (needs root or user namespaces; skipped with the reason otherwise).
-// Scenarios 19-21 of shared/process-contract.md.
+// README, "In a container", says what the user sees.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ function secrRunPid(run: Run): Promise<number> {
 
 const reapingWarnings = (stderr: string) => stderr.split("\n").filter((l) => /PID 1/.test(l));
 
-describe.skipIf(problem !== undefined)("as PID 1 (process contract rule 7)", () => {
+describe.skipIf(problem !== undefined)("as PID 1 (docs/process-model.md: PID 1)", () => {
   it("19: SIGINT and SIGTERM still reach the child once each; exit = the child's code", async () => {
     const log = join(fx.dir.path, "pid1-forward.log");
     const r = runAsPid1(["--log", log, "--exit-on", "TERM", "--exit", "3"]);

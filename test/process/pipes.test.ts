@@ -1,5 +1,5 @@
-// Contract rule 1 with pipes: the child owns stdin/stdout; secr-run reads none of stdin,
-// buffers none of stdout, and does not hang a pipeline. Scenarios 16-18 of shared/process-contract.md.
+// docs/process-model.md, "The child", with pipes: the child owns stdin/stdout; secr-run reads none of stdin,
+// buffers none of stdout, and does not hang a pipeline.
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { CLI, cliArgv, cliEnv, readLog, start, useProcessFixture, waitFor } from
 
 const fx = useProcessFixture();
 
-describe("pipes (process contract rule 1)", () => {
+describe("pipes (docs/process-model.md: The child)", () => {
   it("16: piped stdin reaches the child whole, up to EOF", async () => {
     const input = randomBytes(1 << 20); // 1 MiB, several pipe buffers
     const log = join(fx.dir.path, "stdin.log");

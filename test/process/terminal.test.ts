@@ -1,6 +1,6 @@
-// The terminal rules (docs/process-model.md, "The terminal", "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
+// The terminal rules (docs/process-model.md, "Signals" terminal rule, "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
 // module, test/fixtures/pty-driver.py) runs secr-run as a job, and the test types Ctrl-C,
-// Ctrl-\, Ctrl-Z and `fg` like a user. Scenarios 11-15 of shared/process-contract.md.
+// Ctrl-\, Ctrl-Z and `fg` like a user.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

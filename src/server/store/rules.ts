@@ -1,4 +1,4 @@
-// Limits the contract and the issue fix for keys, values and pages.
+// Limits on keys, values and pages (docs/wire-contract.md, "Secrets", "Key names").
 import { ApiError } from "./errors.js";
 
 export const MAX_KEY_LENGTH = 256;
