@@ -220,6 +220,8 @@ it("keeps every write through many compactions and restarts", async () => {
             await client.setSecret("acme", "api", "development", key, value);
           }),
         );
+        // Sequential too: 20 records outgrow the (small) snapshot, so this round compacts.
+        for (let n = 0; n < 20; n++) await client.setSecret("acme", "api", "development", `S${n % 3}`, `seq-${round}-${n}`);
         for (const s of await client.pullAllSecrets("acme", "api", "development")) want[s.key] = s.value;
         await api("POST", "environments", { slug: `env${round}` });
         await client.bulkSetSecrets("acme", "api", `env${round}`, [{ key: "A", value: `a${round}` }]);
