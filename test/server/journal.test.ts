@@ -1,12 +1,12 @@
 // The journal beside the data file: replay after kill -9, a torn last record, tampering of any
 // kind refused with both files left as they were, compaction cut short at each step, old files.
 import { randomBytes } from "node:crypto";
-import { appendFile, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { DataFileError, startServer } from "../../src/server/index.js";
+import { DataFileError, startServer, UnsafeDataDirError } from "../../src/server/index.js";
 import { seal } from "../../src/server/persistence/crypto.js";
 import { JOURNAL_HEADER_BYTES } from "../../src/server/persistence/journal.js";
 import { startLocalServer } from "../helpers/local-server.js";
@@ -254,4 +254,30 @@ it("loads a format-1 data file (no journal) and carries on with a journal", asyn
   });
   expect((await readFile(join(dataPath, "data.secr"))).subarray(0, 8).toString()).toBe("SECRSRV2");
   await withServer(dataPath, async (client) => expect(await devKeys(client)).toMatchObject({ OLD: "from-v1", NEW: "after-upgrade" }));
+});
+
+it("never follows a journal that is a symbolic link: refused at start, replaced (not written through) while running", async () => {
+  const { dataPath, journal } = await storeWithRecords();
+  const victim = join(dataPath, "..", "victim");
+  await writeFile(victim, "do not overwrite\n");
+  await rm(join(dataPath, "data.journal"));
+  await symlink(victim, join(dataPath, "data.journal"));
+  await expect(startServer({ port: 0, dataPath, key: KEY, adminToken: "t" })).rejects.toBeInstanceOf(UnsafeDataDirError);
+  expect(await readFile(victim, "utf8")).toBe("do not overwrite\n");
+
+  await rm(join(dataPath, "data.journal"));
+  await writeFile(join(dataPath, "data.journal"), journal);
+  await withServer(dataPath, async (client) => {
+    await rm(join(dataPath, "data.journal"));
+    await symlink(victim, join(dataPath, "data.journal"));
+    await expect(client.setSecret("acme", "api", "development", "LINKED", "never-through-the-link")).rejects.toThrow();
+    // The next write rewrites snapshot and journal, replacing the link itself.
+    await client.setSecret("acme", "api", "development", "AFTER", "value");
+  });
+  expect(await readFile(victim, "utf8")).toBe("do not overwrite\n");
+  await withServer(dataPath, async (client) => {
+    const values = await devKeys(client);
+    expect(values).toMatchObject({ K3: "value-3", AFTER: "value" });
+    expect(values.LINKED).toBeUndefined();
+  });
 });
