@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,mask,share] [--no-write]
+//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,store,mask,share] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -358,6 +358,23 @@ if (wants("server")) {
         ? { output: run.stdout.trim(), summary }
         : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
   }
+}
+
+// ---- 5b. the local store: one-key PUT into 1k, 10k, 100k secrets (bench/store-put.js) ----
+if (wants("store")) {
+  log("store: one-key PUT into stores of 1k, 10k and 100k secrets, server RSS vs plaintext");
+  const args = [join(BENCH, "store-put.js"), ...(quick ? ["--quick"] : [])];
+  const run = spawnSync(node, args, { cwd: REPO, env: { ...process.env, HOME: home }, encoding: "utf8", timeout: 900_000, maxBuffer: 16 << 20 });
+  let summary;
+  try {
+    summary = JSON.parse(run.stdout.trim().split("\n").pop());
+  } catch {
+    summary = undefined;
+  }
+  results.store =
+    run.status === 0 && summary
+      ? summary
+      : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
 }
 
 // ---- 6. the --mask redactor: throughput and added latency (bench/mask.js, in process) ----

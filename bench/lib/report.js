@@ -125,6 +125,22 @@ export function renderReport(r) {
       );
     } else out.push(["`bench/server-load.js`:", "", "```", r.server.output, "```"].join("\n"));
   }
+  if (r.store) {
+    out.push("", "## 5b. Local store: one-key PUT", "");
+    if (r.store.error) out.push(unavailable(r.store.error));
+    else {
+      out.push(
+        "From `bench/store-put.js`: sequential one-key PUTs (values ~100 bytes) on one keep-alive connection, each acknowledged after its journal append is fdatasync-ed; RSS read after the PUTs, then again after a restart on the same data (loaded from the data file, 20 PUTs). fdatasync time depends on the disk and on what else the machine writes.",
+        "",
+      );
+      out.push(
+        table(
+          ["Secrets", "PUTs", "p50 ms", "p99 ms", "Server RSS MiB (seeded / restarted)", "Plaintext MiB", "RSS / plaintext (restarted)"],
+          r.store.rows.map((row) => [String(row.secrets), String(row.puts), ms(row.p50ms), ms(row.p99ms), `${row.rssMiB.toFixed(0)} / ${row.rssRestartMiB.toFixed(0)}`, row.plaintextMiB.toFixed(1), (row.rssRestartMiB / row.plaintextMiB).toFixed(1)]),
+        ),
+      );
+    }
+  }
   if (r.mask) {
     out.push("", "## 6. Masking (`--mask`): redactor throughput and added latency", "");
     if (r.mask.error) out.push(unavailable(r.mask.error));

@@ -11,11 +11,12 @@ import { createHandler } from "./http/handler.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
 import { ensurePrivateDir } from "../fs/private-dir.js";
-import { syncDirectory, UnsafeDataDirError, writeDataFile } from "./persistence/data-file.js";
+import { capture, type Change } from "./persistence/changes.js";
+import { syncDirectory, UnsafeDataDirError } from "./persistence/data-file.js";
 import { acquireLock } from "./persistence/lock.js";
 import { Persister } from "./persistence/persister.js";
 import { openStore } from "./open-store.js";
-import { deserializeState, serializeState, type State, type TokenRecord } from "./store/model.js";
+import type { State, TokenRecord } from "./store/model.js";
 import { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";
 
 export interface ServerOptions {
@@ -49,6 +50,8 @@ export interface ServerOptions {
    * Idle connections and requests whose body has not fully arrived are cut at once. Default 10.
    */
   shutdownTimeout?: number;
+  /** Journal size that triggers a compaction at least (the data file's size, if larger). Default 4 MiB. */
+  compactMinBytes?: number;
 }
 
 export interface RunningServer {
@@ -123,26 +126,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.key !== undefined ? { key: options.key } : {}),
       ...(options.keyFile !== undefined ? { keyFile: options.keyFile } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.compactMinBytes !== undefined ? { compactMinBytes: options.compactMinBytes } : {}),
     });
-    const { dataFile, key, durable, createdAdminToken } = opened;
-    let state = opened.state;
+    const { dataFile, store, createdAdminToken, state } = opened;
 
     const readCache = new ReadCache();
-    const persister = new Persister({
-      durable,
-      snapshot: () => serializeState(state),
-      restore: (text) => {
-        state = deserializeState(text);
+    const persister = new Persister<Change>({
+      write: (batch) => store.write(batch),
+      undo: (change) => {
+        change.undo();
         readCache.invalidate();
       },
-      write: (text) => writeDataFile(dataFile, key, text),
+      afterWrite: () => store.maintain(),
+      onError: (error) => options.log?.write(`error: compaction failed (will retry): ${(error as Error).message}\n`),
     });
 
     let closing = false;
     const handler = createHandler({
       state: () => state,
       findToken: (hash) => sessionTokens.get(hash) ?? state.tokens.get(hash),
-      commit: () => persister.commit(),
+      capture: (touches) => capture(state, touches),
+      commit: (change) => persister.commit(change),
       readCache,
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),

@@ -52,7 +52,7 @@ describe("data directory", () => {
     await c2.close();
     await again.close();
     // The planted link was removed at start (unlink removes the link, not its target).
-    expect((await readdir(dataPath)).sort()).toEqual(["data.secr", "key"]);
+    expect((await readdir(dataPath)).sort()).toEqual(["data.journal", "data.secr", "key"]);
     expect(await readFile(victim, "utf8")).toBe("do not overwrite\n");
   });
 

@@ -3,35 +3,36 @@ import { expect, it } from "vitest";
 import { Persister } from "../../src/server/persistence/persister.js";
 import { RateLimiter } from "../../src/server/http/rate-limit.js";
 
+// A change records the state before it; a write sees the state of its whole batch.
 function setup() {
   let state = "s0";
   const written: string[] = [];
   const pending: { resolve(): void; reject(e: Error): void }[] = [];
-  const persister = new Persister({
-    durable: state,
-    snapshot: () => state,
-    restore: (text) => {
-      state = text;
+  const persister = new Persister<{ before: string }>({
+    undo: (change) => {
+      state = change.before;
     },
-    write: (text) =>
+    write: () =>
       new Promise<void>((resolve, reject) => {
-        written.push(text);
+        written.push(state);
         pending.push({ resolve, reject });
       }),
   });
-  return { persister, written, pending, set: (s: string) => (state = s), get: () => state };
+  const set = (s: string) => {
+    const change = { before: state };
+    state = s;
+    return persister.commit(change);
+  };
+  return { written, pending, set, get: () => state };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 it("groups changes made during a write into one following write, never overlapping", async () => {
   const t = setup();
-  t.set("s1");
-  const first = t.persister.commit();
-  t.set("s2");
-  const second = t.persister.commit();
-  t.set("s3");
-  const third = t.persister.commit();
+  const first = t.set("s1");
+  const second = t.set("s2");
+  const third = t.set("s3");
   expect(t.written).toEqual(["s1"]); // one write in flight, the others wait
   let secondDone = false;
   void second.then(() => (secondDone = true));
@@ -44,20 +45,17 @@ it("groups changes made during a write into one following write, never overlappi
   await Promise.all([second, third]);
 });
 
-it("on a failed write, rolls memory back to the last durable state and fails every undurable change", async () => {
+it("on a failed write, undoes every undurable change (newest first) and fails every undurable change", async () => {
   const t = setup();
-  t.set("s1");
-  await Promise.all([t.persister.commit(), Promise.resolve().then(() => t.pending.shift()!.resolve())]);
-  t.set("s2");
-  const failing = t.persister.commit();
-  t.set("s3");
-  const queued = t.persister.commit();
+  await Promise.all([t.set("s1"), Promise.resolve().then(() => t.pending.shift()!.resolve())]);
+  await tick();
+  const failing = t.set("s2");
+  const queued = t.set("s3");
   t.pending.shift()!.reject(new Error("disk full"));
   await expect(failing).rejects.toThrow("disk full");
   await expect(queued).rejects.toThrow("disk full");
   expect(t.get()).toBe("s1");
-  t.set("s4");
-  const next = t.persister.commit();
+  const next = t.set("s4");
   t.pending.shift()!.resolve();
   await next;
   expect(t.written.at(-1)).toBe("s4");

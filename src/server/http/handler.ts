@@ -9,6 +9,7 @@ import { createEnvironment, createProject, deleteEnvironment, listEnvironments }
 import { bulkSecrets, deleteSecret, listKeys, listSecrets, promoteSecrets, putSecret } from "../store/secrets.js";
 import { createToken, listTokens, revokeToken } from "../store/token-admin.js";
 import { createTemplate, deleteTemplate, listTemplates, validateEnvironment } from "../store/templates.js";
+import type { Change, Touch } from "../persistence/changes.js";
 import { logAccess } from "./access-log.js";
 import { readJsonBody } from "./body.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -21,8 +22,10 @@ import { bulkBody, createTokenBody, listQuery, parseWith, promoteBody, putBody, 
 export interface HandlerContext {
   state(): State;
   findToken(hash: string): TokenRecord | undefined;
-  /** Resolves once every change made so far is durable. */
-  commit(): Promise<void>;
+  /** Call before a change: what it touches, so it can be journaled and undone. */
+  capture(touches: Touch[]): Change;
+  /** Resolves once this change (and every one made before it) is durable. */
+  commit(change: Change): Promise<void>;
   /** Serialised read answers; must be invalidated by every change of the state. */
   readCache: ReadCache;
   /** Per token: authenticated requests. */
@@ -77,14 +80,15 @@ const TAGGED = new Set<RouteName>(["pull", "keys"]);
 async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMatch, query: URLSearchParams, actor: TokenRecord): Promise<Answer> {
   const { org = "", project = "", env = "", key = "", id = "" } = match.params;
   const ref = { org, project, env };
-  const write = async <T>(change: () => T, status = 200): Promise<Answer> => {
+  const write = async <T>(touches: Touch[], change: () => T, status = 200): Promise<Answer> => {
+    const captured = ctx.capture(touches);
     let body: T;
     try {
       body = change();
     } finally {
       ctx.readCache.invalidate();
     }
-    await ctx.commit();
+    await ctx.commit(captured);
     return { status, body };
   };
   switch (match.name) {
@@ -94,48 +98,48 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
       return { status: 200, body: listKeys(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")) };
     case "put": {
       const input = parseWith(putBody, await readJsonBody(req), "body");
-      return write(() => putSecret(ctx.state(), ref, input));
+      return write([{ kind: "keys", ...ref, keys: [input.key] }], () => putSecret(ctx.state(), ref, input));
     }
     case "bulk": {
       const input = parseWith(bulkBody, await readJsonBody(req), "body");
-      return write(() => bulkSecrets(ctx.state(), ref, input.secrets));
+      return write([{ kind: "keys", ...ref, keys: input.secrets.map((s) => s.key) }], () => bulkSecrets(ctx.state(), ref, input.secrets));
     }
     case "deleteSecret":
-      return write(() => deleteSecret(ctx.state(), ref, key));
+      return write([{ kind: "keys", ...ref, keys: [key] }], () => deleteSecret(ctx.state(), ref, key));
     case "promote": {
       const input = parseWith(promoteBody, await readJsonBody(req), "body");
-      return write(() => promoteSecrets(ctx.state(), org, project, input));
+      return write([{ kind: "env", org, project, env: input.toEnv }], () => promoteSecrets(ctx.state(), org, project, input));
     }
     case "listTemplates":
       return { status: 200, body: listTemplates(ctx.state(), org, project) };
     case "createTemplate": {
       const input = parseWith(templateBody, await readJsonBody(req), "body");
-      return write(() => createTemplate(ctx.state(), org, project, input), 201);
+      return write([{ kind: "project", org, project }], () => createTemplate(ctx.state(), org, project, input), 201);
     }
     case "deleteTemplate":
-      return write(() => deleteTemplate(ctx.state(), org, project, key));
+      return write([{ kind: "project", org, project }], () => deleteTemplate(ctx.state(), org, project, key));
     case "validate":
       return { status: 200, body: validateEnvironment(ctx.state(), org, project, env) };
     case "createToken": {
       const input = parseWith(createTokenBody, await readJsonBody(req), "body");
-      return write(() => createToken(ctx.state(), actor, input), 201);
+      return write([{ kind: "tokens" }], () => createToken(ctx.state(), actor, input), 201);
     }
     case "listTokens":
       return { status: 200, body: listTokens(ctx.state(), actor) };
     case "revokeToken":
-      return write(() => revokeToken(ctx.state(), actor, id));
+      return write([{ kind: "tokens" }], () => revokeToken(ctx.state(), actor, id));
     case "createProject": {
       const input = parseWith(slugBody, await readJsonBody(req), "body");
-      return write(() => createProject(ctx.state(), org, input.slug), 201);
+      return write([{ kind: "project", org, project: input.slug }], () => createProject(ctx.state(), org, input.slug), 201);
     }
     case "listEnvironments":
       return { status: 200, body: listEnvironments(ctx.state(), org, project) };
     case "createEnvironment": {
       const input = parseWith(slugBody, await readJsonBody(req), "body");
-      return write(() => createEnvironment(ctx.state(), org, project, input.slug), 201);
+      return write([{ kind: "project", org, project }], () => createEnvironment(ctx.state(), org, project, input.slug), 201);
     }
     case "deleteEnvironment":
-      return write(() => deleteEnvironment(ctx.state(), org, project, env));
+      return write([{ kind: "project", org, project }], () => deleteEnvironment(ctx.state(), org, project, env));
   }
 }
 

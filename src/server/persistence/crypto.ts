@@ -54,3 +54,30 @@ export function open(file: Buffer, key: Buffer, path: string): string {
     throw new DataFileError(`${path} failed authentication: the file is corrupt or has been tampered with`, "corrupt");
   }
 }
+
+/** The key's public id (8 bytes); also written in journal headers. */
+export function keyIdOf(key: Buffer): Buffer {
+  return keyId(key);
+}
+
+/** AES-256-GCM with caller-given additional data: iv (12) | tag (16) | ciphertext. */
+export function sealWith(plaintext: Buffer, key: Buffer, aad: Buffer): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+/** The plaintext, or undefined when the bytes do not authenticate under this key and aad. */
+export function openWith(sealed: Buffer, key: Buffer, aad: Buffer): Buffer | undefined {
+  if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
+  const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(0, IV_BYTES));
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
