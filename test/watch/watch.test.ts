@@ -11,7 +11,7 @@ import { cleanEnv, CLI, NODE, tempDir } from "../cli/helpers.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
-const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys"] as const;
+const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "mask"] as const;
 
 let server: LocalServer;
 let client: SecrClient;
@@ -33,12 +33,13 @@ interface Watched {
   marker: string;
   lines(): string[];
   stderr(): string;
+  stdout(): string;
   waitFor(predicate: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
 }
 
-function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url): Watched {
+function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url, debounce = "300ms"): Watched {
   const marker = join(dir.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
-  const child = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", "300ms", ...args, "--", NODE, CHILD, marker, ...childArgs], {
+  const child = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", debounce, ...args, "--", NODE, CHILD, marker, ...childArgs], {
     reject: false,
     extendEnv: false,
     env: cleanEnv({ SECR_TOKEN: server.token }),
@@ -47,6 +48,8 @@ function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl 
     buffer: false,
   });
   let stderr = "";
+  let stdout = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const lines = () => (existsSync(marker) ? readFileSync(marker, "utf8").split("\n").filter(Boolean) : []);
   const waitFor = async (predicate: (lines: string[]) => boolean, what: string, timeoutMs = 20_000) => {
@@ -57,7 +60,7 @@ function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl 
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  return { child, marker, lines, stderr: () => stderr, waitFor };
+  return { child, marker, lines, stderr: () => stderr, stdout: () => stdout, waitFor };
 }
 
 const starts = (lines: string[]) => lines.filter((line) => line.startsWith("start "));
@@ -81,9 +84,13 @@ function assertNoOverlap(lines: string[]): void {
 describe("secr-run --watch", () => {
   it("restarts once per burst of changes, the old child gone before the new one starts, with the new value", async () => {
     const report = join(dir.path, "burst-report.json");
-    const run = watchRun("burst", ["--report-json", report]);
+    // Debounce 3s, polls every second: the first change is seen by a poll, the second comes
+    // within the debounce window and postpones the restart instead of making a second one.
+    const run = watchRun("burst", ["--report-json", report], [], server.url, "3s");
     await run.waitFor((lines) => starts(lines).length === 1, "the first start");
     await client.setSecret("acme", "api", "burst", "WATCHED", "v2");
+    await sleep(1500);
+    expect(starts(run.lines())).toHaveLength(1);
     await client.setSecret("acme", "api", "burst", "WATCHED", "v3");
     await run.waitFor((lines) => starts(lines).length === 2, "the restart");
     // A few more polls: the burst made one restart only.
@@ -142,6 +149,19 @@ describe("secr-run --watch", () => {
     await run.waitFor((lines) => starts(lines).length === 2, "the restart");
     run.child.kill("SIGTERM");
     expect((await run.child).exitCode).toBe(0);
+  });
+
+  it("--mask applies to each new child, with the new values", async () => {
+    await client.setSecret("acme", "api", "mask", "WATCHED", "mask-value-one-7q");
+    const run = watchRun("mask", ["--mask"], ["print"]);
+    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+    await client.setSecret("acme", "api", "mask", "WATCHED", "mask-value-two-8r");
+    await run.waitFor((lines) => starts(lines).length === 2, "the restart");
+    run.child.kill("SIGTERM");
+    const result = await run.child;
+    expect(result.exitCode).toBe(0);
+    expect(run.stdout()).toBe("value=[secr:WATCHED]\nvalue=[secr:WATCHED]\n");
+    expect(run.stderr()).not.toMatch(/mask-value/);
   });
 
   it("survives an outage: the child keeps running, one warning, and changes apply once secr is back", async () => {
