@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { cleanEnv, CLI, NODE, tempDir } from "../cli/helpers.js";
+import { cleanEnv, CLI, NODE, runCli, tempDir } from "../cli/helpers.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
@@ -82,6 +82,17 @@ function assertNoOverlap(lines: string[]): void {
 }
 
 describe("secr-run --watch", () => {
+  it("refuses a poll interval under 1s and watch flags without --watch (64, nothing started)", async () => {
+    const marker = join(dir.path, "never.log");
+    const fast = await runCli(["--watch", "--watch-interval", "500ms", "--", NODE, CHILD, marker]);
+    expect(fast.exitCode).toBe(64);
+    expect(fast.stderr).toMatch(/--watch-interval must be at least 1s/);
+    const stray = await runCli(["--reload-signal", "HUP", "--", NODE, CHILD, marker]);
+    expect(stray.exitCode).toBe(64);
+    expect(stray.stderr).toMatch(/--reload-signal needs --watch/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("restarts once per burst of changes, the old child gone before the new one starts, with the new value", async () => {
     const report = join(dir.path, "burst-report.json");
     // Debounce 3s, polls every second: the first change is seen by a poll, the second comes
