@@ -37,12 +37,12 @@ interface Watched {
   waitFor(predicate: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
 }
 
-function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url, debounce = "300ms"): Watched {
+function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url, debounce = "300ms", extraEnv: Record<string, string> = {}): Watched {
   const marker = join(dir.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
   const child = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", debounce, ...args, "--", NODE, CHILD, marker, ...childArgs], {
     reject: false,
     extendEnv: false,
-    env: cleanEnv({ SECR_TOKEN: server.token }),
+    env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
     cwd: dir.path,
     stdin: "ignore",
     buffer: false,
@@ -97,7 +97,8 @@ describe("secr-run --watch", () => {
     const report = join(dir.path, "burst-report.json");
     // Debounce 3s, polls every second: the first change is seen by a poll, the second comes
     // within the debounce window and postpones the restart instead of making a second one.
-    const run = watchRun("burst", ["--report-json", report], [], server.url, "3s");
+    const cache = { XDG_CACHE_HOME: join(dir.path, "burst-cache") };
+    const run = watchRun("burst", ["--report-json", report], [], server.url, "3s", cache);
     await run.waitFor((lines) => starts(lines).length === 1, "the first start");
     await client.setSecret("acme", "api", "burst", "WATCHED", "v2");
     await sleep(1500);
@@ -115,6 +116,9 @@ describe("secr-run --watch", () => {
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(1);
     expect(run.stderr()).not.toMatch(/v2|v3/);
+    // The offline snapshot was refreshed with the change.
+    const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], { env: { SECR_TOKEN: server.token, ...cache } });
+    expect(offline.stdout).toBe("v3");
   });
 
   it("--reload-signal sends the signal, rewrites --file, and keeps the child's pid", async () => {
