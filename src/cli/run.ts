@@ -118,7 +118,8 @@ export async function main(args: string[]): Promise<number> {
         output: launch.output,
         onSpawn: (pid) => {
           if (facts === undefined) return;
-          facts.timings.spawnMs = performance.now() - ready;
+          // Under --watch, called for each child: the timing is the first start's, the pid the last child's.
+          facts.timings.spawnMs ??= performance.now() - ready;
           facts.child = { pid, result: undefined };
         },
         beforeExit:
