@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,store,mask,share] [--no-write]
+//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,store,mask,share,watch] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -425,6 +425,20 @@ if (wants("share")) {
     }
     await proxy.close();
   }
+}
+
+// ---- 8. --watch: one idle poll (bench/watch.js, its own server and byte-counting proxy) ----
+if (wants("watch")) {
+  log("watch: CPU and bytes of an idle --watch poll at 1,000 secrets");
+  const args = [join(BENCH, "watch.js"), "--cli", SECR_RUN, ...(quick ? ["--seconds", "12", "--rounds", "1"] : ["--seconds", "20", "--rounds", "3"])];
+  const run = spawnSync(node, args, { cwd: REPO, encoding: "utf8", timeout: 300_000, maxBuffer: 16 << 20 });
+  let summary;
+  try {
+    summary = JSON.parse(run.stdout.trim().split("\n").pop());
+  } catch {
+    summary = undefined;
+  }
+  results.watch = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
 }
 
 await stopServer();

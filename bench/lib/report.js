@@ -177,6 +177,23 @@ export function renderReport(r) {
       );
     }
   }
+  if (r.watch) {
+    out.push("", "## 8. `--watch`: the cost of one idle poll at 1,000 secrets", "");
+    if (r.watch.error) out.push(unavailable(r.watch.error));
+    else {
+      const w = r.watch;
+      out.push(
+        `\`bench/watch.js\`: secr-run with a child sleeping ${w.seconds} s, with \`--watch --watch-interval 1s\` and without, ${w.rounds} rounds, through a TCP proxy counting bytes both ways. CPU: secr-run's own user + sys between the first and the last idle poll (Linux /proc, ${w.tickMs} ms ticks), minus the same run's without --watch over as long, per poll; loading the client and opening the connection before the first poll (once per run) is not included. Every poll here is a 304 (nothing changed).`,
+        "",
+      );
+      out.push(
+        table(
+          ["Secrets", "CPU ms per poll (median)", "p10–p90", "Bytes per poll (both ways)"],
+          [[w.secrets.toLocaleString("en-US"), w.cpuMsPerPoll.median.toFixed(2), spread(w.cpuMsPerPoll, (v) => v.toFixed(2)), String(Math.round(w.bytesPerPoll.median))]],
+        ),
+      );
+    }
+  }
   out.push("");
   return `${out.join("\n")}\n`;
 }

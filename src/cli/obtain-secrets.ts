@@ -19,6 +19,8 @@ export interface ObtainedSecrets {
   secrets: Record<string, string>;
   /** undefined when validation was skipped (--no-validate). */
   validation: TemplateValidation | undefined;
+  /** Key → version, when pulled from secr now (the --watch baseline). */
+  versions?: Record<string, number>;
   source: "secr" | "snapshot";
   /** Age of the snapshot used, when source is "snapshot". */
   ageMs?: number;

@@ -48,8 +48,15 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
   const schema = await loadProjectSchema(settings);
   const obtained = await obtainSecrets(settings, { signal: options.signal, log, validate: options.validate, cache, stats: options.stats });
   const where = target(settings);
-  const decided = plan({
-    where,
+  const decided = planFor(options, settings, schema, obtained);
+  if (decided.template !== undefined && decided.template.extra.length > 0) log.debug(`keys not in the template: ${decided.template.extra.join(", ")}`);
+  return { settings, cache, where, obtained, schema, plan: decided };
+}
+
+/** The plan for a set of secrets under the run's rules: the start's, and each change under --watch. */
+export function planFor(options: PrepareOptions, settings: Settings, schema: PlanSchema | undefined, obtained: Pick<ObtainedSecrets, "secrets" | "validation" | "source" | "ageMs">): Plan {
+  return plan({
+    where: target(settings),
     context: options.context,
     secrets: obtained.secrets,
     source: obtained.source === "snapshot" ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0 } : { kind: "secr" },
@@ -63,8 +70,6 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
     token: settings.token,
     schema,
   });
-  if (decided.template !== undefined && decided.template.extra.length > 0) log.debug(`keys not in the template: ${decided.template.extra.join(", ")}`);
-  return { settings, cache, where, obtained, schema, plan: decided };
 }
 
 /** The schema of the project file; undefined (and zod's checks never loaded) when none is declared. */

@@ -15,6 +15,8 @@ export interface Pulled {
   secrets: Record<string, string>;
   /** undefined when validation was skipped (--no-validate). */
   validation: TemplateValidation | undefined;
+  /** Key → version as pulled (the --watch baseline). */
+  versions?: Record<string, number>;
 }
 
 /** What the fetch cost, for --report-json; filled in as it happens. */
@@ -46,7 +48,8 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
     // No prototype: a secret may be named __proto__ (src/launcher/dictionary.ts).
     const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
     log.redact(Object.values(secrets));
-    return { secrets, validation };
+    const versions = dictionary(pulled.map((secret) => [secret.key, secret.version] as const));
+    return { secrets, validation, versions };
   });
 }
 

@@ -2,10 +2,8 @@
 // Every decision is made by prepare() (the pure plan of src/launcher/plan.ts, shared with export
 // and explain); this file sequences the effects: signals first, then the child, then the report.
 import { buildCommand } from "../launcher/command.js";
-import type { OutputFilters } from "../launcher/output.js";
 import { startSupervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";
-import { hasDelivery } from "../deliver/specs.js";
 import { target } from "../config/target.js";
 import { deliverySettings } from "./delivery-options.js";
 import { ExitCode } from "./exit-codes.js";
@@ -16,6 +14,8 @@ import { scanVerbosity, settingFlags } from "./commands/globals.js";
 import { cacheFlags } from "./commands/shared.js";
 import type { FetchStats } from "./obtain-secrets.js";
 import type { RunReporter } from "./run-reporter.js";
+import type { PrepareOptions } from "./prepare.js";
+import { watchSettings } from "../watch/settings.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
@@ -29,11 +29,13 @@ export async function main(args: string[]): Promise<number> {
     const command = buildCommand(rest, options.command);
     if (command instanceof Error) throw new Failure(ExitCode.USAGE, command.message);
     const delivery = deliverySettings(options);
+    const watch = watchSettings(options);
+    if (watch instanceof Error) throw new Failure(ExitCode.USAGE, watch.message);
     if (options.reportJson !== undefined) reporter = (await import("./run-reporter.js")).createRunReporter(options.reportJson, log);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
     const { prepare } = await import("./prepare.js");
     const facts = reporter?.facts;
-    const prepared = await prepare({
+    const prepareOptions: PrepareOptions = {
       flags: settingFlags(options),
       cacheFlags: cacheFlags(options),
       validate: options.validate,
@@ -53,7 +55,8 @@ export async function main(args: string[]): Promise<number> {
         facts.timings.settingsMs = performance.now();
         reporter!.sensitive([settings.token]);
       },
-    });
+    };
+    const prepared = await prepare(prepareOptions);
     const { obtained, plan } = prepared;
     if (facts !== undefined) {
       reporter!.sensitive(Object.values(obtained.secrets));
@@ -81,39 +84,42 @@ export async function main(args: string[]): Promise<number> {
 
     // Files and masking (docs/delivery.md): everything is checked first; files are written
     // only right before the child starts, and removed however secr-run ends.
-    const injectedSet = Object.fromEntries(plan.injected.map((name) => [name, plan.env[name]!]));
-    let childEnv = plan.env;
-    let carryOut: (() => void) | undefined;
-    if (hasDelivery(delivery.spec)) {
-      const { prepareDelivery, carryOutDelivery } = await import("../deliver/deliver.js");
-      const prepared = prepareDelivery(delivery.spec, injectedSet);
-      childEnv = prepared.applyEnv(childEnv);
-      carryOut = () => {
-        const delivered = carryOutDelivery(prepared);
-        log.debug(`wrote ${delivered.paths.length} files (run directory ${delivered.runDir})`);
-      };
+    const { createLauncher } = await import("./child-launch.js");
+    const launcher = await createLauncher(delivery, log);
+    const launch = launcher(plan);
+    launch.deliver();
+    if (watch !== undefined) {
+      const { startWatching } = await import("./watch-run.js");
+      // Starts polling once the child exists (the first poll waits an interval anyway).
+      setImmediate(() => {
+        startWatching({
+          watch,
+          prepared,
+          prepareOptions,
+          launcher,
+          command,
+          supervisor,
+          log,
+          env: plan.env,
+          sensitive: (values) => reporter?.sensitive(values),
+          onRestart: () => {
+            if (facts !== undefined) facts.restarts += 1;
+          },
+        }).catch((error: unknown) => log.warn(`watching stopped: ${error instanceof Error ? error.message : String(error)}`));
+      });
     }
-    let output: OutputFilters | undefined;
-    if (delivery.maskMinLength !== undefined) {
-      const [{ setUpMask }, { colourEnv }] = await Promise.all([import("../mask/setup.js"), import("../mask/colour.js")]);
-      const mask = setUpMask(injectedSet, delivery.maskMinLength);
-      if (mask.tooShort.length > 0) log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${mask.tooShort.join(", ")}`);
-      log.debug(`masking ${mask.patternCount} patterns`);
-      output = mask.filters;
-      childEnv = colourEnv(childEnv, process.stdout.isTTY === true);
-    }
-    carryOut?.();
 
     // The snapshot write (after a pull) finishes while the child runs; secr-run waits for it
     // (bounded) after the child ends. On the failure paths above, the event loop waits for it.
     return await supervisor.run(
-      { ...command, env: childEnv },
+      { ...command, env: launch.env },
       {
         settle: obtained.saved,
-        output,
+        output: launch.output,
         onSpawn: (pid) => {
           if (facts === undefined) return;
-          facts.timings.spawnMs = performance.now() - ready;
+          // Under --watch, called for each child: the timing is the first start's, the pid the last child's.
+          facts.timings.spawnMs ??= performance.now() - ready;
           facts.child = { pid, result: undefined };
         },
         beforeExit:

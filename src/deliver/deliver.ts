@@ -19,7 +19,7 @@ export interface PreparedDelivery {
 }
 
 /** Read the templates and plan every file; throws DeliveryError, writes nothing. */
-export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<string, string>>, cwd = process.cwd()): PreparedDelivery {
+export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<string, string>>, cwd = process.cwd(), reuseRunDir?: string): PreparedDelivery {
   const templateTexts = spec.templates.map(({ source }) => {
     try {
       return readFileSync(resolve(cwd, source), "utf8");
@@ -28,7 +28,8 @@ export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<str
     }
   });
   const base = runtimeBase();
-  const runDir = chooseRunDir(base);
+  // --watch keeps the run directory: a reloaded child finds its files at the same paths.
+  const runDir = reuseRunDir ?? chooseRunDir(base);
   const plan = planDelivery({ spec, secrets, templateTexts, runDir, cwd });
   if (!plan.ok) throw new DeliveryError(plan.exitCode, plan.message);
   return {

@@ -19,18 +19,27 @@ export function connectOutput(
     new Promise<void>((resolve) => {
       if (source == null) return resolve();
       let done = false;
+      let failed = false;
+      // Under --watch each new child connects again: our listener on the shared target goes
+      // once this child's output is out (unless the target failed: then later errors stay caught).
+      const release = () => {
+        if (!failed) target.off("error", onError);
+        resolve();
+      };
       const finish = () => {
         if (done) return;
         done = true;
-        if (target.writableLength === 0) resolve();
-        else target.once("drain", resolve).once("error", () => resolve());
+        if (target.writableLength === 0) release();
+        else target.once("drain", release).once("error", () => resolve());
       };
-      target.on("error", () => {
+      const onError = () => {
         // EPIPE and the like: stop forwarding and close the child's end of the pipe.
+        failed = true;
         filter.unpipe(target);
         source.destroy();
         finish();
-      });
+      };
+      target.on("error", onError);
       source.on("error", () => filter.end());
       filter.on("end", finish);
       filter.on("error", finish);

@@ -38,7 +38,27 @@ export interface Supervisor {
   readonly signal: AbortSignal;
   /** Spawn the child and supervise it; never resolves: secr-run exits with the child's status. */
   run(command: ChildCommand, options?: RunOptions): Promise<never>;
+  /** --watch: stop the current child (`stop.signal`, SIGKILL after `stop.timeoutMs`), wait until
+   *  it has exited, then start the one `next()` describes (called only then, synchronously, so
+   *  files for it are written once the old child is gone). Never two children at once. A
+   *  stopping signal (TERM, INT, QUIT) received meanwhile cancels the start: secr-run then exits
+   *  with the old child's status. */
+  restart(stop: { signal: NodeJS.Signals; timeoutMs: number }, next: () => NextChild): Promise<RestartOutcome>;
+  /** Send `signal` to the current child; false when there is none. */
+  reload(signal: NodeJS.Signals): boolean;
+  /** A stopping signal was received while a child ran, or the child has ended: no more restarts. */
+  readonly stopping: boolean;
 }
+
+export interface NextChild {
+  command: ChildCommand;
+  output?: OutputFilters | undefined;
+}
+
+export type RestartOutcome = "restarted" | "cancelled" | "not-running";
+
+/** Signals after which a restart would be wrong: the caller wants the program to end. */
+const STOPPING_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(["SIGTERM", "SIGINT", "SIGQUIT"]);
 
 export interface RunOptions {
   /** Work started before the child that must finish before secr-run exits (the offline
@@ -67,6 +87,9 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const pid1 = !isWindows && process.pid === 1;
   let state: State = { phase: "waiting" };
   let selfStop: SelfStop = "none";
+  let stopping = false;
+  let childEnded = false;
+  let pendingRestart: { next: () => NextChild; resolve(outcome: RestartOutcome): void; timer?: NodeJS.Timeout } | undefined;
   // Before anything else reads the environment: the child must never inherit the variable.
   const inheritedIgnored = takeInheritedIgnored(process.env) ?? [];
 
@@ -101,6 +124,12 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       selfStop,
     });
     if (received === "SIGCONT") selfStop = "none"; // whatever stopped us is over
+    if (state.phase === "running" && STOPPING_SIGNALS.has(received)) {
+      // The caller wants the program to end: no restart after it, and no SIGKILL of ours
+      // (docs/process-model.md, "Stopping"; docs/watch.md).
+      stopping = true;
+      clearTimeout(pendingRestart?.timer);
+    }
     switch (decision.action) {
       case "ignore":
         return options.debug(`not forwarding ${received}: ${decision.reason}`);
@@ -161,21 +190,81 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       );
     }
     if (inheritedIgnored.length > 0) options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
-    const child = spawnChild(isWindows ? command : withIgnoredSignals(command, inheritedIgnored), { pipedOutput: runOptions.output !== undefined });
-    state = { phase: "running", child };
+    const spawn = (next: ChildCommand, pipedOutput: boolean): RunningChild => {
+      const child = spawnChild(isWindows ? next : withIgnoredSignals(next, inheritedIgnored), { pipedOutput });
+      state = { phase: "running", child };
+      if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
+      runOptions.onSpawn?.(child.pid);
+      return child;
+    };
+    let current = command;
+    let output = runOptions.output;
+    let child = spawn(current, output !== undefined);
     if (!isWindows) listenToJobControl();
-    if (child.pid !== undefined) options.debug(`started child pid ${child.pid}`);
-    runOptions.onSpawn?.(child.pid);
-    const written = runOptions.output === undefined ? undefined : connectOutput(child, runOptions.output);
-    const result: ChildResult = await child.result;
-    if (written !== undefined) await written;
+    let result: ChildResult;
+    for (;;) {
+      const written = output === undefined ? undefined : connectOutput(child, output);
+      result = await child.result;
+      if (written !== undefined) await written;
+      const restart = pendingRestart;
+      pendingRestart = undefined;
+      if (restart === undefined || stopping || result.kind === "spawn-failed") {
+        restart?.resolve("cancelled");
+        break;
+      }
+      // The old child is gone (and its output written out): only now the next one.
+      clearTimeout(restart.timer);
+      let next: NextChild;
+      try {
+        next = restart.next();
+      } catch (error) {
+        restart.resolve("cancelled");
+        childEnded = true;
+        const code = typeof (error as { exitCode?: unknown }).exitCode === "number" ? (error as { exitCode: number }).exitCode : 70;
+        return end({ kind: "exit", code, message: `cannot start the new child: ${(error as Error).message}` });
+      }
+      current = next.command;
+      output = next.output;
+      child = spawn(current, output !== undefined);
+      restart.resolve("restarted");
+    }
+    childEnded = true;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
-    const action = decideExit(result, { pid1, file: command.file });
+    const action = decideExit(result, { pid1, file: current.file });
     if (runOptions.beforeExit !== undefined) await settleWithin(runOptions.beforeExit(result, action), runOptions.settleMaxMs ?? 2000);
     return end(action);
   };
 
-  return { signal: controller.signal, run };
+  const restart = (stop: { signal: NodeJS.Signals; timeoutMs: number }, next: () => NextChild): Promise<RestartOutcome> => {
+    if (state.phase !== "running" || stopping || childEnded || pendingRestart !== undefined) return Promise.resolve("not-running");
+    const child = state.child;
+    return new Promise<RestartOutcome>((resolve) => {
+      const request: NonNullable<typeof pendingRestart> = { next, resolve };
+      pendingRestart = request;
+      if (!child.kill(stop.signal)) {
+        pendingRestart = undefined;
+        return resolve("not-running");
+      }
+      options.debug(`sent ${stop.signal} to child pid ${child.pid} for a restart`);
+      request.timer = setTimeout(() => {
+        if (stopping) return;
+        options.warn(`the child did not stop within ${stop.timeoutMs} ms of ${stop.signal}; sending SIGKILL`);
+        child.kill("SIGKILL");
+      }, stop.timeoutMs);
+    });
+  };
+
+  const reload = (signal: NodeJS.Signals): boolean => (state.phase === "running" && !childEnded ? state.child.kill(signal) : false);
+
+  return {
+    signal: controller.signal,
+    run,
+    restart,
+    reload,
+    get stopping() {
+      return stopping || childEnded || state.phase === "ending";
+    },
+  };
 }
 
 /** Signals this platform has (STKFLT and PWR are Linux's). */

@@ -22,6 +22,18 @@ const DELIVERY_OPTIONS = {
   maskMinLength: Option.String("--mask-min-length", { group: FILES, hint: "N", defaultText: String(DEFAULT_MASK_MIN_LENGTH), description: "do not mask values shorter than N characters" }),
 };
 
+const WATCH = "Keeping the program current (--watch)";
+
+const WATCH_OPTIONS = {
+  watch: Option.Boolean("--watch", false, { group: WATCH, description: "poll secr and restart (or reload) the command when its secrets change" }),
+  watchInterval: Option.String("--watch-interval", { group: WATCH, hint: "DURATION", defaultText: "30s", description: "time between polls, ±10 % (at least 1s)" }),
+  watchDebounce: Option.String("--watch-debounce", { group: WATCH, hint: "DURATION", defaultText: "2s", description: "changes closer together than this make one restart" }),
+  watchKeys: Option.List("--watch-keys", { group: WATCH, hint: "K1,K2", description: "restart only when one of these keys changes" }),
+  reloadSignal: Option.String("--reload-signal", { group: WATCH, hint: "SIG", description: "send SIG to the command instead of restarting it (files are rewritten first)" }),
+  stopSignal: Option.String("--stop-signal", { group: WATCH, hint: "SIG", defaultText: "SIGTERM", description: "signal that stops the command for a restart" }),
+  stopTimeout: Option.String("--stop-timeout", { group: WATCH, hint: "DURATION", defaultText: "10s", description: "SIGKILL the command if it has not stopped this long after --stop-signal" }),
+};
+
 export const runCommand = defineCommand({
   path: [],
   summary: "run a command with an environment's secrets (the default)",
@@ -41,6 +53,7 @@ export const runCommand = defineCommand({
     passToken: Option.Boolean("--pass-token", false, { description: "give the child SECR_TOKEN (removed by default)" }),
     reportJson: Option.String("--report-json", { hint: "FILE", description: "when secr-run exits, write what it did (timings, source, key names, verdicts, exit) to FILE as JSON, 0600; never a value" }),
     ...DELIVERY_OPTIONS,
+    ...WATCH_OPTIONS,
     ...CACHE_OPTIONS,
     ...GLOBAL_OPTIONS,
   },
@@ -53,6 +66,7 @@ export const runCommand = defineCommand({
     ["secr-run --file DB_PASSWORD -- ./server", "DB_PASSWORD_FILE=<private 0600 file> instead of DB_PASSWORD"],
     ["secr-run --template app.conf.tmpl:app.conf -- ./server", "render a mustache template; removed when secr-run ends"],
     ["secr-run --mask -- npm test", "values in the output become [secr:KEY]"],
+    ["secr-run --watch -e production -- node server.js", "restart the server when production's secrets change"],
   ],
   notes: [SETTINGS_NOTE, SNAPSHOT_NOTE, MASK_NOTE],
   exitCodes: ["N", 64, 65, 69, 70, 77, 78, 126, 127],

@@ -1,0 +1,139 @@
+// The --watch loop: poll secr's keys route (a 304 while nothing changed), decide with the pure
+// functions of decide.ts, and hand a relevant change to `apply` (pull, plan, restart or reload;
+// src/cli/watch-run.ts). The child keeps running whatever happens here. See docs/watch.md.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SecrClient } from "../client/client.js";
+import { isSecrApiError } from "../client/errors.js";
+import type { Logger } from "../cli/log.js";
+import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, rateLimit, type Versions } from "./decide.js";
+import type { WatchSettings } from "./settings.js";
+
+/** What applying a change came to. `applied`: the child runs on the new set (restarted or
+ *  reloaded); `unchanged`: the new set gives the child the same environment; `rejected`: the
+ *  new set would not start (warned), the child keeps the old one; `failed`: the pull failed. */
+export type ApplyOutcome = { kind: "applied" | "unchanged" | "rejected" | "stopped" } | { kind: "failed"; error: unknown };
+
+export interface WatchLoop {
+  settings: WatchSettings;
+  client: SecrClient;
+  org: string;
+  project: string;
+  env: string;
+  log: Logger;
+  /** Versions the first child started with; undefined (started from a snapshot): unknown, so the
+   *  first answer counts as a change and `apply` compares the values. */
+  initial: Versions | undefined;
+  /** True once secr-run is on its way out (the child ended, or a stop signal came). */
+  stopping(): boolean;
+  apply(changed: readonly string[]): Promise<ApplyOutcome>;
+  now?: () => number;
+}
+
+export async function watchLoop(loop: WatchLoop): Promise<void> {
+  const { settings, client, log } = loop;
+  const now = loop.now ?? Date.now;
+  let applied: Versions = loop.initial ?? {};
+  let seen: Versions = applied;
+  let lastChangeAt = loop.initial === undefined ? 0 : now();
+  let etag: string | undefined;
+  let failures = 0;
+  let outage = false;
+  let rateWarned = false;
+  const restarts: number[] = [];
+  let delay = loop.initial === undefined ? 0 : jittered(settings.intervalMs);
+
+  const failed = (error: unknown): "stop" | number => {
+    const status = isSecrApiError(error) ? error.statusCode : 0;
+    if (classifyPollFailure(status) === "auth") {
+      log.warn(`secr refused the token (${status}) while watching: no more updates; the program keeps running with its current secrets`);
+      return "stop";
+    }
+    failures += 1;
+    if (!outage) log.warn(`cannot reach secr while watching (${reason(error)}); the program keeps running with its current secrets, retrying`);
+    outage = true;
+    const retryAfter = isSecrApiError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : undefined;
+    const wait = backoffMs(failures, settings.intervalMs, retryAfter);
+    log.debug(`watch: poll failed (${failures} in a row); next in ${wait} ms`);
+    return wait;
+  };
+
+  while (!loop.stopping()) {
+    if (delay > 0) await sleep(delay);
+    if (loop.stopping()) return;
+    delay = jittered(settings.intervalMs);
+    let versions: Versions | undefined;
+    try {
+      versions = await pollKeys(loop, etag, (tag) => (etag = tag));
+    } catch (error) {
+      const next = failed(error);
+      if (next === "stop") return;
+      delay = next;
+      continue;
+    }
+    if (outage) log.warn("secr is reachable again; watching");
+    outage = false;
+    failures = 0;
+    const at = now();
+    if (versions !== undefined && changedKeys(seen, versions).length > 0) {
+      seen = versions;
+      lastChangeAt = at;
+    }
+    const decision = decideChange({ applied, seen, lastChangeAt, now: at, debounceMs: settings.debounceMs, watchKeys: settings.watchKeys });
+    log.debug(`watch: poll ${versions === undefined ? "304 not modified" : "200"}; ${decision.kind}${"changed" in decision ? ` (${decision.changed.join(", ")})` : ""}`);
+    if (decision.kind === "none") continue;
+    if (decision.kind === "ignore") {
+      applied = seen;
+      continue;
+    }
+    if (decision.kind === "wait") {
+      delay = Math.min(delay, decision.delayMs);
+      continue;
+    }
+    const limit = rateLimit(restarts, at);
+    if (!limit.allowed) {
+      if (!rateWarned) log.warn(`more than 6 restarts within a minute: pausing restarts for ${Math.ceil(limit.retryInMs / 1000)}s`);
+      rateWarned = true;
+      delay = limit.retryInMs;
+      continue;
+    }
+    rateWarned = false;
+    const target = seen;
+    const outcome = await loop.apply(decision.changed);
+    log.debug(`watch: ${outcome.kind}`);
+    if (outcome.kind === "stopped") return;
+    if (outcome.kind === "failed") {
+      const next = failed(outcome.error);
+      if (next === "stop") return;
+      delay = next;
+      continue;
+    }
+    applied = target;
+    if (outcome.kind === "applied") restarts.push(at);
+  }
+}
+
+/** The keys and versions, or undefined for a 304. Pages past the first are fetched only when
+ *  the first changed. */
+async function pollKeys(loop: WatchLoop, etag: string | undefined, setEtag: (etag: string) => void): Promise<Versions | undefined> {
+  const first = await loop.client.listKeysIfChanged(loop.org, loop.project, loop.env, { ifNoneMatch: etag });
+  if (first.notModified) return undefined;
+  const versions: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const key of first.keys) versions[key.key] = key.version;
+  let page = first.pagination;
+  let offset = first.keys.length;
+  while (page !== undefined && offset < page.total) {
+    const next = await loop.client.listKeys(loop.org, loop.project, loop.env, { offset, limit: page.limit || 1000 });
+    if (next.keys.length === 0) break;
+    for (const key of next.keys) versions[key.key] = key.version;
+    offset += next.keys.length;
+    page = next.pagination;
+  }
+  // Only once the whole set is in: a failed page must not make the next poll a 304.
+  if (first.etag !== undefined) setEtag(first.etag);
+  return versions;
+}
+
+function reason(error: unknown): string {
+  if (isSecrApiError(error)) return error.statusCode === 0 ? error.code : `${error.statusCode}`;
+  return error instanceof Error ? error.name : "error";
+}
