@@ -1,7 +1,8 @@
-// --help for every command, rendered from its declarations (src/cli/define/render-help.ts).
-// Light on purpose: no client, undici or execa.
+// --help for every command: the declarations, laid out by yargs (src/cli/define/yargs-help.ts).
+// This module is imported only on the --help path, and yargs with it.
+import yargs from "yargs";
 import type { CommandDefinition } from "./define/command.js";
-import { renderGroupHelp, renderHelp } from "./define/render-help.js";
+import { renderGroupHelp, renderHelp } from "./define/yargs-help.js";
 import { EXIT_CODE_MEANING, type DocumentedExitCode } from "./exit-codes.js";
 
 /** The shared table's text for --help (the README's Markdown backticks dropped). */
@@ -14,17 +15,17 @@ export function helpWidth(stream: { isTTY?: boolean; columns?: number } = proces
   return stream.isTTY && stream.columns ? Math.max(40, stream.columns) : 80;
 }
 
-export function helpText(command: CommandDefinition, all: readonly CommandDefinition[], width = helpWidth()): string {
+export function helpText(command: CommandDefinition, all: readonly CommandDefinition[], width = helpWidth()): Promise<string> {
   // The default command's help is the top-level one: it lists the other commands.
-  return renderHelp(command, { width, commands: command.path.length === 0 ? all : [], exitCodeMeaning });
+  return renderHelp(yargs, command, { width, commands: command.path.length === 0 ? all : [], exitCodeMeaning });
 }
 
-export function printHelp(command: CommandDefinition, all: readonly CommandDefinition[]): number {
-  process.stdout.write(helpText(command, all));
+export async function printHelp(command: CommandDefinition, all: readonly CommandDefinition[]): Promise<number> {
+  process.stdout.write(await helpText(command, all));
   return 0;
 }
 
-export function printGroupHelp(prefix: readonly string[], commands: readonly CommandDefinition[]): number {
-  process.stdout.write(renderGroupHelp(prefix, commands, helpWidth()));
+export async function printGroupHelp(prefix: readonly string[], commands: readonly CommandDefinition[]): Promise<number> {
+  process.stdout.write(await renderGroupHelp(yargs, prefix, commands, helpWidth()));
   return 0;
 }

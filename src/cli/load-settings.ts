@@ -3,10 +3,11 @@
 // Every command reads its settings here, so every one gets the project file's ownership and
 // trust checks (docs/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
-import { loadProjectFile } from "../config/project-file.js";
+import { loadProjectFile, PROJECT_FILE_KEYS, unknownKeysMessage } from "../config/project-file.js";
 import { resolveSettings, type ScopeSetting, type SettingFlags, type Settings } from "../config/settings.js";
 import { apiUrlNeedsTrust, ignoredProjectFileMessage, isTrusted, untrustedApiUrlMessage } from "../config/trust.js";
 import { readTrustStore, resolveConfigDir } from "../config/trust-store.js";
+import { closest } from "./define/suggest.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
@@ -22,6 +23,9 @@ export function loadSettings(
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
   if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
   const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
+  if (projectFile?.unknownKeys !== undefined) {
+    log.warn(unknownKeysMessage(projectFile.path, projectFile.unknownKeys, (key) => closest(key, PROJECT_FILE_KEYS)));
+  }
   const result = resolveSettings({ flags, env, projectFile, ...(needs === undefined ? {} : { needs }) });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;

@@ -3,6 +3,7 @@
 // still slips into a message is masked before it is written. Text from a server or a secret's
 // name can hold terminal controls: they are removed, by the same rule as the client's errors.
 import { isRedactable, redact, terminalSafe } from "../client/redact.js";
+import { clearStatusLine } from "./status-line.js";
 
 export interface Logger {
   /** Always printed. */
@@ -25,7 +26,12 @@ export interface LoggerOptions {
 
 export function createLogger({ verbose = false, quiet = false, write }: LoggerOptions = {}): Logger {
   const sensitive = new Set<string>();
-  const out = write ?? ((line: string) => process.stderr.write(line));
+  const out =
+    write ??
+    ((line: string) => {
+      clearStatusLine();
+      process.stderr.write(line);
+    });
   const emit = (message: string) => {
     // One line without controls: a message can never forge extra lines, colours or reordered
     // text on the caller's terminal or log.

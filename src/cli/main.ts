@@ -15,6 +15,7 @@ import {
   adminTokensRevokeCommand,
 } from "./commands/admin.js";
 import { checkCommand } from "./commands/check.js";
+import { completionCommand } from "./commands/completion.js";
 import { explainCommand } from "./commands/explain.js";
 import { exportCommand } from "./commands/export.js";
 import { initCommand } from "./commands/init.js";
@@ -70,6 +71,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
   { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
   { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
+  { definition: completionCommand, load: async () => ({ main: (args) => import("./completion.js").then((m) => m.main(args, COMMANDS.map((entry) => entry.definition))) }) },
 ];
 
 async function main(args: string[]): Promise<number> {

@@ -6,10 +6,13 @@ import type { TemplateValidation } from "../client/schemas.js";
 import type { Settings } from "../config/settings.js";
 import { target } from "../config/target.js";
 import { dictionary } from "../launcher/dictionary.js";
+import { classifyFetchError } from "../errors.js";
+import { environmentHint } from "./env-suggestion.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { fetchFailure } from "./fetch-failure.js";
+import { FetchFailure, fetchFailure } from "./fetch-failure.js";
 import { since, type Logger } from "./log.js";
+import { delayedStatusLine } from "./status-line.js";
 
 export interface Pulled {
   secrets: Record<string, string>;
@@ -99,16 +102,42 @@ async function withClient<T>(
     const message = isSecrApiError(error) ? error.message.replace(/,? or set allowInsecureHttp[^,;]*/, "") : String(error);
     throw new Failure(ExitCode.CONFIG, message);
   }
+  // A slow fetch says what secr-run waits for (a terminal only; erased before anything else).
+  const stopStatus = delayedStatusLine(`fetching secrets of ${where} from ${hostOf(settings.apiUrl)}…`);
   try {
     return await work(client, requestSignal, where);
   } catch (error) {
+    stopStatus();
     failed.abort();
     // The deadline aborts the request, so the client reports "aborted": say it was too slow
     // (a fallback) rather than cancelled. A terminating signal is never a deadline.
     const deadlineExpired = deadline.aborted && !signal?.aborted;
-    throw fetchFailure(error, settings, where, deadlineExpired) ?? error;
+    const failure = fetchFailure(error, settings, where, deadlineExpired);
+    if (failure === undefined) throw error;
+    if (classifyFetchError(error).code !== "not_found") throw failure;
+    const hint = await environmentsOf(client, settings, AbortSignal.any([deadline, ...(signal ? [signal] : [])])).then((names) => environmentHint(settings.env, names));
+    throw hint === "" ? failure : new FetchFailure(failure.exitCode, `${failure.message}${hint}`, failure.decision, failure.reason);
   } finally {
+    stopStatus();
     if (stats) stats.requests += client.requestsSent;
     await client.close().catch(() => undefined);
+  }
+}
+
+/** The project's environments, or [] when secr will not say (a viewer token: 403; no such project: 404). */
+async function environmentsOf(client: SecrClient, settings: Settings, signal: AbortSignal): Promise<string[]> {
+  try {
+    return (await client.listEnvironments(settings.org, settings.project, { signal })).map((environment) => environment.slug);
+  } catch {
+    return [];
+  }
+}
+
+/** `api.secr.dev`, `127.0.0.1:4317`: where the status line says secr-run is fetching from. */
+function hostOf(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).host;
+  } catch {
+    return apiUrl;
   }
 }

@@ -8,10 +8,8 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { serveCommand } from "./commands/serve.js";
-import { renderHelp } from "./define/render-help.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { exitCodeMeaning, helpWidth } from "./help.js";
 import { DataFileError, KeyError, LockError, startServer, UnsafeDataDirError } from "../server/index.js";
 
 const EXIT_DATA = ExitCode.DATA;
@@ -35,8 +33,7 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   }
   if (argv.help) {
-    process.stdout.write(renderHelp(serveCommand, { width: helpWidth(), exitCodeMeaning }));
-    return 0;
+    return (await import("./help.js")).printHelp(serveCommand, []);
   }
   if (argv.version) {
     process.stdout.write(`${(createRequire(import.meta.url)("../../package.json") as { version: string }).version}\n`);

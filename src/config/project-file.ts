@@ -24,6 +24,8 @@ export interface LoadedProjectFile {
   data: ProjectFile;
   /** sha256 (hex) of exactly the bytes parsed into `data`: what `secr-run allow` records. */
   sha256?: string | undefined;
+  /** Top-level keys secr-run does not know (ignored; commands warn once, naming them). */
+  unknownKeys?: readonly string[] | undefined;
 }
 
 /** What one candidate path holds. */
@@ -34,9 +36,33 @@ export type ProjectFileRead =
   | { kind: "unsafe"; path: string; reason: string }
   | { kind: "loaded"; file: LoadedProjectFile };
 
+/** The keys a project file may hold. */
+export const PROJECT_FILE_KEYS = ["org", "project", "env", "apiUrl", "schema"] as const;
+
 const nonEmpty = z.optional(z.string().check(z.minLength(1)));
-// Unknown keys are ignored so newer files keep working with older secr-run versions.
+// Unknown keys are ignored (with a warning: a typo like "evn" would otherwise pass silently) so
+// newer files keep working with older secr-run versions.
 const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty, schema: z.optional(z.unknown()) });
+
+/** Pure: the top-level keys of a project file's text that secr-run does not know ([] if it is not an object). */
+export function unknownProjectFileKeys(text: string): string[] {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== "object" || json === null || Array.isArray(json)) return [];
+    return Object.keys(json).filter((key) => !(PROJECT_FILE_KEYS as readonly string[]).includes(key));
+  } catch {
+    return [];
+  }
+}
+
+/** The one warning for a file's unknown keys, each with the known key it probably meant. */
+export function unknownKeysMessage(path: string, keys: readonly string[], suggest: (key: string) => string | undefined): string {
+  const named = keys.map((key) => {
+    const meant = suggest(key);
+    return meant === undefined ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
+  });
+  return `${path}: ignoring unknown ${keys.length === 1 ? "key" : "keys"} ${named.join(", ")}; known: ${PROJECT_FILE_KEYS.join(", ")}`;
+}
 
 /** Pure: the file's settings, or an Error whose message names the problem (never a value). */
 export function parseProjectFile(text: string, path: string): ProjectFile | Error {
@@ -94,9 +120,11 @@ export function readProjectFile(path: string, uid: number | undefined = process.
       return { kind: "unsafe", path, reason: "it is not a regular file" };
     }
     const bytes = readFileSync(fd);
-    const data = parseProjectFile(bytes.toString("utf8"), path);
+    const text = bytes.toString("utf8");
+    const data = parseProjectFile(text, path);
     if (data instanceof Error) return data;
-    return { kind: "loaded", file: { path, data, sha256: createHash("sha256").update(bytes).digest("hex") } };
+    const unknownKeys = unknownProjectFileKeys(text);
+    return { kind: "loaded", file: { path, data, sha256: createHash("sha256").update(bytes).digest("hex"), ...(unknownKeys.length > 0 ? { unknownKeys } : {}) } };
   } catch (error) {
     return new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
   } finally {

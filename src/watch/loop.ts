@@ -30,7 +30,7 @@ export interface WatchLoop {
 }
 
 export async function watchLoop(loop: WatchLoop): Promise<void> {
-  const { settings, client, log } = loop;
+  const { settings, log } = loop;
   const now = loop.now ?? Date.now;
   let applied: Versions = loop.initial ?? {};
   let seen: Versions = applied;

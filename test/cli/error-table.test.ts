@@ -38,7 +38,7 @@ describe("exit codes", () => {
   it("--help prints every code of the run table without Markdown", async () => {
     const { helpText } = await import("../../src/cli/help.js");
     const { runCommand } = await import("../../src/cli/commands/run.js");
-    const text = helpText(runCommand, [runCommand], 200);
+    const text = await helpText(runCommand, [runCommand], 200);
     for (const code of ["N", 64, 65, 69, 70, 77, 78, 126, 127] as DocumentedExitCode[]) {
       expect(text).toContain(`${String(code).padStart(3)}  ${EXIT_CODE_MEANING[code].replaceAll("`", "")}`);
     }

@@ -71,9 +71,38 @@ describe("help of every command", () => {
 
   it("the top-level help lists the commands; global options are grouped", async () => {
     const { stdout } = await runCli(["--help"]);
-    expect(stdout).toMatch(/^Commands:\n {2}check +validate/m);
+    expect(stdout).toMatch(/^Commands:\n {2}secr-run check +validate/m);
+    expect(stdout).toMatch(/^ {2}secr-run admin tokens create +create a token/m);
     expect(stdout).toMatch(/^Global options:\n {2}-e, --env SLUG/m);
     expect(stdout).toContain("--[no-]validate");
+  });
+
+  it("is laid out by yargs, which only --help loads", async () => {
+    // A message of yargs' own: in the bundle only where yargs is.
+    const marker = "Not enough non-option arguments";
+    const holdsYargs = (files: string[]) => [...new Set(files)].filter((file) => readFileSync(file, "utf8").includes(marker));
+    const help = await loadedBundleFiles(["check", "--help"]);
+    expect(help.exitCode).toBe(0);
+    expect(holdsYargs(help.files)).toHaveLength(1);
+    for (const args of [["--version"], ["check", "--bogus"], ["secrets"]]) expect(holdsYargs((await loadedBundleFiles(args)).files), args.join(" ")).toEqual([]);
+  });
+
+  it("follows the width it is given (the terminal's), 80 off a terminal", async () => {
+    const { helpText, helpWidth } = await import("../../src/cli/help.js");
+    const { runCommand } = await import("../../src/cli/commands/run.js");
+    expect([helpWidth({ isTTY: false, columns: 200 }), helpWidth({ isTTY: true, columns: 132 }), helpWidth({ isTTY: true })]).toEqual([80, 132, 80]);
+    const lines = (await helpText(runCommand, [runCommand], 132)).split("\n");
+    expect(Math.max(...lines.map((line) => line.length))).toBeGreaterThan(80);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(132);
+  });
+
+  it.each([[["secrets", "--help"]], [["help", "secrets"]], [["help", "admin", "tokens"]], [["--env", "x", "admin", "-h"]]])("group help %j lists the subcommands", async (args) => {
+    const result = await runCli(args);
+    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+    const group = args.filter((word) => !word.startsWith("-") && word !== "help" && word !== "x").join(" ");
+    expect(result.stdout).toMatch(new RegExp(`^Usage: secr-run ${group} <command>`));
+    expect(result.stdout).toMatch(new RegExp(`^Commands:\n {2}secr-run ${group} \\w+ +\\S`, "m"));
+    for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it("serve --help and serve --version", async () => {

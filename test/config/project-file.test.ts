@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProjectFile, parseProjectFile, projectFilePath, readProjectFile } from "../../src/config/project-file.js";
+import { loadProjectFile, parseProjectFile, projectFilePath, readProjectFile, unknownKeysMessage, unknownProjectFileKeys } from "../../src/config/project-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "secr-project-file-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,6 +36,15 @@ describe("loadProjectFile search", () => {
     mkdirSync(dir, { recursive: true });
     const found = findProjectFile(dir);
     expect(found === undefined || !found.startsWith(join(root, "dir-not-file"))).toBe(true);
+  });
+});
+
+describe("unknown keys", () => {
+  it("are listed (not an object or not JSON: none); the message names each with its likely key", () => {
+    expect(unknownProjectFileKeys('{"org":"a","evn":"x","schema":{},"apiUrl":"u","extra":1}')).toEqual(["evn", "extra"]);
+    expect(unknownProjectFileKeys("[1]")).toEqual([]);
+    expect(unknownProjectFileKeys("{")).toEqual([]);
+    expect(unknownKeysMessage("/p/.secr.json", ["evn"], (k) => (k === "evn" ? "env" : undefined))).toBe('/p/.secr.json: ignoring unknown key "evn" (did you mean "env"?); known: org, project, env, apiUrl, schema');
   });
 });
 

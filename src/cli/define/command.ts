@@ -1,6 +1,6 @@
 // defineCommand: a command's whole surface (path, usage, options, positionals, examples, exit
 // codes) declared once. `parse(args)` returns values typed from the declarations; the
-// yargs-parser configuration and --help (render-help.ts) are derived from the same object.
+// yargs-parser configuration and --help (yargs-help.ts) are derived from the same object.
 //
 // Parsing uses yargs-parser, the parser inside yargs: full yargs costs ≈ 50 ms to load, and
 // secr-run runs before every start of the user's program. Only the words before the first `--`

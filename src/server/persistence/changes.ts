@@ -39,7 +39,10 @@ export function capture(state: State, touches: Touch[]): Change {
       if (env === undefined) continue;
       const before = touch.keys.map((key) => [key, env.secrets.get(key)] as const);
       undos.push(() => {
-        for (const [key, record] of before) record === undefined ? env.secrets.delete(key) : env.secrets.set(key, record);
+        for (const [key, record] of before) {
+          if (record === undefined) env.secrets.delete(key);
+          else env.secrets.set(key, record);
+        }
       });
     } else if (touch.kind === "env") {
       const env = findEnv(state, touch.org, touch.project, touch.env);
@@ -150,7 +153,10 @@ export function applyOps(state: State, ops: Op[]): void {
       case "keys": {
         const env = findEnv(state, op[1], op[2], op[3]);
         if (env === undefined) throw new ReplayError(`environment ${op[1]}/${op[2]}/${op[3]} missing`);
-        for (const [key, record] of op[4]) record === null ? env.secrets.delete(key) : env.secrets.set(key, record);
+        for (const [key, record] of op[4]) {
+          if (record === null) env.secrets.delete(key);
+          else env.secrets.set(key, record);
+        }
         break;
       }
       default:

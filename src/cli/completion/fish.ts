@@ -1,0 +1,47 @@
+// The fish completion script: `__secr_run_path` finds the command path in the words typed so far
+// (as the bash script does); each completion is offered under the path it belongs to.
+import { safeWord, type CompletionTree } from "./tree.js";
+
+/** A description as a fish single-quoted string. */
+function quote(text: string): string {
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+}
+
+export function fishScript(tree: CompletionTree): string {
+  const lines = [
+    "# secr-run completion for fish. Load with: secr-run completion fish | source",
+    "function __secr_run_path",
+    "    set -l words (commandline -opc)",
+    "    set -l path",
+    "    set -l skip 0",
+    "    for word in $words[2..-1]",
+    "        if test $skip = 1; set skip 0; continue; end",
+    "        if test $word = --; echo __child__; return; end",
+    "        if string match -q -- '-*' $word",
+    `            if contains -- $word ${tree.valueOptions.map(safeWord).join(" ")}; set skip 1; end`,
+    "            continue",
+    "        end",
+    "        if contains -- $word (__secr_run_words (string join ' ' $path)); set -a path $word; end",
+    "    end",
+    "    string join ' ' $path",
+    "end",
+    "function __secr_run_words",
+    "    switch $argv[1]",
+    ...tree.nodes.filter((n) => n.words.length > 0).flatMap((n) => [`        case ${quote(n.path)}`, `            printf '%s\\n' ${n.words.map(safeWord).join(" ")}`]),
+    "    end",
+    "end",
+  ];
+  for (const node of tree.nodes) {
+    const condition = `test (__secr_run_path) = ${quote(node.path)}`;
+    for (const word of node.words) lines.push(`complete -c secr-run -f -n ${quote(condition)} -a ${safeWord(word)}`);
+    for (const def of node.options) {
+      const parts = [`complete -c secr-run -n ${quote(condition)} -l ${safeWord(def.name)}`];
+      if (def.alias !== undefined) parts.push(`-s ${safeWord(def.alias)}`);
+      if (def.kind !== "boolean" && !def.bare) parts.push("-r");
+      if (def.choices !== undefined) parts.push(`-a ${quote(def.choices.join(" "))}`);
+      parts.push(`-d ${quote(def.description)}`);
+      lines.push(parts.join(" "));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
