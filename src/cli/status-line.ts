@@ -2,6 +2,7 @@
 // and only after a delay, so fast fetches, pipes and logs never see it. It is erased
 // (`\r` + erase-to-end-of-line) before any other output of secr-run and before the child
 // starts, so it never mixes with a message or the program's own output.
+import { terminalSafe } from "../client/redact.js";
 
 const ERASE = "\r\x1b[K";
 
@@ -27,7 +28,8 @@ export function delayedStatusLine(text: string, { stream = process.stderr as Str
   if (stream.isTTY !== true) return () => undefined;
   const timer = setTimeout(() => {
     clearStatusLine();
-    stream.write(`secr-run: ${text}`);
+    // Names from .secr.json or a flag: no control may reach the terminal (as in log.ts).
+    stream.write(`secr-run: ${terminalSafe(text)}`);
     shown = stream;
   }, delayMs);
   // The line alone must never keep secr-run alive.

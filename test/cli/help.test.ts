@@ -1,8 +1,9 @@
 // --help and --version: correct, and light (no client, undici or execa loaded on these paths).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import type { CommandDefinition } from "../../src/cli/define/command.js";
 import { CLI, cleanEnv, NODE, recordFile, runCli } from "./helpers.js";
 
 const TRACE = fileURLToPath(new URL("./fixtures/trace-modules.mjs", import.meta.url));
@@ -85,6 +86,25 @@ describe("help of every command", () => {
     expect(help.exitCode).toBe(0);
     expect(holdsYargs(help.files)).toHaveLength(1);
     for (const args of [["--version"], ["check", "--bogus"], ["secrets"]]) expect(holdsYargs((await loadedBundleFiles(args)).files), args.join(" ")).toEqual([]);
+  });
+
+  it("every declared command: Usage first, Options before Examples before Exit codes, 80 columns", async () => {
+    const { helpText } = await import("../../src/cli/help.js");
+    const dir = new URL("../../src/cli/commands/", import.meta.url);
+    const modules = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+    const commands = (await Promise.all(modules.map((name) => import(new URL(name, dir).href) as Promise<Record<string, unknown>>)))
+      .flatMap((module) => Object.values(module))
+      .filter((value): value is CommandDefinition => typeof value === "object" && value !== null && "displayName" in value && "parse" in value);
+    expect(commands.length).toBeGreaterThan(20);
+    for (const command of commands) {
+      const text = await helpText(command, commands, 80);
+      const headings = text.split("\n").filter((line) => /^(Usage|Commands|Options|Global options|Examples|Exit codes):/.test(line)).map((line) => line.split(":")[0]);
+      expect(headings[0], command.displayName).toBe("Usage");
+      const order = ["Usage", "Commands", "Options", "Global options", "Examples", "Exit codes"].filter((h) => headings.includes(h));
+      expect(headings.filter((h, i) => headings.indexOf(h) === i), command.displayName).toEqual(order);
+      if (command.exitCodes?.length) expect(headings, command.displayName).toContain("Exit codes");
+      for (const line of text.split("\n")) expect(line.length, `${command.displayName}: ${line}`).toBeLessThanOrEqual(80);
+    }
   });
 
   it("follows the width it is given (the terminal's), 80 off a terminal", async () => {

@@ -79,6 +79,11 @@ describe("off a terminal", () => {
       clearStatusLine(); // once only
       stop();
       expect(written).toEqual(["secr-run: fetching", ERASE]);
+      const hostile = delayedStatusLine("org\x1b]0;title\x07/p", { stream: tty, delayMs: 10 });
+      vi.advanceTimersByTime(20);
+      hostile();
+      expect(written.slice(2).join("")).not.toMatch(/\x1b\]|\x07/);
+      written.length = 2;
       const stopEarly = delayedStatusLine("fast", { stream: tty, delayMs: 10 });
       stopEarly();
       vi.advanceTimersByTime(20);
