@@ -7,8 +7,9 @@
 // - `run`, the main job, is one CommonJS file (run.cjs) that main.js evaluates through V8's code
 //   cache (src/cli/code-cache.ts): after the first run its ~950 KB are not compiled again.
 //   Its modules still initialise lazily (esbuild wraps each dynamically imported module).
-// - undici's HTTP/2 module (and with it node:http2 and node:tls) is required on first use, not at
-//   load: secr-run never negotiates HTTP/2.
+// - undici's HTTP/2 module (and with it node:http2 and node:tls), node:http and node:assert are
+//   required on first use, not at load (leanUndici); so are node:crypto, node:v8 and a few more
+//   in run.cjs (LAZY_BUILTINS). docs/startup.md lists who needed which built-in.
 // - `serve` is a bundle of its own (serve.js). With shared splitting, esbuild puts a module used
 //   by two commands into one chunk holding the union of what either uses: the server's full
 //   `zod` (every locale, JSON schema, ...) landed in the chunk the launcher loaded for its few
