@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,resident,signal,server,store,mask,share,watch] [--no-write]
+//   node bench/run.js [--quick] [--only startup,scale,latency,resident,signal,server,store,mask,share,watch] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -18,7 +18,7 @@ import { describeMachine, load1 } from "./lib/machine.js";
 import { asyncRun, residentMemory, SIGNAL_CHILD, signalLatency, timedRun } from "./lib/measure.js";
 import { renderReport } from "./lib/report.js";
 import { pairedDifferences, roundRobin } from "./lib/rounds.js";
-import { checkSeed, startCountingProxy, startServer } from "./lib/server.js";
+import { checkSeed, startCountingProxy, startDelayProxy, startServer } from "./lib/server.js";
 import { summarize } from "./lib/stats.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +39,8 @@ const SLOW_TIMEOUT_MS = 30_000;
 // for several idle seconds), i.e. what a launcher costs for as long as a long-lived child runs.
 const RESIDENT_STEADY_MS = 12_000;
 const SCALE_SIZES = [10, 100, 1000, 10_000];
+/** Round-trip time the latency rows add to every request (section 2b). */
+const LATENCY_RTT_MS = 40;
 const plan = quick
   ? { startup: { rounds: 8, warmup: 2, budgetMs: 60_000 }, scale: { rounds: 3, warmup: 1, budgetMs: 30_000 }, resident: 2, signal: { rounds: 10, warmup: 1 } }
   : { startup: { rounds: 30, warmup: 3, budgetMs: 240_000 }, scale: { rounds: 10, warmup: 2, budgetMs: 90_000 }, resident: 5, signal: { rounds: 50, warmup: 2 } };
@@ -262,6 +264,34 @@ if (wants("scale")) {
     }
   }
   await proxy?.close();
+}
+
+// ---- 2b. latency: every request behind 40 ms of round-trip time ----
+if (wants("latency") && server) {
+  results.latency = [];
+  const proxy = await startDelayProxy(server.url, LATENCY_RTT_MS);
+  for (const n of [STARTUP_SECRETS, 10_000]) {
+    log(`latency: ${n} secrets, ${LATENCY_RTT_MS} ms RTT, ${plan.scale.rounds} rounds (+${plan.scale.warmup} warm-up)`);
+    const floor = { name: "node -e 0", cmd: [node, "-e", "0"], cwd: dirs[n], env: envFor(n) };
+    const [secr] = launchers(n, ["true"], proxy.url);
+    const measured = roundRobin([floor, secr], plan.scale);
+    const f = measured.get(floor.name);
+    const m = measured.get(secr.name);
+    if (m?.error || f?.error) {
+      results.latency.push({ n, rttMs: LATENCY_RTT_MS, error: m?.error ?? f?.error });
+      continue;
+    }
+    results.latency.push({
+      n,
+      rttMs: LATENCY_RTT_MS,
+      ms: summarize(m.ms),
+      floor: summarize(f.ms),
+      overhead: summarize(pairedDifferences(m, f)),
+      cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined,
+      floorCpu: f.cpuMs.length ? summarize(f.cpuMs) : undefined,
+    });
+  }
+  await proxy.stop();
 }
 
 // ---- 3. resident memory while the child sleeps ----

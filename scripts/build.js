@@ -7,8 +7,9 @@
 // - `run`, the main job, is one CommonJS file (run.cjs) that main.js evaluates through V8's code
 //   cache (src/cli/code-cache.ts): after the first run its ~950 KB are not compiled again.
 //   Its modules still initialise lazily (esbuild wraps each dynamically imported module).
-// - undici's HTTP/2 module (and with it node:http2 and node:tls) is required on first use, not at
-//   load: secr-run never negotiates HTTP/2.
+// - undici's HTTP/2 module (and with it node:http2 and node:tls), node:http and node:assert are
+//   required on first use, not at load (leanUndici); so are node:crypto, node:v8 and a few more
+//   in run.cjs (LAZY_BUILTINS). docs/startup.md lists who needed which built-in.
 // - `serve` is a bundle of its own (serve.js). With shared splitting, esbuild puts a module used
 //   by two commands into one chunk holding the union of what either uses: the server's full
 //   `zod` (every locale, JSON schema, ...) landed in the chunk the launcher loaded for its few
@@ -54,20 +55,76 @@ const commandsApart = {
 };
 
 /**
- * undici's Client requires its HTTP/2 module at load, and with it node:http2 and node:tls, though
- * secr-run never negotiates HTTP/2 (undici's allowH2 is off). Require it on first use instead.
+ * Three guarded build-time rewrites of undici's sources, each keeping a module off the start path
+ * (a rewrite whose text is not found does nothing: another undici is bundled as it is):
+ * - its Client requires its HTTP/2 module at load, and with it node:http2 and node:tls, though
+ *   secr-run never negotiates HTTP/2 (undici's allowH2 is off): required on first use instead;
+ * - it loads node:http (the whole server side with it, ≈ 9 modules) for two facts: the default
+ *   header size limit (read on first use; secr-run's client passes its own) and the
+ *   IncomingMessage class (compared against only once an object of that name shows up);
+ * - it checks its invariants with `assert(value)` only; node:assert (≈ 5 modules) is loaded
+ *   when one fails, so the error is node:assert's own.
  */
-const lazyHttp2 = {
-  name: "undici-lazy-http2",
+const UNDICI_REWRITES = [
+  {
+    file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+    edits: [
+      ["const connectH2 = require('./client-h2.js')", "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"],
+      ["const http = require('node:http')\n", ""],
+      [
+        "const getDefaultNodeMaxHeaderSize = http &&",
+        "const getDefaultNodeMaxHeaderSize = () => getNodeMaxHeaderSize(require('node:http'))\nconst getNodeMaxHeaderSize = (http) => http &&",
+      ],
+      ["  ? () => http.maxHeaderSize\n  : () => { throw", "  ? http.maxHeaderSize\n  : (() => { throw"],
+      ["http.maxHeaderSize invalid') }\n", "http.maxHeaderSize invalid') })()\n"],
+    ],
+  },
+  {
+    file: /[\\/]undici[\\/]lib[\\/]core[\\/]util\.js$/,
+    edits: [
+      ["const { IncomingMessage } = require('node:http')\n", ""],
+      [
+        "if (Object.getPrototypeOf(stream).constructor === IncomingMessage) {",
+        "if (Object.getPrototypeOf(stream).constructor?.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === require('node:http').IncomingMessage) {",
+      ],
+    ],
+  },
+];
+const UNDICI_ASSERT = "module.exports = function assert(value, message) { if (!value) require('node:assert')(value, message) }";
+const leanUndici = {
+  name: "lean-undici",
   setup(b) {
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, async (args) => {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      const rewrite = UNDICI_REWRITES.find((r) => r.file.test(args.path));
+      if (rewrite === undefined) return undefined;
       const text = await readFile(args.path, "utf8");
-      const eager = "const connectH2 = require('./client-h2.js')";
-      if (!text.includes(eager)) return undefined; // another undici: bundle it as it is
-      return { contents: text.replace(eager, "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"), loader: "js" };
+      // All or nothing per file: a partly rewritten module could be worse than the original.
+      if (!rewrite.edits.every(([from]) => text.includes(from))) return undefined;
+      return { contents: rewrite.edits.reduce((t, [from, to]) => t.replace(from, to), text), loader: "js" };
     });
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: "assert", namespace: "undici-assert" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "undici-assert" }, () => ({ contents: UNDICI_ASSERT, loader: "js" }));
   },
 };
+
+/**
+ * Node built-ins `run` may need, but rarely before the child starts: each `require("node:x")` of
+ * these becomes a stand-in that requires the module on its first property access. esbuild calls
+ * a named import as `(0, import_x.name)(...)`, so only a property read ever reaches the module.
+ * crypto (with OpenSSL's setup) serves the snapshot written while the child runs and the trust
+ * hashes; v8 serves execa's IPC; fs/promises and timers/promises serve later steps. Default and
+ * namespace imports (wrapped in esbuild's __toESM) stay eager: copying their keys would load them.
+ * test/cli/builtins.test.ts holds the list of built-ins a run may load before its child.
+ */
+const LAZY_BUILTINS = ["node:crypto", "node:v8", "node:fs/promises", "node:timers/promises"];
+const LAZY_BUILTIN_HELPER = [
+  "const __secrNow = () => process.uptime() * 1000;",
+  "const __secrLazy = (id) => { let m; const load = () => (m ??= require(id));",
+  "  return new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() }); };",
+].join("\n");
+function lazyBuiltins(text) {
+  return text.replace(/(__toESM\()?\brequire\("(node:[\w/]+)"\)/g, (whole, wrapped, id) => (!wrapped && LAZY_BUILTINS.includes(id) ? `__secrLazy("${id}")` : whole));
+}
 
 /**
  * `run` as CommonJS, the form V8's code cache takes (vm.Script). The ES-module-only constructs are
@@ -76,19 +133,22 @@ const lazyHttp2 = {
 async function buildRun() {
   const result = await build({
     ...common,
-    plugins: [lazyHttp2],
+    plugins: [leanUndici],
     entryPoints: { run: "src/cli/run.ts" },
     format: "cjs",
     outExtension: { ".js": ".cjs" },
     write: false,
     // The bundle stays in dist/bundle/, so URLs relative to it resolve as they did in ESM.
-    define: { "import.meta.url": "__secrImportMetaUrl" },
     // ES modules are strict; so is this file.
-    banner: { js: '"use strict";\nconst __secrImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: ['"use strict";', 'const __secrImportMetaUrl = require("node:url").pathToFileURL(__filename).href;', LAZY_BUILTIN_HELPER].join("\n") },
+    // `performance` is a lazy global: its first use loads perf_hooks and eight more modules
+    // (≈ 2-3 ms) only to read a clock. process.uptime() reads the same one (since process start).
+    define: { "import.meta.url": "__secrImportMetaUrl", "performance.now": "__secrNow" },
   });
   for (const file of result.outputFiles) {
     // Only Node's built-in modules stay outside the bundle; a vm.Script cannot import() them.
-    const text = file.text.replace(/\bimport\("(node:[\w/]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
+    let text = file.text.replace(/\bimport\("(node:[\w/]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
+    text = lazyBuiltins(text);
     const leftover = /\bimport\("|\bimport\.meta\b/.exec(text);
     if (leftover) throw new Error(`dist/bundle/run.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
     const build = createHash("sha256").update(text).digest("hex").slice(0, 32);
@@ -99,7 +159,7 @@ async function buildRun() {
 }
 
 await Promise.all([
-  build({ ...common, entryPoints: { main: "src/cli/main.ts" }, format: "esm", splitting: true, plugins: [commandsApart, lazyHttp2], banner: esmBanner }),
+  build({ ...common, entryPoints: { main: "src/cli/main.ts" }, format: "esm", splitting: true, plugins: [commandsApart, leanUndici], banner: esmBanner }),
   build({ ...common, entryPoints: { serve: "src/cli/serve.ts" }, format: "esm", banner: esmBanner }),
   buildRun(),
 ]);

@@ -10,6 +10,10 @@ function table(header, rows) {
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
+function ratio(value, floor) {
+  return floor ? `${(value / floor).toFixed(2)}×` : "–";
+}
+
 export function renderReport(r) {
   const m = r.machine;
   const out = [];
@@ -36,24 +40,29 @@ export function renderReport(r) {
     ),
   );
 
+  // node -e 0 of section 1: every ratio below is to it, measured in the same run.
+  const floor = r.startup?.find((row) => row.name === "node -e 0" && !row.error);
   if (r.startup) {
     out.push("", "## 1. Startup with 50 secrets", "");
     out.push("Overhead = median of per-round differences against `node -e 0` (same round, same machine state).");
     out.push("CPU = user + sys time of the whole process tree (all threads), from the kernel's rusage: it varies far less than wall time on a busy machine.", "");
     out.push(
       table(
-        ["Command", "Wall ms (median)", "p10–p90", "Wall overhead vs node -e 0", "CPU ms (median)", "CPU overhead", "Peak RSS MiB", "Runs"],
+        ["Command", "Wall ms (median)", "× node -e 0", "p10–p90", "Wall overhead vs node -e 0", "CPU ms (median)", "CPU × node -e 0", "CPU overhead", "Peak RSS MiB", "RSS × node -e 0", "Runs"],
         r.startup.map((row) =>
           row.error
-            ? [`\`${row.cmd}\``, unavailable(row.error), "", "", "", "", "", ""]
+            ? [`\`${row.cmd}\``, unavailable(row.error), "", "", "", "", "", "", "", "", ""]
             : [
                 `\`${row.cmd}\``,
                 ms(row.ms.median),
+                ratio(row.ms.median, floor?.ms.median),
                 spread(row.ms, ms),
                 row.overhead ? `${signed(row.overhead.median)} (${spread(row.overhead, signed)})` : "floor",
                 row.cpu ? ms(row.cpu.median) : "–",
+                row.cpu ? ratio(row.cpu.median, floor?.cpu?.median) : "–",
                 row.cpuOverhead ? signed(row.cpuOverhead.median) : row.overhead ? "–" : "floor",
                 mib(row.rss.median),
+                ratio(row.rss.median, floor?.rss.median),
                 String(row.ms.n),
               ],
         ),
@@ -63,22 +72,51 @@ export function renderReport(r) {
 
   if (r.scale) {
     out.push("", "## 2. Scale", "");
-    out.push("`<launcher> ... -- true` with N secrets. Requests: HTTP requests one secr-run start makes (counted by a proxy in an untimed run); the peers read a file.", "");
+    out.push("`<launcher> ... -- true` with N secrets. Requests: HTTP requests one secr-run start makes (counted by a proxy in an untimed run); the peers read a file. × node -e 0: to the median of section 1.", "");
     out.push(
       table(
-        ["Secrets", "Launcher", "Wall ms (median)", "p10–p90", "CPU ms (median)", "Peak RSS MiB", "Requests", "Runs"],
+        ["Secrets", "Launcher", "Wall ms (median)", "× node -e 0", "p10–p90", "CPU ms (median)", "Peak RSS MiB", "Requests", "Runs"],
         r.scale.map((row) =>
           row.error
-            ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", "", "", ""]
+            ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", "", "", "", ""]
             : [
                 row.n.toLocaleString("en-US"),
                 row.name,
                 ms(row.ms.median),
+                ratio(row.ms.median, floor?.ms.median),
                 spread(row.ms, ms),
                 row.cpu ? ms(row.cpu.median) : "–",
                 mib(row.rss.median),
                 row.requests === undefined ? "–" : String(row.requests),
                 row.note ?? String(row.ms.n),
+              ],
+        ),
+      ),
+    );
+  }
+
+  if (r.latency) {
+    out.push("", "## 2b. Latency: 40 ms round-trip time on every request", "");
+    out.push(
+      "`secr-run --env bench -- true` through a TCP proxy (`bench/lib/delay-proxy.js`) that holds a new connection's bytes one RTT (the handshake) and every chunk half an RTT each way, alternating with `node -e 0`. In RTTs: (secr-run − node -e 0) / RTT, CPU included.",
+      "",
+    );
+    out.push(
+      table(
+        ["Secrets", "RTT ms", "Wall ms (median)", "node -e 0 ms", "× node -e 0", "Overhead ms (p10–p90)", "In RTTs", "CPU ms (median)", "Runs"],
+        r.latency.map((row) =>
+          row.error
+            ? [row.n.toLocaleString("en-US"), String(row.rttMs), unavailable(row.error), "", "", "", "", "", ""]
+            : [
+                row.n.toLocaleString("en-US"),
+                String(row.rttMs),
+                ms(row.ms.median),
+                ms(row.floor.median),
+                ratio(row.ms.median, row.floor.median),
+                `${signed(row.overhead.median)} (${spread(row.overhead, signed)})`,
+                (row.overhead.median / row.rttMs).toFixed(1),
+                row.cpu ? ms(row.cpu.median) : "–",
+                String(row.ms.n),
               ],
         ),
       ),

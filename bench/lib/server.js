@@ -112,3 +112,19 @@ export async function startCountingProxy(target, { keepAlive = true } = {}) {
     },
   };
 }
+
+/**
+ * The delaying proxy of delay-proxy.js, in a process of its own (the timed runs block this
+ * one's event loop). Resolves to { url, stop() }.
+ */
+export async function startDelayProxy(target, rttMs) {
+  const child = spawn(process.execPath, [new URL("./delay-proxy.js", import.meta.url).pathname, target, String(rttMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = await once(createInterface({ input: child.stdout }), "line");
+  return {
+    url: line.trim(),
+    async stop() {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+    },
+  };
+}

@@ -10,7 +10,9 @@ import { hkdfSync, scrypt } from "node:crypto";
 import { promisify } from "node:util";
 import { canonicalLocator, hasPassphrase, type SnapshotIdentity } from "./identity.js";
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+// Promisified on use: reading crypto.scrypt at load would load node:crypto on every start.
+const scryptAsync = (password: string, salt: Buffer, keylen: number, options: object): Promise<Buffer> =>
+  (promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>)(password, salt, keylen, options);
 
 /** Fixed by format version 1 (not read from the file, so a tampered header cannot raise the cost). */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;

@@ -9,7 +9,6 @@ import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileS
 import module from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
 import vm from "node:vm";
 import { compileCacheDir } from "./compile-cache-dir.js";
 
@@ -18,10 +17,8 @@ const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
 
 /** Evaluate a CommonJS bundle and return its exports, using and refreshing the code cache. */
 export function loadWithCodeCache<T>(url: URL): T {
-  // undici's WebAssembly is compiled with Liftoff only (obtain-secrets.ts explains why). Set here,
-  // before compiling, because V8 rejects a code cache produced under different flags: set only
-  // later, every cache written at exit would be refused at the next start.
-  v8.setFlagsFromString("--liftoff-only");
+  // V8 accepts a code cache only under the flags it was made with: V8's flags are the defaults
+  // here and at exit (liftoff.ts sets one only while secr-run talks HTTP).
   const file = fileURLToPath(url);
   const source = readFileSync(file, "utf8");
   // V8 checks a cache against the source's length, not its content: the file name carries a hash

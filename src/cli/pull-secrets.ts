@@ -11,6 +11,7 @@ import { environmentHint } from "./env-suggestion.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { FetchFailure, fetchFailure } from "./fetch-failure.js";
+import { liftoffOnly } from "./liftoff.js";
 import { since, type Logger } from "./log.js";
 import { delayedStatusLine } from "./status-line.js";
 
@@ -77,11 +78,6 @@ async function withClient<T>(
   work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
-  // undici parses HTTP with a WebAssembly module that V8 would also recompile with its optimising
-  // tier on background threads; a one-shot CLI never benefits, and on a busy 2-core machine that
-  // work held the exit back by 150-400 ms. Liftoff (the baseline tier) runs the same code; the
-  // flag only changes how this process compiles WebAssembly, never the child.
-  (await import("node:v8")).setFlagsFromString("--liftoff-only");
   // Loaded here, not at the top: --help, --version and usage errors never pay for undici.
   const [{ SecrClient }, { isSecrApiError }] = await Promise.all([import("../client/client.js"), import("../client/errors.js")]);
   log.debug(`client loaded in ${since(started)}`);
@@ -104,6 +100,9 @@ async function withClient<T>(
   }
   // A slow fetch says what secr-run waits for (a terminal only; erased before anything else).
   const stopStatus = delayedStatusLine(`fetching secrets of ${where} from ${hostOf(settings.apiUrl)}…`);
+  // Loaded with the default V8 flags, so the built-ins undici needs come from Node's code cache;
+  // its WebAssembly is compiled on the first connection, under the flag.
+  const defaultFlags = liftoffOnly();
   try {
     return await work(client, requestSignal, where);
   } catch (error) {
@@ -121,6 +120,7 @@ async function withClient<T>(
     stopStatus();
     if (stats) stats.requests += client.requestsSent;
     await client.close().catch(() => undefined);
+    defaultFlags();
   }
 }
 

@@ -41,7 +41,7 @@ import {
   type TokenInfo,
   type TokenRole,
 } from "./schemas.js";
-import { abortedError, createDispatcher, send, type HttpRequest } from "./transport.js";
+import { abortedError, createDispatcher, PIPELINING, send, type HttpRequest } from "./transport.js";
 import type { Dispatcher } from "./undici.js";
 import { addPage, newPageState } from "./paging.js";
 import { buildPath, parseBaseUrl, type QueryValue } from "./url.js";
@@ -263,26 +263,58 @@ export class SecrClient implements AsyncDisposable {
    * Every secret of an environment, following pages until `total` is reached. If the set shifts
    * between pages (total changes, a key repeats, a page comes back short), the pull starts over
    * (at most twice more), then fails with `inconsistent_data`: never a partial or duplicated set.
+   * The first page tells the total; the later ones are then requested together (up to
+   * PIPELINING at a time, on the one connection) and checked in order.
    */
   async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
     requestOptions("pullAllSecrets", options);
     let reason = "";
     for (let pull = 0; pull <= PULL_RESTARTS; pull++) {
-      const state = newPageState();
-      let offset = 0;
-      for (;;) {
-        const page = await this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal: options.signal });
-        const verdict = addPage(state, offset, page);
-        if (verdict.next === "done") return state.secrets;
-        if (verdict.next === "inconsistent") {
-          reason = verdict.reason;
-          break;
-        }
-        offset = verdict.offset;
-      }
+      const result = await this.#pullOnce(org, project, env, options);
+      if (Array.isArray(result)) return result;
+      reason = result.reason;
     }
     const where = `${org}/${project}/${env}`;
     throw new SecrApiError(`secrets of ${where} kept changing while being pulled (${reason}; ${PULL_RESTARTS + 1} tries)`, 200, "inconsistent_data");
+  }
+
+  /** One pass over the pages: every secret, or why the set looked inconsistent. */
+  async #pullOnce(org: string, project: string, env: string, options: RequestOptions & { search?: string }): Promise<Secret[] | { reason: string }> {
+    const page = (offset: number, signal: AbortSignal | undefined) =>
+      this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
+    const state = newPageState();
+    const first = await page(0, options.signal);
+    let verdict = addPage(state, 0, first);
+    // "more" means the first page was full and not empty: its length is the server's page size.
+    const step = first.secrets.length;
+    while (verdict.next === "more") {
+      const offsets: number[] = [];
+      for (let offset = verdict.offset; offset < (state.total ?? 0); offset += step) offsets.push(offset);
+      // Pages not needed any more (an error, or the set shifted) are cancelled, not left running.
+      const stop = new AbortController();
+      const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+      const inFlight = new Map<number, Promise<PullSecretsResult>>();
+      const launch = (index: number): void => {
+        if (index >= offsets.length || inFlight.has(index)) return;
+        const request = page(offsets[index]!, signal);
+        request.catch(() => undefined); // awaited below, or cancelled and no longer wanted
+        inFlight.set(index, request);
+      };
+      try {
+        for (let index = 0; index < offsets.length; index++) {
+          // The server capped later pages differently: plan again from where the set stands.
+          if (verdict.next !== "more" || verdict.offset !== offsets[index]) break;
+          for (let ahead = index; ahead < index + PIPELINING; ahead++) launch(ahead);
+          const result = await inFlight.get(index)!;
+          inFlight.delete(index);
+          verdict = addPage(state, offsets[index]!, result);
+        }
+      } finally {
+        if (inFlight.size > 0) stop.abort();
+      }
+    }
+    // Each pass of the loop adds at least one non-empty page or ends in "inconsistent".
+    return verdict.next === "done" ? state.secrets : { reason: verdict.reason };
   }
 
   async listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {

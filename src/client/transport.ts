@@ -1,6 +1,5 @@
 // One HTTP exchange over undici, bounded by a timeout that covers headers and body, and
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { SecrApiError } from "./errors.js";
 import { redact, terminalSafe } from "./redact.js";
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
@@ -24,13 +23,22 @@ export interface HttpResponse {
   body: string;
 }
 
+/** Requests in flight on the one connection (docs/wire-contract.md, "Connections"). */
+export const PIPELINING = 16;
+/** Node's default limit on a response's header section (undici reads it from node:http otherwise). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
 /**
- * One keep-alive pool per client. Proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, except
- * for loopback hosts, which are always reached directly (as Go's net/http does): a proxy
- * cannot reach our loopback, and a local `secr-run serve` must work under a corporate proxy.
+ * One keep-alive connection per client, with HTTP/1.1 pipelining: the pull, the template check
+ * and every later page go out together on it, so a start pays one connection setup (and TLS
+ * handshake) and about one round trip per step, not one per request. undici sends only
+ * idempotent requests (GET, PUT, DELETE) down a busy connection; a POST waits for the ones
+ * before it. Proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, except for loopback hosts,
+ * which are always reached directly (as Go's net/http does): a proxy cannot reach our
+ * loopback, and a local `secr-run serve` must work under a corporate proxy.
  */
 export function createDispatcher(loopback: boolean, timeoutMs: number): Dispatcher {
-  const options = { connect: { timeout: timeoutMs } };
+  const options = { connect: { timeout: timeoutMs }, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
   return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
 }
 
@@ -57,13 +65,12 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
       headers: req.headers,
       body: req.body,
       signal: controller.signal,
+      // Otherwise undici holds the next request back until this one's headers arrive, and the
+      // pipelined connection carries one request at a time.
+      blocking: false,
     });
     // Reading the body stays under the same timer and signal: a stalled body is a timeout too.
     const body = await readCapped(res.body, header(res.headers["content-length"]), req.maxResponseBytes, route);
-    // undici frees a keep-alive socket one event-loop turn after the response ends (it checks
-    // the server did not close it); without this wait, the caller's next request (the next
-    // page of pullAllSecrets) would open a second connection, a second TLS handshake.
-    await nextTurn();
     return { status: res.statusCode, headers: res.headers, body };
   } catch (error) {
     if (error instanceof SecrApiError) throw error;

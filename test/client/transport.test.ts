@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/index.js";
+import { PIPELINING } from "../../src/client/transport.js";
 import { everyRendering, makeClient, rejection, TOKEN, useClientFixture } from "./helpers.js";
 
 const VALID = { valid: true, missing: [], extra: [] };
@@ -141,13 +142,14 @@ describe("cancellation", () => {
       http.get("*", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset"));
         if (offset > 0) controller.abort(); // the caller gives up while page 2 is in flight
-        return HttpResponse.json({ secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 5 } });
+        return HttpResponse.json({ secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 100 } });
       }),
     );
     await using client = makeClient(fx.server.url);
     const error = await rejection(client.pullAllSecrets("o", "p", "e", { signal: controller.signal }));
     expect(error.code).toBe("aborted");
-    expect(fx.server.requests.length).toBeLessThanOrEqual(2);
+    // The first page, then at most the pages already in flight together; not the other 80-odd.
+    expect(fx.server.requests.length).toBeLessThanOrEqual(1 + PIPELINING);
   });
 });
 
@@ -164,6 +166,27 @@ describe("connections and lifecycle", () => {
     try {
       await using client = makeClient(`http://127.0.0.1:${port}`);
       for (let i = 0; i < 5; i++) expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
+      expect(connections).toBe(1);
+    } finally {
+      await closeServer(plain, sockets);
+    }
+  });
+
+  it("concurrent requests (pull pages and the template check) share one connection", async () => {
+    const plain = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const offset = Number(new URL(req.url ?? "/", "http://x").searchParams.get("offset") ?? 0);
+      const page = { secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 3 } };
+      res.end(JSON.stringify(req.url?.includes("/validate/") ? VALID : page));
+    });
+    let connections = 0;
+    plain.on("connection", () => connections++);
+    const sockets = track(plain);
+    const port = await listen(plain);
+    try {
+      await using client = makeClient(`http://127.0.0.1:${port}`);
+      const [secrets, verdict] = await Promise.all([client.pullAllSecrets("o", "p", "e"), client.validateTemplate("o", "p", "e")]);
+      expect([secrets.length, verdict]).toEqual([3, VALID]);
       expect(connections).toBe(1);
     } finally {
       await closeServer(plain, sockets);
