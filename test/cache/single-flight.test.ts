@@ -117,7 +117,12 @@ describe("one fetch for many processes", () => {
     expect((await leader).signal).toBe("SIGKILL");
     const results = await outcomes(followers);
     expect(results.filter((r) => r.why === "timeout")).toEqual([]);
-    expect(fetches(dir)).toHaveLength(2); // the dead leader's and one takeover
+    // The dead leader's fetch, then one per follower that became leader: at least one takes over.
+    // Followers still starting when the new leader has already released the lock lead on their
+    // own (this fixture writes no snapshot to share), so the count is exact per leader, not 2.
+    const leaders = results.filter((r) => r.role === "leader").length;
+    expect(leaders).toBeGreaterThanOrEqual(1);
+    expect(fetches(dir)).toHaveLength(1 + leaders);
   });
 
   it("a live leader that never finishes holds the others only until their deadline, then each fetches alone", async () => {
