@@ -6,6 +6,7 @@
 import { constants, readFileSync } from "node:fs";
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
+import { pidAlive } from "../fs/pid-alive.js";
 
 export interface LockOwner {
   pid: number;
@@ -62,17 +63,9 @@ export function startTimeOf(pid: number): string | null {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export function localProbe(now = Date.now()): OwnerProbe {
-  return { host: hostname(), now, alive, startTimeOf };
+  return { host: hostname(), now, alive: pidAlive, startTimeOf };
 }
 
 export type TryLockResult =

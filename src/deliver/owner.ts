@@ -1,6 +1,7 @@
 // Who owns a run directory: a pid and that process's start time, so a reused pid does not
 // pass for the owner. Linux reads /proc; elsewhere the start time is 0 and liveness is the pid's.
 import { readFileSync } from "node:fs";
+import { pidAlive } from "../fs/pid-alive.js";
 
 /** The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or 0. */
 export function processStartTime(pid: number): number | undefined {
@@ -19,10 +20,5 @@ export function processStartTime(pid: number): number | undefined {
 
 export function isOwnerAlive(pid: number, start: number): boolean {
   if (process.platform === "linux") return processStartTime(pid) === start;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return pidAlive(pid);
 }

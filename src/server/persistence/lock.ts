@@ -6,6 +6,7 @@ import { constants } from "node:fs";
 import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { O_NOFOLLOW, TEMP_PREFIX } from "../../fs/atomic-write.js";
+import { pidAlive } from "../../fs/pid-alive.js";
 
 export class LockError extends Error {
   override name = "LockError";
@@ -53,17 +54,9 @@ async function startTimeOf(pid: number): Promise<string | undefined> {
   return readFile(`/proc/${pid}/stat`, "utf8").then(parseStartTime, () => undefined);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function inspect(pid: number): Promise<LiveProcess> {
-  if (!alive(pid)) return { alive: false };
+  if (!pidAlive(pid)) return { alive: false };
   const startTime = await startTimeOf(pid);
   return startTime === undefined ? { alive: true } : { alive: true, startTime };
 }
