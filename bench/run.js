@@ -112,7 +112,7 @@ writeSeed(seedFile, sizes);
 // ---- the local server, started once, outside every timing ----
 let server;
 let secrUnavailable;
-if (!["startup", "scale", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
+if (!["startup", "scale", "latency", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
 else try {
   server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
   stopServer = server.stop;

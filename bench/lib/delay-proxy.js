@@ -15,8 +15,27 @@ async function delayProxy(target, rttMs) {
   const server = net.createServer((client) => {
     const connected = Date.now() + rttMs;
     const origin = net.connect(Number(upstream.port), upstream.hostname);
-    const forward = (from, to, extraUntil) =>
-      from.on("data", (chunk) => later(() => to.destroyed || to.write(chunk), Math.max(rttMs / 2, extraUntil() - Date.now() + rttMs / 2)));
+    // One queue per direction, drained by one timer at a time: chunks with different delays
+    // (during the handshake) must still arrive in order, as TCP delivers them.
+    const forward = (from, to, extraUntil) => {
+      const queue = [];
+      let pumping = false;
+      const pump = () => {
+        while (queue.length > 0 && queue[0].due <= Date.now()) {
+          const { chunk } = queue.shift();
+          if (!to.destroyed) to.write(chunk);
+        }
+        pumping = queue.length > 0;
+        if (pumping) later(pump, queue[0].due - Date.now());
+      };
+      from.on("data", (chunk) => {
+        queue.push({ chunk, due: Math.max(Date.now(), extraUntil()) + rttMs / 2 });
+        if (!pumping) {
+          pumping = true;
+          later(pump, queue[0].due - Date.now());
+        }
+      });
+    };
     forward(client, origin, () => connected);
     forward(origin, client, () => 0);
     const close = (other) => () => later(() => other.destroy(), rttMs / 2);
