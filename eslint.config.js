@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // CommonJS fixtures exist to test CommonJS children: require() is the point.
-    files: ["**/*.cjs"],
+    files: ["**/*.cjs", "bin/secr-run.js"], // bin/ is CommonJS (bin/package.json)
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

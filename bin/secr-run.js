@@ -9,9 +9,11 @@
 // (docs/process-model.md, "Ignored signals"). To Node that line is a string and a comment.
 // `node bin/secr-run.js` skips it: everything works, but the ignored set is unknown.
 //
-// Everything else lives in the bundled CLI (dist/bundle/main.js, split per command) so a start
-// loads as little as possible: secr-run runs before every start of the user's program. Startup
-// tuning belongs in the CLI (src/cli), never in the library.
+// CommonJS (bin/package.json): Node 20 compiles an ES module entry from source on every start and
+// loads its ES module loader (17 more built-ins) for it. Everything else lives in the bundled CLI,
+// dist/bundle/main.cjs, which loads each command's own bundle, so a start loads as little as
+// possible: secr-run runs before every start of the user's program. Startup tuning belongs in the
+// CLI (src/cli), never in the library.
 
 // Node opens its inspector (a debugger on 127.0.0.1:9229) on SIGUSR1 while nothing listens for
 // it. A process holding secrets must never do that, so listen from the first line, before the
@@ -19,10 +21,10 @@
 process.on("SIGUSR1", () => {});
 
 try {
-  await import("../dist/bundle/main.js");
+  require("../dist/bundle/main.cjs");
 } catch (error) {
   // A checkout without a build: one line, not a loader stack trace. Anything else is rethrown.
-  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes("dist/bundle/main.js")) throw error;
-  process.stderr.write("secr-run: not built: dist/bundle/main.js is missing (run npm run build in the secr-run package)\n");
+  if (error?.code !== "MODULE_NOT_FOUND" || !String(error.message).includes("dist/bundle/main.cjs")) throw error;
+  process.stderr.write("secr-run: not built: dist/bundle/main.cjs is missing (run npm run build in the secr-run package)\n");
   process.exitCode = 70;
 }

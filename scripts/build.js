@@ -2,10 +2,12 @@
 //
 // The launcher's startup cost is paid on every start of the user's program, so the CLI is
 // bundled for it (measured by `npm run bench`, see BENCHMARKS.md):
-// - main.js (ESM, code splitting) dispatches and loads only what the command needs: --version
-//   and --help never load the client, undici or execa.
-// - `run`, the main job, is one CommonJS file (run.cjs) that main.js evaluates through V8's code
-//   cache (src/cli/code-cache.ts): after the first run its ~950 KB are not compiled again.
+// - main.cjs (CommonJS, what bin/secr-run.js requires) dispatches and loads only what the command
+//   needs: --version and --help never load the client, undici or execa. CommonJS because Node 20
+//   compiles an ES module entry and its chunks from source on every start, through its ES module
+//   loader (17 more built-ins); the other commands stay ES modules, split, loaded by import().
+// - `run`, the main job, is one CommonJS file (run.cjs) that main.cjs evaluates through V8's code
+//   cache (src/cli/code-cache.ts): after the first run its ~1 MB are not compiled again.
 //   Its modules still initialise lazily (esbuild wraps each dynamically imported module).
 // - undici's HTTP/2 module (and with it node:http2 and node:tls), node:http and node:assert are
 //   required on first use, not at load (leanUndici); so are node:crypto, node:v8 and a few more
@@ -36,20 +38,29 @@ const common = {
 // CommonJS dependencies (undici) call require(); give the ESM bundles one.
 const esmBanner = { js: "import { createRequire as __secrCreateRequire } from 'node:module'; const require = __secrCreateRequire(import.meta.url);" };
 
-/** What main.ts imports as ./serve.js and ./run.js are the separately built files, not chunks. */
+/** src/cli/main.ts's dynamic imports: the command modules main.cjs loads, each built on its own. */
+const COMMAND_MODULES = /^\.\/(?:manage\/)?[\w-]+\.js$/;
+const commandEntries = async () => {
+  const main = await readFile(new URL("../src/cli/main.ts", import.meta.url), "utf8");
+  const paths = [...new Set([...main.matchAll(/import\("(\.\/[\w/-]+)\.js"\)/g)].map((m) => m[1]))];
+  return paths.filter((p) => p !== "./run" && p !== "./serve").map((p) => `src/cli/${p.slice(2)}.ts`);
+};
+
+/**
+ * main.cjs keeps its command modules apart: `./run.js` becomes run.cjs through V8's code cache,
+ * every other `import("./x.js")` stays a dynamic import of the ES module built at that path.
+ */
 const commandsApart = {
   name: "commands-apart",
   setup(b) {
     const fromMain = (args) => /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer);
-    b.onResolve({ filter: /^\.\/serve\.js$/ }, (args) => (fromMain(args) ? { path: "./serve.js", external: true } : undefined));
     b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined));
+    b.onResolve({ filter: COMMAND_MODULES }, (args) => (fromMain(args) && args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined));
     b.onLoad({ filter: /.*/, namespace: "run-through-code-cache" }, () => ({
       loader: "js",
       resolveDir: fileURLToPath(new URL("../src/cli", import.meta.url)),
-      contents: [
-        'import { loadWithCodeCache } from "./code-cache.ts";',
-        'export function main(args) { return loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(args); }',
-      ].join("\n"),
+      // The loader (and node:vm with it) only when `run` is the command.
+      contents: 'export async function main(args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(args); }',
     }));
   },
 };
@@ -127,14 +138,16 @@ function lazyBuiltins(text) {
 }
 
 /**
- * `run` as CommonJS, the form V8's code cache takes (vm.Script). The ES-module-only constructs are
- * mapped to their CommonJS equivalents, and the build fails if one is left over.
+ * A CommonJS bundle: `run` (the form V8's code cache takes, vm.Script) and `main`, the entry the
+ * bin requires (Node 20 compiles an ES module entry and its chunks from source on every start, and
+ * its ES module loader costs 17 more built-ins). The ES-module-only constructs are mapped to their
+ * CommonJS equivalents, and the build fails if one is left over.
  */
-async function buildRun() {
+async function buildCommonJs(name, { wrap, plugins, allowImport }) {
   const result = await build({
     ...common,
-    plugins: [leanUndici],
-    entryPoints: { run: "src/cli/run.ts" },
+    plugins: [leanUndici, ...plugins],
+    entryPoints: { [name]: `src/cli/${name}.ts` },
     format: "cjs",
     outExtension: { ".js": ".cjs" },
     write: false,
@@ -146,11 +159,18 @@ async function buildRun() {
     define: { "import.meta.url": "__secrImportMetaUrl", "performance.now": "__secrNow" },
   });
   for (const file of result.outputFiles) {
-    // Only Node's built-in modules stay outside the bundle; a vm.Script cannot import() them.
+    // Node's built-in modules are required; a vm.Script cannot import() them.
     let text = file.text.replace(/\bimport\("(node:[\w/]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
     text = lazyBuiltins(text);
-    const leftover = /\bimport\("|\bimport\.meta\b/.exec(text);
-    if (leftover) throw new Error(`dist/bundle/run.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
+    const leftover = (allowImport ? /\bimport\.meta\b/ : /\bimport\("|\bimport\.meta\b/).exec(text);
+    if (leftover) throw new Error(`dist/bundle/${name}.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
+    // src/cli/code-cache.ts reads the file as latin1; esbuild escapes non-ASCII (charset "ascii").
+    const wide = /[^\x00-\x7f]/.exec(text);
+    if (wide) throw new Error(`dist/bundle/${name}.cjs: a non-ASCII character would not survive the loader's latin1 read: ${text.slice(wide.index - 40, wide.index + 40)}`);
+    if (!wrap) {
+      writeFileSync(file.path, text);
+      continue;
+    }
     const build = createHash("sha256").update(text).digest("hex").slice(0, 32);
     // Already wrapped as Node wraps a CommonJS module: the loader compiles the file's text as it is,
     // without a second ~1 MB copy of it.
@@ -159,7 +179,9 @@ async function buildRun() {
 }
 
 await Promise.all([
-  build({ ...common, entryPoints: { main: "src/cli/main.ts" }, format: "esm", splitting: true, plugins: [commandsApart, leanUndici], banner: esmBanner }),
+  // Every command but run and serve: ES modules at the paths main.ts imports, sharing chunks.
+  build({ ...common, entryPoints: await commandEntries(), outbase: "src/cli", entryNames: "[dir]/[name]", format: "esm", splitting: true, plugins: [leanUndici], banner: esmBanner }),
   build({ ...common, entryPoints: { serve: "src/cli/serve.ts" }, format: "esm", banner: esmBanner }),
-  buildRun(),
+  buildCommonJs("main", { wrap: false, plugins: [commandsApart], allowImport: true }),
+  buildCommonJs("run", { wrap: true, plugins: [] }),
 ]);

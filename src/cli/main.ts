@@ -1,4 +1,4 @@
-// CLI entry, bundled to dist/bundle/main.js. Finds the command (dispatch.ts) and loads only that
+// CLI entry, bundled to dist/bundle/main.cjs (scripts/build.js). Finds the command (dispatch.ts) and loads only that
 // command's module, so `--help`, `--version` and `serve` never pay for the launcher's client,
 // undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 //

@@ -87,7 +87,7 @@ describe("a checkout without a build", () => {
       copyFileSync(CLI, join(dir.path, "bin", "secr-run.js"));
       const result = await execa(NODE, [join(dir.path, "bin", "secr-run.js"), "--help"], { reject: false });
       expect(result.exitCode).toBe(70);
-      expect(result.stderr).toBe("secr-run: not built: dist/bundle/main.js is missing (run npm run build in the secr-run package)");
+      expect(result.stderr).toBe("secr-run: not built: dist/bundle/main.cjs is missing (run npm run build in the secr-run package)");
     } finally {
       dir.remove();
     }

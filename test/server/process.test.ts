@@ -234,7 +234,7 @@ describe("secr-run serve process", () => {
 
 beforeAll(async () => {
   // Black-box tests run the built CLI.
-  await stat(CLI.replace(/bin\/secr-run\.js$/, "dist/bundle/main.js")).catch(() => {
+  await stat(CLI.replace(/bin\/secr-run\.js$/, "dist/bundle/main.cjs")).catch(() => {
     throw new Error("run `npm run build` first");
   });
 });
