@@ -1,7 +1,8 @@
 // `node bench/where.js <file.cpuprofile>...`: self time of a `--cpu-prof` profile of secr-run,
 // grouped by where the code comes from (the table "Where the milliseconds go" in BENCHMARKS.md).
 // Code in dist/bundle/run.cjs is attributed to the source file esbuild names in the comment (or
-// module wrapper) above it; several profiles give the median per group.
+// module wrapper) above it, which only a readable build keeps: `node scripts/build.js --readable`
+// first (the default build is minified). Several profiles give the median per group.
 import { readFileSync } from "node:fs";
 
 const sections = new Map(); // bundle file -> sorted [line, group]

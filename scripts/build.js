@@ -18,20 +18,27 @@
 //   `zod/mini` schemas, 620 KB instead of 42 KB on every run.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+mkdirSync(new URL("../dist/bundle", import.meta.url), { recursive: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 
+// `--readable` keeps names, whitespace and the `// node_modules/...` markers bench/where.js
+// attributes profile samples by. Minified, run.cjs is about half the bytes to read and to hold:
+// on this kind of VM touching memory is what a start spends most on (docs/startup.md).
+const readable = process.argv.includes("--readable");
 const common = {
   outdir: "dist/bundle",
   bundle: true,
   platform: "node",
   target: "node20",
   minifySyntax: true,
+  minifyWhitespace: !readable,
+  minifyIdentifiers: !readable,
   legalComments: "none",
   logLevel: "warning",
 };
@@ -119,6 +126,27 @@ const leanUndici = {
 };
 
 /**
+ * undici's HTTP parser (llhttp) is WebAssembly shipped as base64 text, in two builds (SIMD and
+ * not): 142 KB of every run.cjs start's source, of which one is decoded once. In run.cjs each is
+ * instead read, as bytes, from a file next to the bundle when undici first needs it
+ * (dist/bundle/llhttp*.wasm, written by the build from undici's own text).
+ */
+const LLHTTP_WASM = { "llhttp_simd-wasm.js": "llhttp_simd.wasm", "llhttp-wasm.js": "llhttp.wasm" };
+const llhttpApart = {
+  name: "llhttp-apart",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]llhttp[\\/]llhttp(_simd)?-wasm\.js$/ }, async (args) => {
+      const wasm = LLHTTP_WASM[args.path.split(/[\\/]/).pop()];
+      const base64 = /const wasmBase64 = '([A-Za-z0-9+/=]+)'/.exec(await readFile(args.path, "utf8"))?.[1];
+      if (wasm === undefined || base64 === undefined) return undefined; // another undici: bundled as it is
+      writeFileSync(new URL(`../dist/bundle/${wasm}`, import.meta.url), Buffer.from(base64, "base64"));
+      // __dirname is the bundle's directory (src/cli/code-cache.ts passes it).
+      return { contents: `let bytes; Object.defineProperty(module, "exports", { get: () => (bytes ??= require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(wasm)}))) });`, loader: "js" };
+    });
+  },
+};
+
+/**
  * Node built-ins `run` may need, but rarely before the child starts: each `require("node:x")` of
  * these becomes a stand-in that requires the module on its first property access. esbuild calls
  * a named import as `(0, import_x.name)(...)`, so only a property read ever reaches the module.
@@ -183,5 +211,5 @@ await Promise.all([
   build({ ...common, entryPoints: await commandEntries(), outbase: "src/cli", entryNames: "[dir]/[name]", format: "esm", splitting: true, plugins: [leanUndici], banner: esmBanner }),
   build({ ...common, entryPoints: { serve: "src/cli/serve.ts" }, format: "esm", banner: esmBanner }),
   buildCommonJs("main", { wrap: false, plugins: [commandsApart], allowImport: true }),
-  buildCommonJs("run", { wrap: true, plugins: [] }),
+  buildCommonJs("run", { wrap: true, plugins: [llhttpApart] }),
 ]);
