@@ -67,16 +67,18 @@ async function snapshotBuild(app) {
     try {
       rmSync(app, { recursive: true, force: true });
       cpSync(join(REPO, "dist/bundle"), join(app, "dist/bundle"), { recursive: true });
-      cpSync(join(REPO, "bin/secr-run.js"), join(app, "bin/secr-run.js"));
+      cpSync(join(REPO, "bin"), join(app, "bin"), { recursive: true });
       cpSync(join(REPO, "package.json"), join(app, "package.json"));
-      const files = new Set(readdirSync(join(app, "dist/bundle")));
+      const bundle = join(app, "dist/bundle");
+      const files = new Set(readdirSync(bundle, { recursive: true }).map(String));
       for (const file of files) {
-        for (const [, ref] of readFileSync(join(app, "dist/bundle", file), "utf8").matchAll(/(?:\bfrom\s*|\bimport\()"\.\/([\w.-]+\.js)"/g)) {
+        if (!/\.c?js$/.test(file)) continue;
+        for (const [, ref] of readFileSync(join(bundle, file), "utf8").matchAll(/(?:\bfrom\s*|\bimport\()"(\.\.?\/[\w./-]+\.js)"/g)) {
           // esbuild writes double-quoted specifiers; JSDoc's import('./x.js') in comments does not count.
-          if (!files.has(ref)) throw new Error(`${file} imports ./${ref}, which is missing`);
+          if (!files.has(join(dirname(file), ref))) throw new Error(`${file} imports ${ref}, which is missing`);
         }
       }
-      if (!files.has("main.js")) throw new Error("dist/bundle/main.js is missing");
+      if (!files.has("main.cjs")) throw new Error("dist/bundle/main.cjs is missing");
       return join(app, "bin/secr-run.js");
     } catch (error) {
       if (attempt >= 10) throw new Error(`no complete build in dist/bundle (run \`npm run build\`): ${error.message}`);

@@ -33,6 +33,7 @@ import { serveCommand } from "./commands/serve.js";
 import { allowCommand, denyCommand } from "./commands/trust.js";
 import type { CommandDefinition } from "./define/command.js";
 import { dispatch } from "./dispatch.js";
+import { preconnect, preconnectTarget } from "./preconnect.js";
 import { ExitCode } from "./exit-codes.js";
 
 // First, so the command chunks loaded below come from the cache (Node >= 22.1; no-op before).
@@ -96,7 +97,21 @@ async function main(args: string[]): Promise<number> {
       process.stderr.write(`secr-run: ${decision.message}\n`);
       return ExitCode.USAGE;
     case "run":
+      // One turn of the event loop lets the early connect leave before the launcher loads.
+      if (decision.command === runCommand && connectEarly(decision.args)) await new Promise((resolve) => setImmediate(resolve));
       return COMMANDS.find((entry) => entry.definition === decision.command)!.load().then((module) => module.main(decision.args));
+  }
+}
+
+/** Open the connection to secr while the launcher loads (preconnect.ts); the run reports any problem itself. */
+function connectEarly(args: string[]): boolean {
+  try {
+    const target = preconnectTarget(runCommand.parse(args).options, process.env);
+    if (target === undefined) return false;
+    preconnect(target).catch(() => {});
+    return true;
+  } catch {
+    return false; // a usage error: the run reports it
   }
 }
 

@@ -14,6 +14,7 @@ import { FetchFailure, fetchFailure } from "./fetch-failure.js";
 import { liftoffOnly } from "./liftoff.js";
 import { since, type Logger } from "./log.js";
 import { delayedStatusLine } from "./status-line.js";
+import { adoptPreconnected } from "./preconnect.js";
 
 export interface Pulled {
   secrets: Record<string, string>;
@@ -91,7 +92,7 @@ async function withClient<T>(
 
   let client: SecrClient;
   try {
-    client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs });
+    client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs, adoptSocket: adoptPreconnected });
   } catch (error) {
     // Token with characters HTTP cannot carry, http:// to a remote host: configuration.
     // The library's hint about its allowInsecureHttp option means nothing on the command line.

@@ -16,6 +16,7 @@ import type { FetchStats } from "./obtain-secrets.js";
 import type { RunReporter } from "./run-reporter.js";
 import type { PrepareOptions } from "./prepare.js";
 import { watchSettings } from "../watch/settings.js";
+import { discardPreconnected } from "./preconnect.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
@@ -57,6 +58,7 @@ export async function main(args: string[]): Promise<number> {
       },
     };
     const prepared = await prepare(prepareOptions);
+    discardPreconnected(); // a socket opened early that the pull did not take
     const { obtained, plan } = prepared;
     if (facts !== undefined) {
       reporter!.sensitive(Object.values(obtained.secrets));

@@ -41,7 +41,7 @@ import {
   type TokenInfo,
   type TokenRole,
 } from "./schemas.js";
-import { abortedError, createDispatcher, PIPELINING, send, type HttpRequest } from "./transport.js";
+import { abortedError, createDispatcher, PIPELINING, send, type HttpRequest, type SocketAdopter } from "./transport.js";
 import type { Dispatcher } from "./undici.js";
 import { addPage, newPageState } from "./paging.js";
 import { buildPath, parseBaseUrl, type QueryValue } from "./url.js";
@@ -71,6 +71,12 @@ export interface SecrClientOptions {
   /** Largest response body read, in bytes (default 64 MiB); a larger one fails with
    *  `response_too_large` and is not retried. */
   maxResponseBytes?: number;
+  /**
+   * A socket opened earlier for the client's origin (say, while the program was still loading),
+   * to use instead of a new connection: called on each new connection with its origin; resolve
+   * to the socket (connected; for https, TLS established) or to undefined to connect as usual.
+   */
+  adoptSocket?: SocketAdopter;
 }
 
 export interface RequestOptions {
@@ -244,7 +250,8 @@ export class SecrClient implements AsyncDisposable {
     const extra = options.userAgent?.trim();
     if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");
     this.#userAgent = `secr-run/${VERSION} node/${process.versions.node}${extra ? ` ${extra}` : ""}`;
-    this.#dispatcher = createDispatcher(base.loopback, this.timeout);
+    if (options.adoptSocket !== undefined && typeof options.adoptSocket !== "function") throw invalidArgument("adoptSocket must be a function");
+    this.#dispatcher = createDispatcher(base.loopback, this.timeout, options.adoptSocket);
   }
 
   // ---- secrets ----

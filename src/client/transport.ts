@@ -2,7 +2,8 @@
 // cancellable by the caller. Failures without a usable answer become SecrApiError with status 0.
 import { SecrApiError } from "./errors.js";
 import { redact, terminalSafe } from "./redact.js";
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "./undici.js";
+import type { Socket } from "node:net";
+import { Agent, buildConnector, EnvHttpProxyAgent, type Connector, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
   method: "GET" | "PUT" | "POST" | "DELETE";
@@ -37,9 +38,22 @@ const MAX_HEADER_BYTES = 16 * 1024;
  * which are always reached directly (as Go's net/http does): a proxy cannot reach our
  * loopback, and a local `secr-run serve` must work under a corporate proxy.
  */
-export function createDispatcher(loopback: boolean, timeoutMs: number): Dispatcher {
-  const options = { connect: { timeout: timeoutMs }, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
+export function createDispatcher(loopback: boolean, timeoutMs: number, adoptSocket?: SocketAdopter): Dispatcher {
+  const connect = adoptSocket === undefined ? { timeout: timeoutMs } : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs }));
+  const options = { connect, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
   return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
+}
+
+export type SocketAdopter = (origin: { protocol: string; hostname: string; port: string }) => Promise<Socket | undefined>;
+
+/** A connection takes the adopted socket when there is one, else (or when adopting fails) connects as usual. */
+function adoptingConnector(adopt: SocketAdopter, fallback: Connector): Connector {
+  return (options, callback) => {
+    adopt({ protocol: options.protocol, hostname: options.hostname, port: options.port }).then(
+      (socket) => (socket === undefined ? fallback(options, callback) : callback(null, socket)),
+      () => fallback(options, callback),
+    );
+  };
 }
 
 const TIMEOUT = Symbol("timeout");
