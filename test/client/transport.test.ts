@@ -226,6 +226,52 @@ describe("connections and lifecycle", () => {
   });
 });
 
+describe("adoptSocket", () => {
+  it("a socket handed over for the client's origin carries its requests; no other connection is made", async () => {
+    const plain = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(VALID));
+    });
+    let connections = 0;
+    plain.on("connection", () => connections++);
+    const sockets = track(plain);
+    const port = await listen(plain);
+    const early = netConnect(port, "127.0.0.1");
+    await new Promise((resolve) => early.once("connect", resolve));
+    const asked: string[] = [];
+    try {
+      await using client = new SecrClient({
+        apiUrl: `http://127.0.0.1:${port}`,
+        token: TOKEN,
+        adoptSocket: async (origin) => {
+          asked.push(`${origin.protocol}//${origin.hostname}:${origin.port}`);
+          return asked.length === 1 ? early : undefined;
+        },
+      });
+      expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
+      expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
+      expect(asked).toEqual([`http://127.0.0.1:${port}`]);
+      expect(connections).toBe(1);
+      expect(early.bytesWritten).toBeGreaterThan(0);
+    } finally {
+      early.destroy();
+      await closeServer(plain, sockets);
+    }
+  });
+
+  it("undefined, or a rejection, means a connection of the client's own", async () => {
+    fx.server.use(http.get("*", () => HttpResponse.json(VALID)));
+    for (const adoptSocket of [async () => undefined, async () => Promise.reject(new Error("no"))]) {
+      await using client = new SecrClient({ apiUrl: fx.server.url, token: TOKEN, adoptSocket });
+      expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
+    }
+  });
+
+  it("must be a function", () => {
+    expect(() => new SecrClient({ token: TOKEN, adoptSocket: "yes" as never })).toThrow("adoptSocket must be a function");
+  });
+});
+
 describe("proxies from the environment", () => {
   const PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"];
   let saved: Record<string, string | undefined>;
