@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { SecrClient } from "../client/client.js";
 import { isSecrApiError } from "../client/errors.js";
 import type { Logger } from "../cli/log.js";
-import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, rateLimit, type Versions } from "./decide.js";
+import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
 import type { WatchSettings } from "./settings.js";
 
 /** What applying a change came to. `applied`: the child runs on the new set (restarted or
@@ -91,7 +91,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
     }
     const limit = rateLimit(restarts, at);
     if (!limit.allowed) {
-      if (!rateWarned) log.warn(`more than 6 restarts within a minute: pausing restarts for ${Math.ceil(limit.retryInMs / 1000)}s`);
+      if (!rateWarned) log.warn(`more than ${RATE_LIMIT.max} restarts within ${RATE_LIMIT.windowMs / 1000}s: pausing restarts for ${Math.ceil(limit.retryInMs / 1000)}s`);
       rateWarned = true;
       delay = limit.retryInMs;
       continue;

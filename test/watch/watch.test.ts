@@ -11,7 +11,7 @@ import { cleanEnv, CLI, NODE, runCli, tempDir } from "../cli/helpers.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
-const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "mask"] as const;
+const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "mask", "rate", "stubborn"] as const;
 
 let server: LocalServer;
 let client: SecrClient;
@@ -66,8 +66,10 @@ function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl 
 const starts = (lines: string[]) => lines.filter((line) => line.startsWith("start "));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** No two children at once: every start after the first follows the previous child's stop. */
+/** No two children at once: every start after the first follows the previous child's stop, and
+ *  no child found an earlier one alive when it started. */
 function assertNoOverlap(lines: string[]): void {
+  expect(lines.filter((line) => line.startsWith("alive ")), lines.join("\n")).toEqual([]);
   let running: string | undefined;
   for (const line of lines) {
     const [event, pid] = line.split(" ");
@@ -197,6 +199,62 @@ describe("secr-run --watch", () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("rate limit: a change every poll restarts 6 times, then restarts pause with one warning (docs/watch.md)", { timeout: 120_000 }, async () => {
+    const report = join(dir.path, "rate-report.json");
+    // No debounce: every poll that sees a change applies it. The window is a minute and the
+    // test lasts well under one, so the seventh change must wait.
+    const run = watchRun("rate", ["--report-json", report], [], server.url, "0");
+    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+    for (let restart = 1; restart <= 6; restart++) {
+      await client.setSecret("acme", "api", "rate", "WATCHED", `r${restart}`);
+      await run.waitFor((lines) => starts(lines).length === restart + 1, `restart ${restart}`);
+    }
+    await client.setSecret("acme", "api", "rate", "WATCHED", "r7");
+    const deadline = Date.now() + 20_000;
+    while (!/pausing restarts/.test(run.stderr()) && Date.now() < deadline) await sleep(50);
+    const pause = /more than 6 restarts within 60s: pausing restarts for (\d+)s/.exec(run.stderr());
+    expect(pause, run.stderr()).not.toBeNull();
+    expect(Number(pause![1])).toBeGreaterThan(0);
+    expect(Number(pause![1])).toBeLessThanOrEqual(60);
+    // More changes during the pause: still no restart, no second warning.
+    await client.setSecret("acme", "api", "rate", "WATCHED", "r8");
+    await sleep(2500);
+    const lines = run.lines();
+    expect(starts(lines)).toHaveLength(7);
+    expect(starts(lines)[6]).toMatch(/ r6$/);
+    expect(run.stderr().match(/pausing restarts/g)).toHaveLength(1);
+    assertNoOverlap(lines);
+    run.child.kill("SIGTERM");
+    expect((await run.child).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(6);
+  });
+
+  it("--stop-timeout: a child that ignores the stop signal gets SIGKILL, then the new child starts", async () => {
+    const run = watchRun("stubborn", ["--stop-timeout", "1s"], ["stubborn"]);
+    try {
+      await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+      const first = Number(starts(run.lines())[0]!.split(" ")[1]);
+      await client.setSecret("acme", "api", "stubborn", "WATCHED", "after-kill");
+      await run.waitFor((lines) => starts(lines).length === 2, "the start after SIGKILL");
+      const lines = run.lines();
+      expect(lines).toContain(`ignored ${first}`);
+      expect(starts(lines)[1]).toMatch(/ after-kill$/);
+      // Killed, it wrote no `stop` line: the new child itself checked that the old one was gone.
+      expect(lines.filter((line) => line.startsWith("alive ")), lines.join("\n")).toEqual([]);
+      expect(() => process.kill(first, 0)).toThrow(/ESRCH/);
+      expect(run.stderr()).toMatch(/the child did not stop within 1000 ms of SIGTERM; sending SIGKILL/);
+      // The timer was the old child's: the new one, also ignoring SIGTERM, is not killed by it.
+      await sleep(2000);
+      const second = Number(starts(run.lines())[1]!.split(" ")[1]);
+      expect(() => process.kill(second, 0)).not.toThrow();
+      expect(run.stderr().match(/sending SIGKILL/g)).toHaveLength(1);
+    } finally {
+      // The children ignore SIGTERM; SIGINT (forwarded) ends them.
+      run.child.kill("SIGINT");
+    }
+    expect((await run.child).exitCode).toBe(0);
   });
 
   it("SIGTERM during a restart: the stopping child ends, no new one starts, secr-run exits with its status", async () => {

@@ -11,7 +11,7 @@ export const completionCommand = defineCommand({
     "Print a completion script for commands, subcommands, options and option values, generated from secr-run's own " +
     "declarations. Load it from your shell's startup file.",
   options: { ...OUTPUT_OPTIONS },
-  positionals: [{ name: "shell", description: COMPLETION_SHELLS.join(", ") }],
+  positionals: [{ name: "shell", description: COMPLETION_SHELLS.join(", "), choices: COMPLETION_SHELLS }],
   examples: [
     ['eval "$(secr-run completion bash)"', "in ~/.bashrc"],
     ['eval "$(secr-run completion zsh)"', "in ~/.zshrc"],

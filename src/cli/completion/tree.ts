@@ -10,6 +10,8 @@ export interface CompletionNode {
   words: string[];
   /** Visible options of the command at this path (none for a group word alone). */
   options: AnyOption[];
+  /** Fixed values of the command's first positional (`completion bash`), offered until one is typed. */
+  values: string[];
 }
 
 export interface CompletionTree {
@@ -34,7 +36,7 @@ export function completionTree(commands: readonly CommandDefinition[]): Completi
     for (const c of visible) if (c.path.length > depth && c.path.slice(0, depth).join(" ") === path) words.add(c.path[depth]!);
     const command = commands.find((c) => c.path.join(" ") === path);
     const options = command === undefined ? [] : Object.values(command.options).filter((def) => !def.hidden);
-    return { path, words: [...words], options };
+    return { path, words: [...words], options, values: [...(command?.positionals[0]?.choices ?? [])] };
   });
   const all = commands.flatMap((c) => Object.values(c.options));
   const valueOptions = [...new Set(all.filter((def) => def.kind !== "boolean" && !def.bare).flatMap(optionWords))];

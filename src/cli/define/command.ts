@@ -21,6 +21,8 @@ export interface PositionalDef {
   readonly optional?: boolean;
   /** Takes every remaining word (last positional only). */
   readonly variadic?: boolean;
+  /** The values a shell completion script offers for it (the command validates them itself). */
+  readonly choices?: readonly string[];
 }
 
 /** Words after `--`: the command to run (only commands that run one declare it). */
