@@ -177,8 +177,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
         await done;
         clearTimeout(timer);
-        await persister.flush();
-        await release();
+        try {
+          await persister.flush();
+        } finally {
+          await release(); // a failed flush is reported, and must not leave the directory locked
+        }
         if (ephemeral) await rm(dataPath, { recursive: true, force: true });
       })());
 

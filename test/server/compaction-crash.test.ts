@@ -92,7 +92,10 @@ it(`keeps every acknowledged write through ${ROUNDS} SIGKILLs during writes and 
   // The snapshot was rewritten during (nearly) every round: the kills did land among compactions.
   expect(snapshots.size).toBeGreaterThan(ROUNDS / 2);
   const { child } = await start(dataPath);
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
   child.kill("SIGTERM");
-  await once(child, "exit");
+  const [code] = await once(child, "exit");
+  expect([code, stderr]).toEqual([0, ""]);
   expect((await readdir(dataPath)).sort()).toEqual(["data.journal", "data.secr"]);
 }, 90_000);
