@@ -78,11 +78,15 @@ export async function fromSnapshot(
   return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, ageMs };
 }
 
-/** Never rejects: a snapshot that cannot be written costs one warning, never the run. */
+/**
+ * Never rejects: a snapshot that cannot be written costs one warning, never the run. Starts on
+ * the next turn of the event loop: the child is spawned in this one (the write's first steps
+ * load node:fs/promises and its seven modules, which would otherwise come first).
+ */
 export function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Promise<CacheModule>, data: SnapshotData, log: Logger): Promise<void> {
   const started = performance.now();
-  return cacheModule
-    .then(({ writeSnapshot, resolveCacheDir }) => writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
+  return Promise.all([cacheModule, new Promise((resolve) => setImmediate(resolve))])
+    .then(([{ writeSnapshot, resolveCacheDir }]) => writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
     .then(
       () => log.debug(`snapshot written in ${since(started)}`),
       (error: unknown) => log.warn(`could not write the offline snapshot: ${errorText(error)}`),

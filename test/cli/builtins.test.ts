@@ -19,7 +19,9 @@ const NOT_BEFORE_CHILD = [
   "http2",
   "tls",
   "assert", // undici's invariant checks (scripts/build.js)
-  "readline", // the public module; Node's ES module loader uses an internal part of it
+  "readline",
+  "internal/readline/interface", // node:fs/promises loads it (FileHandle#readLines)
+  "fs/promises", // the snapshot write starts on the event loop's next turn, after the spawn
   // (not dgram: node:child_process loads it itself)
   "crypto", // only the snapshot, written while the child runs
   "internal/crypto/scrypt",
