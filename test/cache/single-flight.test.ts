@@ -1,44 +1,30 @@
 // Real processes contending for the fetch lock: one fetch for many, crashed leaders taken over,
 // live-but-stuck leaders bounded by the deadline. Counts fetches, never times them.
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { execa, type ResultPromise } from "execa";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { formatOwner, isStale, localProbe, parseOwner, type LockOwner, type OwnerProbe } from "../../src/cache/fetch-lock.js";
 import { processStartTime } from "../../src/fs/process-start.js";
+import { bundleFixture } from "../helpers/bundle.js";
+import { testTempDir, fileTempDir } from "../helpers/temp.js";
 
-let bundleDir: string;
+const bundleDir = fileTempDir("secr-run-sf-bundle-");
 let script: string;
-const dirs: string[] = [];
 const holders: ResultPromise[] = [];
 
 beforeAll(async () => {
-  bundleDir = await mkdtemp(join(tmpdir(), "secr-run-sf-bundle-"));
-  script = join(bundleDir, "worker.mjs");
-  await build({
-    entryPoints: [new URL("./fixtures/single-flight-worker.ts", import.meta.url).pathname],
-    outfile: script,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-  });
+  script = await bundleFixture(new URL("./fixtures/single-flight-worker.ts", import.meta.url), join(bundleDir.path, "worker.mjs"));
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const holder of holders.splice(0)) holder.kill("SIGKILL");
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
-afterAll(() => rm(bundleDir, { recursive: true, force: true }));
 
 async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "secr-run-sf-"));
-  dirs.push(dir);
-  return dir;
+  return testTempDir("secr-run-sf-");
 }
 
 interface RunOpts {

@@ -4,9 +4,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { parse } from "dotenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { allRuns, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
 import { NASTY_VALUES } from "./fixtures/values.js";
-import { allRuns, CLI, leaks, NODE, runCli } from "./helpers.js";
 
 const TOKEN = "secr_cli_checkexport_5e7a9c1b3d0f2468";
 const production = { DATABASE_URL: "postgres://ce-prod-pass-1a2b@db/api", API_KEY: "ce-prod-api-key-3c4d", ...NASTY_VALUES };

@@ -1,8 +1,8 @@
 // `secr-run admin ...` against a real `secr-run serve`: projects, environments and tokens
 // through the API, their errors, and no token secret outside `tokens create`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, leaks, runCli, type CliResult } from "../cli/helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
 
 const ADMIN = "secr_cli_admincmd_admin_6d8f0b2c4e";
 const VIEWER = "secr_cli_admincmd_viewer_1a3c5e7g";

@@ -3,8 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, leaks, runCli, tempDir, type CliResult } from "../cli/helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_manage_admin_7f3a9c2e5b1d";
 const VIEWER = "secr_cli_manage_viewer_4e8b2a6c";
@@ -14,9 +15,8 @@ const VALUES: string[] = [...Object.values(SEEDED)];
 const secret = (value: string) => (VALUES.push(value), value);
 
 let server: LocalServer;
-let files: ReturnType<typeof tempDir>;
+const files = fileTempDir("secr-manage-");
 beforeAll(async () => {
-  files = tempDir("secr-manage-");
   server = await startLocalServer({
     token: ADMIN,
     seed: {
@@ -27,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  files?.remove();
 });
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });

@@ -2,17 +2,17 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { leaks, runCli, tempDir, allRuns, type CliResult } from "../cli/helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { tempDir, fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_tplinit_admin_2c4e6a8b";
 const VIEWER = "secr_cli_tplinit_viewer_9d7f5b3a";
 const SECRET = "tpl-db-url-value-6n2m";
 
 let server: LocalServer;
-let dir: ReturnType<typeof tempDir>;
+const dir = fileTempDir("secr-tpl-");
 beforeAll(async () => {
-  dir = tempDir("secr-tpl-");
   server = await startLocalServer({
     token: ADMIN,
     seed: {
@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  dir?.remove();
 });
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });

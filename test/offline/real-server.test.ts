@@ -1,7 +1,7 @@
 // The offline snapshot against the real server (`secr-run serve`, built): concurrent writers,
 // a server that goes away, a token it rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
 import {
   ENV,
   expectNotStarted,

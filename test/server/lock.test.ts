@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseStartTime, processStartTime } from "../../src/fs/process-start.js";
 import { isStale, parseLock } from "../../src/server/persistence/lock.js";
 import { LockError, startServer } from "../../src/server/index.js";
-import { CLI } from "../helpers/local-server.js";
+import { CLI } from "../helpers/cli.js";
 
 describe("lock decisions", () => {
   it("reads field 22 of /proc/PID/stat even when the command name holds spaces and parentheses", () => {
