@@ -1,8 +1,8 @@
 // secr-run's main job, black-box: the built CLI against a real `secr-run serve`.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
 import { allRuns, leaks, NODE, runCli } from "../helpers/cli.js";
 import { readRecord, RECORD_CHILD, recordFile, recordingChild } from "../helpers/record.js";
 import { tempDir } from "../helpers/temp.js";
@@ -46,13 +46,7 @@ const seed = {
 
 const ALL_VALUES = [production, staging, development, names, reserved, codeload].flatMap((env) => Object.values(env));
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ seed, token: TOKEN });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ seed, token: TOKEN });
 
 /** Settings for acme/api on the local server, through environment variables. */
 function secrEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {

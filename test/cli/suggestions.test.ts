@@ -4,9 +4,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { http, HttpResponse } from "msw";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { environmentHint } from "../../src/cli/env-suggestion.js";
-import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { useLocalServer } from "../helpers/local-server.js";
 import { runCli } from "../helpers/cli.js";
 import { testTempDir } from "../helpers/temp.js";
 import { startMswServer } from "../helpers/msw-server.js";
@@ -14,13 +14,7 @@ import { startMswServer } from "../helpers/msw-server.js";
 const ADMIN = "secr_cli_suggest_admin_7c1e9a3b5d";
 const VIEWER = "secr_cli_suggest_viewer_2b4d6f8h0j";
 const environments = { staging: { K: "suggest-value-staging" }, production: { K: "suggest-value-production" } };
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments } } } } } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments } } } } } });
 
 const cli = (args: string[], env: Record<string, string> = {}, cwd?: string) =>
   runCli(args, { env: { SECR_API_URL: server.url, SECR_TOKEN: ADMIN, SECR_ORG: "acme", SECR_PROJECT: "api", ...env }, ...(cwd === undefined ? {} : { cwd }) });

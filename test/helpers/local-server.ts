@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
+import { afterAll, beforeAll } from "vitest";
 import { CLI } from "./cli.js";
 import { tempDir, type TempDir } from "./temp.js";
 
@@ -129,4 +130,36 @@ function readUrlLine(child: ResultPromise, timeoutMs: number, stderr: () => stri
     child.stdout!.setEncoding("utf8").on("data", onData);
     child.once("close", onClose);
   });
+}
+
+/** Per-file fixture: a server started before the file's tests (beforeAll) and stopped after them.
+ *  The object stands for it once started (its url, token... are read at test time). */
+export function useLocalServer(options: LocalServerOptions = {}): LocalServer {
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startLocalServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = (): LocalServer => {
+    if (server === undefined) throw new Error("the local server is used before beforeAll started it");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get token() {
+      return started().token;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get child() {
+      return started().child;
+    },
+    stderr: () => started().stderr(),
+    stop: (signal) => started().stop(signal),
+  };
 }

@@ -2,8 +2,8 @@
 // Only `secrets get` may print a value: every other run's output is scanned for every value.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
 import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
 import { fileTempDir } from "../helpers/temp.js";
 
@@ -14,20 +14,14 @@ const SEEDED = { DATABASE_URL: "postgres://mg-seed-pass-71xq@db/app", API_KEY: "
 const VALUES: string[] = [...Object.values(SEEDED)];
 const secret = (value: string) => (VALUES.push(value), value);
 
-let server: LocalServer;
 const files = fileTempDir("secr-manage-");
-beforeAll(async () => {
-  server = await startLocalServer({
+const server = useLocalServer({
     token: ADMIN,
     seed: {
       tokens: [{ token: VIEWER, role: "viewer" }],
       orgs: { acme: { projects: { api: { environments: { dev: SEEDED, staging: {}, prod: {}, other: {} }, templates: [{ key: "DATABASE_URL" }] } } } },
     },
   });
-});
-afterAll(async () => {
-  await server?.stop();
-});
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
 const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => runCli(args, { env: env(options.env), ...(options.input === undefined ? {} : { input: options.input }) });

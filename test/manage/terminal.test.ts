@@ -1,18 +1,12 @@
 // The prompts of `secrets set` and `secrets delete` in a real pseudo-terminal: the value typed
 // is never echoed, and delete asks before it deletes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
 import { cleanEnv, runCli } from "../helpers/cli.js";
 import { cliInTerminal, type Step } from "../helpers/pty.js";
 
 const ADMIN = "secr_cli_terminal_admin_5a1c9e7b";
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ token: ADMIN, seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ token: ADMIN, seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } } });
 
 const env = () => cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, TERM: "dumb" });
 const inTerminal = (args: string[], steps: Step[]) => cliInTerminal(args, env(), steps);
