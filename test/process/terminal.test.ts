@@ -28,7 +28,6 @@ const CTRL_C = "\u0003";
 const CTRL_BACKSLASH = "\u001c";
 const CTRL_Z = "\u001a";
 
-
 /** The secr-run command line as typed at the prompt. */
 function secrRun(childArgs: string): string {
   return `${process.execPath} ${CLI} -- ${process.execPath} ${FIXTURE} ${childArgs}\r`;
