@@ -3,16 +3,17 @@
 // owner has died (SIGKILL, OOM) or outlived its lease is broken by the next process that finds it,
 // so a crashed leader never blocks the others for longer than it takes to notice. See
 // docs/insights.md ("one fetch for many runs").
-import { constants, readFileSync } from "node:fs";
+import { constants } from "node:fs";
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { pidAlive } from "../fs/pid-alive.js";
+import { processStartTime } from "../fs/process-start.js";
 
 export interface LockOwner {
   pid: number;
-  /** The process's start time in clock ticks since boot (Linux /proc), so a reused pid is told
-   *  apart from the owner; null where it cannot be read. */
-  startTime: string | null;
+  /** The process's start time (src/fs/process-start.ts), so a reused pid is told apart from the
+   *  owner; undefined where it cannot be read. */
+  startTime: number | undefined;
   host: string;
   createdAt: number;
   /** The owner's lease: past it the lock is stale even if the owner lives (stopped, hung). */
@@ -23,7 +24,7 @@ export interface OwnerProbe {
   host: string;
   now: number;
   alive(pid: number): boolean;
-  startTimeOf(pid: number): string | null;
+  startTimeOf(pid: number): number | undefined;
 }
 
 /** A partly written lock (created, content not yet there) counts as live for this long. */
@@ -35,37 +36,31 @@ export function isStale(owner: LockOwner, probe: OwnerProbe): boolean {
   // Another machine sharing the directory: its pids mean nothing here; only the lease counts.
   if (owner.host !== probe.host) return false;
   if (!probe.alive(owner.pid)) return true;
-  const current = owner.startTime === null ? null : probe.startTimeOf(owner.pid);
-  return owner.startTime !== null && current !== null && current !== owner.startTime;
+  const current = owner.startTime === undefined ? undefined : probe.startTimeOf(owner.pid);
+  return owner.startTime !== undefined && current !== undefined && current !== owner.startTime;
 }
 
+/** The lock file's text. The start time is written as a string (null when unknown), as every
+ *  version wrote it: a secr-run of another version sharing the cache reads our lock too. */
+export function formatOwner(owner: LockOwner): string {
+  return JSON.stringify({ ...owner, startTime: owner.startTime === undefined ? null : String(owner.startTime) });
+}
+
+/** A lock's owner; a start time is read as a string of digits (what is written) or a number. */
 export function parseOwner(text: string): LockOwner | undefined {
   try {
-    const o = JSON.parse(text) as Partial<LockOwner>;
+    const o = JSON.parse(text) as Record<keyof LockOwner, unknown>;
     if (typeof o.pid !== "number" || typeof o.host !== "string" || typeof o.createdAt !== "number" || typeof o.expiresAt !== "number") return undefined;
-    if (o.startTime !== null && typeof o.startTime !== "string") return undefined;
-    return o as LockOwner;
+    const startTime = o.startTime === null ? undefined : typeof o.startTime === "string" && /^\d+$/.test(o.startTime) ? Number(o.startTime) : o.startTime;
+    if (startTime !== undefined && !Number.isSafeInteger(startTime)) return undefined;
+    return { pid: o.pid, startTime: startTime as number | undefined, host: o.host, createdAt: o.createdAt, expiresAt: o.expiresAt };
   } catch {
     return undefined;
   }
 }
 
-/** Field 22 of /proc/<pid>/stat (after the parenthesised name, which may hold spaces). */
-export function startTimeOf(pid: number): string | null {
-  if (process.platform !== "linux") return null;
-  try {
-    // Synchronous: /proc reads never block, and this runs while polling.
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-
 export function localProbe(now = Date.now()): OwnerProbe {
-  return { host: hostname(), now, alive: pidAlive, startTimeOf };
+  return { host: hostname(), now, alive: pidAlive, startTimeOf: processStartTime };
 }
 
 export type TryLockResult =
@@ -76,8 +71,8 @@ export type TryLockResult =
 /** Create the lock if nobody holds it. `leaseMs`: how long others must respect it at most. */
 export async function tryLock(path: string, leaseMs: number): Promise<TryLockResult> {
   const now = Date.now();
-  const owner: LockOwner = { pid: process.pid, startTime: startTimeOf(process.pid), host: hostname(), createdAt: now, expiresAt: now + leaseMs };
-  const content = JSON.stringify(owner);
+  const owner: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid), host: hostname(), createdAt: now, expiresAt: now + leaseMs };
+  const content = formatOwner(owner);
   try {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {

@@ -5,7 +5,7 @@ import { printableName } from "../launcher/names.js";
 import { checkTemplate } from "../launcher/template-check.js";
 import { target } from "../config/target.js";
 import { ExitCode } from "./exit-codes.js";
-import { Failure } from "./failure.js";
+import { failureExit } from "./failure.js";
 import { loadSettings } from "./load-settings.js";
 import { createLogger } from "./log.js";
 import { obtainSecrets, validateOnly } from "./obtain-secrets.js";
@@ -63,10 +63,6 @@ export async function check(definition: typeof checkCommand, args: string[]): Pr
     }
     return template.failed || schemaFailed ? ExitCode.CONFIG : ExitCode.OK;
   } catch (error) {
-    if (error instanceof Failure) {
-      log.error(error.message);
-      return error.exitCode;
-    }
-    throw error;
+    return failureExit(error, log);
   }
 }

@@ -3,12 +3,13 @@
 // is as safe as `secr-run -- ...`. Nothing is printed unless everything can be printed.
 import { formatSecrets } from "../launcher/export-format.js";
 import { ExitCode } from "./exit-codes.js";
-import { Failure } from "./failure.js";
+import { Failure, failureExit } from "./failure.js";
 import { createLogger } from "./log.js";
+import { warnOrStop } from "./plan-stop.js";
 import { prepare } from "./prepare.js";
+import { pullOptions } from "./prepare-options.js";
 import { exportCommand } from "./commands/export.js";
-import { scanVerbosity, settingFlags } from "./commands/globals.js";
-import { cacheFlags } from "./commands/shared.js";
+import { scanVerbosity } from "./commands/globals.js";
 
 export async function main(args: string[]): Promise<number> {
   // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
@@ -19,12 +20,7 @@ export async function main(args: string[]): Promise<number> {
     // Like a run, export falls back to the snapshot (a .env for offline work); the write after a
     // pull keeps the event loop, so it finishes before the process exits.
     const { plan } = await prepare({
-      flags: settingFlags(options),
-      cacheFlags: cacheFlags(options),
-      validate: options.validate,
-      only: options.only,
-      allowNames: options.allowName ?? [],
-      skipInvalid: options.skipInvalid,
+      ...pullOptions(options),
       // What is printed is the secrets (and schema defaults) alone: no inherited environment.
       preserveEnv: false,
       passToken: false,
@@ -32,8 +28,7 @@ export async function main(args: string[]): Promise<number> {
       inherited: {},
       log,
     });
-    if (plan.stop === undefined || plan.stop.exitCode === ExitCode.DATA) for (const warning of plan.warnings) log.warn(warning);
-    if (plan.stop !== undefined) throw new Failure(plan.stop.exitCode, plan.stop.message);
+    warnOrStop(plan, log);
     const output = formatSecrets(options.format, plan.env);
     if (!output.ok) {
       throw new Failure(
@@ -50,10 +45,6 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(output.text);
     return ExitCode.OK;
   } catch (error) {
-    if (error instanceof Failure) {
-      log.error(error.message);
-      return error.exitCode;
-    }
-    throw error;
+    return failureExit(error, log);
   }
 }

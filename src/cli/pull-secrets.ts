@@ -8,13 +8,11 @@ import { target } from "../config/target.js";
 import { dictionary } from "../launcher/dictionary.js";
 import { classifyFetchError } from "../errors.js";
 import { environmentHint } from "./env-suggestion.js";
-import { ExitCode } from "./exit-codes.js";
-import { Failure } from "./failure.js";
 import { FetchFailure, fetchFailure } from "./fetch-failure.js";
 import { liftoffOnly } from "./liftoff.js";
 import { since, type Logger } from "./log.js";
+import { clientFor, loadClient } from "./secr-client.js";
 import { delayedStatusLine } from "./status-line.js";
-import { adoptPreconnected } from "./preconnect.js";
 
 export interface Pulled {
   secrets: Record<string, string>;
@@ -79,8 +77,7 @@ async function withClient<T>(
   work: (client: SecrClient, signal: AbortSignal, where: string) => Promise<T>,
 ): Promise<T> {
   const started = performance.now();
-  // Loaded here, not at the top: --help, --version and usage errors never pay for undici.
-  const [{ SecrClient }, { isSecrApiError }] = await Promise.all([import("../client/client.js"), import("../client/errors.js")]);
+  const module = await loadClient();
   log.debug(`client loaded in ${since(started)}`);
 
   // --timeout bounds the whole fetch, retries included (the client's per-attempt timeout is the same).
@@ -90,15 +87,7 @@ async function withClient<T>(
   const requestSignal = AbortSignal.any([deadline, failed.signal, ...(signal ? [signal] : [])]);
   const where = target(settings);
 
-  let client: SecrClient;
-  try {
-    client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs, adoptSocket: adoptPreconnected });
-  } catch (error) {
-    // Token with characters HTTP cannot carry, http:// to a remote host: configuration.
-    // The library's hint about its allowInsecureHttp option means nothing on the command line.
-    const message = isSecrApiError(error) ? error.message.replace(/,? or set allowInsecureHttp[^,;]*/, "") : String(error);
-    throw new Failure(ExitCode.CONFIG, message);
-  }
+  const client = clientFor(settings, module);
   // A slow fetch says what secr-run waits for (a terminal only; erased before anything else).
   const stopStatus = delayedStatusLine(`fetching secrets of ${where} from ${hostOf(settings.apiUrl)}…`);
   // Loaded with the default V8 flags, so the built-ins undici needs come from Node's code cache;

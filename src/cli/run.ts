@@ -10,11 +10,12 @@ import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import { createLogger } from "./log.js";
 import { runCommand } from "./commands/run.js";
-import { scanVerbosity, settingFlags } from "./commands/globals.js";
-import { cacheFlags } from "./commands/shared.js";
+import { scanVerbosity } from "./commands/globals.js";
 import type { FetchStats } from "./obtain-secrets.js";
+import { warnOrStop } from "./plan-stop.js";
 import type { RunReporter } from "./run-reporter.js";
 import type { PrepareOptions } from "./prepare.js";
+import { runPrepareOptions } from "./prepare-options.js";
 import { watchSettings } from "../watch/settings.js";
 import { discardPreconnected } from "./preconnect.js";
 
@@ -37,17 +38,7 @@ export async function main(args: string[]): Promise<number> {
     const { prepare } = await import("./prepare.js");
     const facts = reporter?.facts;
     const prepareOptions: PrepareOptions = {
-      flags: settingFlags(options),
-      cacheFlags: cacheFlags(options),
-      validate: options.validate,
-      only: options.only,
-      allowNames: options.allowName ?? [],
-      skipInvalid: options.skipInvalid,
-      preserveEnv: options.preserveEnv ?? false,
-      passToken: options.passToken,
-      context: "run",
-      inherited: process.env,
-      log,
+      ...runPrepareOptions(options, log),
       signal: supervisor.signal,
       stats,
       onSettings: (settings) => {
@@ -74,9 +65,7 @@ export async function main(args: string[]): Promise<number> {
       if (stats.validationMs !== undefined) facts.timings.validationMs = stats.validationMs;
     }
 
-    // As before: the name rules speak only once the template and --only passed.
-    if (plan.stop === undefined || plan.stop.exitCode === ExitCode.DATA) for (const warning of plan.warnings) log.warn(warning);
-    if (plan.stop !== undefined) throw new Failure(plan.stop.exitCode, plan.stop.message);
+    warnOrStop(plan, log);
     const kept = plan.rows.filter((row) => row.action === "kept").map((row) => row.key);
     if (kept.length > 0) log.debug(`kept inherited values of: ${kept.join(", ")}`);
     log.debug(`injecting ${plan.injected.length} secrets: ${plan.injected.join(", ") || "(none)"}`);

@@ -6,7 +6,8 @@ import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { restrictToUser } from "./acl.js";
-import { isOwnerAlive, processStartTime } from "./owner.js";
+import { processStartTime } from "../fs/process-start.js";
+import { isOwnerAlive } from "./owner.js";
 
 const NAME = /^secr-run-(\d+)-(\d+)-[0-9a-f]{16}$/;
 /** In the run directory: the files written outside it, with their device and inode. */

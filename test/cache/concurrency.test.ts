@@ -1,36 +1,22 @@
 // Real parallel processes writing the same snapshot: the survivor must be one complete version.
 
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readSnapshot, type SnapshotIdentity } from "../../src/cache/index.js";
+import { bundleFixture } from "../helpers/bundle.js";
+import { fileTempDir } from "../helpers/temp.js";
 import { makeIdentity, tempCacheDir } from "./helpers.js";
 
 const WRITERS = 8;
 const WRITES = 20;
-let bundleDir: string;
+const bundleDir = fileTempDir("secr-run-cache-bundle-");
 let script: string;
 
 beforeAll(async () => {
   // The child must run our TypeScript as is: bundle the fixture once.
-  bundleDir = await mkdtemp(join(tmpdir(), "secr-run-cache-bundle-"));
-  script = join(bundleDir, "write-many.mjs");
-  await build({
-    entryPoints: [new URL("./fixtures/write-many.ts", import.meta.url).pathname],
-    outfile: script,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-  });
-});
-
-afterAll(async () => {
-  await rm(bundleDir, { recursive: true, force: true });
+  script = await bundleFixture(new URL("./fixtures/write-many.ts", import.meta.url), join(bundleDir.path, "write-many.mjs"));
 });
 
 function writers(cacheDir: string, identity: SnapshotIdentity) {

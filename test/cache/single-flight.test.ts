@@ -1,43 +1,30 @@
 // Real processes contending for the fetch lock: one fetch for many, crashed leaders taken over,
 // live-but-stuck leaders bounded by the deadline. Counts fetches, never times them.
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { execa, type ResultPromise } from "execa";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isStale, parseOwner, startTimeOf, type LockOwner, type OwnerProbe } from "../../src/cache/fetch-lock.js";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { formatOwner, isStale, localProbe, parseOwner, type LockOwner, type OwnerProbe } from "../../src/cache/fetch-lock.js";
+import { processStartTime } from "../../src/fs/process-start.js";
+import { bundleFixture } from "../helpers/bundle.js";
+import { testTempDir, fileTempDir } from "../helpers/temp.js";
 
-let bundleDir: string;
+const bundleDir = fileTempDir("secr-run-sf-bundle-");
 let script: string;
-const dirs: string[] = [];
 const holders: ResultPromise[] = [];
 
 beforeAll(async () => {
-  bundleDir = await mkdtemp(join(tmpdir(), "secr-run-sf-bundle-"));
-  script = join(bundleDir, "worker.mjs");
-  await build({
-    entryPoints: [new URL("./fixtures/single-flight-worker.ts", import.meta.url).pathname],
-    outfile: script,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-  });
+  script = await bundleFixture(new URL("./fixtures/single-flight-worker.ts", import.meta.url), join(bundleDir.path, "worker.mjs"));
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const holder of holders.splice(0)) holder.kill("SIGKILL");
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
-afterAll(() => rm(bundleDir, { recursive: true, force: true }));
 
 async function scratch(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "secr-run-sf-"));
-  dirs.push(dir);
-  return dir;
+  return testTempDir("secr-run-sf-");
 }
 
 interface RunOpts {
@@ -146,16 +133,16 @@ describe("one fetch for many processes", () => {
 
   it.runIf(process.platform === "linux")("a lock naming a live pid with another start time (pid reused) is taken over", async () => {
     const dir = await scratch();
-    const owner: LockOwner = { pid: process.pid, startTime: "1", host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 600_000 };
-    await writeFile(join(dir, "target.lock"), JSON.stringify(owner));
+    const owner: LockOwner = { pid: process.pid, startTime: 1, host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 600_000 };
+    await writeFile(join(dir, "target.lock"), formatOwner(owner));
     const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
     expect(result).toMatchObject({ role: "leader" });
   });
 
   it("a lock past its lease is taken over even though its owner lives", async () => {
     const dir = await scratch();
-    const owner: LockOwner = { pid: process.pid, startTime: startTimeOf(process.pid), host: hostname(), createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 };
-    await writeFile(join(dir, "target.lock"), JSON.stringify(owner));
+    const owner: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid), host: hostname(), createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 };
+    await writeFile(join(dir, "target.lock"), formatOwner(owner));
     const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
     expect(result).toMatchObject({ role: "leader" });
   });
@@ -163,13 +150,13 @@ describe("one fetch for many processes", () => {
 
 describe("isStale", () => {
   const now = 1_000_000;
-  const owner: LockOwner = { pid: 42, startTime: "777", host: "box", createdAt: now - 10, expiresAt: now + 1000 };
-  const probe = (over: Partial<OwnerProbe> = {}): OwnerProbe => ({ host: "box", now, alive: () => true, startTimeOf: () => "777", ...over });
+  const owner: LockOwner = { pid: 42, startTime: 777, host: "box", createdAt: now - 10, expiresAt: now + 1000 };
+  const probe = (over: Partial<OwnerProbe> = {}): OwnerProbe => ({ host: "box", now, alive: () => true, startTimeOf: () => 777, ...over });
 
   it("live owner with its start time: not stale", () => expect(isStale(owner, probe())).toBe(false));
   it("dead pid: stale", () => expect(isStale(owner, probe({ alive: () => false }))).toBe(true));
-  it("pid reused by a process started later: stale", () => expect(isStale(owner, probe({ startTimeOf: () => "999" }))).toBe(true));
-  it("start time unknown: the pid decides", () => expect(isStale({ ...owner, startTime: null }, probe({ startTimeOf: () => "999" }))).toBe(false));
+  it("pid reused by a process started later: stale", () => expect(isStale(owner, probe({ startTimeOf: () => 999 }))).toBe(true));
+  it("start time unknown: the pid decides", () => expect(isStale({ ...owner, startTime: undefined }, probe({ startTimeOf: () => 999 }))).toBe(false));
   it("lease over: stale", () => expect(isStale(owner, probe({ now: now + 1001 }))).toBe(true));
   it("another host: only the lease counts", () => {
     expect(isStale(owner, probe({ host: "other", alive: () => false }))).toBe(false);
@@ -178,11 +165,24 @@ describe("isStale", () => {
   it("parseOwner refuses partial or foreign content", () => {
     expect(parseOwner("")).toBeUndefined();
     expect(parseOwner('{"pid":1}')).toBeUndefined();
-    expect(parseOwner(JSON.stringify(owner))).toEqual(owner);
+    expect(parseOwner(formatOwner(owner))).toEqual(owner);
+    expect(parseOwner(formatOwner({ ...owner, startTime: undefined }))).toEqual({ ...owner, startTime: undefined });
+    expect(parseOwner(JSON.stringify({ ...owner, startTime: "77x" }))).toBeUndefined();
+    expect(parseOwner(JSON.stringify({ ...owner, startTime: 1.5 }))).toBeUndefined();
   });
-  it.runIf(process.platform === "linux")("startTimeOf reads this process and nothing for a missing pid", () => {
-    expect(startTimeOf(process.pid)).toMatch(/^\d+$/);
-    expect(startTimeOf(2 ** 22 + 7)).toBeNull();
+  it("the start time is written as a string, as every version wrote it, and read as a string or a number", () => {
+    expect(JSON.parse(formatOwner(owner))).toEqual({ ...owner, startTime: "777" });
+    expect(JSON.parse(formatOwner({ ...owner, startTime: undefined })).startTime).toBeNull();
+    expect(parseOwner(JSON.stringify({ ...owner, startTime: "777" }))).toEqual(owner);
+    expect(parseOwner(JSON.stringify({ ...owner, startTime: 777 }))).toEqual(owner);
+  });
+  it.runIf(process.platform === "linux")("a lock an older version wrote for a live process (start time a string) is still held", () => {
+    const older = JSON.stringify({ pid: process.pid, startTime: String(processStartTime(process.pid)), host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
+    const parsed = parseOwner(older);
+    expect(parsed?.startTime).toBe(processStartTime(process.pid));
+    expect(isStale(parsed!, localProbe())).toBe(false);
+    // The same lock naming a process that started at another time (pid reused) is stale.
+    expect(isStale({ ...parsed!, startTime: parsed!.startTime! + 1 }, localProbe())).toBe(true);
   });
 });
 

@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { CLI, cleanEnv, NODE, recordFile, scratchDir, tempDir } from "./helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { cleanEnv, CLI, NODE, scratchDir } from "../helpers/cli.js";
+import { recordFile } from "../helpers/record.js";
+import { tempDir } from "../helpers/temp.js";
 
 const RECORD = fileURLToPath(new URL("./fixtures/record-builtins.cjs", import.meta.url));
 const TOKEN = "secr_cli_builtins_7d1e9a3c5b2f4a68";

@@ -3,19 +3,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { parse } from "dotenv";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
 import { NASTY_VALUES } from "./fixtures/values.js";
-import { allRuns, CLI, leaks, NODE, runCli } from "./helpers.js";
 
 const TOKEN = "secr_cli_checkexport_5e7a9c1b3d0f2468";
 const production = { DATABASE_URL: "postgres://ce-prod-pass-1a2b@db/api", API_KEY: "ce-prod-api-key-3c4d", ...NASTY_VALUES };
 const staging = { DATABASE_URL: "postgres://ce-staging-pass-5e6f@db/api", EXTRA_ONE: "ce-extra-value-7g8h" };
 const unquotable = { DATABASE_URL: "postgres://ce-uq-pass-9i0j@db/api", API_KEY: "ce-uq-api-key-1k2l", ALL_QUOTES: "'\"`\nce-mixed-3m4n" };
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({
+const server = useLocalServer({
     token: TOKEN,
     seed: {
       orgs: {
@@ -35,10 +33,6 @@ beforeAll(async () => {
       },
     },
   });
-});
-afterAll(async () => {
-  await server?.stop();
-});
 
 const env = () => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: TOKEN });
 

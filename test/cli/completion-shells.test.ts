@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, NODE, runCli, tempDir } from "./helpers.js";
+import { CLI, NODE, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 function has(shell: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;

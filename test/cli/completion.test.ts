@@ -4,7 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordFile, runCli } from "./helpers.js";
+import { runCli } from "../helpers/cli.js";
+import { recordFile } from "../helpers/record.js";
 
 let script = "";
 beforeAll(async () => {

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deliverySettings } from "../../src/cli/delivery-options.js";
-import { Failure } from "../../src/cli/failure.js";
-
-const usage = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Failure);
-    expect((error as Failure).exitCode).toBe(64);
-    return (error as Failure).message;
-  }
-  throw new Error("expected a usage error");
-};
+import { usageMessage as usage } from "../helpers/usage.js";
 
 describe("deliverySettings", () => {
   it("nothing asked: no files, no masking", () => {

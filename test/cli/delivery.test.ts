@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, cleanEnv, CLI, leaks, NODE, runCli, tempDir } from "./helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { allRuns, cleanEnv, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/delivery-child.cjs", import.meta.url));
 const TOKEN = "secr_cli_delivery_5c2e8a1f9b3d7e40";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { expect, it } from "vitest";
-import { cleanEnv } from "./helpers.js";
+import { cleanEnv } from "../helpers/cli.js";
 
 const DEMO = fileURLToPath(new URL("../../examples/demo.js", import.meta.url));
 const SEED = JSON.parse(readFileSync(new URL("../../examples/seed.json", import.meta.url), "utf8")) as {

@@ -6,22 +6,13 @@ import { execa } from "execa";
 import { http, HttpResponse } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { allRuns, CLI, cleanEnv, leaks, NODE, readRecord, recordFile, recordingChild, runCli } from "./helpers.js";
+import { SECRETS_ROUTE, secretList, secrHandlers, VALIDATE_ROUTE } from "../helpers/secr-api.js";
+import { allRuns, cleanEnv, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
+import { readRecord, recordFile, recordingChild } from "../helpers/record.js";
 
 const TOKEN = "secr_cli_faults_8d2e6b0a4c1f3e57";
 const VALUES = { GOOD: "good-value-fault-1", ALSO: "also-value-fault-2" };
-const SECRETS_ROUTE = "*/v1/secrets/:org/:project/:env";
-const VALIDATE_ROUTE = "*/v1/templates/:org/:project/validate/:env";
-
-const secretList = (entries: Record<string, string>) => ({
-  secrets: Object.entries(entries).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-  pagination: { limit: 1000, offset: 0, total: Object.keys(entries).length },
-});
-
-const happy = [
-  http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList(VALUES))),
-  http.get(VALIDATE_ROUTE, () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
-];
+const happy = secrHandlers(() => VALUES);
 
 let msw: MswServer;
 beforeAll(async () => {

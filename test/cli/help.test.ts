@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { CommandDefinition } from "../../src/cli/define/command.js";
-import { CLI, cleanEnv, NODE, recordFile, runCli } from "./helpers.js";
+import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
+import { recordFile } from "../helpers/record.js";
 
 const TRACE = fileURLToPath(new URL("./fixtures/trace-modules.mjs", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

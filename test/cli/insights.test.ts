@@ -2,10 +2,12 @@
 // CLI against a real loopback server that records every request it receives.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { http, HttpResponse } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { allRuns, leaks, NODE, readRecord, recordFile, RECORD_CHILD, runCli, tempDir } from "./helpers.js";
+import { secrHandlers } from "../helpers/secr-api.js";
+import { allRuns, leaks, NODE, runCli } from "../helpers/cli.js";
+import { readRecord, RECORD_CHILD, recordFile } from "../helpers/record.js";
+import { tempDir } from "../helpers/temp.js";
 
 const ORG = "acmeins";
 const PROJECT = "apiins";
@@ -31,15 +33,7 @@ let secrets: Record<string, string> = VALUES;
 const project = tempDir("secr-run-insights-");
 
 beforeAll(async () => {
-  server = await startMswServer(
-    http.get("*/v1/secrets/:org/:project/:env", () =>
-      HttpResponse.json({
-        secrets: Object.entries(secrets).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-        pagination: { limit: 1000, offset: 0, total: Object.keys(secrets).length },
-      }),
-    ),
-    http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
-  );
+  server = await startMswServer(...secrHandlers(() => secrets));
 });
 afterAll(async () => {
   await server.close();

@@ -2,10 +2,11 @@
 // problem and the fix instead of a stack trace or a library's trace.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { CLI, NODE, runCli, tempDir } from "./helpers.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { CLI, CLI_IN_PACKAGE, NODE, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 import { execa } from "execa";
 
 const TOKEN = "secr_cli_messages_5e8c2a9d7b3f1a40";
@@ -83,9 +84,10 @@ describe("a checkout without a build", () => {
   it("prints one line, exit 70, no stack trace", async () => {
     const dir = tempDir();
     try {
-      mkdirSync(join(dir.path, "bin"));
-      copyFileSync(CLI, join(dir.path, "bin", "secr-run.js"));
-      const result = await execa(NODE, [join(dir.path, "bin", "secr-run.js"), "--help"], { reject: false });
+      const copy = join(dir.path, CLI_IN_PACKAGE);
+      mkdirSync(dirname(copy), { recursive: true });
+      copyFileSync(CLI, copy);
+      const result = await execa(NODE, [copy, "--help"], { reject: false });
       expect(result.exitCode).toBe(70);
       expect(result.stderr).toBe("secr-run: not built: dist/bundle/main.cjs is missing (run npm run build in the secr-run package)");
     } finally {

@@ -6,22 +6,10 @@ import { runCommand } from "../../src/cli/commands/run.js";
 import { serveCommand } from "../../src/cli/commands/serve.js";
 import { defineCommand, Option, splitAtDoubleDash } from "../../src/cli/define/index.js";
 import { closest, editDistance } from "../../src/cli/define/suggest.js";
-import { Failure } from "../../src/cli/failure.js";
 import { createLogger } from "../../src/cli/log.js";
+import { usageMessage } from "../helpers/usage.js";
 
 const parseRun = (args: string[]) => runCommand.parse(args).options;
-
-/** The message of the usage error (64) `fn` throws. */
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Failure);
-    expect((error as Failure).exitCode).toBe(64);
-    return (error as Failure).message;
-  }
-  throw new Error("expected a usage error");
-}
 
 describe("splitAtDoubleDash", () => {
   it("splits at the first -- only", () => {

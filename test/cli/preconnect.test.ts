@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preconnectTarget } from "../../src/cli/preconnect.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { CLI, cleanEnv, NODE, runCli, scratchDir } from "./helpers.js";
+import { CLI, cleanEnv, NODE, runCli, scratchDir } from "../helpers/cli.js";
 
 describe("preconnectTarget (pure)", () => {
   it("takes --api-url over SECR_API_URL, with the scheme's default port", () => {

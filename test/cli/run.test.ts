@@ -1,10 +1,12 @@
 // secr-run's main job, black-box: the built CLI against a real `secr-run serve`.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, leaks, NODE, runCli } from "../helpers/cli.js";
+import { readRecord, RECORD_CHILD, recordFile, recordingChild } from "../helpers/record.js";
+import { tempDir } from "../helpers/temp.js";
 import { NASTY_VALUES } from "./fixtures/values.js";
-import { allRuns, leaks, NODE, readRecord, recordFile, recordingChild, runCli, tempDir } from "./helpers.js";
 
 const TOKEN = "secr_cli_runtest_3f9a1c7e5b2d4a60";
 const STAGING_VIEWER = "secr_mt_staging_9c1e5a3b7d2f4e68";
@@ -44,13 +46,7 @@ const seed = {
 
 const ALL_VALUES = [production, staging, development, names, reserved, codeload].flatMap((env) => Object.values(env));
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ seed, token: TOKEN });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ seed, token: TOKEN });
 
 /** Settings for acme/api on the local server, through environment variables. */
 function secrEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
@@ -88,7 +84,7 @@ describe("injection", () => {
   it("the words after -- reach the child untouched", async () => {
     const record = recordFile();
     const words = ["-e", "1", "--", "--env", "x", "a b", "", "$HOME", "*", "'\"", "-v"];
-    const result = await runCli(["--env", "production", "--", NODE, join(__dirname, "fixtures", "record-child.cjs"), ...words], {
+    const result = await runCli(["--env", "production", "--", NODE, RECORD_CHILD, ...words], {
       env: secrEnv({ RECORD_TO: record }),
     });
     expect(result.exitCode).toBe(0);

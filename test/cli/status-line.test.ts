@@ -1,15 +1,11 @@
 // The "fetching secrets …" line: on a terminal only, after a delay, erased before the child's
 // output and before any message. Driven in a real pseudo-terminal against a slow loopback secr.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { delay, http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { clearStatusLine, delayedStatusLine } from "../../src/cli/status-line.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { CLI, NODE, cleanEnv, runCli } from "./helpers.js";
-
-const PTY_DRIVER = fileURLToPath(new URL("../fixtures/pty-driver.py", import.meta.url));
+import { cleanEnv, NODE, runCli } from "../helpers/cli.js";
+import { cliInTerminal } from "../helpers/pty.js";
 const ERASE = "\r\x1b[K";
 // Far over the line's one-second delay, so the line is due long before the answer.
 const SLOW_MS = 3000;
@@ -34,14 +30,7 @@ afterAll(async () => {
 const env = () => cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: slow.url, SECR_TOKEN: "secr_cli_status_line_0000", SECR_SHARE_WINDOW: "0", TERM: "dumb" });
 const line = () => `secr-run: fetching secrets of acme/api/dev from ${new URL(slow.url).host}…`;
 
-async function inTerminal(args: string[]): Promise<string> {
-  const quoted = [NODE, CLI, ...args].map((word) => `'${word}'`).join(" ");
-  const spec = { argv: ["/bin/sh", "-c", `${quoted}; echo "exit=$?"`], env: env(), steps: [{ expect: "exit=\\d+", timeout: 60 }] };
-  const { stdout } = await promisify(execFile)("python3", [PTY_DRIVER, JSON.stringify(spec)], { maxBuffer: 16 << 20 });
-  const driven = JSON.parse(stdout) as { ok: boolean; error: string | null; transcript: string };
-  if (!driven.ok) throw new Error(`${driven.error}\n--- transcript ---\n${driven.transcript}`);
-  return driven.transcript;
-}
+const inTerminal = (args: string[]) => cliInTerminal(args, env());
 
 describe("a slow fetch on a terminal", () => {
   it("shows one line, erased before the child writes", async () => {

@@ -1,25 +1,20 @@
 // Help for configuration mistakes, against a real `secr-run serve`: an environment secr does not
 // know gets the project's environments and the closest one (when the token may list them), and
 // unknown .secr.json keys are named in one warning.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { http, HttpResponse } from "msw";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { environmentHint } from "../../src/cli/env-suggestion.js";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { useLocalServer } from "../helpers/local-server.js";
+import { runCli } from "../helpers/cli.js";
+import { testTempDir } from "../helpers/temp.js";
 import { startMswServer } from "../helpers/msw-server.js";
-import { runCli, scratchDir } from "./helpers.js";
 
 const ADMIN = "secr_cli_suggest_admin_7c1e9a3b5d";
 const VIEWER = "secr_cli_suggest_viewer_2b4d6f8h0j";
 const environments = { staging: { K: "suggest-value-staging" }, production: { K: "suggest-value-production" } };
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments } } } } } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments } } } } } });
 
 const cli = (args: string[], env: Record<string, string> = {}, cwd?: string) =>
   runCli(args, { env: { SECR_API_URL: server.url, SECR_TOKEN: ADMIN, SECR_ORG: "acme", SECR_PROJECT: "api", ...env }, ...(cwd === undefined ? {} : { cwd }) });
@@ -71,7 +66,7 @@ describe("an unknown environment", () => {
 
 describe("unknown .secr.json keys", () => {
   it("are named in one warning, with the known key each probably meant; the run goes on", async () => {
-    const dir = mkdtempSync(join(scratchDir(), "project-"));
+    const dir = testTempDir("secr-run-project-");
     writeFileSync(join(dir, ".secr.json"), JSON.stringify({ org: "acme", project: "api", evn: "staging", futureKey: 1 }));
     const result = await cli(["--env", "staging", "check"], { SECR_ORG: "", SECR_PROJECT: "" }, dir);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -81,7 +76,7 @@ describe("unknown .secr.json keys", () => {
   });
 
   it("a file with only known keys: no warning", async () => {
-    const dir = mkdtempSync(join(scratchDir(), "project-"));
+    const dir = testTempDir("secr-run-project-");
     writeFileSync(join(dir, ".secr.json"), JSON.stringify({ org: "acme", project: "api", env: "staging" }));
     const result = await cli(["check"], { SECR_ORG: "", SECR_PROJECT: "" }, dir);
     expect([result.exitCode, result.stderr]).toEqual([0, ""]);

@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { allRuns, leaks, runCli, tempDir } from "./helpers.js";
+import { allRuns, leaks, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 const TOKEN = "secr_cli_trusttest_7d3e9a1c5b2f4e80";
 const isRoot = process.getuid?.() === 0;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlannedFile } from "../../src/deliver/plan.js";
 import { EXTERNAL_RECORD, parseRunDirName, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
-import { processStartTime } from "../../src/deliver/owner.js";
+import { processStartTime } from "../../src/fs/process-start.js";
 import { DeliveryError } from "../../src/deliver/error.js";
 import { writeDelivery } from "../../src/deliver/write.js";
 

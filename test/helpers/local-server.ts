@@ -1,17 +1,16 @@
-// Runs the BUILT CLI (`node bin/secr-run.js serve`) as a real process on a free loopback
+// Runs the BUILT CLI (`secr-run serve`, test/helpers/cli.ts) as a real process on a free loopback
 // port, for black-box tests. Run `npm run build` first.
 //
 //   const server = await startLocalServer({ seed: { orgs: { acme: ... } } });
 //   ... new SecrClient({ apiUrl: server.url, token: server.token }) ...
 //   await server.stop();
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
-
-export const CLI = fileURLToPath(new URL("../../bin/secr-run.js", import.meta.url));
+import { afterAll, beforeAll } from "vitest";
+import { CLI } from "./cli.js";
+import { tempDir, type TempDir } from "./temp.js";
 
 export interface LocalServerOptions {
   /** Seed object (written to a temp file) or path of a seed file. */
@@ -49,14 +48,14 @@ export interface LocalServer {
 
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const token = options.token ?? `secr_cli_test_${randomBytes(12).toString("hex")}`;
-  const ownDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "secr-local-server-")));
+  const ownDir = options.dataDir === undefined ? tempDir("secr-local-server-") : undefined;
+  const dataDir = options.dataDir ?? ownDir!.path;
   const args = ["serve", "--port", "0", "--data", dataDir];
-  let seedDir: string | undefined;
+  let seedDir: TempDir | undefined;
   if (typeof options.seed === "string") args.push("--seed", options.seed);
   else if (options.seed !== undefined) {
-    seedDir = await mkdtemp(join(tmpdir(), "secr-seed-"));
-    const seedFile = join(seedDir, "seed.json");
+    seedDir = tempDir("secr-seed-");
+    const seedFile = join(seedDir.path, "seed.json");
     await writeFile(seedFile, JSON.stringify(options.seed));
     args.push("--seed", seedFile);
   }
@@ -71,9 +70,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
 
-  const cleanup = async () => {
-    if (seedDir) await rm(seedDir, { recursive: true, force: true });
-    if (ownDir) await rm(dataDir, { recursive: true, force: true });
+  const cleanup = () => {
+    seedDir?.remove();
+    ownDir?.remove();
   };
 
   let url: string;
@@ -82,7 +81,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   } catch (error) {
     child.kill("SIGKILL");
     await child;
-    await cleanup();
+    cleanup();
     throw error;
   }
 
@@ -93,7 +92,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       const result = await child;
       clearTimeout(timer);
-      await cleanup();
+      cleanup();
       return { exitCode: result.exitCode, signal: result.signal, stderr };
     })());
 
@@ -131,4 +130,36 @@ function readUrlLine(child: ResultPromise, timeoutMs: number, stderr: () => stri
     child.stdout!.setEncoding("utf8").on("data", onData);
     child.once("close", onClose);
   });
+}
+
+/** Per-file fixture: a server started before the file's tests (beforeAll) and stopped after them.
+ *  The object stands for it once started (its url, token... are read at test time). */
+export function useLocalServer(options: LocalServerOptions = {}): LocalServer {
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startLocalServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = (): LocalServer => {
+    if (server === undefined) throw new Error("the local server is used before beforeAll started it");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get token() {
+      return started().token;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get child() {
+      return started().child;
+    },
+    stderr: () => started().stderr(),
+    stop: (signal) => started().stop(signal),
+  };
 }

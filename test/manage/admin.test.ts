@@ -1,18 +1,12 @@
 // `secr-run admin ...` against a real `secr-run serve`: projects, environments and tokens
 // through the API, their errors, and no token secret outside `tokens create`.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, leaks, runCli, type CliResult } from "../cli/helpers.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
 
 const ADMIN = "secr_cli_admincmd_admin_6d8f0b2c4e";
 const VIEWER = "secr_cli_admincmd_viewer_1a3c5e7g";
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments: { dev: { K: "admin-test-value-5p" } } } } } } } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ token: ADMIN, seed: { tokens: [{ token: VIEWER, role: "viewer" }], orgs: { acme: { projects: { api: { environments: { dev: { K: "admin-test-value-5p" } } } } } } } });
 
 const created: string[] = [];
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: { SECR_API_URL: server.url, SECR_TOKEN: ADMIN, SECR_ORG: "acme", SECR_PROJECT: "api", ...extra } });

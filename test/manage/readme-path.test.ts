@@ -4,25 +4,19 @@
 // nothing else. Keep this file and that README section the same.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, leaks, NODE, readRecord, RECORD_CHILD, recordFile, runCli, tempDir } from "../cli/helpers.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, leaks, NODE, runCli } from "../helpers/cli.js";
+import { readRecord, RECORD_CHILD, recordFile } from "../helpers/record.js";
+import { fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_readme_admin_3b5d7f9a1c";
 const DATABASE_URL = "postgres://shop:readme-pass-8w2q@db/shop";
 const OTHER_SECRET = "other-project-value-4r6t";
 
-let server: LocalServer;
-let workdir: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  workdir = tempDir("secr-readme-");
-  // `secr-run serve --token ...` with an empty data directory: nothing seeded.
-  server = await startLocalServer({ token: ADMIN });
-});
-afterAll(async () => {
-  await server?.stop();
-  workdir?.remove();
-});
+const workdir = fileTempDir("secr-readme-");
+// `secr-run serve --token ...` with an empty data directory: nothing seeded.
+const server = useLocalServer({ token: ADMIN });
 
 describe("README: your own project in two minutes", () => {
   it("from nothing to a run with a scoped token, using only secr-run", async () => {

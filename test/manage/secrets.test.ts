@@ -2,9 +2,10 @@
 // Only `secrets get` may print a value: every other run's output is scanned for every value.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { allRuns, leaks, runCli, tempDir, type CliResult } from "../cli/helpers.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_manage_admin_7f3a9c2e5b1d";
 const VIEWER = "secr_cli_manage_viewer_4e8b2a6c";
@@ -13,22 +14,14 @@ const SEEDED = { DATABASE_URL: "postgres://mg-seed-pass-71xq@db/app", API_KEY: "
 const VALUES: string[] = [...Object.values(SEEDED)];
 const secret = (value: string) => (VALUES.push(value), value);
 
-let server: LocalServer;
-let files: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  files = tempDir("secr-manage-");
-  server = await startLocalServer({
+const files = fileTempDir("secr-manage-");
+const server = useLocalServer({
     token: ADMIN,
     seed: {
       tokens: [{ token: VIEWER, role: "viewer" }],
       orgs: { acme: { projects: { api: { environments: { dev: SEEDED, staging: {}, prod: {}, other: {} }, templates: [{ key: "DATABASE_URL" }] } } } },
     },
   });
-});
-afterAll(async () => {
-  await server?.stop();
-  files?.remove();
-});
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
 const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => runCli(args, { env: env(options.env), ...(options.input === undefined ? {} : { input: options.input }) });

@@ -1,30 +1,23 @@
 // `secr-run templates ...` and `secr-run init`, black-box against a real `secr-run serve`.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { leaks, runCli, tempDir, allRuns, type CliResult } from "../cli/helpers.js";
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { tempDir, fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_tplinit_admin_2c4e6a8b";
 const VIEWER = "secr_cli_tplinit_viewer_9d7f5b3a";
 const SECRET = "tpl-db-url-value-6n2m";
 
-let server: LocalServer;
-let dir: ReturnType<typeof tempDir>;
-beforeAll(async () => {
-  dir = tempDir("secr-tpl-");
-  server = await startLocalServer({
+const dir = fileTempDir("secr-tpl-");
+const server = useLocalServer({
     token: ADMIN,
     seed: {
       tokens: [{ token: VIEWER, role: "viewer" }],
       orgs: { acme: { projects: { api: { environments: { dev: { DATABASE_URL: SECRET }, empty: {} } }, web: { environments: { dev: {} } } } } },
     },
   });
-});
-afterAll(async () => {
-  await server?.stop();
-  dir?.remove();
-});
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: env(extra) });

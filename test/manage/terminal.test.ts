@@ -1,35 +1,15 @@
 // The prompts of `secrets set` and `secrets delete` in a real pseudo-terminal: the value typed
 // is never echoed, and delete asks before it deletes.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import { CLI, NODE, cleanEnv, runCli } from "../cli/helpers.js";
-
-const PTY_DRIVER = fileURLToPath(new URL("../fixtures/pty-driver.py", import.meta.url));
+import { describe, expect, it } from "vitest";
+import { useLocalServer } from "../helpers/local-server.js";
+import { cleanEnv, runCli } from "../helpers/cli.js";
+import { cliInTerminal, type Step } from "../helpers/pty.js";
 
 const ADMIN = "secr_cli_terminal_admin_5a1c9e7b";
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ token: ADMIN, seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ token: ADMIN, seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } } });
 
 const env = () => cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, TERM: "dumb" });
-type Step = { send: string } | { expect: string; timeout?: number };
-
-/** Runs `secr-run <args>` in a pty through sh, which prints the exit status after it. */
-async function inTerminal(args: string[], steps: Step[]): Promise<string> {
-  const quoted = [NODE, CLI, ...args].map((word) => `'${word}'`).join(" ");
-  const spec = { argv: ["/bin/sh", "-c", `${quoted}; echo "exit=$?"`], env: env(), steps: [...steps, { expect: "exit=\\d+" }] };
-  const { stdout } = await promisify(execFile)("python3", [PTY_DRIVER, JSON.stringify(spec)], { maxBuffer: 16 << 20 });
-  const driven = JSON.parse(stdout) as { ok: boolean; error: string | null; transcript: string };
-  if (!driven.ok) throw new Error(`${driven.error}\n--- transcript ---\n${driven.transcript}`);
-  return driven.transcript;
-}
+const inTerminal = (args: string[], steps: Step[]) => cliInTerminal(args, env(), steps);
 
 const valueOf = async (key: string) => (await runCli(["secrets", "get", key], { env: env() })).stdout;
 

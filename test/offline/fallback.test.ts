@@ -5,8 +5,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { http, HttpResponse } from "msw";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshot } from "../../src/cache/index.js";
-import { runCli } from "../cli/helpers.js";
+import { runCli } from "../helpers/cli.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+import { SECRETS_ROUTE, VALIDATE_ROUTE } from "../helpers/secr-api.js";
 import {
   ENV,
   expectNotStarted,
@@ -20,10 +21,8 @@ import {
   PASSPHRASE,
   PROJECT,
   runOffline,
-  SECRETS_ROUTE,
   snapshotFiles,
   TOKEN,
-  VALIDATE_ROUTE,
   VALUES,
   WHERE,
 } from "./helpers.js";

@@ -3,10 +3,12 @@
 // the test used for each value, token and passphrase, and of every output for the same.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { http, HttpResponse } from "msw";
 import { afterEach, expect } from "vitest";
 import { findPlaintext } from "../cache/helpers.js";
-import { allRuns, leaks, readRecord, recordFile, recordingChild, runCli, tempDir, type CliResult, type Recorded } from "../cli/helpers.js";
+import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { readRecord, type Recorded, recordFile, recordingChild } from "../helpers/record.js";
+import { secrHandlers, type Validation, VALID } from "../helpers/secr-api.js";
+import { tempDir } from "../helpers/temp.js";
 
 export const ORG = "orgoffline7";
 export const PROJECT = "projoffline3";
@@ -23,21 +25,8 @@ export const VALUES: Record<string, string> = {
 /** Everything that must never appear in a cache file or an output. */
 export const NEEDLES = [...Object.values(VALUES), TOKEN, OTHER_TOKEN, PASSPHRASE];
 
-export const SECRETS_ROUTE = "*/v1/secrets/:org/:project/:env";
-export const VALIDATE_ROUTE = "*/v1/templates/:org/:project/validate/:env";
-
-export function secretList(entries: Record<string, string>) {
-  return {
-    secrets: Object.entries(entries).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-    pagination: { limit: 1000, offset: 0, total: Object.keys(entries).length },
-  };
-}
-
-export function happyHandlers(validation = { valid: true, missing: [] as string[], extra: [] as string[] }) {
-  return [
-    http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList(VALUES))),
-    http.get(VALIDATE_ROUTE, () => HttpResponse.json(validation)),
-  ];
+export function happyHandlers(validation: Validation = VALID) {
+  return secrHandlers(() => VALUES, validation);
 }
 
 const usedDirs: Array<{ path: string; remove(): void }> = [];

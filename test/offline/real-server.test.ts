@@ -1,22 +1,8 @@
 // The offline snapshot against the real server (`secr-run serve`, built): concurrent writers,
 // a server that goes away, a token it rejects.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
-import {
-  ENV,
-  expectNotStarted,
-  expectStartedWithSecrets,
-  FALLBACK_WARNING,
-  listFiles,
-  newCacheDir,
-  ORG,
-  OTHER_TOKEN,
-  PROJECT,
-  runOffline,
-  snapshotFiles,
-  TOKEN,
-  VALUES,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { startLocalServer, useLocalServer } from "../helpers/local-server.js";
+import { ENV, expectNotStarted, expectStartedWithSecrets, FALLBACK_WARNING, listFiles, newCacheDir, ORG, OTHER_TOKEN, PROJECT, runOffline, snapshotFiles, TOKEN, VALUES } from "./helpers.js";
 
 const SEED = {
   tokens: [{ token: TOKEN, role: "admin" }],
@@ -32,13 +18,7 @@ const SEED = {
   },
 };
 
-let server: LocalServer;
-beforeAll(async () => {
-  server = await startLocalServer({ seed: SEED });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = useLocalServer({ seed: SEED });
 
 describe("with the real server", () => {
   it("concurrent writers (6 runs at once, one cache dir) leave one valid snapshot and no temp file", async () => {

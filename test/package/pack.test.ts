@@ -1,36 +1,35 @@
 // What `npm publish` would ship (npm pack --dry-run) and what it needs at run time: the CLI's
 // bundles run from the packed files alone, with no node_modules; `dependencies` are exactly the
 // packages the library export (dist/index.js) imports. See docs/cli-architecture.md, "Packaging".
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_IN_PACKAGE, ROOT } from "../helpers/cli.js";
+import { tempDir, type TempDir } from "../helpers/temp.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; license: string; dependencies: Record<string, string> };
 let files: string[] = [];
+let packed: TempDir | undefined;
 let installed = "";
 
 beforeAll(async () => {
   const { stdout } = await execa("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
   files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
   // The packed files alone, where no node_modules can be found above them.
-  installed = mkdtempSync(join(tmpdir(), "secr-run-packed-"));
+  packed = tempDir("secr-run-packed-");
+  installed = packed.path;
   for (const file of files) {
     mkdirSync(dirname(join(installed, file)), { recursive: true });
     cpSync(join(ROOT, file), join(installed, file));
   }
 }, 120_000);
-afterAll(() => {
-  if (installed !== "") rmSync(installed, { recursive: true, force: true });
-});
+afterAll(() => packed?.remove());
 
 describe("npm pack", () => {
   it("ships the CLI, the library, README and LICENSE; no tests, sources, maps or tooling", () => {
-    for (const path of ["LICENSE", "README.md", "package.json", "bin/secr-run.js", "bin/package.json", "dist/bundle/main.cjs", "dist/bundle/run.cjs", "dist/bundle/serve.js", "dist/index.js", "dist/index.d.ts"]) {
+    for (const path of ["LICENSE", "README.md", "package.json", CLI_IN_PACKAGE, "bin/package.json", "dist/bundle/main.cjs", "dist/bundle/run.cjs", "dist/bundle/serve.js", "dist/index.js", "dist/index.d.ts"]) {
       expect(files, path).toContain(path);
     }
     const unexpected = files.filter((path) => /^(test|src|bench|scripts|docs|node_modules)\//.test(path) || path.endsWith(".map") || /\.test\./.test(path) || path.startsWith("tsconfig"));
@@ -47,7 +46,7 @@ describe("npm pack", () => {
 
 describe("runtime dependencies", () => {
   const cli = (args: string[]) =>
-    execa(process.execPath, [join(installed, "bin/secr-run.js"), ...args], {
+    execa(process.execPath, [join(installed, CLI_IN_PACKAGE), ...args], {
       reject: false,
       extendEnv: false,
       cwd: installed,

@@ -6,7 +6,9 @@ import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MswServer } from "../helpers/msw-server.js";
-import { CLI, cliArgv, cliEnv, isAlive, killGroup, start, startSecr, tempDir, waitReady, type Run } from "./helpers.js";
+import { cliArgv, cliEnv, isAlive, killGroup, start, startSecr, waitReady, type Run } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 let server: MswServer;
 let dir: ReturnType<typeof tempDir>;

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import { SECRETS_ROUTE, secretList } from "../helpers/secr-api.js";
 import { cliArgv, cliEnv, count, isAlive, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
 
 const fx = useProcessFixture();
@@ -32,6 +33,19 @@ async function sendAndSee(r: Run, log: string, signal: NodeJS.Signals, times = 1
 /** Forwarded beyond the seven of scenario 6 (SIGCONT apart: the fixture always logs it). */
 const ASYNC_SIGNALS = ["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGXCPU", "SIGPROF", "SIGPIPE", "SIGXFSZ", "SIGURG"] as const;
 const short = (signal: string) => signal.replace(/^SIG/, "");
+
+/** secr answers the pull only once the returned release() is called. */
+function holdSecrets(): () => void {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  fx.server.use(
+    http.get(SECRETS_ROUTE, async () => {
+      await gate;
+      return HttpResponse.json(secretList({ K: "v-123456" }));
+    }),
+  );
+  return release;
+}
 
 describe("signal forwarding", () => {
   it("6: each of the seven signals reaches the child exactly once; no inspector on SIGUSR1", async () => {
@@ -113,14 +127,7 @@ describe("signal forwarding", () => {
   });
 
   it("9: SIGINT before the child → dies of SIGINT; USR1/USR2/WINCH before the child are ignored", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    fx.server.use(
-      http.get("*/v1/secrets/:org/:project/:env", async () => {
-        await gate;
-        return HttpResponse.json({ secrets: [{ key: "K", value: "v-123456", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
-      }),
-    );
+    const release = holdSecrets();
     const requested = secretsRequested();
     const first = run(["--after", "0", "--exit", "3"]);
     await requested;
@@ -156,14 +163,7 @@ describe("signal forwarding", () => {
   );
 
   it("9: PIPE, XFSZ, URG, CONT before the child are ignored; the run goes on", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    fx.server.use(
-      http.get("*/v1/secrets/:org/:project/:env", async () => {
-        await gate;
-        return HttpResponse.json({ secrets: [{ key: "K", value: "v-123456", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
-      }),
-    );
+    const release = holdSecrets();
     const requested = secretsRequested();
     const { r, log } = run(["--after", "0", "--exit", "4"]);
     await requested;

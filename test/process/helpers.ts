@@ -1,20 +1,17 @@
 // Shared plumbing for the process-model tests (docs/process-model.md): a secr API on loopback (msw), the real CLI
-// (bin/secr-run.js, built by `npm run build`) spawned with the signal-child fixture, and small
+// (test/helpers/cli.ts, built by `npm run build`) spawned with the signal-child fixture, and small
 // waits that poll for events instead of sleeping for guessed durations.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { http, HttpResponse } from "msw";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { CLI, ROOT } from "../helpers/cli.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+import { secrHandlers as secrRoutes } from "../helpers/secr-api.js";
+import { tempDir, type TempDir } from "../helpers/temp.js";
 
-export const ROOT = resolve(import.meta.dirname, "../..");
-/** The CLI under test; SECR_RUN_TEST_CLI points the suite at another build (e.g. a mutant). */
-export const CLI = process.env.SECR_RUN_TEST_CLI ?? join(ROOT, "bin/secr-run.js");
 export const FIXTURE = join(ROOT, "test/fixtures/signal-child.js");
-export const PTY_DRIVER = join(ROOT, "test/fixtures/pty-driver.py");
 
 /** Values that must only ever reach the child's environment (scenario 22 greps for them). */
 export const SECRETS = {
@@ -23,36 +20,25 @@ export const SECRETS = {
 } as const;
 export const TOKEN = `secr_tok_${randomUUID().replaceAll("-", "")}`;
 
-/** A secr API answering the two routes `secr-run run` uses. */
-export function secrHandlers() {
-  return [
-    http.get("*/v1/secrets/:org/:project/:env", () =>
-      HttpResponse.json({
-        secrets: Object.entries(SECRETS).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-      }),
-    ),
-    http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
-  ];
-}
-
+/** A secr API answering the two routes `secr-run run` uses, with SECRETS. */
 export function startSecr(): Promise<MswServer> {
-  return startMswServer(...secrHandlers());
+  return startMswServer(...secrRoutes(() => SECRETS));
 }
 
 // Runs write the offline snapshot (docs/snapshot.md): into a temp cache per test file, never ~/.cache.
-let cacheHome: string | undefined;
+let cacheHome: TempDir | undefined;
 afterAll(() => {
-  if (cacheHome !== undefined) rmSync(cacheHome, { recursive: true, force: true });
+  cacheHome?.remove();
   cacheHome = undefined;
 });
 
 /** The CLI's settings come from env vars only; nothing of the test runner's environment leaks in. */
 export function cliEnv(server: MswServer, extra: Record<string, string> = {}): Record<string, string> {
-  cacheHome ??= mkdtempSync(join(tmpdir(), "secr-run-process-cache-"));
+  cacheHome ??= tempDir("secr-run-process-cache-");
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/root",
-    XDG_CACHE_HOME: cacheHome,
+    XDG_CACHE_HOME: cacheHome.path,
     SECR_API_URL: server.url,
     SECR_TOKEN: TOKEN,
     SECR_ORG: "acme",
@@ -63,11 +49,6 @@ export function cliEnv(server: MswServer, extra: Record<string, string> = {}): R
     SECR_SHARE_WINDOW: "0",
     ...extra,
   };
-}
-
-export function tempDir(): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), "secr-run-process-"));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 /** argv for `node bin/secr-run.js [cliArgs] -- node signal-child.js [childArgs]`. */
@@ -161,7 +142,7 @@ export function useProcessFixture(): ProcessFixture {
   const fx = {} as ProcessFixture;
   beforeAll(async () => {
     fx.server = await startSecr();
-    fx.dir = tempDir();
+    fx.dir = tempDir("secr-run-process-");
   });
   afterEach(() => {
     killGroup(fx.current);

@@ -3,7 +3,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, cliArgv, cliEnv, readLog, SECRETS, start, TOKEN, useProcessFixture, waitReady } from "./helpers.js";
+import { cliArgv, cliEnv, readLog, SECRETS, start, TOKEN, useProcessFixture, waitReady } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
 
 const fx = useProcessFixture();
 

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { join } from "node:path";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { CLI, cliEnv, count, FIXTURE, readLog, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { cliEnv, count, FIXTURE, readLog, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
 
 const fx = useProcessFixture();
 const SIGIGN = ["grep", "^SigIgn:", "/proc/self/status"];

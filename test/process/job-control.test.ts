@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliEnv, count, FIXTURE, CLI, readLog, ROOT, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { cliEnv, count, FIXTURE, readLog, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { CLI, ROOT } from "../helpers/cli.js";
 
 const fx = useProcessFixture();
 const OWN_GROUP = join(ROOT, "test/fixtures/own-group.py");

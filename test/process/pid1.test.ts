@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { delay, http } from "msw";
 import { describe, expect, it } from "vitest";
-import { CLI, cliEnv, count, FIXTURE, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { cliEnv, count, FIXTURE, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
 
 function unshareProblem(): string | undefined {
   try {

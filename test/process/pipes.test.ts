@@ -5,7 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CLI, cliArgv, cliEnv, readLog, start, useProcessFixture, waitFor } from "./helpers.js";
+import { cliArgv, cliEnv, readLog, start, useProcessFixture, waitFor } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
 
 const fx = useProcessFixture();
 

@@ -1,11 +1,12 @@
 // The terminal rules (docs/process-model.md, "Signals" terminal rule, "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
 // module, test/fixtures/pty-driver.py) runs secr-run as a job, and the test types Ctrl-C,
 // Ctrl-\, Ctrl-Z and `fg` like a user.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MswServer } from "../helpers/msw-server.js";
-import { CLI, cliEnv, FIXTURE, isAlive, PTY_DRIVER, startSecr, tempDir } from "./helpers.js";
+import { cliEnv, FIXTURE, isAlive, startSecr } from "./helpers.js";
+import { CLI } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
+import { driveTerminal, expectDriven, type Driven, type Step } from "../helpers/pty.js";
 
 let server: MswServer;
 let dir: ReturnType<typeof tempDir>;
@@ -27,14 +28,6 @@ const CTRL_C = "\u0003";
 const CTRL_BACKSLASH = "\u001c";
 const CTRL_Z = "\u001a";
 
-type Step = { send: string } | { expect: string; timeout?: number } | { sleep: number } | { resize: [number, number] };
-interface Driven {
-  ok: boolean;
-  error: string | null;
-  segments: string[];
-  transcript: string;
-}
-
 /** The secr-run command line as typed at the prompt. */
 function secrRun(childArgs: string): string {
   return `${process.execPath} ${CLI} -- ${process.execPath} ${FIXTURE} ${childArgs}\r`;
@@ -48,12 +41,10 @@ async function inTerminal(steps: Step[]): Promise<Driven> {
     cwd: dir.path,
     steps: [{ expect: PROMPT }, ...steps, { send: "exit\r" }],
   };
-  // Async: the msw server in this process must keep answering while the driver runs.
-  const { stdout } = await promisify(execFile)("python3", [PTY_DRIVER, JSON.stringify(spec)], { maxBuffer: 64 << 20 });
-  const driven = JSON.parse(stdout) as Driven;
+  const driven = await driveTerminal(spec);
+  // Before a failure too: the children it started are killed after the test.
   for (const match of driven.transcript.matchAll(/ready (\d+)/g)) childPids.add(Number(match[1]));
-  if (!driven.ok) throw new Error(`${driven.error}\n--- terminal transcript ---\n${driven.transcript}`);
-  return driven;
+  return expectDriven(driven);
 }
 
 const occurrences = (text: string, word: string) => text.split(word).length - 1;

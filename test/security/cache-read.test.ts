@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { readSnapshot, writeSnapshot, type SnapshotIdentity } from "../../src/cache/index.js";
 import { NAME_KEY_FILE } from "../../src/cache/file-name.js";
 import { makeData, makeIdentity, snapshotFiles, tempCacheDir } from "../cache/helpers.js";
-import { readRecord, recordFile, recordingChild, runCli } from "../cli/helpers.js";
+import { runCli } from "../helpers/cli.js";
+import { readRecord, recordFile, recordingChild } from "../helpers/record.js";
 
 const isRoot = process.getuid?.() === 0;
 

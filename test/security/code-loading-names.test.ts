@@ -5,10 +5,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { runCli, tempDir } from "../cli/helpers.js";
+import { secrHandlers } from "../helpers/secr-api.js";
+import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 const TOKEN = "secr_cli_codeload_5e1d9c3a7b0f2468";
 let secrets: Record<string, string> = {};
@@ -16,15 +17,7 @@ let msw: MswServer;
 const dir = tempDir("secr-run-codeload-");
 
 beforeAll(async () => {
-  msw = await startMswServer(
-    http.get("*/v1/secrets/:org/:project/:env", () =>
-      HttpResponse.json({
-        secrets: Object.entries(secrets).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-        pagination: { limit: 1000, offset: 0, total: Object.keys(secrets).length },
-      }),
-    ),
-    http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
-  );
+  msw = await startMswServer(...secrHandlers(() => secrets));
 });
 afterAll(async () => {
   await msw?.close();

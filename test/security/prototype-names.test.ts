@@ -2,7 +2,6 @@
 // environment variable names, and a plain `{}` mishandles them: `obj.__proto__ = v` sets the
 // prototype, so the secret vanished without a word. Each stage that keys secrets by name, and
 // the whole path through the built CLI, must carry them as ordinary names.
-import { http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePayload, serializePayload } from "../../src/cache/payload.js";
 import { buildChildEnv } from "../../src/launcher/child-env.js";
@@ -10,7 +9,9 @@ import { formatSecrets } from "../../src/launcher/export-format.js";
 import { applyNameRules } from "../../src/launcher/names.js";
 import { selectOnly } from "../../src/launcher/only.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { runCli, tempDir } from "../cli/helpers.js";
+import { secrHandlers } from "../helpers/secr-api.js";
+import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 import { makeClient } from "../client/helpers.js";
 
 const SECRETS: Record<string, string> = JSON.parse('{"__proto__":"proto-value-1a2b","constructor":"ctor-value-3c4d","toString":"tostring-value-5e6f","hasOwnProperty":"hop-value-7a8b","NORMAL":"normal-value-9c0d"}');
@@ -51,15 +52,7 @@ describe("end to end", () => {
   let msw: MswServer;
   const dir = tempDir("secr-run-proto-");
   beforeAll(async () => {
-    msw = await startMswServer(
-      http.get("*/v1/secrets/:org/:project/:env", () =>
-        HttpResponse.json({
-          secrets: Object.entries(SECRETS).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
-          pagination: { limit: 1000, offset: 0, total: NAMES.length },
-        }),
-      ),
-      http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: true, missing: [], extra: [] })),
-    );
+    msw = await startMswServer(...secrHandlers(() => SECRETS));
   });
   afterAll(async () => {
     await msw?.close();

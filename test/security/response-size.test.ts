@@ -12,7 +12,9 @@ import { decideOnFetchError } from "../../src/cache/fetch-error-decision.js";
 import { classifyFetchError } from "../../src/errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../../src/client/client.js";
 import { SecrApiError } from "../../src/index.js";
-import { allRuns, CLI, cleanEnv, NODE, readRecord, recordFile, recordingChild, tempDir } from "../cli/helpers.js";
+import { allRuns, cleanEnv, CLI, NODE } from "../helpers/cli.js";
+import { readRecord, recordFile, recordingChild } from "../helpers/record.js";
+import { tempDir } from "../helpers/temp.js";
 import { makeClient, rejection } from "../client/helpers.js";
 
 type Mode = "endless" | "endless-error" | "declared-huge" | "exact" | "one-over" | "normal";

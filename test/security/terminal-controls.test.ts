@@ -9,7 +9,7 @@ import { errorFromResponse } from "../../src/client/errors.js";
 import { MIN_REDACT_LENGTH, redact, terminalSafe } from "../../src/client/redact.js";
 import { printableName } from "../../src/launcher/names.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
-import { runCli } from "../cli/helpers.js";
+import { runCli } from "../helpers/cli.js";
 import { makeClient, rejection } from "../client/helpers.js";
 
 /** Every control the rule covers, each next to visible text. */

@@ -4,36 +4,22 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
+import { bundleFixture } from "../helpers/bundle.js";
+import { fileTempDir } from "../helpers/temp.js";
 
 const KEY = randomBytes(32).toString("base64");
 const TOKEN = "secr_cli_compaction";
 const ROUNDS = 10;
-let root: string;
+const root = fileTempDir("secr-compaction-crash-").path;
 let runner: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), "secr-compaction-crash-"));
-  runner = join(root, "runner.mjs");
-  await build({
-    entryPoints: [fileURLToPath(new URL("./runner/small-compaction-server.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: runner,
-    logLevel: "error",
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  });
-});
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
+  runner = await bundleFixture(new URL("./runner/small-compaction-server.ts", import.meta.url), join(root, "runner.mjs"), { require: true });
 });
 
 async function start(dataPath: string): Promise<{ child: ChildProcess; url: string }> {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
 import { seed } from "./fixtures.js";
 
 const ROUNDS = 20;

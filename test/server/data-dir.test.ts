@@ -1,24 +1,17 @@
 // The data directory under attack: planted symlinks, directories other users can write,
 // symlinked data and key files, and a token on the command line.
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, chown, lstat, mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
 import { startServer, UnsafeDataDirError } from "../../src/server/index.js";
-import { CLI, startLocalServer } from "../helpers/local-server.js";
+import { startLocalServer } from "../helpers/local-server.js";
+import { CLI } from "../helpers/cli.js";
+import { fileTempDir } from "../helpers/temp.js";
 import { ADMIN, seed } from "./fixtures.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "secr-data-dir-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = async () => fileTempDir("secr-data-dir-").path;
 
 const serve = (dataDir: string, extra: string[] = []) =>
   execa(process.execPath, [CLI, "serve", "--port", "0", "--data", dataDir, ...extra], {

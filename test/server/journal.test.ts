@@ -1,27 +1,21 @@
 // The journal beside the data file: replay after kill -9, a torn last record, tampering of any
 // kind refused with both files left as they were, compaction cut short at each step, old files.
 import { randomBytes } from "node:crypto";
-import { appendFile, copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
 import { DataFileError, startServer, UnsafeDataDirError } from "../../src/server/index.js";
 import { seal } from "../../src/server/persistence/crypto.js";
 import { JOURNAL_HEADER_BYTES } from "../../src/server/persistence/journal.js";
 import { startLocalServer } from "../helpers/local-server.js";
+import { fileTempDir } from "../helpers/temp.js";
 import { ADMIN, seed } from "./fixtures.js";
 
 const KEY = randomBytes(32);
-const roots: string[] = [];
-afterAll(async () => {
-  for (const root of roots) await rm(root, { recursive: true, force: true });
-});
-
+/** A data directory that does not exist yet (its parent does), removed after the file. */
 async function tempDir(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "secr-journal-"));
-  roots.push(root);
-  return join(root, "data");
+  return join(fileTempDir("secr-journal-").path, "data");
 }
 
 /** Starts in-process, runs `use` with a client, closes. */

@@ -1,25 +1,18 @@
 // The real `secr-run serve` process: stdout line, persistence across restarts, encryption
 // at rest, refusing bad data files, tokens, graceful shutdown, usage errors.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { CLI, startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { CLI } from "../helpers/cli.js";
+import { fileTempDir } from "../helpers/temp.js";
 import { MACHINE_PROD, seed } from "./fixtures.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "secr-serve-test-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = async () => fileTempDir("secr-serve-test-").path;
 
 const client = (server: LocalServer, token = server.token) => new SecrClient({ apiUrl: server.url, token, maxRetries: 0 });
 const sha = async (path: string) => createHash("sha256").update(await readFile(path)).digest("hex");

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyState, deserializeState } from "../../src/server/store/model.js";
 import { hashToken } from "../../src/server/store/tokens.js";
-import { CLI } from "../helpers/local-server.js";
+import { CLI } from "../helpers/cli.js";
 import { apiError, startFixture, type Fixture } from "./fixtures.js";
 
 const PROD_VIEWER = "secr_mt_production_acme_api";

@@ -7,8 +7,9 @@ import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { cleanEnv, CLI, NODE, runCli, tempDir } from "../cli/helpers.js";
-import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
+import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
+import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
 const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "mask", "rate", "stubborn"] as const;

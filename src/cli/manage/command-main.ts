@@ -3,7 +3,7 @@
 // Failure printed as one line with its exit code.
 import type { ScopeSetting, SettingFlags, Settings } from "../../config/settings.js";
 import { scanVerbosity } from "../commands/globals.js";
-import { Failure } from "../failure.js";
+import { failureExit } from "../failure.js";
 import { loadSettings } from "../load-settings.js";
 import { createLogger, type Logger } from "../log.js";
 
@@ -18,11 +18,7 @@ export async function manageMain(args: readonly string[], body: (frame: Frame) =
   try {
     return await body({ log, settings: (flags, needs) => loadSettings(flags, log, process.env, process.cwd(), needs) });
   } catch (error) {
-    if (error instanceof Failure) {
-      log.error(error.message);
-      return error.exitCode;
-    }
-    throw error;
+    return failureExit(error, log);
   }
 }
 

@@ -5,6 +5,7 @@ import type { SecrClient } from "../../client/client.js";
 import type { Settings } from "../../config/settings.js";
 import { ExitCode } from "../exit-codes.js";
 import { Failure } from "../failure.js";
+import { clientFor, loadClient } from "../secr-client.js";
 import { requestFailure } from "./request-failure.js";
 
 export interface Session {
@@ -14,15 +15,9 @@ export interface Session {
 }
 
 export async function withSecr<T>(settings: Settings, scope: { where: string; write: boolean }, work: (session: Session) => Promise<T>): Promise<T> {
-  const [{ SecrClient }, { isSecrApiError }] = await Promise.all([import("../../client/client.js"), import("../../client/errors.js")]);
-  let client: SecrClient;
-  try {
-    client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs });
-  } catch (error) {
-    // The library's hint about its allowInsecureHttp option means nothing on the command line.
-    const message = isSecrApiError(error) ? error.message.replace(/,? or set allowInsecureHttp[^,;]*/, "") : String(error);
-    throw new Failure(ExitCode.CONFIG, message);
-  }
+  const module = await loadClient();
+  const { isSecrApiError } = module;
+  const client = clientFor(settings, module);
   const deadline = AbortSignal.timeout(settings.timeoutMs);
   try {
     return await work({ client, signal: deadline });

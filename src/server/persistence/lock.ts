@@ -7,6 +7,7 @@ import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { O_NOFOLLOW, TEMP_PREFIX } from "../../fs/atomic-write.js";
 import { pidAlive } from "../../fs/pid-alive.js";
+import { processStartTime } from "../../fs/process-start.js";
 
 export class LockError extends Error {
   override name = "LockError";
@@ -14,8 +15,8 @@ export class LockError extends Error {
 
 export interface LockOwner {
   pid: number;
-  /** Clock ticks after boot (Linux /proc/PID/stat field 22); absent where there is no /proc. */
-  startTime?: string;
+  /** src/fs/process-start.ts; absent where there is no /proc (and in locks of older versions). */
+  startTime?: number;
 }
 
 /** The lock file's text for an owner. */
@@ -28,20 +29,15 @@ export function parseLock(text: string): LockOwner | undefined {
   if (!match) return undefined;
   const pid = Number(match[1]);
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  return match[2] === undefined ? { pid } : { pid, startTime: match[2] };
-}
-
-/** Field 22 of /proc/PID/stat. The command name (field 2) may hold spaces and ")": skip past its last ")". */
-export function parseStartTime(stat: string): string | undefined {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const value = fields[22 - 3];
-  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
+  const startTime = Number(match[2]);
+  // Without a (usable) start time the pid alone decides: a live one is respected.
+  return match[2] === undefined || !Number.isSafeInteger(startTime) ? { pid } : { pid, startTime };
 }
 
 /** What is known now about the process a lock names. */
 export interface LiveProcess {
   alive: boolean;
-  startTime?: string;
+  startTime?: number;
 }
 
 /** Pure: is the lock left by a process that is gone? A live pid with another start time is another process. */
@@ -50,14 +46,9 @@ export function isStale(owner: LockOwner | undefined, now: LiveProcess, selfPid:
   return owner.startTime !== undefined && now.startTime !== undefined && owner.startTime !== now.startTime;
 }
 
-async function startTimeOf(pid: number): Promise<string | undefined> {
-  return readFile(`/proc/${pid}/stat`, "utf8").then(parseStartTime, () => undefined);
-}
-
-
-async function inspect(pid: number): Promise<LiveProcess> {
+function inspect(pid: number): LiveProcess {
   if (!pidAlive(pid)) return { alive: false };
-  const startTime = await startTimeOf(pid);
+  const startTime = processStartTime(pid);
   return startTime === undefined ? { alive: true } : { alive: true, startTime };
 }
 
@@ -70,7 +61,7 @@ const held = new Set<string>();
 export async function acquireLock(lockPath: string): Promise<() => Promise<void>> {
   const path = resolve(lockPath);
   if (held.has(path)) throw new LockError(`this process already runs a server on this data directory (${path})`);
-  const self = { pid: process.pid, ...(await inspect(process.pid)) };
+  const self = { pid: process.pid, ...inspect(process.pid) };
   // Written in full first, then linked into place: link fails if the lock exists, and a reader
   // never sees a half-written lock (which would look stale). A temp name, so a crash right
   // here leaves nothing the next start does not sweep.
@@ -93,7 +84,7 @@ export async function acquireLock(lockPath: string): Promise<() => Promise<void>
       }
       const text = await readLock(path);
       const owner = parseLock(text);
-      if (!isStale(owner, owner ? await inspect(owner.pid) : { alive: false }, process.pid)) {
+      if (!isStale(owner, owner ? inspect(owner.pid) : { alive: false }, process.pid)) {
         throw new LockError(`another secr-run serve (pid ${owner!.pid}) is using this data directory (${path}); stop it first`);
       }
       // Only the lock we judged: another server may have replaced it meanwhile.

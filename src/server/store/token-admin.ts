@@ -2,24 +2,15 @@
 // revoke. `actor` is the token making the request; an org-scoped admin sees and manages only
 // tokens of its org (docs/server.md, "Token lifecycle").
 import { randomBytes } from "node:crypto";
+import type { TokenInfo } from "../../client/schemas.js";
 import { ApiError } from "./errors.js";
 import { findEnvironment, findProject } from "./lookup.js";
 import type { Role, State, TokenRecord, TokenScope } from "./model.js";
 import { checkName } from "./rules.js";
-import { scopeOf, scopeProblem, tokenRecord, tokenState, type TokenState } from "./tokens.js";
+import { scopeOf, scopeProblem, tokenRecord, tokenState } from "./tokens.js";
 
-export interface TokenView {
-  id: string;
-  name: string;
-  role: Role;
-  org: string | null;
-  project: string | null;
-  env: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  state: TokenState;
-}
+/** A token as the admin routes show it: `Token` of docs/wire-contract-server.md, the same type the client reads it as. */
+export type TokenView = TokenInfo;
 
 export function tokenView(record: TokenRecord, now = Date.now()): TokenView {
   return {

@@ -1,14 +1,17 @@
-// Black-box helpers: run the BUILT CLI (`node bin/secr-run.js`, what users run) as a real process.
+// Black-box helpers: run the BUILT CLI (what users run; `npm run build` first) as a real process.
 // Every run is recorded so a file can assert at the end that no value and no token was printed.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll } from "vitest";
+import { tempDir } from "./temp.js";
 
-export const CLI = fileURLToPath(new URL("../../bin/secr-run.js", import.meta.url));
-export const RECORD_CHILD = fileURLToPath(new URL("./fixtures/record-child.cjs", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** Where the CLI sits in the package. package.json's "bin" says it; no test names the path itself. */
+export const CLI_IN_PACKAGE = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<"secr-run", string> }).bin["secr-run"];
+/** The CLI under test; SECR_RUN_TEST_CLI points the suite at another build (e.g. a mutant). */
+export const CLI = process.env.SECR_RUN_TEST_CLI ?? join(ROOT, CLI_IN_PACKAGE);
 export const NODE = process.execPath;
 
 export interface CliResult {
@@ -65,12 +68,9 @@ afterAll(() => {
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
 });
-/** A working directory with no .secr.json above it (the tmp root). */
+/** A working directory with no .secr.json above it (the tmp root), removed after the file. */
 export function scratchDir(): string {
-  if (scratch === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "secr-run-cli-"));
-    scratch = dir;
-  }
+  scratch ??= tempDir("secr-run-cli-").path;
   return scratch;
 }
 
@@ -81,32 +81,7 @@ function freshCacheHome(): string {
   return join(scratchDir(), `cache-${++caches}`);
 }
 
-export function tempDir(prefix = "secr-run-cli-"): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export interface Recorded {
-  env: Record<string, string>;
-  argv: string[];
-}
-
-let counter = 0;
-/** A fresh record file path; the child (record-child.cjs) writes there. */
-export function recordFile(): string {
-  return join(scratchDir(), `record-${process.pid}-${++counter}.json`);
-}
-
-export function readRecord(path: string): Recorded | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Recorded) : undefined;
-}
-
-/** Command words that run the recording child. */
-export function recordingChild(): string[] {
-  return ["--", NODE, RECORD_CHILD];
-}
-
-/** Assert helper: every occurrence of any of `needles` in the texts. */
+/** Assert helper: every one of `needles` (4 characters or more) found in any of the texts. */
 export function leaks(texts: string[], needles: string[]): string[] {
   const found: string[] = [];
   for (const needle of needles) {
