@@ -17,10 +17,7 @@ export default tseslint.config(
       // `try { ... } catch {}` is the idiom for best-effort cleanup (kill, unlink, close).
       "no-empty": ["error", { allowEmptyCatch: true }],
       // `const { dropped: _x, ...rest } = o` omits a key; a leading underscore marks "unused on purpose".
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
-      ],
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
     },
   },
   {

@@ -106,7 +106,9 @@ try {
   results.latency = { maskedUs: masked, passThroughUs: plain, idleFlushMs: 50 };
 
   for (const row of results.throughput) {
-    console.log(`${row.secrets} secrets (${row.patterns} patterns), ${row.workload}: ${row.mbps.median.toFixed(0)} MB/s wall (p10–p90 ${row.mbps.p10.toFixed(0)}–${row.mbps.p90.toFixed(0)}), ${row.cpuMbps.median.toFixed(0)} MB/s per CPU second, build ${row.buildMs.median.toFixed(1)} ms`);
+    console.log(
+      `${row.secrets} secrets (${row.patterns} patterns), ${row.workload}: ${row.mbps.median.toFixed(0)} MB/s wall (p10–p90 ${row.mbps.p10.toFixed(0)}–${row.mbps.p90.toFixed(0)}), ${row.cpuMbps.median.toFixed(0)} MB/s per CPU second, build ${row.buildMs.median.toFixed(1)} ms`,
+    );
   }
   console.log(`latency of a line: ${masked.median.toFixed(1)} µs masked, ${plain.median.toFixed(1)} µs through a PassThrough`);
   console.log(JSON.stringify(results));

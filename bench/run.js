@@ -115,15 +115,16 @@ writeSeed(seedFile, sizes);
 let server;
 let secrUnavailable;
 if (!["startup", "scale", "latency", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
-else try {
-  server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
-  stopServer = server.stop;
-  for (const n of sizes) await checkSeed(server.url, n);
-  log(`local server at ${server.url}, seeded with ${sizes.join(", ")} secrets`);
-} catch (error) {
-  secrUnavailable = `local server: ${error.message}`;
-  log(`secr-run rows unavailable: ${secrUnavailable}`);
-}
+else
+  try {
+    server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
+    stopServer = server.stop;
+    for (const n of sizes) await checkSeed(server.url, n);
+    log(`local server at ${server.url}, seeded with ${sizes.join(", ")} secrets`);
+  } catch (error) {
+    secrUnavailable = `local server: ${error.message}`;
+    log(`secr-run rows unavailable: ${secrUnavailable}`);
+  }
 
 const node = process.execPath;
 const bin = (name) => join(BENCH, "node_modules/.bin", name);
@@ -239,7 +240,10 @@ if (wants("scale")) {
         broken.set("secr-run", error.message);
       }
     }
-    const measured = roundRobin(commands.filter((c) => !broken.has(c.name) && !slow.has(c.name)), plan.scale);
+    const measured = roundRobin(
+      commands.filter((c) => !broken.has(c.name) && !slow.has(c.name)),
+      plan.scale,
+    );
     for (const c of commands) {
       const requestsMade = c.secr ? requests : 0;
       if (slow.has(c.name)) {
@@ -259,9 +263,7 @@ if (wants("scale")) {
       const m = measured.get(c.name);
       const error = broken.get(c.name) ?? m?.error;
       results.scale.push(
-        error
-          ? { n, name: c.name, error }
-          : { n, name: c.name, ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined, rss: summarize(m.rssKiB), requests: requestsMade },
+        error ? { n, name: c.name, error } : { n, name: c.name, ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined, rss: summarize(m.rssKiB), requests: requestsMade },
       );
     }
   }
@@ -386,9 +388,7 @@ if (wants("server")) {
       summary = undefined;
     }
     results.server =
-      run.status === 0
-        ? { output: run.stdout.trim(), summary }
-        : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+      run.status === 0 ? { output: run.stdout.trim(), summary } : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
   }
 }
 
@@ -403,10 +403,7 @@ if (wants("store")) {
   } catch {
     summary = undefined;
   }
-  results.store =
-    run.status === 0 && summary
-      ? summary
-      : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+  results.store = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
 }
 
 // ---- 6. the --mask redactor: throughput and added latency (bench/mask.js, in process) ----
@@ -505,6 +502,8 @@ function spliceReport(generated) {
 /** How a command reads in the report: names instead of absolute paths. */
 function display(c) {
   return c.cmd
-    .map((part) => (part === node ? "node" : part.startsWith(join(BENCH, "node_modules/.bin/")) ? part.slice(join(BENCH, "node_modules/.bin/").length) : part.endsWith("bin/secr-run.js") ? "secr-run" : part))
+    .map((part) =>
+      part === node ? "node" : part.startsWith(join(BENCH, "node_modules/.bin/")) ? part.slice(join(BENCH, "node_modules/.bin/").length) : part.endsWith("bin/secr-run.js") ? "secr-run" : part,
+    )
     .join(" ");
 }

@@ -140,5 +140,7 @@ const result = {
   responseBytes: bytes,
   node: process.version,
 };
-console.log(`secr-run serve (${result.cache}): ${result.pullsPerSecond} pulls/s of a ${SECRETS}-secret environment with ${CLIENTS} clients; p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${done} pulls, ${(bytes / 1024).toFixed(0)} KiB each)`);
+console.log(
+  `secr-run serve (${result.cache}): ${result.pullsPerSecond} pulls/s of a ${SECRETS}-secret environment with ${CLIENTS} clients; p50 ${result.p50ms} ms, p99 ${result.p99ms} ms (${done} pulls, ${(bytes / 1024).toFixed(0)} KiB each)`,
+);
 console.log(JSON.stringify(result));

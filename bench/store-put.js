@@ -45,7 +45,14 @@ function put(url, key, body) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: "PUT", agent, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "PUT",
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         res.resume();
         res.on("end", () => (res.statusCode === 200 || res.statusCode === 201 ? resolve(performance.now() - started) : reject(new Error(`PUT answered ${res.statusCode}`))));
@@ -106,7 +113,9 @@ for (const count of SIZES) {
       }
       rows.push(row);
       agent.destroy();
-      log(`${count} secrets: p50 ${row.p50ms.toFixed(2)} ms, p99 ${row.p99ms.toFixed(2)} ms, RSS ${rss.toFixed(0)} MiB (${row.rssRestartMiB.toFixed(0)} MiB after a restart) for ${row.plaintextMiB.toFixed(1)} MiB of plaintext`);
+      log(
+        `${count} secrets: p50 ${row.p50ms.toFixed(2)} ms, p99 ${row.p99ms.toFixed(2)} ms, RSS ${rss.toFixed(0)} MiB (${row.rssRestartMiB.toFixed(0)} MiB after a restart) for ${row.plaintextMiB.toFixed(1)} MiB of plaintext`,
+      );
     } finally {
       await server.stop();
     }

@@ -89,10 +89,7 @@ const UNDICI_REWRITES = [
     edits: [
       ["const connectH2 = require('./client-h2.js')", "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"],
       ["const http = require('node:http')\n", ""],
-      [
-        "const getDefaultNodeMaxHeaderSize = http &&",
-        "const getDefaultNodeMaxHeaderSize = () => getNodeMaxHeaderSize(require('node:http'))\nconst getNodeMaxHeaderSize = (http) => http &&",
-      ],
+      ["const getDefaultNodeMaxHeaderSize = http &&", "const getDefaultNodeMaxHeaderSize = () => getNodeMaxHeaderSize(require('node:http'))\nconst getNodeMaxHeaderSize = (http) => http &&"],
       ["  ? () => http.maxHeaderSize\n  : () => { throw", "  ? http.maxHeaderSize\n  : (() => { throw"],
       ["http.maxHeaderSize invalid') }\n", "http.maxHeaderSize invalid') })()\n"],
     ],
@@ -141,7 +138,10 @@ const llhttpApart = {
       if (wasm === undefined || base64 === undefined) return undefined; // another undici: bundled as it is
       writeFileSync(new URL(`../dist/bundle/${wasm}`, import.meta.url), Buffer.from(base64, "base64"));
       // __dirname is the bundle's directory (src/cli/code-cache.ts passes it).
-      return { contents: `let bytes; Object.defineProperty(module, "exports", { get: () => (bytes ??= require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(wasm)}))) });`, loader: "js" };
+      return {
+        contents: `let bytes; Object.defineProperty(module, "exports", { get: () => (bytes ??= require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(wasm)}))) });`,
+        loader: "js",
+      };
     });
   },
 };

@@ -42,9 +42,23 @@ const unreachable = ({ apiUrl }: HintContext) => `secr at ${apiUrl} is unreachab
 export const FETCH_ERRORS = [
   { code: "unauthorized", statuses: [401], exitCode: ExitCode.NOPERM, decision: "purge", meaning: "the token was rejected", hint: () => "the token was rejected: check SECR_TOKEN" },
   { code: "forbidden", statuses: [403], exitCode: ExitCode.NOPERM, decision: "purge", meaning: "the token may not read this environment", hint: ({ where }) => `the token may not read ${where}` },
-  { code: "not_found", statuses: [404], exitCode: ExitCode.CONFIG, decision: "purge", meaning: "no such org, project or environment (for this token)", hint: ({ where }) => `check --org, --project and --env: ${where}` },
+  {
+    code: "not_found",
+    statuses: [404],
+    exitCode: ExitCode.CONFIG,
+    decision: "purge",
+    meaning: "no such org, project or environment (for this token)",
+    hint: ({ where }) => `check --org, --project and --env: ${where}`,
+  },
   { code: "rate_limited", statuses: [429], exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "429 once the client's retries are spent", hint: unreachable },
-  { code: "server_error", statuses: (status) => status >= 500 && status <= 599, exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "5xx once the client's retries are spent", hint: unreachable },
+  {
+    code: "server_error",
+    statuses: (status) => status >= 500 && status <= 599,
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fallback",
+    meaning: "5xx once the client's retries are spent",
+    hint: unreachable,
+  },
   {
     code: "network_error",
     exitCode: ExitCode.UNAVAILABLE,
@@ -72,7 +86,14 @@ export const FETCH_ERRORS = [
   { code: "aborted", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "cancelled (a terminating signal)", hint: unreachable },
   { code: "client_closed", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "the client was closed during the request", hint: unreachable },
   // Writes only (secrets, templates, admin commands): a read never gets these.
-  { code: "conflict", statuses: [409], exitCode: ExitCode.CONFIG, decision: "fail", meaning: "409: what a command would create exists already (a project, an environment, a template key)", hint: () => "it exists already" },
+  {
+    code: "conflict",
+    statuses: [409],
+    exitCode: ExitCode.CONFIG,
+    decision: "fail",
+    meaning: "409: what a command would create exists already (a project, an environment, a template key)",
+    hint: () => "it exists already",
+  },
   { code: "payload_too_large", statuses: [413], exitCode: ExitCode.DATA, decision: "fail", meaning: "413: a request over the server's size limit (an import, a value)" },
   // Last: what no other row describes (418, a 3xx, codes of a newer server).
   { code: "http_error", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "any other answer (another status, an unknown code, a redirect)", hint: unreachable },

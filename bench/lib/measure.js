@@ -84,7 +84,11 @@ function failed(result, timeoutMs) {
   if (result.status === 124 && (hasPython || hasTimeout)) throw new Error(`did not finish within ${timeoutMs / 1000} s`);
   if (result.status !== 0) {
     // GNU time adds "Command exited with non-zero status N"; the command's own last line says why.
-    const tail = String(result.stderr).trim().split("\n").filter((l) => l && !l.startsWith("Command exited")).pop();
+    const tail = String(result.stderr)
+      .trim()
+      .split("\n")
+      .filter((l) => l && !l.startsWith("Command exited"))
+      .pop();
     throw new Error(`exited ${result.status ?? result.signal}${tail ? `: ${tail.trim()}` : ""}`);
   }
 }

@@ -34,7 +34,12 @@ export function renderReport(r) {
         ["Date", m.date],
         ["Load average (1 min) at start / end", `${r.loadAtStart.toFixed(2)} / ${r.loadAtEnd.toFixed(2)}`],
         ["secr-run", `commit ${r.revision}, built by \`npm run bench\``],
-        ["Peers", Object.entries(r.peers).map(([k, v]) => `${k} ${v}`).join(", ")],
+        [
+          "Peers",
+          Object.entries(r.peers)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", "),
+        ],
         ["Mode", r.quick ? "`--quick` (few iterations: indicative only)" : "full"],
       ],
     ),
@@ -72,7 +77,10 @@ export function renderReport(r) {
 
   if (r.scale) {
     out.push("", "## 2. Scale", "");
-    out.push("`<launcher> ... -- true` with N secrets. Requests: HTTP requests one secr-run start makes (counted by a proxy in an untimed run); the peers read a file. × node -e 0: to the median of section 1.", "");
+    out.push(
+      "`<launcher> ... -- true` with N secrets. Requests: HTTP requests one secr-run start makes (counted by a proxy in an untimed run); the peers read a file. × node -e 0: to the median of section 1.",
+      "",
+    );
     out.push(
       table(
         ["Secrets", "Launcher", "Wall ms (median)", "× node -e 0", "p10–p90", "CPU ms (median)", "Peak RSS MiB", "Requests", "Runs"],
@@ -125,7 +133,10 @@ export function renderReport(r) {
 
   if (r.resident) {
     out.push("", "## 3. Resident memory while the child sleeps", "");
-    out.push("VmRSS of the launcher's own process (not the child's), from `/proc/<pid>/status`: 0.5 s after its child `sleep` started, and again at 12 s, once V8's memory reducer has run (what it costs while a long-lived child runs). VmHWM: its peak.", "");
+    out.push(
+      "VmRSS of the launcher's own process (not the child's), from `/proc/<pid>/status`: 0.5 s after its child `sleep` started, and again at 12 s, once V8's memory reducer has run (what it costs while a long-lived child runs). VmHWM: its peak.",
+      "",
+    );
     out.push(
       table(
         ["Secrets", "Launcher", "VmRSS MiB at 0.5 s (median)", "p10–p90", "VmRSS MiB at 12 s (median)", "VmHWM MiB (median)", "Samples"],
@@ -144,7 +155,9 @@ export function renderReport(r) {
     out.push(
       table(
         ["Launcher", "Median ms", "p10–p90 ms", "Samples"],
-        r.signal.map((row) => (row.error ? [row.name, unavailable(row.error), "", ""] : [row.name, ms(row.ms.median), spread(row.ms, ms), `${row.ms.n}${row.failures ? ` (${row.failures} missed)` : ""}`])),
+        r.signal.map((row) =>
+          row.error ? [row.name, unavailable(row.error), "", ""] : [row.name, ms(row.ms.median), spread(row.ms, ms), `${row.ms.n}${row.failures ? ` (${row.failures} missed)` : ""}`],
+        ),
       ),
     );
   }
@@ -174,7 +187,15 @@ export function renderReport(r) {
       out.push(
         table(
           ["Secrets", "PUTs", "p50 ms", "p99 ms", "Server RSS MiB (seeded / restarted)", "Plaintext MiB", "RSS / plaintext (restarted)"],
-          r.store.rows.map((row) => [String(row.secrets), String(row.puts), ms(row.p50ms), ms(row.p99ms), `${row.rssMiB.toFixed(0)} / ${row.rssRestartMiB.toFixed(0)}`, row.plaintextMiB.toFixed(1), (row.rssRestartMiB / row.plaintextMiB).toFixed(1)]),
+          r.store.rows.map((row) => [
+            String(row.secrets),
+            String(row.puts),
+            ms(row.p50ms),
+            ms(row.p99ms),
+            `${row.rssMiB.toFixed(0)} / ${row.rssRestartMiB.toFixed(0)}`,
+            row.plaintextMiB.toFixed(1),
+            (row.rssRestartMiB / row.plaintextMiB).toFixed(1),
+          ]),
         ),
       );
     }
@@ -191,7 +212,15 @@ export function renderReport(r) {
       out.push(
         table(
           ["Secrets", "Patterns", "Output", "MB/s wall (median)", "p10–p90", "MB/s per CPU second", "Build ms"],
-          r.mask.throughput.map((row) => [row.secrets.toLocaleString("en-US"), row.patterns.toLocaleString("en-US"), row.workload, mbs(row.mbps.median), spread(row.mbps, mbs), mbs(row.cpuMbps.median), ms(row.buildMs.median)]),
+          r.mask.throughput.map((row) => [
+            row.secrets.toLocaleString("en-US"),
+            row.patterns.toLocaleString("en-US"),
+            row.workload,
+            mbs(row.mbps.median),
+            spread(row.mbps, mbs),
+            mbs(row.cpuMbps.median),
+            ms(row.buildMs.median),
+          ]),
         ),
       );
       const l = r.mask.latency;

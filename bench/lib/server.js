@@ -85,13 +85,10 @@ export async function startCountingProxy(target, { keepAlive = true } = {}) {
   const agent = new http.Agent({ keepAlive });
   const server = http.createServer((req, res) => {
     count++;
-    const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     forward.on("error", () => res.destroy());
     req.pipe(forward);
   });

@@ -36,12 +36,7 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
 }
 
 function isValidation(value: unknown): value is TemplateValidation {
-  return (
-    isRecord(value) &&
-    typeof value.valid === "boolean" &&
-    isStringArray(value.missing) &&
-    isStringArray(value.extra)
-  );
+  return isRecord(value) && typeof value.valid === "boolean" && isStringArray(value.missing) && isStringArray(value.extra);
 }
 
 function isStringArray(value: unknown): value is string[] {

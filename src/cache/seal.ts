@@ -18,9 +18,7 @@ export type UnreadableReason =
   | "io_error" // the file exists but cannot be read
   | "unsafe"; // the directory or what sits at the file's name fails the checks writing applies
 
-export type OpenResult =
-  | { ok: true; data: SnapshotData }
-  | { ok: false; reason: UnreadableReason; message: string };
+export type OpenResult = { ok: true; data: SnapshotData } | { ok: false; reason: UnreadableReason; message: string };
 
 export async function sealSnapshot(identity: SnapshotIdentity, data: SnapshotData): Promise<Buffer> {
   const salt = randomBytes(SALT_BYTES);

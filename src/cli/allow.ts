@@ -29,12 +29,7 @@ function pathToDeny(given: string | undefined): string {
 }
 
 function notFound(given: string | undefined): Failure {
-  return new Failure(
-    ExitCode.CONFIG,
-    given === undefined
-      ? `no .secr.json in ${printable(process.cwd())} or any parent directory`
-      : `no .secr.json at ${printable(projectFilePath(given))}`,
-  );
+  return new Failure(ExitCode.CONFIG, given === undefined ? `no .secr.json in ${printable(process.cwd())} or any parent directory` : `no .secr.json at ${printable(projectFilePath(given))}`);
 }
 
 async function command(verb: Verb, args: string[]): Promise<number> {
@@ -63,9 +58,7 @@ async function command(verb: Verb, args: string[]): Promise<number> {
     return ExitCode.OK;
   } catch (error) {
     const failure =
-      error instanceof Failure
-        ? error
-        : new Failure(ExitCode.CONFIG, `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      error instanceof Failure ? error : new Failure(ExitCode.CONFIG, `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     createLogger({ quiet }).error(failure.message);
     return failure.exitCode;
   }

@@ -42,7 +42,14 @@ export async function check(definition: typeof checkCommand, args: string[]): Pr
     const schemaFailed = schemaResult !== undefined && schemaResult.failures.length > 0;
     const where = target(settings);
     if (options.json) {
-      const result: Record<string, unknown> = { org: settings.org, project: settings.project, env: settings.env, valid: !template.failed && !schemaFailed, missing: template.missing, extra: template.extra };
+      const result: Record<string, unknown> = {
+        org: settings.org,
+        project: settings.project,
+        env: settings.env,
+        valid: !template.failed && !schemaFailed,
+        missing: template.missing,
+        extra: template.extra,
+      };
       if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {

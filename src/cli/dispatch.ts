@@ -124,7 +124,10 @@ function findCommand(words: readonly string[], commands: readonly CommandDefinit
     const prefix = words.slice(0, depth + 1);
     const next = words[depth + 1];
     if (next === undefined || isOption(next)) return { kind: "group-help", prefix, commands: group };
-    const suggestion = closest(next, group.map((c) => c.path[depth + 1]!));
+    const suggestion = closest(
+      next,
+      group.map((c) => c.path[depth + 1]!),
+    );
     return {
       kind: "usage",
       message: `unknown command "${[...prefix, next].join(" ")}"${suggestion === undefined ? "" : `; did you mean "${[...prefix, suggestion].join(" ")}"?`} (see secr-run ${prefix.join(" ")} --help)`,
@@ -132,12 +135,14 @@ function findCommand(words: readonly string[], commands: readonly CommandDefinit
   }
   if (best !== undefined) return { kind: "found", command: best };
   const word = words[0]!;
-  const suggestion = closest(word, names(commands).map((n) => n.split(" ")[0]!));
+  const suggestion = closest(
+    word,
+    names(commands).map((n) => n.split(" ")[0]!),
+  );
   if (suggestion !== undefined) return { kind: "usage", message: `unknown command "${word}"; did you mean "${suggestion}"?` };
   return {
     kind: "usage",
     message:
-      `unknown command "${word}" (commands: ${[...new Set(names(commands).map((n) => n.split(" ")[0]))].join(", ")}, help); ` +
-      `to run a program, put it after --: secr-run [options] -- ${word} ...`,
+      `unknown command "${word}" (commands: ${[...new Set(names(commands).map((n) => n.split(" ")[0]))].join(", ")}, help); ` + `to run a program, put it after --: secr-run [options] -- ${word} ...`,
   };
 }

@@ -12,13 +12,7 @@ import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
 import type { Logger } from "./log.js";
 
-export function loadSettings(
-  flags: SettingFlags,
-  log: Logger,
-  env: Record<string, string | undefined> = process.env,
-  cwd: string = process.cwd(),
-  needs?: readonly ScopeSetting[],
-): Settings {
+export function loadSettings(flags: SettingFlags, log: Logger, env: Record<string, string | undefined> = process.env, cwd: string = process.cwd(), needs?: readonly ScopeSetting[]): Settings {
   const lookup = loadProjectFile(cwd);
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
   if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));

@@ -23,7 +23,6 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-
 export function createLogger({ verbose = false, quiet = false, write }: LoggerOptions = {}): Logger {
   const sensitive = new Set<string>();
   const out =

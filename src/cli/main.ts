@@ -19,14 +19,7 @@ import { completionCommand } from "./commands/completion.js";
 import { explainCommand } from "./commands/explain.js";
 import { exportCommand } from "./commands/export.js";
 import { initCommand } from "./commands/init.js";
-import {
-  secretsDeleteCommand,
-  secretsGetCommand,
-  secretsImportCommand,
-  secretsListCommand,
-  secretsPromoteCommand,
-  secretsSetCommand,
-} from "./commands/secrets.js";
+import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets.js";
 import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
@@ -72,7 +65,18 @@ const COMMANDS: readonly CommandEntry[] = [
   { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
   { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
   { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
-  { definition: completionCommand, load: async () => ({ main: (args) => import("./completion.js").then((m) => m.main(args, COMMANDS.map((entry) => entry.definition))) }) },
+  {
+    definition: completionCommand,
+    load: async () => ({
+      main: (args) =>
+        import("./completion.js").then((m) =>
+          m.main(
+            args,
+            COMMANDS.map((entry) => entry.definition),
+          ),
+        ),
+    }),
+  },
 ];
 
 async function main(args: string[]): Promise<number> {
@@ -99,7 +103,9 @@ async function main(args: string[]): Promise<number> {
     case "run":
       // One turn of the event loop lets the early connect leave before the launcher loads.
       if (decision.command === runCommand && connectEarly(decision.args)) await new Promise((resolve) => setImmediate(resolve));
-      return COMMANDS.find((entry) => entry.definition === decision.command)!.load().then((module) => module.main(decision.args));
+      return COMMANDS.find((entry) => entry.definition === decision.command)!
+        .load()
+        .then((module) => module.main(decision.args));
   }
 }
 

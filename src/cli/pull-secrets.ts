@@ -57,10 +57,7 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
 }
 
 /** Only the template verdict (secr-run check). */
-export async function validateOnly(
-  settings: Settings,
-  { signal, log, stats }: { signal?: AbortSignal | undefined; log: Logger; stats?: FetchStats | undefined },
-): Promise<TemplateValidation> {
+export async function validateOnly(settings: Settings, { signal, log, stats }: { signal?: AbortSignal | undefined; log: Logger; stats?: FetchStats | undefined }): Promise<TemplateValidation> {
   const started = performance.now();
   return withClient(settings, signal, log, stats, async (client, requestSignal) => {
     const result = await client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal });

@@ -103,9 +103,7 @@ export async function main(args: string[]): Promise<number> {
   });
 
   if (server.createdAdminToken) {
-    process.stderr.write(
-      `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`,
-    );
+    process.stderr.write(`secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`);
   }
   const stats = server.stats();
   process.stderr.write(

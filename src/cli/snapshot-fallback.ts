@@ -37,8 +37,7 @@ export async function fromSnapshot(
 ): Promise<FromSnapshot> {
   const where = target(settings);
   const why = failure === undefined ? "--offline" : `secr is unreachable (${failure.reason})`;
-  const unavailable = (detail: string) =>
-    failure === undefined ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`) : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`);
+  const unavailable = (detail: string) => (failure === undefined ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`) : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`));
   const started = performance.now();
   let read: Awaited<ReturnType<typeof readSnapshot>>;
   try {
@@ -68,10 +67,7 @@ export async function fromSnapshot(
   log.redact(Object.values(data.secrets));
   // Fail-fast must not be skipped silently: a snapshot written with --no-validate has no verdict to apply.
   if (validate && data.validation === null) {
-    throw new Failure(
-      ExitCode.CONFIG,
-      `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`,
-    );
+    throw new Failure(ExitCode.CONFIG, `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`);
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);

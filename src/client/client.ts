@@ -287,8 +287,7 @@ export class SecrClient implements AsyncDisposable {
 
   /** One pass over the pages: every secret, or why the set looked inconsistent. */
   async #pullOnce(org: string, project: string, env: string, options: RequestOptions & { search?: string }): Promise<Secret[] | { reason: string }> {
-    const page = (offset: number, signal: AbortSignal | undefined) =>
-      this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
+    const page = (offset: number, signal: AbortSignal | undefined) => this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
     const state = newPageState();
     const first = await page(0, options.signal);
     let verdict = addPage(state, 0, first);

@@ -39,14 +39,7 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () =>
  * The wait before retry number `retry` (0-based), or undefined to give up now.
  * `waitedMs` is what this call has already slept.
  */
-export function nextDelayMs(
-  method: string,
-  error: SecrApiError,
-  retry: number,
-  waitedMs: number,
-  policy: RetryPolicy,
-  random: () => number = Math.random,
-): number | undefined {
+export function nextDelayMs(method: string, error: SecrApiError, retry: number, waitedMs: number, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
   if (retry >= policy.maxRetries || !isRetryable(method, error)) return undefined;
   let delay: number;
   if (error.retryAfter !== undefined) {

@@ -157,7 +157,10 @@ export type Schema<T> = z.ZodMiniType<T, unknown>;
 /** Issues as "path: message" lines without the offending input, which could be a secret value. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], max = 3): string {
   const lines = issues.slice(0, max).map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    const path = issue.path
+      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+      .join("")
+      .replace(/^\./, "");
     return `${path === "" ? "(body)" : path}: ${issue.message}`;
   });
   if (issues.length > max) lines.push(`and ${issues.length - max} more`);

@@ -118,11 +118,7 @@ export function formatBytes(bytes: number): string {
 async function readCapped(body: Dispatcher.ResponseData["body"], declared: string | undefined, limit: number, route: string): Promise<string> {
   const tooLarge = () => {
     body.destroy();
-    return new SecrApiError(
-      `secr API ${route} answered with more than ${formatBytes(limit)} (maxResponseBytes); reading stopped there`,
-      0,
-      "response_too_large",
-    );
+    return new SecrApiError(`secr API ${route} answered with more than ${formatBytes(limit)} (maxResponseBytes); reading stopped there`, 0, "response_too_large");
   };
   if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
   const chunks: Buffer[] = [];

@@ -9,7 +9,10 @@ export interface BaseUrl {
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and localhost: traffic that never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (host === "::1" || host === "::ffff:7f00:1") return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
@@ -30,11 +33,7 @@ export function parseBaseUrl(apiUrl: string, allowInsecureHttp: boolean): BaseUr
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === "http:" && !loopback && !allowInsecureHttp) {
-    throw new SecrApiError(
-      `refusing to send the token in clear text to ${url.host}: use https://, or a loopback host, or set allowInsecureHttp: true`,
-      0,
-      "invalid_argument",
-    );
+    throw new SecrApiError(`refusing to send the token in clear text to ${url.host}: use https://, or a loopback host, or set allowInsecureHttp: true`, 0, "invalid_argument");
   }
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), loopback };
 }

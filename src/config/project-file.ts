@@ -78,9 +78,7 @@ export function parseProjectFile(text: string, path: string): ProjectFile | Erro
   // A token in a committed file leaks to everyone with the repo; refuse rather than use it.
   const tokenKey = Object.keys(json).find((key) => /token|secret|passphrase/i.test(key));
   if (tokenKey !== undefined) {
-    return new Error(
-      `${path} contains "${tokenKey}": credentials must not be in a project file (it gets committed); use SECR_TOKEN`,
-    );
+    return new Error(`${path} contains "${tokenKey}": credentials must not be in a project file (it gets committed); use SECR_TOKEN`);
   }
   const parsed = projectFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -142,10 +140,7 @@ function realDir(dir: string): string {
 }
 
 /** The nearest `.secr.json` at or above `startDir`: loaded, unsafe (ignored; the search stops there) or none. */
-export function loadProjectFile(
-  startDir: string,
-  uid: number | undefined = process.getuid?.(),
-): { kind: "none" } | Exclude<ProjectFileRead, { kind: "absent" }> | Error {
+export function loadProjectFile(startDir: string, uid: number | undefined = process.getuid?.()): { kind: "none" } | Exclude<ProjectFileRead, { kind: "absent" }> | Error {
   let dir = realDir(startDir);
   for (;;) {
     const read = readProjectFile(join(dir, PROJECT_FILE_NAME), uid);

@@ -76,9 +76,7 @@ export type ResolveResult =
 /** Where a missing setting can come from, e.g. `org (--org, SECR_ORG or "org" in .secr.json)`. */
 export function describeMissing(name: SettingName): string {
   const fileKey = FILE_KEYS[name];
-  return fileKey === undefined
-    ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})`
-    : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
+  return fileKey === undefined ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})` : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
 }
 
 export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: ResolveInput): ResolveResult {
@@ -128,17 +126,14 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
 
   const apiUrl = checkApiUrl(apiUrlRaw);
   if (apiUrl instanceof Error) {
-    const where =
-      sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
+    const where = sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
     problems.push({ usage: sources.apiUrl === "flag", message: `${where}: ${apiUrl.message}` });
   }
 
   // A wrong flag is reported first (usage, 64): fixing the command line comes before configuring.
   const usageProblem = problems.find((p) => p.usage);
   if (usageProblem) return { ok: false, ...usageProblem };
-  const missing = ([...ALL_SCOPE.filter((name) => needs.includes(name)), "token"] as const).filter(
-    (name) => ({ org, project, env: envName, token })[name] === undefined,
-  );
+  const missing = ([...ALL_SCOPE.filter((name) => needs.includes(name)), "token"] as const).filter((name) => ({ org, project, env: envName, token })[name] === undefined);
   if (missing.length > 0) {
     return { ok: false, usage: false, message: `missing settings: ${missing.map(describeMissing).join("; ")}` };
   }

@@ -80,11 +80,7 @@ async function ensurePrivateDir(dir: string, uid: number | undefined): Promise<v
  * Applies `change` to the store and writes it atomically (temp file 0600, rename). Two `allow`s at
  * once may lose one entry (read-modify-write); it then simply asks to be allowed again.
  */
-export async function updateTrustStore(
-  configDir: string,
-  change: (store: TrustStore) => TrustStore,
-  uid: number | undefined = process.getuid?.(),
-): Promise<TrustStore> {
+export async function updateTrustStore(configDir: string, change: (store: TrustStore) => TrustStore, uid: number | undefined = process.getuid?.()): Promise<TrustStore> {
   await ensurePrivateDir(configDir, uid);
   const current = readTrustStore(configDir, uid);
   if (current instanceof Error) throw current;

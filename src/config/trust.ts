@@ -77,8 +77,5 @@ export function untrustedApiUrlMessage(path: string, apiUrl: string): string {
 
 /** The one-line warning (or, for `allow`, error) for a project file the ownership rule rejects. */
 export function ignoredProjectFileMessage(path: string, reason: string, lead = "ignoring"): string {
-  return (
-    `${lead} ${printable(path)}: ${reason}; a .secr.json is read only if it and its directory ` +
-    "belong to you (or root) and no one else can write them"
-  );
+  return `${lead} ${printable(path)}: ${reason}; a .secr.json is read only if it and its directory ` + "belong to you (or root) and no one else can write them";
 }

@@ -17,9 +17,7 @@ export interface PlannedFile {
   inRunDir: boolean;
 }
 
-export type DeliveryPlan =
-  | { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] }
-  | { ok: false; exitCode: number; message: string };
+export type DeliveryPlan = { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] } | { ok: false; exitCode: number; message: string };
 
 export interface PlanInput {
   spec: DeliverySpec;

@@ -7,10 +7,7 @@
 // an empty string for a missing key stops the run instead.
 import Mustache from "mustache";
 
-export type TemplateResult =
-  | { ok: true; text: string }
-  | { ok: false; missing: string[] }
-  | { ok: false; error: string };
+export type TemplateResult = { ok: true; text: string } | { ok: false; missing: string[] } | { ok: false; error: string };
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 

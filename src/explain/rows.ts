@@ -77,7 +77,12 @@ export function formatExplainTable(report: ExplainReport): string {
   ]);
   const table = [header, ...lines];
   const widths = header.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)));
-  const text = table.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ").trimEnd());
+  const text = table.map((cells) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join("  ")
+      .trimEnd(),
+  );
   const verdict = report.wouldStart
     ? `${report.target}: a run would start the command with ${report.rows.filter((r) => r.action === "injected").length} injected keys`
     : `${report.target}: a run would stop with exit ${report.exitCode}: ${report.message}`;

@@ -49,7 +49,10 @@ export function buildChildEnv(input: ChildEnvInput): ChildEnv {
       ? () => true
       : input.preserve === false
         ? () => false
-        : ((names) => (name: string) => names.has(key(name)))(new Set(input.preserve.map(key)));
+        : (
+            (names) => (name: string) =>
+              names.has(key(name))
+          )(new Set(input.preserve.map(key)));
   const preserved: string[] = [];
   for (const [name, value] of Object.entries(input.secrets)) {
     const existing = present.get(key(name));

@@ -23,7 +23,7 @@ export interface ChildCommand extends CommandSpec {
 export function buildCommand(afterDashDash: readonly string[] | undefined, commandString: string | undefined): CommandSpec | Error {
   const words = afterDashDash ?? [];
   if (commandString !== undefined && words.length > 0) {
-    return new Error("give either --command \"<string>\" or a command after --, not both");
+    return new Error('give either --command "<string>" or a command after --, not both');
   }
   if (commandString !== undefined) {
     if (commandString.trim() === "") return new Error("--command needs a non-empty shell string");

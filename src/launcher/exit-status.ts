@@ -36,8 +36,7 @@ export function decideExit(result: ChildResult, context: ExitContext): ExitActio
         const hint = /\s/.test(context.file) ? ` (one word with spaces: to run a shell string, use --command "${context.file}")` : "";
         return { kind: "exit", code: 127, message: `command not found: ${context.file}${hint}` };
       }
-      if (result.code === "EACCES")
-        return { kind: "exit", code: 126, message: `permission denied (not executable?): ${context.file}` };
+      if (result.code === "EACCES") return { kind: "exit", code: 126, message: `permission denied (not executable?): ${context.file}` };
       return { kind: "exit", code: 126, message: `cannot execute ${context.file}: ${result.code}` };
   }
 }

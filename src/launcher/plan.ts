@@ -132,7 +132,14 @@ export function plan(input: PlanInput): Plan {
       const existing = rows.get(key) ?? [...rows.values()].find((row) => norm(row.key) === norm(key));
       if (existing !== undefined && existing.action !== "skipped" && existing.action !== "refused") existing.schema = verdict;
       else if (lookup(key) !== undefined) add({ key, source: "inherited", action: "kept", reason: "inherited, declared in the schema", schema: verdict });
-      else add({ key, source: "none", action: "missing", reason: existing === undefined ? "required by the schema" : `required by the schema; the secret was ${existing.action} (${existing.reason})`, schema: verdict });
+      else
+        add({
+          key,
+          source: "none",
+          action: "missing",
+          reason: existing === undefined ? "required by the schema" : `required by the schema; the secret was ${existing.action} (${existing.reason})`,
+          schema: verdict,
+        });
     }
   }
   if (template !== undefined) {

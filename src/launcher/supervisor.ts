@@ -185,9 +185,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     // A signal may have arrived while execa loaded; then we are already on our way out.
     if (state.phase !== "waiting") return new Promise<never>(() => {});
     if (pid1) {
-      options.warn(
-        "running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run",
-      );
+      options.warn("running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run");
     }
     if (inheritedIgnored.length > 0) options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
     const spawn = (next: ChildCommand, pipedOutput: boolean): RunningChild => {

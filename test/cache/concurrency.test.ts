@@ -20,9 +20,7 @@ beforeAll(async () => {
 });
 
 function writers(cacheDir: string, identity: SnapshotIdentity) {
-  return Array.from({ length: WRITERS }, (_, w) =>
-    execa(process.execPath, [script, cacheDir, `w${w}`, String(WRITES)], { input: JSON.stringify(identity) }),
-  );
+  return Array.from({ length: WRITERS }, (_, w) => execa(process.execPath, [script, cacheDir, `w${w}`, String(WRITES)], { input: JSON.stringify(identity) }));
 }
 
 describe("concurrent writers", () => {

@@ -120,9 +120,17 @@ describe("snapshot files on disk", () => {
     const needles = [
       ...Object.entries(data.secrets).flat(),
       ...Object.entries(otherData.secrets).flat(),
-      identity.token, identity.passphrase!, identity.org, identity.project, identity.env,
-      other.token, other.org, other.project, other.env,
-      "NEEDED_KEY", "SURPLUS_KEY",
+      identity.token,
+      identity.passphrase!,
+      identity.org,
+      identity.project,
+      identity.env,
+      other.token,
+      other.org,
+      other.project,
+      other.env,
+      "NEEDED_KEY",
+      "SURPLUS_KEY",
     ];
     const files = await listCache(cacheDir);
     expect(files).toHaveLength(3);

@@ -110,7 +110,7 @@ describe("unreadable snapshots", () => {
     future[8] = 2;
     await writeFile(path, future);
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unknown_version" });
-    await writeFile(path, "{\"secrets\":{}}\n");
+    await writeFile(path, '{"secrets":{}}\n');
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
   });
 

@@ -59,7 +59,10 @@ describe("built-in modules a run loads before its child starts", () => {
       const run = await recordRun(["--env", "production", "--", "sh", "-c", 'test "$API_KEY" = builtins-api-key-1234']);
       expect(run.exitCode, start).toBe(0);
       expect(run.beforeChild, start).not.toBeNull();
-      expect(NOT_BEFORE_CHILD.filter((name) => run.beforeChild!.includes(name)), `${start} start`).toEqual([]);
+      expect(
+        NOT_BEFORE_CHILD.filter((name) => run.beforeChild!.includes(name)),
+        `${start} start`,
+      ).toEqual([]);
       // The guard can fail: the snapshot written while the child runs does load crypto.
       expect(run.atExit).toContain("crypto");
     }

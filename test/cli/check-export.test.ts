@@ -14,25 +14,25 @@ const staging = { DATABASE_URL: "postgres://ce-staging-pass-5e6f@db/api", EXTRA_
 const unquotable = { DATABASE_URL: "postgres://ce-uq-pass-9i0j@db/api", API_KEY: "ce-uq-api-key-1k2l", ALL_QUOTES: "'\"`\nce-mixed-3m4n" };
 
 const server = useLocalServer({
-    token: TOKEN,
-    seed: {
-      orgs: {
-        acme: {
-          projects: {
-            api: {
-              environments: { production, staging, unquotable },
-              templates: [
-                { key: "DATABASE_URL", required: true },
-                { key: "API_KEY", required: true },
-                { key: "OPTIONAL_ONE", required: false },
-                ...Object.keys(NASTY_VALUES).map((key) => ({ key, required: false })),
-              ],
-            },
+  token: TOKEN,
+  seed: {
+    orgs: {
+      acme: {
+        projects: {
+          api: {
+            environments: { production, staging, unquotable },
+            templates: [
+              { key: "DATABASE_URL", required: true },
+              { key: "API_KEY", required: true },
+              { key: "OPTIONAL_ONE", required: false },
+              ...Object.keys(NASTY_VALUES).map((key) => ({ key, required: false })),
+            ],
           },
         },
       },
     },
-  });
+  },
+});
 
 const env = () => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: TOKEN });
 
@@ -47,9 +47,7 @@ describe("secr-run check", () => {
   it("missing keys: exit 78, missing and extra names listed", async () => {
     const result = await runCli(["check", "--env", "staging"], { env: env() });
     expect(result.exitCode).toBe(78);
-    expect(result.stdout).toBe(
-      "acme/api/staging: missing 1 required key: API_KEY\nacme/api/staging: 1 key not in the template: EXTRA_ONE\n",
-    );
+    expect(result.stdout).toBe("acme/api/staging: missing 1 required key: API_KEY\nacme/api/staging: 1 key not in the template: EXTRA_ONE\n");
   });
 
   it("--json", async () => {
@@ -80,11 +78,10 @@ describe("secr-run export round-trips", () => {
   });
 
   it("shell: sh -c 'eval \"$(secr-run export ...)\"' sets every value exactly and runs nothing", async () => {
-    const out = execFileSync(
-      "/bin/sh",
-      ["-c", `eval "$("$0" "$1" export --env production --format shell)" && exec "$0" -e 'process.stdout.write(JSON.stringify(process.env))'`, NODE, CLI],
-      { env: { PATH: process.env.PATH, ...env() }, cwd: "/" },
-    ).toString();
+    const out = execFileSync("/bin/sh", ["-c", `eval "$("$0" "$1" export --env production --format shell)" && exec "$0" -e 'process.stdout.write(JSON.stringify(process.env))'`, NODE, CLI], {
+      env: { PATH: process.env.PATH, ...env() },
+      cwd: "/",
+    }).toString();
     const seen = JSON.parse(out) as Record<string, string>;
     for (const [key, value] of Object.entries(production)) expect(seen[key], key).toBe(value);
     expect(existsSync("/tmp/pwned-q1")).toBe(false); // NASTY_SHELL's $(touch ...) never ran

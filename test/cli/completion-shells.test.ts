@@ -166,7 +166,15 @@ describe.skipIf(!has("fish"))("completion fish, in fish", () => {
     // One fish for all: each line's candidates, then a separator.
     const asks = listed.flatMap((path) => path.map((word, depth) => ({ line: `secr-run ${[...path.slice(0, depth), word.slice(0, 2)].join(" ")}`, word })));
     const script = `${readmeLine(/completion fish \| source/)}; for line in $argv; complete -C $line | string replace -r '\\t.*' ''; echo '<end>'; end`;
-    const answers = (await fish(script, asks.map((a) => a.line))).join("\n").split("<end>").map((a) => a.split("\n").filter(Boolean));
+    const answers = (
+      await fish(
+        script,
+        asks.map((a) => a.line),
+      )
+    )
+      .join("\n")
+      .split("<end>")
+      .map((a) => a.split("\n").filter(Boolean));
     asks.forEach(({ line, word }, i) => expect(answers[i], line).toContain(word));
   });
 

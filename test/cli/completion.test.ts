@@ -17,7 +17,9 @@ beforeAll(async () => {
 
 /** What bash offers after the words typed (the last one is the word being completed). */
 async function complete(words: string[]): Promise<string[]> {
-  const line = ["source \"$1\"", `COMP_WORDS=(${["secr-run", ...words].map((w) => `'${w}'`).join(" ")})`, `COMP_CWORD=${words.length}`, "_secr_run_complete", 'printf "%s\\n" "${COMPREPLY[@]}"'].join("; ");
+  const line = ['source "$1"', `COMP_WORDS=(${["secr-run", ...words].map((w) => `'${w}'`).join(" ")})`, `COMP_CWORD=${words.length}`, "_secr_run_complete", 'printf "%s\\n" "${COMPREPLY[@]}"'].join(
+    "; ",
+  );
   const result = await execa("bash", ["--norc", "--noprofile", "-c", line, "bash", script]);
   return result.stdout.split("\n").filter(Boolean).sort();
 }
@@ -39,14 +41,26 @@ describe("completion bash", () => {
     [["sec"], ["secrets"]],
     [["secrets", "l"], ["list"]],
     [["--env", "dev", "secrets", "l"], ["list"]],
-    [["-e", "dev", "admin", "tokens", ""], ["create", "list", "revoke"]],
+    [
+      ["-e", "dev", "admin", "tokens", ""],
+      ["create", "list", "revoke"],
+    ],
     [["admin", "t"], ["tokens"]],
     [["check", "--js"], ["--json"]],
-    [["export", "--format", ""], ["dotenv", "json", "shell"]],
-    [["secrets", "import", "--format", ""], ["dotenv", "json"]],
+    [
+      ["export", "--format", ""],
+      ["dotenv", "json", "shell"],
+    ],
+    [
+      ["secrets", "import", "--format", ""],
+      ["dotenv", "json"],
+    ],
     [["--mount-f"], ["--mount-format"]],
     [["--", "sec"], []],
-    [["completion", ""], ["bash", "fish", "zsh"]],
+    [
+      ["completion", ""],
+      ["bash", "fish", "zsh"],
+    ],
     [["completion", "f"], ["fish"]],
     [["completion", "bash", ""], []],
     [["completion", "--verb"], ["--verbose"]],

@@ -62,10 +62,10 @@ describe("--file, --mount, --template", () => {
   it("delivers each file 0600 with the exact content, sets KEY_FILE, leaves KEY out, and removes all of it when the child exits", async () => {
     const box = sandbox();
     writeFileSync(join(box.cwd, "app.tmpl"), "db={{DB_PASSWORD}}\n{{#MISSING_OPTIONAL}}never{{/MISSING_OPTIONAL}}multi={{MULTI}}\n");
-    const result = await runCli(
-      ["--file", "DB_PASSWORD", "--file", "API_KEY=api,key.txt", "--mount", "all.env", "--template", "app.tmpl:app.conf", "--", NODE, CHILD],
-      { env: env(box, { ACT: "exit:7", CHECK_FILES: [join(box.cwd, "all.env"), join(box.cwd, "app.conf")].join(",") }), cwd: box.cwd },
-    );
+    const result = await runCli(["--file", "DB_PASSWORD", "--file", "API_KEY=api,key.txt", "--mount", "all.env", "--template", "app.tmpl:app.conf", "--", NODE, CHILD], {
+      env: env(box, { ACT: "exit:7", CHECK_FILES: [join(box.cwd, "all.env"), join(box.cwd, "app.conf")].join(",") }),
+      cwd: box.cwd,
+    });
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toBe("");
     const report = readReport(box)!;

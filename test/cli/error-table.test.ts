@@ -15,7 +15,10 @@ const errorsDoc = readFileSync(new URL("../../docs/errors.md", import.meta.url),
 function rows(text: string, first: RegExp): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of text.split("\n")) {
-    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.length >= 2 && first.test(cells[0]!)) out.set(cells[0]!, cells.slice(1));
   }
   return out;

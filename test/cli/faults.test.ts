@@ -71,9 +71,7 @@ describe("faults map to documented exit codes", () => {
   });
 
   it("429 with Retry-After on every attempt -> 69", async () => {
-    msw.use(
-      http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "0" } })),
-    );
+    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "0" } })));
     expectOwnFailure(await run(), 69);
   });
 

@@ -60,16 +60,22 @@ describe("--help", () => {
 });
 
 describe("help of every command", () => {
-  it.each([[["--help"]], [["check", "--help"]], [["help", "export"]], [["serve", "--help"]], [["help", "serve"]], [["--env", "x", "check", "-h"]]])("%j: same sections, 80 columns off a terminal", async (args) => {
-    const result = await runCli(args);
-    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
-    const headings = result.stdout.split("\n").filter((line) => /^[A-Z][A-Za-z ]*:( |$)/.test(line)).map((line) => line.split(":")[0]);
-    expect(headings[0]).toBe("Usage");
-    expect(headings).toEqual(expect.arrayContaining(["Options", "Examples", "Exit codes"]));
-    expect(headings.indexOf("Options")).toBeLessThan(headings.indexOf("Examples"));
-    expect(headings.indexOf("Examples")).toBeLessThan(headings.indexOf("Exit codes"));
-    for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
-  });
+  it.each([[["--help"]], [["check", "--help"]], [["help", "export"]], [["serve", "--help"]], [["help", "serve"]], [["--env", "x", "check", "-h"]]])(
+    "%j: same sections, 80 columns off a terminal",
+    async (args) => {
+      const result = await runCli(args);
+      expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+      const headings = result.stdout
+        .split("\n")
+        .filter((line) => /^[A-Z][A-Za-z ]*:( |$)/.test(line))
+        .map((line) => line.split(":")[0]);
+      expect(headings[0]).toBe("Usage");
+      expect(headings).toEqual(expect.arrayContaining(["Options", "Examples", "Exit codes"]));
+      expect(headings.indexOf("Options")).toBeLessThan(headings.indexOf("Examples"));
+      expect(headings.indexOf("Examples")).toBeLessThan(headings.indexOf("Exit codes"));
+      for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    },
+  );
 
   it("the top-level help lists the commands; global options are grouped", async () => {
     const { stdout } = await runCli(["--help"]);
@@ -99,10 +105,16 @@ describe("help of every command", () => {
     expect(commands.length).toBeGreaterThan(20);
     for (const command of commands) {
       const text = await helpText(command, commands, 80);
-      const headings = text.split("\n").filter((line) => /^(Usage|Commands|Options|Global options|Examples|Exit codes):/.test(line)).map((line) => line.split(":")[0]);
+      const headings = text
+        .split("\n")
+        .filter((line) => /^(Usage|Commands|Options|Global options|Examples|Exit codes):/.test(line))
+        .map((line) => line.split(":")[0]);
       expect(headings[0], command.displayName).toBe("Usage");
       const order = ["Usage", "Commands", "Options", "Global options", "Examples", "Exit codes"].filter((h) => headings.includes(h));
-      expect(headings.filter((h, i) => headings.indexOf(h) === i), command.displayName).toEqual(order);
+      expect(
+        headings.filter((h, i) => headings.indexOf(h) === i),
+        command.displayName,
+      ).toEqual(order);
       if (command.exitCodes?.length) expect(headings, command.displayName).toContain("Exit codes");
       for (const line of text.split("\n")) expect(line.length, `${command.displayName}: ${line}`).toBeLessThanOrEqual(80);
     }

@@ -102,7 +102,14 @@ describe("schema", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       valid: false,
       missing: [],
-      schema: { valid: false, failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }, { key: "DATABASE_URL", rule: "must be a URL with protocol postgres or postgresql" }], defaults: ["FEATURE_X"] },
+      schema: {
+        valid: false,
+        failures: [
+          { key: "PORT", rule: "must be a port number (1-65535)" },
+          { key: "DATABASE_URL", rule: "must be a URL with protocol postgres or postgresql" },
+        ],
+        defaults: ["FEATURE_X"],
+      },
     });
     secrets = { ...VALUES, PORT: "8080", DATABASE_URL: "postgres://db/app" };
     const ok = await runCli(["check", "--json"], { cwd, env: env() });
@@ -157,7 +164,7 @@ describe("explain", () => {
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ wouldStart: false, exitCode: 78, message: expect.stringContaining("PORT must be a port number (1-65535)") });
     expect(report.rows.find((r: { key: string }) => r.key === "PORT")).toMatchObject({ action: "injected", schema: { type: "port", ok: false, rule: "must be a port number (1-65535)" } });
-    const refused = await runCli(["explain"], { cwd: projectDir(), env: env() , });
+    const refused = await runCli(["explain"], { cwd: projectDir(), env: env() });
     expect(refused.exitCode).toBe(0);
     secrets = { ...VALUES, LD_PRELOAD: "/tmp/ins.so" };
     const stopped = await runCli(["explain"], { cwd: projectDir(), env: env() });
@@ -227,11 +234,7 @@ describe("one fetch for many runs", () => {
     const cache = tempDir("secr-run-share-");
     try {
       secrets = { ...VALUES, PORT: "8080" };
-      const results = await Promise.all(
-        Array.from({ length: n }, () =>
-          runCli(["--cache-dir", join(cache.path, "c"), ...extra, "--", NODE, "-e", "0"], { cwd: projectDir(), env: env() }),
-        ),
-      );
+      const results = await Promise.all(Array.from({ length: n }, () => runCli(["--cache-dir", join(cache.path, "c"), ...extra, "--", NODE, "-e", "0"], { cwd: projectDir(), env: env() })));
       for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
       return server.requests.length;
     } finally {

@@ -84,12 +84,19 @@ describe("a command defined with the option layer", () => {
   });
 
   it("--help skips validation", () => {
-    const withHelp = defineCommand({ path: ["x"], summary: "", description: "", options: { help: Option.Boolean("--help", false, { alias: "h", description: "" }), n: Option.String("--n", { required: true, description: "" }) } });
+    const withHelp = defineCommand({
+      path: ["x"],
+      summary: "",
+      description: "",
+      options: { help: Option.Boolean("--help", false, { alias: "h", description: "" }), n: Option.String("--n", { required: true, description: "" }) },
+    });
     expect(withHelp.parse(["--bogus", "-h"]).help).toBe(true);
   });
 
   it("refuses a name declared twice", () => {
-    expect(() => defineCommand({ path: ["x"], summary: "", description: "", options: { a: Option.Boolean("--a", { alias: "x", description: "" }), b: Option.Boolean("--b", { alias: "x", description: "" }) } })).toThrow(/declared twice/);
+    expect(() =>
+      defineCommand({ path: ["x"], summary: "", description: "", options: { a: Option.Boolean("--a", { alias: "x", description: "" }), b: Option.Boolean("--b", { alias: "x", description: "" }) } }),
+    ).toThrow(/declared twice/);
   });
 });
 
@@ -110,7 +117,26 @@ describe("run options", () => {
     expect(parseRun(["-e", "1", "-p", "007", "-o", "1e3"])).toMatchObject({ env: "1", project: "007", org: "1e3" });
   });
   it("reads every run option", () => {
-    const o = parseRun(["--env=prod", "--no-validate", "--only", "A,B", "--only", "C", "--skip-invalid", "--allow-name", "NODE_OPTIONS", "--preserve-env=K1,K2", "--pass-token", "-v", "--timeout", "5s", "--api-url", "http://127.0.0.1:1", "-c", "echo hi"]);
+    const o = parseRun([
+      "--env=prod",
+      "--no-validate",
+      "--only",
+      "A,B",
+      "--only",
+      "C",
+      "--skip-invalid",
+      "--allow-name",
+      "NODE_OPTIONS",
+      "--preserve-env=K1,K2",
+      "--pass-token",
+      "-v",
+      "--timeout",
+      "5s",
+      "--api-url",
+      "http://127.0.0.1:1",
+      "-c",
+      "echo hi",
+    ]);
     expect(o).toMatchObject({
       env: "prod",
       timeout: "5s",

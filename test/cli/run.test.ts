@@ -257,9 +257,7 @@ describe("settings", () => {
   it("missing settings: one message naming each and where it can come from (78)", async () => {
     const result = await runCli(["--", "true"], { env: { SECR_PROJECT: "api" } });
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toBe(
-      'secr-run: missing settings: org (--org, SECR_ORG or "org" in .secr.json); env (--env, SECR_ENV or "env" in .secr.json); token (SECR_TOKEN or --token)\n',
-    );
+    expect(result.stderr).toBe('secr-run: missing settings: org (--org, SECR_ORG or "org" in .secr.json); env (--env, SECR_ENV or "env" in .secr.json); token (SECR_TOKEN or --token)\n');
   });
 
   it("--verbose shows timings and key names, never values", async () => {

@@ -34,7 +34,7 @@ const inTerminal = (args: string[]) => cliInTerminal(args, env());
 
 describe("a slow fetch on a terminal", () => {
   it("shows one line, erased before the child writes", async () => {
-    const transcript = await inTerminal(["--no-validate", "--", NODE, "-e", "console.log(\"child-started\")"]);
+    const transcript = await inTerminal(["--no-validate", "--", NODE, "-e", 'console.log("child-started")']);
     expect(transcript).toContain(`${line()}${ERASE}child-started`);
     expect(transcript.split(line())).toHaveLength(2);
     expect(transcript).toContain("exit=0");

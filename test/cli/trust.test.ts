@@ -61,7 +61,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([attacker?.close(), chosen?.close()]);
   // No run printed the token.
-  expect(leaks(allRuns.flatMap((r) => [r.stdout, r.stderr]), [TOKEN])).toEqual([]);
+  expect(
+    leaks(
+      allRuns.flatMap((r) => [r.stdout, r.stderr]),
+      [TOKEN],
+    ),
+  ).toEqual([]);
 });
 afterEach(() => {
   // Each test asserts on what it sent; start the next from zero.
@@ -98,7 +103,9 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(attacker.connections).toBe(0);
     expect(result.exitCode).toBe(78); // org/project/env were only in the ignored file
     const warnings = result.stderr.split("\n").filter((line) => line.includes("warning:"));
-    expect(warnings).toEqual([`secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them`]);
+    expect(warnings).toEqual([
+      `secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them`,
+    ]);
     expect(result.stderr).toContain("missing settings: org");
   });
 

@@ -172,10 +172,13 @@ describe("secrets never appear in errors", () => {
   });
 
   it("bulk values echoed back are redacted too", async () => {
-    fx.server.use(
-      http.post("*", async ({ request }) => HttpResponse.json({ error: "validation_error", message: `echo ${await request.text()}` }, { status: 422 })),
+    fx.server.use(http.post("*", async ({ request }) => HttpResponse.json({ error: "validation_error", message: `echo ${await request.text()}` }, { status: 422 })));
+    const error = await rejection(
+      fx.client.bulkSetSecrets("o", "p", "e", [
+        { key: "A", value: VALUE },
+        { key: "B", value: `${VALUE}-2` },
+      ]),
     );
-    const error = await rejection(fx.client.bulkSetSecrets("o", "p", "e", [{ key: "A", value: VALUE }, { key: "B", value: `${VALUE}-2` }]));
     expect(everyRendering(error)).not.toContain(VALUE);
   });
 

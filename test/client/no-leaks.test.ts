@@ -13,11 +13,13 @@ const VALUE = "p4ssw0rd-that-must-never-leak";
 const fx = useClientFixture();
 
 /** An echo of everything the server received, in every field a server could put it. */
-const echo = (status: number) => async ({ request }: { request: Request }) => {
-  const body = await request.text();
-  const auth = request.headers.get("authorization");
-  return HttpResponse.json({ error: { code: "echo", message: `${auth} ${body}` }, detail: body, auth }, { status, headers: { "x-echo": String(auth) } });
-};
+const echo =
+  (status: number) =>
+  async ({ request }: { request: Request }) => {
+    const body = await request.text();
+    const auth = request.headers.get("authorization");
+    return HttpResponse.json({ error: { code: "echo", message: `${auth} ${body}` }, detail: body, auth }, { status, headers: { "x-echo": String(auth) } });
+  };
 
 const calls: Array<[string, (c: SecrClient) => Promise<unknown>]> = [
   ["setSecret", (c) => c.setSecret("o", "p", "e", "K", VALUE)],
@@ -30,9 +32,23 @@ const scenarios: Array<[string, () => void, Partial<ConstructorParameters<typeof
   ["422 echoing the request", () => fx.server.use(http.all("*", echo(422))), {}],
   ["503 echoing, retried to exhaustion", () => fx.server.use(http.all("*", echo(503))), { maxRetries: 2 }],
   ["redirect to a URL holding the value", () => fx.server.use(http.all("*", () => new HttpResponse(null, { status: 302, headers: { location: `https://evil.example/${VALUE}?t=${TOKEN}` } }))), {}],
-  ["2xx with a body that echoes the value in a wrongly typed field", () => fx.server.use(http.all("*", () => HttpResponse.json({ secrets: [{ key: "K", value: 1, version: VALUE, updatedAt: VALUE }], key: VALUE, version: VALUE, created: VALUE }))), {}],
+  [
+    "2xx with a body that echoes the value in a wrongly typed field",
+    () => fx.server.use(http.all("*", () => HttpResponse.json({ secrets: [{ key: "K", value: 1, version: VALUE, updatedAt: VALUE }], key: VALUE, version: VALUE, created: VALUE }))),
+    {},
+  ],
   ["2xx non-JSON body holding the value", () => fx.server.use(http.all("*", () => new HttpResponse(`oops ${VALUE} ${TOKEN}`, { status: 200 }))), {}],
-  ["timeout", () => fx.server.use(http.all("*", async () => { await delay("infinite"); return HttpResponse.json({}); })), { timeout: 150, maxRetries: 0 }],
+  [
+    "timeout",
+    () =>
+      fx.server.use(
+        http.all("*", async () => {
+          await delay("infinite");
+          return HttpResponse.json({});
+        }),
+      ),
+    { timeout: 150, maxRetries: 0 },
+  ],
   ["dropped connection", () => fx.server.use(http.all("*", () => HttpResponse.error())), {}],
 ];
 

@@ -8,11 +8,14 @@ import { NOW, rejection, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture({ maxRetries: 0 });
 
-const makeSecrets = (n: number, prefix = "KEY_") =>
-  Array.from({ length: n }, (_, i) => ({ key: `${prefix}${String(i).padStart(5, "0")}`, value: `v${i}`, version: 1, updatedAt: NOW }));
+const makeSecrets = (n: number, prefix = "KEY_") => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${String(i).padStart(5, "0")}`, value: `v${i}`, version: 1, updatedAt: NOW }));
 
 /** A paging server over `data()`, capping the page size at `cap`, optionally lying via `tamper`. */
-function pagingHandler(data: () => ReturnType<typeof makeSecrets>, cap: number, tamper?: (page: { secrets: unknown[]; pagination: { limit: number; offset: number; total: number } }, call: number) => void) {
+function pagingHandler(
+  data: () => ReturnType<typeof makeSecrets>,
+  cap: number,
+  tamper?: (page: { secrets: unknown[]; pagination: { limit: number; offset: number; total: number } }, call: number) => void,
+) {
   let call = 0;
   return http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
     const params = new URL(request.url).searchParams;
@@ -70,9 +73,13 @@ describe("pullAllSecrets", () => {
   it("starts over when the set changed under it (a secret added mid-pull) and returns the new whole set", async () => {
     let data = makeSecrets(1200);
     fx.server.use(
-      pagingHandler(() => data, 500, (_page, call) => {
-        if (call === 0) data = [...data, ...makeSecrets(1, "NEW_")];
-      }),
+      pagingHandler(
+        () => data,
+        500,
+        (_page, call) => {
+          if (call === 0) data = [...data, ...makeSecrets(1, "NEW_")];
+        },
+      ),
     );
     const secrets = await fx.client.pullAllSecrets("acme", "web", "production");
     expect(secrets).toEqual(data);
@@ -100,7 +107,11 @@ describe("pullAllSecrets", () => {
         waiters = [];
         if (offset === 500) {
           const deadline = Date.now() + 5000;
-          while (!arrived.has("1500") && Date.now() < deadline) await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 100); });
+          while (!arrived.has("1500") && Date.now() < deadline)
+            await new Promise<void>((resolve) => {
+              waiters.push(resolve);
+              setTimeout(resolve, 100);
+            });
           if (!arrived.has("1500")) return HttpResponse.json({ error: "unavailable", message: "pages were not requested together" }, { status: 503 });
         }
         return HttpResponse.json({ secrets: data.slice(offset, offset + 500), pagination: { limit: 500, offset, total: data.length } });
@@ -126,18 +137,28 @@ describe("pullAllSecrets", () => {
       let data = makeSecrets(1200);
       let added = 0;
       fx.server.use(
-        pagingHandler(() => data, 500, () => {
-          data = [...data, ...makeSecrets(1, `NEW${added++}_`)];
-        }),
+        pagingHandler(
+          () => data,
+          500,
+          () => {
+            data = [...data, ...makeSecrets(1, `NEW${added++}_`)];
+          },
+        ),
       );
       await expectInconsistent(/total went from \d+ to \d+/);
     });
 
     it("a key repeats across pages (a secret deleted mid-pull shifts the offsets)", async () => {
       const data = makeSecrets(10);
-      fx.server.use(pagingHandler(() => data, 4, (page) => {
-        if (page.pagination.offset === 4) page.secrets[0] = data[3]; // last key of page 1 again
-      }));
+      fx.server.use(
+        pagingHandler(
+          () => data,
+          4,
+          (page) => {
+            if (page.pagination.offset === 4) page.secrets[0] = data[3]; // last key of page 1 again
+          },
+        ),
+      );
       await expectInconsistent(/key "KEY_00003" came twice/);
     });
 
@@ -148,17 +169,25 @@ describe("pullAllSecrets", () => {
 
     it("a page comes back short before total", async () => {
       const data = makeSecrets(10);
-      fx.server.use(pagingHandler(() => data, 4, (page) => {
-        if (page.pagination.offset === 4) page.secrets.pop();
-      }));
+      fx.server.use(
+        pagingHandler(
+          () => data,
+          4,
+          (page) => {
+            if (page.pagination.offset === 4) page.secrets.pop();
+          },
+        ),
+      );
       await expectInconsistent(/page at offset 4 has 3 of 4 expected/);
     });
 
     it("an empty page before total (no endless loop)", async () => {
-      fx.server.use(http.get("*", ({ request }) => {
-        const offset = Number(new URL(request.url).searchParams.get("offset"));
-        return HttpResponse.json({ secrets: offset === 0 ? makeSecrets(2) : [], pagination: { limit: 2, offset, total: 5 } });
-      }));
+      fx.server.use(
+        http.get("*", ({ request }) => {
+          const offset = Number(new URL(request.url).searchParams.get("offset"));
+          return HttpResponse.json({ secrets: offset === 0 ? makeSecrets(2) : [], pagination: { limit: 2, offset, total: 5 } });
+        }),
+      );
       await expectInconsistent(/has 0 of 2 expected/);
       // Per try: page 0, then pages 2 and 4 together (4 is cancelled once 2 comes back empty).
       expect(fx.server.requests.length).toBeGreaterThanOrEqual(6);
@@ -176,12 +205,12 @@ describe("pullAllSecrets", () => {
     });
 
     it("pagination vanishes after the first page", async () => {
-      fx.server.use(http.get("*", ({ request }) => {
-        const offset = Number(new URL(request.url).searchParams.get("offset"));
-        return offset === 0
-          ? HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })
-          : HttpResponse.json({ secrets: makeSecrets(2, "OTHER_") });
-      }));
+      fx.server.use(
+        http.get("*", ({ request }) => {
+          const offset = Number(new URL(request.url).searchParams.get("offset"));
+          return offset === 0 ? HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } }) : HttpResponse.json({ secrets: makeSecrets(2, "OTHER_") });
+        }),
+      );
       await expectInconsistent(/pagination vanished/);
     });
   });
@@ -189,11 +218,13 @@ describe("pullAllSecrets", () => {
   it("an HTTP error on a later page is thrown as is (nothing partial returned)", async () => {
     const data = makeSecrets(5);
     let call = 0;
-    fx.server.use(http.get("*", ({ request }) => {
-      if (call++ === 1) return HttpResponse.json({ error: "forbidden", message: "revoked" }, { status: 403 });
-      const offset = Number(new URL(request.url).searchParams.get("offset"));
-      return HttpResponse.json({ secrets: data.slice(offset, offset + 2), pagination: { limit: 2, offset, total: 5 } });
-    }));
+    fx.server.use(
+      http.get("*", ({ request }) => {
+        if (call++ === 1) return HttpResponse.json({ error: "forbidden", message: "revoked" }, { status: 403 });
+        const offset = Number(new URL(request.url).searchParams.get("offset"));
+        return HttpResponse.json({ secrets: data.slice(offset, offset + 2), pagination: { limit: 2, offset, total: 5 } });
+      }),
+    );
     const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
     expect([error.statusCode, error.code]).toEqual([403, "forbidden"]);
   });

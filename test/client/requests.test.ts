@@ -65,9 +65,7 @@ describe("secrets", () => {
     expect(result).toEqual({ deleted: true, key: "a/b%c d?é#" });
     const req = only();
     expect(req.method).toBe("DELETE");
-    expect(req.url.pathname).toBe(
-      `/v1/secrets/${encodeURIComponent("my org")}/pr%2Foj/${encodeURIComponent("ünï")}/a%2Fb%25c%20d%3F%C3%A9%23`,
-    );
+    expect(req.url.pathname).toBe(`/v1/secrets/${encodeURIComponent("my org")}/pr%2Foj/${encodeURIComponent("ünï")}/a%2Fb%25c%20d%3F%C3%A9%23`);
     expect(req.url.search).toBe("");
     expectCommonHeaders(req.headers, false);
   });
@@ -109,15 +107,17 @@ describe("secrets", () => {
 
   it("bulkSetSecrets: POST .../bulk with { secrets: [{ key, value }] }", async () => {
     fx.server.use(http.post("*/v1/secrets/:org/:project/:env/bulk", () => HttpResponse.json({ created: 1, updated: 1, total: 2 })));
-    const input = [
-      { key: "A", value: "1" },
-      { key: "B", value: "2", extra: "not sent" } as { key: string; value: string },
-    ];
+    const input = [{ key: "A", value: "1" }, { key: "B", value: "2", extra: "not sent" } as { key: string; value: string }];
     expect(await fx.client.bulkSetSecrets("acme", "web", "production", input)).toEqual({ created: 1, updated: 1, total: 2 });
     const req = only();
     expect(req.method).toBe("POST");
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/production/bulk");
-    expect(JSON.parse(req.body)).toEqual({ secrets: [{ key: "A", value: "1" }, { key: "B", value: "2" }] });
+    expect(JSON.parse(req.body)).toEqual({
+      secrets: [
+        { key: "A", value: "1" },
+        { key: "B", value: "2" },
+      ],
+    });
     expectCommonHeaders(req.headers, true);
   });
 
@@ -142,11 +142,12 @@ describe("templates", () => {
   const template = { id: "tpl_1", key: "DB_URL", description: null, required: true, createdAt: NOW };
 
   it("listTemplates: GET /v1/templates/{org}/{project}, { templates } shape", async () => {
-    fx.server.use(http.get("*/v1/templates/:org/:project", () => HttpResponse.json({ templates: [template, { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW }] })));
-    expect(await fx.client.listTemplates("acme", "web")).toEqual([
-      template,
-      { id: "7", key: "B", description: "b", required: false, createdAt: NOW },
-    ]);
+    fx.server.use(
+      http.get("*/v1/templates/:org/:project", () =>
+        HttpResponse.json({ templates: [template, { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW }] }),
+      ),
+    );
+    expect(await fx.client.listTemplates("acme", "web")).toEqual([template, { id: "7", key: "B", description: "b", required: false, createdAt: NOW }]);
     const req = only();
     expect(req.method).toBe("GET");
     expect(req.url.pathname).toBe("/v1/templates/acme/web");

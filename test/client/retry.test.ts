@@ -7,8 +7,10 @@ import { makeClient, rejection, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture();
 
-const fail = (status: number, headers: Record<string, string> = {}) => () =>
-  HttpResponse.json({ message: `status ${status}` }, { status, headers });
+const fail =
+  (status: number, headers: Record<string, string> = {}) =>
+  () =>
+    HttpResponse.json({ message: `status ${status}` }, { status, headers });
 
 /** Answers from a script, one entry per request; the last entry repeats. */
 function script(...steps: Array<() => Response | Promise<Response>>) {
@@ -58,7 +60,12 @@ describe("which requests are retried", () => {
   });
 
   it("PUT retried on 503 and on a dropped connection", async () => {
-    fx.server.use(http.put("*", script(fail(503), () => HttpResponse.error(), ok({ key: "K", version: 2 }))));
+    fx.server.use(
+      http.put(
+        "*",
+        script(fail(503), () => HttpResponse.error(), ok({ key: "K", version: 2 })),
+      ),
+    );
     await using client = makeClient(fx.server.url);
     expect(await client.setSecret("o", "p", "e", "K", "v")).toEqual({ key: "K", version: 2 });
     expect(fx.server.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "PUT"]);
@@ -81,7 +88,15 @@ describe("which requests are retried", () => {
   });
 
   it("GET retried on timeout", async () => {
-    fx.server.use(http.get("*", script(async () => { await delay("infinite"); return HttpResponse.json(VALID); }, ok(VALID))));
+    fx.server.use(
+      http.get(
+        "*",
+        script(async () => {
+          await delay("infinite");
+          return HttpResponse.json(VALID);
+        }, ok(VALID)),
+      ),
+    );
     await using client = makeClient(fx.server.url, { timeout: 1000 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     expect(fx.server.requests).toHaveLength(2);
@@ -106,7 +121,12 @@ describe("which requests are retried", () => {
   });
 
   it("POST not retried on timeout", async () => {
-    fx.server.use(http.post("*", async () => { await delay("infinite"); return HttpResponse.json({}); }));
+    fx.server.use(
+      http.post("*", async () => {
+        await delay("infinite");
+        return HttpResponse.json({});
+      }),
+    );
     await using client = makeClient(fx.server.url, { timeout: 200 });
     const error = await rejection(client.createTemplate("o", "p", "K"));
     expect(error.code).toBe("timeout");
@@ -159,7 +179,12 @@ describe("Retry-After", () => {
   it("accepts an HTTP-date", async () => {
     const times: number[] = [];
     const inTwoSeconds = () => new Date(Date.now() + 2000).toUTCString();
-    fx.server.use(http.get("*", timedScript(times, () => fail(503, { "retry-after": inTwoSeconds() })(), ok(VALID))));
+    fx.server.use(
+      http.get(
+        "*",
+        timedScript(times, () => fail(503, { "retry-after": inTwoSeconds() })(), ok(VALID)),
+      ),
+    );
     await using client = makeClient(fx.server.url, { retryBaseDelayMs: 0, retryMaxDelayMs: 0 });
     expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
     // HTTP-dates have whole seconds: 2 s from now is 1-2 s away.

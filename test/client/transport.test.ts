@@ -40,7 +40,12 @@ function track(s: Server): Set<Socket> {
 
 describe("timeouts", () => {
   it("a server that never answers → timeout, status 0, within a generous bound", async () => {
-    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    fx.server.use(
+      http.get("*", async () => {
+        await delay("infinite");
+        return HttpResponse.json(VALID);
+      }),
+    );
     await using client = makeClient(fx.server.url, { timeout: 300, maxRetries: 0 });
     const started = performance.now();
     const error = await rejection(client.validateTemplate("o", "p", "e"));
@@ -109,7 +114,12 @@ describe("cancellation", () => {
   });
 
   it("abort mid-request → aborted, no retry", async () => {
-    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    fx.server.use(
+      http.get("*", async () => {
+        await delay("infinite");
+        return HttpResponse.json(VALID);
+      }),
+    );
     await using client = makeClient(fx.server.url);
     const controller = new AbortController();
     const pending = rejection(client.pullSecrets("o", "p", "e", { signal: controller.signal }));
@@ -205,7 +215,12 @@ describe("connections and lifecycle", () => {
   });
 
   it("close() during a request fails it with client_closed", async () => {
-    fx.server.use(http.get("*", async () => { await delay("infinite"); return HttpResponse.json(VALID); }));
+    fx.server.use(
+      http.get("*", async () => {
+        await delay("infinite");
+        return HttpResponse.json(VALID);
+      }),
+    );
     const client = makeClient(fx.server.url);
     const pending = rejection(client.validateTemplate("o", "p", "e"));
     await waitFor(() => fx.server.requests.length === 1);

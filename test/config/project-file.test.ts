@@ -44,7 +44,9 @@ describe("unknown keys", () => {
     expect(unknownProjectFileKeys('{"org":"a","evn":"x","schema":{},"apiUrl":"u","extra":1}')).toEqual(["evn", "extra"]);
     expect(unknownProjectFileKeys("[1]")).toEqual([]);
     expect(unknownProjectFileKeys("{")).toEqual([]);
-    expect(unknownKeysMessage("/p/.secr.json", ["evn"], (k) => (k === "evn" ? "env" : undefined))).toBe('/p/.secr.json: ignoring unknown key "evn" (did you mean "env"?); known: org, project, env, apiUrl, schema');
+    expect(unknownKeysMessage("/p/.secr.json", ["evn"], (k) => (k === "evn" ? "env" : undefined))).toBe(
+      '/p/.secr.json: ignoring unknown key "evn" (did you mean "env"?); known: org, project, env, apiUrl, schema',
+    );
   });
 });
 

@@ -97,9 +97,7 @@ describe("apiUrlNeedsTrust", () => {
 
 describe("messages", () => {
   it("the refusal names the file, the URL and the command that trusts it", () => {
-    expect(untrustedApiUrlMessage("/repo/.secr.json", "http://127.0.0.1:4317")).toBe(
-      '/repo/.secr.json sets apiUrl "http://127.0.0.1:4317"; trust it with: secr-run allow /repo/.secr.json',
-    );
+    expect(untrustedApiUrlMessage("/repo/.secr.json", "http://127.0.0.1:4317")).toBe('/repo/.secr.json sets apiUrl "http://127.0.0.1:4317"; trust it with: secr-run allow /repo/.secr.json');
   });
 
   it("strips terminal escapes, bidi overrides and line breaks from what the file holds", () => {
@@ -116,8 +114,6 @@ describe("messages", () => {
   });
 
   it("the warning for an ignored file names the path and the reason", () => {
-    expect(ignoredProjectFileMessage("/tmp/shared/.secr.json", "it is writable by other users")).toMatch(
-      /^ignoring \/tmp\/shared\/\.secr\.json: it is writable by other users; /,
-    );
+    expect(ignoredProjectFileMessage("/tmp/shared/.secr.json", "it is writable by other users")).toMatch(/^ignoring \/tmp\/shared\/\.secr\.json: it is writable by other users; /);
   });
 });

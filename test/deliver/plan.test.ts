@@ -79,9 +79,7 @@ describe("planDelivery", () => {
   });
 
   it("refuses two options writing the same file (64)", () => {
-    const plan = planDelivery(
-      base({ spec: { files: [{ key: "API_KEY", path: "/work/app/out" }], mount: { path: "out", format: "json" }, templates: [] } }),
-    );
+    const plan = planDelivery(base({ spec: { files: [{ key: "API_KEY", path: "/work/app/out" }], mount: { path: "out", format: "json" }, templates: [] } }));
     expect(plan).toMatchObject({ ok: false, exitCode: 64, message: expect.stringContaining("/work/app/out") });
   });
 

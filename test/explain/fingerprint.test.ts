@@ -17,7 +17,11 @@ describe("fingerprint", () => {
 
   it("is the same in another process (another machine with the same token)", () => {
     const { outputFiles } = buildSync({
-      stdin: { contents: `import { fingerprint, fingerprintKey } from "./fingerprint.ts"; process.stdout.write(fingerprint(fingerprintKey(process.argv[1]), "v-123").hmac);`, resolveDir: new URL("../../src/explain", import.meta.url).pathname, loader: "ts" },
+      stdin: {
+        contents: `import { fingerprint, fingerprintKey } from "./fingerprint.ts"; process.stdout.write(fingerprint(fingerprintKey(process.argv[1]), "v-123").hmac);`,
+        resolveDir: new URL("../../src/explain", import.meta.url).pathname,
+        loader: "ts",
+      },
       bundle: true,
       platform: "node",
       format: "cjs",

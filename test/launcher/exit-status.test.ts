@@ -21,21 +21,16 @@ describe("decideExit", () => {
     expect(decideExit({ kind: "exited", code }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code });
   });
 
-  it.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGKILL", "SIGALRM"] as const)(
-    "child killed by %s → re-raise it, 128+S if that fails",
-    (signal) => {
-      expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "raise", signal, fallbackCode: 128 + constants.signals[signal] });
-    },
-  );
+  it.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGKILL", "SIGALRM"] as const)("child killed by %s → re-raise it, 128+S if that fails", (signal) => {
+    expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "raise", signal, fallbackCode: 128 + constants.signals[signal] });
+  });
 
   it.each([...CORE_SIGNALS])("core-dumping %s → exit 128+S, never a core of secr-run", (signal) => {
     expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "exit", code: 128 + constants.signals[signal] });
   });
 
   it("covers exactly the ten core-dumping signals of the contract", () => {
-    expect([...CORE_SIGNALS].sort()).toEqual(
-      ["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGQUIT", "SIGSEGV", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"].sort(),
-    );
+    expect([...CORE_SIGNALS].sort()).toEqual(["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGQUIT", "SIGSEGV", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"].sort());
   });
 
   it("as PID 1 every signal becomes 128+S (PID 1 cannot kill itself)", () => {

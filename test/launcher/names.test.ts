@@ -11,21 +11,61 @@ describe("name predicates", () => {
     expect(isReservedName("Path", "win32")).toBe(true);
   });
 
-  it.each(["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONPATH", "BASH_ENV", "JAVA_TOOL_OPTIONS", "PERL5OPT", "RUBYOPT"])(
-    "%s loads code",
-    (name) => expect(isCodeLoadingName(name, "linux")).toBe(true),
+  it.each(["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONPATH", "BASH_ENV", "JAVA_TOOL_OPTIONS", "PERL5OPT", "RUBYOPT"])("%s loads code", (name) =>
+    expect(isCodeLoadingName(name, "linux")).toBe(true),
   );
   it.each([
     // named by the attacker's report
-    "npm_config_node_options", "NPM_CONFIG_NODE_OPTIONS", "npm_config_script_shell", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0",
-    "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_GLOBAL", "OPENSSL_CONF", "OPENSSL_ENGINES", "OPENSSL_MODULES", "LUA_INIT", "LUA_INIT_5_4",
-    "ERL_AFLAGS", "ERL_FLAGS", "ERL_ZFLAGS", "DOTNET_STARTUP_HOOKS", "CORECLR_PROFILER_PATH", "COR_PROFILER", "COR_PROFILER_PATH",
-    "GLIBC_TUNABLES", "SSLKEYLOGFILE", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS", "GIT_EXEC_PATH", "GIT_PROXY_COMMAND",
-    "PYTHONBREAKPOINT", "PERL5DB", "NODE_EXTRA_CA_CERTS", "BASH_FUNC_ls", "PROMPT_COMMAND", "PS4", "IFS", "SHELLOPTS",
+    "npm_config_node_options",
+    "NPM_CONFIG_NODE_OPTIONS",
+    "npm_config_script_shell",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_KEY_0",
+    "GIT_CONFIG_VALUE_0",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_GLOBAL",
+    "OPENSSL_CONF",
+    "OPENSSL_ENGINES",
+    "OPENSSL_MODULES",
+    "LUA_INIT",
+    "LUA_INIT_5_4",
+    "ERL_AFLAGS",
+    "ERL_FLAGS",
+    "ERL_ZFLAGS",
+    "DOTNET_STARTUP_HOOKS",
+    "CORECLR_PROFILER_PATH",
+    "COR_PROFILER",
+    "COR_PROFILER_PATH",
+    "GLIBC_TUNABLES",
+    "SSLKEYLOGFILE",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_ASKPASS",
+    "GIT_EXEC_PATH",
+    "GIT_PROXY_COMMAND",
+    "PYTHONBREAKPOINT",
+    "PERL5DB",
+    "NODE_EXTRA_CA_CERTS",
+    "BASH_FUNC_ls",
+    "PROMPT_COMMAND",
+    "PS4",
+    "IFS",
+    "SHELLOPTS",
     // sudo's bad list and glibc's unsecure list
-    "_RLD_LIST", "LDR_PRELOAD", "TERMINFO", "GLOBIGNORE", "ZDOTDIR", "NLSPATH", "HOSTALIASES", "KRB5_CONFIG", "GETCONF_DIR", "MALLOC_TRACE",
+    "_RLD_LIST",
+    "LDR_PRELOAD",
+    "TERMINFO",
+    "GLOBIGNORE",
+    "ZDOTDIR",
+    "NLSPATH",
+    "HOSTALIASES",
+    "KRB5_CONFIG",
+    "GETCONF_DIR",
+    "MALLOC_TRACE",
     // consumers that ignore case
-    "pnpm_config_node_options", "YARN_YARN_PATH", "yarn_yarn_path",
+    "pnpm_config_node_options",
+    "YARN_YARN_PATH",
+    "yarn_yarn_path",
   ])("%s loads code or changes trust", (name) => expect(isCodeLoadingName(name, "linux")).toBe(true));
   it("matches case-sensitively except where the consumer ignores case", () => {
     expect(isCodeLoadingName("node_options", "linux")).toBe(false);
@@ -33,7 +73,9 @@ describe("name predicates", () => {
     expect(isCodeLoadingName("node_options", "win32")).toBe(true);
     expect(isCodeLoadingName("nPm_CoNfIg_registry", "linux")).toBe(true);
   });
-  it.each(["DATABASE_URL", "NODE_ENV", "OLD_PRELOAD", "LDAP_URL", "NPM_TOKEN", "GIT_AUTHOR_NAME", "LUA_VERSION", "API_KEY"])("%s does not load code", (name) => expect(isCodeLoadingName(name, "linux")).toBe(false));
+  it.each(["DATABASE_URL", "NODE_ENV", "OLD_PRELOAD", "LDAP_URL", "NPM_TOKEN", "GIT_AUTHOR_NAME", "LUA_VERSION", "API_KEY"])("%s does not load code", (name) =>
+    expect(isCodeLoadingName(name, "linux")).toBe(false),
+  );
 
   it("prints odd names quoted so they cannot forge output", () => {
     expect(printableName("GOOD")).toBe("GOOD");

@@ -87,6 +87,11 @@ describe("admin tokens", () => {
 
   it("no token secret in any output but the create that made it", () => {
     const others = allRuns.filter((r) => !(r.args[1] === "tokens" && r.args[2] === "create"));
-    expect(leaks(others.flatMap((r) => [r.stdout, r.stderr]), [...created, ADMIN, VIEWER, "admin-test-value-5p"])).toEqual([]);
+    expect(
+      leaks(
+        others.flatMap((r) => [r.stdout, r.stderr]),
+        [...created, ADMIN, VIEWER, "admin-test-value-5p"],
+      ),
+    ).toEqual([]);
   });
 });

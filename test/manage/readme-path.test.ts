@@ -22,7 +22,11 @@ describe("README: your own project in two minutes", () => {
   it("from nothing to a run with a scoped token, using only secr-run", async () => {
     const admin = { SECR_API_URL: server.url, SECR_TOKEN: ADMIN };
     const step = async (args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) => {
-      const result = await runCli(args, { env: { ...admin, ...options.env }, ...(options.input === undefined ? {} : { input: options.input }), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+      const result = await runCli(args, {
+        env: { ...admin, ...options.env },
+        ...(options.input === undefined ? {} : { input: options.input }),
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      });
       expect(result.exitCode, `secr-run ${args.join(" ")}\n${result.stderr}`).toBe(0);
       return result;
     };

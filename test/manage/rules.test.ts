@@ -21,12 +21,23 @@ const failureOf = (fn: () => unknown): Failure => {
 describe("import files", () => {
   it("format by name; dotenv and JSON entries in file order; JSON keeps __proto__ as a key", () => {
     expect([formatFor("a.json"), formatFor("A.JSON"), formatFor(".env"), formatFor("x.env.json.bak")]).toEqual(["json", "json", "dotenv", "dotenv"]);
-    expect(parseImport('B=2\nA="x\\ny"\n', "dotenv", "f")).toEqual([{ key: "B", value: "2" }, { key: "A", value: "x\ny" }]);
-    expect(parseImport('{"__proto__": "p", "Z": ""}', "json", "f")).toEqual([{ key: "__proto__", value: "p" }, { key: "Z", value: "" }]);
+    expect(parseImport('B=2\nA="x\\ny"\n', "dotenv", "f")).toEqual([
+      { key: "B", value: "2" },
+      { key: "A", value: "x\ny" },
+    ]);
+    expect(parseImport('{"__proto__": "p", "Z": ""}', "json", "f")).toEqual([
+      { key: "__proto__", value: "p" },
+      { key: "Z", value: "" },
+    ]);
   });
 
   it("refusals are data errors (65) that name the key, never the value", () => {
-    for (const [text, format] of [["[1]", "json"], ['{"A": null}', "json"], ["", "dotenv"], ['{"A": "nul\\u0000-secret-v"}', "json"]] as const) {
+    for (const [text, format] of [
+      ["[1]", "json"],
+      ['{"A": null}', "json"],
+      ["", "dotenv"],
+      ['{"A": "nul\\u0000-secret-v"}', "json"],
+    ] as const) {
       const failure = failureOf(() => parseImport(text, format, "f"));
       expect(failure.exitCode).toBe(65);
       expect(failure.message).not.toContain("secret-v");
@@ -34,7 +45,15 @@ describe("import files", () => {
   });
 
   it("plan: existing keys are updates, the rest creations", () => {
-    expect(planImport([{ key: "A", value: "" }, { key: "B", value: "" }], ["B", "C"])).toEqual({ create: ["A"], update: ["B"] });
+    expect(
+      planImport(
+        [
+          { key: "A", value: "" },
+          { key: "B", value: "" },
+        ],
+        ["B", "C"],
+      ),
+    ).toEqual({ create: ["A"], update: ["B"] });
   });
 });
 
@@ -50,7 +69,10 @@ describe("template files", () => {
   });
 
   it("plan: create, replace when required or description differ, else unchanged", () => {
-    const current = [{ id: "1", key: "A", required: true, description: null, createdAt: "" }, { id: "2", key: "B", required: true, description: "x", createdAt: "" }];
+    const current = [
+      { id: "1", key: "A", required: true, description: null, createdAt: "" },
+      { id: "2", key: "B", required: true, description: "x", createdAt: "" },
+    ];
     const plan = planTemplates(
       [
         { key: "A", required: true, description: null },
@@ -59,7 +81,11 @@ describe("template files", () => {
       ],
       current,
     );
-    expect(plan.map((p) => [p.entry.key, p.kind])).toEqual([["A", "unchanged"], ["B", "replace"], ["C", "create"]]);
+    expect(plan.map((p) => [p.entry.key, p.kind])).toEqual([
+      ["A", "unchanged"],
+      ["B", "replace"],
+      ["C", "create"],
+    ]);
   });
 });
 

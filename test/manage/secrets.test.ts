@@ -16,15 +16,16 @@ const secret = (value: string) => (VALUES.push(value), value);
 
 const files = fileTempDir("secr-manage-");
 const server = useLocalServer({
-    token: ADMIN,
-    seed: {
-      tokens: [{ token: VIEWER, role: "viewer" }],
-      orgs: { acme: { projects: { api: { environments: { dev: SEEDED, staging: {}, prod: {}, other: {} }, templates: [{ key: "DATABASE_URL" }] } } } },
-    },
-  });
+  token: ADMIN,
+  seed: {
+    tokens: [{ token: VIEWER, role: "viewer" }],
+    orgs: { acme: { projects: { api: { environments: { dev: SEEDED, staging: {}, prod: {}, other: {} }, templates: [{ key: "DATABASE_URL" }] } } } },
+  },
+});
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
-const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => runCli(args, { env: env(options.env), ...(options.input === undefined ? {} : { input: options.input }) });
+const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+  runCli(args, { env: env(options.env), ...(options.input === undefined ? {} : { input: options.input }) });
 const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
 const getValue = async (key: string, envName = "dev") => json<{ value: string; version: number }>(await cli(["secrets", "get", key, "--json", "--env", envName]));
 const keysOf = async (envName: string) => json<{ keys: { key: string; version: number }[] }>(await cli(["secrets", "list", "--json", "--env", envName])).keys;
@@ -223,8 +224,18 @@ describe("no value outside secrets get", () => {
   it("every other run's stdout and stderr are free of every value", () => {
     const others = allRuns.filter((run) => !(run.args[0] === "secrets" && run.args[1] === "get"));
     expect(others.length).toBeGreaterThan(20);
-    expect(leaks(others.flatMap((run) => [run.stdout, run.stderr]), VALUES)).toEqual([]);
+    expect(
+      leaks(
+        others.flatMap((run) => [run.stdout, run.stderr]),
+        VALUES,
+      ),
+    ).toEqual([]);
     // The tokens are never printed either, not even by get.
-    expect(leaks(allRuns.flatMap((run) => [run.stdout, run.stderr]), [ADMIN, VIEWER])).toEqual([]);
+    expect(
+      leaks(
+        allRuns.flatMap((run) => [run.stdout, run.stderr]),
+        [ADMIN, VIEWER],
+      ),
+    ).toEqual([]);
   });
 });

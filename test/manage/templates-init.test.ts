@@ -12,12 +12,12 @@ const SECRET = "tpl-db-url-value-6n2m";
 
 const dir = fileTempDir("secr-tpl-");
 const server = useLocalServer({
-    token: ADMIN,
-    seed: {
-      tokens: [{ token: VIEWER, role: "viewer" }],
-      orgs: { acme: { projects: { api: { environments: { dev: { DATABASE_URL: SECRET }, empty: {} } }, web: { environments: { dev: {} } } } } },
-    },
-  });
+  token: ADMIN,
+  seed: {
+    tokens: [{ token: VIEWER, role: "viewer" }],
+    orgs: { acme: { projects: { api: { environments: { dev: { DATABASE_URL: SECRET }, empty: {} } }, web: { environments: { dev: {} } } } } },
+  },
+});
 
 const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: env(extra) });
@@ -44,7 +44,13 @@ describe("templates", () => {
 
   it("set --file: every entry, checked before anything is sent", async () => {
     const good = join(dir.path, "template.json");
-    writeFileSync(good, JSON.stringify([{ key: "DATABASE_URL", description: "primary database" }, { key: "REDIS_URL", required: false, description: "cache" }]));
+    writeFileSync(
+      good,
+      JSON.stringify([
+        { key: "DATABASE_URL", description: "primary database" },
+        { key: "REDIS_URL", required: false, description: "cache" },
+      ]),
+    );
     const result = await cli(["templates", "set", "--file", good, "--project", "web", "--json"]);
     expect(json(result), result.stderr).toEqual({ created: ["DATABASE_URL", "REDIS_URL"], replaced: [], unchanged: [] });
     const bad = join(dir.path, "bad.json");
@@ -146,6 +152,11 @@ describe("init", () => {
 
 describe("no value, no token", () => {
   it("no run printed the secret or a token", () => {
-    expect(leaks(allRuns.flatMap((run) => [run.stdout, run.stderr]), [SECRET, ADMIN, VIEWER])).toEqual([]);
+    expect(
+      leaks(
+        allRuns.flatMap((run) => [run.stdout, run.stderr]),
+        [SECRET, ADMIN, VIEWER],
+      ),
+    ).toEqual([]);
   });
 });

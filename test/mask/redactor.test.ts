@@ -19,8 +19,7 @@ function run(patterns: readonly MaskPattern[], chunks: Buffer[], denseCells?: nu
   return Buffer.concat(out);
 }
 
-const redact = (secrets: Record<string, string>, text: string, minLength?: number) =>
-  run(maskPatterns(secrets, minLength).patterns, [Buffer.from(text)]).toString();
+const redact = (secrets: Record<string, string>, text: string, minLength?: number) => run(maskPatterns(secrets, minLength).patterns, [Buffer.from(text)]).toString();
 
 describe("redactor: whole output", () => {
   it("replaces each value with [secr:KEY]", () => {
@@ -153,7 +152,7 @@ describe("redactor: chunk boundaries", () => {
       const parts = Array.from({ length: 200 }, () => (Math.random() < 0.3 ? values[Math.floor(Math.random() * values.length)]!.slice(Math.random() < 0.2 ? 1 : 0) : pick(3)));
       const input = Buffer.from(parts.join(""));
       const chunks: Buffer[] = [];
-      for (let at = 0; at < input.length; ) {
+      for (let at = 0; at < input.length;) {
         const size = 1 + Math.floor(Math.random() * 20);
         chunks.push(input.subarray(at, at + size));
         at += size;

@@ -130,11 +130,7 @@ describe("secr unreachable: start from the snapshot with one warning", () => {
   it("429 with Retry-After on every attempt (retries honour it, then fall back)", async () => {
     const cacheDir = newCacheDir();
     await primeSnapshot(cacheDir);
-    msw.use(
-      http.get(SECRETS_ROUTE, () =>
-        HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "1" } }),
-      ),
-    );
+    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "1" } })));
     const before = msw.requests.length;
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir });
     expectStartedWithSecrets(outcome);
@@ -313,9 +309,7 @@ describe("snapshots that cannot be used", () => {
     // --passphrase works too, and warns that argv is visible (one more line).
     const flag = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--passphrase", PASSPHRASE] });
     expectStartedWithSecrets(flag);
-    expect(flag.result.stderr.split("\n")[0]).toBe(
-      "secr-run: warning: --passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE",
-    );
+    expect(flag.result.stderr.split("\n")[0]).toBe("secr-run: warning: --passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE");
   });
 });
 
@@ -336,9 +330,7 @@ describe("--offline", () => {
     const before = msw.requests.length;
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), args: ["--offline"] });
     expectNotStarted(outcome, 69);
-    expect(outcome.result.stderr).toBe(
-      `secr-run: --offline: no snapshot of ${WHERE} in the cache (run once while secr is reachable, with the same token and --cache-dir)\n`,
-    );
+    expect(outcome.result.stderr).toBe(`secr-run: --offline: no snapshot of ${WHERE} in the cache (run once while secr is reachable, with the same token and --cache-dir)\n`);
     expect(msw.requests.length).toBe(before);
   });
 
@@ -397,7 +389,10 @@ describe("export and check", () => {
     const online = await runCli(["export", "--format", "json", ...base], { env });
     expect(online.exitCode, online.stderr).toBe(0);
     expect(snapshotFiles(cacheDir)).toHaveLength(1);
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()), http.get(VALIDATE_ROUTE, () => HttpResponse.error()));
+    msw.use(
+      http.get(SECRETS_ROUTE, () => HttpResponse.error()),
+      http.get(VALIDATE_ROUTE, () => HttpResponse.error()),
+    );
     const offline = await runCli(["export", "--format", "json", ...base], { env });
     expect(offline.exitCode, offline.stderr).toBe(0);
     expect(JSON.parse(offline.stdout)).toEqual(VALUES);

@@ -110,9 +110,7 @@ export async function runOffline({ apiUrl, cacheDir, args = [], env = {}, comman
 }
 
 /** The one warning of a fallback, naming the age and why secr was not used. */
-export const FALLBACK_WARNING = new RegExp(
-  `^secr-run: warning: secr is unreachable \\([^\\n]+\\): using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`,
-);
+export const FALLBACK_WARNING = new RegExp(`^secr-run: warning: secr is unreachable \\([^\\n]+\\): using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`);
 
 export function expectStartedWithSecrets(outcome: Outcome): void {
   expect(outcome.result.exitCode, outcome.result.stderr).toBe(0);

@@ -23,17 +23,17 @@ const server = useLocalServer({ seed: SEED });
 describe("with the real server", () => {
   it("concurrent writers (6 runs at once, one cache dir) leave one valid snapshot and no temp file", async () => {
     const cacheDir = newCacheDir();
-    const runs = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        runOffline({ apiUrl: server.url, cacheDir, ...(i % 2 === 0 ? { command: ["--", "true"] } : {}) }),
-      ),
-    );
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runOffline({ apiUrl: server.url, cacheDir, ...(i % 2 === 0 ? { command: ["--", "true"] } : {}) })));
     for (const [i, outcome] of runs.entries()) {
       expect([outcome.result.exitCode, outcome.result.stderr], `run ${i}`).toEqual([0, ""]);
       if (i % 2 === 1) expectStartedWithSecrets(outcome);
     }
     expect(snapshotFiles(cacheDir)).toHaveLength(1);
-    expect(listFiles(cacheDir).map((f) => f.name).filter((name) => name.startsWith(".tmp-"))).toEqual([]);
+    expect(
+      listFiles(cacheDir)
+        .map((f) => f.name)
+        .filter((name) => name.startsWith(".tmp-")),
+    ).toEqual([]);
     const offline = await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] });
     expectStartedWithSecrets(offline);
   });

@@ -29,7 +29,18 @@ afterAll(() => packed?.remove());
 
 describe("npm pack", () => {
   it("ships the CLI, the library, README and LICENSE; no tests, sources, maps or tooling", () => {
-    for (const path of ["LICENSE", "README.md", "package.json", CLI_IN_PACKAGE, "bin/package.json", "dist/bundle/main.cjs", "dist/bundle/run.cjs", "dist/bundle/serve.js", "dist/index.js", "dist/index.d.ts"]) {
+    for (const path of [
+      "LICENSE",
+      "README.md",
+      "package.json",
+      CLI_IN_PACKAGE,
+      "bin/package.json",
+      "dist/bundle/main.cjs",
+      "dist/bundle/run.cjs",
+      "dist/bundle/serve.js",
+      "dist/index.js",
+      "dist/index.d.ts",
+    ]) {
       expect(files, path).toContain(path);
     }
     const unexpected = files.filter((path) => /^(test|src|bench|scripts|docs|node_modules)\//.test(path) || path.endsWith(".map") || /\.test\./.test(path) || path.startsWith("tsconfig"));

@@ -103,4 +103,3 @@ describe("exit status (docs/process-model.md: Exit status)", () => {
     expect(r.stdout()).toBe("");
   });
 });
-

@@ -148,19 +148,16 @@ describe("signal forwarding", () => {
     expect(existsSync(second.log)).toBe(false);
   });
 
-  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)(
-    "9: %s while the secrets are still being fetched → dies of it at once, child never started",
-    async (signal) => {
-      fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
-      const requested = secretsRequested();
-      const { r, log } = run([]);
-      await requested;
-      process.kill(r.proc.pid!, signal);
-      expect(await r.exit).toEqual({ code: null, signal });
-      expect(existsSync(log)).toBe(false);
-      expect(r.stderr()).toBe("");
-    },
-  );
+  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)("9: %s while the secrets are still being fetched → dies of it at once, child never started", async (signal) => {
+    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+    const requested = secretsRequested();
+    const { r, log } = run([]);
+    await requested;
+    process.kill(r.proc.pid!, signal);
+    expect(await r.exit).toEqual({ code: null, signal });
+    expect(existsSync(log)).toBe(false);
+    expect(r.stderr()).toBe("");
+  });
 
   it("9: PIPE, XFSZ, URG, CONT before the child are ignored; the run goes on", async () => {
     const release = holdSecrets();

@@ -89,7 +89,9 @@ describe("signals ignored by the caller are ignored in the child", () => {
   it("exit status through the trampoline: N, death by signal, 127 for a missing command", async () => {
     const env = cliEnv(fx.server);
     const status = (argv: string[]) =>
-      new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => start(argv, { env, cwd: fx.dir.path, command: "nohup" }).proc.on("close", (code, signal) => done({ code, signal })));
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+        start(argv, { env, cwd: fx.dir.path, command: "nohup" }).proc.on("close", (code, signal) => done({ code, signal })),
+      );
     expect(await status([CLI, "--", "sh", "-c", "exit 42"])).toEqual({ code: 42, signal: null });
     expect(await status([CLI, "--", "sh", "-c", "kill -TERM $$"])).toEqual({ code: null, signal: "SIGTERM" });
     expect(await status([CLI, "--", "/nonexistent/program"])).toEqual({ code: 127, signal: null });

@@ -42,11 +42,11 @@ describe("pipes (docs/process-model.md: The child)", () => {
   });
 
   it("18: `secr-run -- yes | head -1` returns promptly; secr-run dies of SIGPIPE like yes would", async () => {
-    const { stdout } = await promisify(execFile)(
-      "bash",
-      ["-c", `"$0" "$1" -- yes | head -1; echo "status \${PIPESTATUS[0]}"`, process.execPath, CLI],
-      { env: cliEnv(fx.server), cwd: fx.dir.path, timeout: 30_000 },
-    );
+    const { stdout } = await promisify(execFile)("bash", ["-c", `"$0" "$1" -- yes | head -1; echo "status \${PIPESTATUS[0]}"`, process.execPath, CLI], {
+      env: cliEnv(fx.server),
+      cwd: fx.dir.path,
+      timeout: 30_000,
+    });
     expect(stdout).toBe("y\nstatus 141\n");
   });
 });

@@ -14,7 +14,9 @@ import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 import { makeClient } from "../client/helpers.js";
 
-const SECRETS: Record<string, string> = JSON.parse('{"__proto__":"proto-value-1a2b","constructor":"ctor-value-3c4d","toString":"tostring-value-5e6f","hasOwnProperty":"hop-value-7a8b","NORMAL":"normal-value-9c0d"}');
+const SECRETS: Record<string, string> = JSON.parse(
+  '{"__proto__":"proto-value-1a2b","constructor":"ctor-value-3c4d","toString":"tostring-value-5e6f","hasOwnProperty":"hop-value-7a8b","NORMAL":"normal-value-9c0d"}',
+);
 const NAMES = Object.keys(SECRETS);
 
 function entriesOf(record: Record<string, string>): Array<[string, string]> {
@@ -63,7 +65,10 @@ describe("end to end", () => {
 
   /** `env -0` output of the child: its real environment block. */
   function childEnv(stdout: string): Array<[string, string]> {
-    const pairs = stdout.split("\0").filter((l) => l !== "").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]);
+    const pairs = stdout
+      .split("\0")
+      .filter((l) => l !== "")
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as [string, string]);
     return pairs.filter(([k]) => NAMES.includes(k)).sort(([a], [b]) => (a < b ? -1 : 1));
   }
 

@@ -14,10 +14,31 @@ import { makeClient, rejection } from "../client/helpers.js";
 
 /** Every control the rule covers, each next to visible text. */
 const CONTROLS = [
-  "\u001b[31m", "\u0007", "\r", "\n", "\u007f",
-  "\u0080", "\u0085", "\u008d", "\u009b31m", "\u009d0;title\u009c", "\u009f",
-  "\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-  "\u2028", "\u2029",
+  "\u001b[31m",
+  "\u0007",
+  "\r",
+  "\n",
+  "\u007f",
+  "\u0080",
+  "\u0085",
+  "\u008d",
+  "\u009b31m",
+  "\u009d0;title\u009c",
+  "\u009f",
+  "\u061c",
+  "\u200e",
+  "\u200f",
+  "\u202a",
+  "\u202b",
+  "\u202c",
+  "\u202d",
+  "\u202e",
+  "\u2066",
+  "\u2067",
+  "\u2068",
+  "\u2069",
+  "\u2028",
+  "\u2029",
 ];
 const HOSTILE = CONTROLS.map((c, i) => `w${i}${c}`).join("");
 const FORBIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

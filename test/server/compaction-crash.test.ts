@@ -40,7 +40,11 @@ it(`keeps every acknowledged write through ${ROUNDS} SIGKILLs during writes and 
     const { child, url } = await start(dataPath);
     const client = new SecrClient({ apiUrl: url, token: TOKEN, maxRetries: 0, timeout: 10_000 });
     if (round === 0) {
-      const created = await fetch(`${url}/v1/projects/acme`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ slug: "api" }) });
+      const created = await fetch(`${url}/v1/projects/acme`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ slug: "api" }),
+      });
       expect(created.status).toBe(201);
     }
     const secrets = new Map((await client.pullAllSecrets("acme", "api", "development")).map((s) => [s.key, s]));

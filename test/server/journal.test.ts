@@ -146,7 +146,10 @@ it("refuses to start when any byte of the journal is flipped, and leaves both fi
 
 it("refuses records reordered, dropped from the middle, or spliced from another journal", async () => {
   const { dataPath, journal } = await storeWithRecords();
-  const { header, records: [r1, r2, r3] } = records(journal);
+  const {
+    header,
+    records: [r1, r2, r3],
+  } = records(journal);
   const path = join(dataPath, "data.journal");
   const other = await storeWithRecords(); // same key, another store
   const foreign = records(other.journal).records[1]!;

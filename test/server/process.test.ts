@@ -15,7 +15,10 @@ import { MACHINE_PROD, seed } from "./fixtures.js";
 const tempDir = async () => fileTempDir("secr-serve-test-").path;
 
 const client = (server: LocalServer, token = server.token) => new SecrClient({ apiUrl: server.url, token, maxRetries: 0 });
-const sha = async (path: string) => createHash("sha256").update(await readFile(path)).digest("hex");
+const sha = async (path: string) =>
+  createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 const serve = (args: string[], env: Record<string, string> = {}) =>
   execa(process.execPath, [CLI, "serve", ...args], { reject: false, stdin: "ignore", timeout: 20_000, env: { SECR_SERVE_TOKEN: "", SECR_SERVE_KEY: "", ...env } });
 

@@ -30,7 +30,14 @@ it("stores and serves __proto__, constructor, toString … as ordinary keys, als
       ["constructor", "seeded-ctor", "d"],
     ]);
     for (const key of KEYS) expect(await c.setSecret(org, project, "staging", key, value(key, "put"))).toEqual({ key, version: 1 });
-    expect(await c.bulkSetSecrets(org, project, "staging", KEYS.map((key) => ({ key, value: value(key, "bulk") })))).toEqual({
+    expect(
+      await c.bulkSetSecrets(
+        org,
+        project,
+        "staging",
+        KEYS.map((key) => ({ key, value: value(key, "bulk") })),
+      ),
+    ).toEqual({
       created: 0,
       updated: KEYS.length,
       total: KEYS.length,
@@ -44,9 +51,7 @@ it("stores and serves __proto__, constructor, toString … as ordinary keys, als
     for (const key of ["constructor", "toString", "valueOf"]) await c.createTemplate(org, project, key, { required: key !== "valueOf" });
     const check = async (client: SecrClient) => {
       const staging = await client.pullSecrets(org, project, "staging");
-      expect(staging.secrets.map((s) => [s.key, s.value, s.version])).toEqual(
-        [...KEYS].sort().map((key) => [key, value(key, "bulk"), 2]),
-      );
+      expect(staging.secrets.map((s) => [s.key, s.value, s.version])).toEqual([...KEYS].sort().map((key) => [key, value(key, "bulk"), 2]));
       const target = await client.pullSecrets(org, project, "toString");
       expect(Object.fromEntries(target.secrets.map((s) => [s.key, s.value] as const))).toEqual(
         JSON.parse(`{"__proto__": "bulk value of __proto__", "constructor": "seeded-ctor", "toString": "bulk value of toString"}`),

@@ -62,7 +62,12 @@ describe("secrets", () => {
 
   it("paginates with limit/offset, caps pages at 1000, and searches case-insensitively", async () => {
     const c = f.client();
-    await c.bulkSetSecrets("acme", "api", "development", Array.from({ length: 1205 }, (_, i) => ({ key: `K_${String(i).padStart(4, "0")}`, value: `v${i}` })));
+    await c.bulkSetSecrets(
+      "acme",
+      "api",
+      "development",
+      Array.from({ length: 1205 }, (_, i) => ({ key: `K_${String(i).padStart(4, "0")}`, value: `v${i}` })),
+    );
     const page = await c.pullSecrets("acme", "api", "development", { limit: 5000 });
     expect(page.pagination).toEqual({ limit: 1000, offset: 0, total: 1205 });
     expect(page.secrets).toHaveLength(1000);
@@ -80,8 +85,18 @@ describe("secrets", () => {
 
   it("bulk creates and updates atomically, and rejects the whole batch on one bad entry", async () => {
     const c = f.client();
-    expect(await c.bulkSetSecrets("acme", "api", "staging", [{ key: "DATABASE_URL", value: "n" }, { key: "NEW_ONE", value: "m" }])).toEqual({ created: 1, updated: 1, total: 2 });
-    const bad = await apiError(c.bulkSetSecrets("acme", "api", "staging", [{ key: "GOOD", value: "g" }, { key: "BAD\nKEY", value: "b" }]));
+    expect(
+      await c.bulkSetSecrets("acme", "api", "staging", [
+        { key: "DATABASE_URL", value: "n" },
+        { key: "NEW_ONE", value: "m" },
+      ]),
+    ).toEqual({ created: 1, updated: 1, total: 2 });
+    const bad = await apiError(
+      c.bulkSetSecrets("acme", "api", "staging", [
+        { key: "GOOD", value: "g" },
+        { key: "BAD\nKEY", value: "b" },
+      ]),
+    );
     expect([bad.statusCode, bad.code]).toEqual([422, "validation_error"]);
     const keys = (await c.listKeys("acme", "api", "staging")).keys;
     expect(keys.map((k) => k.key)).toEqual(["DATABASE_URL", "NEW_ONE"]);
@@ -134,7 +149,11 @@ describe("templates", () => {
 describe("errors", () => {
   it("404 for unknown org, project, environment and route, with { error, message }", async () => {
     const c = f.client();
-    for (const [org, project, env, word] of [["nope", "api", "production", "organization"], ["acme", "nope", "production", "project"], ["acme", "api", "nope", "environment"]] as const) {
+    for (const [org, project, env, word] of [
+      ["nope", "api", "production", "organization"],
+      ["acme", "nope", "production", "project"],
+      ["acme", "api", "nope", "environment"],
+    ] as const) {
       const error = await apiError(c.pullSecrets(org, project, env));
       expect([error.statusCode, error.code]).toEqual([404, "not_found"]);
       expect(error.message).toContain(word);
@@ -287,14 +306,10 @@ describe("rate limit", () => {
 /** One GET of the production secrets from a chosen loopback source address (Linux routes all of 127/8). */
 function fromAddress(localAddress: string, token: string): Promise<{ status: number; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${f.server.url}/v1/secrets/acme/api/production`,
-      { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] }));
-      },
-    );
+    const req = httpRequest(`${f.server.url}/v1/secrets/acme/api/production`, { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] }));
+    });
     req.on("error", reject);
     req.end();
   });

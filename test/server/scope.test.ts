@@ -88,7 +88,14 @@ describe("an environment-scoped token", () => {
   });
 
   it("from a data file of the previous format (env without org) is revoked on load", () => {
-    const v1 = JSON.stringify({ format: 1, tokens: [{ hash: hashToken("a"), role: "admin" }, { hash: hashToken("m"), role: "viewer", env: "production" }], orgs: [] });
+    const v1 = JSON.stringify({
+      format: 1,
+      tokens: [
+        { hash: hashToken("a"), role: "admin" },
+        { hash: hashToken("m"), role: "viewer", env: "production" },
+      ],
+      orgs: [],
+    });
     const state = deserializeState(v1, "2030-01-01T00:00:00.000Z");
     expect(state.tokens.get(hashToken("a"))).toMatchObject({ role: "admin" });
     expect(state.tokens.get(hashToken("a"))!.revokedAt).toBeUndefined();
@@ -114,7 +121,7 @@ describe("a project-scoped token", () => {
   it("reads every environment of its project and no other project of its org", async () => {
     const c = f.client(PROJECT_VIEWER);
     expect((await c.pullSecrets("acme", "api", "staging")).secrets).toHaveLength(1);
-    expect((await c.listTemplates("acme", "api"))).toEqual([]);
+    expect(await c.listTemplates("acme", "api")).toEqual([]);
     expect(await status(PROJECT_VIEWER, "/v1/secrets/acme/web/production")).toBe(403);
     expect(await status(PROJECT_VIEWER, "/v1/templates/acme/web")).toBe(403);
     expect(await status(PROJECT_VIEWER, "/v1/secrets/other/secretproj/production")).toBe(403);

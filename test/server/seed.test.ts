@@ -37,9 +37,7 @@ it("a seeded token's role and scope follow the seed; its id and creation time st
 });
 
 it("refuses a seed token scoped to an environment or project without the levels above it", () => {
-  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", env: "production" }] })).toThrow(
-    /^invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/,
-  );
+  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", env: "production" }] })).toThrow(/^invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/);
   expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", env: "production" }] })).toThrow(/must also name its org and project/);
   expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", project: "api" }] })).toThrow(/scoped to a project must also name its org/);
   expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", expiresAt: "tomorrow" }] })).toThrow(/invalid seed at tokens\.0\.expiresAt/);

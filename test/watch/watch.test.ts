@@ -40,14 +40,18 @@ interface Watched {
 
 function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url, debounce = "300ms", extraEnv: Record<string, string> = {}): Watched {
   const marker = join(dir.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
-  const child = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", debounce, ...args, "--", NODE, CHILD, marker, ...childArgs], {
-    reject: false,
-    extendEnv: false,
-    env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
-    cwd: dir.path,
-    stdin: "ignore",
-    buffer: false,
-  });
+  const child = execa(
+    NODE,
+    [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", debounce, ...args, "--", NODE, CHILD, marker, ...childArgs],
+    {
+      reject: false,
+      extendEnv: false,
+      env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
+      cwd: dir.path,
+      stdin: "ignore",
+      buffer: false,
+    },
+  );
   let stderr = "";
   let stdout = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -70,7 +74,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** No two children at once: every start after the first follows the previous child's stop, and
  *  no child found an earlier one alive when it started. */
 function assertNoOverlap(lines: string[]): void {
-  expect(lines.filter((line) => line.startsWith("alive ")), lines.join("\n")).toEqual([]);
+  expect(
+    lines.filter((line) => line.startsWith("alive ")),
+    lines.join("\n"),
+  ).toEqual([]);
   let running: string | undefined;
   for (const line of lines) {
     const [event, pid] = line.split(" ");
@@ -120,7 +127,9 @@ describe("secr-run --watch", () => {
     expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(1);
     expect(run.stderr()).not.toMatch(/v2|v3/);
     // The offline snapshot was refreshed with the change.
-    const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], { env: { SECR_TOKEN: server.token, ...cache } });
+    const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], {
+      env: { SECR_TOKEN: server.token, ...cache },
+    });
     expect(offline.stdout).toBe("v3");
   });
 
@@ -243,7 +252,10 @@ describe("secr-run --watch", () => {
       expect(lines).toContain(`ignored ${first}`);
       expect(starts(lines)[1]).toMatch(/ after-kill$/);
       // Killed, it wrote no `stop` line: the new child itself checked that the old one was gone.
-      expect(lines.filter((line) => line.startsWith("alive ")), lines.join("\n")).toEqual([]);
+      expect(
+        lines.filter((line) => line.startsWith("alive ")),
+        lines.join("\n"),
+      ).toEqual([]);
       expect(() => process.kill(first, 0)).toThrow(/ESRCH/);
       expect(run.stderr()).toMatch(/the child did not stop within 1000 ms of SIGTERM; sending SIGKILL/);
       // The timer was the old child's: the new one, also ignoring SIGTERM, is not killed by it.

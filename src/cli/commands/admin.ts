@@ -65,9 +65,7 @@ export const adminTokensCreateCommand = defineCommand({
     json: json("{id, name, role, org, project, env, expiresAt, token}"),
     ...GLOBAL_OPTIONS,
   },
-  examples: [
-    ["secr-run admin tokens create --name ci --role viewer --org acme --project api --env production --expires 90d", "a CI token for one environment"],
-  ],
+  examples: [["secr-run admin tokens create --name ci --role viewer --org acme --project api --env production --expires 90d", "a CI token for one environment"]],
   notes: [ADMIN_NOTE],
   exitCodes: [0, 64, 69, 77, [78, "configuration, or the scope does not exist"]],
 });

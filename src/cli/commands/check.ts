@@ -7,7 +7,8 @@ import { SETTINGS_NOTE } from "./notes.js";
 export const checkCommand = defineCommand({
   path: ["check"],
   summary: "validate an environment against the project template (CI pre-flight)",
-  description: "Validate an environment against the project template, and against the schema of .secr.json if it declares one (CI pre-flight): print key names and broken rules (never values); exit 0 or 78.",
+  description:
+    "Validate an environment against the project template, and against the schema of .secr.json if it declares one (CI pre-flight): print key names and broken rules (never values); exit 0 or 78.",
   options: {
     json: Option.Boolean("--json", false, { description: "print {org, project, env, valid, missing, extra} as JSON (and schema, when .secr.json declares one)" }),
     ...GLOBAL_OPTIONS,

@@ -14,7 +14,8 @@ export const SECR_OPTIONS = {
   org: Option.String("--org", { group: GLOBAL, alias: "o", hint: "SLUG", env: ENV_VARS.org, description: "organisation slug" }),
   apiUrl: Option.String("--api-url", { group: GLOBAL, hint: "URL", env: ENV_VARS.apiUrl, defaultText: DEFAULT_API_URL, description: "secr API base URL" }),
   token: Option.String("--token", { group: GLOBAL, hint: "TOKEN", env: ENV_VARS.token, description: "secr token; prefer SECR_TOKEN (argv is visible in ps)" }),
-  timeout: Option.String("--timeout", { group: GLOBAL, 
+  timeout: Option.String("--timeout", {
+    group: GLOBAL,
     hint: "DURATION",
     env: ENV_VARS.timeout,
     defaultText: formatDuration(DEFAULT_TIMEOUT_MS),

@@ -51,7 +51,10 @@ export const runCommand = defineCommand({
       description: "keep inherited values over secrets: all of them (bare flag), or only the keys listed",
     }),
     passToken: Option.Boolean("--pass-token", false, { description: "give the child SECR_TOKEN (removed by default)" }),
-    reportJson: Option.String("--report-json", { hint: "FILE", description: "when secr-run exits, write what it did (timings, source, key names, verdicts, exit) to FILE as JSON, 0600; never a value" }),
+    reportJson: Option.String("--report-json", {
+      hint: "FILE",
+      description: "when secr-run exits, write what it did (timings, source, key names, verdicts, exit) to FILE as JSON, 0600; never a value",
+    }),
     ...DELIVERY_OPTIONS,
     ...WATCH_OPTIONS,
     ...CACHE_OPTIONS,

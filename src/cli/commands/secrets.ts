@@ -21,8 +21,7 @@ export const secretsListCommand = defineCommand({
 export const secretsGetCommand = defineCommand({
   path: ["secrets", "get"],
   summary: "print one secret's value (the only command that prints values)",
-  description:
-    "Print the value of KEY to stdout, exactly as stored (a newline is added only on a terminal). The only secr-run command that prints a value.",
+  description: "Print the value of KEY to stdout, exactly as stored (a newline is added only on a terminal). The only secr-run command that prints a value.",
   options: { json: json("{key, value, version, updatedAt}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "the secret's key" }],
   examples: [["secr-run secrets get DATABASE_URL --env dev", "the value, on stdout"]],
@@ -76,8 +75,7 @@ export const secretsImportCommand = defineCommand({
 export const secretsDeleteCommand = defineCommand({
   path: ["secrets", "delete"],
   summary: "delete secrets (asks first; --yes without a terminal)",
-  description:
-    "Delete one or more keys. On a terminal secr-run asks first; otherwise --yes is required. Every key is checked to exist before any is deleted.",
+  description: "Delete one or more keys. On a terminal secr-run asks first; otherwise --yes is required. Every key is checked to exist before any is deleted.",
   options: { yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }), json: json("{deleted: [KEY...]}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "keys", description: "the keys to delete", variadic: true }],
   examples: [["secr-run secrets delete OLD_KEY --env dev --yes", "no question asked"]],
@@ -88,8 +86,7 @@ export const secretsDeleteCommand = defineCommand({
 export const secretsPromoteCommand = defineCommand({
   path: ["secrets", "promote"],
   summary: "copy secrets from one environment to another",
-  description:
-    "Copy the secrets of --from into --to (only --keys if given). Keys missing in --to are created; existing ones are skipped unless --overwrite.",
+  description: "Copy the secrets of --from into --to (only --keys if given). Keys missing in --to are created; existing ones are skipped unless --overwrite.",
   options: {
     from: Option.String("--from", { required: true, hint: "ENV", description: "source environment" }),
     to: Option.String("--to", { required: true, hint: "ENV", description: "target environment" }),

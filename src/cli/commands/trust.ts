@@ -28,5 +28,3 @@ export const denyCommand = defineCommand({
   examples: [["secr-run deny ./.secr.json", "forget this file"]],
   exitCodes: [0, 64, 78],
 });
-
-

@@ -17,13 +17,22 @@ function caseArms(entries: ReadonlyArray<readonly [string, string[]]>, indent: s
 
 export function bashScript(tree: CompletionTree): string {
   const quoted = (path: string) => `"${path.split(" ").filter(Boolean).map(safeWord).join(" ")}"`;
-  const words = caseArms(tree.nodes.map((node) => [quoted(node.path), node.words] as const), "    ");
+  const words = caseArms(
+    tree.nodes.map((node) => [quoted(node.path), node.words] as const),
+    "    ",
+  );
   const options = caseArms(
     tree.nodes.map((node) => [quoted(node.path), node.options.flatMap((def) => [`--${def.name}`, ...(def.alias === undefined ? [] : [`-${def.alias}`])])] as const),
     "    ",
   );
-  const choices = caseArms(tree.choices.map((c) => [c.words.map((w) => `${quoted(c.path).slice(0, -1)}:${safeWord(w)}"`).join("|"), [...c.values]] as const), "    ");
-  const values = caseArms(tree.nodes.map((node) => [quoted(node.path), node.values] as const), "    ");
+  const choices = caseArms(
+    tree.choices.map((c) => [c.words.map((w) => `${quoted(c.path).slice(0, -1)}:${safeWord(w)}"`).join("|"), [...c.values]] as const),
+    "    ",
+  );
+  const values = caseArms(
+    tree.nodes.map((node) => [quoted(node.path), node.values] as const),
+    "    ",
+  );
   const valueOptions = tree.valueOptions.map(safeWord).join("|");
   return `# secr-run completion for bash. Load with: eval "$(secr-run completion bash)"
 _secr_run_words() {

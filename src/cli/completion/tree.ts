@@ -40,9 +40,7 @@ export function completionTree(commands: readonly CommandDefinition[]): Completi
   });
   const all = commands.flatMap((c) => Object.values(c.options));
   const valueOptions = [...new Set(all.filter((def) => def.kind !== "boolean" && !def.bare).flatMap(optionWords))];
-  const choices = nodes.flatMap((node) =>
-    node.options.filter((def) => def.choices !== undefined).map((def) => ({ path: node.path, words: optionWords(def), values: def.choices! })),
-  );
+  const choices = nodes.flatMap((node) => node.options.filter((def) => def.choices !== undefined).map((def) => ({ path: node.path, words: optionWords(def), values: def.choices! })));
   return { nodes, valueOptions, choices };
 }
 

@@ -40,19 +40,17 @@ function shownDefault(def: AnyOption): string | undefined {
 }
 
 function usageText(command: CommandDefinition): string {
-  const lines =
-    command.usage ??
+  const lines = command.usage ?? [
     [
-      [
-        command.displayName,
-        "[options]",
-        ...command.positionals.map((p) => {
-          const name = `<${p.name}>${p.variadic ? "..." : ""}`;
-          return p.optional || p.variadic ? `[${name}]` : name;
-        }),
-        ...(command.rest ? ["--", command.rest.hint] : []),
-      ].join(" "),
-    ];
+      command.displayName,
+      "[options]",
+      ...command.positionals.map((p) => {
+        const name = `<${p.name}>${p.variadic ? "..." : ""}`;
+        return p.optional || p.variadic ? `[${name}]` : name;
+      }),
+      ...(command.rest ? ["--", command.rest.hint] : []),
+    ].join(" "),
+  ];
   return `Usage: ${lines.join("\n   or: ")}\n\n${command.description}`;
 }
 
@@ -71,9 +69,7 @@ function wrapWords(text: string, width: number): string[] {
 
 /** The exit-code table (the epilogue is free text to yargs, so its hanging indent is made here). */
 function exitCodeRows(command: CommandDefinition, context: HelpContext): string {
-  const rows = (command.exitCodes ?? []).map((row) =>
-    typeof row === "object" ? ([String(row[0]), row[1]] as const) : ([String(row), context.exitCodeMeaning(row)] as const),
-  );
+  const rows = (command.exitCodes ?? []).map((row) => (typeof row === "object" ? ([String(row[0]), row[1]] as const) : ([String(row), context.exitCodeMeaning(row)] as const)));
   return ["Exit codes:", ...rows.map(([code, text]) => `${code.padStart(5)}  ${wrapWords(text, context.width - 7).join(`\n${" ".repeat(7)}`)}`)].join("\n");
 }
 

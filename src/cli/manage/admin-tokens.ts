@@ -57,10 +57,7 @@ export function list(args: string[]): Promise<number> {
     const tokens = await withSecr(settings, { where: "tokens", write: false }, ({ client, signal }) => client.listTokens({ signal }));
     if (options.json) printJson({ tokens: tokens.map(info) });
     else {
-      printTable([
-        ["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"],
-        ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")]),
-      ]);
+      printTable([["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"], ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")])]);
     }
     return ExitCode.OK;
   });

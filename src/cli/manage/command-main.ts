@@ -24,7 +24,10 @@ export async function manageMain(args: readonly string[], body: (frame: Frame) =
 
 /** `org/project/env`, `org/project` or `org`: what a command works on, as messages name it. */
 export function scopeLabel(settings: Pick<Settings, "org" | "project" | "env">, needs: readonly ScopeSetting[]): string {
-  return (["org", "project", "env"] as const).filter((name) => needs.includes(name)).map((name) => settings[name]).join("/");
+  return (["org", "project", "env"] as const)
+    .filter((name) => needs.includes(name))
+    .map((name) => settings[name])
+    .join("/");
 }
 
 /** One JSON document on stdout. */

@@ -67,7 +67,8 @@ export function readValueFromTerminal(prompt: string, stdin: NodeJS.ReadStream =
           return finish();
         }
         if (char === "\u007f" || char === "\b") value = [...value].slice(0, -1).join("");
-        else if (char === "\u0015") value = ""; // Ctrl-U
+        else if (char === "\u0015")
+          value = ""; // Ctrl-U
         else value += char;
       }
     };

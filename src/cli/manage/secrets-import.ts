@@ -43,7 +43,10 @@ export function main(args: string[]): Promise<number> {
 
     if (options.dryRun) {
       const existing = await withSecr(settings, { where, write: false }, ({ client, signal }) => listAllKeys(client, settings.org, settings.project, settings.env, signal));
-      const plan = planImport(entries, existing.map((meta) => meta.key));
+      const plan = planImport(
+        entries,
+        existing.map((meta) => meta.key),
+      );
       if (options.json) printJson({ dryRun: true, create: plan.create, update: plan.update });
       else {
         const lines = [`dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`];

@@ -9,7 +9,7 @@ export function authenticate(headers: IncomingHttpHeaders, lookup: (hash: string
   const header = headers.authorization;
   if (!header) throw new ApiError("unauthorized", "missing Authorization: Bearer token");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new ApiError("unauthorized", "Authorization header must be \"Bearer <token>\"");
+  if (!match) throw new ApiError("unauthorized", 'Authorization header must be "Bearer <token>"');
   const record = lookup(hashToken(match[1]!));
   if (!record) throw new ApiError("unauthorized", "unknown token");
   const state = tokenState(record);

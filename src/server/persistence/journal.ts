@@ -67,7 +67,7 @@ export function parseJournal(bytes: Buffer, key: Buffer, journalId: Buffer, path
     const torn = { records, validBytes: offset, torn: true };
     if (rest.length < LENGTH_BYTES) return torn;
     const length = rest.readUInt32BE(0);
-    if ((~length >>> 0) !== rest.readUInt32BE(4)) {
+    if (~length >>> 0 !== rest.readUInt32BE(4)) {
       if (rest.every((byte) => byte === 0)) return torn;
       throw new DataFileError(`${path} record ${records.length + 1} is damaged: the file is corrupt or has been tampered with`, "corrupt");
     }
