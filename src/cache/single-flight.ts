@@ -85,7 +85,9 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
     const shared = await readShared();
     if (shared !== undefined) return { value: shared, role: "follower", waitedMs: waited(), saved: DONE };
     // The leader released without a usable result (its fetch failed): fetch in parallel rather
-    // than one after another, which would queue every run behind a failing secr.
+    // than one after another, which would queue every run behind a failing secr. A lock that
+    // another follower broke (its leader died) looks the same from here: that costs one extra
+    // fetch, never a wrong value.
     return alone("leader-failed");
   }
   return alone("leader-failed");

@@ -106,10 +106,13 @@ describe("one fetch for many processes", () => {
     expect(results.filter((r) => r.why === "timeout")).toEqual([]);
     // The dead leader's fetch, then one per follower that became leader: at least one takes over.
     // Followers still starting when the new leader has already released the lock lead on their
-    // own (this fixture writes no snapshot to share), so the count is exact per leader, not 2.
+    // own (this fixture writes no snapshot to share). A follower that saw the lock vanish while
+    // another follower broke it takes that for a failed leader and fetches alone: an extra
+    // fetch, never a wrong value (src/cache/single-flight.ts). Every fetch is one of these.
     const leaders = results.filter((r) => r.role === "leader").length;
+    const alone = results.filter((r) => r.role === "alone").length;
     expect(leaders).toBeGreaterThanOrEqual(1);
-    expect(fetches(dir)).toHaveLength(1 + leaders);
+    expect(fetches(dir)).toHaveLength(1 + leaders + alone);
   });
 
   it("a live leader that never finishes holds the others only until their deadline, then each fetches alone", async () => {
