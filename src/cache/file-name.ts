@@ -5,7 +5,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { link, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { TEMP_PREFIX, writeFileAtomic } from "./atomic-write.js";
+import { TEMP_PREFIX, writeFileAtomic } from "../fs/atomic-write.js";
 import { canonicalLocator, type SnapshotLocator } from "./identity.js";
 import { readRegularFile } from "./safe-read.js";
 

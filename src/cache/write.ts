@@ -2,7 +2,7 @@
 // start path: the launcher can call it after spawning the child and let it finish meanwhile.
 
 import { join } from "node:path";
-import { sweepStaleTempFiles, writeFileAtomic } from "./atomic-write.js";
+import { sweepStaleTempFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { assertAbsoluteCacheDir, ensureCacheDir } from "./cache-dir.js";
 import { loadOrCreateNameKey, snapshotFileName } from "./file-name.js";
 import type { SnapshotIdentity } from "./identity.js";

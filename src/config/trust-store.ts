@@ -5,7 +5,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } fro
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { writeFileAtomic } from "../cache/atomic-write.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { unsafePrivatePath } from "./ownership.js";
 import { EMPTY_TRUST_STORE, parseTrustStore, serializeTrustStore, type TrustStore } from "./trust.js";
 
