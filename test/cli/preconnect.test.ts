@@ -12,7 +12,8 @@ import { CLI, cleanEnv, NODE, runCli, scratchDir } from "../helpers/cli.js";
 describe("preconnectTarget (pure)", () => {
   it("takes --api-url over SECR_API_URL, with the scheme's default port", () => {
     expect(preconnectTarget({ apiUrl: "https://secr.example/v1" }, { SECR_API_URL: "http://127.0.0.1:1" })).toEqual({ protocol: "https:", hostname: "secr.example", port: 443 });
-    expect(preconnectTarget({}, { SECR_API_URL: "http://127.0.0.1:8080" })).toEqual({ protocol: "http:", hostname: "127.0.0.1", port: 8080 });
+    const port = 8080; // parsed from the URL, never bound
+    expect(preconnectTarget({}, { SECR_API_URL: `http://127.0.0.1:${port}` })).toEqual({ protocol: "http:", hostname: "127.0.0.1", port });
     expect(preconnectTarget({}, { SECR_API_URL: "http://[::1]" })).toEqual({ protocol: "http:", hostname: "::1", port: 80 });
   });
 
