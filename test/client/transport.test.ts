@@ -163,20 +163,25 @@ describe("cancellation", () => {
   });
 });
 
+/** A plain HTTP server that answers every request with a valid template verdict, counting connections. */
+async function validatingServer(): Promise<{ plain: Server; sockets: Set<Socket>; port: number; connections: () => number }> {
+  const plain = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(VALID));
+  });
+  let connections = 0;
+  plain.on("connection", () => connections++);
+  const sockets = track(plain);
+  return { plain, sockets, port: await listen(plain), connections: () => connections };
+}
+
 describe("connections and lifecycle", () => {
   it("one keep-alive connection serves sequential requests", async () => {
-    const plain = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(VALID));
-    });
-    let connections = 0;
-    plain.on("connection", () => connections++);
-    const sockets = track(plain);
-    const port = await listen(plain);
+    const { plain, sockets, port, connections } = await validatingServer();
     try {
       await using client = makeClient(`http://127.0.0.1:${port}`);
       for (let i = 0; i < 5; i++) expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
-      expect(connections).toBe(1);
+      expect(connections()).toBe(1);
     } finally {
       await closeServer(plain, sockets);
     }
@@ -243,14 +248,7 @@ describe("connections and lifecycle", () => {
 
 describe("adoptSocket", () => {
   it("a socket handed over for the client's origin carries its requests; no other connection is made", async () => {
-    const plain = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(VALID));
-    });
-    let connections = 0;
-    plain.on("connection", () => connections++);
-    const sockets = track(plain);
-    const port = await listen(plain);
+    const { plain, sockets, port, connections } = await validatingServer();
     const early = netConnect(port, "127.0.0.1");
     await new Promise((resolve) => early.once("connect", resolve));
     const asked: string[] = [];
@@ -266,7 +264,7 @@ describe("adoptSocket", () => {
       expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
       expect(await client.validateTemplate("o", "p", "e")).toEqual(VALID);
       expect(asked).toEqual([`http://127.0.0.1:${port}`]);
-      expect(connections).toBe(1);
+      expect(connections()).toBe(1);
       expect(early.bytesWritten).toBeGreaterThan(0);
     } finally {
       early.destroy();
