@@ -171,7 +171,7 @@ function lazyBuiltins(text) {
  * its ES module loader costs 17 more built-ins). The ES-module-only constructs are mapped to their
  * CommonJS equivalents, and the build fails if one is left over.
  */
-async function buildCommonJs(name, { wrap, plugins, allowImport }) {
+async function buildCommonJs(name, { throughCodeCache, plugins }) {
   const result = await build({
     ...common,
     plugins: [leanUndici, ...plugins],
@@ -190,12 +190,13 @@ async function buildCommonJs(name, { wrap, plugins, allowImport }) {
     // Node's built-in modules are required; a vm.Script cannot import() them.
     let text = file.text.replace(/\bimport\("(node:[\w/]+)"\)/g, 'Promise.resolve().then(() => require("$1"))');
     text = lazyBuiltins(text);
-    const leftover = (allowImport ? /\bimport\.meta\b/ : /\bimport\("|\bimport\.meta\b/).exec(text);
+    // main.cjs is required and may import() the command modules; vm.Script code cannot import().
+    const leftover = (throughCodeCache ? /\bimport\("|\bimport\.meta\b/ : /\bimport\.meta\b/).exec(text);
     if (leftover) throw new Error(`dist/bundle/${name}.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
     // src/cli/code-cache.ts reads the file as latin1; esbuild escapes non-ASCII (charset "ascii").
     const wide = /[^\x00-\x7f]/.exec(text);
     if (wide) throw new Error(`dist/bundle/${name}.cjs: a non-ASCII character would not survive the loader's latin1 read: ${text.slice(wide.index - 40, wide.index + 40)}`);
-    if (!wrap) {
+    if (!throughCodeCache) {
       writeFileSync(file.path, text);
       continue;
     }
@@ -210,6 +211,6 @@ await Promise.all([
   // Every command but run and serve: ES modules at the paths main.ts imports, sharing chunks.
   build({ ...common, entryPoints: await commandEntries(), outbase: "src/cli", entryNames: "[dir]/[name]", format: "esm", splitting: true, plugins: [leanUndici], banner: esmBanner }),
   build({ ...common, entryPoints: { serve: "src/cli/serve.ts" }, format: "esm", banner: esmBanner }),
-  buildCommonJs("main", { wrap: false, plugins: [commandsApart], allowImport: true }),
-  buildCommonJs("run", { wrap: true, plugins: [llhttpApart] }),
+  buildCommonJs("main", { throughCodeCache: false, plugins: [commandsApart] }),
+  buildCommonJs("run", { throughCodeCache: true, plugins: [llhttpApart] }),
 ]);

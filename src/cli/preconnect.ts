@@ -47,11 +47,14 @@ export function preconnectTarget(options: { apiUrl?: string | undefined; offline
     return undefined; // the run reports it
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  return { protocol: url.protocol, hostname, port: url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port) };
+  return { protocol: url.protocol, hostname: bareHost(url.hostname), port: Number(portOf(url)) };
 }
 
-const originOf = (t: { protocol: string; hostname: string; port: number | string }): string => `${t.protocol}//${t.hostname}:${t.port}`;
+/** An IPv6 address as sockets take it: without the URL's brackets. */
+const bareHost = (hostname: string): string => (hostname.startsWith("[") ? hostname.slice(1, -1) : hostname);
+/** The port, with the scheme's default when the URL leaves it out (as URL and undici do). */
+const portOf = (t: { protocol: string; port: string }): string => (t.port !== "" ? t.port : t.protocol === "https:" ? "443" : "80");
+const originOf = (protocol: string, hostname: string, port: number | string): string => `${protocol}//${hostname}:${port}`;
 
 /**
  * Open the connection and leave it in the slot. The socket is unref'd: an unused one never keeps
@@ -71,7 +74,7 @@ export async function preconnect(target: PreconnectTarget): Promise<void> {
     socket.once("error", reject);
   });
   ready.catch(() => socket.destroy()); // adoption falls back to a connection of the client's own
-  slots[SLOT] = { origin: originOf(target), socket, ready };
+  slots[SLOT] = { origin: originOf(target.protocol, target.hostname, target.port), socket, ready };
 }
 
 /** An undici connector option for the client: the early socket when the origin matches, else undefined. */
@@ -83,9 +86,7 @@ export type Connector = (options: { protocol: string; hostname: string; port: st
  */
 export async function adoptPreconnected(options: { protocol: string; hostname: string; port: string }): Promise<Socket | TLSSocket | undefined> {
   const slot = slots[SLOT];
-  const port = options.port === "" ? (options.protocol === "https:" ? 443 : 80) : options.port;
-  const hostname = options.hostname.startsWith("[") ? options.hostname.slice(1, -1) : options.hostname;
-  if (slot === undefined || slot.origin !== originOf({ protocol: options.protocol, hostname, port })) return undefined;
+  if (slot === undefined || slot.origin !== originOf(options.protocol, bareHost(options.hostname), portOf(options))) return undefined;
   slots[SLOT] = undefined;
   try {
     await slot.ready;
