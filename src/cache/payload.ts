@@ -12,11 +12,16 @@ export interface SnapshotData {
   validation: TemplateValidation | null;
   /** When the secrets were pulled from secr (epoch ms). */
   fetchedAt: number;
+  /** When that fetch began (epoch ms): a run may share it only if it began after the run was
+   *  launched (share-rule.ts). Absent in snapshots of older versions: never shared. */
+  fetchStartedAt?: number | undefined;
+  /** Key → version as pulled: the --watch baseline of a run started from this snapshot. */
+  versions?: Record<string, number> | undefined;
 }
 
 export function serializePayload(data: SnapshotData): Buffer {
-  const { secrets, validation, fetchedAt } = data;
-  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt }), "utf8");
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions } = data;
+  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt, fetchStartedAt, versions }), "utf8");
 }
 
 export function parsePayload(bytes: Buffer): SnapshotData | undefined {
@@ -27,12 +32,20 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
     return undefined;
   }
   if (!isRecord(json)) return undefined;
-  const { secrets, validation, fetchedAt } = json;
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions } = json;
   if (!isRecord(secrets) || !Object.values(secrets).every((v) => typeof v === "string")) return undefined;
   if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
+  if (fetchStartedAt !== undefined && (typeof fetchStartedAt !== "number" || !Number.isFinite(fetchStartedAt))) return undefined;
+  if (versions !== undefined && (!isRecord(versions) || !Object.values(versions).every((v) => Number.isSafeInteger(v)))) return undefined;
   // Own properties only, into an object without a prototype (a secret may be named __proto__).
-  return { secrets: dictionary(Object.entries(secrets as Record<string, string>)), validation, fetchedAt };
+  return {
+    secrets: dictionary(Object.entries(secrets as Record<string, string>)),
+    validation,
+    fetchedAt,
+    fetchStartedAt,
+    versions: versions === undefined ? undefined : dictionary(Object.entries(versions as Record<string, number>)),
+  };
 }
 
 function isValidation(value: unknown): value is TemplateValidation {

@@ -17,6 +17,8 @@ export type CacheModule = typeof import("../cache/index.js");
 export interface FromSnapshot {
   secrets: Record<string, string>;
   validation: TemplateValidation | undefined;
+  /** Key → version of these secrets, when the snapshot recorded them (the --watch baseline). */
+  versions: Record<string, number> | undefined;
   ageMs: number;
 }
 
@@ -71,7 +73,7 @@ export async function fromSnapshot(
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
-  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, ageMs };
+  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs };
 }
 
 /**
@@ -89,7 +91,7 @@ export function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModu
     );
 }
 
-/** After a 401/403/404: delete the snapshot of this org/project/env whatever token wrote it. */
+/** After a 401/403/404: delete this token's snapshot of the target (src/cache/purge.ts). */
 export async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
   try {
     if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) })) log.debug("deleted the offline snapshot");

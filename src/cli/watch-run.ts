@@ -4,6 +4,7 @@
 import type { ChildCommand } from "../launcher/command.js";
 import type { Supervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";
+import { watchedValuesChanged } from "../watch/decide.js";
 import type { ApplyOutcome } from "../watch/loop.js";
 import type { WatchSettings } from "../watch/settings.js";
 import type { Launcher } from "./child-launch.js";
@@ -37,6 +38,8 @@ export async function startWatching(run: WatchRun): Promise<void> {
   // One client for every poll: the connection stays open, so an idle poll is one small request.
   const client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs, maxRetries: 0 });
   let currentEnv = run.env;
+  // The values the running child got, whatever their source (secr, a shared fetch, the snapshot).
+  let currentSecrets: Readonly<Record<string, string>> = prepared.obtained.secrets;
   let lastRejection: string | undefined;
   const mode = watch.reloadSignal === undefined ? `restart with ${watch.stopSignal}` : `reload with ${watch.reloadSignal}`;
   log.debug(`watching ${prepared.where} every ${watch.intervalMs} ms (${mode})`);
@@ -44,6 +47,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
   const apply = async (changed: readonly string[]): Promise<ApplyOutcome> => {
     log.debug(`watch: changed: ${changed.join(", ")}; pulling`);
     let pulled;
+    const startedAt = Date.now();
     try {
       pulled = await pullFromSecr(settings, undefined, log, run.prepareOptions.validate);
     } catch (error) {
@@ -55,7 +59,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     }
     run.sensitive(Object.values(pulled.secrets));
     if (cache.enabled) {
-      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions };
       await saveSnapshot(settings, cache, import("../cache/index.js"), data, log);
     }
     const plan = planFor(run.prepareOptions, settings, prepared.schema, { ...pulled, source: "secr" });
@@ -66,7 +70,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
       return { kind: "rejected" };
     }
     lastRejection = undefined;
-    if (sameEnv(plan.env, currentEnv)) return { kind: "unchanged" };
+    if (!watchedValuesChanged(currentSecrets, pulled.secrets, watch.watchKeys) || sameEnv(plan.env, currentEnv)) return { kind: "unchanged" };
     let launch;
     try {
       launch = run.launcher(plan);
@@ -82,6 +86,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
       if (!supervisor.reload(watch.reloadSignal)) return { kind: "stopped" };
       log.debug(`watch: sent ${watch.reloadSignal} (${changed.join(", ")} changed)`);
       currentEnv = plan.env;
+      currentSecrets = pulled.secrets;
       return { kind: "applied" };
     }
     const outcome = await supervisor.restart({ signal: watch.stopSignal, timeoutMs: watch.stopTimeoutMs }, () => {
@@ -90,6 +95,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     });
     if (outcome !== "restarted") return { kind: "stopped" };
     currentEnv = plan.env;
+    currentSecrets = pulled.secrets;
     run.onRestart();
     log.debug(`watch: restarted (${changed.join(", ")} changed)`);
     return { kind: "applied" };
@@ -102,7 +108,8 @@ export async function startWatching(run: WatchRun): Promise<void> {
     project: settings.project,
     env: settings.env,
     log,
-    initial: prepared.obtained.source === "secr" ? prepared.obtained.versions : undefined,
+    // The versions of the values the child got, pulled now or recorded in the snapshot.
+    initial: prepared.obtained.versions,
     stopping: () => supervisor.stopping,
     apply,
   });

@@ -41,7 +41,7 @@ export const CACHE_OPTIONS = {
     hint: "DURATION",
     env: CACHE_ENV_VARS.shareWindow,
     defaultText: DEFAULT_SHARE_WINDOW,
-    description: "runs started together for one target make one fetch: start from a snapshot another run wrote at most this long ago; 0 = off",
+    description: "also start from another run's fetch begun up to this long before this run was launched (values and revocations up to that late); 0: only fetches begun after",
   }),
 } as const;
 
