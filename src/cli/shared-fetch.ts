@@ -83,6 +83,6 @@ export async function pullShared(
 /** What `-v` says about a shared result's staleness: when a change or revocation made at secr
  *  becomes visible. */
 export function shareStaleness(beforeLaunchMs: number, windowMs: number): string {
-  if (beforeLaunchMs <= 0) return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched, so it holds every change and revocation made before the launch`;
-  return `that fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (--share-window ${formatDuration(windowMs)}): a change or revocation made at secr in that time is not seen until the next run after the window`;
+  if (beforeLaunchMs <= 0) return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched: every change and revocation made before the launch is in these values`;
+  return `that fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (within --share-window ${formatDuration(windowMs)}): a change or revocation made at secr since it began is not in these values`;
 }
