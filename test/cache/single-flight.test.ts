@@ -172,20 +172,28 @@ describe("one fetch for many processes", () => {
   // ever (a FIFO: open waits for a writer) or read without end (a link to /dev/zero). The lock is
   // read as snapshots are: it is unreadable, broken after the partial-lock grace, and the run
   // goes on well within its deadline.
-  it.runIf(process.platform !== "win32")("a FIFO at the lock's name neither hangs the run nor stops it fetching", async () => {
-    const dir = await scratch();
-    await execa("mkfifo", [join(dir, "target.lock")]);
-    const run = worker(dir, { deadlineMs: 5 * 60_000 });
-    const [result] = await outcomes([run]);
-    expect(result).toMatchObject({ role: "leader" });
-  }, 30_000);
+  it.runIf(process.platform !== "win32")(
+    "a FIFO at the lock's name neither hangs the run nor stops it fetching",
+    async () => {
+      const dir = await scratch();
+      await execa("mkfifo", [join(dir, "target.lock")]);
+      const run = worker(dir, { deadlineMs: 5 * 60_000 });
+      const [result] = await outcomes([run]);
+      expect(result).toMatchObject({ role: "leader" });
+    },
+    30_000,
+  );
 
-  it.runIf(process.platform !== "win32")("a symlink to /dev/zero at the lock's name is not followed", async () => {
-    const dir = await scratch();
-    await symlink("/dev/zero", join(dir, "target.lock"));
-    const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
-    expect(result).toMatchObject({ role: "leader" });
-  }, 30_000);
+  it.runIf(process.platform !== "win32")(
+    "a symlink to /dev/zero at the lock's name is not followed",
+    async () => {
+      const dir = await scratch();
+      await symlink("/dev/zero", join(dir, "target.lock"));
+      const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
+      expect(result).toMatchObject({ role: "leader" });
+    },
+    30_000,
+  );
 
   it("a lock past its lease is taken over even though its owner lives", async () => {
     const dir = await scratch();

@@ -49,7 +49,9 @@ describe("fresh by default", () => {
       // Reusing the earlier fetch is opt-in, and -v says how stale that makes the values.
       const windowed = await run(dir, server.token, ["--share-window", "10m", "-v", ...ECHO]);
       expect([windowed.exitCode, windowed.stdout]).toEqual([0, "v2"]);
-      expect(windowed.stderr).toMatch(/secrets from the fetch another secr-run began [^\n]+ ago \(\d+\): that fetch began [^\n]+ before this run was launched \(within --share-window 10m\): a change or revocation made at secr since it began is not in these values/);
+      expect(windowed.stderr).toMatch(
+        /secrets from the fetch another secr-run began [^\n]+ ago \(\d+\): that fetch began [^\n]+ before this run was launched \(within --share-window 10m\): a change or revocation made at secr since it began is not in these values/,
+      );
     } finally {
       cache.remove();
     }

@@ -16,7 +16,11 @@ describe("resolveCacheSettings", () => {
     expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "2s" })).toMatchObject({ ok: true, settings: { shareWindowMs: 2_000 } });
     expect(resolveCacheSettings({ shareWindow: "0" }, { SECR_SHARE_WINDOW: "2s" })).toMatchObject({ ok: true, settings: { shareWindowMs: 0 } });
     expect(resolveCacheSettings({ shareWindow: "5" }, {})).toMatchObject({ ok: false, usage: true, message: expect.stringMatching(/^--share-window: /) });
-    expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "1h" })).toMatchObject({ ok: false, usage: false, message: "SECR_SHARE_WINDOW must be at most 10m (0, the default: share only fetches begun after the run was launched)" });
+    expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "1h" })).toMatchObject({
+      ok: false,
+      usage: false,
+      message: "SECR_SHARE_WINDOW must be at most 10m (0, the default: share only fetches begun after the run was launched)",
+    });
   });
 
   it("environment variables, and flags over them", () => {
