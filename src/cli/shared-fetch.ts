@@ -38,6 +38,7 @@ export async function pullShared(
     return { kind: "pulled", pulled: await pullFromSecr(settings, signal, log, validate, stats), saved: undefined };
   }
   const launched = launchedAt();
+  let notReused: string | undefined;
   type Value = { kind: "pulled"; pulled: Pulled } | { kind: "snapshot"; data: SnapshotData; beforeLaunchMs: number };
   const flight = await singleFlight<Value>({
     lockPath,
@@ -51,6 +52,7 @@ export async function pullShared(
       const { data } = read;
       const verdict = mayShare({ fetchStartedAt: data.fetchStartedAt, fetchedAt: data.fetchedAt, launchedAt: launched, windowMs: cache.shareWindowMs, now: Date.now() });
       const usable = verdict.share && !(validate && data.validation === null);
+      if (!verdict.share && notReused === undefined) notReused = notReusedWhy(verdict.why, launched - (data.fetchStartedAt ?? launched));
       return { value: { kind: "snapshot", data, beforeLaunchMs: verdict.share ? verdict.beforeLaunchMs : 0 }, usable, startedAt: data.fetchStartedAt };
     },
     fetch: async (startedAt) => {
@@ -62,7 +64,10 @@ export async function pullShared(
   const late = flight.lateRounds > 0 ? `, ${flight.lateRounds} earlier fetch(es) began before this run was launched` : "";
   log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms${late}`);
   const value = flight.value;
-  if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
+  if (value.kind === "pulled") {
+    if (notReused !== undefined) log.debug(`the snapshot was not reused: ${notReused}`);
+    return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
+  }
   const { data, beforeLaunchMs } = value;
   const ageMs = Math.max(0, Date.now() - data.fetchStartedAt!);
   log.redact(Object.values(data.secrets));
@@ -85,4 +90,10 @@ export async function pullShared(
 export function shareStaleness(beforeLaunchMs: number, windowMs: number): string {
   if (beforeLaunchMs <= 0) return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched: every change and revocation made before the launch is in these values`;
   return `that fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (within --share-window ${formatDuration(windowMs)}): a change or revocation made at secr since it began is not in these values`;
+}
+
+function notReusedWhy(why: "unknown-start" | "future" | "before-launch", beforeLaunchMs: number): string {
+  if (why === "unknown-start") return "written by an earlier version (no fetch start recorded)";
+  if (why === "future") return "dated in the future (check the clock), so its age is unknown";
+  return `its fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (--share-window would reuse it, at that cost in freshness)`;
 }

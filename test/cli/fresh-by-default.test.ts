@@ -44,8 +44,9 @@ describe("fresh by default", () => {
       const first = await run(dir, server.token, ECHO);
       expect([first.exitCode, first.stdout]).toEqual([0, "v1"]);
       expect((await setFoo("v2")).exitCode).toBe(0);
-      const second = await run(dir, server.token, ECHO);
+      const second = await run(dir, server.token, ["-v", ...ECHO]);
       expect([second.exitCode, second.stdout]).toEqual([0, "v2"]);
+      expect(second.stderr).toMatch(/the snapshot was not reused: its fetch began [^\n]+ before this run was launched/);
       // Reusing the earlier fetch is opt-in, and -v says how stale that makes the values.
       const windowed = await run(dir, server.token, ["--share-window", "10m", "-v", ...ECHO]);
       expect([windowed.exitCode, windowed.stdout]).toEqual([0, "v2"]);
