@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlannedFile } from "../../src/deliver/plan.js";
-import { EXTERNAL_RECORD, parseRunDirName, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
+import { baseProblem, EXTERNAL_RECORD, parseRunDirName, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
 import { processStartTime } from "../../src/fs/process-start.js";
 import { DeliveryError } from "../../src/deliver/error.js";
 import { writeDelivery } from "../../src/deliver/write.js";
@@ -128,12 +128,36 @@ describe("stale run directories", () => {
     delivered.remove();
   });
 
-  it("picks XDG_RUNTIME_DIR, else /dev/shm, else the temp dir", () => {
+  it("picks XDG_RUNTIME_DIR only if it is the user's own and private, else /dev/shm, else the temp dir", () => {
     if (process.platform === "win32") return;
-    const all = () => true;
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, all)).toBe("/run/user/1");
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "relative" }, all)).toBe("/dev/shm");
-    expect(runtimeBase({}, (p) => p === "/dev/shm")).toBe("/dev/shm");
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, () => false)).toBe(tmpdir());
+    const uid = process.getuid!();
+    const other = uid === 0 ? 1000 : uid + 1;
+    const dir = (uid: number, mode: number) => ({ isDirectory: true, uid, mode: 0o40000 | mode, writable: true });
+    const facts = (map: Record<string, ReturnType<typeof dir>>) => (path: string) => map[path];
+    const shm = dir(0, 0o1777);
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o700), "/dev/shm": shm }))).toBe("/run/user/1");
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "relative" }, facts({ relative: dir(uid, 0o700), "/dev/shm": shm }))).toBe("/dev/shm");
+    // `su` without `-`, `sudo -E`: another user's runtime directory, even a private one.
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(other, 0o700), "/dev/shm": shm }))).toBe("/dev/shm");
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o1777), "/dev/shm": shm }))).toBe("/dev/shm");
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o720), "/dev/shm": shm }))).toBe("/dev/shm");
+    // A shared base must be sticky if others can write it, and the user's or root's.
+    expect(runtimeBase({}, facts({ "/dev/shm": dir(0, 0o777), [tmpdir()]: dir(0, 0o1777) }))).toBe(tmpdir());
+    expect(runtimeBase({}, facts({ "/dev/shm": dir(other, 0o1777), [tmpdir()]: dir(uid, 0o700) }))).toBe(tmpdir());
+    expect(runtimeBase({}, facts({ "/dev/shm": { ...shm, writable: false } }))).toBeUndefined();
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, () => undefined)).toBeUndefined();
+  });
+});
+
+describe("baseProblem", () => {
+  it("names what is wrong", () => {
+    const facts = { isDirectory: true, uid: 5, mode: 0o40700, writable: true };
+    expect(baseProblem(facts, 5, false)).toBeUndefined();
+    expect(baseProblem({ ...facts, uid: 6 }, 5, false)).toBe("belongs to another user (uid 6)");
+    expect(baseProblem({ ...facts, uid: 0 }, 5, false)).toBe("belongs to another user (uid 0)");
+    expect(baseProblem({ ...facts, uid: 0, mode: 0o41777 }, 5, true)).toBeUndefined();
+    expect(baseProblem({ ...facts, mode: 0o40777 }, 5, true)).toBe("is writable by other users");
+    expect(baseProblem({ ...facts, isDirectory: false }, 5, true)).toBe("is not a directory");
+    expect(baseProblem(undefined, 5, true)).toBe("is not a directory");
   });
 });
