@@ -35,13 +35,19 @@ const O_READ = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_N
 
 export function stageReplacement(files: readonly PlannedFile[], state: DeliveryState): Staged {
   const staged: { file: PlannedFile; temp: ExternalRecord }[] = [];
-  const drop = (from = 0) => {
-    for (const { temp } of staged.slice(from)) {
+  /** Every temp file created, recorded the moment it exists (before anything else can fail). */
+  const created: ExternalRecord[] = [];
+  const drop = () => {
+    // A temp file already renamed is not at its path any more: removeIfSame finds nothing.
+    for (const temp of created.splice(0)) {
       removeIfSame(temp);
       state.pending.delete(temp.path);
     }
-    staged.length = 0;
-    state.persist();
+    try {
+      state.persist();
+    } catch {
+      // the record only matters after a SIGKILL; the files themselves are gone
+    }
   };
   try {
     for (const file of files) {
@@ -49,6 +55,7 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
       const path = join(file.inRunDir ? state.runDir : dirname(file.path), `.secr-run-${randomBytes(12).toString("hex")}.tmp`);
       try {
         const temp = createFile(path, file.content, (record) => {
+          created.push(record);
           if (file.inRunDir) return;
           state.pending.set(path, record);
           state.persist();
@@ -89,7 +96,7 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
         }
       } catch (error) {
         const { file } = staged[renamed]!;
-        drop(renamed);
+        drop();
         throw new DeliveryError(ExitCode.CONFIG, `${file.origin}: cannot replace ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       }
       state.persist();
