@@ -1,7 +1,7 @@
 // From a plan to what the child gets: its environment, the delivered files (--file, --mount,
 // --template) and the --mask filters. Used for the first child and, under --watch, for each new
-// one: files are rewritten in the same private directory, and each child gets fresh filters.
-import type { Delivered } from "../deliver/write.js";
+// one: files are replaced in place at the same paths, and each child gets fresh filters.
+import type { Delivered, Staged } from "../deliver/write.js";
 import { hasDelivery } from "../deliver/specs.js";
 import type { Plan } from "../launcher/plan.js";
 import type { OutputFilters } from "../launcher/output.js";
@@ -11,10 +11,14 @@ import type { Logger } from "./log.js";
 export interface Launch {
   env: Record<string, string>;
   output: OutputFilters | undefined;
-  /** Write the files for this child (removing the previous child's first). Synchronous: it runs
-   *  between the old child's exit and the new child's start. */
+  /** Write the files for this child (for a later child: stage() and commit() at once). */
   deliver(): void;
+  /** --watch: write this child's files beside the current ones (throws DeliveryError and leaves
+   *  the current files as they are); commit() then replaces them in place. Synchronous. */
+  stage(): Staged;
 }
+
+const NOTHING: Staged = { commit: () => {}, discard: () => {} };
 
 /** Checks everything first (throws DeliveryError, writes nothing); files only on deliver(). */
 export type Launcher = (plan: Plan) => Launch;
@@ -23,19 +27,24 @@ export async function createLauncher(delivery: DeliverySettings, log: Logger): P
   const deliver = hasDelivery(delivery.spec) ? await import("../deliver/deliver.js") : undefined;
   const mask = delivery.maskMinLength === undefined ? undefined : await Promise.all([import("../mask/setup.js"), import("../mask/colour.js")]);
   let runDir: string | undefined;
-  let previous: Delivered | undefined;
+  let delivered: Delivered | undefined;
   return (plan) => {
     const injected = Object.fromEntries(plan.injected.map((name) => [name, plan.env[name]!]));
     let env = plan.env;
-    let write: (() => void) | undefined;
+    let stage = (): Staged => NOTHING;
     if (deliver !== undefined) {
       const prepared = deliver.prepareDelivery(delivery.spec, injected, process.cwd(), runDir);
       runDir = prepared.runDir;
       env = prepared.applyEnv(env);
-      write = () => {
-        previous?.remove();
-        previous = deliver.carryOutDelivery(prepared);
-        log.debug(`wrote ${previous.paths.length} files (run directory ${previous.runDir})`);
+      stage = () => {
+        if (delivered !== undefined) return delivered.stage(prepared.files);
+        return {
+          commit: () => {
+            delivered = deliver.carryOutDelivery(prepared);
+            log.debug(`wrote ${delivered.paths.length} files (run directory ${delivered.runDir})`);
+          },
+          discard: () => {},
+        };
       };
     }
     let output: OutputFilters | undefined;
@@ -47,6 +56,6 @@ export async function createLauncher(delivery: DeliverySettings, log: Logger): P
       output = set.filters;
       env = colourEnv(env, process.stdout.isTTY === true);
     }
-    return { env, output, deliver: () => write?.() };
+    return { env, output, deliver: () => stage().commit(), stage };
   };
 }

@@ -79,21 +79,50 @@ export async function startWatching(run: WatchRun): Promise<void> {
       log.warn(`the changed secrets would not start the program (${error.message}); it keeps running with the previous ones`);
       return { kind: "rejected" };
     }
-    if (supervisor.stopping) return { kind: "stopped" };
+    // The new files are written beside the current ones first: a failure here changes nothing
+    // and the child keeps running. Only commit() touches the delivered paths (docs/watch.md).
+    let staged;
+    try {
+      staged = launch.stage();
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      log.warn(`the files for the changed secrets cannot be written (${error.message}); the program keeps running with the previous ones`);
+      return { kind: "rejected" };
+    }
+    if (supervisor.stopping) {
+      staged.discard();
+      return { kind: "stopped" };
+    }
+    const stop = { signal: watch.stopSignal, timeoutMs: watch.stopTimeoutMs };
     if (watch.reloadSignal !== undefined) {
-      // The environment of a running process cannot change: a reload rewrites the files.
-      launch.deliver();
+      // The environment of a running process cannot change: a reload replaces the files.
+      try {
+        staged.commit();
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        // A delivered path is no longer ours: the program must not go on reading it. Stopping
+        // ends secr-run with the delivery's exit code, as a failed restart does.
+        log.warn(`stopping the program: its delivered files cannot be replaced (${error.message})`);
+        await supervisor.restart(stop, () => {
+          throw error;
+        });
+        return { kind: "stopped" };
+      }
+      log.debug("watch: replaced the delivered files");
       if (!supervisor.reload(watch.reloadSignal)) return { kind: "stopped" };
       log.debug(`watch: sent ${watch.reloadSignal} (${changed.join(", ")} changed)`);
       currentEnv = plan.env;
       currentSecrets = pulled.secrets;
       return { kind: "applied" };
     }
-    const outcome = await supervisor.restart({ signal: watch.stopSignal, timeoutMs: watch.stopTimeoutMs }, () => {
-      launch.deliver();
+    const outcome = await supervisor.restart(stop, () => {
+      staged.commit();
       return { command: { ...run.command, env: launch.env }, output: launch.output };
     });
-    if (outcome !== "restarted") return { kind: "stopped" };
+    if (outcome !== "restarted") {
+      staged.discard();
+      return { kind: "stopped" };
+    }
     currentEnv = plan.env;
     currentSecrets = pulled.secrets;
     run.onRestart();
