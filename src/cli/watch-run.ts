@@ -4,6 +4,7 @@
 import type { ChildCommand } from "../launcher/command.js";
 import type { Supervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";
+import { printableName } from "../launcher/names.js";
 import type { ApplyOutcome } from "../watch/loop.js";
 import type { WatchSettings } from "../watch/settings.js";
 import type { Launcher } from "./child-launch.js";
@@ -80,7 +81,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
       // The environment of a running process cannot change: a reload rewrites the files.
       launch.deliver();
       if (!supervisor.reload(watch.reloadSignal)) return { kind: "stopped" };
-      log.debug(`watch: sent ${watch.reloadSignal} (${changed.join(", ")} changed)`);
+      log.info(changeLine(`reloaded the program with ${watch.reloadSignal}`, changed));
       currentEnv = plan.env;
       return { kind: "applied" };
     }
@@ -91,7 +92,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     if (outcome !== "restarted") return { kind: "stopped" };
     currentEnv = plan.env;
     run.onRestart();
-    log.debug(`watch: restarted (${changed.join(", ")} changed)`);
+    log.info(changeLine("restarted the program", changed));
     return { kind: "applied" };
   };
 
@@ -102,12 +103,23 @@ export async function startWatching(run: WatchRun): Promise<void> {
     project: settings.project,
     env: settings.env,
     log,
+    pollTimeoutMs: settings.timeoutMs,
     initial: prepared.obtained.source === "secr" ? prepared.obtained.versions : undefined,
     stopping: () => supervisor.stopping,
     apply,
   });
   await client.close().catch(() => undefined);
 }
+
+/** One line per restart or reload: what changed, by name (names are printable, values never appear). */
+function changeLine(what: string, changed: readonly string[]): string {
+  const shown = changed.slice(0, MAX_NAMES_SHOWN).map(printableName).join(", ");
+  const more = changed.length > MAX_NAMES_SHOWN ? ` and ${changed.length - MAX_NAMES_SHOWN} more` : "";
+  return `${what}: ${changed.length === 1 ? "secret" : "secrets"} ${shown}${more} changed`;
+}
+
+/** A line stays readable when a whole environment changes at once. */
+const MAX_NAMES_SHOWN = 10;
 
 function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a);
