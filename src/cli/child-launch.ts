@@ -1,9 +1,14 @@
 // From a plan to what the child gets: its environment, the delivered files (--file, --mount,
 // --template) and the --mask filters. Used for the first child and, under --watch, for each new
 // one: files are replaced in place at the same paths, and each child gets fresh filters.
+import { DeliveryError } from "../deliver/error.js";
 import type { Delivered, Staged } from "../deliver/write.js";
 import { hasDelivery } from "../deliver/specs.js";
+import type { CommandSpec } from "../launcher/command.js";
+import { execLimitBytes, execTooLarge } from "../launcher/exec-limits.js";
 import type { Plan } from "../launcher/plan.js";
+import { stackSoftLimit } from "../launcher/stack-limit.js";
+import { ExitCode } from "./exit-codes.js";
 import type { OutputFilters } from "../launcher/output.js";
 import type { DeliverySettings } from "./delivery-options.js";
 import type { Logger } from "./log.js";
@@ -20,12 +25,15 @@ export interface Launch {
 
 const NOTHING: Staged = { commit: () => {}, discard: () => {} };
 
-/** Checks everything first (throws DeliveryError, writes nothing); files only on deliver(). */
+/** Checks everything first (throws DeliveryError, writes nothing): the delivery, what execve
+ *  accepts, the --mask budget, in that order, before the mask is built; files only on deliver(). */
 export type Launcher = (plan: Plan) => Launch;
 
-export async function createLauncher(delivery: DeliverySettings, log: Logger): Promise<Launcher> {
+export async function createLauncher(delivery: DeliverySettings, log: Logger, command: CommandSpec): Promise<Launcher> {
   const deliver = hasDelivery(delivery.spec) ? await import("../deliver/deliver.js") : undefined;
   const mask = delivery.maskMinLength === undefined ? undefined : await Promise.all([import("../mask/setup.js"), import("../mask/colour.js")]);
+  const argv = command.shell ? ["/bin/sh", "-c", command.file] : [command.file, ...command.args];
+  const execLimit = execLimitBytes(stackSoftLimit());
   let runDir: string | undefined;
   let delivered: Delivered | undefined;
   return (plan) => {
@@ -48,13 +56,17 @@ export async function createLauncher(delivery: DeliverySettings, log: Logger): P
       };
     }
     let output: OutputFilters | undefined;
-    if (mask !== undefined && delivery.maskMinLength !== undefined) {
-      const [{ setUpMask }, { colourEnv }] = mask;
-      const set = setUpMask(injected, delivery.maskMinLength);
+    const colour = mask === undefined ? undefined : mask[1].colourEnv(env, process.stdout.isTTY === true);
+    // A child that cannot be exec'd fails here, in one line, before any mask is built.
+    const tooLarge = execTooLarge(argv, colour ?? env, execLimit);
+    if (tooLarge !== undefined) throw new DeliveryError(ExitCode.DATA, tooLarge);
+    if (mask !== undefined && colour !== undefined && delivery.maskMinLength !== undefined) {
+      const set = mask[0].setUpMask(injected, delivery.maskMinLength);
+      if ("tooLarge" in set) throw new DeliveryError(ExitCode.DATA, set.tooLarge);
       if (set.tooShort.length > 0) log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${set.tooShort.join(", ")}`);
       log.debug(`masking ${set.patternCount} patterns`);
       output = set.filters;
-      env = colourEnv(env, process.stdout.isTTY === true);
+      env = colour;
     }
     return { env, output, deliver: () => stage().commit(), stage };
   };

@@ -10,6 +10,8 @@ export interface Logger {
   error(message: string): void;
   /** Dropped by --quiet. */
   warn(message: string): void;
+  /** What an operator expects to hear of at normal verbosity (a --watch restart); dropped by --quiet. */
+  info(message: string): void;
   /** --verbose only. */
   debug(message: string): void;
   readonly verbose: boolean;
@@ -41,6 +43,9 @@ export function createLogger({ verbose = false, quiet = false, write }: LoggerOp
     error: emit,
     warn: (message) => {
       if (!quiet) emit(`warning: ${message}`);
+    },
+    info: (message) => {
+      if (!quiet) emit(message);
     },
     debug: (message) => {
       if (verbose) emit(message);

@@ -5,6 +5,7 @@ import type { ChildCommand } from "../launcher/command.js";
 import type { Supervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";
 import { watchedValuesChanged } from "../watch/decide.js";
+import { printableName } from "../launcher/names.js";
 import type { ApplyOutcome } from "../watch/loop.js";
 import type { WatchSettings } from "../watch/settings.js";
 import type { Launcher } from "./child-launch.js";
@@ -110,7 +111,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
       }
       log.debug("watch: replaced the delivered files");
       if (!supervisor.reload(watch.reloadSignal)) return { kind: "stopped" };
-      log.debug(`watch: sent ${watch.reloadSignal} (${changed.join(", ")} changed)`);
+      log.info(changeLine(`reloaded the program with ${watch.reloadSignal}`, changed));
       currentEnv = plan.env;
       currentSecrets = pulled.secrets;
       return { kind: "applied" };
@@ -126,7 +127,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     currentEnv = plan.env;
     currentSecrets = pulled.secrets;
     run.onRestart();
-    log.debug(`watch: restarted (${changed.join(", ")} changed)`);
+    log.info(changeLine("restarted the program", changed));
     return { kind: "applied" };
   };
 
@@ -137,6 +138,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     project: settings.project,
     env: settings.env,
     log,
+    pollTimeoutMs: settings.timeoutMs,
     // The versions of the values the child got, pulled now or recorded in the snapshot.
     initial: prepared.obtained.versions,
     stopping: () => supervisor.stopping,
@@ -144,6 +146,16 @@ export async function startWatching(run: WatchRun): Promise<void> {
   });
   await client.close().catch(() => undefined);
 }
+
+/** One line per restart or reload: what changed, by name (names are printable, values never appear). */
+function changeLine(what: string, changed: readonly string[]): string {
+  const shown = changed.slice(0, MAX_NAMES_SHOWN).map(printableName).join(", ");
+  const more = changed.length > MAX_NAMES_SHOWN ? ` and ${changed.length - MAX_NAMES_SHOWN} more` : "";
+  return `${what}: ${changed.length === 1 ? "secret" : "secrets"} ${shown}${more} changed`;
+}
+
+/** A line stays readable when a whole environment changes at once. */
+const MAX_NAMES_SHOWN = 10;
 
 function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   const keys = Object.keys(a);

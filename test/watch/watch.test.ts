@@ -12,7 +12,7 @@ import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
-const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "sharedkeys", "mask", "rate", "stubborn"] as const;
+const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "sharedkeys", "mask", "rate", "stubborn", "quiet"] as const;
 
 let server: LocalServer;
 let client: SecrClient;
@@ -125,7 +125,8 @@ describe("secr-run --watch", () => {
     const result = await run.child;
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(1);
-    expect(run.stderr()).not.toMatch(/v2|v3/);
+    // One line per restart at normal verbosity, names only.
+    expect(run.stderr()).toBe("secr-run: restarted the program: secret WATCHED changed\n");
     // The offline snapshot was refreshed with the change.
     const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], {
       env: { SECR_TOKEN: server.token, ...cache },
@@ -144,6 +145,18 @@ describe("secr-run --watch", () => {
     expect(lines.find((line) => line.startsWith("hup "))).toBe(`hup ${pid} reloaded-r2`);
     run.child.kill("SIGTERM");
     expect((await run.child).exitCode).toBe(0);
+    expect(run.stderr()).toBe("secr-run: reloaded the program with SIGHUP: secret WATCHED changed\n");
+  });
+
+  it("-q: a restart says nothing", async () => {
+    const run = watchRun("quiet", ["-q"]);
+    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+    await client.setSecret("acme", "api", "quiet", "WATCHED", "quiet-2");
+    await client.setSecret("acme", "api", "quiet", "OTHER", "quiet-o2");
+    await run.waitFor((lines) => starts(lines).length === 2, "the restart");
+    run.child.kill("SIGTERM");
+    expect((await run.child).exitCode).toBe(0);
+    expect(run.stderr()).toBe("");
   });
 
   it("keeps the running child when the new set would not start, warns once naming the key, keeps watching", async () => {
