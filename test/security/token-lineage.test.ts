@@ -1,0 +1,44 @@
+// Attack: a short-lived admin token mints a permanent admin token that keeps reading and
+// writing after its creator is revoked. A created token must not outlive its creator, and
+// revoking a token must revoke what it created (docs/server.md, "Token lifecycle").
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiError, startFixture, type Fixture } from "../server/fixtures.js";
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(() => f.close());
+
+describe("a token minted by a short-lived admin token", () => {
+  it("gets at most its creator's expiry, is listed with createdBy, and dies with its creator's revocation", async () => {
+    const root = f.client();
+    const parentExpiry = new Date(Date.now() + 3_600_000);
+    const parent = await root.createToken({ name: "one hour", role: "admin", org: "acme", expiresAt: parentExpiry });
+    const viaParent = f.client(parent.token);
+
+    // The attack: mint a permanent admin token for the org.
+    const child = await viaParent.createToken({ name: "forever", role: "admin", org: "acme" });
+    expect(child.expiresAt).toBe(parentExpiry.toISOString());
+    expect(child.createdBy).toBe(parent.id);
+    const later = await apiError(viaParent.createToken({ name: "later", role: "admin", org: "acme", expiresAt: new Date(parentExpiry.getTime() + 1000) }));
+    expect([later.statusCode, later.message]).toEqual([422, expect.stringContaining(parentExpiry.toISOString())]);
+    const grandchild = await f.client(child.token).createToken({ name: "deeper", role: "viewer", org: "acme", project: "api", env: "production" });
+    expect(grandchild.createdBy).toBe(child.id);
+    const sibling = await root.createToken({ name: "unrelated", role: "viewer", org: "acme" });
+    expect(sibling.createdBy).toMatch(/^tok_/);
+
+    expect((await root.listTokens()).find((t) => t.id === child.id)).toMatchObject({ createdBy: parent.id, expiresAt: parentExpiry.toISOString() });
+
+    const result = await root.revokeToken(parent.id);
+    expect(result).toEqual({ revoked: true, id: parent.id, alsoRevoked: [child.id, grandchild.id] });
+    for (const token of [parent.token, child.token, grandchild.token]) {
+      const refused = await apiError(f.client(token).pullSecrets("acme", "api", "production"));
+      expect([refused.statusCode, refused.message]).toEqual([401, expect.stringContaining("this token is revoked")]);
+    }
+    const write = await apiError(f.client(child.token).setSecret("acme", "api", "production", "PLANTED", "by-the-child"));
+    expect(write.statusCode).toBe(401);
+    // Unrelated tokens keep working.
+    expect((await f.client(sibling.token).listKeys("acme", "api", "production")).keys.length).toBeGreaterThan(0);
+  });
+});
