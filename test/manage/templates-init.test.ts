@@ -73,10 +73,16 @@ describe("templates", () => {
     expect((await cli(["templates", "validate"])).exitCode).toBe(78); // no env: configuration
   });
 
-  it("delete; errors: unknown key 78, viewer 77, typo 64", async () => {
-    const removed = await cli(["templates", "delete", "SENTRY_DSN"]);
+  it("delete confirms as secrets delete does: without a terminal and without --yes 64, nothing removed", async () => {
+    const refused = await cli(["templates", "delete", "SENTRY_DSN"]);
+    expect([refused.exitCode, refused.stderr]).toEqual([64, "secr-run: not removing SENTRY_DSN from the template of acme/api without confirmation: pass --yes\n"]);
+    expect((await cli(["templates", "show", "SENTRY_DSN"])).exitCode).toBe(0);
+  });
+
+  it("delete --yes; errors: unknown key 78, viewer 77, typo 64", async () => {
+    const removed = await cli(["templates", "delete", "SENTRY_DSN", "--yes"]);
     expect([removed.exitCode, removed.stdout]).toEqual([0, "removed from the template of acme/api: SENTRY_DSN\n"]);
-    const again = await cli(["templates", "delete", "SENTRY_DSN"]);
+    const again = await cli(["templates", "delete", "SENTRY_DSN", "-y"]);
     expect([again.exitCode, again.stderr]).toEqual([78, "secr-run: no template key SENTRY_DSN in acme/api (see secr-run templates list)\n"]);
     expect((await cli(["templates", "show", "SENTRY_DSN"])).exitCode).toBe(78);
     expect((await cli(["templates", "set", "NEW_KEY"], { SECR_TOKEN: VIEWER })).exitCode).toBe(77);
