@@ -4,6 +4,7 @@
 import * as z from "zod/mini";
 import type { LoadedProjectFile } from "./project-file.js";
 import { DEFAULT_API_URL, type Settings } from "./settings.js";
+import { asciiApiUrl } from "./trust-url.js";
 
 /** Trusted files: real path -> sha256 (hex) of the content the user allowed. */
 export interface TrustStore {
@@ -69,10 +70,18 @@ export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The one-line refusal: which file, which URL, and the command that trusts it. */
+/** Pure: an apiUrl JSON-quoted for printing; a non-ASCII host in punycode, and a note saying so. */
+export function shownApiUrl(apiUrl: string): string {
+  const { url, international } = asciiApiUrl(apiUrl);
+  const quoted = JSON.stringify(printable(url));
+  if (international === undefined) return quoted;
+  return `${quoted} (its host is not ASCII: ${printable(international.ascii)} is the international name ${JSON.stringify(printable(international.unicode))}, which can look like another name)`;
+}
+
+/** The one-line refusal: which file, which URL (a non-ASCII host in punycode, said so), and the command that trusts it. */
 export function untrustedApiUrlMessage(path: string, apiUrl: string): string {
   const shown = printable(path);
-  return `${shown} sets apiUrl ${JSON.stringify(printable(apiUrl))}; trust it with: secr-run allow ${shellWord(shown)}`;
+  return `${shown} sets apiUrl ${shownApiUrl(apiUrl)}; trust it with: secr-run allow ${shellWord(shown)}`;
 }
 
 /** The one-line warning (or, for `allow`, error) for a project file the ownership rule rejects. */

@@ -188,6 +188,22 @@ describe("a project file's apiUrl is used only once the user trusts that content
     expect(attacker.connections).toBe(0);
   });
 
+  it("a look-alike host (Cyrillic е in api.sеcr.dev) is shown in punycode and said to be not ASCII, in the refusal and by allow", async () => {
+    const { work, file, config } = plant("lookalike", "https://api.s\u0435cr.dev/v1");
+    const note = '(its host is not ASCII: api.xn--scr-rdd.dev is the international name "api.s\u0435cr.dev", which can look like another name)';
+    const refused = await run(work, config);
+    expect([refused.exitCode, refused.stderr]).toEqual([78, `secr-run: ${file} sets apiUrl "https://api.xn--scr-rdd.dev/v1" ${note}; trust it with: secr-run allow ${file}\n`]);
+    expect(refused.stderr).not.toContain('"https://api.s\u0435cr.dev/v1"');
+    const allowed = await runCli(["allow"], { cwd: work, env: { XDG_CONFIG_HOME: config } });
+    expect([allowed.exitCode, allowed.stdout]).toEqual([0, `trusted ${file} (apiUrl "https://api.xn--scr-rdd.dev/v1" ${note})\n`]);
+    // Written in punycode already: still said to be an international name.
+    const { work: work2, config: config2 } = plant("punycode", "https://xn--80ak6aa92e.com");
+    expect((await run(work2, config2)).stderr).toContain(
+      'apiUrl "https://xn--80ak6aa92e.com" (its host is not ASCII: xn--80ak6aa92e.com is the international name "\u0430\u0440\u0440\u04cf\u0435.com"',
+    );
+    expect(attacker.connections).toBe(0);
+  });
+
   it("--api-url or SECR_API_URL needs no trust: the token goes where the user said, not to the file's URL", async () => {
     const { work, config } = plant("override", attacker.url);
     const byEnv = await run(work, config, { SECR_API_URL: chosen.url });
