@@ -15,7 +15,7 @@ function fileToTrust(given: string | undefined): LoadedProjectFile & { sha256: s
   const read = given === undefined ? loadProjectFile(process.cwd()) : readProjectFile(projectFilePath(given));
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
   if (read.kind === "none" || read.kind === "absent") throw notFound(given);
-  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust"));
+  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust", read.fix));
   return { ...read.file, sha256: read.file.sha256! };
 }
 
