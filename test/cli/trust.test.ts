@@ -104,7 +104,7 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(result.exitCode).toBe(78); // org/project/env were only in the ignored file
     const warnings = result.stderr.split("\n").filter((line) => line.includes("warning:"));
     expect(warnings).toEqual([
-      `secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them`,
+      `secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them; fix: chmod go-w ${file}`,
     ]);
     expect(result.stderr).toContain("missing settings: org");
   });
@@ -124,6 +124,8 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(attacker.connections).toBe(0);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain(`warning: ignoring ${file}: its directory is writable by other users`);
+    // Not "chmod /tmp": a shared directory is not the user's to change.
+    expect(result.stderr).toContain("; fix: keep the project in a directory of your own, or give the settings with flags or SECR_* variables\n");
   });
 
   it("allow refuses such a file too, and records nothing", async () => {
