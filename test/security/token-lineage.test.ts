@@ -1,7 +1,12 @@
 // Attack: a short-lived admin token mints a permanent admin token that keeps reading and
 // writing after its creator is revoked. A created token must not outlive its creator, and
 // revoking a token must revoke what it created (docs/server.md, "Token lifecycle").
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deserializeState, emptyState, serializeState } from "../../src/server/store/model.js";
+import { tokenRecord } from "../../src/server/store/tokens.js";
 import { apiError, startFixture, type Fixture } from "../server/fixtures.js";
 
 let f: Fixture;
@@ -41,4 +46,30 @@ describe("a token minted by a short-lived admin token", () => {
     // Unrelated tokens keep working.
     expect((await f.client(sibling.token).listKeys("acme", "api", "production")).keys.length).toBeGreaterThan(0);
   });
+});
+
+describe("the lineage is stored", () => {
+  it("a restart keeps createdBy: revoking the creator afterwards still revokes what it made", async () => {
+    const dataPath = await mkdtemp(join(tmpdir(), "secr-lineage-"));
+    let g = await startFixture({ dataPath });
+    try {
+      const parent = await g.client().createToken({ name: "parent", role: "admin", org: "acme", expiresAt: new Date(Date.now() + 3_600_000) });
+      const child = await g.client(parent.token).createToken({ name: "child", role: "viewer", org: "acme" });
+      await g.close();
+      g = await startFixture({ dataPath });
+      expect((await g.client().listTokens()).find((t) => t.id === child.id)).toMatchObject({ createdBy: parent.id, expiresAt: parent.expiresAt });
+      expect((await g.client().revokeToken(parent.id)).alsoRevoked).toEqual([child.id]);
+      expect((await apiError(g.client(child.token).listKeys("acme", "api", "production"))).statusCode).toBe(401);
+    } finally {
+      await g.close();
+      await rm(dataPath, { recursive: true, force: true });
+    }
+  });
+});
+
+it("the compacted state file keeps createdBy too", () => {
+  const state = emptyState();
+  const record = tokenRecord({ token: "secr_tok_x", name: "child", role: "viewer", org: "acme", createdBy: "tok_parent" });
+  state.tokens.set(record.hash, record);
+  expect(deserializeState(serializeState(state)).tokens.get(record.hash)).toEqual(record);
 });
