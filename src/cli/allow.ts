@@ -1,7 +1,7 @@
 // `secr-run allow [PATH]` and `secr-run deny [PATH]`: trust, or stop trusting, a project file's
 // apiUrl (docs/trust.md). Without PATH, the .secr.json a run here would use.
 import { loadProjectFile, projectFilePath, readProjectFile, type LoadedProjectFile } from "../config/project-file.js";
-import { ignoredProjectFileMessage, printable, withoutTrust, withTrust } from "../config/trust.js";
+import { ignoredProjectFileMessage, printable, shownApiUrl, withoutTrust, withTrust } from "../config/trust.js";
 import { readTrustStore, resolveConfigDir, trustStorePath, updateTrustStore } from "../config/trust-store.js";
 import { allowCommand, denyCommand } from "./commands/trust.js";
 import { ExitCode } from "./exit-codes.js";
@@ -15,7 +15,7 @@ function fileToTrust(given: string | undefined): LoadedProjectFile & { sha256: s
   const read = given === undefined ? loadProjectFile(process.cwd()) : readProjectFile(projectFilePath(given));
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
   if (read.kind === "none" || read.kind === "absent") throw notFound(given);
-  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust"));
+  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust", read.fix));
   return { ...read.file, sha256: read.file.sha256! };
 }
 
@@ -42,7 +42,7 @@ async function command(verb: Verb, args: string[]): Promise<number> {
     if (verb === "allow") {
       const file = fileToTrust(options.path);
       await updateTrustStore(configDir, (store) => withTrust(store, file));
-      const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${JSON.stringify(printable(file.data.apiUrl))}`;
+      const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${shownApiUrl(file.data.apiUrl)}`;
       if (!quiet) process.stdout.write(`trusted ${printable(file.path)} (${url})\n`);
       return ExitCode.OK;
     }

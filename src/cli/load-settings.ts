@@ -15,7 +15,7 @@ import type { Logger } from "./log.js";
 export function loadSettings(flags: SettingFlags, log: Logger, env: Record<string, string | undefined> = process.env, cwd: string = process.cwd(), needs?: readonly ScopeSetting[]): Settings {
   const lookup = loadProjectFile(cwd);
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
-  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
+  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason, "ignoring", lookup.fix));
   const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
   if (projectFile?.unknownKeys !== undefined) {
     log.warn(unknownKeysMessage(projectFile.path, projectFile.unknownKeys, (key) => closest(key, PROJECT_FILE_KEYS)));

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePayload, serializePayload } from "../../src/cache/payload.js";
+import { parseImport } from "../../src/cli/manage/import-file.js";
 import { buildChildEnv } from "../../src/launcher/child-env.js";
 import { formatSecrets } from "../../src/launcher/export-format.js";
 import { applyNameRules } from "../../src/launcher/names.js";
@@ -48,6 +49,17 @@ describe("each stage keeps them", () => {
     }
     const payload = parsePayload(serializePayload({ secrets: SECRETS, validation: null, fetchedAt: 1 }));
     expect(entriesOf(payload!.secrets)).toEqual(EXPECTED);
+  });
+
+  it("secrets import reads them back from what export --format dotenv and json write", () => {
+    for (const format of ["dotenv", "json"] as const) {
+      const out = formatSecrets(format, SECRETS);
+      const entries = parseImport(out.ok ? out.text : "", format, "f").map(({ key, value }) => [key, value] as [string, string]);
+      expect(
+        entries.sort(([a], [b]) => (a < b ? -1 : 1)),
+        format,
+      ).toEqual(EXPECTED);
+    }
   });
 });
 

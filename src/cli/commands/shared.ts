@@ -2,6 +2,9 @@
 import { CACHE_ENV_VARS, DEFAULT_CACHE_MAX_AGE, DEFAULT_SHARE_WINDOW, type CacheFlags } from "../../config/cache-settings.js";
 import { Option } from "../define/option.js";
 
+/** --yes of the destructive commands: they ask on a terminal and need it otherwise (manage/confirm.ts). */
+export const CONFIRM_OPTIONS = { yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }) } as const;
+
 /** --only and the name rules, for the commands that hand secrets on (run, export). */
 export function nameRuleOptions(verb: "inject" | "export") {
   const done = verb === "inject" ? "injected" : "exported";

@@ -10,7 +10,19 @@ import { manageMain, printJson, printTable } from "./command-main.js";
 import { withSecr } from "./session.js";
 
 const scopeOf = (t: Pick<TokenInfo, "org" | "project" | "env">) => printable([t.org, t.project, t.env].filter((part) => part !== null).join("/")) || "(every org)";
-const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state }: TokenInfo) => ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state });
+const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state, createdBy }: TokenInfo) => ({
+  id,
+  name,
+  role,
+  org,
+  project,
+  env,
+  createdAt,
+  expiresAt,
+  revokedAt,
+  state,
+  createdBy,
+});
 
 export function main(args: string[]): Promise<number> {
   return manageMain(args, async ({ settings: load }) => {
@@ -57,7 +69,10 @@ export function list(args: string[]): Promise<number> {
     const tokens = await withSecr(settings, { where: "tokens", write: false }, ({ client, signal }) => client.listTokens({ signal }));
     if (options.json) printJson({ tokens: tokens.map(info) });
     else {
-      printTable([["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"], ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")])]);
+      printTable([
+        ["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES", "CREATED BY"],
+        ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never"), printable(t.createdBy ?? "-")]),
+      ]);
     }
     return ExitCode.OK;
   });
@@ -69,7 +84,11 @@ export function revoke(args: string[]): Promise<number> {
     const settings = load(settingFlags(options), []);
     const result = await withSecr(settings, { where: `token ${positional.id}`, write: true }, ({ client, signal }) => client.revokeToken(positional.id, { signal }));
     if (options.json) printJson(result);
-    else process.stdout.write(`revoked token ${printable(result.id)}\n`);
+    else {
+      process.stdout.write(`revoked token ${printable(result.id)}\n`);
+      // What it had created goes with it (docs/server.md, "Token lifecycle"): say which, one per line.
+      for (const id of result.alsoRevoked) process.stdout.write(`revoked token ${printable(id)} (created by ${printable(result.id)})\n`);
+    }
     return ExitCode.OK;
   });
 }

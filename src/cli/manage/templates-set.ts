@@ -7,6 +7,7 @@ import { printableName } from "../../launcher/names.js";
 import { settingFlags } from "../commands/globals.js";
 import { templatesDeleteCommand, templatesSetCommand } from "../commands/templates.js";
 import { manageMain, printJson, scopeLabel } from "./command-main.js";
+import { confirm } from "./confirm.js";
 import { parseTemplateFile, planTemplates, type TemplateEntry } from "./template-file.js";
 import { withSecr } from "./session.js";
 
@@ -67,12 +68,19 @@ export function remove(args: string[]): Promise<number> {
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
     const { key } = positional;
+    // As `secrets delete`: before any request, a script without --yes fails the same way whatever the server holds.
+    if (!options.yes && !process.stdin.isTTY) throw new Failure(ExitCode.USAGE, `not removing ${printableName(key)} from the template of ${where} without confirmation: pass --yes`);
     const result = await withSecr(settings, { where, write: true }, async ({ client, signal }) => {
       // A missing key is named as such, not as a wrong org or project.
       const templates = await client.listTemplates(settings.org, settings.project, { signal });
       if (!templates.some((t) => t.key === key)) throw new Failure(ExitCode.CONFIG, `no template key ${printableName(key)} in ${where} (see secr-run templates list)`);
+      if (!(await confirm(`remove ${printableName(key)} from the template of ${where}?`, { yes: options.yes }))) return undefined;
       return client.deleteTemplate(settings.org, settings.project, key, { signal });
     });
+    if (result === undefined) {
+      process.stderr.write("secr-run: nothing was removed\n");
+      return ExitCode.OK;
+    }
     if (options.json) printJson({ deleted: result.key });
     else process.stdout.write(`removed from the template of ${where}: ${printableName(result.key)}\n`);
     return ExitCode.OK;
