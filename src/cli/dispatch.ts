@@ -4,10 +4,10 @@
 // words before the name are scanned with the declarations (to know which option takes the next
 // word as its value). Commands are found by path, longest match first: `secrets list` can be
 // registered next to `check` without changing this file. Nothing after the first `--` is looked at.
-import { GLOBAL_DEFINITIONS } from "./commands/globals.js";
+import { GLOBAL_DEFINITIONS } from "./options/globals.js";
 import { splitAtDoubleDash, type CommandDefinition } from "./define/command.js";
 import type { AnyOption } from "./define/option.js";
-import { closest } from "./define/suggest.js";
+import { closest } from "../core/suggest.js";
 
 export type Dispatch =
   | { kind: "version" }

@@ -3,7 +3,7 @@
 // still slips into a message is masked before it is written. Text from a server or a secret's
 // name can hold terminal controls: they are removed, by the same rule as the client's errors.
 import { isRedactable, redact, terminalSafe } from "../client/redact.js";
-import { clearStatusLine } from "./status-line.js";
+import { clearStatusLine } from "../pipeline/status-line.js";
 
 export interface Logger {
   /** Always printed. */

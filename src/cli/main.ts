@@ -4,7 +4,7 @@
 //
 // Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
 // COMMANDS. See docs/cli-architecture.md.
-import { enableModuleCompileCache } from "./compile-cache-dir.js";
+import { enableModuleCompileCache } from "./startup/compile-cache-dir.js";
 import {
   adminEnvsCreateCommand,
   adminEnvsDeleteCommand,
@@ -13,21 +13,21 @@ import {
   adminTokensCreateCommand,
   adminTokensListCommand,
   adminTokensRevokeCommand,
-} from "./commands/admin.js";
-import { checkCommand } from "./commands/check.js";
-import { completionCommand } from "./commands/completion.js";
-import { explainCommand } from "./commands/explain.js";
-import { exportCommand } from "./commands/export.js";
-import { initCommand } from "./commands/init.js";
-import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets.js";
-import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates.js";
-import { runCommand } from "./commands/run.js";
-import { serveCommand } from "./commands/serve.js";
-import { allowCommand, denyCommand } from "./commands/trust.js";
+} from "./commands/admin/command.js";
+import { checkCommand } from "./commands/check/command.js";
+import { completionCommand } from "./commands/completion/command.js";
+import { explainCommand } from "./commands/explain/command.js";
+import { exportCommand } from "./commands/export/command.js";
+import { initCommand } from "./commands/init/command.js";
+import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets/command.js";
+import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates/command.js";
+import { runCommand } from "./commands/run/command.js";
+import { serveCommand } from "./commands/serve/command.js";
+import { allowCommand, denyCommand } from "./commands/trust/command.js";
 import type { CommandDefinition } from "./define/command.js";
 import { dispatch } from "./dispatch.js";
-import { preconnect, preconnectTarget } from "./preconnect.js";
-import { ExitCode } from "./exit-codes.js";
+import { preconnect, preconnectTarget } from "../pipeline/preconnect.js";
+import { ExitCode } from "../core/exit-codes.js";
 
 // First, so the command chunks loaded below come from the cache (Node >= 22.1; no-op before).
 enableModuleCompileCache();
@@ -39,37 +39,37 @@ interface CommandEntry {
 }
 
 const COMMANDS: readonly CommandEntry[] = [
-  { definition: runCommand, load: () => import("./run.js") },
-  { definition: checkCommand, load: () => import("./check.js") },
-  { definition: exportCommand, load: () => import("./export.js") },
-  { definition: explainCommand, load: () => import("./explain.js") },
-  { definition: serveCommand, load: () => import("./serve.js") },
-  { definition: allowCommand, load: () => import("./allow.js") },
-  { definition: denyCommand, load: () => import("./deny.js") },
-  { definition: initCommand, load: () => import("./manage/init.js") },
-  { definition: secretsListCommand, load: () => import("./manage/secrets-list.js") },
-  { definition: secretsGetCommand, load: () => import("./manage/secrets-get.js") },
-  { definition: secretsSetCommand, load: () => import("./manage/secrets-set.js") },
-  { definition: secretsImportCommand, load: () => import("./manage/secrets-import.js") },
-  { definition: secretsDeleteCommand, load: () => import("./manage/secrets-delete.js") },
-  { definition: secretsPromoteCommand, load: () => import("./manage/secrets-promote.js") },
-  { definition: templatesListCommand, load: () => import("./manage/templates-list.js") },
-  { definition: templatesShowCommand, load: async () => ({ main: (await import("./manage/templates-list.js")).show }) },
-  { definition: templatesSetCommand, load: () => import("./manage/templates-set.js") },
-  { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./manage/templates-set.js")).remove }) },
-  { definition: adminProjectsCreateCommand, load: () => import("./manage/admin-projects.js") },
-  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).listEnvs }) },
-  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).createEnv }) },
-  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).deleteEnv }) },
-  { definition: adminTokensCreateCommand, load: () => import("./manage/admin-tokens.js") },
-  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
-  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
-  { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
+  { definition: runCommand, load: () => import("./commands/run/main.js") },
+  { definition: checkCommand, load: () => import("./commands/check/main.js") },
+  { definition: exportCommand, load: () => import("./commands/export/main.js") },
+  { definition: explainCommand, load: () => import("./commands/explain/main.js") },
+  { definition: serveCommand, load: () => import("./commands/serve/main.js") },
+  { definition: allowCommand, load: () => import("./commands/trust/allow.js") },
+  { definition: denyCommand, load: () => import("./commands/trust/deny.js") },
+  { definition: initCommand, load: () => import("./commands/init/main.js") },
+  { definition: secretsListCommand, load: () => import("./commands/secrets/list.js") },
+  { definition: secretsGetCommand, load: () => import("./commands/secrets/get.js") },
+  { definition: secretsSetCommand, load: () => import("./commands/secrets/set.js") },
+  { definition: secretsImportCommand, load: () => import("./commands/secrets/import.js") },
+  { definition: secretsDeleteCommand, load: () => import("./commands/secrets/delete.js") },
+  { definition: secretsPromoteCommand, load: () => import("./commands/secrets/promote.js") },
+  { definition: templatesListCommand, load: () => import("./commands/templates/list.js") },
+  { definition: templatesShowCommand, load: async () => ({ main: (await import("./commands/templates/list.js")).show }) },
+  { definition: templatesSetCommand, load: () => import("./commands/templates/set.js") },
+  { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./commands/templates/set.js")).remove }) },
+  { definition: adminProjectsCreateCommand, load: () => import("./commands/admin/projects.js") },
+  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).listEnvs }) },
+  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).createEnv }) },
+  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).deleteEnv }) },
+  { definition: adminTokensCreateCommand, load: () => import("./commands/admin/tokens.js") },
+  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./commands/admin/tokens.js")).list }) },
+  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./commands/admin/tokens.js")).revoke }) },
+  { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./commands/check/main.js").then((m) => m.check(templatesValidateCommand, args)) }) },
   {
     definition: completionCommand,
     load: async () => ({
       main: (args) =>
-        import("./completion.js").then((m) =>
+        import("./commands/completion/main.js").then((m) =>
           m.main(
             args,
             COMMANDS.map((entry) => entry.definition),

@@ -2,8 +2,8 @@
 // everything (prepare), then write (carry out) right before the child starts.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
-import { addExitHook } from "../launcher/exit-hooks.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { addExitHook } from "../supervise/exit-hooks.js";
 import { planDelivery, type PlannedFile } from "./plan.js";
 import { chooseRunDir, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
 import { DeliveryError } from "./error.js";

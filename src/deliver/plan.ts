@@ -1,9 +1,9 @@
 // What to write for --file, --mount and --template, and what the child's environment gains and
 // loses. Pure: every check happens here, before anything is written (docs/delivery.md).
 import { posix, win32 } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
-import { formatSecrets } from "../launcher/export-format.js";
-import { printableName } from "../launcher/names.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { formatSecrets } from "../plan/export-format.js";
+import { printableName } from "../plan/names.js";
 import type { DeliverySpec } from "./specs.js";
 import { renderTemplate } from "./template.js";
 

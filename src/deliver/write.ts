@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { restrictToUser } from "./acl.js";
 import { DeliveryError } from "./error.js";
 import type { PlannedFile } from "./plan.js";

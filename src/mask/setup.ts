@@ -1,6 +1,6 @@
 // The --mask filters for one run: the patterns of every injected value, a redactor for stdout
 // and one for stderr.
-import type { OutputFilters } from "../launcher/output.js";
+import type { OutputFilters } from "../supervise/output.js";
 import { maskPatterns } from "./patterns.js";
 import { MaskStream } from "./stream.js";
 

@@ -1,12 +1,12 @@
 // Which command a command line selects (src/cli/dispatch.ts), with a nested command registered
 // the way later subcommands will be.
 import { describe, expect, it } from "vitest";
-import { checkCommand } from "../../src/cli/commands/check.js";
-import { explainCommand } from "../../src/cli/commands/explain.js";
-import { exportCommand } from "../../src/cli/commands/export.js";
-import { GLOBAL_OPTIONS } from "../../src/cli/commands/globals.js";
-import { runCommand } from "../../src/cli/commands/run.js";
-import { serveCommand } from "../../src/cli/commands/serve.js";
+import { checkCommand } from "../../src/cli/commands/check/command.js";
+import { explainCommand } from "../../src/cli/commands/explain/command.js";
+import { exportCommand } from "../../src/cli/commands/export/command.js";
+import { GLOBAL_OPTIONS } from "../../src/cli/options/globals.js";
+import { runCommand } from "../../src/cli/commands/run/command.js";
+import { serveCommand } from "../../src/cli/commands/serve/command.js";
 import { defineCommand, Option } from "../../src/cli/define/index.js";
 import { dispatch } from "../../src/cli/dispatch.js";
 

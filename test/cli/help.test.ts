@@ -98,7 +98,9 @@ describe("help of every command", () => {
   it("every declared command: Usage first, Options before Examples before Exit codes, 80 columns", async () => {
     const { helpText } = await import("../../src/cli/help.js");
     const dir = new URL("../../src/cli/commands/", import.meta.url);
-    const modules = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+    const modules = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${entry.name}/command.ts`);
     const commands = (await Promise.all(modules.map((name) => import(new URL(name, dir).href) as Promise<Record<string, unknown>>)))
       .flatMap((module) => Object.values(module))
       .filter((value): value is CommandDefinition => typeof value === "object" && value !== null && "displayName" in value && "parse" in value);
@@ -122,7 +124,7 @@ describe("help of every command", () => {
 
   it("follows the width it is given (the terminal's), 80 off a terminal", async () => {
     const { helpText, helpWidth } = await import("../../src/cli/help.js");
-    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { runCommand } = await import("../../src/cli/commands/run/command.js");
     expect([helpWidth({ isTTY: false, columns: 200 }), helpWidth({ isTTY: true, columns: 132 }), helpWidth({ isTTY: true })]).toEqual([80, 132, 80]);
     const lines = (await helpText(runCommand, [runCommand], 132)).split("\n");
     expect(Math.max(...lines.map((line) => line.length))).toBeGreaterThan(80);

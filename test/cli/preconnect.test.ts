@@ -5,7 +5,7 @@ import { once } from "node:events";
 import net from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { preconnectTarget } from "../../src/cli/preconnect.js";
+import { preconnectTarget } from "../../src/pipeline/preconnect.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
 import { CLI, cleanEnv, NODE, runCli, scratchDir } from "../helpers/cli.js";
 

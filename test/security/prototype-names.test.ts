@@ -4,10 +4,10 @@
 // the whole path through the built CLI, must carry them as ordinary names.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePayload, serializePayload } from "../../src/cache/payload.js";
-import { buildChildEnv } from "../../src/launcher/child-env.js";
-import { formatSecrets } from "../../src/launcher/export-format.js";
-import { applyNameRules } from "../../src/launcher/names.js";
-import { selectOnly } from "../../src/launcher/only.js";
+import { buildChildEnv } from "../../src/plan/child-env.js";
+import { formatSecrets } from "../../src/plan/export-format.js";
+import { applyNameRules } from "../../src/plan/names.js";
+import { selectOnly } from "../../src/plan/only.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { secrHandlers } from "../helpers/secr-api.js";
 import { runCli } from "../helpers/cli.js";

@@ -2,9 +2,9 @@
 // way every command loads them (load-settings.ts: ownership and trust of .secr.json), and a
 // Failure printed as one line with its exit code.
 import type { ScopeSetting, SettingFlags, Settings } from "../../config/settings.js";
-import { scanVerbosity } from "../commands/globals.js";
-import { failureExit } from "../failure.js";
-import { loadSettings } from "../load-settings.js";
+import { scanVerbosity } from "../options/globals.js";
+import { failureExit } from "../../core/failure.js";
+import { loadSettings } from "../../pipeline/load-settings.js";
 import { createLogger, type Logger } from "../log.js";
 
 export interface Frame {

@@ -1,0 +1,65 @@
+// `secr-run secrets import FILE|-`: many secrets in one atomic bulk request. --dry-run compares
+// with the keys route (names only) and sends nothing that changes data.
+import { readFile } from "node:fs/promises";
+import { ExitCode } from "../../../core/exit-codes.js";
+import { Failure } from "../../../core/failure.js";
+import { printableName } from "../../../plan/names.js";
+import { settingFlags } from "../../options/globals.js";
+import { secretsImportCommand } from "./command.js";
+import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import { formatFor, parseImport, planImport } from "./import-file.js";
+import { listAllKeys } from "./keys.js";
+import { valueFromBytes } from "./read-value.js";
+import { withSecr } from "../../manage/session.js";
+
+const NEEDS = ["org", "project", "env"] as const;
+
+async function readInput(file: string): Promise<string> {
+  if (file === "-") {
+    if (process.stdin.isTTY) throw new Failure(ExitCode.USAGE, "import - reads stdin, which is a terminal: pipe a file in, or name it");
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return valueFromBytes(Buffer.concat(chunks), "stdin");
+  }
+  try {
+    return valueFromBytes(await readFile(file), JSON.stringify(file));
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    throw new Failure(ExitCode.USAGE, `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+const names = (keys: readonly string[]) => keys.map(printableName).join(", ");
+
+export function main(args: string[]): Promise<number> {
+  return manageMain(args, async ({ settings: load, log }) => {
+    const { options, args: positional } = secretsImportCommand.parse(args);
+    const settings = load(settingFlags(options), NEEDS);
+    const where = scopeLabel(settings, NEEDS);
+    const from = positional.file === "-" ? "stdin" : JSON.stringify(positional.file);
+    const format = options.format ?? (positional.file === "-" ? "dotenv" : formatFor(positional.file));
+    const entries = parseImport(await readInput(positional.file), format, from);
+    log.redact(entries.map((entry) => entry.value));
+
+    if (options.dryRun) {
+      const existing = await withSecr(settings, { where, write: false }, ({ client, signal }) => listAllKeys(client, settings.org, settings.project, settings.env, signal));
+      const plan = planImport(
+        entries,
+        existing.map((meta) => meta.key),
+      );
+      if (options.json) printJson({ dryRun: true, create: plan.create, update: plan.update });
+      else {
+        const lines = [`dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`];
+        if (plan.create.length > 0) lines.push(`would create ${plan.create.length}: ${names(plan.create)}`);
+        if (plan.update.length > 0) lines.push(`would update ${plan.update.length}: ${names(plan.update)}`);
+        process.stdout.write(`${lines.join("\n")}\n`);
+      }
+      return ExitCode.OK;
+    }
+
+    const result = await withSecr(settings, { where, write: true }, ({ client, signal }) => client.bulkSetSecrets(settings.org, settings.project, settings.env, entries, { signal }));
+    if (options.json) printJson(result);
+    else process.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);
+    return ExitCode.OK;
+  });
+}

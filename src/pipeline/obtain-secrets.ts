@@ -1,0 +1,79 @@
+// The single seam where secrets come from: secr (pull-secrets.ts), or the encrypted offline
+// snapshot (snapshot-fallback.ts) when secr cannot be reached or --offline says not to try.
+// What a failed fetch means (exit code, fallback or purge) is decided by the table in src/errors.ts.
+import type { SnapshotData } from "../cache/index.js";
+import type { TemplateValidation } from "../client/schemas.js";
+import type { CacheSettings } from "../config/cache-settings.js";
+import type { Settings } from "../config/settings.js";
+import { FetchFailure } from "./fetch-failure.js";
+import type { Logger } from "../cli/log.js";
+
+export type { FetchStats } from "./pull-secrets.js";
+export { validateOnly } from "./pull-secrets.js";
+import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
+import { pullShared } from "./shared-fetch.js";
+import { fromSnapshot, purgeSnapshotOf, saveSnapshot } from "./snapshot-fallback.js";
+
+export interface ObtainedSecrets {
+  /** Every secret of the environment (before --only and the name rules). */
+  secrets: Record<string, string>;
+  /** undefined when validation was skipped (--no-validate). */
+  validation: TemplateValidation | undefined;
+  /** Key → version, when pulled from secr now (the --watch baseline). */
+  versions?: Record<string, number>;
+  source: "secr" | "snapshot";
+  /** Age of the snapshot used, when source is "snapshot". */
+  ageMs?: number;
+  /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
+   *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
+  saved?: Promise<void>;
+  /** The snapshot was written moments ago by another secr-run's fetch (--share-window), not
+   *  used as a fallback. */
+  shared?: boolean;
+}
+
+export interface ObtainOptions {
+  /** Aborted by the supervisor when a terminating signal arrives first. */
+  signal?: AbortSignal | undefined;
+  log: Logger;
+  validate: boolean;
+  /** The offline snapshot; undefined: not used at all. */
+  cache?: CacheSettings | undefined;
+  stats?: FetchStats | undefined;
+}
+
+/** Every secret of the environment and (unless skipped) the template verdict. */
+export async function obtainSecrets(settings: Settings, options: ObtainOptions): Promise<ObtainedSecrets> {
+  const { signal, log, validate, cache, stats } = options;
+  // Loaded while the network works: the write after a pull (or a fallback) then waits for nothing.
+  const cacheModule = cache === undefined ? undefined : import("../cache/index.js");
+  cacheModule?.catch(() => {}); // a failure surfaces where it is awaited
+  if (cache?.offline) {
+    return { ...(await fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: undefined })), source: "snapshot" };
+  }
+
+  let pulled: Pulled;
+  let saved: Promise<void> | undefined;
+  try {
+    if (cache !== undefined && cache.enabled && cache.shareWindowMs > 0) {
+      const shared = await pullShared(settings, cache, await cacheModule!, { signal, log, validate, stats });
+      if (shared.kind === "snapshot") return shared.obtained;
+      ({ pulled, saved } = shared);
+    } else pulled = await pullFromSecr(settings, signal, log, validate, stats);
+  } catch (error) {
+    if (!(error instanceof FetchFailure) || cache === undefined) throw error;
+    if (error.decision === "purge") {
+      // Fail closed even under --no-cache: a revoked token must not keep working from cache.
+      await purgeSnapshotOf(settings, await cacheModule!, cache, log);
+      throw error;
+    }
+    if (error.decision !== "fallback" || !cache.enabled) throw error;
+    return { ...(await fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: error })), source: "snapshot" };
+  }
+  log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
+  if (saved !== undefined) return { ...pulled, source: "secr", saved };
+  if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
+  // The full pulled set, so an offline run applies --only and the name rules to the same input.
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+  return { ...pulled, source: "secr", saved: saveSnapshot(settings, cache, cacheModule!, data, log) };
+}

@@ -1,0 +1,60 @@
+// One fetch for many runs: secr-runs started together for one target share a pull through the
+// fetch lock in the cache directory and the snapshot the leader writes (docs/insights.md).
+import type { SnapshotData } from "../cache/index.js";
+import type { CacheSettings } from "../config/cache-settings.js";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../cli/log.js";
+import type { ObtainedSecrets } from "./obtain-secrets.js";
+import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
+import { errorText, identityOf, saveSnapshot, type CacheModule } from "./snapshot-fallback.js";
+
+/**
+ * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
+ * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if at
+ * most --share-window old. Any problem with the lock itself only costs the sharing.
+ */
+export async function pullShared(
+  settings: Settings,
+  cache: CacheSettings,
+  cacheModule: CacheModule,
+  { signal, log, validate, stats }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
+): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; obtained: ObtainedSecrets }> {
+  const { fetchLockPath, readSnapshot, resolveCacheDir, singleFlight } = cacheModule;
+  const identity = identityOf(settings, cache);
+  const cacheDir = resolveCacheDir({ override: cache.dir });
+  let lockPath: string;
+  try {
+    lockPath = await fetchLockPath(identity, { cacheDir });
+  } catch (error) {
+    log.debug(`fetching without sharing: ${errorText(error)}`);
+    return { kind: "pulled", pulled: await pullFromSecr(settings, signal, log, validate, stats), saved: undefined };
+  }
+  const maxAgeMs = cache.maxAgeMs === 0 ? cache.shareWindowMs : Math.min(cache.shareWindowMs, cache.maxAgeMs);
+  type Value = { kind: "pulled"; pulled: Pulled } | { kind: "snapshot"; data: SnapshotData; ageMs: number };
+  const flight = await singleFlight<Value>({
+    lockPath,
+    deadline: Date.now() + settings.timeoutMs,
+    // The leader's own deadline plus the snapshot write (bounded by the supervisor's settle).
+    leaseMs: settings.timeoutMs + 5_000,
+    signal,
+    readShared: async () => {
+      const read = await readSnapshot(identity, { cacheDir, maxAgeMs }).catch(() => undefined);
+      if (read?.kind !== "ok" || (validate && read.data.validation === null)) return undefined;
+      return { kind: "snapshot", data: read.data, ageMs: read.ageMs };
+    },
+    fetch: async () => {
+      const pulled = await pullFromSecr(settings, signal, log, validate, stats);
+      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+      return { value: { kind: "pulled", pulled }, saved: saveSnapshot(settings, cache, Promise.resolve(cacheModule), data, log) };
+    },
+  });
+  log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms`);
+  const value = flight.value;
+  if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
+  log.redact(Object.values(value.data.secrets));
+  log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
+  return {
+    kind: "snapshot",
+    obtained: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, source: "snapshot", ageMs: value.ageMs, shared: true },
+  };
+}
