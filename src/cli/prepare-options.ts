@@ -1,4 +1,4 @@
-// How run, export and explain turn their parsed options into prepare()'s (src/cli/prepare.ts): one
+// How run, export and explain turn their parsed options into prepare()'s (src/pipeline/prepare.ts): one
 // mapping, so the same words decide alike in all three. Types only from prepare.ts: a run loads
 // this before its signal listeners, prepare (and zod) after them.
 import { settingFlags } from "./options/globals.js";

@@ -1,5 +1,5 @@
 // secr-run's own exit codes (sysexits). A failure of secr-run never starts the child,
-// so these are never confused with the child's status. What a failed fetch maps to: src/errors.ts.
+// so these are never confused with the child's status. What a failed fetch maps to: src/core/fetch-errors.ts.
 
 export const ExitCode = {
   OK: 0,

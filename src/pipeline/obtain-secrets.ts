@@ -1,6 +1,6 @@
 // The single seam where secrets come from: secr (pull-secrets.ts), or the encrypted offline
 // snapshot (snapshot-fallback.ts) when secr cannot be reached or --offline says not to try.
-// What a failed fetch means (exit code, fallback or purge) is decided by the table in src/errors.ts.
+// What a failed fetch means (exit code, fallback or purge) is decided by the table in src/core/fetch-errors.ts.
 import type { SnapshotData } from "../cache/index.js";
 import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";

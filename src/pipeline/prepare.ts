@@ -1,6 +1,6 @@
 // Everything a run does before starting the child, shared by run, export and explain so they
 // decide alike: settings, the schema of .secr.json, the secrets (secr, shared fetch or snapshot),
-// then the pure plan (src/launcher/plan.ts).
+// then the pure plan (src/plan/plan.ts).
 import type { CacheFlags, CacheSettings } from "../config/cache-settings.js";
 import type { SettingFlags, Settings } from "../config/settings.js";
 import { target } from "../config/target.js";

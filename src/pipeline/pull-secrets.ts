@@ -48,7 +48,7 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
         })
       : Promise.resolve(undefined);
     const [pulled, validation] = await Promise.all([pull, check]);
-    // No prototype: a secret may be named __proto__ (src/launcher/dictionary.ts).
+    // No prototype: a secret may be named __proto__ (src/plan/dictionary.ts).
     const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
     log.redact(Object.values(secrets));
     const versions = dictionary(pulled.map((secret) => [secret.key, secret.version] as const));

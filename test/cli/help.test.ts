@@ -20,7 +20,7 @@ async function loadedBundleFiles(args: string[]): Promise<{ files: string[]; hea
         .filter((url) => url.includes("/dist/bundle/"))
         .map((url) => fileURLToPath(url))
     : [];
-  // `run` itself is dist/bundle/run.cjs, evaluated through V8's code cache (src/cli/code-cache.ts);
+  // `run` itself is dist/bundle/run.cjs, evaluated through V8's code cache (src/cli/startup/code-cache.ts);
   // the trace records what vm.Script compiles too.
   const markers = ["forceKillAfterDelay", "EnvHttpProxyAgent", "llhttp"];
   const heavy = [...new Set(files)].filter((file) => markers.some((m) => readFileSync(file, "utf8").includes(m)));

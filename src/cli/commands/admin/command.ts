@@ -1,5 +1,5 @@
 // `secr-run admin ...`: projects, environments and tokens of a secr-run serve (local or remote),
-// through its API. Declarations only; the code is src/cli/manage/admin-<name>.ts.
+// through its API. Declarations only; the code is beside them (projects.ts, tokens.ts).
 import { defineCommand } from "../../define/command.js";
 import { Option } from "../../define/option.js";
 import { GLOBAL_OPTIONS } from "../../options/globals.js";

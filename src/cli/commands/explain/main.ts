@@ -1,5 +1,5 @@
 // `secr-run explain [run options]`: the rows of the plan a run with these options would follow
-// (src/launcher/plan.ts), with fingerprints, on stdout. Starts nothing; exits 0 when the run
+// (src/plan/plan.ts), with fingerprints, on stdout. Starts nothing; exits 0 when the run
 // would start the command, else with the code the run would exit with.
 import { failureExit } from "../../../core/failure.js";
 import { createLogger } from "../../log.js";

@@ -1,5 +1,5 @@
 // `secr-run export --format dotenv|json|shell`: print an environment's secrets to stdout, with
-// the same checks as a run (template, schema, --only, name rules: src/cli/prepare.ts), so `eval "$(secr-run export ...)"`
+// the same checks as a run (template, schema, --only, name rules: src/pipeline/prepare.ts), so `eval "$(secr-run export ...)"`
 // is as safe as `secr-run -- ...`. Nothing is printed unless everything can be printed.
 import { formatSecrets } from "../../../plan/export-format.js";
 import { ExitCode } from "../../../core/exit-codes.js";

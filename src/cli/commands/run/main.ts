@@ -1,5 +1,5 @@
 // `secr-run [options] -- <command> [args...]`: pull, validate, inject, supervise.
-// Every decision is made by prepare() (the pure plan of src/launcher/plan.ts, shared with export
+// Every decision is made by prepare() (the pure plan of src/plan/plan.ts, shared with export
 // and explain); this file sequences the effects: signals first, then the child, then the report.
 import { buildCommand } from "../../../supervise/command.js";
 import { startSupervisor } from "../../../supervise/supervisor.js";

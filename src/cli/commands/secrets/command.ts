@@ -1,5 +1,5 @@
 // `secr-run secrets ...`: manage an environment's secrets through the API. Declarations only
-// (light: main.ts imports them); each command's code is src/cli/manage/secrets-<name>.ts.
+// (light: main.ts imports them); each command's code is beside them (list.ts, set.ts, ...).
 import { defineCommand } from "../../define/command.js";
 import { Option } from "../../define/option.js";
 import { GLOBAL_OPTIONS } from "../../options/globals.js";

@@ -1,5 +1,5 @@
 // `secr-run templates ...`: the project's template (the keys every environment needs).
-// Declarations only; the code is src/cli/manage/templates-<name>.ts.
+// Declarations only; the code is beside them, one file per subcommand.
 import { defineCommand } from "../../define/command.js";
 import { Option } from "../../define/option.js";
 import { checkCommand } from "../check/command.js";
