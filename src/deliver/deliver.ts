@@ -6,7 +6,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { addExitHook } from "../supervise/exit-hooks.js";
 import { planDelivery, type PlannedFile } from "./plan.js";
 import { chooseRunDir, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { DeliverySpec } from "./specs.js";
 import { type Delivered, writeDelivery } from "./write.js";
 

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, renameSync, rmSync, writeFil
 import { dirname, join } from "node:path";
 import { ExitCode } from "../core/exit-codes.js";
 import { restrictToUser } from "./acl.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { PlannedFile } from "./plan.js";
 import { contentDigest, createRunDir, EXTERNAL_RECORD, type ExternalRecord, removeIfSame } from "./run-dir.js";
 

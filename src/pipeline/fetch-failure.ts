@@ -2,21 +2,10 @@
 // snapshot decision, all from the one table in src/core/fetch-errors.ts (docs/errors.md).
 import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
-import { classifyFetchError, type FetchErrorDecision } from "../core/fetch-errors.js";
-import { Failure } from "../core/failure.js";
+import { classifyFetchError } from "../core/fetch-errors.js";
+import { FetchFailure } from "../core/failure.js";
 
-export class FetchFailure extends Failure {
-  constructor(
-    exitCode: Failure["exitCode"],
-    message: string,
-    /** What the snapshot logic does about it. */
-    readonly decision: FetchErrorDecision,
-    /** A short cause, for the warning when the snapshot is used instead. */
-    readonly reason: string,
-  ) {
-    super(exitCode, message);
-  }
-}
+export { FetchFailure } from "../core/failure.js";
 
 /**
  * The failure for an error thrown while fetching, or undefined when it is not a fetch error

@@ -10,7 +10,7 @@ import { readTrustStore, resolveConfigDir } from "../config/trust-store.js";
 import { closest } from "../core/suggest.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure } from "../core/failure.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 
 export function loadSettings(flags: SettingFlags, log: Logger, env: Record<string, string | undefined> = process.env, cwd: string = process.cwd(), needs?: readonly ScopeSetting[]): Settings {
   const lookup = loadProjectFile(cwd);

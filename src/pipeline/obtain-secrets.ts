@@ -6,7 +6,7 @@ import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
 import { FetchFailure } from "./fetch-failure.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 
 export type { FetchStats } from "./pull-secrets.js";
 export { validateOnly } from "./pull-secrets.js";

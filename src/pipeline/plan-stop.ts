@@ -2,7 +2,7 @@
 import type { Plan } from "../plan/plan.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure } from "../core/failure.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 
 /** The name rules' warnings speak only once the template and --only passed (a stop for refused names, 65, still lists them). */
 export function warnOrStop(plan: Pick<Plan, "stop" | "warnings">, log: Pick<Logger, "warn">): void {

@@ -9,7 +9,7 @@ import { plan, type Plan, type PlanSchema } from "../plan/plan.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure } from "../core/failure.js";
 import { loadSettingsWithCache } from "./load-settings.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 import { obtainSecrets, type FetchStats, type ObtainedSecrets } from "./obtain-secrets.js";
 
 export interface PrepareOptions {

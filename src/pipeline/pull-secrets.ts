@@ -10,7 +10,7 @@ import { classifyFetchError } from "../core/fetch-errors.js";
 import { environmentHint } from "./env-suggestion.js";
 import { FetchFailure, fetchFailure } from "./fetch-failure.js";
 import { liftoffOnly } from "./liftoff.js";
-import { since, type Logger } from "../cli/log.js";
+import { since, type Logger } from "../core/logger.js";
 import { clientFor, loadClient } from "./secr-client.js";
 import { delayedStatusLine } from "./status-line.js";
 

@@ -3,7 +3,7 @@
 import type { SnapshotData } from "../cache/index.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 import type { ObtainedSecrets } from "./obtain-secrets.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { errorText, identityOf, saveSnapshot, type CacheModule } from "./snapshot-fallback.js";

@@ -10,7 +10,7 @@ import { target } from "../config/target.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure } from "../core/failure.js";
 import type { FetchFailure } from "./fetch-failure.js";
-import { since, type Logger } from "../cli/log.js";
+import { since, type Logger } from "../core/logger.js";
 
 export type CacheModule = typeof import("../cache/index.js");
 

@@ -3,6 +3,7 @@
 // defaults. `run` starts the child with `env` (or stops with `stop`), `export` prints it, and
 // `explain` prints `rows`; all three therefore decide alike (docs/insights.md).
 import type { TemplateValidation } from "../client/schemas.js";
+import { ExitCode } from "../core/exit-codes.js";
 import type { SchemaCheckResult } from "../schema/check.js";
 import { buildChildEnv, CREDENTIAL_VARS } from "./child-env.js";
 import { describeNameRules, type NameContext } from "./name-verdict.js";
@@ -58,7 +59,7 @@ export interface PlanRow {
 }
 
 export interface PlanStop {
-  exitCode: 65 | 78;
+  exitCode: typeof ExitCode.DATA | typeof ExitCode.CONFIG;
   message: string;
 }
 
@@ -177,9 +178,9 @@ function decideStop(
   if (schema !== undefined && schema.failures.length > 0) {
     parts.push(`breaks the schema in ${input.schema!.file}: ${schema.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`);
   }
-  if (parts.length > 0) return { exitCode: 78, message: `${input.where} ${parts.join(", and ")} (${outcome})` };
-  if (onlyMissing.length > 0) return { exitCode: 78, message: `${input.where} lacks keys given to --only: ${list(onlyMissing)} (${outcome})` };
-  if (namesFatal !== undefined) return { exitCode: 65, message: namesFatal };
+  if (parts.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} ${parts.join(", and ")} (${outcome})` };
+  if (onlyMissing.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} lacks keys given to --only: ${list(onlyMissing)} (${outcome})` };
+  if (namesFatal !== undefined) return { exitCode: ExitCode.DATA, message: namesFatal };
   return undefined;
 }
 

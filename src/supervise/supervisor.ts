@@ -9,6 +9,8 @@
 //                      then SIGSTOP ourselves; SIGCONT → to the child unless it already has it
 //   child ended:       exit N, or re-raise S, or 128+S (exit-status.ts)
 import { isatty } from "node:tty";
+import { ExitCode } from "../core/exit-codes.js";
+import { Failure } from "../core/failure.js";
 import { childHas } from "./child-state.js";
 import { type ChildCommand, withIgnoredSignals } from "./command.js";
 import type { ChildResult, ExitAction } from "./exit-status.js";
@@ -218,7 +220,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       } catch (error) {
         restart.resolve("cancelled");
         childEnded = true;
-        const code = typeof (error as { exitCode?: unknown }).exitCode === "number" ? (error as { exitCode: number }).exitCode : 70;
+        const code = error instanceof Failure ? error.exitCode : ExitCode.SOFTWARE;
         return end({ kind: "exit", code, message: `cannot start the new child: ${(error as Error).message}` });
       }
       current = next.command;

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SecrClient } from "../client/client.js";
 import { isSecrApiError } from "../client/errors.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
 import type { WatchSettings } from "./settings.js";
 

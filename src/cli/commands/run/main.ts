@@ -3,7 +3,7 @@
 // and explain); this file sequences the effects: signals first, then the child, then the report.
 import { buildCommand } from "../../../supervise/command.js";
 import { startSupervisor } from "../../../supervise/supervisor.js";
-import { DeliveryError } from "../../../deliver/error.js";
+import { DeliveryError } from "../../../core/failure.js";
 import { target } from "../../../config/target.js";
 import { deliverySettings } from "./delivery-options.js";
 import { ExitCode } from "../../../core/exit-codes.js";

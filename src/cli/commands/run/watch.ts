@@ -3,7 +3,7 @@
 // child through the supervisor; a set that would not start leaves the child alone. docs/watch.md.
 import type { ChildCommand } from "../../../supervise/command.js";
 import type { Supervisor } from "../../../supervise/supervisor.js";
-import { DeliveryError } from "../../../deliver/error.js";
+import { DeliveryError } from "../../../core/failure.js";
 import type { ApplyOutcome } from "../../../watch/loop.js";
 import type { WatchSettings } from "../../../watch/settings.js";
 import type { Launcher } from "./child-launch.js";
