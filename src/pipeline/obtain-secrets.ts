@@ -5,14 +5,14 @@ import type { SnapshotData } from "../cache/index.js";
 import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
-import { FetchFailure } from "./fetch-failure.js";
+import { FetchFailure } from "../core/failure.js";
 import type { Logger } from "../core/logger.js";
 
 export type { FetchStats } from "./pull-secrets.js";
 export { validateOnly } from "./pull-secrets.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { pullShared } from "./shared-fetch.js";
-import { fromSnapshot, purgeSnapshotOf, saveSnapshot } from "./snapshot-fallback.js";
+import { openSnapshotStore } from "./snapshot-fallback.js";
 
 export interface ObtainedSecrets {
   /** Every secret of the environment (before --only and the name rules). */
@@ -45,35 +45,32 @@ export interface ObtainOptions {
 /** Every secret of the environment and (unless skipped) the template verdict. */
 export async function obtainSecrets(settings: Settings, options: ObtainOptions): Promise<ObtainedSecrets> {
   const { signal, log, validate, cache, stats } = options;
-  // Loaded while the network works: the write after a pull (or a fallback) then waits for nothing.
-  const cacheModule = cache === undefined ? undefined : import("../cache/index.js");
-  cacheModule?.catch(() => {}); // a failure surfaces where it is awaited
-  if (cache?.offline) {
-    return { ...(await fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: undefined })), source: "snapshot" };
-  }
+  // Opened (src/cache loading) while the network works: the write after a pull then waits for nothing.
+  const store = cache === undefined ? undefined : openSnapshotStore(settings, cache, log);
+  if (cache?.offline) return { ...(await store!.fallback({ validate, failure: undefined })), source: "snapshot" };
 
   let pulled: Pulled;
   let saved: Promise<void> | undefined;
   try {
     if (cache !== undefined && cache.enabled && cache.shareWindowMs > 0) {
-      const shared = await pullShared(settings, cache, await cacheModule!, { signal, log, validate, stats });
-      if (shared.kind === "snapshot") return shared.obtained;
+      const shared = await pullShared(settings, cache, store!, { signal, log, validate, stats });
+      if (shared.kind === "snapshot") return { ...shared.snapshot, source: "snapshot", shared: true };
       ({ pulled, saved } = shared);
     } else pulled = await pullFromSecr(settings, signal, log, validate, stats);
   } catch (error) {
     if (!(error instanceof FetchFailure) || cache === undefined) throw error;
     if (error.decision === "purge") {
       // Fail closed even under --no-cache: a revoked token must not keep working from cache.
-      await purgeSnapshotOf(settings, await cacheModule!, cache, log);
+      await store!.purge();
       throw error;
     }
     if (error.decision !== "fallback" || !cache.enabled) throw error;
-    return { ...(await fromSnapshot(settings, cache, await cacheModule!, { validate, log, failure: error })), source: "snapshot" };
+    return { ...(await store!.fallback({ validate, failure: error })), source: "snapshot" };
   }
   log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
   if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
   // The full pulled set, so an offline run applies --only and the name rules to the same input.
   const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
-  return { ...pulled, source: "secr", saved: saveSnapshot(settings, cache, cacheModule!, data, log) };
+  return { ...pulled, source: "secr", saved: store!.save(data) };
 }

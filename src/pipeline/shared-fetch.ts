@@ -4,9 +4,8 @@ import type { SnapshotData } from "../cache/index.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
 import type { Logger } from "../core/logger.js";
-import type { ObtainedSecrets } from "./obtain-secrets.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
-import { errorText, identityOf, saveSnapshot, type CacheModule } from "./snapshot-fallback.js";
+import { errorText, type FromSnapshot, type SnapshotStore } from "./snapshot-fallback.js";
 
 /**
  * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
@@ -16,15 +15,13 @@ import { errorText, identityOf, saveSnapshot, type CacheModule } from "./snapsho
 export async function pullShared(
   settings: Settings,
   cache: CacheSettings,
-  cacheModule: CacheModule,
+  store: SnapshotStore,
   { signal, log, validate, stats }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
-): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; obtained: ObtainedSecrets }> {
-  const { fetchLockPath, readSnapshot, resolveCacheDir, singleFlight } = cacheModule;
-  const identity = identityOf(settings, cache);
-  const cacheDir = resolveCacheDir({ override: cache.dir });
+): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; snapshot: FromSnapshot }> {
+  const { singleFlight } = await import("../cache/index.js");
   let lockPath: string;
   try {
-    lockPath = await fetchLockPath(identity, { cacheDir });
+    lockPath = await store.lockPath();
   } catch (error) {
     log.debug(`fetching without sharing: ${errorText(error)}`);
     return { kind: "pulled", pulled: await pullFromSecr(settings, signal, log, validate, stats), saved: undefined };
@@ -38,14 +35,14 @@ export async function pullShared(
     leaseMs: settings.timeoutMs + 5_000,
     signal,
     readShared: async () => {
-      const read = await readSnapshot(identity, { cacheDir, maxAgeMs }).catch(() => undefined);
-      if (read?.kind !== "ok" || (validate && read.data.validation === null)) return undefined;
+      const read = await store.readFresh(maxAgeMs);
+      if (read === undefined || (validate && read.data.validation === null)) return undefined;
       return { kind: "snapshot", data: read.data, ageMs: read.ageMs };
     },
     fetch: async () => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
       const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
-      return { value: { kind: "pulled", pulled }, saved: saveSnapshot(settings, cache, Promise.resolve(cacheModule), data, log) };
+      return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });
   log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms`);
@@ -53,8 +50,5 @@ export async function pullShared(
   if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
   log.redact(Object.values(value.data.secrets));
   log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
-  return {
-    kind: "snapshot",
-    obtained: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, source: "snapshot", ageMs: value.ageMs, shared: true },
-  };
+  return { kind: "snapshot", snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs } };
 }

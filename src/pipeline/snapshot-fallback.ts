@@ -1,6 +1,7 @@
-// The offline snapshot seen from a command: start from it (--offline, or when secr could not be
-// reached), write it after a pull, delete it when secr refuses the token. The snapshot module
-// itself (src/cache) is loaded by the caller while the network works.
+// The offline snapshot seen from a command, as one store object per target: start from it
+// (--offline, or when secr could not be reached), write it after a pull, delete it when secr
+// refuses the token, and what the shared fetch reads. It loads src/cache itself, on open, so the
+// module is ready by the time a pull has finished.
 import type { SnapshotData, SnapshotIdentity } from "../cache/index.js";
 import type { TemplateValidation } from "../client/schemas.js";
 import type { CacheSettings } from "../config/cache-settings.js";
@@ -8,11 +9,10 @@ import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
 import { target } from "../config/target.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { Failure } from "../core/failure.js";
-import type { FetchFailure } from "./fetch-failure.js";
+import { Failure, type FetchFailure } from "../core/failure.js";
 import { since, type Logger } from "../core/logger.js";
 
-export type CacheModule = typeof import("../cache/index.js");
+type CacheModule = typeof import("../cache/index.js");
 
 export interface FromSnapshot {
   secrets: Record<string, string>;
@@ -20,7 +20,41 @@ export interface FromSnapshot {
   ageMs: number;
 }
 
-export function identityOf(settings: Settings, cache: CacheSettings): SnapshotIdentity {
+export interface SnapshotStore {
+  /** Start from the snapshot: `failure` is why secr was not used (undefined under --offline). */
+  fallback(options: { validate: boolean; failure: FetchFailure | undefined }): Promise<FromSnapshot>;
+  /** Write it after a pull; never rejects (see saveSnapshot). */
+  save(data: SnapshotData): Promise<void>;
+  /** After a 401/403/404: delete it, whatever token wrote it. */
+  purge(): Promise<void>;
+  /** The snapshot if at most `maxAgeMs` old, for the shared fetch; undefined otherwise. */
+  readFresh(maxAgeMs: number): Promise<{ data: SnapshotData; ageMs: number } | undefined>;
+  /** The shared fetch's lock file for this target (throws when the cache directory is unusable). */
+  lockPath(): Promise<string>;
+}
+
+export function openSnapshotStore(settings: Settings, cache: CacheSettings, log: Logger): SnapshotStore {
+  const cacheModule = import("../cache/index.js");
+  cacheModule.catch(() => {}); // a failure surfaces where it is awaited
+  const identity = identityOf(settings, cache);
+  const cacheDir = (m: CacheModule) => m.resolveCacheDir({ override: cache.dir });
+  return {
+    fallback: async ({ validate, failure }) => fromSnapshot(settings, cache, await cacheModule, { validate, log, failure }),
+    save: (data) => saveSnapshot(settings, cache, cacheModule, data, log),
+    purge: async () => purgeSnapshotOf(settings, await cacheModule, cache, log),
+    readFresh: async (maxAgeMs) => {
+      const m = await cacheModule;
+      const read = await m.readSnapshot(identity, { cacheDir: cacheDir(m), maxAgeMs }).catch(() => undefined);
+      return read?.kind === "ok" ? { data: read.data, ageMs: read.ageMs } : undefined;
+    },
+    lockPath: async () => {
+      const m = await cacheModule;
+      return m.fetchLockPath(identity, { cacheDir: cacheDir(m) });
+    },
+  };
+}
+
+function identityOf(settings: Settings, cache: CacheSettings): SnapshotIdentity {
   const { apiUrl, org, project, env, token } = settings;
   return { apiUrl, org, project, env, token, passphrase: cache.passphrase };
 }
@@ -29,7 +63,7 @@ export function identityOf(settings: Settings, cache: CacheSettings): SnapshotId
  * Start from the snapshot: `failure` is why secr was not used (undefined under --offline).
  * One warning when it is used; a missing, expired or unreadable snapshot fails with 69.
  */
-export async function fromSnapshot(
+async function fromSnapshot(
   settings: Settings,
   cache: CacheSettings,
   { readSnapshot, resolveCacheDir, formatAge }: CacheModule,
@@ -79,7 +113,7 @@ export async function fromSnapshot(
  * the next turn of the event loop: the child is spawned in this one (the write's first steps
  * load node:fs/promises and its seven modules, which would otherwise come first).
  */
-export function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Promise<CacheModule>, data: SnapshotData, log: Logger): Promise<void> {
+function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Promise<CacheModule>, data: SnapshotData, log: Logger): Promise<void> {
   const started = performance.now();
   return Promise.all([cacheModule, new Promise((resolve) => setImmediate(resolve))])
     .then(([{ writeSnapshot, resolveCacheDir }]) => writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
@@ -90,7 +124,7 @@ export function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModu
 }
 
 /** After a 401/403/404: delete the snapshot of this org/project/env whatever token wrote it. */
-export async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
+async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
   try {
     if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) })) log.debug("deleted the offline snapshot");
   } catch (error) {

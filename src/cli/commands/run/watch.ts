@@ -11,7 +11,7 @@ import { FetchFailure } from "../../../pipeline/fetch-failure.js";
 import type { Logger } from "../../log.js";
 import { planFor, type PrepareOptions, type Prepared } from "../../../pipeline/prepare.js";
 import { pullFromSecr } from "../../../pipeline/pull-secrets.js";
-import { saveSnapshot } from "../../../pipeline/snapshot-fallback.js";
+import { openSnapshotStore } from "../../../pipeline/snapshot-fallback.js";
 
 export interface WatchRun {
   watch: WatchSettings;
@@ -56,7 +56,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     run.sensitive(Object.values(pulled.secrets));
     if (cache.enabled) {
       const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
-      await saveSnapshot(settings, cache, import("../../../cache/index.js"), data, log);
+      await openSnapshotStore(settings, cache, log).save(data);
     }
     const plan = planFor(run.prepareOptions, settings, prepared.schema, { ...pulled, source: "secr" });
     if (plan.stop !== undefined) {
