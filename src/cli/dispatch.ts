@@ -16,6 +16,9 @@ export type Dispatch =
   | { kind: "run"; command: CommandDefinition; args: string[] }
   | { kind: "usage"; message: string };
 
+/** The default command's name: optional, so a program is never mistaken for a command. */
+export const RUN_WORD = "run";
+
 // Only a command's name is ever echoed from argv: the words after it may hold a token.
 
 function takesValue(def: AnyOption | undefined): boolean {
@@ -70,9 +73,11 @@ export function dispatch(args: readonly string[], commands: readonly CommandDefi
     return { kind: "run", command: root, args: withRest(pre) };
   }
 
+  // `run` names the default command: `secr-run run [options] -- cmd` is `secr-run [options] -- cmd`.
+  if (positional[0] === RUN_WORD) return wantsHelp ? { kind: "help", command: root } : { kind: "run", command: root, args: withRest([...pre, ...positional.slice(1)]) };
   const isHelpWord = positional[0] === "help";
   const words = isHelpWord ? positional.slice(1).filter((w) => !isOption(w)) : positional;
-  if (isHelpWord && words.length === 0) return { kind: "help", command: root };
+  if (isHelpWord && (words.length === 0 || (words.length === 1 && words[0] === RUN_WORD))) return { kind: "help", command: root };
   const found = findCommand(words, commands);
   if (found.kind === "usage" || found.kind === "group-help") {
     // An option unknown to the scan may have swallowed nothing and left its value here

@@ -94,6 +94,27 @@ describe("dispatch", () => {
     expect(usage(["--only", "A", "check"])).toBe("--only is not an option of secr-run check (see secr-run check --help)");
   });
 
+  it("`run` names the default command: the same arguments as without it, its help with help run / run --help", () => {
+    expect(ran(["run", "--env", "dev", "--", "node", "server.js"])).toEqual({ path: [], args: ["--env", "dev", "--", "node", "server.js"] });
+    expect(ran(["--env", "dev", "run", "--only", "A", "--", "node"])).toEqual(ran(["--env", "dev", "--only", "A", "--", "node"]));
+    expect(ran(["run", "--", "node"])).toEqual({ path: [], args: ["--", "node"] });
+    // After --, `run` is the program's word: never the command.
+    expect(ran(["--", "run", "x"])).toEqual({ path: [], args: ["--", "run", "x"] });
+    for (const args of [
+      ["help", "run"],
+      ["run", "--help"],
+      ["run", "-h", "--", "node"],
+      ["--env", "x", "help", "run"],
+    ]) {
+      const decision = pick(args);
+      expect(decision.kind === "help" && decision.command, args.join(" ")).toBe(runCommand);
+    }
+    // A program named without -- after `run` is refused by the default command's own parser (64).
+    const stray = ran(["run", "node", "server.js"]);
+    expect(stray.path).toEqual([]);
+    expect(() => runCommand.parse(stray.args)).toThrow(/--/);
+  });
+
   it("--help, help <command>, --version", () => {
     expect(pick(["--help"])).toMatchObject({ kind: "help", command: runCommand });
     expect(pick(["check", "-h"])).toMatchObject({ kind: "help", command: checkCommand });

@@ -44,6 +44,22 @@ describe("--help", () => {
     expect((await runCli(["check", "--help"])).stdout).toContain("--json");
   });
 
+  it("`help run` and `run --help` print the run's help; `run [options] -- cmd` is the default command", async () => {
+    const root = (await runCli(["--help"])).stdout;
+    for (const args of [
+      ["help", "run"],
+      ["run", "--help"],
+    ]) {
+      const result = await runCli(args);
+      expect(result.exitCode, args.join(" ")).toBe(0);
+      expect(result.stdout, args.join(" ")).toBe(root);
+    }
+    // The settings are checked as for `secr-run -- node` (78), not refused as a program named `run` (64).
+    const ran = await runCli(["run", "--", "node", "-e", "0"], { env: {} });
+    expect(ran.exitCode).toBe(78);
+    expect(ran.stderr).toBe((await runCli(["--", "node", "-e", "0"], { env: {} })).stderr);
+  });
+
   it("a --help after -- belongs to the child, not to secr-run", async () => {
     const result = await runCli(["--", "node", "--help"], { env: {} });
     expect(result.exitCode).toBe(78); // settings are checked, help is not printed
