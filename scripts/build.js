@@ -62,12 +62,14 @@ const commandsApart = {
   setup(b) {
     const fromMain = (args) => /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer);
     b.onResolve({ filter: /^\.\/commands\/run\/main\.js$/ }, (args) => (fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined));
+    // serve is a bundle of its own, dist/bundle/serve.js (see the build of it below).
+    b.onResolve({ filter: /^\.\/commands\/serve\/main\.js$/ }, (args) => (fromMain(args) ? { path: "./serve.js", external: true } : undefined));
     b.onResolve({ filter: COMMAND_MODULES }, (args) => (fromMain(args) && args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined));
     b.onLoad({ filter: /.*/, namespace: "run-through-code-cache" }, () => ({
       loader: "js",
       resolveDir: fileURLToPath(new URL("../src/cli/startup", import.meta.url)),
       // The loader (and node:vm with it) only when `run` is the command.
-      contents: 'export async function main(args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(args); }',
+      contents: 'export async function main(...args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(...args); }',
     }));
   },
 };
