@@ -2,8 +2,8 @@
 // command's module, so `--help`, `--version` and `serve` never pay for the launcher's client,
 // undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 //
-// Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
-// COMMANDS. See docs/cli-architecture.md.
+// Adding a command: a folder src/cli/commands/<name>/ with its declaration (command.ts) and its
+// main, and one entry in COMMANDS. See docs/cli-architecture.md.
 import { enableModuleCompileCache } from "./startup/compile-cache-dir.js";
 import {
   adminEnvsCreateCommand,
@@ -25,6 +25,7 @@ import { runCommand } from "./commands/run/command.js";
 import { serveCommand } from "./commands/serve/command.js";
 import { allowCommand, denyCommand } from "./commands/trust/command.js";
 import type { CommandDefinition } from "./define/command.js";
+import type { Io } from "./frame.js";
 import { dispatch } from "./dispatch.js";
 import { preconnect, preconnectTarget } from "../pipeline/preconnect.js";
 import { ExitCode } from "../core/exit-codes.js";
@@ -34,49 +35,41 @@ enableModuleCompileCache();
 
 interface CommandEntry {
   definition: CommandDefinition;
-  /** The module with `main(args)`; `./run.js` and `./serve.js` are separate builds (scripts/build.js). */
-  load: () => Promise<{ main(args: string[]): Promise<number> }>;
+  /** Its main, loaded on use; `./commands/run/main.js` and `./commands/serve/main.js` are separate builds (scripts/build.js). */
+  load: () => Promise<CommandMain>;
 }
 
+/** A command's main (src/cli/frame.ts); `completion` also reads the registry's declarations. */
+type CommandMain = (args: string[], io: Io | undefined, commands: readonly CommandDefinition[]) => Promise<number>;
+
 const COMMANDS: readonly CommandEntry[] = [
-  { definition: runCommand, load: () => import("./commands/run/main.js") },
-  { definition: checkCommand, load: () => import("./commands/check/main.js") },
-  { definition: exportCommand, load: () => import("./commands/export/main.js") },
-  { definition: explainCommand, load: () => import("./commands/explain/main.js") },
-  { definition: serveCommand, load: () => import("./commands/serve/main.js") },
-  { definition: allowCommand, load: () => import("./commands/trust/allow.js") },
-  { definition: denyCommand, load: () => import("./commands/trust/deny.js") },
-  { definition: initCommand, load: () => import("./commands/init/main.js") },
-  { definition: secretsListCommand, load: () => import("./commands/secrets/list.js") },
-  { definition: secretsGetCommand, load: () => import("./commands/secrets/get.js") },
-  { definition: secretsSetCommand, load: () => import("./commands/secrets/set.js") },
-  { definition: secretsImportCommand, load: () => import("./commands/secrets/import.js") },
-  { definition: secretsDeleteCommand, load: () => import("./commands/secrets/delete.js") },
-  { definition: secretsPromoteCommand, load: () => import("./commands/secrets/promote.js") },
-  { definition: templatesListCommand, load: () => import("./commands/templates/list.js") },
-  { definition: templatesShowCommand, load: async () => ({ main: (await import("./commands/templates/list.js")).show }) },
-  { definition: templatesSetCommand, load: () => import("./commands/templates/set.js") },
-  { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./commands/templates/set.js")).remove }) },
-  { definition: adminProjectsCreateCommand, load: () => import("./commands/admin/projects.js") },
-  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).listEnvs }) },
-  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).createEnv }) },
-  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./commands/admin/projects.js")).deleteEnv }) },
-  { definition: adminTokensCreateCommand, load: () => import("./commands/admin/tokens.js") },
-  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./commands/admin/tokens.js")).list }) },
-  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./commands/admin/tokens.js")).revoke }) },
-  { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./commands/check/main.js").then((m) => m.check(templatesValidateCommand, args)) }) },
-  {
-    definition: completionCommand,
-    load: async () => ({
-      main: (args) =>
-        import("./commands/completion/main.js").then((m) =>
-          m.main(
-            args,
-            COMMANDS.map((entry) => entry.definition),
-          ),
-        ),
-    }),
-  },
+  { definition: runCommand, load: () => import("./commands/run/main.js").then((m) => m.main) },
+  { definition: checkCommand, load: () => import("./commands/check/main.js").then((m) => m.main) },
+  { definition: exportCommand, load: () => import("./commands/export/main.js").then((m) => m.main) },
+  { definition: explainCommand, load: () => import("./commands/explain/main.js").then((m) => m.main) },
+  { definition: serveCommand, load: () => import("./commands/serve/main.js").then((m) => m.main) },
+  { definition: allowCommand, load: () => import("./commands/trust/allow.js").then((m) => m.main) },
+  { definition: denyCommand, load: () => import("./commands/trust/deny.js").then((m) => m.main) },
+  { definition: initCommand, load: () => import("./commands/init/main.js").then((m) => m.main) },
+  { definition: secretsListCommand, load: () => import("./commands/secrets/list.js").then((m) => m.main) },
+  { definition: secretsGetCommand, load: () => import("./commands/secrets/get.js").then((m) => m.main) },
+  { definition: secretsSetCommand, load: () => import("./commands/secrets/set.js").then((m) => m.main) },
+  { definition: secretsImportCommand, load: () => import("./commands/secrets/import.js").then((m) => m.main) },
+  { definition: secretsDeleteCommand, load: () => import("./commands/secrets/delete.js").then((m) => m.main) },
+  { definition: secretsPromoteCommand, load: () => import("./commands/secrets/promote.js").then((m) => m.main) },
+  { definition: templatesListCommand, load: () => import("./commands/templates/list.js").then((m) => m.main) },
+  { definition: templatesShowCommand, load: () => import("./commands/templates/show.js").then((m) => m.main) },
+  { definition: templatesSetCommand, load: () => import("./commands/templates/set.js").then((m) => m.main) },
+  { definition: templatesDeleteCommand, load: () => import("./commands/templates/delete.js").then((m) => m.main) },
+  { definition: templatesValidateCommand, load: () => import("./commands/templates/validate.js").then((m) => m.main) },
+  { definition: adminProjectsCreateCommand, load: () => import("./commands/admin/projects.js").then((m) => m.main) },
+  { definition: adminEnvsListCommand, load: () => import("./commands/admin/projects.js").then((m) => m.listEnvs) },
+  { definition: adminEnvsCreateCommand, load: () => import("./commands/admin/projects.js").then((m) => m.createEnv) },
+  { definition: adminEnvsDeleteCommand, load: () => import("./commands/admin/projects.js").then((m) => m.deleteEnv) },
+  { definition: adminTokensCreateCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.main) },
+  { definition: adminTokensListCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.list) },
+  { definition: adminTokensRevokeCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.revoke) },
+  { definition: completionCommand, load: () => import("./commands/completion/main.js").then((m) => m.main) },
 ];
 
 async function main(args: string[]): Promise<number> {
@@ -105,7 +98,7 @@ async function main(args: string[]): Promise<number> {
       if (decision.command === runCommand && connectEarly(decision.args)) await new Promise((resolve) => setImmediate(resolve));
       return COMMANDS.find((entry) => entry.definition === decision.command)!
         .load()
-        .then((module) => module.main(decision.args));
+        .then((main) => main(decision.args, undefined, definitions));
   }
 }
 

@@ -25,6 +25,6 @@ export function pullOptions(options: PullOptions): Pick<PrepareOptions, "flags" 
 }
 
 /** What a run with these options prepares; explain prepares the same, so it shows what the run would do. */
-export function runPrepareOptions(options: RunPrepareOptions, log: Logger): PrepareOptions {
-  return { ...pullOptions(options), preserveEnv: options.preserveEnv ?? false, passToken: options.passToken, context: "run", inherited: process.env, log };
+export function runPrepareOptions(options: RunPrepareOptions, log: Logger, inherited: NodeJS.ProcessEnv): PrepareOptions {
+  return { ...pullOptions(options), preserveEnv: options.preserveEnv ?? false, passToken: options.passToken, context: "run", inherited, log };
 }

@@ -7,13 +7,14 @@ import { ExitCode } from "../../../core/exit-codes.js";
 import { settingFlags } from "../../options/globals.js";
 import { adminTokensCreateCommand, adminTokensListCommand, adminTokensRevokeCommand } from "./command.js";
 import { manageMain, printJson, printTable } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { withSecr } from "../../manage/session.js";
 
 const scopeOf = (t: Pick<TokenInfo, "org" | "project" | "env">) => printable([t.org, t.project, t.env].filter((part) => part !== null).join("/")) || "(every org)";
 const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state }: TokenInfo) => ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state });
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options } = adminTokensCreateCommand.parse(args);
     // The scope is what this command line says, never SECR_ORG or .secr.json: a token's reach is typed, not inherited.
     if (options.env !== undefined && options.project === undefined) throw adminTokensCreateCommand.usageError("--env needs --project (and --org)");
@@ -38,10 +39,10 @@ export function main(args: string[]): Promise<number> {
         { signal },
       ),
     );
-    if (options.json) printJson({ ...info(created), token: created.token });
+    if (options.json) printJson(io, { ...info(created), token: created.token });
     else {
-      process.stdout.write(`${created.token}\n`);
-      process.stderr.write(
+      io.stdout.write(`${created.token}\n`);
+      io.stderr.write(
         `secr-run: created token ${printable(created.id)} (${printable(created.name, 40)}, ${created.role}, ${scopeOf(created)}, ${created.expiresAt === null ? "no expiry" : `expires ${printable(created.expiresAt)}`}); ` +
           "it is shown this once: store it now (e.g. as SECR_TOKEN in your CI's secrets)\n",
       );
@@ -50,26 +51,29 @@ export function main(args: string[]): Promise<number> {
   });
 }
 
-export function list(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function list(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options } = adminTokensListCommand.parse(args);
     const settings = load(settingFlags(options), []);
     const tokens = await withSecr(settings, { where: "tokens", write: false }, ({ client, signal }) => client.listTokens({ signal }));
-    if (options.json) printJson({ tokens: tokens.map(info) });
+    if (options.json) printJson(io, { tokens: tokens.map(info) });
     else {
-      printTable([["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"], ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")])]);
+      printTable(io, [
+        ["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"],
+        ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")]),
+      ]);
     }
     return ExitCode.OK;
   });
 }
 
-export function revoke(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function revoke(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options, args: positional } = adminTokensRevokeCommand.parse(args);
     const settings = load(settingFlags(options), []);
     const result = await withSecr(settings, { where: `token ${positional.id}`, write: true }, ({ client, signal }) => client.revokeToken(positional.id, { signal }));
-    if (options.json) printJson(result);
-    else process.stdout.write(`revoked token ${printable(result.id)}\n`);
+    if (options.json) printJson(io, result);
+    else io.stdout.write(`revoked token ${printable(result.id)}\n`);
     return ExitCode.OK;
   });
 }

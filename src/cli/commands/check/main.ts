@@ -5,28 +5,26 @@ import { printableName } from "../../../plan/names.js";
 import { checkTemplate } from "../../../plan/template-check.js";
 import { target } from "../../../config/target.js";
 import { ExitCode } from "../../../core/exit-codes.js";
-import { failureExit } from "../../../core/failure.js";
 import { loadSettings } from "../../../pipeline/load-settings.js";
-import { createLogger } from "../../log.js";
+import { frame, type Io } from "../../frame.js";
 import { obtainSecrets, validateOnly } from "../../../pipeline/obtain-secrets.js";
 import { loadProjectSchema } from "../../../pipeline/prepare.js";
 import type { TemplateValidation } from "../../../client/schemas.js";
 import type { SchemaCheckResult } from "../../../schema/check.js";
 import { checkCommand } from "./command.js";
-import { scanVerbosity, settingFlags } from "../../options/globals.js";
+import { settingFlags } from "../../options/globals.js";
 
-export function main(args: string[]): Promise<number> {
-  return check(checkCommand, args);
+export function main(args: string[], io?: Io): Promise<number> {
+  return check(checkCommand, args, io);
 }
 
 /** `check`, and `templates validate` (the same command under the templates group). */
-export async function check(definition: typeof checkCommand, args: string[]): Promise<number> {
+export function check(definition: typeof checkCommand, args: string[], io?: Io): Promise<number> {
   // SIGUSR1 is already kept from opening Node's inspector by bin/secr-run.js; other signals keep
   // their default: no child to wait for, so dying at once is right.
-  const log = createLogger(scanVerbosity(args));
-  try {
+  return frame(args, io, async ({ io, log }) => {
     const { options } = definition.parse(args);
-    const settings = loadSettings(settingFlags(options), log);
+    const settings = loadSettings(settingFlags(options), log, io.env, io.cwd);
     // A declared schema is checked against the values as stored in secr, so check pulls them too
     // (values stay in memory; only key names and rules are printed).
     const schema = await loadProjectSchema(settings);
@@ -51,7 +49,7 @@ export async function check(definition: typeof checkCommand, args: string[]): Pr
         extra: template.extra,
       };
       if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      io.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
       const lines = [
         template.failed
@@ -66,10 +64,8 @@ export async function check(definition: typeof checkCommand, args: string[]): Pr
             : `${where}: satisfies the schema in ${schema!.file}`,
         );
       }
-      process.stdout.write(`${lines.join("\n")}\n`);
+      io.stdout.write(`${lines.join("\n")}\n`);
     }
     return template.failed || schemaFailed ? ExitCode.CONFIG : ExitCode.OK;
-  } catch (error) {
-    return failureExit(error, log);
-  }
+  });
 }

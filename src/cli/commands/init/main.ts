@@ -10,12 +10,13 @@ import { initCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
 import { manageMain, printJson } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { writeProjectFile } from "./write-project-file.js";
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ log }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, log }) => {
     const { options } = initCommand.parse(args);
-    const pick = (flag: string | undefined, name: "org" | "project" | "env") => flag ?? (process.env[ENV_VARS[name]] || undefined);
+    const pick = (flag: string | undefined, name: "org" | "project" | "env") => flag ?? (io.env[ENV_VARS[name]] || undefined);
     const org = pick(options.org, "org");
     const project = pick(options.project, "project");
     const env = pick(options.env, "env");
@@ -29,7 +30,7 @@ export function main(args: string[]): Promise<number> {
       apiUrl = checked.settings.apiUrl;
     }
     const data = { org, project, ...(env === undefined ? {} : { env }), ...(apiUrl === undefined ? {} : { apiUrl }) };
-    const path = join(process.cwd(), PROJECT_FILE_NAME);
+    const path = join(io.cwd, PROJECT_FILE_NAME);
     const text = `${JSON.stringify(data, null, 2)}\n`;
     let outcome: "written" | "exists";
     try {
@@ -50,10 +51,10 @@ export function main(args: string[]): Promise<number> {
         throw new Failure(ExitCode.CONFIG, `wrote ${printable(path)} but could not record its trust (${error instanceof Error ? error.message : String(error)}); run secr-run allow`);
       }
     }
-    if (options.json) printJson({ path, ...data });
+    if (options.json) printJson(io, { path, ...data });
     else if (!options.quiet) {
       const trusted = apiUrl === undefined ? "" : `; trusted its apiUrl ${JSON.stringify(printable(apiUrl))}`;
-      process.stdout.write(`wrote ${printable(path)} (${[org, project, env].filter(Boolean).join("/")})${trusted}\n`);
+      io.stdout.write(`wrote ${printable(path)} (${[org, project, env].filter(Boolean).join("/")})${trusted}\n`);
     }
     return ExitCode.OK;
   });

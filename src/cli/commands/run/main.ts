@@ -38,7 +38,7 @@ export async function main(args: string[]): Promise<number> {
     const { prepare } = await import("../../../pipeline/prepare.js");
     const facts = reporter?.facts;
     const prepareOptions: PrepareOptions = {
-      ...runPrepareOptions(options, log),
+      ...runPrepareOptions(options, log, process.env),
       signal: supervisor.signal,
       stats,
       onSettings: (settings) => {

@@ -6,14 +6,15 @@ import { printableName } from "../../../plan/names.js";
 import { settingFlags } from "../../options/globals.js";
 import { secretsDeleteCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { confirm } from "../../manage/confirm.js";
 import { listAllKeys } from "./keys.js";
 import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project", "env"] as const;
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options, args: positional } = secretsDeleteCommand.parse(args);
     const keys = [...new Set(positional.keys)];
     if (keys.length === 0) throw secretsDeleteCommand.usageError("missing the keys to delete");
@@ -36,11 +37,11 @@ export function main(args: string[]): Promise<number> {
       return done;
     });
     if (deleted === undefined) {
-      process.stderr.write("secr-run: nothing was deleted\n");
+      io.stderr.write("secr-run: nothing was deleted\n");
       return ExitCode.OK;
     }
-    if (options.json) printJson({ deleted });
-    else process.stdout.write(`deleted from ${where}: ${deleted.map(printableName).join(", ")}\n`);
+    if (options.json) printJson(io, { deleted });
+    else io.stdout.write(`deleted from ${where}: ${deleted.map(printableName).join(", ")}\n`);
     return ExitCode.OK;
   });
 }

@@ -5,12 +5,13 @@ import { printableName } from "../../../plan/names.js";
 import { settingFlags } from "../../options/globals.js";
 import { secretsGetCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project", "env"] as const;
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load, log }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load, log }) => {
     const { options, args: positional } = secretsGetCommand.parse(args);
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
@@ -20,8 +21,8 @@ export function main(args: string[]): Promise<number> {
     log.redact(matches.map((secret) => secret.value));
     const secret = matches.find((candidate) => candidate.key === key);
     if (secret === undefined) throw new Failure(ExitCode.CONFIG, `no secret ${printableName(key)} in ${where} (see secr-run secrets list)`);
-    if (options.json) printJson({ key: secret.key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt });
-    else process.stdout.write(process.stdout.isTTY ? `${secret.value}\n` : secret.value);
+    if (options.json) printJson(io, { key: secret.key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt });
+    else io.stdout.write(io.stdout.isTTY ? `${secret.value}\n` : secret.value);
     return ExitCode.OK;
   });
 }

@@ -7,6 +7,7 @@ import { printableName } from "../../../plan/names.js";
 import { settingFlags } from "../../options/globals.js";
 import { secretsImportCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { formatFor, parseImport, planImport } from "./import-file.js";
 import { listAllKeys } from "./keys.js";
 import { valueFromBytes } from "./read-value.js";
@@ -31,8 +32,8 @@ async function readInput(file: string): Promise<string> {
 
 const names = (keys: readonly string[]) => keys.map(printableName).join(", ");
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load, log }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load, log }) => {
     const { options, args: positional } = secretsImportCommand.parse(args);
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
@@ -47,19 +48,19 @@ export function main(args: string[]): Promise<number> {
         entries,
         existing.map((meta) => meta.key),
       );
-      if (options.json) printJson({ dryRun: true, create: plan.create, update: plan.update });
+      if (options.json) printJson(io, { dryRun: true, create: plan.create, update: plan.update });
       else {
         const lines = [`dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`];
         if (plan.create.length > 0) lines.push(`would create ${plan.create.length}: ${names(plan.create)}`);
         if (plan.update.length > 0) lines.push(`would update ${plan.update.length}: ${names(plan.update)}`);
-        process.stdout.write(`${lines.join("\n")}\n`);
+        io.stdout.write(`${lines.join("\n")}\n`);
       }
       return ExitCode.OK;
     }
 
     const result = await withSecr(settings, { where, write: true }, ({ client, signal }) => client.bulkSetSecrets(settings.org, settings.project, settings.env, entries, { signal }));
-    if (options.json) printJson(result);
-    else process.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);
+    if (options.json) printJson(io, result);
+    else io.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);
     return ExitCode.OK;
   });
 }

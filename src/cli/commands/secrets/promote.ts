@@ -3,12 +3,13 @@ import { ExitCode } from "../../../core/exit-codes.js";
 import { settingFlags } from "../../options/globals.js";
 import { secretsPromoteCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project"] as const;
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options } = secretsPromoteCommand.parse(args);
     if (options.from === options.to) throw secretsPromoteCommand.usageError("--from and --to name the same environment");
     const settings = load(settingFlags(options), NEEDS);
@@ -22,9 +23,9 @@ export function main(args: string[]): Promise<number> {
         overwrite: options.overwrite,
       }),
     );
-    if (options.json) printJson(result);
+    if (options.json) printJson(io, result);
     else {
-      process.stdout.write(
+      io.stdout.write(
         `promoted ${result.promoted} from ${where}/${options.from} to ${options.to}: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped` +
           (result.skipped > 0 && !options.overwrite ? " (existing keys; --overwrite to update them)" : "") +
           "\n",

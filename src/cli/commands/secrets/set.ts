@@ -7,13 +7,14 @@ import { printableName } from "../../../plan/names.js";
 import { settingFlags } from "../../options/globals.js";
 import { secretsSetCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { readValueFromFile, readValueFromPipe, readValueFromTerminal, valueFromBytes } from "./read-value.js";
 import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project", "env"] as const;
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load, log }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load, log }) => {
     const { options, args: positional } = secretsSetCommand.parse(args);
     const assignment = positional.key.indexOf("=");
     const key = assignment === -1 ? positional.key : positional.key.slice(0, assignment);
@@ -42,8 +43,8 @@ export function main(args: string[]): Promise<number> {
     const result = await withSecr(settings, { where, write: true }, ({ client, signal }) =>
       client.setSecret(settings.org, settings.project, settings.env, key, value, { signal, ...(options.description === undefined ? {} : { description: options.description }) }),
     );
-    if (options.json) printJson({ key: result.key, version: result.version });
-    else process.stdout.write(`${printableName(result.key)}: version ${result.version} in ${where}\n`);
+    if (options.json) printJson(io, { key: result.key, version: result.version });
+    else io.stdout.write(`${printableName(result.key)}: version ${result.version} in ${where}\n`);
     return ExitCode.OK;
   });
 }

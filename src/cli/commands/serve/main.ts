@@ -6,7 +6,6 @@
 // by others, symlinked files).
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
 import { serveCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
@@ -32,13 +31,7 @@ export async function main(args: string[]): Promise<number> {
     if (error instanceof Failure) return fail(error.message, error.exitCode);
     throw error;
   }
-  if (argv.help) {
-    return (await import("../../help.js")).printHelp(serveCommand, []);
-  }
-  if (argv.version) {
-    process.stdout.write(`${(createRequire(import.meta.url)("../../package.json") as { version: string }).version}\n`);
-    return 0;
-  }
+  // --help and --version never reach here: main.ts answers them (dispatch.ts) for every command.
 
   const port = Number(argv.port);
   if (!/^\d+$/.test(argv.port) || port > 65535) return fail(`--port must be an integer 0-65535, got "${argv.port}"`, ExitCode.USAGE);

@@ -5,8 +5,9 @@ import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
 import { printableName } from "../../../plan/names.js";
 import { settingFlags } from "../../options/globals.js";
-import { templatesDeleteCommand, templatesSetCommand } from "./command.js";
+import { templatesSetCommand } from "./command.js";
 import { manageMain, printJson, scopeLabel } from "../../manage/command-main.js";
+import type { Io } from "../../frame.js";
 import { parseTemplateFile, planTemplates, type TemplateEntry } from "./template-file.js";
 import { withSecr } from "../../manage/session.js";
 
@@ -29,8 +30,8 @@ async function entriesFrom(options: { file: string | undefined; optional: boolea
   return [{ key, description: options.description ?? null, required: !options.optional }];
 }
 
-export function main(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
+export function main(args: string[], io?: Io): Promise<number> {
+  return manageMain(args, io, async ({ io, settings: load }) => {
     const { options, args: positional } = templatesSetCommand.parse(args);
     const entries = await entriesFrom(options, positional.key);
     const settings = load(settingFlags(options), NEEDS);
@@ -49,32 +50,14 @@ export function main(args: string[]): Promise<number> {
       return plan;
     });
     const of = (kind: string) => changes.filter((c) => c.kind === kind).map((c) => c.entry.key);
-    if (options.json) printJson({ created: of("create"), replaced: of("replace"), unchanged: of("unchanged") });
+    if (options.json) printJson(io, { created: of("create"), replaced: of("replace"), unchanged: of("unchanged") });
     else {
       const lines = (["create", "replace", "unchanged"] as const)
         .map((kind) => [kind, of(kind)] as const)
         .filter(([, keys]) => keys.length > 0)
         .map(([kind, keys]) => `${{ create: "added", replace: "changed", unchanged: "unchanged" }[kind]} in ${where}: ${keys.map(printableName).join(", ")}`);
-      process.stdout.write(`${lines.join("\n")}\n`);
+      io.stdout.write(`${lines.join("\n")}\n`);
     }
-    return ExitCode.OK;
-  });
-}
-
-export function remove(args: string[]): Promise<number> {
-  return manageMain(args, async ({ settings: load }) => {
-    const { options, args: positional } = templatesDeleteCommand.parse(args);
-    const settings = load(settingFlags(options), NEEDS);
-    const where = scopeLabel(settings, NEEDS);
-    const { key } = positional;
-    const result = await withSecr(settings, { where, write: true }, async ({ client, signal }) => {
-      // A missing key is named as such, not as a wrong org or project.
-      const templates = await client.listTemplates(settings.org, settings.project, { signal });
-      if (!templates.some((t) => t.key === key)) throw new Failure(ExitCode.CONFIG, `no template key ${printableName(key)} in ${where} (see secr-run templates list)`);
-      return client.deleteTemplate(settings.org, settings.project, key, { signal });
-    });
-    if (options.json) printJson({ deleted: result.key });
-    else process.stdout.write(`removed from the template of ${where}: ${printableName(result.key)}\n`);
     return ExitCode.OK;
   });
 }

@@ -6,68 +6,67 @@ import { readTrustStore, resolveConfigDir, trustStorePath, updateTrustStore } fr
 import { allowCommand, denyCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
-import { createLogger } from "../../log.js";
+import { frame, type Io } from "../../frame.js";
 
 type Verb = "allow" | "deny";
 
 /** The project file `allow` would trust: read and checked exactly as a run reads it. */
-function fileToTrust(given: string | undefined): LoadedProjectFile & { sha256: string } {
-  const read = given === undefined ? loadProjectFile(process.cwd()) : readProjectFile(projectFilePath(given));
+function fileToTrust(given: string | undefined, cwd: string): LoadedProjectFile & { sha256: string } {
+  const read = given === undefined ? loadProjectFile(cwd) : readProjectFile(projectFilePath(given));
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
-  if (read.kind === "none" || read.kind === "absent") throw notFound(given);
+  if (read.kind === "none" || read.kind === "absent") throw notFound(given, cwd);
   if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust"));
   return { ...read.file, sha256: read.file.sha256! };
 }
 
 /** The path `deny` forgets: whatever is there, even a file a run would ignore or cannot parse. */
-function pathToDeny(given: string | undefined): string {
+function pathToDeny(given: string | undefined, cwd: string): string {
   if (given !== undefined) return projectFilePath(given);
-  const read = loadProjectFile(process.cwd());
+  const read = loadProjectFile(cwd);
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, `${read.message}; name the file: secr-run deny PATH`);
-  if (read.kind === "none") throw notFound(undefined);
+  if (read.kind === "none") throw notFound(undefined, cwd);
   return read.kind === "unsafe" ? read.path : read.file.path;
 }
 
-function notFound(given: string | undefined): Failure {
-  return new Failure(ExitCode.CONFIG, given === undefined ? `no .secr.json in ${printable(process.cwd())} or any parent directory` : `no .secr.json at ${printable(projectFilePath(given))}`);
+function notFound(given: string | undefined, cwd: string): Failure {
+  return new Failure(ExitCode.CONFIG, given === undefined ? `no .secr.json in ${printable(cwd)} or any parent directory` : `no .secr.json at ${printable(projectFilePath(given))}`);
 }
 
-async function command(verb: Verb, args: string[]): Promise<number> {
-  let quiet = false;
-  try {
+function command(verb: Verb, args: string[], io: Io | undefined): Promise<number> {
+  return frame(args, io, async ({ io }) => {
     const parsed = (verb === "allow" ? allowCommand : denyCommand).parse(args);
-    quiet = parsed.options.quiet;
-    const options = { path: parsed.args.path };
-    const configDir = resolveConfigDir();
-    if (verb === "allow") {
-      const file = fileToTrust(options.path);
-      await updateTrustStore(configDir, (store) => withTrust(store, file));
-      const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${JSON.stringify(printable(file.data.apiUrl))}`;
-      if (!quiet) process.stdout.write(`trusted ${printable(file.path)} (${url})\n`);
+    const { quiet } = parsed.options;
+    const path = parsed.args.path;
+    try {
+      const configDir = resolveConfigDir();
+      if (verb === "allow") {
+        const file = fileToTrust(path, io.cwd);
+        await updateTrustStore(configDir, (store) => withTrust(store, file));
+        const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${JSON.stringify(printable(file.data.apiUrl))}`;
+        if (!quiet) io.stdout.write(`trusted ${printable(file.path)} (${url})\n`);
+        return ExitCode.OK;
+      }
+      const denied = pathToDeny(path, io.cwd);
+      const store = readTrustStore(configDir);
+      if (store instanceof Error) throw new Failure(ExitCode.CONFIG, store.message);
+      if (!Object.hasOwn(store.files, denied)) {
+        if (!quiet) io.stdout.write(`${printable(denied)} was not trusted\n`);
+        return ExitCode.OK;
+      }
+      await updateTrustStore(configDir, (current) => withoutTrust(current, denied));
+      if (!quiet) io.stdout.write(`no longer trusted: ${printable(denied)}\n`);
       return ExitCode.OK;
+    } catch (error) {
+      if (error instanceof Failure) throw error;
+      throw new Failure(ExitCode.CONFIG, `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const path = pathToDeny(options.path);
-    const store = readTrustStore(configDir);
-    if (store instanceof Error) throw new Failure(ExitCode.CONFIG, store.message);
-    if (!Object.hasOwn(store.files, path)) {
-      if (!quiet) process.stdout.write(`${printable(path)} was not trusted\n`);
-      return ExitCode.OK;
-    }
-    await updateTrustStore(configDir, (current) => withoutTrust(current, path));
-    if (!quiet) process.stdout.write(`no longer trusted: ${printable(path)}\n`);
-    return ExitCode.OK;
-  } catch (error) {
-    const failure =
-      error instanceof Failure ? error : new Failure(ExitCode.CONFIG, `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    createLogger({ quiet }).error(failure.message);
-    return failure.exitCode;
-  }
+  });
 }
 
-export function main(args: string[]): Promise<number> {
-  return command("allow", args);
+export function main(args: string[], io?: Io): Promise<number> {
+  return command("allow", args, io);
 }
 
-export function deny(args: string[]): Promise<number> {
-  return command("deny", args);
+export function deny(args: string[], io?: Io): Promise<number> {
+  return command("deny", args, io);
 }
