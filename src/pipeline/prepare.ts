@@ -29,6 +29,9 @@ export interface PrepareOptions {
   stats?: FetchStats | undefined;
   /** Called once settings resolved (the report's target and timing). */
   onSettings?: (settings: Settings) => void;
+  /** Where settings are read from (environment variables, the project file's directory); default: this process's. */
+  env?: Record<string, string | undefined> | undefined;
+  cwd?: string | undefined;
 }
 
 export interface Prepared {
@@ -42,7 +45,7 @@ export interface Prepared {
 
 export async function prepare(options: PrepareOptions): Promise<Prepared> {
   const { log } = options;
-  const { settings, cache } = loadSettingsWithCache(options.flags, options.cacheFlags, log);
+  const { settings, cache } = loadSettingsWithCache(options.flags, options.cacheFlags, log, options.env, options.cwd);
   options.onSettings?.(settings);
   // Before any request: a broken schema is a configuration error, like the rest of the file.
   const schema = await loadProjectSchema(settings);

@@ -1,10 +1,13 @@
 // Mains run in process through their frame (src/cli/frame.ts): what they print goes to the `io`
 // they are given, their settings come from its env and cwd, and a Failure ends them as one line
 // on io.stderr with its exit code. The black-box suites run the same mains from the binary.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main as allow } from "../../src/cli/commands/trust/allow.js";
 import { main as check } from "../../src/cli/commands/check/main.js";
 import { main as completion } from "../../src/cli/commands/completion/main.js";
+import { main as exportMain } from "../../src/cli/commands/export/main.js";
 import { completionCommand } from "../../src/cli/commands/completion/command.js";
 import { main as secretsList } from "../../src/cli/commands/secrets/list.js";
 import { main as templatesValidate } from "../../src/cli/commands/templates/validate.js";
@@ -27,7 +30,7 @@ function memoryIo(env: Record<string, string>): Io & { out: () => string; err: (
   let out = "";
   let err = "";
   // An empty config and cache home: nothing of the machine's own settings leaks in.
-  const base = { HOME: dirs.path, XDG_CONFIG_HOME: dirs.path, XDG_CACHE_HOME: dirs.path };
+  const base = { HOME: dirs.path, XDG_CONFIG_HOME: dirs.path, XDG_CACHE_HOME: dirs.path, SECR_CACHE_DIR: join(dirs.path, "cache") };
   return {
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -54,6 +57,15 @@ describe("mains in process, through the frame", () => {
       expect(await main([], io)).toBe(78);
       expect(io.out()).toBe("acme/api/dev: missing 1 required key: MISSING_KEY\nacme/api/dev: 1 key not in the template: API_KEY\n");
     }
+  });
+
+  it("export prints the environment to io.stdout, settings and cache from io.env", async () => {
+    const io = memoryIo(scope());
+    expect(await exportMain(["--format", "json", "--no-validate"], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({ API_KEY: "frame-api-key-3k7z", DATABASE_URL: "frame-db-value-8q2w" });
+    expect(io.err()).toBe("");
+    // The snapshot went where io.env's SECR_CACHE_DIR says.
+    expect(existsSync(join(dirs.path, "cache"))).toBe(true);
   });
 
   it("a Failure is one line on io.stderr and its exit code: no settings in io.env is 78", async () => {

@@ -9,7 +9,7 @@ import { explainCommand } from "./command.js";
 export const main = commandMain(async (args, { io, log }) => {
   const { options } = explainCommand.parse(args);
   // Exactly what a run with these options would prepare.
-  const prepareOptions = runPrepareOptions(options, log, io.env);
+  const prepareOptions = { ...runPrepareOptions(options, log, io.env), env: io.env, cwd: io.cwd };
   const { inherited } = prepareOptions;
   const { settings, obtained, plan, where } = await prepare(prepareOptions);
   const [{ fingerprintKey }, { explainReport, explainRows, formatExplainTable }] = await Promise.all([import("../../../explain/fingerprint.js"), import("../../../explain/rows.js")]);

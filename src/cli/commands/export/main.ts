@@ -18,6 +18,8 @@ export const main = commandMain(async (args, { io, log }) => {
   // pull keeps the event loop, so it finishes before the process exits.
   const { plan } = await prepare({
     ...pullOptions(options),
+    env: io.env,
+    cwd: io.cwd,
     // What is printed is the secrets (and schema defaults) alone: no inherited environment.
     preserveEnv: false,
     passToken: false,
