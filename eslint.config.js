@@ -20,6 +20,25 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
     },
   },
+  // Imports point down: src/core is the vocabulary (it imports nothing else from src/), and only
+  // src/cli may import src/cli (docs/cli-architecture.md). Type-only imports count too.
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(\\.\\./)+cli(/|$)", message: "nothing outside src/cli imports src/cli: move what is shared down (src/core, src/pipeline, ...)" }] },
+      ],
+      "no-restricted-syntax": ["error", { selector: "ImportExpression[source.value=/^(\\.\\.\\/)+cli(\\/|$)/]", message: "nothing outside src/cli imports src/cli" }],
+    },
+  },
+  {
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./", message: "src/core imports nothing else from src/" }] }],
+    },
+  },
   {
     // CommonJS fixtures exist to test CommonJS children: require() is the point.
     files: ["**/*.cjs", "bin/secr-run.js"], // bin/ is CommonJS (bin/package.json)

@@ -7,7 +7,7 @@
 //   compiles an ES module entry and its chunks from source on every start, through its ES module
 //   loader (17 more built-ins); the other commands stay ES modules, split, loaded by import().
 // - `run`, the main job, is one CommonJS file (run.cjs) that main.cjs evaluates through V8's code
-//   cache (src/cli/code-cache.ts): after the first run its ~1 MB are not compiled again.
+//   cache (src/cli/startup/code-cache.ts): after the first run its ~1 MB are not compiled again.
 //   Its modules still initialise lazily (esbuild wraps each dynamically imported module).
 // - undici's HTTP/2 module (and with it node:http2 and node:tls), node:http and node:assert are
 //   required on first use, not at load (leanUndici); so are node:crypto, node:v8 and a few more
@@ -46,28 +46,30 @@ const common = {
 const esmBanner = { js: "import { createRequire as __secrCreateRequire } from 'node:module'; const require = __secrCreateRequire(import.meta.url);" };
 
 /** src/cli/main.ts's dynamic imports: the command modules main.cjs loads, each built on its own. */
-const COMMAND_MODULES = /^\.\/(?:manage\/)?[\w-]+\.js$/;
+const COMMAND_MODULES = /^\.\/(?:commands\/[\w-]+\/)?[\w-]+\.js$/;
 const commandEntries = async () => {
   const main = await readFile(new URL("../src/cli/main.ts", import.meta.url), "utf8");
   const paths = [...new Set([...main.matchAll(/import\("(\.\/[\w/-]+)\.js"\)/g)].map((m) => m[1]))];
-  return paths.filter((p) => p !== "./run" && p !== "./serve").map((p) => `src/cli/${p.slice(2)}.ts`);
+  return paths.filter((p) => p !== "./commands/run/main" && p !== "./commands/serve/main").map((p) => `src/cli/${p.slice(2)}.ts`);
 };
 
 /**
- * main.cjs keeps its command modules apart: `./run.js` becomes run.cjs through V8's code cache,
- * every other `import("./x.js")` stays a dynamic import of the ES module built at that path.
+ * main.cjs keeps its command modules apart: `./commands/run/main.js` becomes run.cjs through V8's code cache,
+ * every other `import("./commands/x/y.js")` stays a dynamic import of the ES module built at that path.
  */
 const commandsApart = {
   name: "commands-apart",
   setup(b) {
     const fromMain = (args) => /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer);
-    b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined));
+    b.onResolve({ filter: /^\.\/commands\/run\/main\.js$/ }, (args) => (fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined));
+    // serve is a bundle of its own, dist/bundle/serve.js (see the build of it below).
+    b.onResolve({ filter: /^\.\/commands\/serve\/main\.js$/ }, (args) => (fromMain(args) ? { path: "./serve.js", external: true } : undefined));
     b.onResolve({ filter: COMMAND_MODULES }, (args) => (fromMain(args) && args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined));
     b.onLoad({ filter: /.*/, namespace: "run-through-code-cache" }, () => ({
       loader: "js",
-      resolveDir: fileURLToPath(new URL("../src/cli", import.meta.url)),
+      resolveDir: fileURLToPath(new URL("../src/cli/startup", import.meta.url)),
       // The loader (and node:vm with it) only when `run` is the command.
-      contents: 'export async function main(args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(args); }',
+      contents: 'export async function main(...args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(...args); }',
     }));
   },
 };
@@ -137,7 +139,7 @@ const llhttpApart = {
       const base64 = /const wasmBase64 = '([A-Za-z0-9+/=]+)'/.exec(await readFile(args.path, "utf8"))?.[1];
       if (wasm === undefined || base64 === undefined) return undefined; // another undici: bundled as it is
       writeFileSync(new URL(`../dist/bundle/${wasm}`, import.meta.url), Buffer.from(base64, "base64"));
-      // __dirname is the bundle's directory (src/cli/code-cache.ts passes it).
+      // __dirname is the bundle's directory (src/cli/startup/code-cache.ts passes it).
       return {
         contents: `let bytes; Object.defineProperty(module, "exports", { get: () => (bytes ??= require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(wasm)}))) });`,
         loader: "js",
@@ -171,11 +173,11 @@ function lazyBuiltins(text) {
  * its ES module loader costs 17 more built-ins). The ES-module-only constructs are mapped to their
  * CommonJS equivalents, and the build fails if one is left over.
  */
-async function buildCommonJs(name, { throughCodeCache, plugins }) {
+async function buildCommonJs(name, entry, { throughCodeCache, plugins }) {
   const result = await build({
     ...common,
     plugins: [leanUndici, ...plugins],
-    entryPoints: { [name]: `src/cli/${name}.ts` },
+    entryPoints: { [name]: entry },
     format: "cjs",
     outExtension: { ".js": ".cjs" },
     write: false,
@@ -193,7 +195,7 @@ async function buildCommonJs(name, { throughCodeCache, plugins }) {
     // main.cjs is required and may import() the command modules; vm.Script code cannot import().
     const leftover = (throughCodeCache ? /\bimport\("|\bimport\.meta\b/ : /\bimport\.meta\b/).exec(text);
     if (leftover) throw new Error(`dist/bundle/${name}.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
-    // src/cli/code-cache.ts reads the file as latin1; esbuild escapes non-ASCII (charset "ascii").
+    // src/cli/startup/code-cache.ts reads the file as latin1; esbuild escapes non-ASCII (charset "ascii").
     const wide = /[^\x00-\x7f]/.exec(text);
     if (wide) throw new Error(`dist/bundle/${name}.cjs: a non-ASCII character would not survive the loader's latin1 read: ${text.slice(wide.index - 40, wide.index + 40)}`);
     if (!throughCodeCache) {
@@ -210,7 +212,7 @@ async function buildCommonJs(name, { throughCodeCache, plugins }) {
 await Promise.all([
   // Every command but run and serve: ES modules at the paths main.ts imports, sharing chunks.
   build({ ...common, entryPoints: await commandEntries(), outbase: "src/cli", entryNames: "[dir]/[name]", format: "esm", splitting: true, plugins: [leanUndici], banner: esmBanner }),
-  build({ ...common, entryPoints: { serve: "src/cli/serve.ts" }, format: "esm", banner: esmBanner }),
-  buildCommonJs("main", { throughCodeCache: false, plugins: [commandsApart] }),
-  buildCommonJs("run", { throughCodeCache: true, plugins: [llhttpApart] }),
+  build({ ...common, entryPoints: { serve: "src/cli/commands/serve/main.ts" }, format: "esm", banner: esmBanner }),
+  buildCommonJs("main", "src/cli/main.ts", { throughCodeCache: false, plugins: [commandsApart] }),
+  buildCommonJs("run", "src/cli/commands/run/main.ts", { throughCodeCache: true, plugins: [llhttpApart] }),
 ]);

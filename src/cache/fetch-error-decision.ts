@@ -1,6 +1,6 @@
 // What to do with the snapshot when pulling from secr failed: the `decision` column of the one
-// table of fetch errors (src/errors.ts, docs/errors.md). Pure.
-import { classifyFetchError, type FetchErrorContext, type FetchErrorDecision } from "../errors.js";
+// table of fetch errors (src/core/fetch-errors.ts, docs/errors.md). Pure.
+import { classifyFetchError, type FetchErrorContext, type FetchErrorDecision } from "../core/fetch-errors.js";
 
 export type { FetchErrorContext, FetchErrorDecision };
 

@@ -3,7 +3,7 @@
 // own key before it gets here, and importing zod costs ≈ 80 ms on a path meant to start fast.
 
 import type { TemplateValidation } from "../client/schemas.js";
-import { dictionary } from "../launcher/dictionary.js";
+import { dictionary } from "../plan/dictionary.js";
 
 export interface SnapshotData {
   /** Exactly the secrets that were injected. */

@@ -4,10 +4,10 @@
 // words before the name are scanned with the declarations (to know which option takes the next
 // word as its value). Commands are found by path, longest match first: `secrets list` can be
 // registered next to `check` without changing this file. Nothing after the first `--` is looked at.
-import { GLOBAL_DEFINITIONS } from "./commands/globals.js";
+import { GLOBAL_DEFINITIONS } from "./options/globals.js";
 import { splitAtDoubleDash, type CommandDefinition } from "./define/command.js";
 import type { AnyOption } from "./define/option.js";
-import { closest } from "./define/suggest.js";
+import { closest } from "../core/suggest.js";
 
 export type Dispatch =
   | { kind: "version" }
@@ -15,6 +15,9 @@ export type Dispatch =
   | { kind: "group-help"; prefix: string[]; commands: CommandDefinition[] }
   | { kind: "run"; command: CommandDefinition; args: string[] }
   | { kind: "usage"; message: string };
+
+/** The default command's name: optional, so a program is never mistaken for a command. */
+export const RUN_WORD = "run";
 
 // Only a command's name is ever echoed from argv: the words after it may hold a token.
 
@@ -70,9 +73,11 @@ export function dispatch(args: readonly string[], commands: readonly CommandDefi
     return { kind: "run", command: root, args: withRest(pre) };
   }
 
+  // `run` names the default command: `secr-run run [options] -- cmd` is `secr-run [options] -- cmd`.
+  if (positional[0] === RUN_WORD) return wantsHelp ? { kind: "help", command: root } : { kind: "run", command: root, args: withRest([...pre, ...positional.slice(1)]) };
   const isHelpWord = positional[0] === "help";
   const words = isHelpWord ? positional.slice(1).filter((w) => !isOption(w)) : positional;
-  if (isHelpWord && words.length === 0) return { kind: "help", command: root };
+  if (isHelpWord && (words.length === 0 || (words.length === 1 && words[0] === RUN_WORD))) return { kind: "help", command: root };
   const found = findCommand(words, commands);
   if (found.kind === "usage" || found.kind === "group-help") {
     // An option unknown to the scan may have swallowed nothing and left its value here

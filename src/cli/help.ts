@@ -3,7 +3,7 @@
 import yargs from "yargs";
 import type { CommandDefinition } from "./define/command.js";
 import { renderGroupHelp, renderHelp } from "./define/yargs-help.js";
-import { EXIT_CODE_MEANING, type DocumentedExitCode } from "./exit-codes.js";
+import { EXIT_CODE_MEANING, type DocumentedExitCode } from "../core/exit-codes.js";
 
 /** The shared table's text for --help (the README's Markdown backticks dropped). */
 export function exitCodeMeaning(code: DocumentedExitCode): string {

@@ -3,21 +3,10 @@
 // still slips into a message is masked before it is written. Text from a server or a secret's
 // name can hold terminal controls: they are removed, by the same rule as the client's errors.
 import { isRedactable, redact, terminalSafe } from "../client/redact.js";
-import { clearStatusLine } from "./status-line.js";
+import type { Logger } from "../core/logger.js";
+import { clearStatusLine } from "../pipeline/status-line.js";
 
-export interface Logger {
-  /** Always printed. */
-  error(message: string): void;
-  /** Dropped by --quiet. */
-  warn(message: string): void;
-  /** What an operator expects to hear of at normal verbosity (a --watch restart); dropped by --quiet. */
-  info(message: string): void;
-  /** --verbose only. */
-  debug(message: string): void;
-  readonly verbose: boolean;
-  /** Register strings that must never be printed (token, secret values). */
-  redact(values: Iterable<string>): void;
-}
+export type { Logger } from "../core/logger.js";
 
 export interface LoggerOptions {
   verbose?: boolean;
@@ -54,9 +43,4 @@ export function createLogger({ verbose = false, quiet = false, write }: LoggerOp
       for (const value of values) if (isRedactable(value)) sensitive.add(value);
     },
   };
-}
-
-/** `123ms` since `start` (a performance.now() value), for --verbose timings. */
-export function since(start: number): string {
-  return `${Math.round(performance.now() - start)}ms`;
 }

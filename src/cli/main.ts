@@ -2,9 +2,9 @@
 // command's module, so `--help`, `--version` and `serve` never pay for the launcher's client,
 // undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 //
-// Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
-// COMMANDS. See docs/cli-architecture.md.
-import { enableModuleCompileCache } from "./compile-cache-dir.js";
+// Adding a command: a folder src/cli/commands/<name>/ with its declaration (command.ts) and its
+// main, and one entry in COMMANDS. See docs/cli-architecture.md.
+import { enableModuleCompileCache } from "./startup/compile-cache-dir.js";
 import {
   adminEnvsCreateCommand,
   adminEnvsDeleteCommand,
@@ -13,70 +13,63 @@ import {
   adminTokensCreateCommand,
   adminTokensListCommand,
   adminTokensRevokeCommand,
-} from "./commands/admin.js";
-import { checkCommand } from "./commands/check.js";
-import { completionCommand } from "./commands/completion.js";
-import { explainCommand } from "./commands/explain.js";
-import { exportCommand } from "./commands/export.js";
-import { initCommand } from "./commands/init.js";
-import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets.js";
-import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates.js";
-import { runCommand } from "./commands/run.js";
-import { serveCommand } from "./commands/serve.js";
-import { allowCommand, denyCommand } from "./commands/trust.js";
+} from "./commands/admin/command.js";
+import { checkCommand } from "./commands/check/command.js";
+import { completionCommand } from "./commands/completion/command.js";
+import { explainCommand } from "./commands/explain/command.js";
+import { exportCommand } from "./commands/export/command.js";
+import { initCommand } from "./commands/init/command.js";
+import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets/command.js";
+import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates/command.js";
+import { runCommand } from "./commands/run/command.js";
+import { serveCommand } from "./commands/serve/command.js";
+import { allowCommand, denyCommand } from "./commands/trust/command.js";
 import type { CommandDefinition } from "./define/command.js";
+import type { Io } from "./frame.js";
 import { dispatch } from "./dispatch.js";
-import { preconnect, preconnectTarget } from "./preconnect.js";
-import { ExitCode } from "./exit-codes.js";
+import { preconnect, preconnectTarget } from "../pipeline/preconnect.js";
+import { ExitCode } from "../core/exit-codes.js";
 
 // First, so the command chunks loaded below come from the cache (Node >= 22.1; no-op before).
 enableModuleCompileCache();
 
 interface CommandEntry {
   definition: CommandDefinition;
-  /** The module with `main(args)`; `./run.js` and `./serve.js` are separate builds (scripts/build.js). */
-  load: () => Promise<{ main(args: string[]): Promise<number> }>;
+  /** Its main, loaded on use; `./commands/run/main.js` and `./commands/serve/main.js` are separate builds (scripts/build.js). */
+  load: () => Promise<CommandMain>;
 }
 
+/** A command's main (src/cli/frame.ts); `completion` also reads the registry's declarations. */
+type CommandMain = (args: string[], io: Io | undefined, commands: readonly CommandDefinition[]) => Promise<number>;
+
 const COMMANDS: readonly CommandEntry[] = [
-  { definition: runCommand, load: () => import("./run.js") },
-  { definition: checkCommand, load: () => import("./check.js") },
-  { definition: exportCommand, load: () => import("./export.js") },
-  { definition: explainCommand, load: () => import("./explain.js") },
-  { definition: serveCommand, load: () => import("./serve.js") },
-  { definition: allowCommand, load: () => import("./allow.js") },
-  { definition: denyCommand, load: () => import("./deny.js") },
-  { definition: initCommand, load: () => import("./manage/init.js") },
-  { definition: secretsListCommand, load: () => import("./manage/secrets-list.js") },
-  { definition: secretsGetCommand, load: () => import("./manage/secrets-get.js") },
-  { definition: secretsSetCommand, load: () => import("./manage/secrets-set.js") },
-  { definition: secretsImportCommand, load: () => import("./manage/secrets-import.js") },
-  { definition: secretsDeleteCommand, load: () => import("./manage/secrets-delete.js") },
-  { definition: secretsPromoteCommand, load: () => import("./manage/secrets-promote.js") },
-  { definition: templatesListCommand, load: () => import("./manage/templates-list.js") },
-  { definition: templatesShowCommand, load: async () => ({ main: (await import("./manage/templates-list.js")).show }) },
-  { definition: templatesSetCommand, load: () => import("./manage/templates-set.js") },
-  { definition: templatesDeleteCommand, load: async () => ({ main: (await import("./manage/templates-set.js")).remove }) },
-  { definition: adminProjectsCreateCommand, load: () => import("./manage/admin-projects.js") },
-  { definition: adminEnvsListCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).listEnvs }) },
-  { definition: adminEnvsCreateCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).createEnv }) },
-  { definition: adminEnvsDeleteCommand, load: async () => ({ main: (await import("./manage/admin-projects.js")).deleteEnv }) },
-  { definition: adminTokensCreateCommand, load: () => import("./manage/admin-tokens.js") },
-  { definition: adminTokensListCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).list }) },
-  { definition: adminTokensRevokeCommand, load: async () => ({ main: (await import("./manage/admin-tokens.js")).revoke }) },
-  { definition: templatesValidateCommand, load: async () => ({ main: (args) => import("./check.js").then((m) => m.check(templatesValidateCommand, args)) }) },
-  {
-    definition: completionCommand,
-    load: async () => ({
-      main: (args) =>
-        import("./completion.js").then((m) =>
-          m.main(
-            args,
-            COMMANDS.map((entry) => entry.definition),
-          ),
-        ),
-    }),
-  },
+  { definition: runCommand, load: () => import("./commands/run/main.js").then((m) => m.main) },
+  { definition: checkCommand, load: () => import("./commands/check/main.js").then((m) => m.main) },
+  { definition: exportCommand, load: () => import("./commands/export/main.js").then((m) => m.main) },
+  { definition: explainCommand, load: () => import("./commands/explain/main.js").then((m) => m.main) },
+  { definition: serveCommand, load: () => import("./commands/serve/main.js").then((m) => m.main) },
+  { definition: allowCommand, load: () => import("./commands/trust/allow.js").then((m) => m.main) },
+  { definition: denyCommand, load: () => import("./commands/trust/deny.js").then((m) => m.main) },
+  { definition: initCommand, load: () => import("./commands/init/main.js").then((m) => m.main) },
+  { definition: secretsListCommand, load: () => import("./commands/secrets/list.js").then((m) => m.main) },
+  { definition: secretsGetCommand, load: () => import("./commands/secrets/get.js").then((m) => m.main) },
+  { definition: secretsSetCommand, load: () => import("./commands/secrets/set.js").then((m) => m.main) },
+  { definition: secretsImportCommand, load: () => import("./commands/secrets/import.js").then((m) => m.main) },
+  { definition: secretsDeleteCommand, load: () => import("./commands/secrets/delete.js").then((m) => m.main) },
+  { definition: secretsPromoteCommand, load: () => import("./commands/secrets/promote.js").then((m) => m.main) },
+  { definition: templatesListCommand, load: () => import("./commands/templates/list.js").then((m) => m.main) },
+  { definition: templatesShowCommand, load: () => import("./commands/templates/show.js").then((m) => m.main) },
+  { definition: templatesSetCommand, load: () => import("./commands/templates/set.js").then((m) => m.main) },
+  { definition: templatesDeleteCommand, load: () => import("./commands/templates/delete.js").then((m) => m.main) },
+  { definition: templatesValidateCommand, load: () => import("./commands/templates/validate.js").then((m) => m.main) },
+  { definition: adminProjectsCreateCommand, load: () => import("./commands/admin/projects.js").then((m) => m.main) },
+  { definition: adminEnvsListCommand, load: () => import("./commands/admin/projects.js").then((m) => m.listEnvs) },
+  { definition: adminEnvsCreateCommand, load: () => import("./commands/admin/projects.js").then((m) => m.createEnv) },
+  { definition: adminEnvsDeleteCommand, load: () => import("./commands/admin/projects.js").then((m) => m.deleteEnv) },
+  { definition: adminTokensCreateCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.main) },
+  { definition: adminTokensListCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.list) },
+  { definition: adminTokensRevokeCommand, load: () => import("./commands/admin/tokens.js").then((m) => m.revoke) },
+  { definition: completionCommand, load: () => import("./commands/completion/main.js").then((m) => m.main) },
 ];
 
 async function main(args: string[]): Promise<number> {
@@ -105,7 +98,7 @@ async function main(args: string[]): Promise<number> {
       if (decision.command === runCommand && connectEarly(decision.args)) await new Promise((resolve) => setImmediate(resolve));
       return COMMANDS.find((entry) => entry.definition === decision.command)!
         .load()
-        .then((module) => module.main(decision.args));
+        .then((main) => main(decision.args, undefined, definitions));
   }
 }
 

@@ -1,10 +1,10 @@
-// How run, export and explain turn their parsed options into prepare()'s (src/cli/prepare.ts): one
+// How run, export and explain turn their parsed options into prepare()'s (src/pipeline/prepare.ts): one
 // mapping, so the same words decide alike in all three. Types only from prepare.ts: a run loads
 // this before its signal listeners, prepare (and zod) after them.
-import { settingFlags } from "./commands/globals.js";
-import { cacheFlags } from "./commands/shared.js";
+import { settingFlags } from "./options/globals.js";
+import { cacheFlags } from "./options/shared.js";
 import type { Logger } from "./log.js";
-import type { PrepareOptions } from "./prepare.js";
+import type { PrepareOptions } from "../pipeline/prepare.js";
 
 /** The options export shares with a run: which secrets, from where, under which name rules. */
 export type PullOptions = Parameters<typeof settingFlags>[0] &
@@ -25,6 +25,6 @@ export function pullOptions(options: PullOptions): Pick<PrepareOptions, "flags" 
 }
 
 /** What a run with these options prepares; explain prepares the same, so it shows what the run would do. */
-export function runPrepareOptions(options: RunPrepareOptions, log: Logger): PrepareOptions {
-  return { ...pullOptions(options), preserveEnv: options.preserveEnv ?? false, passToken: options.passToken, context: "run", inherited: process.env, log };
+export function runPrepareOptions(options: RunPrepareOptions, log: Logger, inherited: NodeJS.ProcessEnv): PrepareOptions {
+  return { ...pullOptions(options), preserveEnv: options.preserveEnv ?? false, passToken: options.passToken, context: "run", inherited, log };
 }

@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { restrictToUser } from "./acl.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { PlannedFile } from "./plan.js";
 import { contentDigest, type ExternalRecord } from "./run-dir.js";
 

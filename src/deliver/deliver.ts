@@ -2,11 +2,11 @@
 // everything (prepare), then write (carry out) right before the child starts.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
-import { addExitHook } from "../launcher/exit-hooks.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { addExitHook } from "../supervise/exit-hooks.js";
 import { planDelivery, type PlannedFile } from "./plan.js";
 import { chooseRunDir, ensureUserRunParent, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { DeliverySpec } from "./specs.js";
 import { type Delivered, writeDelivery } from "./write.js";
 

@@ -1,9 +1,9 @@
 // What to write for --file, --mount and --template, and what the child's environment gains and
 // loses. Pure: every check happens here, before anything is written (docs/delivery.md).
 import { posix, win32 } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
-import { formatSecrets } from "../launcher/export-format.js";
-import { printableName } from "../launcher/names.js";
+import { ExitCode, type ExitCodeValue } from "../core/exit-codes.js";
+import { formatSecrets } from "../plan/export-format.js";
+import { printableName } from "../plan/names.js";
 import type { DeliverySpec } from "./specs.js";
 import { renderTemplate } from "./template.js";
 
@@ -17,7 +17,7 @@ export interface PlannedFile {
   inRunDir: boolean;
 }
 
-export type DeliveryPlan = { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] } | { ok: false; exitCode: number; message: string };
+export type DeliveryPlan = { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] } | { ok: false; exitCode: ExitCodeValue; message: string };
 
 export interface PlanInput {
   spec: DeliverySpec;
@@ -31,7 +31,7 @@ export interface PlanInput {
   platform?: NodeJS.Platform;
 }
 
-const fail = (exitCode: number, message: string): DeliveryPlan => ({ ok: false, exitCode, message });
+const fail = (exitCode: ExitCodeValue, message: string): DeliveryPlan => ({ ok: false, exitCode, message });
 
 export function planDelivery(input: PlanInput): DeliveryPlan {
   const { spec, secrets } = input;

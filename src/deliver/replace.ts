@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { createFile, describeWriteError } from "./create-file.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { PlannedFile } from "./plan.js";
 import { contentDigest, type ExternalRecord, removeIfSame } from "./run-dir.js";
 

@@ -5,9 +5,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { restrictToUser } from "./acl.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import { processStartTime } from "../fs/process-start.js";
 import { isOwnerAlive } from "./owner.js";
 

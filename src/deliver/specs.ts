@@ -1,6 +1,6 @@
 // The delivery options as given on the command line, parsed. Pure; errors are usage errors.
-import type { ExportFormat } from "../launcher/export-format.js";
-import { VALID_NAME } from "../launcher/names.js";
+import type { ExportFormat } from "../plan/export-format.js";
+import { VALID_NAME } from "../plan/names.js";
 
 /** --file KEY (into secr-run's private directory) or --file KEY=PATH. */
 export interface FileSpec {

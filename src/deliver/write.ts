@@ -4,9 +4,9 @@
 // each new child's files replace the old ones in place (replace.ts, docs/delivery.md).
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { createFile, describeWriteError } from "./create-file.js";
-import { DeliveryError } from "./error.js";
+import { DeliveryError } from "../core/failure.js";
 import type { PlannedFile } from "./plan.js";
 import { stageReplacement, type Staged } from "./replace.js";
 import { createRunDir, EXTERNAL_RECORD, type ExternalRecord, removeIfSame } from "./run-dir.js";

@@ -1,8 +1,8 @@
 // `secr-run explain`: the plan's rows with a fingerprint each, as a table or JSON. Pure apart from
 // the HMAC. Never a value: only names, sources, actions, rules and fingerprints.
 import { formatAge } from "../cache/format-age.js";
-import type { Plan, PlanRow, SecretSource } from "../launcher/plan.js";
-import { printableName } from "../launcher/names.js";
+import type { Plan, PlanRow, SecretSource } from "../plan/plan.js";
+import { printableName } from "../plan/names.js";
 import { fingerprint, formatFingerprint, type Fingerprint, type FingerprintKey } from "./fingerprint.js";
 
 export interface ExplainRow extends PlanRow {

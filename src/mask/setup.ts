@@ -1,6 +1,6 @@
 // The --mask filters for one run: the patterns of every injected value, within the budget
 // (budget.ts), compiled once and shared by a redactor for stdout and one for stderr.
-import type { OutputFilters } from "../launcher/output.js";
+import type { OutputFilters } from "../supervise/output.js";
 import { maskTooLarge } from "./budget.js";
 import { maskPatterns } from "./patterns.js";
 import { compileMask } from "./redactor.js";

@@ -2,7 +2,7 @@
 // launcher collects facts as it goes and this shapes them. Names, counts and timings only: never
 // a value or the token (docs/insights.md lists the fields).
 import { redact } from "../client/redact.js";
-import type { ChildResult } from "../launcher/exit-status.js";
+import type { ChildResult } from "../supervise/exit-status.js";
 import type { SchemaFailure } from "../schema/check.js";
 
 export const REPORT_FORMAT = 1;

@@ -1,12 +1,12 @@
 // The --watch loop: poll secr's keys route (a 304 while nothing changed), decide with the pure
 // functions of decide.ts, and hand a relevant change to `apply` (pull, plan, restart or reload;
-// src/cli/watch-run.ts). The child keeps running whatever happens here. See docs/watch.md.
+// src/cli/commands/run/watch.ts). The child keeps running whatever happens here. See docs/watch.md.
 import { setTimeout as sleep } from "node:timers/promises";
 import { PULL_PAGE_SIZE, type SecrClient } from "../client/client.js";
 import { isSecrApiError, SecrApiError } from "../client/errors.js";
 import { addPage, newPageState } from "../client/paging.js";
 import type { SecretMeta } from "../client/schemas.js";
-import type { Logger } from "../cli/log.js";
+import type { Logger } from "../core/logger.js";
 import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
 import type { WatchSettings } from "./settings.js";
 

@@ -1,6 +1,6 @@
 // --watch and its flags, checked and turned into numbers before anything slow (pure).
 import { parseDuration } from "../config/duration.js";
-import { signalNumber } from "../launcher/signals.js";
+import { signalNumber } from "../supervise/signals.js";
 
 export interface WatchSettings {
   intervalMs: number;

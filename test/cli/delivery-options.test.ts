@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliverySettings } from "../../src/cli/delivery-options.js";
+import { deliverySettings } from "../../src/cli/commands/run/delivery-options.js";
 import { usageMessage as usage } from "../helpers/usage.js";
 
 describe("deliverySettings", () => {

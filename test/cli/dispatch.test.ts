@@ -1,12 +1,12 @@
 // Which command a command line selects (src/cli/dispatch.ts), with a nested command registered
 // the way later subcommands will be.
 import { describe, expect, it } from "vitest";
-import { checkCommand } from "../../src/cli/commands/check.js";
-import { explainCommand } from "../../src/cli/commands/explain.js";
-import { exportCommand } from "../../src/cli/commands/export.js";
-import { GLOBAL_OPTIONS } from "../../src/cli/commands/globals.js";
-import { runCommand } from "../../src/cli/commands/run.js";
-import { serveCommand } from "../../src/cli/commands/serve.js";
+import { checkCommand } from "../../src/cli/commands/check/command.js";
+import { explainCommand } from "../../src/cli/commands/explain/command.js";
+import { exportCommand } from "../../src/cli/commands/export/command.js";
+import { GLOBAL_OPTIONS } from "../../src/cli/options/globals.js";
+import { runCommand } from "../../src/cli/commands/run/command.js";
+import { serveCommand } from "../../src/cli/commands/serve/command.js";
 import { defineCommand, Option } from "../../src/cli/define/index.js";
 import { dispatch } from "../../src/cli/dispatch.js";
 
@@ -92,6 +92,27 @@ describe("dispatch", () => {
     expect(usage(["--env", "dev", "serve"])).toBe("secr-run serve does not take the global option --env (see secr-run serve --help)");
     expect(usage(["--token", "t0ken", "serve"])).toBe("secr-run serve does not take the global option --token (see secr-run serve --help)");
     expect(usage(["--only", "A", "check"])).toBe("--only is not an option of secr-run check (see secr-run check --help)");
+  });
+
+  it("`run` names the default command: the same arguments as without it, its help with help run / run --help", () => {
+    expect(ran(["run", "--env", "dev", "--", "node", "server.js"])).toEqual({ path: [], args: ["--env", "dev", "--", "node", "server.js"] });
+    expect(ran(["--env", "dev", "run", "--only", "A", "--", "node"])).toEqual(ran(["--env", "dev", "--only", "A", "--", "node"]));
+    expect(ran(["run", "--", "node"])).toEqual({ path: [], args: ["--", "node"] });
+    // After --, `run` is the program's word: never the command.
+    expect(ran(["--", "run", "x"])).toEqual({ path: [], args: ["--", "run", "x"] });
+    for (const args of [
+      ["help", "run"],
+      ["run", "--help"],
+      ["run", "-h", "--", "node"],
+      ["--env", "x", "help", "run"],
+    ]) {
+      const decision = pick(args);
+      expect(decision.kind === "help" && decision.command, args.join(" ")).toBe(runCommand);
+    }
+    // A program named without -- after `run` is refused by the default command's own parser (64).
+    const stray = ran(["run", "node", "server.js"]);
+    expect(stray.path).toEqual([]);
+    expect(() => runCommand.parse(stray.args)).toThrow(/--/);
   });
 
   it("--help, help <command>, --version", () => {

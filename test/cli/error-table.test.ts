@@ -2,11 +2,11 @@
 // README.md and docs/errors.md; these tests fail when a document and the code disagree.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EXIT_CODE_MEANING, type DocumentedExitCode } from "../../src/cli/exit-codes.js";
-import { fetchFailure } from "../../src/cli/fetch-failure.js";
+import { EXIT_CODE_MEANING, type DocumentedExitCode } from "../../src/core/exit-codes.js";
+import { fetchFailure } from "../../src/pipeline/fetch-failure.js";
 import { SecrApiError } from "../../src/client/errors.js";
 import type { Settings } from "../../src/config/settings.js";
-import { classifyFetchError, DEADLINE_ROW, FETCH_ERRORS, type FetchErrorRow } from "../../src/errors.js";
+import { classifyFetchError, DEADLINE_ROW, FETCH_ERRORS, type FetchErrorRow } from "../../src/core/fetch-errors.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const errorsDoc = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
@@ -40,7 +40,7 @@ describe("exit codes", () => {
 
   it("--help prints every code of the run table without Markdown", async () => {
     const { helpText } = await import("../../src/cli/help.js");
-    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { runCommand } = await import("../../src/cli/commands/run/command.js");
     const text = await helpText(runCommand, [runCommand], 200);
     for (const code of ["N", 64, 65, 69, 70, 77, 78, 126, 127] as DocumentedExitCode[]) {
       expect(text).toContain(`${String(code).padStart(3)}  ${EXIT_CODE_MEANING[code].replaceAll("`", "")}`);

@@ -20,7 +20,7 @@ async function loadedBundleFiles(args: string[]): Promise<{ files: string[]; hea
         .filter((url) => url.includes("/dist/bundle/"))
         .map((url) => fileURLToPath(url))
     : [];
-  // `run` itself is dist/bundle/run.cjs, evaluated through V8's code cache (src/cli/code-cache.ts);
+  // `run` itself is dist/bundle/run.cjs, evaluated through V8's code cache (src/cli/startup/code-cache.ts);
   // the trace records what vm.Script compiles too.
   const markers = ["forceKillAfterDelay", "EnvHttpProxyAgent", "llhttp"];
   const heavy = [...new Set(files)].filter((file) => markers.some((m) => readFileSync(file, "utf8").includes(m)));
@@ -42,6 +42,22 @@ describe("--help", () => {
     expect((await runCli(["--env", "x", "-h", "--", "node"])).stdout).toContain("Exit codes:");
     expect((await runCli(["help", "export"])).stdout).toContain("--format");
     expect((await runCli(["check", "--help"])).stdout).toContain("--json");
+  });
+
+  it("`help run` and `run --help` print the run's help; `run [options] -- cmd` is the default command", async () => {
+    const root = (await runCli(["--help"])).stdout;
+    for (const args of [
+      ["help", "run"],
+      ["run", "--help"],
+    ]) {
+      const result = await runCli(args);
+      expect(result.exitCode, args.join(" ")).toBe(0);
+      expect(result.stdout, args.join(" ")).toBe(root);
+    }
+    // The settings are checked as for `secr-run -- node` (78), not refused as a program named `run` (64).
+    const ran = await runCli(["run", "--", "node", "-e", "0"], { env: {} });
+    expect(ran.exitCode).toBe(78);
+    expect(ran.stderr).toBe((await runCli(["--", "node", "-e", "0"], { env: {} })).stderr);
   });
 
   it("a --help after -- belongs to the child, not to secr-run", async () => {
@@ -98,7 +114,9 @@ describe("help of every command", () => {
   it("every declared command: Usage first, Options before Examples before Exit codes, 80 columns", async () => {
     const { helpText } = await import("../../src/cli/help.js");
     const dir = new URL("../../src/cli/commands/", import.meta.url);
-    const modules = readdirSync(dir).filter((name) => name.endsWith(".ts"));
+    const modules = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${entry.name}/command.ts`);
     const commands = (await Promise.all(modules.map((name) => import(new URL(name, dir).href) as Promise<Record<string, unknown>>)))
       .flatMap((module) => Object.values(module))
       .filter((value): value is CommandDefinition => typeof value === "object" && value !== null && "displayName" in value && "parse" in value);
@@ -122,7 +140,7 @@ describe("help of every command", () => {
 
   it("follows the width it is given (the terminal's), 80 off a terminal", async () => {
     const { helpText, helpWidth } = await import("../../src/cli/help.js");
-    const { runCommand } = await import("../../src/cli/commands/run.js");
+    const { runCommand } = await import("../../src/cli/commands/run/command.js");
     expect([helpWidth({ isTTY: false, columns: 200 }), helpWidth({ isTTY: true, columns: 132 }), helpWidth({ isTTY: true })]).toEqual([80, 132, 80]);
     const lines = (await helpText(runCommand, [runCommand], 132)).split("\n");
     expect(Math.max(...lines.map((line) => line.length))).toBeGreaterThan(80);

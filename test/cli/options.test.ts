@@ -1,11 +1,11 @@
 // The option layer (src/cli/define) and the declarations of run / check / export / serve.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { checkCommand } from "../../src/cli/commands/check.js";
-import { exportCommand } from "../../src/cli/commands/export.js";
-import { runCommand } from "../../src/cli/commands/run.js";
-import { serveCommand } from "../../src/cli/commands/serve.js";
+import { checkCommand } from "../../src/cli/commands/check/command.js";
+import { exportCommand } from "../../src/cli/commands/export/command.js";
+import { runCommand } from "../../src/cli/commands/run/command.js";
+import { serveCommand } from "../../src/cli/commands/serve/command.js";
 import { defineCommand, Option, splitAtDoubleDash } from "../../src/cli/define/index.js";
-import { closest, editDistance } from "../../src/cli/define/suggest.js";
+import { closest, editDistance } from "../../src/core/suggest.js";
 import { createLogger } from "../../src/cli/log.js";
 import { usageMessage } from "../helpers/usage.js";
 

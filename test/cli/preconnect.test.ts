@@ -1,11 +1,11 @@
-// Connecting early (src/cli/preconnect.ts, docs/startup.md): a run that names its secr URL on the
+// Connecting early (src/pipeline/preconnect.ts, docs/startup.md): a run that names its secr URL on the
 // command line or in SECR_API_URL opens the connection while the launcher loads; the client
 // adopts it, and an unused one is closed once the run has its secrets.
 import { once } from "node:events";
 import net from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { preconnectTarget } from "../../src/cli/preconnect.js";
+import { preconnectTarget } from "../../src/pipeline/preconnect.js";
 import { startLocalServer, type LocalServer } from "../helpers/local-server.js";
 import { CLI, cleanEnv, NODE, runCli, scratchDir } from "../helpers/cli.js";
 

@@ -2,7 +2,7 @@
 // output and before any message. Driven in a real pseudo-terminal against a slow loopback secr.
 import { delay, http, HttpResponse } from "msw";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { clearStatusLine, delayedStatusLine } from "../../src/cli/status-line.js";
+import { clearStatusLine, delayedStatusLine } from "../../src/pipeline/status-line.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { cleanEnv, NODE, runCli } from "../helpers/cli.js";
 import { cliInTerminal } from "../helpers/pty.js";

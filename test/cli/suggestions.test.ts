@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { environmentHint } from "../../src/cli/env-suggestion.js";
+import { environmentHint } from "../../src/pipeline/env-suggestion.js";
 import { useLocalServer } from "../helpers/local-server.js";
 import { runCli } from "../helpers/cli.js";
 import { testTempDir } from "../helpers/temp.js";

@@ -56,9 +56,9 @@ describe("resolveCacheSettings", () => {
 
 describe("cache flags on the command line", () => {
   it("absent flags stay undefined so the environment can decide; --no-cache / --offline / values are read", async () => {
-    const { runCommand } = await import("../../src/cli/commands/run.js");
-    const { exportCommand } = await import("../../src/cli/commands/export.js");
-    const { cacheFlags } = await import("../../src/cli/commands/shared.js");
+    const { runCommand } = await import("../../src/cli/commands/run/command.js");
+    const { exportCommand } = await import("../../src/cli/commands/export/command.js");
+    const { cacheFlags } = await import("../../src/cli/options/shared.js");
     const cacheOf = (args: string[]) => cacheFlags(runCommand.parse(args).options);
     expect(cacheOf([])).toEqual({ offline: undefined, cache: undefined, cacheDir: undefined, cacheMaxAge: undefined, passphrase: undefined });
     expect(cacheOf(["--no-cache", "--offline", "--cache-dir", "/c", "--cache-max-age=0", "--passphrase", "p"])).toEqual({

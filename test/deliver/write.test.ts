@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlannedFile } from "../../src/deliver/plan.js";
 import { baseProblem, EXTERNAL_RECORD, parseRunDirName, removeExternal, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
 import { processStartTime } from "../../src/fs/process-start.js";
-import { DeliveryError } from "../../src/deliver/error.js";
+import { DeliveryError } from "../../src/core/failure.js";
 import { writeDelivery } from "../../src/deliver/write.js";
 
 let work: string;

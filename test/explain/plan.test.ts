@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fingerprintKey } from "../../src/explain/fingerprint.js";
 import { explainReport, explainRows, formatExplainTable } from "../../src/explain/rows.js";
-import { plan, type PlanInput } from "../../src/launcher/plan.js";
+import { plan, type PlanInput } from "../../src/plan/plan.js";
 import { loadSchema, type Schema } from "../../src/schema/index.js";
 
 const TOKEN = "secr_plan_token_abcdef0123456789";

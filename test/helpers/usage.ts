@@ -1,6 +1,6 @@
 // The message of the usage error (exit 64) a call throws; fails the test if it throws none or another.
 import { expect } from "vitest";
-import { Failure } from "../../src/cli/failure.js";
+import { Failure } from "../../src/core/failure.js";
 
 export function usageMessage(fn: () => unknown): string {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildChildEnv } from "../../src/launcher/child-env.js";
+import { buildChildEnv } from "../../src/plan/child-env.js";
 
 const inherited = { PATH: "/usr/bin", HOME: "/home/u", SHARED: "inherited", KEEP: "inherited-keep", SECR_TOKEN: "secr_cli_parent", SECR_PASSPHRASE: "pp", SECR_ENV: "production", UNSET: undefined };
 const secrets = { SHARED: "secret", KEEP: "secret-keep", NEW: "new" };

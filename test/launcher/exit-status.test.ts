@@ -1,8 +1,8 @@
 // The exit decision (docs/process-model.md, "Exit status") as a pure function: every case it lists.
 import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
-import { decideExit, exitForSignal } from "../../src/launcher/exit-status.js";
-import { CORE_SIGNALS } from "../../src/launcher/signals.js";
+import { decideExit, exitForSignal } from "../../src/supervise/exit-status.js";
+import { CORE_SIGNALS } from "../../src/supervise/signals.js";
 
 const ctx = { pid1: false, file: "server" };
 

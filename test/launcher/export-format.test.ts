@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
-import { dotenvQuote, formatDotenv, formatJson, formatShell, shellQuote } from "../../src/launcher/export-format.js";
+import { dotenvQuote, formatDotenv, formatJson, formatShell, shellQuote } from "../../src/plan/export-format.js";
 
 // Values that break naive quoting; each must come back exactly.
 export const NASTY: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isForegroundProcessGroup, parseProcStat } from "../../src/launcher/foreground.js";
+import { isForegroundProcessGroup, parseProcStat } from "../../src/supervise/foreground.js";
 
 describe("parseProcStat", () => {
   it("reads state, pgrp and tpgid after the command name", () => {

@@ -1,8 +1,8 @@
 // Reading the launcher's SigIgn mask, and the trampoline that re-applies it (docs/process-model.md,
 // "Ignored signals").
 import { describe, expect, it } from "vitest";
-import { withIgnoredSignals, type ChildCommand } from "../../src/launcher/command.js";
-import { parseSigIgn, takeInheritedIgnored } from "../../src/launcher/inherited-signals.js";
+import { withIgnoredSignals, type ChildCommand } from "../../src/supervise/command.js";
+import { parseSigIgn, takeInheritedIgnored } from "../../src/supervise/inherited-signals.js";
 
 describe("parseSigIgn", () => {
   it("lists the signals whose bits are set", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyNameRules, isCodeLoadingName, isReservedName, isValidName, printableName } from "../../src/launcher/names.js";
+import { applyNameRules, isCodeLoadingName, isReservedName, isValidName, printableName } from "../../src/plan/names.js";
 
 describe("name predicates", () => {
   it.each(["A", "_", "_X1", "DATABASE_URL", "lower_case", "a1"])("%s is a valid name", (name) => expect(isValidName(name)).toBe(true));

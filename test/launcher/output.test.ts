@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { connectOutput } from "../../src/launcher/output.js";
+import { connectOutput } from "../../src/supervise/output.js";
 import { maskPatterns } from "../../src/mask/patterns.js";
 import { MaskStream } from "../../src/mask/stream.js";
 

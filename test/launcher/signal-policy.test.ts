@@ -1,7 +1,7 @@
 // The per-signal decision (docs/process-model.md, "Signals", "Job control") as a pure function.
 import { describe, expect, it } from "vitest";
-import { decideSignal, type SignalFacts } from "../../src/launcher/signal-policy.js";
-import { FORWARDED, FORWARDED_SIGNALS } from "../../src/launcher/signals.js";
+import { decideSignal, type SignalFacts } from "../../src/supervise/signal-policy.js";
+import { FORWARDED, FORWARDED_SIGNALS } from "../../src/supervise/signals.js";
 
 const facts = (over: Partial<SignalFacts> = {}): SignalFacts => ({
   phase: "running",

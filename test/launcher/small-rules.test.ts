@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { classifyFetchError } from "../../src/errors.js";
-import { buildCommand } from "../../src/launcher/command.js";
-import { selectOnly, splitList } from "../../src/launcher/only.js";
-import { checkTemplate } from "../../src/launcher/template-check.js";
+import { classifyFetchError } from "../../src/core/fetch-errors.js";
+import { buildCommand } from "../../src/supervise/command.js";
+import { selectOnly, splitList } from "../../src/plan/only.js";
+import { checkTemplate } from "../../src/plan/template-check.js";
 
 describe("--only", () => {
   it("splits comma lists, trims, drops empties and duplicates", () => {

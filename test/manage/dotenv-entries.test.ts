@@ -3,8 +3,8 @@
 // `export --format dotenv` writes, and on random files of the characters that matter.
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
-import { parseDotenv } from "../../src/cli/manage/dotenv-entries.js";
-import { dotenvQuote } from "../../src/launcher/export-format.js";
+import { parseDotenv } from "../../src/cli/commands/secrets/dotenv-entries.js";
+import { dotenvQuote } from "../../src/plan/export-format.js";
 
 const valuesOf = (text: string) => Object.fromEntries([...parseDotenv(text)].map(([key, entry]) => [key, entry.value]));
 

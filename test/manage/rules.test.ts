@@ -1,12 +1,12 @@
 // The pure rules of the management commands: import parsing and planning, template files and
 // plans, and how a piped or file value is read.
 import { describe, expect, it } from "vitest";
-import { formatFor, parseImport, planImport } from "../../src/cli/manage/import-file.js";
-import { valueFromBytes, withoutFinalNewline } from "../../src/cli/manage/read-value.js";
+import { formatFor, parseImport, planImport } from "../../src/cli/commands/secrets/import-file.js";
+import { valueFromBytes, withoutFinalNewline } from "../../src/cli/commands/secrets/read-value.js";
 import { requestFailure } from "../../src/cli/manage/request-failure.js";
-import { parseTemplateFile, planTemplates } from "../../src/cli/manage/template-file.js";
+import { parseTemplateFile, planTemplates } from "../../src/cli/commands/templates/template-file.js";
 import { SecrApiError } from "../../src/client/errors.js";
-import { Failure } from "../../src/cli/failure.js";
+import { Failure } from "../../src/core/failure.js";
 
 const failureOf = (fn: () => unknown): Failure => {
   try {

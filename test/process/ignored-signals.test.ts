@@ -38,7 +38,7 @@ describe("signals ignored by the caller are ignored in the child", () => {
 
   // tini's test_signal_configuration: its caller ignores TTOU, SEGV and INT and checks each is
   // still in the child's SigIgn. SEGV cannot pass a /bin/sh trampoline (dash and bash refuse to
-  // ignore it, src/launcher/command.ts), so that one is left to the comparison with the bare run.
+  // ignore it, src/supervise/command.ts), so that one is left to the comparison with the bare run.
   it("tini's signal configuration: TTOU and INT (and TTIN) ignored by the caller are ignored in the child, as without secr-run", async () => {
     const trap = ["sh", "-c", `trap '' TTOU INT TTIN; exec "$@"`, "sh"];
     const bare = await output([...trap, ...SIGIGN]);

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
-import { DeliveryError } from "../../src/deliver/error.js";
+import { DeliveryError } from "../../src/core/failure.js";
 import { ensureUserRunParent } from "../../src/deliver/run-dir.js";
 import { cleanEnv, CLI, NODE } from "../helpers/cli.js";
 import { type LocalServer, startLocalServer } from "../helpers/local-server.js";

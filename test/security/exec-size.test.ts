@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execBytes, execLimitBytes, execTooLarge } from "../../src/launcher/exec-limits.js";
+import { execBytes, execLimitBytes, execTooLarge } from "../../src/supervise/exec-limits.js";
 import { MAX_MASK_STATES, maskTooLarge, trieStates } from "../../src/mask/budget.js";
 import { maskPatterns } from "../../src/mask/patterns.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";

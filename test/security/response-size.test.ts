@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideOnFetchError } from "../../src/cache/fetch-error-decision.js";
-import { classifyFetchError } from "../../src/errors.js";
+import { classifyFetchError } from "../../src/core/fetch-errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../../src/client/client.js";
 import { SecrApiError } from "../../src/index.js";
 import { allRuns, cleanEnv, CLI, NODE } from "../helpers/cli.js";

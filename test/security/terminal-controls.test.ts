@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/cli/log.js";
 import { errorFromResponse } from "../../src/client/errors.js";
 import { MIN_REDACT_LENGTH, redact, terminalSafe } from "../../src/client/redact.js";
-import { printableName } from "../../src/launcher/names.js";
+import { printableName } from "../../src/plan/names.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { runCli } from "../helpers/cli.js";
 import { makeClient, rejection } from "../client/helpers.js";

@@ -6,11 +6,11 @@
 // secr-run runs before every start of the user's program. Only the words before the first `--`
 // are ever parsed: what follows belongs to the child, verbatim.
 import parser from "yargs-parser";
-import { ExitCode, type DocumentedExitCode } from "../exit-codes.js";
-import { Failure } from "../failure.js";
-import { splitList } from "../../launcher/only.js";
+import { ExitCode, type DocumentedExitCode } from "../../core/exit-codes.js";
+import { Failure } from "../../core/failure.js";
+import { splitList } from "../../plan/only.js";
 import type { AnyOption, ValueOf } from "./option.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../../core/suggest.js";
 
 export type Options = Readonly<Record<string, AnyOption>>;
 

@@ -2,4 +2,4 @@
 // See docs/cli-architecture.md.
 export { Option, type AnyOption, type OptionDef, type OptionFlags, type ValueOf } from "./option.js";
 export { defineCommand, splitAtDoubleDash, type CommandDefinition, type ExitCodeRow, type Options, type Parsed, type PositionalDef } from "./command.js";
-export { closest, didYouMean, editDistance } from "./suggest.js";
+export { closest, didYouMean, editDistance } from "../../core/suggest.js";

@@ -4,7 +4,7 @@
 // same sections, in order: Usage and description, Commands (root and groups), Positionals,
 // option groups, Examples, then the epilogue: notes and Exit codes.
 import type { Argv } from "yargs";
-import type { DocumentedExitCode } from "../exit-codes.js";
+import type { DocumentedExitCode } from "../../core/exit-codes.js";
 import type { CommandDefinition } from "./command.js";
 import type { AnyOption } from "./option.js";
 

@@ -1,7 +1,7 @@
 // "Are you sure?" for destructive commands: asked only on a terminal. Without one, and
 // without --yes, the command refuses (64) rather than guess.
-import { ExitCode } from "../exit-codes.js";
-import { Failure } from "../failure.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { Failure } from "../../core/failure.js";
 
 export async function confirm(question: string, { yes, flag = "--yes" }: { yes: boolean; flag?: string }): Promise<boolean> {
   if (yes) return true;

@@ -1,11 +1,11 @@
 // A failed request of a management command as a one-line Failure, from the one table
-// (FETCH_ERRORS in src/errors.ts, docs/errors.md). Only the 403 hint differs: a write needs an
+// (FETCH_ERRORS in src/core/fetch-errors.ts, docs/errors.md). Only the 403 hint differs: a write needs an
 // admin token of that scope, which "may not read" would not say. Pure.
 import type { SecrApiError } from "../../client/errors.js";
 import type { Settings } from "../../config/settings.js";
-import { classifyFetchError } from "../../errors.js";
-import { Failure } from "../failure.js";
-import { fetchFailure } from "../fetch-failure.js";
+import { classifyFetchError } from "../../core/fetch-errors.js";
+import { Failure } from "../../core/failure.js";
+import { fetchFailure } from "../../pipeline/fetch-failure.js";
 
 export interface RequestContext {
   /** What the command works on: `org/project/env`, `org/project` or `org`. */

@@ -3,9 +3,9 @@
 // Loaded only by the management commands, never by the run path.
 import type { SecrClient } from "../../client/client.js";
 import type { Settings } from "../../config/settings.js";
-import { ExitCode } from "../exit-codes.js";
-import { Failure } from "../failure.js";
-import { clientFor, loadClient } from "../secr-client.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { Failure } from "../../core/failure.js";
+import { clientFor, loadClient } from "../../pipeline/secr-client.js";
 import { requestFailure } from "./request-failure.js";
 
 export interface Session {

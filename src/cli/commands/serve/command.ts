@@ -1,0 +1,38 @@
+// `secr-run serve`: the local secr-compatible server. Its --token and --quiet are its own (the
+// admin token, the access log), so it takes none of the global options but --help and --version.
+import { defineCommand } from "../../define/command.js";
+import { Option } from "../../define/option.js";
+import { OUTPUT_OPTIONS } from "../../options/globals.js";
+
+export const DEFAULT_SERVE_PORT = "4317";
+
+export const serveCommand = defineCommand({
+  path: ["serve"],
+  summary: "a local secr-compatible API server (development, demos, tests)",
+  description:
+    'A local secr-compatible API server for offline development, demos and tests. Prints one line {"url":"http://127.0.0.1:PORT"} ' + "on stdout once listening; everything else goes to stderr.",
+  options: {
+    host: Option.String("--host", "127.0.0.1", { hint: "ADDRESS", description: "address to listen on" }),
+    port: Option.String("--port", DEFAULT_SERVE_PORT, { hint: "PORT", description: "port (0 picks a free one)" }),
+    data: Option.String("--data", { hint: "DIR", defaultText: "$XDG_DATA_HOME/secr-run/server", description: "data directory" }),
+    keyFile: Option.String("--key-file", { hint: "FILE", defaultText: "<data>/key", description: "key file (base64 of 32 bytes; created 0600 if missing)" }),
+    token: Option.String("--token", { hint: "TOKEN", env: "SECR_SERVE_TOKEN", description: "admin token accepted for this run; prefer SECR_SERVE_TOKEN (argv is visible in ps)" }),
+    seed: Option.String("--seed", { hint: "FILE", description: "seed JSON file applied on start (adds only what is missing)" }),
+    rateLimit: Option.String("--rate-limit", { hint: "N", description: "requests per second per token (429 beyond)" }),
+    quiet: Option.Boolean("--quiet", false, { description: "no access log" }),
+    help: OUTPUT_OPTIONS.help,
+    version: OUTPUT_OPTIONS.version,
+  },
+  examples: [
+    ["secr-run serve --port 0 --seed examples/seed.json", "a throwaway server with demo data on a free port"],
+    ["SECR_SERVE_TOKEN=dev secr-run serve --data ./.secr-data", "keep the data in the project, with a chosen admin token"],
+  ],
+  notes: ["Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key)."],
+  exitCodes: [
+    [0, "stopped after SIGTERM/SIGINT/SIGHUP (a second signal exits 130 at once)"],
+    64,
+    [65, "data file corrupt, tampered with, or under another key"],
+    [69, "cannot listen, or the data directory is in use"],
+    [78, "key or seed problem"],
+  ],
+});

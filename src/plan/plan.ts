@@ -1,0 +1,197 @@
+// Every decision between "the secrets are here" and "start the child", as one pure function:
+// the template verdict, --only, the name rules, --preserve-env / --pass-token, the schema and its
+// defaults. `run` starts the child with `env` (or stops with `stop`), `export` prints it, and
+// `explain` prints `rows`; all three therefore decide alike (docs/insights.md).
+import type { TemplateValidation } from "../client/schemas.js";
+import { ExitCode } from "../core/exit-codes.js";
+import type { SchemaCheckResult } from "../schema/check.js";
+import { buildChildEnv, CREDENTIAL_VARS } from "./child-env.js";
+import { describeNameRules, type NameContext } from "./name-verdict.js";
+import { applyNameRules, printableName, type NameRuleResult } from "./names.js";
+import { selectOnly } from "./only.js";
+import { checkTemplate, type TemplateCheck } from "./template-check.js";
+
+/** What plan() needs of a schema (src/schema/index.ts), so this file never loads zod. */
+export interface PlanSchema {
+  file: string;
+  check(lookup: (key: string) => string | undefined): SchemaCheckResult;
+  describe(key: string): string | undefined;
+}
+
+export type SecretSource = { kind: "secr" } | { kind: "snapshot"; ageMs: number };
+
+export interface PlanInput {
+  /** `org/project/env`, for messages. */
+  where: string;
+  context: NameContext;
+  /** Every secret of the environment, as pulled (or read from the snapshot). */
+  secrets: Readonly<Record<string, string>>;
+  source: SecretSource;
+  /** The template verdict; undefined when validation was skipped. */
+  validation: TemplateValidation | undefined;
+  /** secr-run's own environment (export: none). */
+  inherited: Readonly<Record<string, string | undefined>>;
+  only: readonly string[] | undefined;
+  allowNames: readonly string[];
+  skipInvalid: boolean;
+  preserveEnv: boolean | readonly string[];
+  passToken: boolean;
+  token: string;
+  schema: PlanSchema | undefined;
+  platform?: NodeJS.Platform;
+}
+
+export type RowSource = "secr" | "snapshot" | "inherited" | "default" | "token" | "none";
+/**
+ * injected: the child gets it. kept: an inherited value the child gets (over a secret under
+ * --preserve-env, or declared in the schema). refused: stops the run. skipped: left out, the run
+ * goes on. removed: secr-run's own credential, scrubbed. missing: required, absent.
+ */
+export type RowAction = "injected" | "kept" | "refused" | "skipped" | "removed" | "missing";
+
+export interface PlanRow {
+  key: string;
+  source: RowSource;
+  action: RowAction;
+  reason?: string;
+  /** Present for keys the schema declares. */
+  schema?: { type: string; ok: boolean; rule?: string };
+}
+
+export interface PlanStop {
+  exitCode: typeof ExitCode.DATA | typeof ExitCode.CONFIG;
+  message: string;
+}
+
+export interface Plan {
+  /** The child's complete environment (export: exactly what is printed). */
+  env: Record<string, string>;
+  rows: PlanRow[];
+  /** Keys set from secr (or the snapshot) or a schema default, sorted. */
+  injected: string[];
+  /** Secrets left out (refused or skipped), sorted. */
+  refused: string[];
+  template: TemplateCheck | undefined;
+  schema: SchemaCheckResult | undefined;
+  warnings: string[];
+  /** Why the child must not start (export: nothing printed); undefined when it may. */
+  stop: PlanStop | undefined;
+}
+
+export function plan(input: PlanInput): Plan {
+  const platform = input.platform ?? process.platform;
+  const norm = (name: string) => (platform === "win32" ? name.toUpperCase() : name);
+  const secretSource: RowSource = input.source.kind;
+  const rows = new Map<string, PlanRow>();
+  const add = (row: PlanRow) => rows.set(row.key, row);
+
+  const template = input.validation === undefined ? undefined : checkTemplate(input.validation);
+
+  const only = selectOnly(input.secrets, input.only);
+  for (const key of Object.keys(input.secrets)) if (!Object.hasOwn(only.selected, key)) add({ key, source: secretSource, action: "skipped", reason: "not in --only" });
+  for (const key of only.missing) add({ key, source: "none", action: "missing", reason: "listed in --only" });
+
+  const names = applyNameRules(only.selected, { allowNames: input.allowNames, skipInvalid: input.skipInvalid, platform });
+  for (const row of nameRows(names, secretSource)) add(row);
+
+  const child = buildChildEnv({
+    inherited: input.inherited,
+    secrets: names.accepted,
+    preserve: input.preserveEnv,
+    passToken: input.passToken,
+    token: input.token,
+    platform,
+  });
+  const env = child.env;
+  for (const key of Object.keys(names.accepted)) {
+    add(child.preserved.includes(key) ? { key, source: "inherited", action: "kept", reason: "--preserve-env (the secret is not used)" } : { key, source: secretSource, action: "injected" });
+  }
+  for (const [name, value] of Object.entries(input.inherited)) {
+    if (value === undefined || !CREDENTIAL_VARS.includes(norm(name))) continue;
+    if (input.passToken) add({ key: name, source: norm(name) === "SECR_TOKEN" ? "token" : "inherited", action: "kept", reason: "--pass-token" });
+    else add({ key: name, source: "inherited", action: "removed", reason: "secr-run credential (--pass-token passes it)" });
+  }
+  if (input.passToken) add({ key: "SECR_TOKEN", source: "token", action: "injected", reason: "--pass-token" });
+
+  let schema: SchemaCheckResult | undefined;
+  if (input.schema !== undefined) {
+    const present = new Map(Object.keys(env).map((name) => [norm(name), name]));
+    const lookup = (key: string) => {
+      const name = present.get(norm(key));
+      return name === undefined ? undefined : env[name];
+    };
+    schema = input.schema.check(lookup);
+    for (const [key, value] of Object.entries(schema.defaults)) {
+      env[key] = value;
+      add({ key, source: "default", action: "injected", reason: `schema default (${input.schema.file})` });
+    }
+    const failed = new Map(schema.failures.map((f) => [f.key, f.rule]));
+    for (const key of [...schema.passed, ...failed.keys()]) {
+      const type = input.schema.describe(key) ?? "?";
+      const rule = failed.get(key);
+      const verdict = rule === undefined ? { type, ok: true } : { type, ok: false, rule };
+      const existing = rows.get(key) ?? [...rows.values()].find((row) => norm(row.key) === norm(key));
+      if (existing !== undefined && existing.action !== "skipped" && existing.action !== "refused") existing.schema = verdict;
+      else if (lookup(key) !== undefined) add({ key, source: "inherited", action: "kept", reason: "inherited, declared in the schema", schema: verdict });
+      else
+        add({
+          key,
+          source: "none",
+          action: "missing",
+          reason: existing === undefined ? "required by the schema" : `required by the schema; the secret was ${existing.action} (${existing.reason})`,
+          schema: verdict,
+        });
+    }
+  }
+  if (template !== undefined) {
+    for (const key of template.missing) if (!rows.has(key)) add({ key, source: "none", action: "missing", reason: "required by the template" });
+  }
+
+  const nameVerdict = describeNameRules(names, input.context);
+  const sortedRows = [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    env,
+    rows: sortedRows,
+    injected: sortedRows.filter((row) => row.action === "injected" && row.source !== "token").map((row) => row.key),
+    refused: sortedRows.filter((row) => (row.action === "refused" || row.action === "skipped") && row.source !== "none").map((row) => row.key),
+    template,
+    schema,
+    warnings: nameVerdict.warnings,
+    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal),
+  };
+}
+
+/** The same order as always: template (and schema, one message), --only, then the name rules. */
+function decideStop(
+  input: PlanInput,
+  template: TemplateCheck | undefined,
+  schema: SchemaCheckResult | undefined,
+  onlyMissing: readonly string[],
+  namesFatal: string | undefined,
+): PlanStop | undefined {
+  const outcome = input.context === "run" ? "the command was not started" : "nothing was printed";
+  const list = (keys: readonly string[]) => keys.map(printableName).join(", ");
+  const parts: string[] = [];
+  if (template?.failed) {
+    parts.push(template.missing.length > 0 ? `lacks required template keys: ${list(template.missing)}` : "does not satisfy the project template");
+  }
+  if (schema !== undefined && schema.failures.length > 0) {
+    parts.push(`breaks the schema in ${input.schema!.file}: ${schema.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`);
+  }
+  if (parts.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} ${parts.join(", and ")} (${outcome})` };
+  if (onlyMissing.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} lacks keys given to --only: ${list(onlyMissing)} (${outcome})` };
+  if (namesFatal !== undefined) return { exitCode: ExitCode.DATA, message: namesFatal };
+  return undefined;
+}
+
+function nameRows(names: NameRuleResult, source: RowSource): PlanRow[] {
+  // Refused rows stop the run; under --skip-invalid the same keys are skipped and it goes on.
+  const stopping = names.fatal ? "refused" : "skipped";
+  return [
+    ...names.invalidNames.map((key): PlanRow => ({ key, source, action: stopping, reason: "not a valid environment variable name" })),
+    ...names.nulValues.map((key): PlanRow => ({ key, source, action: stopping, reason: "value contains a NUL byte" })),
+    ...names.oversized.map((key): PlanRow => ({ key, source, action: stopping, reason: "value over the 128 KiB limit of one variable" })),
+    ...names.refused.map((key): PlanRow => ({ key, source, action: stopping, reason: "loads code into the child (--allow-name to inject)" })),
+    ...names.reserved.map((key): PlanRow => ({ key, source, action: "skipped", reason: "session basic (--allow-name to inject)" })),
+  ];
+}
