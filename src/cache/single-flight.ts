@@ -1,4 +1,4 @@
-// One fetch for many runs (docs/insights.md): the first secr-run for a target takes the fetch lock
+// One fetch for many runs (docs/design/insights.md): the first secr-run for a target takes the fetch lock
 // and pulls; the others wait for it (bounded by their deadline) and start from the snapshot it
 // wrote, if that is at most the share window old. Generic over what is fetched, so the protocol
 // is tested with real processes apart from HTTP.

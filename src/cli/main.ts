@@ -3,7 +3,7 @@
 // undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 //
 // Adding a command: declare it (src/cli/commands/<name>.ts), write its main, add one entry to
-// COMMANDS. See docs/cli-architecture.md.
+// COMMANDS. See docs/design/cli-architecture.md.
 import { enableModuleCompileCache } from "./compile-cache-dir.js";
 import {
   adminEnvsCreateCommand,

@@ -22,7 +22,7 @@ import { discardPreconnected } from "./preconnect.js";
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
   const log = createLogger(scanVerbosity(args));
-  // First, before anything slow: signal listeners (docs/process-model.md, "Before the child").
+  // First, before anything slow: signal listeners (docs/design/process-model.md, "Before the child").
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   const stats: FetchStats = { requests: 0 };
   let reporter: RunReporter | undefined;
@@ -73,7 +73,7 @@ export async function main(args: string[]): Promise<number> {
     const ready = performance.now();
     log.debug(`ready to start the child ${Math.round(ready)}ms after process start (run began at ${Math.round(started)}ms)`);
 
-    // Files and masking (docs/delivery.md): everything is checked first; files are written
+    // Files and masking (docs/design/delivery.md): everything is checked first; files are written
     // only right before the child starts, and removed however secr-run ends.
     const { createLauncher } = await import("./child-launch.js");
     const launcher = await createLauncher(delivery, log);

@@ -1,5 +1,5 @@
 // One fetch for many runs: secr-runs started together for one target share a pull through the
-// fetch lock in the cache directory and the snapshot the leader writes (docs/insights.md).
+// fetch lock in the cache directory and the snapshot the leader writes (docs/design/insights.md).
 import type { SnapshotData } from "../cache/index.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import type { Settings } from "../config/settings.js";
@@ -9,7 +9,7 @@ import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { errorText, identityOf, saveSnapshot, type CacheModule } from "./snapshot-fallback.js";
 
 /**
- * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
+ * The fetch shared by secr-runs started together for one target (docs/design/insights.md): the first
  * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if at
  * most --share-window old. Any problem with the lock itself only costs the sharing.
  */

@@ -1,6 +1,6 @@
 // --watch for `run`: the effects around the watch loop (src/watch/loop.ts). A relevant change
 // is pulled, planned under exactly the start's rules (planFor), and then reloads or restarts the
-// child through the supervisor; a set that would not start leaves the child alone. docs/watch.md.
+// child through the supervisor; a set that would not start leaves the child alone. docs/design/watch.md.
 import type { ChildCommand } from "../launcher/command.js";
 import type { Supervisor } from "../launcher/supervisor.js";
 import { DeliveryError } from "../deliver/error.js";

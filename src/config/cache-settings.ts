@@ -1,4 +1,4 @@
-// Settings of the offline snapshot (README, "When secr is down"; docs/snapshot.md), pure: flag > environment variable > default.
+// Settings of the offline snapshot (README, "When secr is down"; docs/design/snapshot.md), pure: flag > environment variable > default.
 // Kept apart from settings.ts: `check` never uses the snapshot, and none of these belong in
 // .secr.json (a cache location or a passphrase is per machine, not per project).
 import { parseDuration } from "./duration.js";
@@ -30,7 +30,7 @@ export interface CacheSettings {
   passphrase: string | undefined;
   passphraseFromFlag: boolean;
   /** --share-window / SECR_SHARE_WINDOW: runs started together share one fetch through a snapshot
-   *  at most this old; 0 = off (docs/insights.md). */
+   *  at most this old; 0 = off (docs/design/insights.md). */
   shareWindowMs: number;
 }
 

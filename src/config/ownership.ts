@@ -1,6 +1,6 @@
 // Whether a project file may be read at all, after git's safe.directory rule: only a file that
 // you (or root) own and only its owner can change, in a directory likewise, so nobody else can
-// plant or rewrite it. See docs/trust.md.
+// plant or rewrite it. See docs/design/trust.md.
 
 /** The parts of a stat result the rule looks at. */
 export interface Ownership {

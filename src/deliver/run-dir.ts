@@ -1,6 +1,6 @@
 // secr-run's private directory for one run: where --file KEY puts its files, and the record of
 // the files written elsewhere. Named after its owner (pid and start time) so that a later run
-// can remove what a run killed by SIGKILL left behind (docs/delivery.md, "Cleanup").
+// can remove what a run killed by SIGKILL left behind (docs/design/delivery.md, "Cleanup").
 import { createHash, randomBytes } from "node:crypto";
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";

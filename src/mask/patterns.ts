@@ -1,5 +1,5 @@
 // What the redactor looks for: each injected value and the forms it commonly takes in output.
-// Pure. See docs/delivery.md ("Masking").
+// Pure. See docs/design/delivery.md ("Masking").
 
 export const DEFAULT_MASK_MIN_LENGTH = 6;
 

@@ -1,6 +1,6 @@
 // The --watch loop: poll secr's keys route (a 304 while nothing changed), decide with the pure
 // functions of decide.ts, and hand a relevant change to `apply` (pull, plan, restart or reload;
-// src/cli/watch-run.ts). The child keeps running whatever happens here. See docs/watch.md.
+// src/cli/watch-run.ts). The child keeps running whatever happens here. See docs/design/watch.md.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SecrClient } from "../client/client.js";
 import { isSecrApiError } from "../client/errors.js";

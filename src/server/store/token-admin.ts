@@ -1,6 +1,6 @@
 // Token administration: create (the token is shown once), list (never a token or hash),
 // revoke. `actor` is the token making the request; an org-scoped admin sees and manages only
-// tokens of its org (docs/server.md, "Token lifecycle").
+// tokens of its org (docs/design/server.md, "Token lifecycle").
 import { randomBytes } from "node:crypto";
 import type { TokenInfo } from "../../client/schemas.js";
 import { ApiError } from "./errors.js";
@@ -9,7 +9,7 @@ import type { Role, State, TokenRecord, TokenScope } from "./model.js";
 import { checkName } from "./rules.js";
 import { scopeOf, scopeProblem, tokenRecord, tokenState } from "./tokens.js";
 
-/** A token as the admin routes show it: `Token` of docs/wire-contract-server.md, the same type the client reads it as. */
+/** A token as the admin routes show it: `Token` of docs/design/wire-contract-server.md, the same type the client reads it as. */
 export type TokenView = TokenInfo;
 
 export function tokenView(record: TokenRecord, now = Date.now()): TokenView {
