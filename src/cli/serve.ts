@@ -10,7 +10,9 @@ import { createRequire } from "node:module";
 import { serveCommand } from "./commands/serve.js";
 import { ExitCode } from "./exit-codes.js";
 import { Failure } from "./failure.js";
-import { DataFileError, KeyError, LockError, startServer, UnsafeDataDirError } from "../server/index.js";
+import { DataFileError, generateAdminToken, KeyError, LockError, startServer, UnsafeDataDirError } from "../server/index.js";
+import { watchParent } from "./serve-parent.js";
+import { DETACHED_ENV } from "./serve-detached-env.js";
 
 const EXIT_DATA = ExitCode.DATA;
 
@@ -52,13 +54,17 @@ export async function main(args: string[]): Promise<number> {
   if (argv.token !== undefined) {
     process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
   }
+  const dataPath = resolve(argv.data ?? defaultDataDir(env));
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (argv.stop) return (await import("./serve-stop.js")).stop(dataPath, say);
+  if (argv.detach) return (await import("./serve-detach.js")).detach(args, dataPath, adminToken ?? generateAdminToken(), say);
 
   let server;
   try {
     server = await startServer({
       host: argv.host,
       port,
-      dataPath: resolve(argv.data ?? defaultDataDir(env)),
+      dataPath,
       ...(env.SECR_SERVE_KEY ? { key: env.SECR_SERVE_KEY } : {}),
       ...(argv.keyFile !== undefined ? { keyFile: resolve(argv.keyFile) } : {}),
       ...(adminToken !== undefined ? { adminToken } : {}),
@@ -70,7 +76,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof DataFileError) return fail(`refusing to start: ${message}; the file was left untouched`, EXIT_DATA);
-    if (error instanceof LockError) return fail(message, ExitCode.UNAVAILABLE);
+    if (error instanceof LockError) return fail(`${message} (secr-run serve --stop stops it)`, ExitCode.UNAVAILABLE);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
       return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
@@ -83,7 +89,7 @@ export async function main(args: string[]): Promise<number> {
   // Listeners go in before the URL is announced: whoever reads the line may signal at once.
   const shutdown = new Promise<void>((resolveShutdown) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: NodeJS.Signals | "its parent exited") => {
       if (stopping) {
         process.stderr.write(`secr-run serve: ${signal} again, exiting without waiting\n`);
         process.exit(130);
@@ -98,6 +104,8 @@ export async function main(args: string[]): Promise<number> {
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
     process.on("SIGHUP", stop);
+    // Not when detached (its parent, the --detach call, exits on purpose once it listens).
+    if (env[DETACHED_ENV] !== "1") watchParent(() => stop("its parent exited"));
     // A listener keeps SIGUSR1 from opening Node's inspector on a process full of secrets.
     process.on("SIGUSR1", () => process.stderr.write("secr-run serve: SIGUSR1 ignored (no inspector)\n"));
   });
@@ -113,7 +121,7 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`);
   }
   if (stats.orgs === 0) {
-    process.stderr.write("secr-run serve: the store is empty: orgs, projects and environments come from a seed file (--seed examples/seed.json)\n");
+    process.stderr.write("secr-run serve: the store is empty: create a project with secr-run admin projects create ORG/PROJECT, or seed one (--seed examples/seed.json)\n");
   }
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   await shutdown;
