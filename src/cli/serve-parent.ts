@@ -9,9 +9,8 @@ export function parentGone(initialParent: number, currentParent: number): boolea
   return initialParent > 1 && currentParent !== initialParent;
 }
 
-/** Calls onGone once when the parent exits; returns a function that stops watching. */
-export function watchParent(onGone: () => void): () => void {
-  const initial = process.ppid;
+/** Calls onGone once the parent seen at start (`initial`, read first thing: it may exit while we load) has exited. */
+export function watchParent(initial: number, onGone: () => void): () => void {
   const timer = setInterval(() => {
     if (!parentGone(initial, process.ppid)) return;
     clearInterval(timer);

@@ -27,6 +27,7 @@ function fail(message: string, code: number): number {
 }
 
 export async function main(args: string[]): Promise<number> {
+  const parent = process.ppid;
   let argv;
   try {
     ({ options: argv } = serveCommand.parse(args));
@@ -89,13 +90,13 @@ export async function main(args: string[]): Promise<number> {
   // Listeners go in before the URL is announced: whoever reads the line may signal at once.
   const shutdown = new Promise<void>((resolveShutdown) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals | "its parent exited") => {
+    const stop = (signal: NodeJS.Signals, why = `${signal} received`) => {
       if (stopping) {
         process.stderr.write(`secr-run serve: ${signal} again, exiting without waiting\n`);
         process.exit(130);
       }
       stopping = true;
-      process.stderr.write(`secr-run serve: ${signal} received, finishing in-flight requests\n`);
+      process.stderr.write(`secr-run serve: ${why}, finishing in-flight requests\n`);
       running.close().then(resolveShutdown, (error: unknown) => {
         process.stderr.write(`secr-run serve: error during shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
         resolveShutdown();
@@ -105,7 +106,7 @@ export async function main(args: string[]): Promise<number> {
     process.on("SIGINT", stop);
     process.on("SIGHUP", stop);
     // Not when detached (its parent, the --detach call, exits on purpose once it listens).
-    if (env[DETACHED_ENV] !== "1") watchParent(() => stop("its parent exited"));
+    if (env[DETACHED_ENV] !== "1") watchParent(parent, () => stop("SIGTERM", "the process that started it exited"));
     // A listener keeps SIGUSR1 from opening Node's inspector on a process full of secrets.
     process.on("SIGUSR1", () => process.stderr.write("secr-run serve: SIGUSR1 ignored (no inspector)\n"));
   });
