@@ -14,7 +14,12 @@ export interface Block {
   hash: string;
 }
 
-export const DOC_FILES = ["README.md", ...readdirSync(join(ROOT, "docs/guide")).filter((name) => name.endsWith(".md")).map((name) => `docs/guide/${name}`)];
+export const DOC_FILES = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs/guide"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/guide/${name}`),
+];
 
 export function shBlocks(file: string): Block[] {
   const text = readFileSync(join(ROOT, file), "utf8");

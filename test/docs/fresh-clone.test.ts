@@ -1,20 +1,28 @@
 // The README's install and try-it blocks, verbatim, in a fresh copy of this repository (the files
 // git would check out, no dist/; node_modules as `npm install` would leave it, hard-linked to save
-// time) with a clean HOME, npm's global prefix in a temp directory, and npm offline (the packages
-// come from npm's cache). Each block runs in its own copy: an unbuilt clone, as a user has it.
+// time) with a clean HOME, npm's global prefix in a temp directory, and no network: packages come
+// from npm's cache or a loopback registry (test/helpers/local-registry.ts). Each block runs in its own copy: an unbuilt clone, as a user has it.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { block } from "./blocks.js";
 import { NODE, ROOT } from "../helpers/cli.js";
+import { localRegistry, type LocalRegistry } from "../helpers/local-registry.js";
 import { tempDir } from "../helpers/temp.js";
 
 const version = (JSON.parse(execFileSync(NODE, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: ROOT, encoding: "utf8" })) as { version: string }).version;
 const dirs: { remove(): void }[] = [];
-afterAll(() => dirs.forEach((dir) => dir.remove()));
+let registry: LocalRegistry | undefined;
+beforeAll(async () => {
+  registry = await localRegistry();
+}, 60_000);
+afterAll(async () => {
+  dirs.forEach((dir) => dir.remove());
+  await registry?.close();
+});
 
 /** A clone without a build: the repository's files (tracked or new, not ignored) and node_modules. */
 function freshClone() {
@@ -38,7 +46,8 @@ function freshClone() {
     LANG: "C.UTF-8",
     npm_config_prefix: prefix,
     npm_config_cache: process.env.npm_config_cache ?? join(homedir(), ".npm"),
-    npm_config_offline: "true",
+    npm_config_prefer_offline: "true",
+    npm_config_registry: registry!.url, // the runtime dependencies, from a loopback registry
     npm_config_audit: "false",
     npm_config_fund: "false",
     npm_config_update_notifier: "false",
