@@ -102,9 +102,9 @@ export async function main(args: string[]): Promise<number> {
         resolveShutdown();
       });
     };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-    process.on("SIGHUP", stop);
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGHUP", () => stop("SIGHUP"));
     // Not when detached (its parent, the --detach call, exits on purpose once it listens).
     if (env[DETACHED_ENV] !== "1") watchParent(parent, () => stop("SIGTERM", "the process that started it exited"));
     // A listener keeps SIGUSR1 from opening Node's inspector on a process full of secrets.
