@@ -4,7 +4,7 @@
 // caller's SECR_SERVE_TOKEN, else one generated for this start. The server's log goes to
 // <data>/serve.log (0600). See docs/guide/serve.md.
 import { spawn } from "node:child_process";
-import { closeSync, constants, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "./exit-codes.js";
 import { DETACHED_ENV } from "./serve-detached-env.js";
@@ -30,8 +30,19 @@ export function childArgs(args: readonly string[]): string[] {
 export async function detach(args: readonly string[], dataPath: string, token: string, say: (line: string) => void): Promise<number> {
   mkdirSync(dataPath, { recursive: true, mode: 0o700 });
   const logPath = join(dataPath, DETACHED_LOG);
-  const log = openSync(logPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
-  const logStart = readFileSync(logPath).length;
+  let log: number;
+  try {
+    log = openSync(logPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (error) {
+    say(`secr-run serve: cannot open the log ${logPath} (${(error as NodeJS.ErrnoException).code}); it must be a plain file of yours, not a symbolic link`);
+    return ExitCode.CONFIG;
+  }
+  if (!fstatSync(log).isFile()) {
+    closeSync(log);
+    say(`secr-run serve: the log ${logPath} is not a plain file; remove it`);
+    return ExitCode.CONFIG;
+  }
+  const logStart = fstatSync(log).size;
   // process.argv[1] is the installed `secr-run` entry (bin/secr-run.js): the child is this same build.
   const child = spawn(process.execPath, [process.argv[1]!, ...childArgs(args)], {
     detached: true,
@@ -62,7 +73,7 @@ export async function detach(args: readonly string[], dataPath: string, token: s
   child.unref();
   if (typeof url === "number") {
     // The server said why on its log: show what it wrote during this start.
-    const text = readFileSync(logPath, "utf8").slice(logStart).trimEnd();
+    const text = readFileSync(logPath).subarray(logStart).toString("utf8").trimEnd();
     if (text !== "") say(text);
     say(`secr-run serve: the server did not start (exit ${url}); its log: ${logPath}`);
     return url === 0 ? ExitCode.SOFTWARE : url;

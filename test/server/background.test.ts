@@ -135,3 +135,19 @@ describe("a foreground server stops when its parent exits", () => {
     }
   }, 60_000);
 });
+
+describe("serve --detach and a hostile data directory", () => {
+  it("a symlink planted at serve.log is refused (78), never followed", async () => {
+    const user = machine();
+    const data = join(user.home, "data");
+    mkdirSync(data, { mode: 0o700 });
+    const target = join(user.home, "victim");
+    writeFileSync(target, "untouched\n");
+    symlinkSync(target, join(data, "serve.log"));
+    const result = await user.sh(`secr-run serve --detach --port 0 --data ${data}`);
+    expect(result.exitCode).toBe(78);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/cannot open the log .*serve\.log \(ELOOP\); it must be a plain file of yours, not a symbolic link/);
+    expect(readFileSync(target, "utf8")).toBe("untouched\n");
+  });
+});
