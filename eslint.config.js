@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   // Imports point down: src/core is the vocabulary (it imports nothing else from src/), and only
-  // src/cli may import src/cli (docs/cli-architecture.md). Type-only imports count too.
+  // src/cli may import src/cli (docs/design/cli-architecture.md). Type-only imports count too.
   {
     files: ["src/**/*.ts"],
     ignores: ["src/cli/**"],

@@ -6,7 +6,7 @@
 // caller left ignored (SigIgn; HUP under nohup) with shell builtins only, no extra process, then
 // execs Node on this same file. Node resets every ignored signal when it starts, so this is the
 // last moment they can be seen; the supervisor re-applies them in the child
-// (docs/process-model.md, "Ignored signals"). To Node that line is a string and a comment.
+// (docs/design/process-model.md, "Ignored signals"). To Node that line is a string and a comment.
 // `node bin/secr-run.js` skips it: everything works, but the ignored set is unknown.
 //
 // CommonJS (bin/package.json): Node 20 compiles an ES module entry from source on every start and

@@ -11,7 +11,7 @@
 //   Its modules still initialise lazily (esbuild wraps each dynamically imported module).
 // - undici's HTTP/2 module (and with it node:http2 and node:tls), node:http and node:assert are
 //   required on first use, not at load (leanUndici); so are node:crypto, node:v8 and a few more
-//   in run.cjs (LAZY_BUILTINS). docs/startup.md lists who needed which built-in.
+//   in run.cjs (LAZY_BUILTINS). docs/design/startup.md lists who needed which built-in.
 // - `serve` is a bundle of its own (serve.js). With shared splitting, esbuild puts a module used
 //   by two commands into one chunk holding the union of what either uses: the server's full
 //   `zod` (every locale, JSON schema, ...) landed in the chunk the launcher loaded for its few
@@ -29,7 +29,7 @@ execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconf
 
 // `--readable` keeps names, whitespace and the `// node_modules/...` markers bench/where.js
 // attributes profile samples by. Minified, run.cjs is about half the bytes to read and to hold:
-// on this kind of VM touching memory is what a start spends most on (docs/startup.md).
+// on this kind of VM touching memory is what a start spends most on (docs/design/startup.md).
 const readable = process.argv.includes("--readable");
 const common = {
   outdir: "dist/bundle",

@@ -1,5 +1,5 @@
 // What to do with the snapshot when pulling from secr failed: the `decision` column of the one
-// table of fetch errors (src/core/fetch-errors.ts, docs/errors.md). Pure.
+// table of fetch errors (src/core/fetch-errors.ts, docs/design/errors.md). Pure.
 import { classifyFetchError, type FetchErrorContext, type FetchErrorDecision } from "../core/fetch-errors.js";
 
 export type { FetchErrorContext, FetchErrorDecision };

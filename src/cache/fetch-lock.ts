@@ -2,7 +2,7 @@
 // `turbo run`): a file created with O_EXCL next to the snapshot, holding who owns it. A lock whose
 // owner has died (SIGKILL, OOM) or outlived its lease is broken by the next process that finds it,
 // so a crashed leader never blocks the others for longer than it takes to notice. See
-// docs/insights.md ("one fetch for many runs").
+// docs/design/insights.md ("one fetch for many runs").
 import { constants } from "node:fs";
 import { lstat, open, unlink } from "node:fs/promises";
 import { hostname } from "node:os";

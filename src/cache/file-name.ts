@@ -1,7 +1,7 @@
 // Snapshot file names that reveal nothing. A plain hash of (apiUrl, org, project, env, token)
 // could be confirmed by anyone guessing those strings, so the name is an HMAC keyed by a random
 // secret kept in the cache directory itself (0600). Without that secret no snapshot can be found.
-// One snapshot per token (docs/snapshot.md, "Files"); the token is HMAC input only.
+// One snapshot per token (docs/design/snapshot.md, "Files"); the token is HMAC input only.
 
 import { createHmac, randomBytes } from "node:crypto";
 import { link, unlink, writeFile } from "node:fs/promises";
@@ -19,7 +19,7 @@ export function snapshotFileName(nameKey: Buffer, owner: SnapshotOwner): string 
 }
 
 /** The name versions before per-token snapshots used: one per target, whatever the token. Read
- *  once to migrate (read.ts) and removed by the next write or purge (docs/snapshot.md). */
+ *  once to migrate (read.ts) and removed by the next write or purge (docs/design/snapshot.md). */
 export function legacySnapshotFileName(nameKey: Buffer, locator: SnapshotLocator): string {
   return createHmac("sha256", nameKey).update(canonicalLocator(locator)).digest("hex").slice(0, 40) + SNAPSHOT_SUFFIX;
 }

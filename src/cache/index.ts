@@ -1,4 +1,4 @@
-// The encrypted offline snapshot (docs/snapshot.md): the launcher's whole interface to it.
+// The encrypted offline snapshot (docs/design/snapshot.md): the launcher's whole interface to it.
 export type { SnapshotIdentity, SnapshotLocator, SnapshotOwner } from "./identity.js";
 export type { SnapshotData } from "./payload.js";
 export type { UnreadableReason } from "./seal.js";

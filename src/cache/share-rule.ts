@@ -1,5 +1,5 @@
 // May a run start from a fetch another secr-run made, without asking secr itself? Pure.
-// The rule (docs/insights.md, "One fetch for many runs"): a run never uses a fetch that began
+// The rule (docs/design/insights.md, "One fetch for many runs"): a run never uses a fetch that began
 // before the run itself was launched, so a run launched after a change, a revocation or an
 // outage always asks secr. An explicit --share-window widens that to fetches begun at most that
 // long before the launch: values and revocations up to that late.

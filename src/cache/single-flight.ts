@@ -1,4 +1,4 @@
-// One fetch for many runs (docs/insights.md): the first secr-run for a target takes the fetch lock
+// One fetch for many runs (docs/design/insights.md): the first secr-run for a target takes the fetch lock
 // and pulls; the others wait for it (bounded by their deadline) and start from the snapshot it
 // wrote, if they may (share-rule.ts: its fetch began after they were launched). A run launched
 // after a leader's fetch began waits for it all the same, then races for the lock again: one

@@ -3,7 +3,7 @@
 // undici or execa. Each command module exports `main(args): Promise<number>` (the exit code).
 //
 // Adding a command: a folder src/cli/commands/<name>/ with its declaration (command.ts) and its
-// main, and one entry in COMMANDS. See docs/cli-architecture.md.
+// main, and one entry in COMMANDS. See docs/design/cli-architecture.md.
 import { enableModuleCompileCache } from "./startup/compile-cache-dir.js";
 import {
   adminEnvsCreateCommand,

@@ -1,4 +1,4 @@
-// SecrClient: the typed client of the secr API (wire contract: docs/wire-contract.md).
+// SecrClient: the typed client of the secr API (wire contract: docs/design/wire-contract.md).
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_API_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { errorFromResponse, isSecrApiError, SecrApiError } from "./errors.js";

@@ -1,6 +1,6 @@
 // Pure: assembling every secret (or key) from offset pages, noticing when the set shifted between
 // pages (then the result would be partial or duplicated, so it must not be returned), and
-// bounding what a server can make a listing hold (docs/security.md, "Response size").
+// bounding what a server can make a listing hold (docs/design/security.md, "Response size").
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./defaults.js";
 import type { PaginationInfo } from "./schemas.js";
 

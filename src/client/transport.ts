@@ -24,7 +24,7 @@ export interface HttpResponse {
   body: string;
 }
 
-/** Requests in flight on the one connection (docs/wire-contract.md, "Connections"). */
+/** Requests in flight on the one connection (docs/design/wire-contract.md, "Connections"). */
 export const PIPELINING = 16;
 /** Node's default limit on a response's header section (undici reads it from node:http otherwise). */
 const MAX_HEADER_BYTES = 16 * 1024;

@@ -1,4 +1,4 @@
-// Settings of the offline snapshot (README, "When secr is down"; docs/snapshot.md), pure: flag > environment variable > default.
+// Settings of the offline snapshot (README, "When secr is down"; docs/design/snapshot.md), pure: flag > environment variable > default.
 // Kept apart from settings.ts: `check` never uses the snapshot, and none of these belong in
 // .secr.json (a cache location or a passphrase is per machine, not per project).
 import { parseDuration } from "./duration.js";
@@ -31,7 +31,7 @@ export interface CacheSettings {
   passphraseFromFlag: boolean;
   /** --share-window / SECR_SHARE_WINDOW: a run may also start from another run's fetch that
    *  began up to this long before it was launched; 0 (the default): only from one that began
-   *  after (docs/insights.md, "One fetch for many runs"). */
+   *  after (docs/design/insights.md, "One fetch for many runs"). */
   shareWindowMs: number;
 }
 

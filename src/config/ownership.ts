@@ -1,7 +1,7 @@
 // Whether a project file may be read at all, after git's safe.directory rule: only a file that
 // you (or root) own and only its owner can change, in a directory likewise, so nobody else can
 // plant or rewrite it. Group write is harmless when the group is your own private group (no
-// other member: umask 002 systems). Every refusal comes with its fix. See docs/trust.md.
+// other member: umask 002 systems). Every refusal comes with its fix. See docs/design/trust.md.
 
 /** The parts of a stat result the rule looks at. */
 export interface Ownership {

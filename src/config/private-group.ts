@@ -1,6 +1,6 @@
 // The user's private group (umask 002 systems: Fedora/RHEL, Debian/Ubuntu user-private groups):
 // a group named after the user, the user's primary group, with no other member. Group write on
-// such a group grants no one else anything (docs/trust.md, "Defence 1").
+// such a group grants no one else anything (docs/design/trust.md, "Defence 1").
 import { readFileSync } from "node:fs";
 
 interface PasswdEntry {

@@ -1,6 +1,6 @@
 // `.secr.json`: the project's org/project (and optionally env and apiUrl), committed to the repo,
 // found by searching up from the working directory like .git or package.json.
-// Only a file that passes the ownership rule (ownership.ts) is read; see docs/trust.md.
+// Only a file that passes the ownership rule (ownership.ts) is read; see docs/design/trust.md.
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";

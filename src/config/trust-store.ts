@@ -1,6 +1,6 @@
 // The user's trusted project files, `trusted.json` in secr-run's config directory (0700, file
 // 0600). Whoever can write it can point the token anywhere, so it is used only if it and its
-// directory are the user's own and writable by no one else. See docs/trust.md.
+// directory are the user's own and writable by no one else. See docs/design/trust.md.
 import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";

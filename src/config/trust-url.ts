@@ -1,6 +1,6 @@
 // An apiUrl as the request would see its host: a host with non-ASCII characters can imitate
 // another name (`api.sеcr.dev` with a Cyrillic "е"), so trust messages show the ASCII (punycode)
-// name and say that it is an international one (docs/trust.md, "Messages").
+// name and say that it is an international one (docs/design/trust.md, "Messages").
 import { domainToUnicode } from "node:url";
 
 /** scheme://[userinfo@]host — the host as written (group 1). */

@@ -1,6 +1,6 @@
 // Trust in a project file's apiUrl, like `direnv allow`: a .secr.json that points the token at a
 // server of its choosing is obeyed only once the user has said so for exactly those bytes.
-// Pure decisions and messages; the store on disk is trust-store.ts. See docs/trust.md.
+// Pure decisions and messages; the store on disk is trust-store.ts. See docs/design/trust.md.
 import * as z from "zod/mini";
 import { dirname } from "node:path";
 import type { OwnershipFix } from "./ownership.js";

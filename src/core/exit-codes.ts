@@ -23,7 +23,7 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** What each code means, for --help, docs/errors.md and the README (test/cli/error-table.test.ts checks both; backticks are dropped in --help). */
+/** What each code means, for --help, docs/design/errors.md and the README (test/cli/error-table.test.ts checks both; backticks are dropped in --help). */
 export type DocumentedExitCode = "N" | 0 | 64 | 65 | 69 | 70 | 77 | 78 | 126 | 127;
 
 export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {

@@ -1,4 +1,4 @@
-// What a failed fetch from secr means, in one table (docs/errors.md): for each error code of
+// What a failed fetch from secr means, in one table (docs/design/errors.md): for each error code of
 // the client, secr-run's exit code, what to do with the offline snapshot, and the hint printed
 // after the client's message. Pure; the CLI (exit code, hint) and the cache (decision) both read it.
 //
@@ -31,7 +31,7 @@ export interface FetchErrorRow {
   readonly statuses?: readonly number[] | ((status: number) => boolean);
   readonly exitCode: ExitCodeValue;
   readonly decision: FetchErrorDecision;
-  /** What it means, for docs/errors.md. */
+  /** What it means, for docs/design/errors.md. */
   readonly meaning: string;
   /** Printed in parentheses after the message; none when undefined or empty. */
   readonly hint?: (context: HintContext) => string;

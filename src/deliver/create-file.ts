@@ -1,6 +1,6 @@
 // Creating one delivered file: O_EXCL|O_NOFOLLOW, 0600, never over something already at the
 // path, and the record that later proves the file at that path is still this one
-// (docs/delivery.md). Used for the first delivery and for the temp files of a replacement.
+// (docs/design/delivery.md). Used for the first delivery and for the temp files of a replacement.
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";

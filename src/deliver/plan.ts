@@ -1,5 +1,5 @@
 // What to write for --file, --mount and --template, and what the child's environment gains and
-// loses. Pure: every check happens here, before anything is written (docs/delivery.md).
+// loses. Pure: every check happens here, before anything is written (docs/design/delivery.md).
 import { posix, win32 } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../core/exit-codes.js";
 import { formatSecrets } from "../plan/export-format.js";

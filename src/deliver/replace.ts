@@ -1,6 +1,6 @@
 // Under --watch, each new child's files replace the old ones at the same paths, and a delivered
 // path is never given up: removing a file (or the run directory) and creating it again would let
-// another user take the path in between (docs/security.md, "Delivered files"). So each file is
+// another user take the path in between (docs/design/security.md, "Delivered files"). So each file is
 // written to a temp file with a random name in the same directory (O_EXCL|O_NOFOLLOW, 0600) and
 // renamed over the old one. For a file outside the run directory, rename only after checking,
 // through an fd, that the file at the path is still the one secr-run wrote.

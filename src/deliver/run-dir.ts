@@ -1,6 +1,6 @@
 // secr-run's private directory for one run: where --file KEY puts its files, and the record of
 // the files written elsewhere. Named after its owner (pid and start time) so that a later run
-// can remove what a run killed by SIGKILL left behind (docs/delivery.md, "Cleanup").
+// can remove what a run killed by SIGKILL left behind (docs/design/delivery.md, "Cleanup").
 import { createHash, randomBytes } from "node:crypto";
 import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,7 +58,7 @@ const inspectDir = (path: string): DirFacts | undefined => {
  *  `$XDG_RUNTIME_DIR` must be the user's own and writable by no one else: one set by `su`
  *  without `-` or `sudo -E` belongs to another user, who could swap what is in it. A shared
  *  base (/dev/shm, the temp dir) must be the user's or root's, and sticky if others can write
- *  it, so no one else can rename or remove what we create there (docs/security.md). */
+ *  it, so no one else can rename or remove what we create there (docs/design/security.md). */
 export function baseProblem(facts: DirFacts | undefined, uid: number, shared: boolean): string | undefined {
   if (facts === undefined || !facts.isDirectory) return "is not a directory";
   if (!facts.writable) return "is not writable";

@@ -1,6 +1,6 @@
 // --template SRC:DEST: render a mustache template with the secrets. Pure.
 //
-// mustache.js (docs/delivery.md, "Templates"): logic-less, no dependencies, small, stable for
+// mustache.js (docs/design/delivery.md, "Templates"): logic-less, no dependencies, small, stable for
 // years; the secrets are a flat map of strings, which is all mustache's model needs. Values are
 // written as they are (no HTML escaping), and a value is never rendered again as a template.
 // Every variable a rendered branch refers to must exist: a template that would silently render

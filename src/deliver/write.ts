@@ -1,7 +1,7 @@
 // Carry out a delivery plan: the run directory (0700), then each file (0600, created, never
 // opened if something is already there: O_EXCL|O_NOFOLLOW). On any failure what was written is
 // removed again: no partial effect. Under --watch the same paths are kept for the whole run and
-// each new child's files replace the old ones in place (replace.ts, docs/delivery.md).
+// each new child's files replace the old ones in place (replace.ts, docs/design/delivery.md).
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../core/exit-codes.js";

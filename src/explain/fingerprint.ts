@@ -2,7 +2,7 @@
 // HMAC-SHA256 under a key derived from the token. The same value gives the same fingerprint on
 // every run and machine with that token (so two people can see they hold the same DATABASE_URL),
 // and without the token the 32 bits cannot be tested against guesses, so even a short value (a
-// PIN, a port) is not confirmed by its fingerprint. See docs/insights.md.
+// PIN, a port) is not confirmed by its fingerprint. See docs/design/insights.md.
 import { createHmac, hkdfSync } from "node:crypto";
 
 /** Fixed: changing it changes every fingerprint. Distinct from the snapshot key's label. */

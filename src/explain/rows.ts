@@ -18,7 +18,7 @@ export interface ExplainValues {
 /**
  * Fingerprints the value each row stands for (the one the child would get, or the refused one).
  * Never the token's: the key is derived from the token, so its fingerprint would let anyone
- * holding the output test token guesses offline (docs/insights.md).
+ * holding the output test token guesses offline (docs/design/insights.md).
  */
 export function explainRows(plan: Plan, values: ExplainValues, key: FingerprintKey): ExplainRow[] {
   return plan.rows.map((row) => {

@@ -5,7 +5,7 @@
 // power loss. The temp file is removed on every failure path.
 //
 // The temp name is random and opened O_CREAT|O_EXCL|O_NOFOLLOW: a file or symlink planted at
-// a predictable name can never be written through (docs/server.md, "Storage").
+// a predictable name can never be written through (docs/design/server.md, "Storage").
 
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";

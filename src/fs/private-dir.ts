@@ -1,7 +1,7 @@
 // A directory that holds secrets (the offline cache, the local server's data) must be ours
 // and not writable by anyone else: another user able to write there could plant symlinks or
 // swap files under us. An existing directory is checked, never chmod-ed, so pointing an
-// option at a shared directory cannot change that directory (docs/server.md, "Storage").
+// option at a shared directory cannot change that directory (docs/design/server.md, "Storage").
 import { chmod, mkdir, stat } from "node:fs/promises";
 
 /** Why a directory with these attributes is unsafe, or undefined when it is fine. Pure. */

@@ -1,4 +1,4 @@
-// Aho–Corasick over bytes (docs/delivery.md, "Masking"). Pure.
+// Aho–Corasick over bytes (docs/design/delivery.md, "Masking"). Pure.
 //
 // States are numbered breadth-first, so a state's failure link always points to a smaller
 // number and a state's children are consecutive numbers. The first states (the shallow ones,

@@ -1,6 +1,6 @@
 // How much --mask may build. The automaton costs memory and CPU per trie state (one per distinct
 // prefix of the patterns), and each value has many forms (patterns.ts): without a bound, a
-// large answer became gigabytes (docs/delivery.md, "Masking", has the measurements). Pure.
+// large answer became gigabytes (docs/design/delivery.md, "Masking", has the measurements). Pure.
 import type { MaskPattern } from "./patterns.js";
 
 /** 2 Mi states: about 60 MiB of automaton at its peak, built in about a second. */

@@ -1,5 +1,5 @@
 // What the redactor looks for: each injected value and the forms it commonly takes in output.
-// Pure. See docs/delivery.md ("Masking").
+// Pure. See docs/design/delivery.md ("Masking").
 
 export const DEFAULT_MASK_MIN_LENGTH = 6;
 
@@ -67,7 +67,7 @@ function urlForms(value: string): string[] {
 }
 
 /**
- * The textual forms of one value (docs/delivery.md, "Masking", lists the encoders): itself;
+ * The textual forms of one value (docs/design/delivery.md, "Masking", lists the encoders): itself;
  * URL-encoded (encodeURIComponent, encodeURI, forms; hex digits in either case); JSON-escaped as
  * JavaScript, Python (`\uXXXX`), PHP (`\/`, with and without `\uXXXX`) and Go (`\u0026`...) write
  * it; base64 and base64url, also wrapped into lines when the value starts a base64 text.

@@ -1,5 +1,5 @@
 // The streaming redactor's core: bytes in, bytes out with every pattern replaced by its label.
-// Pure (no timers, no streams); stream.ts adds the idle flush. See docs/delivery.md ("Masking").
+// Pure (no timers, no streams); stream.ts adds the idle flush. See docs/design/delivery.md ("Masking").
 //
 // Output is decided as late as needed and no later: a byte is released once no match that is
 // still to come can cover it, i.e. once it lies before the longest suffix of the input that a

@@ -1,5 +1,5 @@
 // A failed fetch from secr as a Failure: exit code, one-line message with its hint, and the
-// snapshot decision, all from the one table in src/core/fetch-errors.ts (docs/errors.md).
+// snapshot decision, all from the one table in src/core/fetch-errors.ts (docs/design/errors.md).
 import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
 import { classifyFetchError } from "../core/fetch-errors.js";

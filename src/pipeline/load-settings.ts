@@ -1,7 +1,7 @@
 // Settings for a command: read the environment and .secr.json, resolve with precedence, and turn
 // problems into failures with their exit codes (64 for a bad flag, 78 for configuration).
 // Every command reads its settings here, so every one gets the project file's ownership and
-// trust checks (docs/trust.md) before anything is sent.
+// trust checks (docs/design/trust.md) before anything is sent.
 import { resolveCacheSettings, type CacheFlags, type CacheSettings } from "../config/cache-settings.js";
 import { loadProjectFile, PROJECT_FILE_KEYS, unknownKeysMessage } from "../config/project-file.js";
 import { resolveSettings, type ScopeSetting, type SettingFlags, type Settings } from "../config/settings.js";

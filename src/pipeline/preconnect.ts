@@ -1,4 +1,4 @@
-// Connecting early (docs/startup.md, "Connecting early"): when a run names its secr URL on the
+// Connecting early (docs/design/startup.md, "Connecting early"): when a run names its secr URL on the
 // command line or in SECR_API_URL, the entry (main.cjs) opens the TCP (and TLS) connection before
 // it loads the launcher, so the handshake's round trip passes while the launcher loads instead of
 // after. The client adopts that socket for its one connection if, and only if, it goes to the

@@ -1,7 +1,7 @@
 // One fetch for many runs: secr-runs launched together for one target and token share a pull
 // through the fetch lock in the cache directory and the snapshot the leader writes. A run never
 // uses a fetch that began before it was launched, unless --share-window says it may
-// (src/cache/share-rule.ts, docs/insights.md, "One fetch for many runs").
+// (src/cache/share-rule.ts, docs/design/insights.md, "One fetch for many runs").
 import type { SnapshotData } from "../cache/index.js";
 import type { CacheSettings } from "../config/cache-settings.js";
 import { formatDuration } from "../config/duration.js";
@@ -15,7 +15,7 @@ import { errorText, type FromSnapshot, type SnapshotStore } from "./snapshot-fal
 export const launchedAt = (): number => performance.timeOrigin;
 
 /**
- * The fetch shared by secr-runs launched together for one target (docs/insights.md): the first
+ * The fetch shared by secr-runs launched together for one target (docs/design/insights.md): the first
  * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if its
  * fetch began after they were launched (or within an explicit --share-window before). Any
  * problem with the lock itself only costs the sharing.

@@ -16,7 +16,7 @@ export const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const RESERVED_NAMES: readonly string[] = ["PATH", "HOME", "SHELL", "USER", "LOGNAME", "PWD", "TERM"];
 
 // Names that load code, or change which code or which trust roots a program uses. Sources, in
-// order (see docs/security.md for the reasoning):
+// order (see docs/design/security.md for the reasoning):
 //  1. sudo's default "bad" list (plugins/sudoers/env.c, initial_badenv_table): what sudo strips
 //     before running a command for another user, every platform's entries included.
 //  2. glibc's UNSECURE_ENVVARS (sysdeps/generic/unsecvars.h): what the dynamic loader drops for

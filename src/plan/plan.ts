@@ -1,7 +1,7 @@
 // Every decision between "the secrets are here" and "start the child", as one pure function:
 // the template verdict, --only, the name rules, --preserve-env / --pass-token, the schema and its
 // defaults. `run` starts the child with `env` (or stops with `stop`), `export` prints it, and
-// `explain` prints `rows`; all three therefore decide alike (docs/insights.md).
+// `explain` prints `rows`; all three therefore decide alike (docs/design/insights.md).
 import type { TemplateValidation } from "../client/schemas.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { SchemaCheckResult } from "../schema/check.js";

@@ -1,6 +1,6 @@
 // `--report-json FILE`: what one secr-run did, for CI dashboards and post-mortems. Pure: the
 // launcher collects facts as it goes and this shapes them. Names, counts and timings only: never
-// a value or the token (docs/insights.md lists the fields).
+// a value or the token (docs/design/insights.md lists the fields).
 import { redact } from "../client/redact.js";
 import type { ChildResult } from "../supervise/exit-status.js";
 import type { SchemaFailure } from "../schema/check.js";

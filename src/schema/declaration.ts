@@ -1,5 +1,5 @@
 // The `schema` of .secr.json, as declared: shape checks and normalisation only, no zod. Pure.
-// A mistake in the declaration is a configuration error naming the entry (docs/insights.md).
+// A mistake in the declaration is a configuration error naming the entry (docs/design/insights.md).
 import { isCodeLoadingName, isReservedName, isValidName, printableName } from "../plan/names.js";
 
 export const SCHEMA_TYPES = ["string", "int", "number", "port", "bool", "url", "email", "uuid", "enum", "regex", "json", "base64", "duration"] as const;

@@ -3,5 +3,6 @@ export { startServer, DATA_FILE, KEY_FILE, type RunningServer, type ServerOption
 export { DataFileError } from "./persistence/crypto.js";
 export { UnsafeDataDirError } from "./persistence/data-file.js";
 export { KeyError } from "./persistence/key.js";
-export { LockError } from "./persistence/lock.js";
+export { LockError, lockHolder } from "./persistence/lock.js";
+export { generateAdminToken } from "./store/tokens.js";
 export { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";

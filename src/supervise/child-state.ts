@@ -1,6 +1,6 @@
 // "Does the child already have this signal?" Read from /proc when a job-control signal arrives,
 // to tell a stop sent to the whole process group (the child got it too) from one sent to
-// secr-run alone (docs/process-model.md, "Job control"). Linux only; elsewhere "no".
+// secr-run alone (docs/design/process-model.md, "Job control"). Linux only; elsewhere "no".
 import { readFileSync } from "node:fs";
 import { parseProcStat } from "./foreground.js";
 

@@ -3,7 +3,7 @@
 // (fs/exec.c): all argument and environment strings with their NULs, the program's path, and one
 // pointer per string must fit in a quarter of the stack's soft rlimit, at most 3/4 of
 // _STK_LIM (6 MiB) and at least ARG_MAX (32 pages, 128 KiB); each single string also within
-// MAX_ARG_STRLEN (src/plan/names.ts). See docs/security.md, "What the child can be given".
+// MAX_ARG_STRLEN (src/plan/names.ts). See docs/design/security.md, "What the child can be given".
 
 /** 6 MiB: 3/4 of the kernel's _STK_LIM, the cap since Linux 4.13 whatever the rlimit. */
 const MAX_EXEC_BYTES = 6 * 1024 * 1024;

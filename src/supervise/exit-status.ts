@@ -1,4 +1,4 @@
-// How secr-run ends once the child has ended (docs/process-model.md, "Exit status"). Pure: the
+// How secr-run ends once the child has ended (docs/design/process-model.md, "Exit status"). Pure: the
 // supervisor performs the returned action. The caller must not be able to tell secr-run from
 // its child: same exit code, same death by signal.
 import { CORE_SIGNALS, signalNumber } from "./signals.js";

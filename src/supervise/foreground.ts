@@ -1,4 +1,4 @@
-// "Is secr-run in the terminal's foreground process group right now?" (docs/process-model.md,
+// "Is secr-run in the terminal's foreground process group right now?" (docs/design/process-model.md,
 // "The terminal"). When it is, the terminal itself already sent Ctrl-C, Ctrl-\, Ctrl-Z and window
 // resizes to the child (same group), so the supervisor must not send them again. Asked at the
 // moment a signal arrives: job control (Ctrl-Z, bg, fg) changes the answer while secr-run runs.

@@ -2,7 +2,7 @@
 // background job of a script). Node resets every disposition at startup and libuv again in
 // each child, so the launcher script (bin/secr-run.js run as a shell script) reads them from
 // /proc/self/status before Node starts and passes the mask in SECR_RUN_SIGIGN; the child gets
-// them back through a /bin/sh trampoline (command.ts). docs/process-model.md, "Ignored signals".
+// them back through a /bin/sh trampoline (command.ts). docs/design/process-model.md, "Ignored signals".
 import { signalName } from "./signals.js";
 
 export const SIGIGN_VARIABLE = "SECR_RUN_SIGIGN";

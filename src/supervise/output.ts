@@ -1,5 +1,5 @@
 // --mask: the child's stdout and stderr are pipes into a filter (the redactor) and from there
-// to secr-run's own stdout and stderr. stdin stays inherited. See docs/delivery.md ("Masking").
+// to secr-run's own stdout and stderr. stdin stays inherited. See docs/design/delivery.md ("Masking").
 import type { Readable, Transform, Writable } from "node:stream";
 
 export interface OutputFilters {

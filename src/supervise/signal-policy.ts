@@ -1,5 +1,5 @@
 // What the supervisor does with one received signal: a pure decision over the facts of the
-// moment (docs/process-model.md, "Signals" and "Job control"). The supervisor gathers the facts
+// moment (docs/design/process-model.md, "Signals" and "Job control"). The supervisor gathers the facts
 // lazily: /proc is read only when a rule needs it.
 import { FORWARDED, type ForwardedSignal, type JobControlSignal, TERMINAL_DELIVERED } from "./signals.js";
 

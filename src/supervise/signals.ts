@@ -1,5 +1,5 @@
 // Which signals the supervisor handles, and how: pure tables, the whole signal policy in one
-// place (docs/process-model.md, "Signals" has the same table in prose).
+// place (docs/design/process-model.md, "Signals" has the same table in prose).
 import { constants } from "node:os";
 
 /** What a forwarded signal does while secr-run is still fetching, before any child exists. */

@@ -1,4 +1,4 @@
-// Starting the child with execa, configured so execa adds nothing to docs/process-model.md ("The child"):
+// Starting the child with execa, configured so execa adds nothing to docs/design/process-model.md ("The child"):
 // no pipes, no shell unless asked, no environment of ours, and no signal of its own ever.
 // Its own chunk, imported by startSupervisor() as soon as `run` starts so that execa (~30 ms to
 // load) parses while the secrets are fetched; --help, serve, check and export never load it.
@@ -34,7 +34,7 @@ export function spawnChild(command: ChildCommand, options: SpawnOptions = {}): R
     shell: command.shell,
     env: command.env,
     extendEnv: false, // env is complete: secr-run's own (SECR_TOKEN...) must not leak back in
-    // The child owns the terminal and the pipes (docs/process-model.md, "The child"). --mask alone
+    // The child owns the terminal and the pipes (docs/design/process-model.md, "The child"). --mask alone
     // puts pipes on stdout and stderr, read by the redactor as the child writes: nothing is buffered.
     stdio: options.pipedOutput === true ? ["inherit", "pipe", "pipe"] : "inherit",
     buffer: false,
@@ -43,7 +43,7 @@ export function spawnChild(command: ChildCommand, options: SpawnOptions = {}): R
     // supervisor always outlives the child, so there is nothing to clean up.
     cleanup: false,
     // Default 5 s: a SIGKILL after a forwarded SIGTERM. Docker allows 10 s, Kubernetes 30 s;
-    // the child decides how long its shutdown takes (docs/process-model.md, "Stopping").
+    // the child decides how long its shutdown takes (docs/design/process-model.md, "Stopping").
     forceKillAfterDelay: false,
     reject: false, // an exit code is a result, not an exception
     windowsHide: false, // a console program keeps its console window

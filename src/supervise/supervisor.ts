@@ -1,4 +1,4 @@
-// The process supervisor: secr-run as a transparent parent (docs/process-model.md).
+// The process supervisor: secr-run as a transparent parent (docs/design/process-model.md).
 // Modelled on tini: listen before anything slow, forward each signal once, wait for the child
 // as long as it takes, then end exactly as the child did. What each signal does, in each phase,
 // is decided by decideSignal() (signal-policy.ts); this file gathers the facts and acts.
@@ -128,7 +128,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     if (received === "SIGCONT") selfStop = "none"; // whatever stopped us is over
     if (state.phase === "running" && STOPPING_SIGNALS.has(received)) {
       // The caller wants the program to end: no restart after it, and no SIGKILL of ours
-      // (docs/process-model.md, "Stopping"; docs/watch.md).
+      // (docs/design/process-model.md, "Stopping"; docs/design/watch.md).
       stopping = true;
       clearTimeout(pendingRestart?.timer);
     }

@@ -1,5 +1,5 @@
 // The decisions of --watch, pure: what changed, whether it matters, when to act, when to poll
-// again. The loop (loop.ts) gathers the facts and acts. See docs/watch.md.
+// again. The loop (loop.ts) gathers the facts and acts. See docs/design/watch.md.
 
 /** Key → version, as the keys route reports them. */
 export type Versions = Readonly<Record<string, number>>;

@@ -1,6 +1,6 @@
 // The --watch loop: poll secr's keys route (a 304 while nothing changed), decide with the pure
 // functions of decide.ts, and hand a relevant change to `apply` (pull, plan, restart or reload;
-// src/cli/commands/run/watch.ts). The child keeps running whatever happens here. See docs/watch.md.
+// src/cli/commands/run/watch.ts). The child keeps running whatever happens here. See docs/design/watch.md.
 import { setTimeout as sleep } from "node:timers/promises";
 import { PULL_PAGE_SIZE, type SecrClient } from "../client/client.js";
 import { isSecrApiError, SecrApiError } from "../client/errors.js";

@@ -1,4 +1,4 @@
-// One snapshot per token (docs/snapshot.md, "Files"): a run with another token on the same
+// One snapshot per token (docs/design/snapshot.md, "Files"): a run with another token on the same
 // machine must not replace the first token's snapshot, and names never show a token.
 import { readdir, rename } from "node:fs/promises";
 import { join } from "node:path";

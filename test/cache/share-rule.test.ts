@@ -1,4 +1,4 @@
-// The rule of one fetch for many runs (src/cache/share-rule.ts, docs/insights.md).
+// The rule of one fetch for many runs (src/cache/share-rule.ts, docs/design/insights.md).
 import { describe, expect, it } from "vitest";
 import { mayShare } from "../../src/cache/share-rule.js";
 

@@ -1,6 +1,6 @@
 // The start-up budget in Node built-ins: what `secr-run --env e -- cmd` may load before its child
 // starts. Each module costs compile or deserialisation time on every start of the user's program
-// (docs/startup.md); these were loaded once and are now loaded only when a run needs them.
+// (docs/design/startup.md); these were loaded once and are now loaded only when a run needs them.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,7 @@ import { tempDir } from "../helpers/temp.js";
 const RECORD = fileURLToPath(new URL("./fixtures/record-builtins.cjs", import.meta.url));
 const TOKEN = "secr_cli_builtins_7d1e9a3c5b2f4a68";
 
-/** Never before the child of a plain online run; see docs/startup.md for who needed each. */
+/** Never before the child of a plain online run; see docs/design/startup.md for who needed each. */
 const NOT_BEFORE_CHILD = [
   "_http_server", // undici needs none of node:http (scripts/build.js)
   "http",

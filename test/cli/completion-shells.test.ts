@@ -18,13 +18,12 @@ function has(shell: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 }
 
-/** The README's install line for `shell` (the code block of "## Shell completion"). */
+/** The guide's install line for `shell` (the code block of docs/guide/completion.md). */
 function readmeLine(pattern: RegExp): string {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const section = readme.slice(readme.indexOf("## Shell completion"));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+  const guide = readFileSync(new URL("../../docs/guide/completion.md", import.meta.url), "utf8");
+  const block = /```shell\n([\s\S]*?)```/.exec(guide)![1]!;
   const line = block.split("\n").find((l) => pattern.test(l));
-  if (line === undefined) throw new Error(`README's completion block has no line matching ${pattern}`);
+  if (line === undefined) throw new Error(`docs/guide/completion.md's block has no line matching ${pattern}`);
   return line.replace(/\s+#.*$/, "");
 }
 

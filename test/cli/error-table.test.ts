@@ -1,5 +1,5 @@
 // One definition of each fact: the exit-code table and the fetch-error table are documented in
-// README.md and docs/errors.md; these tests fail when a document and the code disagree.
+// README.md and docs/design/errors.md; these tests fail when a document and the code disagree.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODE_MEANING, type DocumentedExitCode } from "../../src/core/exit-codes.js";
@@ -9,7 +9,7 @@ import type { Settings } from "../../src/config/settings.js";
 import { classifyFetchError, DEADLINE_ROW, FETCH_ERRORS, type FetchErrorRow } from "../../src/core/fetch-errors.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const errorsDoc = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
+const errorsDoc = readFileSync(new URL("../../docs/design/errors.md", import.meta.url), "utf8");
 
 /** `| a | b |` rows of a Markdown table whose first cell matches. */
 function rows(text: string, first: RegExp): Map<string, string[]> {
@@ -33,7 +33,7 @@ describe("exit codes", () => {
     expect(Object.fromEntries([...table].map(([code, [text]]) => [code, text]))).toEqual(Object.fromEntries(expected));
   });
 
-  it("docs/errors.md lists every code with the same text", () => {
+  it("docs/design/errors.md lists every code with the same text", () => {
     const table = rows(errorsDoc, /^(N|\d+)$/);
     for (const [code, text] of Object.entries(EXIT_CODE_MEANING)) expect(table.get(code)?.[0], code).toBe(text);
   });
@@ -51,7 +51,7 @@ describe("exit codes", () => {
 describe("the fetch-error table", () => {
   const statusText = (row: FetchErrorRow) => (row.statuses === undefined ? "" : typeof row.statuses === "function" ? "5xx" : row.statuses.join(", "));
 
-  it("docs/errors.md has one row per entry, with the same exit code, decision and hint", () => {
+  it("docs/design/errors.md has one row per entry, with the same exit code, decision and hint", () => {
     const table = rows(errorsDoc, /^`[a-z_]+`$/);
     const all: FetchErrorRow[] = [...FETCH_ERRORS, DEADLINE_ROW];
     expect([...table.keys()]).toEqual(all.map((row) => `\`${row.code}\``));

@@ -1,4 +1,4 @@
-// A run never uses a fetch that began before it was launched (docs/insights.md, "One fetch for
+// A run never uses a fetch that began before it was launched (docs/design/insights.md, "One fetch for
 // many runs"), through the built CLI against `secr-run serve`: a change, a revocation and an
 // outage are all seen by the very next run, with no pause between runs. Run `npm run build` first.
 import { readdirSync } from "node:fs";

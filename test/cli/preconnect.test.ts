@@ -1,4 +1,4 @@
-// Connecting early (src/pipeline/preconnect.ts, docs/startup.md): a run that names its secr URL on the
+// Connecting early (src/pipeline/preconnect.ts, docs/design/startup.md): a run that names its secr URL on the
 // command line or in SECR_API_URL opens the connection while the launcher loads; the client
 // adopts it, and an unused one is closed once the run has its secrets.
 import { once } from "node:events";

@@ -222,7 +222,7 @@ describe("settings", () => {
       const deep = join(dir.path, "repo", "packages", "web", "src");
       mkdirSync(deep, { recursive: true });
       writeFileSync(join(dir.path, "repo", ".secr.json"), JSON.stringify({ org: "acme", project: "api", env: "development", apiUrl: server.url }));
-      // The file's apiUrl is used once trusted (docs/trust.md; the attacks are in trust.test.ts).
+      // The file's apiUrl is used once trusted (docs/design/trust.md; the attacks are in trust.test.ts).
       const base = { SECR_ORG: undefined, SECR_PROJECT: undefined, SECR_API_URL: undefined, XDG_CONFIG_HOME: join(dir.path, "config") };
       expect((await runCli(["allow"], { cwd: deep, env: base })).exitCode).toBe(0);
       const fromFile = await runRecorded([], base, deep);

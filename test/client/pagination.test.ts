@@ -230,7 +230,7 @@ describe("pullAllSecrets", () => {
   });
 });
 
-describe('pullAllSecrets against a server announcing endless pages (docs/security.md, "Response size")', () => {
+describe('pullAllSecrets against a server announcing endless pages (docs/design/security.md, "Response size")', () => {
   it("a total of 1e12 fails at once with response_too_large: one request, no restart, nothing planned per page", async () => {
     fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {

@@ -75,7 +75,7 @@ export function scratchDir(): string {
 }
 
 let caches = 0;
-/** Each run gets an empty snapshot cache (docs/snapshot.md) unless the test passes its own
+/** Each run gets an empty snapshot cache (docs/design/snapshot.md) unless the test passes its own
  *  XDG_CACHE_HOME / SECR_CACHE_DIR: runs stay independent, and ~/.cache is never touched. */
 function freshCacheHome(): string {
   return join(scratchDir(), `cache-${++caches}`);

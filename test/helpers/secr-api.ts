@@ -1,5 +1,5 @@
 // The secr API a run talks to, as msw handlers (served over loopback by msw-server.ts): the two
-// routes `secr-run run` uses, with the wire contract's bodies (docs/wire-contract.md).
+// routes `secr-run run` uses, with the wire contract's bodies (docs/design/wire-contract.md).
 import { http, HttpResponse } from "msw";
 
 export const SECRETS_ROUTE = "*/v1/secrets/:org/:project/:env";

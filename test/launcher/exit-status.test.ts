@@ -1,4 +1,4 @@
-// The exit decision (docs/process-model.md, "Exit status") as a pure function: every case it lists.
+// The exit decision (docs/design/process-model.md, "Exit status") as a pure function: every case it lists.
 import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
 import { decideExit, exitForSignal } from "../../src/supervise/exit-status.js";

@@ -1,4 +1,4 @@
-// Reading the launcher's SigIgn mask, and the trampoline that re-applies it (docs/process-model.md,
+// Reading the launcher's SigIgn mask, and the trampoline that re-applies it (docs/design/process-model.md,
 // "Ignored signals").
 import { describe, expect, it } from "vitest";
 import { withIgnoredSignals, type ChildCommand } from "../../src/supervise/command.js";

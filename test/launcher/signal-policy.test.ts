@@ -1,4 +1,4 @@
-// The per-signal decision (docs/process-model.md, "Signals", "Job control") as a pure function.
+// The per-signal decision (docs/design/process-model.md, "Signals", "Job control") as a pure function.
 import { describe, expect, it } from "vitest";
 import { decideSignal, type SignalFacts } from "../../src/supervise/signal-policy.js";
 import { FORWARDED, FORWARDED_SIGNALS } from "../../src/supervise/signals.js";

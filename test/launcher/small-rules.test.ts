@@ -46,7 +46,7 @@ describe("buildCommand", () => {
   });
 });
 
-describe("exit codes for client errors (docs/errors.md: What a failed fetch means)", () => {
+describe("exit codes for client errors (docs/design/errors.md: What a failed fetch means)", () => {
   it.each([
     ["network_error", 0, 69],
     ["timeout", 0, 69],

@@ -1,7 +1,8 @@
-// The README's "Your own project in two minutes", step by step, with secr-run commands only:
+// The README's "Your own project in two minutes", step by step, each answer checked (the block
+// itself runs verbatim, pasted as one, in test/docs/pasted-blocks.test.ts), with secr-run commands only:
 // serve with an admin token -> a project -> an environment -> a secret -> a template -> a scoped
 // viewer token -> init -> a run that sees the secret with that token -> the token reaches
-// nothing else. Keep this file and that README section the same.
+// nothing else.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

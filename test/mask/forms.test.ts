@@ -1,6 +1,6 @@
 // --mask against the encodings a program really logs a value in: the built CLI over a real
 // loopback server (msw handlers), a real child that prints a DATABASE_URL as PHP, Go, encodeURI,
-// lower-case percent-encoding and wrapped base64 write it (docs/delivery.md, "Masking").
+// lower-case percent-encoding and wrapped base64 write it (docs/design/delivery.md, "Masking").
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trieStates } from "../../src/mask/budget.js";
@@ -39,7 +39,7 @@ describe("--mask covers the encoders it documents", () => {
     }
   });
 
-  it("the cost of the forms in automaton states per value byte (docs/delivery.md states these)", () => {
+  it("the cost of the forms in automaton states per value byte (docs/design/delivery.md states these)", () => {
     const perByte = (value: string) => trieStates(maskPatterns({ K: value }).patterns) / Buffer.byteLength(value);
     expect(perByte("s3cr3t-Passw0rd")).toBeCloseTo(4.93, 1);
     expect(perByte(DATABASE_URL)).toBeCloseTo(11.82, 1);

@@ -1,4 +1,4 @@
-// The encrypted offline fallback (docs/snapshot.md), black-box through the built CLI, with faults injected
+// The encrypted offline fallback (docs/design/snapshot.md), black-box through the built CLI, with faults injected
 // by msw handlers on a loopback port: secr unreachable, slow, failing or rate limiting starts the
 // command from the snapshot after one warning; 401/403/404 delete the snapshot and fail.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";

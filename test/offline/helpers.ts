@@ -1,4 +1,4 @@
-// Shared plumbing for the offline-snapshot tests (docs/snapshot.md): the built CLI (test/cli/helpers.ts),
+// Shared plumbing for the offline-snapshot tests (docs/design/snapshot.md): the built CLI (test/cli/helpers.ts),
 // a temp cache directory per test, and after every test a byte search of every cache directory
 // the test used for each value, token and passphrase, and of every output for the same.
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -1,6 +1,6 @@
 // What `npm publish` would ship (npm pack --dry-run) and what it needs at run time: the CLI's
 // bundles run from the packed files alone, with no node_modules; `dependencies` are exactly the
-// packages the library export (dist/index.js) imports. See docs/cli-architecture.md, "Packaging".
+// packages the library export (dist/index.js) imports. See docs/design/cli-architecture.md, "Packaging".
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { build } from "esbuild";

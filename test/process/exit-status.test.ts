@@ -1,4 +1,4 @@
-// docs/process-model.md, "Exit status", through the real CLI: the caller cannot tell secr-run from its child.
+// docs/design/process-model.md, "Exit status", through the real CLI: the caller cannot tell secr-run from its child.
 // Exit with the child's code, die of the child's signal, 128+S for core signals.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -29,7 +29,7 @@ function run(argv: string[]): Run {
   return r;
 }
 
-describe("exit status (docs/process-model.md: Exit status)", () => {
+describe("exit status (docs/design/process-model.md: Exit status)", () => {
   it("1: the child's exit code N is secr-run's exit code", async () => {
     const codes = [0, 1, 2, 42, 127, 128, 130, 255];
     const results = await Promise.all(codes.map((n) => run(cliArgv(["--exit", String(n), "--after", "0"])).exit));

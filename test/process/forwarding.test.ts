@@ -1,4 +1,4 @@
-// Forwarding, stopping and signals before the child (docs/process-model.md) through the real CLI,
+// Forwarding, stopping and signals before the child (docs/design/process-model.md) through the real CLI,
 // outside a terminal (own session, so every forwarded signal must be forwarded).
 // ("Signals", "Stopping", "Before the child").
 import { existsSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Shared plumbing for the process-model tests (docs/process-model.md): a secr API on loopback (msw), the real CLI
+// Shared plumbing for the process-model tests (docs/design/process-model.md): a secr API on loopback (msw), the real CLI
 // (test/helpers/cli.ts, built by `npm run build`) spawned with the signal-child fixture, and small
 // waits that poll for events instead of sleeping for guessed durations.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -25,7 +25,7 @@ export function startSecr(): Promise<MswServer> {
   return startMswServer(...secrRoutes(() => SECRETS));
 }
 
-// Runs write the offline snapshot (docs/snapshot.md): into a temp cache per test file, never ~/.cache.
+// Runs write the offline snapshot (docs/design/snapshot.md): into a temp cache per test file, never ~/.cache.
 let cacheHome: TempDir | undefined;
 afterAll(() => {
   cacheHome?.remove();
@@ -45,7 +45,7 @@ export function cliEnv(server: MswServer, extra: Record<string, string> = {}): R
     SECR_PROJECT: "shop",
     SECR_ENV: "production",
     // Every test waits for its own request: no run may start from the snapshot a previous test's
-    // run wrote moments ago (--share-window, docs/insights.md).
+    // run wrote moments ago (--share-window, docs/design/insights.md).
     SECR_SHARE_WINDOW: "0",
     ...extra,
   };

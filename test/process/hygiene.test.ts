@@ -1,4 +1,4 @@
-// docs/security.md (attacker model) through the real CLI: secret values reach the child's environment and
+// docs/design/security.md (attacker model) through the real CLI: secret values reach the child's environment and
 // nothing else: no argv of any process, not secr-run's own environment, no output, no file.
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Signals ignored when secr-run starts stay ignored in the child (docs/process-model.md, "Ignored
+// Signals ignored when secr-run starts stay ignored in the child (docs/design/process-model.md, "Ignored
 // signals"): `nohup secr-run -- app` must start app with SIGHUP ignored, as nohup alone does.
 // Node forgets them at startup, so these tests run the real launcher (bin/secr-run.js executed,
 // not `node bin/secr-run.js`) and compare the child's SigIgn with the same command run without

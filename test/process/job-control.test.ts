@@ -1,4 +1,4 @@
-// Job control by kill(1), not by a terminal (docs/process-model.md, "Job control"): a TSTP, TTIN
+// Job control by kill(1), not by a terminal (docs/design/process-model.md, "Job control"): a TSTP, TTIN
 // or TTOU sent to secr-run alone reaches the child, then secr-run stops itself; the SIGCONT that
 // resumes secr-run resumes the child. secr-run runs in a process group of its own inside a
 // session without a terminal (test/fixtures/own-group.py): not orphaned, so the kernel really

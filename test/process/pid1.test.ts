@@ -1,4 +1,4 @@
-// docs/process-model.md, "PID 1": secr-run as PID 1 (Docker without --init), in a fresh PID namespace via
+// docs/design/process-model.md, "PID 1": secr-run as PID 1 (Docker without --init), in a fresh PID namespace via
 // `unshare -pf --mount-proc` (needs root or user namespaces; skipped with the reason otherwise).
 // README, "In a container", says what the user sees.
 import { execFileSync } from "node:child_process";
@@ -47,7 +47,7 @@ function secrRunPid(run: Run): Promise<number> {
 
 const reapingWarnings = (stderr: string) => stderr.split("\n").filter((l) => /PID 1/.test(l));
 
-describe.skipIf(problem !== undefined)("as PID 1 (docs/process-model.md: PID 1)", () => {
+describe.skipIf(problem !== undefined)("as PID 1 (docs/design/process-model.md: PID 1)", () => {
   it("19: SIGINT and SIGTERM still reach the child once each; exit = the child's code", async () => {
     const log = join(fx.dir.path, "pid1-forward.log");
     const r = runAsPid1(["--log", log, "--exit-on", "TERM", "--exit", "3"]);

@@ -1,4 +1,4 @@
-// docs/process-model.md, "The child", with pipes: the child owns stdin/stdout; secr-run reads none of stdin,
+// docs/design/process-model.md, "The child", with pipes: the child owns stdin/stdout; secr-run reads none of stdin,
 // buffers none of stdout, and does not hang a pipeline.
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -10,7 +10,7 @@ import { CLI } from "../helpers/cli.js";
 
 const fx = useProcessFixture();
 
-describe("pipes (docs/process-model.md: The child)", () => {
+describe("pipes (docs/design/process-model.md: The child)", () => {
   it("16: piped stdin reaches the child whole, up to EOF", async () => {
     const input = randomBytes(1 << 20); // 1 MiB, several pipe buffers
     const log = join(fx.dir.path, "stdin.log");

@@ -1,4 +1,4 @@
-// The terminal rules (docs/process-model.md, "Signals" terminal rule, "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
+// The terminal rules (docs/design/process-model.md, "Signals" terminal rule, "Job control") in a real terminal: an interactive bash in a pseudo-terminal (python3's pty
 // module, test/fixtures/pty-driver.py) runs secr-run as a job, and the test types Ctrl-C,
 // Ctrl-\, Ctrl-Z and `fg` like a user.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

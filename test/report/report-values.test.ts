@@ -1,6 +1,6 @@
 // --report-json against a server whose secrets read like JSON literals and numbers: the built CLI
 // over a real loopback server (msw handlers). The report must stay valid JSON, and masking must
-// not tell which of its literals or numbers equal a secret (docs/security.md, "The run report").
+// not tell which of its literals or numbers equal a secret (docs/design/security.md, "The run report").
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 // Attack: token guessing that rotates its source address through 127.x.y.z (every address of
 // 127.0.0.0/8 reaches a loopback server on Linux) got a fresh failed-authentication budget per
 // address: 150 × 401 and no 429. Loopback is one client, IPv6 counts by /64, and a global budget
-// caps failures over all clients (docs/server.md, "Rate limits").
+// caps failures over all clients (docs/design/server.md, "Rate limits").
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthFailureLimit, GLOBAL_FAILURE_FACTOR } from "../../src/server/http/auth-failure-limit.js";

@@ -5,7 +5,7 @@
 // reloaded (root) child then read the attacker's file, or secr-run gave up with the service down.
 // Now a delivered path is never given up (files are replaced by rename), run directories sit in a
 // per-user 0700 directory, and XDG_RUNTIME_DIR is used only if it is the user's own
-// (docs/security.md, "Delivered files"). Needs root, to run the attacker as another user.
+// (docs/design/security.md, "Delivered files"). Needs root, to run the attacker as another user.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

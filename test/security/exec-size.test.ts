@@ -2,7 +2,7 @@
 // have): the run must stop in one line, exit 65 and start nothing, before building a --mask
 // that would cost gigabytes, when the child could not be exec'd anyway (E2BIG) or the mask
 // would exceed its budget. The built CLI over a real loopback server (msw handlers);
-// docs/security.md, "What the child can be given".
+// docs/design/security.md, "What the child can be given".
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

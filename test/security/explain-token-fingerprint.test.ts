@@ -1,7 +1,7 @@
 // Attack: `explain --pass-token` printed a fingerprint of the token itself, keyed by a key
 // derived from the token. Anyone holding a shared explain output can test token guesses offline:
 // derive the key from the guess, HMAC the guess, compare. No row whose value is the token may
-// carry a fingerprint (docs/insights.md, "Fingerprints").
+// carry a fingerprint (docs/design/insights.md, "Fingerprints").
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 // Attack: a short-lived admin token mints a permanent admin token that keeps reading and
 // writing after its creator is revoked. A created token must not outlive its creator, and
-// revoking a token must revoke what it created (docs/server.md, "Token lifecycle").
+// revoking a token must revoke what it created (docs/design/server.md, "Token lifecycle").
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

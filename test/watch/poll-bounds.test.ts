@@ -1,7 +1,7 @@
 // --watch against a hostile server (msw handlers over a real loopback server): a key listing
 // that never ends, one whose total shifts between pages, and pages that trickle in. Each must
 // cost one warning and a backed-off poll, never unbounded memory or a poll without end
-// (docs/watch.md, "Failures while watching"; docs/security.md, "Response size").
+// (docs/design/watch.md, "Failures while watching"; docs/design/security.md, "Response size").
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";

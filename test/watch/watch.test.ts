@@ -243,7 +243,7 @@ describe("secr-run --watch", () => {
     }
   });
 
-  it("rate limit: a change every poll restarts 6 times, then restarts pause with one warning (docs/watch.md)", { timeout: 120_000 }, async () => {
+  it("rate limit: a change every poll restarts 6 times, then restarts pause with one warning (docs/design/watch.md)", { timeout: 120_000 }, async () => {
     const report = join(dir.path, "rate-report.json");
     // No debounce: every poll that sees a change applies it. The window is a minute and the
     // test lasts well under one, so the seventh change must wait.

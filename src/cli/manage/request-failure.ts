@@ -1,5 +1,5 @@
 // A failed request of a management command as a one-line Failure, from the one table
-// (FETCH_ERRORS in src/core/fetch-errors.ts, docs/errors.md). Only the 403 hint differs: a write needs an
+// (FETCH_ERRORS in src/core/fetch-errors.ts, docs/design/errors.md). Only the 403 hint differs: a write needs an
 // admin token of that scope, which "may not read" would not say. Pure.
 import type { SecrApiError } from "../../client/errors.js";
 import type { Settings } from "../../config/settings.js";

@@ -1,5 +1,5 @@
 // Authorization: does the token's role and every level of its scope (org, project,
-// environment) cover what the request touches? (docs/server.md, "Tokens and scopes")
+// environment) cover what the request touches? (docs/design/server.md, "Tokens and scopes")
 import { ApiError } from "../store/errors.js";
 import type { TokenRecord } from "../store/model.js";
 

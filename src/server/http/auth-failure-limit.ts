@@ -1,6 +1,6 @@
 // Failed authentications are limited per client bucket (client-bucket.ts) and, over all clients
 // together, by a global budget: spreading guesses over many addresses cannot multiply the rate
-// (docs/server.md, "Rate limits").
+// (docs/design/server.md, "Rate limits").
 import { clientBucket } from "./client-bucket.js";
 import { RateLimiter } from "./rate-limit.js";
 

@@ -1,6 +1,6 @@
 // Which failed-authentication bucket a client address falls in. One host can use every address of
 // 127.0.0.0/8 (and ::1), and one IPv6 subscriber gets a whole /64: counting each address alone let
-// a guesser rotate source addresses past the limit (docs/server.md, "Rate limits").
+// a guesser rotate source addresses past the limit (docs/design/server.md, "Rate limits").
 import { isIPv4, isIPv6 } from "node:net";
 
 /** The bucket id for a socket's remote address: "loopback", the IPv4 address, or an IPv6 /64 prefix. */

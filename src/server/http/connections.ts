@@ -1,7 +1,7 @@
 // Which connections may be cut at shutdown. Only a request whose body has fully arrived is
 // worth waiting for (its change may be in progress); a connection that is idle, still sending
 // headers, or still uploading a body is closed at once, so shutdown never waits on a slow or
-// silent client (docs/server.md, "Shutdown").
+// silent client (docs/design/server.md, "Shutdown").
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 

@@ -1,7 +1,7 @@
 // Reading and atomically replacing the encrypted data file, the last compacted snapshot
 // (src/fs/atomic-write.ts: temp file with a random name, fsync, rename, fsync the directory),
 // so after a crash at any point the file is either the old snapshot or the new one. Never read
-// through a symlink. Format 2 (docs/server.md, "Storage"):
+// through a symlink. Format 2 (docs/design/server.md, "Storage"):
 //   magic "SECRSRV2" (8) | key id (8) | journal id (16) | previous journal id (16) | iv | tag | ciphertext
 // with everything before the iv authenticated: the snapshot names the journal that continues it,
 // and the one it replaced (a journal left by a crash mid-compaction is already inside it).

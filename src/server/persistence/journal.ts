@@ -1,4 +1,4 @@
-// The append-only journal that continues a snapshot (docs/server.md, "Storage"):
+// The append-only journal that continues a snapshot (docs/design/server.md, "Storage"):
 //   header: magic "SECRJRN1" (8) | key id (8) | journal id (16)
 //   record: length (u32 BE) | bitwise NOT of length (u32 BE) | iv (12) | tag (16) | ciphertext
 // Each record is AES-256-GCM sealed with a fresh IV; its additional data is the journal id and the

@@ -1,5 +1,5 @@
 // The data file (last compacted snapshot) plus its journal, as one durable store
-// (docs/server.md, "Storage"). A batch costs one append and one fdatasync of its own changes;
+// (docs/design/server.md, "Storage"). A batch costs one append and one fdatasync of its own changes;
 // once the journal outgrows max(4 MiB, snapshot), a compaction writes a new snapshot naming a
 // new journal, then replaces the journal. A crash between the two leaves a snapshot that
 // already holds every record of the old journal, which it names as its previous one.

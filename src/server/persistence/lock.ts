@@ -54,6 +54,12 @@ function inspect(pid: number): LiveProcess {
 
 const readLock = (path: string) => readFile(path, { encoding: "utf8", flag: constants.O_RDONLY | O_NOFOLLOW }).catch(() => "");
 
+/** The live server holding the lock at lockPath, if any (`secr-run serve --stop`). */
+export async function lockHolder(lockPath: string): Promise<LockOwner | undefined> {
+  const owner = parseLock(await readLock(resolve(lockPath)));
+  return owner === undefined || isStale(owner, inspect(owner.pid), process.pid) ? undefined : owner;
+}
+
 // Locks this process holds: a lock file with our own pid is ours only if listed here
 // (otherwise it was left by an earlier process that had the same pid).
 const held = new Set<string>();

@@ -1,4 +1,4 @@
-// Limits on keys, values and pages (docs/wire-contract.md, "Secrets", "Key names").
+// Limits on keys, values and pages (docs/design/wire-contract.md, "Secrets", "Key names").
 import { ApiError } from "./errors.js";
 
 export const MAX_KEY_LENGTH = 256;

@@ -1,7 +1,7 @@
 // Token administration: create (the token is shown once), list (never a token or hash),
 // revoke. `actor` is the token making the request; an org-scoped admin sees and manages only
 // tokens of its org; a created token never outlives its creator and is revoked with it
-// (docs/server.md, "Token lifecycle").
+// (docs/design/server.md, "Token lifecycle").
 import { randomBytes } from "node:crypto";
 import type { TokenInfo } from "../../client/schemas.js";
 import { ApiError } from "./errors.js";
@@ -11,7 +11,7 @@ import { checkName } from "./rules.js";
 import { boundedExpiry, descendants } from "./token-lineage.js";
 import { scopeOf, scopeProblem, tokenRecord, tokenState } from "./tokens.js";
 
-/** A token as the admin routes show it: `Token` of docs/wire-contract-server.md, the same type the client reads it as. */
+/** A token as the admin routes show it: `Token` of docs/design/wire-contract-server.md, the same type the client reads it as. */
 export type TokenView = TokenInfo;
 
 export function tokenView(record: TokenRecord, now = Date.now()): TokenView {

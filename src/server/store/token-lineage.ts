@@ -1,5 +1,5 @@
 // Who created which token: a created token never outlives its creator, and revoking a token
-// revokes what it created (docs/server.md, "Token lifecycle").
+// revokes what it created (docs/design/server.md, "Token lifecycle").
 import { ApiError } from "./errors.js";
 import type { TokenRecord } from "./model.js";
 

@@ -87,7 +87,7 @@ export function revoke(args: string[], io?: Io): Promise<number> {
     if (options.json) printJson(io, result);
     else {
       io.stdout.write(`revoked token ${printable(result.id)}\n`);
-      // What it had created goes with it (docs/server.md, "Token lifecycle"): say which, one per line.
+      // What it had created goes with it (docs/design/server.md, "Token lifecycle"): say which, one per line.
       for (const id of result.alsoRevoked) io.stdout.write(`revoked token ${printable(id)} (created by ${printable(result.id)})\n`);
     }
     return ExitCode.OK;

@@ -1,6 +1,6 @@
 // `secr-run init`: .secr.json in the working directory, with what the flags (or SECR_ORG,
 // SECR_PROJECT, SECR_ENV) say. Never a token; apiUrl only from --api-url on this command line,
-// and then the written file is trusted at once (the user just chose that URL; docs/trust.md).
+// and then the written file is trusted at once (the user just chose that URL; docs/design/trust.md).
 import { join } from "node:path";
 import { readProjectFile, PROJECT_FILE_NAME } from "../../../config/project-file.js";
 import { ENV_VARS, resolveSettings } from "../../../config/settings.js";

@@ -1,5 +1,5 @@
 // Writes .secr.json whole or not at all: a temp file in the same directory (O_EXCL|O_NOFOLLOW,
-// mode 0644: it holds no secret, and the ownership rule of docs/trust.md wants it writable by
+// mode 0644: it holds no secret, and the ownership rule of docs/design/trust.md wants it writable by
 // its owner only), fsync, then link() (fails if a file appeared meanwhile: no overwrite without
 // --force) or rename() over the old one (--force). The temp file never outlives the call.
 import { randomBytes } from "node:crypto";

@@ -21,7 +21,7 @@ import { discardPreconnected } from "../../../pipeline/preconnect.js";
 
 export async function main(args: string[]): Promise<number> {
   const log = createLogger(scanVerbosity(args));
-  // 1. Signal listeners first, before anything slow (docs/process-model.md, "Before the child").
+  // 1. Signal listeners first, before anything slow (docs/design/process-model.md, "Before the child").
   const supervisor = startSupervisor({ warn: log.warn, debug: log.debug, error: log.error });
   const stats: FetchStats = { requests: 0 };
   let observer: RunObserver = NO_OBSERVER;
@@ -45,7 +45,7 @@ export async function main(args: string[]): Promise<number> {
     warnOrStop(prepared.plan, log);
     describePlan(prepared.plan, log);
 
-    // 5. Files and masking (docs/delivery.md): everything is checked first; files are written
+    // 5. Files and masking (docs/design/delivery.md): everything is checked first; files are written
     //    only right before the child starts, and removed however secr-run ends.
     const { createLauncher } = await import("./child-launch.js");
     const launcher = await createLauncher(delivery, log, command);

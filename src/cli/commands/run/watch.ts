@@ -1,6 +1,6 @@
 // --watch for `run`: the effects around the watch loop (src/watch/loop.ts). A relevant change
 // is pulled, planned under exactly the start's rules (planFor), and then reloads or restarts the
-// child through the supervisor; a set that would not start leaves the child alone. docs/watch.md.
+// child through the supervisor; a set that would not start leaves the child alone. docs/design/watch.md.
 import type { ChildCommand } from "../../../supervise/command.js";
 import type { Supervisor } from "../../../supervise/supervisor.js";
 import { DeliveryError } from "../../../core/failure.js";
@@ -81,7 +81,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
       return { kind: "rejected" };
     }
     // The new files are written beside the current ones first: a failure here changes nothing
-    // and the child keeps running. Only commit() touches the delivered paths (docs/watch.md).
+    // and the child keeps running. Only commit() touches the delivered paths (docs/design/watch.md).
     let staged;
     try {
       staged = launch.stage();

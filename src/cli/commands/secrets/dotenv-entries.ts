@@ -1,7 +1,7 @@
 // dotenv files read the way the `dotenv` package's `parse` reads them (its line rule, copied
 // below), into a Map: a key named `__proto__` is an entry like any other, where dotenv's plain
 // object drops it. Each entry also says how its value was written, so that `secrets import` can
-// refuse or report what the dotenv rules change (docs/manage.md, "Importing").
+// refuse or report what the dotenv rules change (docs/design/manage.md, "Importing").
 
 export interface DotenvEntry {
   key: string;

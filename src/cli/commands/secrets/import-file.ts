@@ -1,6 +1,6 @@
 // `secrets import`: the entries of a dotenv or JSON file. Pure. dotenv files are read by the
 // `dotenv` package's rules, which `secr-run export --format dotenv` round-trips through; what
-// those rules would change silently is refused or noted (docs/manage.md, "Importing").
+// those rules would change silently is refused or noted (docs/design/manage.md, "Importing").
 import { printableName } from "../../../plan/names.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";

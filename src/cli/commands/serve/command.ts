@@ -20,14 +20,23 @@ export const serveCommand = defineCommand({
     seed: Option.String("--seed", { hint: "FILE", description: "seed JSON file applied on start (adds only what is missing)" }),
     rateLimit: Option.String("--rate-limit", { hint: "N", description: "requests per second per token (429 beyond)" }),
     quiet: Option.Boolean("--quiet", false, { description: "no access log" }),
+    detach: Option.Boolean("--detach", false, {
+      description: "start in the background, return once it listens, print SECR_API_URL and SECR_TOKEN as shell assignments (for eval)",
+    }),
+    stop: Option.Boolean("--stop", false, { description: "stop the server running on the data directory (--data) and return once it has exited" }),
     help: OUTPUT_OPTIONS.help,
     version: OUTPUT_OPTIONS.version,
   },
   examples: [
     ["secr-run serve --port 0 --seed examples/seed.json", "a throwaway server with demo data on a free port"],
     ["SECR_SERVE_TOKEN=dev secr-run serve --data ./.secr-data", "keep the data in the project, with a chosen admin token"],
+    ['eval "$(secr-run serve --detach --port 0)"', "in the background; this shell gets SECR_API_URL and an admin SECR_TOKEN"],
+    ["secr-run serve --stop", "stop the server started with --detach"],
   ],
-  notes: ["Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key)."],
+  notes: [
+    "Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key).",
+    "In the foreground the server stops when the process that started it exits (npx, a script), as that process may not pass its signals on.",
+  ],
   exitCodes: [
     [0, "stopped after SIGTERM/SIGINT/SIGHUP (a second signal exits 130 at once)"],
     64,

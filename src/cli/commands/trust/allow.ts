@@ -1,5 +1,5 @@
 // `secr-run allow [PATH]` and `secr-run deny [PATH]`: trust, or stop trusting, a project file's
-// apiUrl (docs/trust.md). Without PATH, the .secr.json a run here would use.
+// apiUrl (docs/design/trust.md). Without PATH, the .secr.json a run here would use.
 import { loadProjectFile, projectFilePath, readProjectFile, type LoadedProjectFile } from "../../../config/project-file.js";
 import { ignoredProjectFileMessage, printable, shownApiUrl, withoutTrust, withTrust } from "../../../config/trust.js";
 import { readTrustStore, resolveConfigDir, trustStorePath, updateTrustStore } from "../../../config/trust-store.js";

@@ -1,5 +1,5 @@
 // `secr-run allow [PATH]` / `secr-run deny [PATH]`: trust, or stop trusting, a project file's
-// apiUrl (docs/trust.md).
+// apiUrl (docs/design/trust.md).
 import { defineCommand } from "../../define/command.js";
 import { OUTPUT_OPTIONS } from "../../options/globals.js";
 
