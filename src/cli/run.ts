@@ -18,6 +18,8 @@ import type { PrepareOptions } from "./prepare.js";
 import { runPrepareOptions } from "./prepare-options.js";
 import { watchSettings } from "../watch/settings.js";
 import { discardPreconnected } from "./preconnect.js";
+import { decideExec } from "../launcher/exec-rules.js";
+import { flushModuleCompileCache } from "./compile-cache-dir.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
@@ -33,6 +35,9 @@ export async function main(args: string[]): Promise<number> {
     const delivery = deliverySettings(options);
     const watch = watchSettings(options);
     if (watch instanceof Error) throw new Failure(ExitCode.USAGE, watch.message);
+    const runtime = { platform: process.platform, node: process.versions.node, hasExecve: typeof (process as { execve?: unknown }).execve === "function" };
+    const exec = options.exec ? decideExec(options, runtime) : undefined;
+    if (exec instanceof Error) throw new Failure(ExitCode.USAGE, exec.message);
     if (options.reportJson !== undefined) reporter = (await import("./run-reporter.js")).createRunReporter(options.reportJson, log);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
     const { prepare } = await import("./prepare.js");
@@ -72,6 +77,15 @@ export async function main(args: string[]): Promise<number> {
     // performance.now() counts from process start: the whole cost secr-run adds before the child.
     const ready = performance.now();
     log.debug(`ready to start the child ${Math.round(ready)}ms after process start (run began at ${Math.round(started)}ms)`);
+
+    if (exec !== undefined) {
+      // secr-run becomes the command (docs/process-model.md, "Exec mode"); back here only on failure.
+      const { execInPlace } = await import("../launcher/exec.js");
+      const options = { ...exec, inheritedIgnored: supervisor.inheritedIgnored, settle: obtained.saved, beforeExec: flushModuleCompileCache };
+      const failed = await execInPlace({ ...command, env: plan.env }, options);
+      if (failed.message !== undefined) log.error(failed.message);
+      return failed.code;
+    }
 
     // Files and masking (docs/delivery.md): everything is checked first; files are written
     // only right before the child starts, and removed however secr-run ends.
