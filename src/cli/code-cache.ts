@@ -1,11 +1,10 @@
-// Loads the `run` command's bundle (dist/bundle/run.cjs, built by scripts/build.js) with compiled
-// code from an earlier run. Compiling the launcher's ~470 KB (undici, execa, zod/mini, the CLI)
-// costs more CPU than anything else it does before spawning (docs/startup.md).
-// - Node >= 22 (its compile cache on, compile-cache-dir.ts): a plain require(), and Node keeps the
-//   bytecode, checked against this V8, its flags and the file's content. Nothing of ours is
-//   made for one V8 and read by another.
-// - Node 20 (no compile cache): V8's code cache through node:vm, in a file named after the build
-//   and the Node version.
+// Loads the `run` command's bundle (dist/bundle/run.cjs, built by scripts/build.js) through V8's
+// code cache. Compiling the launcher's ~470 KB (undici, execa, zod/mini, the CLI) costs more CPU
+// than anything else it does before spawning; with the bytecode from an earlier run V8 skips it.
+// The cache is made at run time by the Node that reads it (its file name carries the Node
+// version), never at build time, so no V8 ever meets another's bytecode. On every line, Node's own
+// compile cache included: it serialises a module right after compiling it, without the functions
+// compiled lazily during the run, and measured slower (docs/startup.md, "Per Node line").
 // This is an optimisation only: any problem with the cache (missing, stale, rejected by V8,
 // unwritable directory) means a normal compile, never an error.
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
@@ -18,14 +17,8 @@ import { compileCacheDir } from "./compile-cache-dir.js";
 /** First line of every cached bundle: `// secr-run build <sha-256 prefix of the rest>` (scripts/build.js). */
 const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
 
-/** The module wrapper Node puts around a CommonJS file; the build writes the bundle without it. */
-const WRAPPER = ["(function (exports, require, module, __filename, __dirname) {", "\n})"] as const;
-
 /** Evaluate a CommonJS bundle and return its exports, using and refreshing the code cache. */
 export function loadWithCodeCache<T>(url: URL): T {
-  if ((module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.() !== undefined) {
-    return module.createRequire(url)(fileURLToPath(url)) as T;
-  }
   // V8 accepts a code cache only under the flags it was made with: V8's flags are the defaults
   // here and at exit (liftoff.ts sets one only while secr-run talks HTTP).
   const file = fileURLToPath(url);
@@ -42,7 +35,8 @@ export function loadWithCodeCache<T>(url: URL): T {
   } catch {
     // No cache yet.
   }
-  const script = new vm.Script(WRAPPER[0] + source + WRAPPER[1], { filename: file, cachedData });
+  // The file is the function Node would wrap a CommonJS module in (scripts/build.js writes it so).
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Written at exit, when it also holds the functions compiled during this run; only after a
     // miss (the first run of a build), so later runs only read.
