@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only lines,startup,scale,latency,resident,signal,server,store,mask,share,watch] [--no-write]
+//   node bench/run.js [--quick] [--only lines,startup,scale,latency,resident,signal,server,store,mask,share,watch] [--lines 20,26] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -30,6 +30,8 @@ const write = !argv.includes("--no-write");
 const onlyArg = argv.find((a) => a.startsWith("--only"));
 const only = onlyArg ? new Set((onlyArg.includes("=") ? onlyArg.split("=")[1] : argv[argv.indexOf(onlyArg) + 1]).split(",")) : undefined;
 const wants = (section) => !only || only.has(section);
+/** --lines 20,26: the Node lines section 1b measures (default: every installed one). */
+const linesArg = argv.includes("--lines") ? new Set(argv[argv.indexOf("--lines") + 1].split(",").map(Number)) : undefined;
 
 const STARTUP_SECRETS = 50;
 // A run slower than this is timed once (its verification run) rather than repeated; a run
@@ -236,7 +238,7 @@ if (wants("startup")) {
 if (wants("lines")) {
   results.lines = [];
   const ca = process.env.NODE_EXTRA_CA_CERTS;
-  for (const line of installedLines(REPO)) {
+  for (const line of installedLines(REPO).filter((l) => !linesArg || linesArg.has(l.major))) {
     for (const caCerts of ca ? [ca, undefined] : [undefined]) {
       const label = `${line.version}, NODE_EXTRA_CA_CERTS ${caCerts ? "set" : "unset"}`;
       log(`lines: ${label}, ${plan.lines.rounds} rounds (+${plan.lines.warmup} warm-up)`);

@@ -45,14 +45,26 @@ export async function execInPlace(command: ChildCommand, options: ExecOptions): 
   options.beforeExec?.();
   // Our own stderr lines first (synchronous on Linux for files, pipes and terminals).
   if (process.stderr.writableLength > 0) await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+  // Node flags execve experimental on its first call, a line it prints on the next tick: on the
+  // failure path that would follow our own one-line message.
+  process.removeAllListeners("warning");
+  const execve = (process as unknown as { execve: Execve }).execve;
+  let code = "UNKNOWN";
   try {
-    (process as unknown as { execve: Execve }).execve(target.path, target.argv, target.env);
+    execve(target.path, target.argv, target.env);
   } catch (error) {
     // Node >= 26 throws (older Node aborts, which exec-rules.ts avoids by exec'ing /bin/sh).
-    const code = (error as { code?: unknown }).code;
-    return fail(typeof code === "string" ? code : "UNKNOWN", command.file);
+    code = String((error as { code?: unknown }).code ?? code);
   }
-  throw new Error("process.execve returned");
+  if (code === "ENOEXEC" && target.path !== SHELL) {
+    // execvp's rule, and so the supervising mode's: a file the kernel cannot run is a script of /bin/sh.
+    try {
+      execve(SHELL, [SHELL, target.path, ...target.argv.slice(1)], target.env);
+    } catch {
+      // Reported as the program's own failure below.
+    }
+  }
+  return fail(code, command.file);
 }
 
 function noop(): void {}

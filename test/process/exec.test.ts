@@ -114,6 +114,17 @@ for (const line of [26, 22]) {
       expect(denied.stderr).toContain("permission denied");
     });
 
+    it("an executable file the kernel cannot run (no #!) runs as a /bin/sh script, as spawn does", async () => {
+      const script = join(fx.dir.path, `no-shebang-${line}`);
+      writeFileSync(script, 'echo "script pid $$ $1"\n');
+      chmodSync(script, 0o755);
+      const bare = start(["one"], { env: cliEnv(fx.server), cwd: fx.dir.path, command: script });
+      await bare.exit;
+      expect(bare.stdout()).toMatch(/^script pid \d+ one\n$/);
+      const r = await run(bin, ["--exec", "--", script, "one"]);
+      expect(r).toMatchObject({ code: 0, stderr: "", stdout: `script pid ${r.pid} one\n` });
+    });
+
     it.each([
       [["--watch"], "--watch"],
       [["--mask"], "--mask"],
