@@ -12,7 +12,7 @@ import module from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-import { compileCacheDir } from "./compile-cache-dir.js";
+import { compileCacheDir, WRITE_BEFORE_EXEC } from "./compile-cache-dir.js";
 
 /** First line of every cached bundle: `// secr-run build <sha-256 prefix of the rest>` (scripts/build.js). */
 const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
@@ -40,7 +40,13 @@ export function loadWithCodeCache<T>(url: URL): T {
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Written at exit, when it also holds the functions compiled during this run; only after a
     // miss (the first run of a build), so later runs only read.
-    process.once("exit", () => writeCache(cacheFile, script));
+    const write = () => {
+      process.off("exit", write);
+      writeCache(cacheFile, script);
+    };
+    process.once("exit", write);
+    // `run --exec` never exits: it writes the cache right before its exec (compile-cache-dir.ts).
+    (globalThis as Record<symbol, unknown>)[WRITE_BEFORE_EXEC] = write;
   }
   const exports = {};
   const cjsModule = { exports };

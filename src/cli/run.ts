@@ -19,7 +19,7 @@ import { runPrepareOptions } from "./prepare-options.js";
 import { watchSettings } from "../watch/settings.js";
 import { discardPreconnected } from "./preconnect.js";
 import { decideExec } from "../launcher/exec-rules.js";
-import { flushModuleCompileCache } from "./compile-cache-dir.js";
+import { flushCompileCaches } from "./compile-cache-dir.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
@@ -81,7 +81,7 @@ export async function main(args: string[]): Promise<number> {
     if (exec !== undefined) {
       // secr-run becomes the command (docs/process-model.md, "Exec mode"); back here only on failure.
       const { execInPlace } = await import("../launcher/exec.js");
-      const options = { ...exec, inheritedIgnored: supervisor.inheritedIgnored, settle: obtained.saved, beforeExec: flushModuleCompileCache };
+      const options = { ...exec, inheritedIgnored: supervisor.inheritedIgnored, settle: obtained.saved, beforeExec: flushCompileCaches };
       const failed = await execInPlace({ ...command, env: plan.env }, options);
       if (failed.message !== undefined) log.error(failed.message);
       return failed.code;

@@ -4,7 +4,7 @@
 // started without secr-run: same PID, signals sent to that PID reach it, the signal dispositions
 // and blocked mask it would have, its own exit status, and no descriptor of secr-run's.
 import { execFile } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -95,6 +95,13 @@ for (const line of [26, 22]) {
       const offline = await run(bin, ["--exec", "--offline", "--", "sh", "-c", 'echo "${API_KEY:+key}"'], env);
       expect(offline.stderr).toMatch(/^secr-run: warning: --offline: using the snapshot of acme\/shop\/production from \d+s ago\n$/);
       expect(offline).toMatchObject({ code: 0, stdout: "key\n" });
+    });
+
+    it("the first --exec start of a build still leaves run.cjs's code cache for the next start", async () => {
+      const cacheHome = join(fx.dir.path, `code-cache-${line}`);
+      expect((await run(bin, ["--exec", "--", "true"], cliEnv(fx.server, { XDG_CACHE_HOME: cacheHome }))).code).toBe(0);
+      const version = (await output([bin, "--version"], cliEnv(fx.server))).trim();
+      expect(readdirSync(join(cacheHome, "secr-run-compile")).filter((name) => name.endsWith(`-${version}-${process.arch}.v8`))).toHaveLength(1);
     });
 
     it("--command strings are exec'd through /bin/sh the same way", async () => {
