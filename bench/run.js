@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only startup,scale,latency,resident,signal,server,store,mask,share,watch] [--no-write]
+//   node bench/run.js [--quick] [--only lines,startup,scale,latency,resident,signal,server,store,mask,share,watch] [--lines 20,26] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -15,6 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { ENV, ORG, TOKEN, projectFor, writeDotenvDir, writeSeed } from "./lib/fixtures.js";
 import { describeMachine, load1 } from "./lib/machine.js";
+import { installedLines } from "./lib/node-lines.js";
 import { asyncRun, residentMemory, SIGNAL_CHILD, signalLatency, timedRun } from "./lib/measure.js";
 import { renderReport } from "./lib/report.js";
 import { pairedDifferences, roundRobin } from "./lib/rounds.js";
@@ -29,6 +30,8 @@ const write = !argv.includes("--no-write");
 const onlyArg = argv.find((a) => a.startsWith("--only"));
 const only = onlyArg ? new Set((onlyArg.includes("=") ? onlyArg.split("=")[1] : argv[argv.indexOf(onlyArg) + 1]).split(",")) : undefined;
 const wants = (section) => !only || only.has(section);
+/** --lines 20,26: the Node lines section 1b measures (default: every installed one). */
+const linesArg = argv.includes("--lines") ? new Set(argv[argv.indexOf("--lines") + 1].split(",").map(Number)) : undefined;
 
 const STARTUP_SECRETS = 50;
 // A run slower than this is timed once (its verification run) rather than repeated; a run
@@ -42,8 +45,20 @@ const SCALE_SIZES = [10, 100, 1000, 10_000];
 /** Round-trip time the latency rows add to every request (section 2b). */
 const LATENCY_RTT_MS = 40;
 const plan = quick
-  ? { startup: { rounds: 8, warmup: 2, budgetMs: 60_000 }, scale: { rounds: 3, warmup: 1, budgetMs: 30_000 }, resident: 2, signal: { rounds: 10, warmup: 1 } }
-  : { startup: { rounds: 30, warmup: 3, budgetMs: 240_000 }, scale: { rounds: 10, warmup: 2, budgetMs: 90_000 }, resident: 5, signal: { rounds: 50, warmup: 2 } };
+  ? {
+      lines: { rounds: 5, warmup: 1, budgetMs: 30_000 },
+      startup: { rounds: 8, warmup: 2, budgetMs: 60_000 },
+      scale: { rounds: 3, warmup: 1, budgetMs: 30_000 },
+      resident: 2,
+      signal: { rounds: 10, warmup: 1 },
+    }
+  : {
+      lines: { rounds: 15, warmup: 2, budgetMs: 120_000 },
+      startup: { rounds: 30, warmup: 3, budgetMs: 240_000 },
+      scale: { rounds: 10, warmup: 2, budgetMs: 90_000 },
+      resident: 5,
+      signal: { rounds: 50, warmup: 2 },
+    };
 
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
@@ -114,7 +129,7 @@ writeSeed(seedFile, sizes);
 // ---- the local server, started once, outside every timing ----
 let server;
 let secrUnavailable;
-if (!["startup", "scale", "latency", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
+if (!["lines", "startup", "scale", "latency", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
 else
   try {
     server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
@@ -217,6 +232,51 @@ if (wants("startup")) {
       cpuOverhead: c === floor || !m.cpuMs.length ? undefined : summarize(pairedDifferences(m, floorRuns, "cpuByRound")),
     };
   });
+}
+
+// ---- 1b. every installed Node line, NODE_EXTRA_CA_CERTS as the machine has it and unset ----
+if (wants("lines")) {
+  results.lines = [];
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  for (const line of installedLines(REPO).filter((l) => !linesArg || linesArg.has(l.major))) {
+    for (const caCerts of ca ? [ca, undefined] : [undefined]) {
+      const label = `${line.version}, NODE_EXTRA_CA_CERTS ${caCerts ? "set" : "unset"}`;
+      log(`lines: ${label}, ${plan.lines.rounds} rounds (+${plan.lines.warmup} warm-up)`);
+      const env = { ...envFor(STARTUP_SECRETS), PATH: [dirname(line.node), process.env.PATH].join(delimiter) };
+      delete env.NODE_EXTRA_CA_CERTS;
+      if (caCerts) env.NODE_EXTRA_CA_CERTS = caCerts;
+      const cwd = dirs[STARTUP_SECRETS];
+      const commands = [
+        { name: "node -e 0", cmd: [line.node, "-e", "0"], cwd, env },
+        ...launchers(STARTUP_SECRETS, ["true"]).map((c) => ({ ...c, env })),
+        { name: "secr-run --version", cmd: [SECR_RUN, "--version"], cwd, env },
+      ];
+      // A warm compile cache for this line before the timed rounds (the warm-up rounds do it too).
+      const measured = roundRobin(
+        commands.filter((c) => !(c.secr && secrUnavailable)),
+        plan.lines,
+      );
+      const row = { version: line.version, caCerts: caCerts !== undefined, commands: {} };
+      for (const c of commands) {
+        const m = measured.get(c.name);
+        row.commands[c.name] = !m || m.error ? { error: m?.error ?? secrUnavailable } : { ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined };
+      }
+      // Resident memory of secr-run itself while its child sleeps (as section 3, 0.5 s after the start).
+      if (!secrUnavailable) {
+        const [secr] = launchers(STARTUP_SECRETS, ["sleep", "60"]);
+        const samples = [];
+        for (let i = 0; i < (quick ? 2 : 3); i++) {
+          try {
+            samples.push((await residentMemory(secr.cmd, { ...secr, env }))[0].rssKiB);
+          } catch (error) {
+            row.rssError = error.message;
+          }
+        }
+        if (samples.length) row.rss = summarize(samples);
+      }
+      results.lines.push(row);
+    }
+  }
 }
 
 // ---- 2. scale: 10 .. 10,000 secrets ----

@@ -75,6 +75,38 @@ export function renderReport(r) {
     );
   }
 
+  if (r.lines) {
+    out.push("", "## 1b. Node lines side by side", "");
+    out.push("Each installed Node line (`.ci/node-line.sh`), its `node` first on PATH for every command (secr-run's bin and the peers run on it),");
+    out.push("with `NODE_EXTRA_CA_CERTS` as this machine sets it and unset. 50 secrets; ratios of wall medians to `node -e 0` of the same line and rounds.");
+    out.push("RSS: VmRSS of secr-run itself 0.5 s after its child `sleep` started (median of the samples).", "");
+    out.push(
+      table(
+        ["Node", "NODE_EXTRA_CA_CERTS", "node -e 0 ms", "secr-run --env bench -- true", "secr-run --version", "env-cmd", "dotenv-cli", "dotenvx run", "secr-run RSS MiB", "Rounds"],
+        r.lines.map((row) => {
+          const floorRow = row.commands["node -e 0"];
+          const cell = (key) => {
+            const c = row.commands[key];
+            if (!c || c.error) return c?.error ? unavailable(c.error) : "–";
+            return ratio(c.ms.median, floorRow?.ms?.median);
+          };
+          return [
+            row.version,
+            row.caCerts ? "set" : "unset",
+            floorRow?.ms ? ms(floorRow.ms.median) : "–",
+            cell("secr-run"),
+            cell("secr-run --version"),
+            cell("env-cmd"),
+            cell("dotenv-cli"),
+            cell("dotenvx"),
+            row.rss ? mib(row.rss.median) : row.rssError ? unavailable(row.rssError) : "–",
+            String(floorRow?.ms?.n ?? "–"),
+          ];
+        }),
+      ),
+    );
+  }
+
   if (r.scale) {
     out.push("", "## 2. Scale", "");
     out.push(

@@ -50,6 +50,8 @@ export interface Supervisor {
   reload(signal: NodeJS.Signals): boolean;
   /** A stopping signal was received while a child ran, or the child has ended: no more restarts. */
   readonly stopping: boolean;
+  /** Signal numbers the caller left ignored (inherited-signals.ts); `--exec` keeps them ignored. */
+  readonly inheritedIgnored: readonly number[];
 }
 
 export interface NextChild {
@@ -261,6 +263,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     run,
     restart,
     reload,
+    inheritedIgnored,
     get stopping() {
       return stopping || childEnded || state.phase === "ending";
     },

@@ -1,16 +1,18 @@
 // Loads the `run` command's bundle (dist/bundle/run.cjs, built by scripts/build.js) through V8's
-// code cache. Compiling the launcher's ~950 KB (undici, execa, zod/mini, the CLI) costs more CPU
-// than anything else it does before spawning; with the bytecode from an earlier run V8 skips it
-// (measured with `npm run bench`: about a quarter of secr-run's own CPU time). Node >= 22.1 has
-// module.enableCompileCache for ES modules (bin/secr-run.js turns it on), but not Node 20, and
-// it does not cover code compiled here. This is an optimisation only: any problem with the cache
-// (missing, stale, rejected by V8, unwritable directory) means a normal compile, never an error.
+// code cache. Compiling the launcher's ~470 KB (undici, execa, zod/mini, the CLI) costs more CPU
+// than anything else it does before spawning; with the bytecode from an earlier run V8 skips it.
+// The cache is made at run time by the Node that reads it (its file name carries the Node
+// version), never at build time, so no V8 ever meets another's bytecode. On every line, Node's own
+// compile cache included: it serialises a module right after compiling it, without the functions
+// compiled lazily during the run, and measured slower (docs/design/startup.md, "Per Node line").
+// This is an optimisation only: any problem with the cache (missing, stale, rejected by V8,
+// unwritable directory) means a normal compile, never an error.
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-import { compileCacheDir } from "./compile-cache-dir.js";
+import { compileCacheDir, WRITE_BEFORE_EXEC } from "./compile-cache-dir.js";
 
 /** First line of every cached bundle: `// secr-run build <sha-256 prefix of the rest>` (scripts/build.js). */
 const BUILD_ID = /^\/\/ secr-run build ([0-9a-f]{32})\n/;
@@ -38,7 +40,13 @@ export function loadWithCodeCache<T>(url: URL): T {
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Written at exit, when it also holds the functions compiled during this run; only after a
     // miss (the first run of a build), so later runs only read.
-    process.once("exit", () => writeCache(cacheFile, script));
+    const write = () => {
+      process.off("exit", write);
+      writeCache(cacheFile, script);
+    };
+    process.once("exit", write);
+    // `run --exec` never exits: it writes the cache right before its exec (compile-cache-dir.ts).
+    (globalThis as Record<symbol, unknown>)[WRITE_BEFORE_EXEC] = write;
   }
   const exports = {};
   const cjsModule = { exports };

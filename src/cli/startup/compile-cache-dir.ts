@@ -42,3 +42,17 @@ export function enableModuleCompileCache(): void {
     // No cache: slower start, same behaviour.
   }
 }
+
+/** Where code-cache.ts (in main.cjs) leaves its pending cache write for run.cjs, another bundle. */
+export const WRITE_BEFORE_EXEC = Symbol.for("secr-run.writeCodeCacheBeforeExec");
+
+/** Write what the caches hold now: both are written at exit, which `run --exec` never reaches. */
+export function flushCompileCaches(): void {
+  try {
+    (module as { flushCompileCache?: () => void }).flushCompileCache?.();
+    const write = (globalThis as Record<symbol, unknown>)[WRITE_BEFORE_EXEC];
+    if (typeof write === "function") (write as () => void)();
+  } catch {
+    // An optimisation only.
+  }
+}

@@ -43,6 +43,9 @@ export const runCommand = defineCommand({
     "in its environment. Prints nothing on success; exits with the command's status.",
   options: {
     command: Option.String("--command", { alias: "c", hint: "STRING", description: "run this string with the system shell (/bin/sh -c) instead of a command after --" }),
+    exec: Option.Boolean("--exec", false, {
+      description: "become the command (execve, same PID; Node >= 22.15, not Windows) instead of staying as its parent; not with --watch, --mask, --file, --mount, --template, --report-json",
+    }),
     validate: Option.Boolean("--validate", true, { description: "check the template before starting (--no-validate skips)" }),
     ...nameRuleOptions("inject"),
     preserveEnv: Option.List("--preserve-env", {
@@ -70,6 +73,7 @@ export const runCommand = defineCommand({
     ["secr-run --template app.conf.tmpl:app.conf -- ./server", "render a mustache template; removed when secr-run ends"],
     ["secr-run --mask -- npm test", "values in the output become [secr:KEY]"],
     ["secr-run --watch -e production -- node server.js", "restart the server when production's secrets change"],
+    ["secr-run --exec -e production -- node server.js", "the server takes secr-run's PID (a container's PID 1); no parent stays"],
   ],
   notes: [SETTINGS_NOTE, SNAPSHOT_NOTE, MASK_NOTE],
   exitCodes: ["N", 64, 65, 69, 70, 77, 78, 126, 127],

@@ -18,6 +18,8 @@ import { NO_OBSERVER, type RunObserver } from "./observer.js";
 import { runPrepareOptions } from "../../prepare-options.js";
 import { watchSettings } from "../../../watch/settings.js";
 import { discardPreconnected } from "../../../pipeline/preconnect.js";
+import { decideExec } from "../../../supervise/exec-rules.js";
+import { becomeCommand, currentRuntime } from "./exec.js";
 
 export async function main(args: string[]): Promise<number> {
   const log = createLogger(scanVerbosity(args));
@@ -31,6 +33,7 @@ export async function main(args: string[]): Promise<number> {
     const command = usable(buildCommand(rest, options.command));
     const delivery = deliverySettings(options);
     const watch = usable(watchSettings(options));
+    const exec = options.exec ? usable(decideExec(options, currentRuntime())) : undefined;
     if (options.reportJson !== undefined) observer = (await import("./report.js")).reportObserver(options.reportJson, stats, log);
 
     // 3. Settings, secrets (secr or the snapshot) and the plan. Loaded after the listeners and
@@ -45,14 +48,18 @@ export async function main(args: string[]): Promise<number> {
     warnOrStop(prepared.plan, log);
     describePlan(prepared.plan, log);
 
-    // 5. Files and masking (docs/design/delivery.md): everything is checked first; files are written
+    // 5. --exec: secr-run becomes the command (docs/design/process-model.md, "Exec mode"); back
+    //    here only if the exec failed. None of the steps below applies (decideExec refuses them).
+    if (exec !== undefined) return await becomeCommand({ ...command, env: prepared.plan.env }, exec, supervisor, prepared.obtained.saved, log);
+
+    // 6. Files and masking (docs/design/delivery.md): everything is checked first; files are written
     //    only right before the child starts, and removed however secr-run ends.
     const { createLauncher } = await import("./child-launch.js");
     const launcher = await createLauncher(delivery, log, command);
     const launch = launcher(prepared.plan);
     launch.deliver();
 
-    // 6. --watch: polling starts once the child exists (the first poll waits an interval anyway).
+    // 7. --watch: polling starts once the child exists (the first poll waits an interval anyway).
     if (watch !== undefined) {
       const { startWatching } = await import("./watch.js");
       const sensitive = (values: string[]) => observer.sensitive(values);
@@ -64,7 +71,7 @@ export async function main(args: string[]): Promise<number> {
       });
     }
 
-    // 7. The child, supervised until it ends. The snapshot write (after a pull) finishes while it
+    // 8. The child, supervised until it ends. The snapshot write (after a pull) finishes while it
     //    runs; secr-run waits for it (bounded) after the child ends.
     return await supervisor.run({ ...command, env: launch.env }, { settle: prepared.obtained.saved, output: launch.output, onSpawn: observer.spawned, beforeExit: observer.ended });
   } catch (error) {
