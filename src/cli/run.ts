@@ -18,6 +18,7 @@ import type { PrepareOptions } from "./prepare.js";
 import { runPrepareOptions } from "./prepare-options.js";
 import { watchSettings } from "../watch/settings.js";
 import { discardPreconnected } from "./preconnect.js";
+import { startJitterMs, waitJitter } from "./start-jitter.js";
 
 export async function main(args: string[]): Promise<number> {
   const started = performance.now();
@@ -34,6 +35,7 @@ export async function main(args: string[]): Promise<number> {
     const watch = watchSettings(options);
     if (watch instanceof Error) throw new Failure(ExitCode.USAGE, watch.message);
     if (options.reportJson !== undefined) reporter = (await import("./run-reporter.js")).createRunReporter(options.reportJson, log);
+    const jitterMs = startJitterMs(options.startJitter, process.env);
     // Loaded after the listeners and the usage checks: settings validation (zod) is not small.
     const { prepare } = await import("./prepare.js");
     const facts = reporter?.facts;
@@ -48,13 +50,20 @@ export async function main(args: string[]): Promise<number> {
         reporter!.sensitive([settings.token]);
       },
     };
+    if (jitterMs > 0) {
+      discardPreconnected(); // an early connection would sit idle through the wait
+      log.debug(`start jitter: waited ${await waitJitter(jitterMs, supervisor.signal)}ms of at most ${jitterMs}ms`);
+    }
     const prepared = await prepare(prepareOptions);
     discardPreconnected(); // a socket opened early that the pull did not take
     const { obtained, plan } = prepared;
     if (facts !== undefined) {
       reporter!.sensitive(Object.values(obtained.secrets));
       Object.assign(facts, {
-        source: obtained.source === "snapshot" ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0, shared: obtained.shared === true } : { kind: "secr" },
+        source:
+          obtained.source === "snapshot"
+            ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0, shared: obtained.shared === true }
+            : { kind: "secr", ...(obtained.staleMs !== undefined ? { staleMs: obtained.staleMs } : {}) },
         requests: stats.requests,
         injected: plan.injected,
         refused: plan.refused,
