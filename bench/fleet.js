@@ -44,7 +44,9 @@ const TOKENS = 20; // services: pods of one service share a token and an environ
 const log = (m) => process.stderr.write(`fleet: ${m}\n`);
 
 function startAgent(upstream, revalidate = "30s") {
-  const child = spawn(process.execPath, [values.cli, "serve", "--port", "0", "--quiet", "--upstream", upstream, "--revalidate", revalidate, "--max-stale", "1h"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [values.cli, "serve", "--port", "0", "--quiet", "--upstream", upstream, "--revalidate", revalidate, "--max-stale", "1h"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
   return new Promise((resolve, reject) => {
@@ -74,7 +76,8 @@ async function scenario(pods, withAgents, jitter) {
   const fake = await startFakeSecr({ limit: LIMIT, windowMs });
   const agents = withAgents ? await Promise.all(Array.from({ length: AGENTS }, () => startAgent(fake.url, `${30 / scale}s`))) : [];
   // Agents run long before a deploy: a few requests of another token warm them up.
-  for (const agent of agents) for (let i = 0; i < 20; i++) await fetch(`${agent.url}/v1/secrets/fleet/svc/warm?limit=1000&offset=0`, { headers: { authorization: "Bearer warm-up" } }).then((r) => r.arrayBuffer());
+  for (const agent of agents)
+    for (let i = 0; i < 20; i++) await fetch(`${agent.url}/v1/secrets/fleet/svc/warm?limit=1000&offset=0`, { headers: { authorization: "Bearer warm-up" } }).then((r) => r.arrayBuffer());
   fake.reset();
   const epoch = Date.now() + 3_000; // the pod processes load and warm up first
   const plans = Array.from({ length: PROCESSES }, () => ({ epoch, warmUrl: warmSecr.url, pods: [] }));
@@ -97,7 +100,21 @@ async function scenario(pods, withAgents, jitter) {
   const stale = results.filter((r) => r.ms !== null && r.stale).length;
   // A pod that never got its secrets counts as infinitely slow.
   const times = results.map((r) => (r.ms === null ? Infinity : r.ms));
-  return { pods, scale, agents: withAgents, jitter, fresh, stale, failed: pods - fresh - stale, p50: percentile(times, 50), p99: percentile(times, 99), upstream: counts.requests, limited: counts.limited, notModified: counts.notModified, wallMs };
+  return {
+    pods,
+    scale,
+    agents: withAgents,
+    jitter,
+    fresh,
+    stale,
+    failed: pods - fresh - stale,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    upstream: counts.requests,
+    limited: counts.limited,
+    notModified: counts.notModified,
+    wallMs,
+  };
 }
 
 const cpuMs = (pid) => {
@@ -189,7 +206,10 @@ out.push(
 out.push("");
 out.push("| Pods | × | Agents | Jitter | Fresh secrets | Stale | None | p50 ms | p99 ms | Upstream requests | 429s |");
 out.push("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of rows) out.push(`| ${n(r.pods)} | ${r.scale} | ${r.agents ? AGENTS : "none"} | ${r.jitter ? `${JITTER_S}s` : "none"} | ${n(r.fresh)} | ${n(r.stale)} | ${n(r.failed)} | ${ms(r.p50)} | ${ms(r.p99)} | ${n(r.upstream)} | ${n(r.limited)} |`);
+for (const r of rows)
+  out.push(
+    `| ${n(r.pods)} | ${r.scale} | ${r.agents ? AGENTS : "none"} | ${r.jitter ? `${JITTER_S}s` : "none"} | ${n(r.fresh)} | ${n(r.stale)} | ${n(r.failed)} | ${ms(r.p50)} | ${ms(r.p99)} | ${n(r.upstream)} | ${n(r.limited)} |`,
+  );
 const goal = rows.filter((r) => r.pods === Math.max(...POD_COUNTS) && r.agents);
 const met = goal.filter((r) => r.fresh === r.pods && r.p99 <= 2000 && r.limited === 0);
 out.push("");

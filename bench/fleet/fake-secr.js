@@ -18,7 +18,10 @@ export async function startFakeSecr({ limit = Infinity, windowMs = 60_000 } = {}
     counts.requests++;
     const now = performance.now();
     while (head < admitted.length && admitted[head] <= now - windowMs) head++;
-    if (head > 10_000) admitted.splice(0, head), (head = 0);
+    if (head > 10_000) {
+      admitted.splice(0, head);
+      head = 0;
+    }
     if (admitted.length - head >= limit) {
       counts.limited++;
       const retryAfter = Math.max(1, Math.ceil((admitted[head] + windowMs - now) / 1000));
@@ -62,7 +65,11 @@ export async function startFakeSecr({ limit = Infinity, windowMs = 60_000 } = {}
       counts.requests = counts.limited = counts.notModified = 0;
       return taken;
     },
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
   };
 }
 
