@@ -28,8 +28,15 @@ export function entryKey(tokenId: TokenId, path: string): string {
 export class CacheStore {
   readonly #entries = new Map<string, Entry>();
   #bytes = 0;
+  #generation = 0;
 
   constructor(readonly maxBytes: number) {}
+
+  /** Changes whenever entries are dropped for a reason (a write, a rejected token): take it
+   *  before asking upstream, and pass it to set(), so an answer that raced a drop is not kept. */
+  get generation(): number {
+    return this.#generation;
+  }
 
   get bytes(): number {
     return this.#bytes;
@@ -48,8 +55,9 @@ export class CacheStore {
     return entry;
   }
 
-  set(key: string, entry: Entry): void {
+  set(key: string, entry: Entry, generation = this.#generation): void {
     this.delete(key);
+    if (generation !== this.#generation) return;
     const cost = costOf(key, entry);
     // One answer larger than an eighth of the cache would evict most of it: not kept.
     if (cost > this.maxBytes / 8) return;
@@ -80,11 +88,13 @@ export class CacheStore {
   }
 
   clear(): void {
+    this.#generation++;
     this.#entries.clear();
     this.#bytes = 0;
   }
 
   #dropWhere(test: (entry: Entry) => boolean): number {
+    this.#generation++;
     let dropped = 0;
     for (const [key, entry] of this.#entries) {
       if (!test(entry)) continue;

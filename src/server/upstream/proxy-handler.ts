@@ -109,6 +109,7 @@ export function createProxyHandler(ctx: ProxyContext) {
     if (wait > 0) return staleOr(entry, () => localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) }));
     ctx.counters.upstreamRequests++;
     if (entry?.etag !== undefined) ctx.counters.revalidations++;
+    const generation = ctx.store.generation;
     let res;
     try {
       res = await send(ctx.dispatcher, ctx.origin, {
@@ -127,13 +128,13 @@ export function createProxyHandler(ctx: ProxyContext) {
     const now = ctx.now();
     if (res.status === 200) {
       const fetched: Entry = { status: 200, body: Buffer.from(res.body), etag: headerValue(res.headers.etag), contentType: headerValue(res.headers["content-type"]), tokenId, scope, confirmedAt: now };
-      ctx.store.set(key, fetched);
+      ctx.store.set(key, fetched, generation);
       return { kind: "entry", entry: fetched, stale: false };
     }
     if (res.status === 304 && entry !== undefined) {
       ctx.counters.notModified++;
       entry.confirmedAt = now;
-      ctx.store.set(key, entry);
+      ctx.store.set(key, entry, generation);
       return { kind: "entry", entry, stale: false };
     }
     const passed: Outcome = { kind: "pass", status: res.status, headers: passedHeaders(res.headers), body: Buffer.from(res.body) };
