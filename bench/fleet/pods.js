@@ -23,7 +23,7 @@ async function pod(index, { at, jitterMs, token, env, apiUrl }) {
   const client = new SecrClient({ token, apiUrl, timeout: 30_000 });
   try {
     await Promise.all([client.pullAllSecrets("fleet", "svc", env), client.validateTemplate("fleet", "svc", env)]);
-    results[index] = { ms: performance.now() - started, stale: client.staleSeconds !== undefined };
+    results[index] = { ms: performance.now() - started, stale: client.staleSeconds !== undefined, at };
   } catch (error) {
     results[index] = { ms: null, stale: false, code: error?.code ?? "unknown" };
   } finally {

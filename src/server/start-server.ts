@@ -49,7 +49,7 @@ export interface ServerOptions {
    * Idle connections and requests whose body has not fully arrived are cut at once. Default 10.
    */
   shutdownTimeout?: number;
-  /** Serve HTTPS with this certificate and key (docs/fleet.md, "TLS"). */
+  /** Serve HTTPS with this certificate and key (docs/guide/fleet.md, "TLS"). */
   tls?: TlsFiles;
   /** Journal size that triggers a compaction at least (the data file's size, if larger). Default 4 MiB. */
   compactMinBytes?: number;

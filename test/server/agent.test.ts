@@ -161,6 +161,7 @@ describe("through a real upstream secr-run serve", () => {
 describe("through a fake upstream with counters", () => {
   let fake: MswServer;
   let mode: "ok" | "slow" | "429" | "down" = "ok";
+  const revoked = new Set<string>();
   const pulls = () => fake.requests.filter((r) => r.url.pathname.startsWith("/v1/secrets/")).length;
   beforeAll(async () => {
     fake = await startMswServer(
@@ -169,6 +170,7 @@ describe("through a fake upstream with counters", () => {
         if (mode === "429") return HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "3" } });
         if (mode === "slow") await delay(400);
         const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+        if (revoked.has(token)) return HttpResponse.json({ error: "unauthorized", message: "token revoked" }, { status: 401 });
         const body = {
           secrets: [{ key: "WHO", value: `value-for-${token.slice(-6)}-${String(params.env)}`, version: 1, updatedAt: "2026-01-01T00:00:00.000Z" }],
           pagination: { limit: 1000, offset: 0, total: 1 },
@@ -279,6 +281,29 @@ describe("through a fake upstream with counters", () => {
       expect(text).toMatch(/^secr_agent_cache_entries 1$/m);
       expect(leaks([text], ["token-ffffff", "secret-org", "secret-project", "production", "WHO", "value-for"])).toEqual([]);
     } finally {
+      await agent.stop();
+    }
+  });
+
+  it("a token upstream rejected is never answered stale, even when upstream then fails", async () => {
+    const agent = await startAgentProcess(fake.url, ["--quiet", "--revalidate", "0", "--max-stale", "1h"]);
+    try {
+      const url = `${agent.url}/v1/secrets/acme/api/production`;
+      expect((await get(url, "token-hhhhhh")).status).toBe(200);
+      expect((await get(url, "token-iiiiii")).status).toBe(200);
+      revoked.add("token-hhhhhh");
+      expect((await get(url, "token-hhhhhh")).status).toBe(401);
+      mode = "down";
+      const afterOutage = await get(url, "token-hhhhhh");
+      expect(afterOutage.status).toBe(503);
+      expect(await afterOutage.text()).not.toContain("value-for");
+      // Another token's entry is untouched: its stale answer is served, and marked.
+      const other = await get(url, "token-iiiiii");
+      expect(other.status).toBe(200);
+      expect(Number(other.headers.get("secr-stale"))).toBeGreaterThanOrEqual(0);
+    } finally {
+      mode = "ok";
+      revoked.clear();
       await agent.stop();
     }
   });

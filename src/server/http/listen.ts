@@ -1,4 +1,4 @@
-// The listening socket of `secr-run serve`, plain HTTP or HTTPS (docs/fleet.md, "TLS").
+// The listening socket of `secr-run serve`, plain HTTP or HTTPS (docs/guide/fleet.md, "TLS").
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";

@@ -1,5 +1,5 @@
 // The agent's counters and their Prometheus text form. Counts only: no key name, value,
-// token or project name ever becomes a label (docs/fleet.md, "Metrics").
+// token or project name ever becomes a label (docs/guide/fleet.md, "Metrics").
 export interface Counters {
   hits: number;
   misses: number;

@@ -1,4 +1,4 @@
-// The agent's request pipeline (`secr-run serve --upstream`, docs/fleet.md): health and metrics
+// The agent's request pipeline (`secr-run serve --upstream`, docs/guide/fleet.md): health and metrics
 // without a token; reads of the cacheable routes answered from the per-token cache, coalesced,
 // revalidated after --revalidate and served stale (marked) within --max-stale when upstream
 // fails; everything else passed through, a write dropping the cached answers of its project.

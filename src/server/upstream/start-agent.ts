@@ -1,4 +1,4 @@
-// Composition of the caching agent (`secr-run serve --upstream`, docs/fleet.md): the cache,
+// Composition of the caching agent (`secr-run serve --upstream`, docs/guide/fleet.md): the cache,
 // the upstream connection pool, the listener (HTTP or HTTPS), and a graceful close.
 import { parseBaseUrl } from "../../client/url.js";
 import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";

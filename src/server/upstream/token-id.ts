@@ -1,6 +1,6 @@
 // Which token a request carries, as an identifier that cannot be turned back into the token:
 // HMAC-SHA256 under a key drawn at process start and never written anywhere. A cache entry
-// holds this, never the token (docs/fleet.md, "Isolation"). Fixed length, so two tokens can
+// holds this, never the token (docs/guide/fleet.md, "Isolation"). Fixed length, so two tokens can
 // never produce overlapping cache keys.
 import { createHmac, randomBytes } from "node:crypto";
 
