@@ -13,7 +13,9 @@ export const serveCommand = defineCommand({
   path: ["serve"],
   summary: "a local secr-compatible API server (development, demos, tests), or a caching agent of secr (--upstream)",
   description:
-    'A local secr-compatible API server for offline development, demos and tests. Prints one line {"url":"http://127.0.0.1:PORT"} ' + "on stdout once listening; everything else goes to stderr.",
+    'A local secr-compatible API server for offline development, demos and tests. Prints one line {"url":"http://127.0.0.1:PORT"} ' +
+    "on stdout once listening; everything else goes to stderr. " +
+    "With --upstream URL it is instead a caching agent of that secr for the pods of a node: per-token cache, one upstream request per identical request (docs/guide/fleet.md).",
   options: {
     host: Option.String("--host", "127.0.0.1", { hint: "ADDRESS", description: "address to listen on" }),
     port: Option.String("--port", DEFAULT_SERVE_PORT, { hint: "PORT", description: "port (0 picks a free one)" }),

@@ -89,7 +89,7 @@ export function createProxyHandler(ctx: ProxyContext) {
 
   /** The cached answer within --max-stale, marked stale; else what upstream said. */
   const staleOr = (entry: Entry | undefined, otherwise: () => Outcome): Outcome => {
-    if (entry !== undefined && ctx.now() - entry.confirmedAt <= ctx.maxStaleMs) {
+    if (entry !== undefined && ctx.maxStaleMs > 0 && ctx.now() - entry.confirmedAt <= ctx.maxStaleMs) {
       ctx.counters.staleServed++;
       return { kind: "entry", entry, stale: true };
     }
