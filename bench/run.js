@@ -3,7 +3,7 @@
 // side by side in one run, alternating the commands, medians and spread. Writes BENCHMARKS.md
 // and prints the same markdown. Loopback only; bounded in count and time.
 //
-//   node bench/run.js [--quick] [--only lines,startup,scale,latency,resident,signal,server,store,mask,share,watch] [--lines 20,26] [--no-write]
+//   node bench/run.js [--quick] [--only lines,startup,scale,latency,resident,signal,server,store,mask,share,watch,fleet] [--lines 20,26] [--no-write]
 //
 // Expects `npm run build` to have run (the `bench` script does it). Installs the peers into
 // bench/node_modules from bench/package-lock.json on first run.
@@ -531,6 +531,14 @@ if (wants("watch")) {
     summary = undefined;
   }
   results.watch = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+}
+
+// ---- 9. fleet: one deploy through per-node agents (bench/fleet.js, its own fake secr; its own block of BENCHMARKS.md) ----
+if (wants("fleet")) {
+  log("fleet: 2,000 and 10,000 pods against a 600 req/min secr, with and without agents and jitter (several minutes)");
+  const args = [join(BENCH, "fleet.js"), "--cli", SECR_RUN, ...(quick ? ["--quick"] : []), ...(write ? ["--write"] : [])];
+  const run = spawnSync(node, args, { cwd: REPO, stdio: ["ignore", "inherit", "inherit"], timeout: 1_800_000 });
+  if (run.status !== 0) log(`fleet: exited ${run.status ?? run.signal ?? run.error?.message}`);
 }
 
 await stopServer();

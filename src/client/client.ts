@@ -46,6 +46,7 @@ import type { Dispatcher } from "./undici.js";
 import { addPage, newPageState } from "./paging.js";
 import { buildPath, parseBaseUrl, type QueryValue } from "./url.js";
 import { VERSION } from "./version.js";
+import { parseStale, STALE_HEADER } from "./stale.js";
 
 export interface SecrClientOptions {
   /** API token, sent as `Authorization: Bearer <token>`; any prefix is accepted. */
@@ -77,6 +78,8 @@ export interface SecrClientOptions {
    * to the socket (connected; for https, TLS established) or to undefined to connect as usual.
    */
   adoptSocket?: SocketAdopter;
+  /** PEM CA certificate(s) trusted for the API besides the system's (a private CA, e.g. a node agent's). */
+  ca?: string | Buffer;
 }
 
 export interface RequestOptions {
@@ -222,6 +225,7 @@ export class SecrClient implements AsyncDisposable {
   readonly #maxResponseBytes: number;
   readonly #dispatcher: Dispatcher;
   #requestsSent = 0;
+  #staleSeconds: number | undefined;
   #closed = false;
 
   constructor(options: SecrClientOptions) {
@@ -250,7 +254,8 @@ export class SecrClient implements AsyncDisposable {
     if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");
     this.#userAgent = `secr-run/${VERSION} node/${process.versions.node}${extra ? ` ${extra}` : ""}`;
     if (options.adoptSocket !== undefined && typeof options.adoptSocket !== "function") throw invalidArgument("adoptSocket must be a function");
-    this.#dispatcher = createDispatcher(base.loopback, this.timeout, options.adoptSocket);
+    if (options.ca !== undefined && typeof options.ca !== "string" && !Buffer.isBuffer(options.ca)) throw invalidArgument("ca must be a PEM string or Buffer");
+    this.#dispatcher = createDispatcher(base.loopback, this.timeout, options.adoptSocket, options.ca);
   }
 
   // ---- secrets ----
@@ -507,6 +512,15 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
+  /**
+   * Set once an answer came from a caching agent's cache because upstream secr failed
+   * (docs/design/wire-contract.md, "Stale answers from an agent"): the oldest such answer's age in
+   * seconds since secr last confirmed it. undefined while every answer was fresh.
+   */
+  get staleSeconds(): number | undefined {
+    return this.#staleSeconds;
+  }
+
   /** HTTP requests this client has sent, retries included (for secr-run's --report-json). */
   get requestsSent(): number {
     return this.#requestsSent;
@@ -560,6 +574,8 @@ export class SecrClient implements AsyncDisposable {
       try {
         this.#requestsSent++;
         const res = await send(this.#dispatcher, this.#origin, request);
+        const stale = parseStale(header(res.headers, STALE_HEADER));
+        if (stale !== undefined && (res.status < 300 || res.status === 304)) this.#staleSeconds = Math.max(this.#staleSeconds ?? 0, stale);
         if (call.conditional && (res.status === 304 || (res.status >= 200 && res.status < 300))) {
           const data = res.status === 304 ? undefined : parseBody(res.status, res.body, call.schema, route);
           return call.conditional.result(data, header(res.headers, "etag"));

@@ -43,8 +43,11 @@ export function nextDelayMs(method: string, error: SecrApiError, retry: number, 
   if (retry >= policy.maxRetries || !isRetryable(method, error)) return undefined;
   let delay: number;
   if (error.retryAfter !== undefined) {
-    delay = error.retryAfter * 1000;
-    if (delay > policy.maxRetryAfterMs) return undefined;
+    const floor = error.retryAfter * 1000;
+    if (floor > policy.maxRetryAfterMs) return undefined;
+    // Never before the server's time, then full jitter over half of it (or the backoff window,
+    // if wider): a fleet told the same Retry-After must not come back in the same instant.
+    delay = floor + Math.floor(random() * Math.max(floor / 2, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry)));
   } else {
     delay = backoffDelayMs(retry, policy, random);
   }

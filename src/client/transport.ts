@@ -3,6 +3,7 @@
 import { SecrApiError } from "./errors.js";
 import { redact, terminalSafe } from "./redact.js";
 import type { Socket } from "node:net";
+import { rootCertificates } from "node:tls";
 import { Agent, buildConnector, EnvHttpProxyAgent, type Connector, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
@@ -38,8 +39,10 @@ const MAX_HEADER_BYTES = 16 * 1024;
  * which are always reached directly (as Go's net/http does): a proxy cannot reach our
  * loopback, and a local `secr-run serve` must work under a corporate proxy.
  */
-export function createDispatcher(loopback: boolean, timeoutMs: number, adoptSocket?: SocketAdopter): Dispatcher {
-  const connect = adoptSocket === undefined ? { timeout: timeoutMs } : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs }));
+export function createDispatcher(loopback: boolean, timeoutMs: number, adoptSocket?: SocketAdopter, ca?: string | Buffer): Dispatcher {
+  // A private CA (say, a node agent's) is trusted besides the system's, for this client only.
+  const tls = ca === undefined ? {} : { ca: [...rootCertificates, ca] };
+  const connect = adoptSocket === undefined ? { timeout: timeoutMs, ...tls } : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs, ...tls }));
   const options = { connect, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
   return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
 }

@@ -8,7 +8,7 @@ import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "../client/defaults.js";
 export { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS };
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout";
+export type SettingName = "org" | "project" | "env" | "apiUrl" | "token" | "timeout" | "caFile";
 export type SettingSource = "flag" | "environment" | "project file" | "default";
 
 /** Settings a command needs; `check`/`export`/run all need the same five, plus the timeout. */
@@ -19,6 +19,8 @@ export interface Settings {
   apiUrl: string;
   token: string;
   timeoutMs: number;
+  /** PEM CA certificates to trust for secr besides the system's (a private CA, e.g. a node agent's). */
+  caFile?: string | undefined;
   /** Where each setting came from, for --verbose. */
   sources: Record<SettingName, SettingSource>;
   /** The project file used, if any. */
@@ -36,6 +38,7 @@ export const ENV_VARS: Record<SettingName, string> = {
   apiUrl: "SECR_API_URL",
   token: "SECR_TOKEN",
   timeout: "SECR_TIMEOUT",
+  caFile: "SECR_CA_FILE",
 };
 
 export const FLAGS: Record<SettingName, string> = {
@@ -45,6 +48,7 @@ export const FLAGS: Record<SettingName, string> = {
   apiUrl: "--api-url",
   token: "--token",
   timeout: "--timeout",
+  caFile: "--ca-file",
 };
 
 /** Keys of .secr.json that can hold each setting (token and timeout cannot). */
@@ -109,6 +113,7 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
   // The token is checked last so the message order matches the --help order.
   const token = pick("token");
   const timeoutRaw = pick("timeout");
+  const caFile = pick("caFile");
 
   const problems: Array<{ usage: boolean; message: string }> = [];
 
@@ -148,6 +153,7 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
       apiUrl: apiUrl as string,
       token: token!,
       timeoutMs,
+      ...(caFile !== undefined ? { caFile } : {}),
       sources,
       projectFile: projectFile?.path,
       schema: projectFile?.data.schema,

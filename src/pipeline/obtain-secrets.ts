@@ -25,6 +25,9 @@ export interface ObtainedSecrets {
   source: "secr" | "snapshot";
   /** Age of the snapshot used, when source is "snapshot". */
   ageMs?: number;
+  /** Source "secr" through a caching agent that answered from its cache because secr failed:
+   *  how long ago secr last confirmed the answer (pull-secrets.ts warns). */
+  staleMs?: number;
   /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
    *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
   saved?: Promise<void>;
@@ -73,7 +76,8 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
   // Only when the lock could not be used (shared-fetch.ts). The full pulled set, so an offline
-  // run applies --only and the name rules to the same input.
-  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), versions: pulled.versions };
+  // run applies --only and the name rules to the same input. An agent's stale answer is as old
+  // as secr's last confirmation, not as this pull.
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() - (pulled.staleMs ?? 0), versions: pulled.versions };
   return { ...pulled, source: "secr", saved: store!.save(data) };
 }

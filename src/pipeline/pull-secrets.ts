@@ -13,6 +13,7 @@ import { liftoffOnly } from "./liftoff.js";
 import { since, type Logger } from "../core/logger.js";
 import { clientFor, loadClient } from "./secr-client.js";
 import { delayedStatusLine } from "./status-line.js";
+import { formatAge } from "../cache/format-age.js";
 
 export interface Pulled {
   secrets: Record<string, string>;
@@ -20,6 +21,8 @@ export interface Pulled {
   validation: TemplateValidation | undefined;
   /** Key → version as pulled (the --watch baseline). */
   versions?: Record<string, number>;
+  /** A caching agent answered from its cache because secr failed: this long since secr confirmed it. */
+  staleMs?: number;
 }
 
 /** What the fetch cost, for --report-json; filled in as it happens. */
@@ -52,7 +55,10 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
     const secrets = dictionary(pulled.map((secret) => [secret.key, secret.value] as const));
     log.redact(Object.values(secrets));
     const versions = dictionary(pulled.map((secret) => [secret.key, secret.version] as const));
-    return { secrets, validation, versions };
+    if (client.staleSeconds === undefined) return { secrets, validation, versions };
+    const staleMs = client.staleSeconds * 1000;
+    log.warn(`the agent at ${hostOf(settings.apiUrl)} could not reach secr: starting from its cached copy of ${where}, confirmed ${formatAge(staleMs)} ago`);
+    return { secrets, validation, versions, staleMs };
   });
 }
 

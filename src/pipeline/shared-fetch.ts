@@ -54,7 +54,16 @@ export async function pullShared(
     },
     fetch: async (startedAt) => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
-      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions };
+      // An agent's stale answer (docs/guide/fleet.md) is as old as secr's last confirmation:
+      // dated so, the runs waiting for it ask on their own (src/cache/share-rule.ts).
+      const confirmedAgo = pulled.staleMs ?? 0;
+      const data: SnapshotData = {
+        secrets: pulled.secrets,
+        validation: pulled.validation ?? null,
+        fetchedAt: Date.now() - confirmedAgo,
+        fetchStartedAt: startedAt - confirmedAgo,
+        versions: pulled.versions,
+      };
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });

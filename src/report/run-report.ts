@@ -17,7 +17,7 @@ export interface RunFacts {
   endedAt: number;
   /** Milliseconds of each step that ran; a step that did not run is left out. */
   timings: { settingsMs?: number; fetchMs?: number; validationMs?: number; spawnMs?: number };
-  source?: { kind: "secr" } | { kind: "snapshot"; ageMs: number; shared: boolean } | undefined;
+  source?: { kind: "secr"; staleMs?: number } | { kind: "snapshot"; ageMs: number; shared: boolean } | undefined;
   /** HTTP requests sent to secr by this process (retries included). */
   requests: number;
   injected?: readonly string[] | undefined;
@@ -39,7 +39,7 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   timings: { settingsMs: number | null; fetchMs: number | null; validationMs: number | null; spawnMs: number | null };
-  source: { kind: "secr" } | { kind: "snapshot"; ageMs: number; shared: boolean } | null;
+  source: { kind: "secr"; staleMs?: number } | { kind: "snapshot"; ageMs: number; shared: boolean } | null;
   requests: number;
   keys: { injected: string[]; refused: string[] };
   validation: {

@@ -1,14 +1,13 @@
 // Composition: load (or create) the encrypted store, apply the seed, listen, and close
 // gracefully (stop accepting, finish in-flight requests, flush writes, release the lock).
-import { createServer } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { tokenRecord } from "./store/tokens.js";
 import { trackConnections } from "./http/connections.js";
 import { createHandler } from "./http/handler.js";
 import { AuthFailureLimit } from "./http/auth-failure-limit.js";
+import { createListener, listen, urlOf, type TlsFiles } from "./http/listen.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
 import { ensurePrivateDir } from "../fs/private-dir.js";
@@ -51,6 +50,8 @@ export interface ServerOptions {
    * Idle connections and requests whose body has not fully arrived are cut at once. Default 10.
    */
   shutdownTimeout?: number;
+  /** Serve HTTPS with this certificate and key (docs/guide/fleet.md, "TLS"). */
+  tls?: TlsFiles;
   /** Journal size that triggers a compaction at least (the data file's size, if larger). Default 4 MiB. */
   compactMinBytes?: number;
 }
@@ -155,18 +156,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.log ? { log: options.log } : {}),
       accessLog: options.accessLog ?? true,
     });
-    const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void handler(req, res));
+    const server = createListener((req, res) => void handler(req, res), options.tls);
     const connections = trackConnections(server);
-
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
-    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    const address = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
 
     let closed: Promise<void> | undefined;
     const close = () =>
@@ -187,7 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       })());
 
     return {
-      url: `http://${host}:${address.port}`,
+      url: urlOf(address, options.tls !== undefined),
       port: address.port,
       dataFile,
       ...(createdAdminToken ? { createdAdminToken } : {}),

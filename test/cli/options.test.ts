@@ -4,6 +4,8 @@ import { checkCommand } from "../../src/cli/commands/check/command.js";
 import { exportCommand } from "../../src/cli/commands/export/command.js";
 import { runCommand } from "../../src/cli/commands/run/command.js";
 import { serveCommand } from "../../src/cli/commands/serve/command.js";
+import { parseBytes } from "../../src/cli/commands/serve/agent.js";
+import { startJitterMs } from "../../src/pipeline/start-jitter.js";
 import { defineCommand, Option, splitAtDoubleDash } from "../../src/cli/define/index.js";
 import { closest, editDistance } from "../../src/core/suggest.js";
 import { createLogger } from "../../src/cli/log.js";
@@ -192,6 +194,54 @@ describe("export, check and serve options", () => {
   it("serve has its own defaults", () => {
     expect(serveCommand.parse([]).options).toMatchObject({ host: "127.0.0.1", port: "4317", quiet: false });
     expect(usageMessage(() => serveCommand.parse(["--prot", "1"]))).toMatch(/^unknown option --prot; did you mean --port\?/);
+  });
+  it("serve reads the agent and TLS options", () => {
+    const args = [
+      "--upstream",
+      "https://api.secr.dev",
+      "--revalidate",
+      "10s",
+      "--max-stale",
+      "0",
+      "--cache-max-bytes",
+      "8MiB",
+      "--ca-file",
+      "ca.pem",
+      "--tls-cert",
+      "c.pem",
+      "--tls-key",
+      "k.pem",
+      "--insecure-listen",
+    ];
+    expect(serveCommand.parse(args).options).toMatchObject({
+      upstream: "https://api.secr.dev",
+      revalidate: "10s",
+      maxStale: "0",
+      cacheMaxBytes: "8MiB",
+      caFile: "ca.pem",
+      tlsCert: "c.pem",
+      tlsKey: "k.pem",
+      insecureListen: true,
+    });
+    expect(serveCommand.parse([]).options).toMatchObject({ upstream: undefined, insecureListen: false });
+  });
+  it("run reads --start-jitter and --ca-file", () => {
+    expect(runCommand.parse(["--start-jitter", "2s", "--ca-file", "ca.pem", "--", "x"]).options).toMatchObject({ startJitter: "2s", caFile: "ca.pem" });
+  });
+});
+
+describe("fleet option values", () => {
+  it("--cache-max-bytes sizes and --start-jitter durations", () => {
+    expect(parseBytes("64MiB")).toBe(64 * 1024 * 1024);
+    expect(parseBytes("512KiB")).toBe(512 * 1024);
+    expect(parseBytes("1000000")).toBe(1_000_000);
+    expect(parseBytes("1.5GiB")).toBeInstanceOf(Error);
+    expect(parseBytes("lots")).toBeInstanceOf(Error);
+    expect(startJitterMs(undefined, {})).toBe(0);
+    expect(startJitterMs("2s", { SECR_START_JITTER: "9s" })).toBe(2000);
+    expect(startJitterMs(undefined, { SECR_START_JITTER: "500ms" })).toBe(500);
+    expect(() => startJitterMs("11m", {})).toThrow(/at most 10m/);
+    expect(() => startJitterMs(undefined, { SECR_START_JITTER: "soon" })).toThrow(/SECR_START_JITTER/);
   });
 });
 

@@ -247,7 +247,10 @@ describe("pure retry decisions", () => {
   it("nextDelayMs: retry count, Retry-After, cap and total bound", () => {
     expect(nextDelayMs("GET", err(503), 0, 0, policy, () => 0.5)).toBe(50);
     expect(nextDelayMs("GET", err(503), 3, 0, policy)).toBeUndefined();
-    expect(nextDelayMs("GET", err(503, "x", 2), 0, 0, policy)).toBe(2000);
+    // Retry-After is the floor; full jitter over half of it (or the backoff window, if wider) on top.
+    expect(nextDelayMs("GET", err(503, "x", 2), 0, 0, policy, () => 0)).toBe(2000);
+    expect(nextDelayMs("GET", err(503, "x", 2), 0, 0, policy, () => 0.5)).toBe(2500);
+    expect(nextDelayMs("GET", err(503, "x", 0), 2, 0, policy, () => 0.5)).toBe(200); // Retry-After: 0 still spreads over the backoff window
     expect(nextDelayMs("GET", err(503, "x", 6), 0, 0, policy)).toBeUndefined(); // above maxRetryAfterMs
     expect(nextDelayMs("GET", err(503, "x", 2), 1, 4500, policy)).toBeUndefined(); // total bound
     expect(nextDelayMs("POST", err(503), 0, 0, policy)).toBeUndefined();

@@ -85,7 +85,7 @@ describe("trust store", () => {
 });
 
 describe("apiUrlNeedsTrust", () => {
-  const sources = (apiUrl: SettingSource) => ({ org: "flag", project: "flag", env: "flag", token: "environment", timeout: "default", apiUrl }) as const;
+  const sources = (apiUrl: SettingSource) => ({ org: "flag", project: "flag", env: "flag", token: "environment", timeout: "default", caFile: "default", apiUrl }) as const;
   it("only when the file chose where the token goes", () => {
     expect(apiUrlNeedsTrust({ apiUrl: "http://127.0.0.1:9", sources: sources("project file") })).toBe(true);
     expect(apiUrlNeedsTrust({ apiUrl: DEFAULT_API_URL, sources: sources("project file") })).toBe(false);

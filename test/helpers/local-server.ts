@@ -100,7 +100,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 }
 
 /** The first stdout line must be {"url": ...}; fail with the server's stderr otherwise. */
-function readUrlLine(child: ResultPromise, timeoutMs: number, stderr: () => string): Promise<string> {
+export function readUrlLine(child: ResultPromise, timeoutMs: number, stderr: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     const fail = (why: string) => {

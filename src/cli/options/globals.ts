@@ -21,6 +21,12 @@ export const SECR_OPTIONS = {
     defaultText: formatDuration(DEFAULT_TIMEOUT_MS),
     description: "deadline to obtain the secrets, retries included, e.g. 10s, 500ms",
   }),
+  caFile: Option.String("--ca-file", {
+    group: GLOBAL,
+    hint: "FILE",
+    env: ENV_VARS.caFile,
+    description: "PEM CA certificates to trust for secr besides the system's (a private CA, e.g. a node agent's)",
+  }),
 } as const;
 
 /** Output and meta options. */
@@ -38,8 +44,8 @@ export const GLOBAL_DEFINITIONS: readonly (typeof GLOBAL_OPTIONS)[keyof typeof G
 
 /** Parsed SECR_OPTIONS, in the shape settings resolution takes. */
 export function settingFlags(options: { [K in keyof typeof SECR_OPTIONS]: string | undefined }): SettingFlags {
-  const { env, project, org, apiUrl, token, timeout } = options;
-  return { env, project, org, apiUrl, token, timeout };
+  const { env, project, org, apiUrl, token, timeout, caFile } = options;
+  return { env, project, org, apiUrl, token, timeout, caFile };
 }
 
 /** Cheap pre-scan for -v/-q before the words are parsed, so the first messages honour them. */

@@ -5,6 +5,17 @@ import { ApiError } from "../store/errors.js";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBodyBytes(req, limit)).toString("utf8");
+  if (text.trim() === "") throw new ApiError("bad_request", "request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "request body is not valid JSON");
+  }
+}
+
+/** The body's bytes as sent (the agent forwards them), or payload_too_large past `limit`. */
+export async function readBodyBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const tooLarge = () => new ApiError("payload_too_large", `request body is larger than ${limit} bytes`);
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
@@ -15,11 +26,5 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
     if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new ApiError("bad_request", "request body is empty; expected a JSON object");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("bad_request", "request body is not valid JSON");
-  }
+  return Buffer.concat(chunks, size);
 }

@@ -54,6 +54,12 @@ export const runCommand = defineCommand({
       description: "keep inherited values over secrets: all of them (bare flag), or only the keys listed",
     }),
     passToken: Option.Boolean("--pass-token", false, { description: "give the child SECR_TOKEN (removed by default)" }),
+    startJitter: Option.String("--start-jitter", {
+      hint: "DURATION",
+      env: "SECR_START_JITTER",
+      defaultText: "0 (off)",
+      description: "wait a random time below DURATION before asking secr, so a fleet's starts spread out, e.g. 5s",
+    }),
     reportJson: Option.String("--report-json", {
       hint: "FILE",
       description: "when secr-run exits, write what it did (timings, source, key names, verdicts, exit) to FILE as JSON, 0600; never a value",

@@ -20,6 +20,7 @@ import { watchSettings } from "../../../watch/settings.js";
 import { discardPreconnected } from "../../../pipeline/preconnect.js";
 import { decideExec } from "../../../supervise/exec-rules.js";
 import { becomeCommand, currentRuntime } from "./exec.js";
+import { startJitterMs, waitJitter } from "../../../pipeline/start-jitter.js";
 
 export async function main(args: string[]): Promise<number> {
   const log = createLogger(scanVerbosity(args));
@@ -34,12 +35,17 @@ export async function main(args: string[]): Promise<number> {
     const delivery = deliverySettings(options);
     const watch = usable(watchSettings(options));
     const exec = options.exec ? usable(decideExec(options, currentRuntime())) : undefined;
+    const jitterMs = startJitterMs(options.startJitter, process.env);
     if (options.reportJson !== undefined) observer = (await import("./report.js")).reportObserver(options.reportJson, stats, log);
 
     // 3. Settings, secrets (secr or the snapshot) and the plan. Loaded after the listeners and
     //    the usage checks: settings validation (zod) is not small.
     const { prepare } = await import("../../../pipeline/prepare.js");
     const prepareOptions = { ...runPrepareOptions(options, log, process.env), signal: supervisor.signal, stats, onSettings: observer.settings };
+    if (jitterMs > 0) {
+      discardPreconnected(); // an early connection would sit idle through the wait
+      log.debug(`start jitter: waited ${await waitJitter(jitterMs, supervisor.signal)}ms of at most ${jitterMs}ms (--start-jitter)`);
+    }
     const prepared = await prepare(prepareOptions);
     discardPreconnected(); // a socket opened early that the pull did not take
     observer.prepared(prepared);

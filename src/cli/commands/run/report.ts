@@ -42,7 +42,10 @@ export function reportObserver(path: string, stats: FetchStats, log: Logger): Ru
     prepared: ({ obtained, plan }) => {
       masked.push(...Object.values(obtained.secrets));
       Object.assign(facts, {
-        source: obtained.source === "snapshot" ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0, shared: obtained.shared === true } : { kind: "secr" },
+        source:
+          obtained.source === "snapshot"
+            ? { kind: "snapshot", ageMs: obtained.ageMs ?? 0, shared: obtained.shared === true }
+            : { kind: "secr", ...(obtained.staleMs !== undefined ? { staleMs: obtained.staleMs } : {}) },
         injected: plan.injected,
         refused: plan.refused,
         template: plan.template === undefined ? undefined : { valid: !plan.template.failed, missing: plan.template.missing },

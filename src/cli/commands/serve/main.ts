@@ -9,7 +9,10 @@ import { join, resolve } from "node:path";
 import { serveCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
-import { DataFileError, generateAdminToken, KeyError, LockError, startServer, UnsafeDataDirError } from "../../../server/index.js";
+import { isLoopbackHost } from "../../../client/url.js";
+import { DataFileError, generateAdminToken, KeyError, LockError, startAgent, startServer, UnsafeDataDirError, UpstreamUrlError, type TlsFiles } from "../../../server/index.js";
+import { DEFAULT_CACHE_MAX_BYTES, DEFAULT_MAX_STALE_MS, DEFAULT_REVALIDATE_MS } from "../../../server/index.js";
+import { agentOptions, describeAgent, readPem, refuseDataOptions } from "./agent.js";
 import { watchParent } from "./parent.js";
 import { DETACHED_ENV } from "./detached-env.js";
 
@@ -44,13 +47,51 @@ export async function main(args: string[]): Promise<number> {
     if (!Number.isFinite(rateLimit) || rateLimit <= 0) return fail(`--rate-limit must be a positive number, got "${argv.rateLimit}"`, ExitCode.USAGE);
   }
   const env = process.env;
-  const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
-  if (argv.token !== undefined) {
-    process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
+  const upstream = argv.upstream ?? (env.SECR_UPSTREAM || undefined);
+  if ((argv.tlsCert === undefined) !== (argv.tlsKey === undefined)) return fail("--tls-cert and --tls-key go together: give both, or neither", ExitCode.USAGE);
+  // Tokens and values must not cross a network in clear text unless the operator says so.
+  if (!isLoopbackHost(argv.host) && argv.tlsCert === undefined && !argv.insecureListen) {
+    return fail(
+      `refusing to listen on ${argv.host} without TLS: tokens and values would cross the network unencrypted; give --tls-cert and --tls-key (or --insecure-listen on a network you trust)`,
+      ExitCode.USAGE,
+    );
+  }
+  if (upstream !== undefined && (argv.detach || argv.stop)) {
+    return fail("--detach and --stop are for the local server and its data directory: run an agent (--upstream) in the foreground under its supervisor (docs/guide/fleet.md)", ExitCode.USAGE);
   }
   const dataPath = resolve(argv.data ?? defaultDataDir(env));
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (argv.stop) return (await import("./stop.js")).stop(dataPath, say);
+  // Not when detached (its parent, the --detach call, exits on purpose once it listens).
+  const watchedParent = env[DETACHED_ENV] === "1" ? undefined : parent;
+
+  let tls: TlsFiles | undefined;
+  try {
+    if (argv.tlsCert !== undefined && argv.tlsKey !== undefined) tls = { cert: await readPem(argv.tlsCert, "--tls-cert"), key: await readPem(argv.tlsKey, "--tls-key") };
+    if (upstream !== undefined) {
+      refuseDataOptions({ "--data": argv.data, "--key-file": argv.keyFile, "--seed": argv.seed, "--token": argv.token, "--rate-limit": argv.rateLimit });
+      const options = await agentOptions(
+        { upstream, revalidate: argv.revalidate, maxStale: argv.maxStale, cacheMaxBytes: argv.cacheMaxBytes, caFile: argv.caFile ?? (env.SECR_CA_FILE || undefined) },
+        { host: argv.host, port, tls },
+      );
+      const agent = await startAgent({ ...options, log: process.stderr, accessLog: !argv.quiet });
+      return await serveUntilSignal(agent, watchedParent, () => {
+        const settings = describeAgent(options, { revalidateMs: DEFAULT_REVALIDATE_MS, maxStaleMs: DEFAULT_MAX_STALE_MS, cacheMaxBytes: DEFAULT_CACHE_MAX_BYTES });
+        process.stderr.write(`secr-run serve: caching agent of ${agent.upstream} listening on ${agent.url} (${settings})\n`);
+      });
+    }
+  } catch (error) {
+    if (error instanceof Failure) return fail(error.message, error.exitCode);
+    if (error instanceof UpstreamUrlError) return fail(error.message, ExitCode.CONFIG);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
+    // A certificate and key that do not match, or are not what they claim.
+    return fail(error instanceof Error ? error.message : String(error), ExitCode.CONFIG);
+  }
+  const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
+  if (argv.token !== undefined) {
+    process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
+  }
   if (argv.detach) return (await import("./detach.js")).detach(args, dataPath, adminToken ?? generateAdminToken(), say);
 
   let server;
@@ -64,6 +105,7 @@ export async function main(args: string[]): Promise<number> {
       ...(adminToken !== undefined ? { adminToken } : {}),
       ...(argv.seed !== undefined ? { seedFile: resolve(argv.seed) } : {}),
       ...(rateLimit !== undefined ? { rateLimit } : {}),
+      ...(tls !== undefined ? { tls } : {}),
       log: process.stderr,
       accessLog: !argv.quiet,
     });
@@ -80,6 +122,26 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const running = server;
+  return serveUntilSignal(running, watchedParent, () => {
+    if (running.createdAdminToken) {
+      process.stderr.write(`secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${running.createdAdminToken}\n`);
+    }
+    const stats = running.stats();
+    process.stderr.write(
+      `secr-run serve: listening on ${running.url} (data: ${running.dataFile}; ${stats.orgs} orgs, ${stats.projects} projects, ${stats.environments} environments, ${stats.secrets} secrets)\n`,
+    );
+    if (!isLoopbackHost(argv.host) && tls === undefined) {
+      process.stderr.write(`secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`);
+    }
+    if (stats.orgs === 0) {
+      process.stderr.write("secr-run serve: the store is empty: create a project with secr-run admin projects create ORG/PROJECT, or seed one (--seed examples/seed.json)\n");
+    }
+  });
+}
+
+/** Announce the URL once signal listeners are in, then run until a terminating signal, or until
+ *  `parent` (the process that started a foreground server) has exited. */
+async function serveUntilSignal(running: { url: string; close(): Promise<void> }, parent: number | undefined, announce: () => void): Promise<number> {
   // Listeners go in before the URL is announced: whoever reads the line may signal at once.
   const shutdown = new Promise<void>((resolveShutdown) => {
     let stopping = false;
@@ -98,26 +160,13 @@ export async function main(args: string[]): Promise<number> {
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGHUP", () => stop("SIGHUP"));
-    // Not when detached (its parent, the --detach call, exits on purpose once it listens).
-    if (env[DETACHED_ENV] !== "1") watchParent(parent, () => stop("SIGTERM", "the process that started it exited"));
+    if (parent !== undefined) watchParent(parent, () => stop("SIGTERM", "the process that started it exited"));
     // A listener keeps SIGUSR1 from opening Node's inspector on a process full of secrets.
     process.on("SIGUSR1", () => process.stderr.write("secr-run serve: SIGUSR1 ignored (no inspector)\n"));
   });
 
-  if (server.createdAdminToken) {
-    process.stderr.write(`secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${server.createdAdminToken}\n`);
-  }
-  const stats = server.stats();
-  process.stderr.write(
-    `secr-run serve: listening on ${server.url} (data: ${server.dataFile}; ${stats.orgs} orgs, ${stats.projects} projects, ${stats.environments} environments, ${stats.secrets} secrets)\n`,
-  );
-  if (!/^(127\.|::1$|localhost$)/.test(argv.host)) {
-    process.stderr.write(`secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`);
-  }
-  if (stats.orgs === 0) {
-    process.stderr.write("secr-run serve: the store is empty: create a project with secr-run admin projects create ORG/PROJECT, or seed one (--seed examples/seed.json)\n");
-  }
-  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  announce();
+  process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
   await shutdown;
   process.stderr.write("secr-run serve: stopped\n");
   return 0;

@@ -1,0 +1,110 @@
+// Composition of the caching agent (`secr-run serve --upstream`, docs/guide/fleet.md): the cache,
+// the upstream connection pool, the listener (HTTP or HTTPS), and a graceful close.
+import { parseBaseUrl } from "../../client/url.js";
+import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";
+import { trackConnections } from "../http/connections.js";
+import { createListener, listen, urlOf, type TlsFiles } from "../http/listen.js";
+import { RateLimiter } from "../http/rate-limit.js";
+import { SharedBackoff } from "./backoff.js";
+import { CacheStore } from "./cache-store.js";
+import { Coalescer } from "./coalesce.js";
+import { newCounters, type Counters } from "./metrics.js";
+import { createProxyHandler, type Outcome } from "./proxy-handler.js";
+import { tokenHasher } from "./token-id.js";
+
+export const DEFAULT_REVALIDATE_MS = 30_000;
+export const DEFAULT_MAX_STALE_MS = 3600_000;
+export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+/** Connections to upstream: enough for a deploy's misses, few enough for one NAT address. */
+const UPSTREAM_CONNECTIONS = 8;
+/** Rejected tokens per second per client address before the agent answers 429 itself. */
+const REJECTS_PER_SECOND = 10;
+
+export interface AgentOptions {
+  /** Upstream secr base URL: https://, or http:// to a loopback host. */
+  upstream: string;
+  host?: string;
+  port?: number;
+  tls?: TlsFiles;
+  /** PEM CA certificates trusted for upstream (besides the system's). */
+  upstreamCa?: Buffer;
+  revalidateMs?: number;
+  maxStaleMs?: number;
+  cacheMaxBytes?: number;
+  /** Per upstream request. Default 30 s. */
+  timeoutMs?: number;
+  log?: NodeJS.WritableStream;
+  accessLog?: boolean;
+  shutdownTimeout?: number;
+}
+
+export interface RunningAgent {
+  url: string;
+  port: number;
+  /** The upstream origin and path, as requests go to it. */
+  upstream: string;
+  counters: Counters;
+  close(): Promise<void>;
+}
+
+export class UpstreamUrlError extends Error {}
+
+export function checkUpstream(url: string): { origin: string; basePath: string; loopback: boolean } {
+  try {
+    return parseBaseUrl(url, false);
+  } catch (error) {
+    // The library's hint about allowInsecureHttp means nothing here.
+    throw new UpstreamUrlError(`--upstream: ${(error as Error).message.replace(/apiUrl/g, "the URL").replace(/,? or set allowInsecureHttp[^,;]*/, "")}`);
+  }
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const upstream = checkUpstream(options.upstream);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const connect = { timeout: timeoutMs, ...(options.upstreamCa !== undefined ? { ca: options.upstreamCa } : {}) };
+  const poolOptions = { connect, connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
+  const dispatcher = upstream.loopback ? new Agent(poolOptions) : new EnvHttpProxyAgent(poolOptions);
+  const counters = newCounters();
+  const store = new CacheStore(options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
+  let closing = false;
+  const handler = createProxyHandler({
+    origin: upstream.origin,
+    basePath: upstream.basePath,
+    dispatcher,
+    timeoutMs,
+    revalidateMs: options.revalidateMs ?? DEFAULT_REVALIDATE_MS,
+    maxStaleMs: options.maxStaleMs ?? DEFAULT_MAX_STALE_MS,
+    store,
+    coalescer: new Coalescer<Outcome>(),
+    backoff: new SharedBackoff(),
+    counters,
+    hashToken: tokenHasher(),
+    rejectLimiter: new RateLimiter(REJECTS_PER_SECOND),
+    now: Date.now,
+    log: options.log,
+    accessLog: options.accessLog ?? true,
+    closing: () => closing,
+  });
+  const server = createListener((req, res) => void handler(req, res), options.tls);
+  const connections = trackConnections(server);
+  let address;
+  try {
+    address = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  } catch (error) {
+    await dispatcher.destroy();
+    throw error;
+  }
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      closing = true;
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      connections.cutWaiting();
+      const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
+      await done;
+      clearTimeout(timer);
+      store.clear();
+      await dispatcher.destroy();
+    })());
+  return { url: urlOf(address, options.tls !== undefined), port: address.port, upstream: upstream.origin + upstream.basePath, counters, close };
+}
