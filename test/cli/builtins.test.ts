@@ -33,6 +33,10 @@ const NOT_BEFORE_CHILD = [
   "timers/promises",
 ];
 
+/** What the shared fetch needs before the pull (docs/design/insights.md): the fetch lock, named by
+ *  an HMAC over the target and the token, and a look at the snapshot a leader may have written. */
+const SHARED_FETCH = new Set(["fs/promises", "internal/readline/interface", "crypto", "internal/crypto/scrypt", "internal/crypto/keygen", "internal/crypto/x509", "perf_hooks"]);
+
 let server: LocalServer;
 const cache = tempDir("secr-run-builtins-cache-");
 beforeAll(async () => {
@@ -43,9 +47,9 @@ afterAll(async () => {
   cache.remove();
 });
 
-async function recordRun(args: string[]): Promise<{ exitCode: number | undefined; beforeChild: string[] | null; atExit: string[] }> {
+async function recordRun(args: string[], extra: Record<string, string> = { SECR_NO_CACHE: "1" }): Promise<{ exitCode: number | undefined; beforeChild: string[] | null; atExit: string[] }> {
   const to = recordFile();
-  const env = cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: TOKEN, SECR_SHARE_WINDOW: "0", XDG_CACHE_HOME: cache.path, RECORD_BUILTINS_TO: to });
+  const env = cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: TOKEN, ...extra, XDG_CACHE_HOME: cache.path, RECORD_BUILTINS_TO: to });
   const result = await execa(NODE, ["--require", RECORD, CLI, ...args], { reject: false, extendEnv: false, env, cwd: scratchDir(), timeout: 45_000 });
   expect(existsSync(to), result.stderr).toBe(true);
   return { exitCode: result.exitCode, ...JSON.parse(readFileSync(to, "utf8")) };
@@ -63,7 +67,7 @@ const codeCaches = () => {
 };
 
 describe("built-in modules a run loads before its child starts", () => {
-  it("none of the heavy ones, on the first start and on one from the code cache", async () => {
+  it("none of the heavy ones without the snapshot (--no-cache), on the first start and on one from the code cache", async () => {
     for (const start of ["first", "cached"]) {
       const run = await recordRun(["--env", "production", "--", "sh", "-c", 'test "$API_KEY" = builtins-api-key-1234']);
       expect(run.exitCode, start).toBe(0);
@@ -72,9 +76,15 @@ describe("built-in modules a run loads before its child starts", () => {
         NOT_BEFORE_CHILD.filter((name) => run.beforeChild!.includes(name)),
         `${start} start`,
       ).toEqual([]);
-      // The guard can fail: the snapshot written while the child runs does load crypto.
-      expect(run.atExit).toContain("crypto");
     }
+  });
+
+  it("with the snapshot (the default): only what the shared fetch needs, and the snapshot write loads crypto after the child starts", async () => {
+    const run = await recordRun(["--env", "production", "--", "sh", "-c", 'test "$API_KEY" = builtins-api-key-1234'], {});
+    expect(run.exitCode).toBe(0);
+    expect(NOT_BEFORE_CHILD.filter((name) => !SHARED_FETCH.has(name) && run.beforeChild!.includes(name))).toEqual([]);
+    // The guard can fail: the snapshot written while the child runs does load crypto.
+    expect(run.atExit).toContain("crypto");
   });
 
   it("a start from the code cache leaves it as it was (V8's flags are back to their defaults at exit)", async () => {
