@@ -3,7 +3,6 @@
 import { SecrApiError } from "./errors.js";
 import { redact, terminalSafe } from "./redact.js";
 import type { Socket } from "node:net";
-import { rootCertificates } from "node:tls";
 import { Agent, buildConnector, EnvHttpProxyAgent, type Connector, type Dispatcher } from "./undici.js";
 
 export interface HttpRequest {
@@ -41,7 +40,8 @@ const MAX_HEADER_BYTES = 16 * 1024;
  */
 export function createDispatcher(loopback: boolean, timeoutMs: number, adoptSocket?: SocketAdopter, ca?: string | Buffer): Dispatcher {
   // A private CA (say, a node agent's) is trusted besides the system's, for this client only.
-  const tls = ca === undefined ? {} : { ca: [...rootCertificates, ca] };
+  // node:tls is loaded only then: a static import would cost every start (docs/design/startup.md).
+  const tls = ca === undefined ? {} : { ca: [...process.getBuiltinModule("node:tls").rootCertificates, ca] };
   const connect = adoptSocket === undefined ? { timeout: timeoutMs, ...tls } : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs, ...tls }));
   const options = { connect, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
   return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
