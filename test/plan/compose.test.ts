@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { expandReferences, ExpandError, MAX_DEPTH, parseReferences } from "../../src/compose/expand.js";
-import { parseLayers, parseLayerSpec } from "../../src/compose/layer-spec.js";
-import { describeOverrides, mergeLayers } from "../../src/compose/merge.js";
-import { applyNames, checkPrefix, parseRenames, RenameCollision, splitRename } from "../../src/compose/rename.js";
+import { expandReferences, ExpandError, MAX_DEPTH, parseReferences } from "../../src/plan/expand.js";
+import { parseLayers, parseLayerSpec } from "../../src/plan/layer-spec.js";
+import { describeOverrides, mergeLayers } from "../../src/plan/layers.js";
+import { applyNames, checkPrefix, parseRenames, RenameCollision, splitRename } from "../../src/plan/rename.js";
 
 describe("layer specs", () => {
   it("reads ENV and PROJECT/ENV, labelling other projects in full", () => {

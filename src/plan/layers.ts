@@ -1,7 +1,7 @@
 // Several scopes in one run: layers apply in order and a later layer wins (docs/guide/layers.md).
 // Pure. Every key remembers the layer it came from and the layers it overrode, for -v and explain.
-import { dictionary, type Dictionary } from "../launcher/dictionary.js";
-import { printableName } from "../launcher/names.js";
+import { dictionary, type Dictionary } from "./dictionary.js";
+import { printableName } from "./names.js";
 
 export interface LayerSecrets {
   label: string;

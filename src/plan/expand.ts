@@ -7,8 +7,8 @@
 //   write a secret must not be able to copy a machine's local variables into the app's.
 // - A missing key, a cycle, a malformed `${`, a chain deeper than MAX_DEPTH or a value expanding
 //   past MAX_VALUE_BYTES stops the run; messages name keys, never values.
-import { dictionary, type Dictionary } from "../launcher/dictionary.js";
-import { printableName, VALID_NAME } from "../launcher/names.js";
+import { dictionary, type Dictionary } from "./dictionary.js";
+import { printableName, VALID_NAME } from "./names.js";
 
 /** Longest chain of references (A -> B -> ... ) followed. */
 export const MAX_DEPTH = 16;

@@ -1,8 +1,8 @@
 // The names the child gets: `--rename OLD=NEW` (repeatable) then `--prefix STR`
 // (docs/guide/layers.md). Pure. Renames apply all at once (`A=B` with `B=C` moves both), so the
 // result does not depend on their order; two keys landing on one name is a usage error.
-import { dictionary, type Dictionary } from "../launcher/dictionary.js";
-import { printableName, VALID_NAME } from "../launcher/names.js";
+import { dictionary, type Dictionary } from "./dictionary.js";
+import { printableName, VALID_NAME } from "./names.js";
 
 export interface NameMapping {
   /** OLD → NEW. */
