@@ -10,7 +10,8 @@ import type { Logger } from "../core/logger.js";
 
 export type { FetchStats } from "./pull-secrets.js";
 export { validateOnly } from "./pull-secrets.js";
-import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
+import { snapshotLayers } from "./snapshot-layers.js";
+import { pullFromSecr, type FetchStats, type Pulled, type PulledLayer } from "./pull-secrets.js";
 import { pullShared } from "./shared-fetch.js";
 import { openSnapshotStore } from "./snapshot-fallback.js";
 
@@ -27,6 +28,8 @@ export interface ObtainedSecrets {
   /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
    *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
   saved?: Promise<void>;
+  /** Each `--env` layer, when the run has several (the snapshot keeps them too). */
+  layers?: PulledLayer[] | undefined;
   /** The snapshot was written moments ago by another secr-run's fetch (--share-window), not
    *  used as a fallback. */
   shared?: boolean;
@@ -71,6 +74,6 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
   // The full pulled set, so an offline run applies --only and the name rules to the same input.
-  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), ...snapshotLayers(pulled) };
   return { ...pulled, source: "secr", saved: store!.save(data) };
 }

@@ -6,6 +6,7 @@ import type { Settings } from "../config/settings.js";
 import type { Logger } from "../core/logger.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { errorText, type FromSnapshot, type SnapshotStore } from "./snapshot-fallback.js";
+import { pulledLayers, snapshotLayers } from "./snapshot-layers.js";
 
 /**
  * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
@@ -41,7 +42,7 @@ export async function pullShared(
     },
     fetch: async () => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
-      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), ...snapshotLayers(pulled) };
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });
@@ -50,5 +51,5 @@ export async function pullShared(
   if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
   log.redact(Object.values(value.data.secrets));
   log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
-  return { kind: "snapshot", snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs } };
+  return { kind: "snapshot", snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs, ...pulledLayers(value.data, validate) } };
 }

@@ -11,6 +11,8 @@ import { target } from "../config/target.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure, type FetchFailure } from "../core/failure.js";
 import { since, type Logger } from "../core/logger.js";
+import type { PulledLayer } from "./pull-secrets.js";
+import { pulledLayers } from "./snapshot-layers.js";
 
 type CacheModule = typeof import("../cache/index.js");
 
@@ -18,6 +20,8 @@ export interface FromSnapshot {
   secrets: Record<string, string>;
   validation: TemplateValidation | undefined;
   ageMs: number;
+  /** Each `--env` layer of a layered snapshot. */
+  layers?: PulledLayer[] | undefined;
 }
 
 export interface SnapshotStore {
@@ -105,7 +109,7 @@ async function fromSnapshot(
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
-  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, ageMs };
+  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, ageMs, ...pulledLayers(data, validate) };
 }
 
 /**

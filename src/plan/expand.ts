@@ -7,6 +7,8 @@
 //   write a secret must not be able to copy a machine's local variables into the app's.
 // - A missing key, a cycle, a malformed `${`, a chain deeper than MAX_DEPTH or a value expanding
 //   past MAX_VALUE_BYTES stops the run; messages name keys, never values.
+import { ExitCode } from "../core/exit-codes.js";
+import { Failure } from "../core/failure.js";
 import { dictionary, type Dictionary } from "./dictionary.js";
 import { printableName, VALID_NAME } from "./names.js";
 
@@ -23,14 +25,14 @@ export interface Expanded {
   references: Dictionary<string[]>;
 }
 
-export class ExpandError extends Error {
+/** A configuration problem of the secrets (78): the run stops, naming the chain, never a value. */
+export class ExpandError extends Failure {
   constructor(
     message: string,
     /** The chain of keys that led to the problem, first to last. */
     readonly chain: readonly string[],
   ) {
-    super(message);
-    this.name = "ExpandError";
+    super(ExitCode.CONFIG, `--expand: ${message}`);
   }
 }
 

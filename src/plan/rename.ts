@@ -1,6 +1,8 @@
 // The names the child gets: `--rename OLD=NEW` (repeatable) then `--prefix STR`
 // (docs/guide/layers.md). Pure. Renames apply all at once (`A=B` with `B=C` moves both), so the
 // result does not depend on their order; two keys landing on one name is a usage error.
+import { ExitCode } from "../core/exit-codes.js";
+import { Failure } from "../core/failure.js";
 import { dictionary, type Dictionary } from "./dictionary.js";
 import { printableName, VALID_NAME } from "./names.js";
 
@@ -60,10 +62,10 @@ export function applyNames(secrets: Readonly<Record<string, string>>, { renames,
   return { secrets: out, from, warnings };
 }
 
-export class RenameCollision extends Error {
+/** Two keys landing on one name: a usage error (64) naming both. */
+export class RenameCollision extends Failure {
   constructor(name: string, first: string, second: string, renames: ReadonlyMap<string, string>) {
     const how = (key: string) => (renames.has(key) ? `--rename ${printableName(key)}=${printableName(renames.get(key)!)}` : `the key ${printableName(key)}`);
-    super(`${how(first)} and ${how(second)} both give ${printableName(name)}; rename one of them`);
-    this.name = "RenameCollision";
+    super(ExitCode.USAGE, `${how(first)} and ${how(second)} both give ${printableName(name)}; rename one of them`);
   }
 }

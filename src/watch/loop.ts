@@ -6,6 +6,7 @@ import type { SecrClient } from "../client/client.js";
 import { isSecrApiError } from "../client/errors.js";
 import type { Logger } from "../core/logger.js";
 import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
+import { layeredPoller, type LayerTarget } from "./layered-poll.js";
 import type { WatchSettings } from "./settings.js";
 
 /** What applying a change came to. `applied`: the child runs on the new set (restarted or
@@ -19,6 +20,8 @@ export interface WatchLoop {
   org: string;
   project: string;
   env: string;
+  /** Several `--env` layers: every poll asks each (layered-poll.ts). */
+  layers?: readonly LayerTarget[] | undefined;
   log: Logger;
   /** Versions the first child started with; undefined (started from a snapshot): unknown, so the
    *  first answer counts as a change and `apply` compares the values. */
@@ -41,6 +44,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
   let rateWarned = false;
   const restarts: number[] = [];
   let delay = loop.initial === undefined ? 0 : jittered(settings.intervalMs);
+  const pollLayers = loop.layers !== undefined && loop.layers.length > 1 ? layeredPoller(loop.layers, (target, tag, setTag) => pollKeys({ ...loop, ...target }, tag, setTag)) : undefined;
 
   const failed = (error: unknown): "stop" | number => {
     const status = isSecrApiError(error) ? error.statusCode : 0;
@@ -63,7 +67,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
     delay = jittered(settings.intervalMs);
     let versions: Versions | undefined;
     try {
-      versions = await pollKeys(loop, etag, (tag) => (etag = tag));
+      versions = pollLayers !== undefined ? await pollLayers() : await pollKeys(loop, etag, (tag) => (etag = tag));
     } catch (error) {
       const next = failed(error);
       if (next === "stop") return;

@@ -12,6 +12,7 @@ import type { Logger } from "../../log.js";
 import { planFor, type PrepareOptions, type Prepared } from "../../../pipeline/prepare.js";
 import { pullFromSecr } from "../../../pipeline/pull-secrets.js";
 import { openSnapshotStore } from "../../../pipeline/snapshot-fallback.js";
+import { snapshotLayers } from "../../../pipeline/snapshot-layers.js";
 
 export interface WatchRun {
   watch: WatchSettings;
@@ -55,7 +56,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     }
     run.sensitive(Object.values(pulled.secrets));
     if (cache.enabled) {
-      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() };
+      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), ...snapshotLayers(pulled) };
       await openSnapshotStore(settings, cache, log).save(data);
     }
     const plan = planFor(run.prepareOptions, settings, prepared.schema, { ...pulled, source: "secr" });
@@ -101,6 +102,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     org: settings.org,
     project: settings.project,
     env: settings.env,
+    layers: settings.layers,
     log,
     initial: prepared.obtained.source === "secr" ? prepared.obtained.versions : undefined,
     stopping: () => supervisor.stopping,
