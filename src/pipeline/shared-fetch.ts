@@ -51,5 +51,8 @@ export async function pullShared(
   if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
   log.redact(Object.values(value.data.secrets));
   log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
-  return { kind: "snapshot", snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs, ...pulledLayers(value.data, validate) } };
+  return {
+    kind: "snapshot",
+    snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs, ...pulledLayers(value.data, validate) },
+  };
 }

@@ -12,5 +12,7 @@ export function snapshotLayers(pulled: Pick<Pulled, "layers">): Pick<SnapshotDat
 /** `validate` false: the verdicts are not used (--no-validate), as for one environment. */
 export function pulledLayers(data: Pick<SnapshotData, "layers">, validate: boolean): { layers?: PulledLayer[] } {
   if (data.layers === undefined) return {};
-  return { layers: data.layers.map(({ label, project, env, secrets, validation, versions }) => ({ label, project, env, secrets, validation: validate ? (validation ?? undefined) : undefined, versions })) };
+  return {
+    layers: data.layers.map(({ label, project, env, secrets, validation, versions }) => ({ label, project, env, secrets, validation: validate ? (validation ?? undefined) : undefined, versions })),
+  };
 }

@@ -221,8 +221,7 @@ function decideStop(
   const list = (keys: readonly string[]) => keys.map(printableName).join(", ");
   const parts: string[] = [];
   if (template?.failed) {
-    const missing =
-      input.layers.length > 1 ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : list(template.missing);
+    const missing = input.layers.length > 1 ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : list(template.missing);
     parts.push(template.missing.length > 0 ? `lacks required template keys: ${missing}` : "does not satisfy the project template");
   }
   if (schema !== undefined && schema.failures.length > 0) {
