@@ -235,7 +235,10 @@ export function renderReport(r) {
     out.push("", `## 7. One fetch for many runs: ${r.share.runs ?? 20} secr-runs of one target started at once`, "");
     if (r.share.error) out.push(unavailable(r.share.error));
     else {
-      out.push("Each batch starts with an empty cache directory; requests counted by a proxy in front of the server; wall time from the first start to the last exit.", "");
+      out.push(
+        "Each batch starts with an empty cache directory; requests (one pull and one validation per fetch) counted by a proxy in front of the server; wall time from the first start to the last exit. By default a run shares only a fetch that began after it was launched (goal: at most 3 pulls per batch); `--share-window` also reuses older ones.",
+        "",
+      );
       out.push(
         table(
           ["Mode", "Requests per batch", "Median batch ms", "p10–p90 ms", "Batches"],

@@ -4,10 +4,11 @@
 // so a crashed leader never blocks the others for longer than it takes to notice. See
 // docs/insights.md ("one fetch for many runs").
 import { constants } from "node:fs";
-import { open, readFile, stat, unlink } from "node:fs/promises";
+import { lstat, open, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { pidAlive } from "../fs/pid-alive.js";
 import { processStartTime } from "../fs/process-start.js";
+import { readRegularFile } from "./safe-read.js";
 
 export interface LockOwner {
   pid: number;
@@ -29,6 +30,24 @@ export interface OwnerProbe {
 
 /** A partly written lock (created, content not yet there) counts as live for this long. */
 export const PARTIAL_LOCK_GRACE_MS = 2_000;
+/** Far above any owner we write (≈ 150 bytes); a larger file is not a lock of ours. */
+const MAX_LOCK_BYTES = 4096;
+
+export type LockRead = { kind: "ok"; raw: string } | { kind: "missing" } | { kind: "unreadable" };
+
+/**
+ * The lock's text, read as snapshots are (safe-read.ts): a FIFO, a device, a symlink (to
+ * /dev/zero, say) or a huge file at the lock's name neither blocks nor redirects the read; it
+ * is `unreadable`, as a partly written lock is, and broken after PARTIAL_LOCK_GRACE_MS.
+ */
+export async function readLock(path: string): Promise<LockRead> {
+  try {
+    return { kind: "ok", raw: (await readRegularFile(path, MAX_LOCK_BYTES, "the fetch lock")).toString("utf8") };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? { kind: "missing" } : { kind: "unreadable" };
+  }
+}
 
 /** Pure: may the lock described by `owner` be broken? */
 export function isStale(owner: LockOwner, probe: OwnerProbe): boolean {
@@ -84,7 +103,8 @@ export async function tryLock(path: string, leaseMs: number): Promise<TryLockRes
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  const raw = await readFile(path, "utf8").catch(() => undefined);
+  const read = await readLock(path);
+  const raw = read.kind === "ok" ? read.raw : undefined;
   return { acquired: false, owner: raw === undefined ? undefined : parseOwner(raw), raw };
 }
 
@@ -102,14 +122,15 @@ export async function breakLock(path: string, raw: string | undefined): Promise<
 }
 
 async function removeIf(path: string, content: string): Promise<void> {
-  const now = await readFile(path, "utf8").catch(() => undefined);
-  if (now === content) await unlink(path).catch(() => {});
+  const now = await readLock(path);
+  if (now.kind === "ok" && now.raw === content) await unlink(path).catch(() => {});
 }
 
-/** Is a lock whose content cannot be parsed old enough to be a leftover of a crash mid-write? */
+/** Is a lock whose content cannot be parsed (or read) old enough to be a leftover of a crash
+ *  mid-write? lstat: what sits at the name, never what a symlink there points to. */
 export async function isAbandonedPartial(path: string, now = Date.now()): Promise<boolean> {
   try {
-    return now - (await stat(path)).mtimeMs > PARTIAL_LOCK_GRACE_MS;
+    return now - (await lstat(path)).mtimeMs > PARTIAL_LOCK_GRACE_MS;
   } catch {
     return false;
   }

@@ -1,19 +1,26 @@
-// Snapshot file names that reveal nothing. A plain hash of (apiUrl, org, project, env) could be
-// confirmed by anyone guessing those strings, so the name is an HMAC keyed by a random secret
-// kept in the cache directory itself (0600). Without that secret no snapshot can be found.
+// Snapshot file names that reveal nothing. A plain hash of (apiUrl, org, project, env, token)
+// could be confirmed by anyone guessing those strings, so the name is an HMAC keyed by a random
+// secret kept in the cache directory itself (0600). Without that secret no snapshot can be found.
+// One snapshot per token (docs/snapshot.md, "Files"); the token is HMAC input only.
 
 import { createHmac, randomBytes } from "node:crypto";
 import { link, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { TEMP_PREFIX, writeFileAtomic } from "../fs/atomic-write.js";
-import { canonicalLocator, type SnapshotLocator } from "./identity.js";
+import { canonicalLocator, canonicalOwner, type SnapshotLocator, type SnapshotOwner } from "./identity.js";
 import { readRegularFile } from "./safe-read.js";
 
 export const NAME_KEY_FILE = "name-key";
 const NAME_KEY_BYTES = 32;
 const SNAPSHOT_SUFFIX = ".snapshot";
 
-export function snapshotFileName(nameKey: Buffer, locator: SnapshotLocator): string {
+export function snapshotFileName(nameKey: Buffer, owner: SnapshotOwner): string {
+  return createHmac("sha256", nameKey).update(canonicalOwner(owner)).digest("hex").slice(0, 40) + SNAPSHOT_SUFFIX;
+}
+
+/** The name versions before per-token snapshots used: one per target, whatever the token. Read
+ *  once to migrate (read.ts) and removed by the next write or purge (docs/snapshot.md). */
+export function legacySnapshotFileName(nameKey: Buffer, locator: SnapshotLocator): string {
   return createHmac("sha256", nameKey).update(canonicalLocator(locator)).digest("hex").slice(0, 40) + SNAPSHOT_SUFFIX;
 }
 

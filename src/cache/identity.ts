@@ -11,8 +11,12 @@ export interface SnapshotIdentity {
   passphrase?: string | undefined;
 }
 
-/** The part of the identity that names the snapshot (what purge needs: no credentials). */
+/** The target without credentials: what the encryption binds a snapshot to (seal.ts). */
 export type SnapshotLocator = Pick<SnapshotIdentity, "apiUrl" | "org" | "project" | "env">;
+
+/** What names a snapshot and its fetch lock: the target and the token (file-name.ts keys it, so
+ *  the token never appears in a name). */
+export type SnapshotOwner = Pick<SnapshotIdentity, "apiUrl" | "org" | "project" | "env" | "token">;
 
 /** An empty passphrase (e.g. `SECR_PASSPHRASE=`) means none, as an empty env var usually does. */
 export function hasPassphrase(identity: SnapshotIdentity): identity is SnapshotIdentity & { passphrase: string } {
@@ -25,4 +29,10 @@ export function hasPassphrase(identity: SnapshotIdentity): identity is SnapshotI
  */
 export function canonicalLocator({ apiUrl, org, project, env }: SnapshotLocator): Buffer {
   return Buffer.from(JSON.stringify(["secr-run/snapshot", apiUrl.replace(/\/+$/, ""), org, project, env]), "utf8");
+}
+
+/** The same for (target, token): one snapshot per token, so runs of two tokens on one machine
+ *  never replace each other's snapshot. Only ever fed to an HMAC (file-name.ts), never stored. */
+export function canonicalOwner({ apiUrl, org, project, env, token }: SnapshotOwner): Buffer {
+  return Buffer.from(JSON.stringify(["secr-run/snapshot-name/v2", apiUrl.replace(/\/+$/, ""), org, project, env, token]), "utf8");
 }

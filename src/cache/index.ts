@@ -1,5 +1,5 @@
 // The encrypted offline snapshot (docs/snapshot.md): the launcher's whole interface to it.
-export type { SnapshotIdentity, SnapshotLocator } from "./identity.js";
+export type { SnapshotIdentity, SnapshotLocator, SnapshotOwner } from "./identity.js";
 export type { SnapshotData } from "./payload.js";
 export type { UnreadableReason } from "./seal.js";
 export { resolveCacheDir, UnsafeCacheDirError, type CacheDirSources } from "./cache-dir.js";
@@ -10,4 +10,5 @@ export { decideOnFetchError, type FetchErrorContext, type FetchErrorDecision } f
 export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";
 export { formatAge } from "./format-age.js";
 export { fetchLockPath } from "./lock-path.js";
-export { singleFlight, type SingleFlightOptions, type SingleFlightResult, type SingleFlightRole } from "./single-flight.js";
+export { singleFlight, type SharedResult, type SingleFlightOptions, type SingleFlightResult, type SingleFlightRole } from "./single-flight.js";
+export { mayShare, type ShareFacts, type ShareVerdict } from "./share-rule.js";

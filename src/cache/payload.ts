@@ -12,6 +12,11 @@ export interface SnapshotData {
   validation: TemplateValidation | null;
   /** When the secrets were pulled from secr (epoch ms). */
   fetchedAt: number;
+  /** When that fetch began (epoch ms): a run may share it only if it began after the run was
+   *  launched (share-rule.ts). Absent in snapshots of older versions: never shared. */
+  fetchStartedAt?: number | undefined;
+  /** Key → version as pulled: the --watch baseline of a run started from this snapshot. */
+  versions?: Record<string, number> | undefined;
   /** Each `--env` layer of a layered run (`secrets` is then their merge), so a run from the
    *  snapshot plans exactly as from secr. */
   layers?: SnapshotLayer[] | undefined;
@@ -27,8 +32,8 @@ export interface SnapshotLayer {
 }
 
 export function serializePayload(data: SnapshotData): Buffer {
-  const { secrets, validation, fetchedAt, layers } = data;
-  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt, layers }), "utf8");
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions, layers } = data;
+  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt, fetchStartedAt, versions, layers }), "utf8");
 }
 
 export function parsePayload(bytes: Buffer): SnapshotData | undefined {
@@ -39,10 +44,12 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
     return undefined;
   }
   if (!isRecord(json)) return undefined;
-  const { secrets, validation, fetchedAt, layers } = json;
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions, layers } = json;
   if (!isSecrets(secrets)) return undefined;
   if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
+  if (fetchStartedAt !== undefined && (typeof fetchStartedAt !== "number" || !Number.isFinite(fetchStartedAt))) return undefined;
+  if (versions !== undefined && !isVersions(versions)) return undefined;
   let parsedLayers: SnapshotLayer[] | undefined;
   if (layers !== undefined) {
     if (!Array.isArray(layers)) return undefined;
@@ -54,7 +61,14 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
     }
   }
   // Own properties only, into an object without a prototype (a secret may be named __proto__).
-  return { secrets: dictionary(Object.entries(secrets)), validation, fetchedAt, ...(parsedLayers === undefined ? {} : { layers: parsedLayers }) };
+  return {
+    secrets: dictionary(Object.entries(secrets)),
+    validation,
+    fetchedAt,
+    fetchStartedAt,
+    versions: versions === undefined ? undefined : dictionary(Object.entries(versions)),
+    ...(parsedLayers === undefined ? {} : { layers: parsedLayers }),
+  };
 }
 
 function parseLayer(value: unknown): SnapshotLayer | undefined {
@@ -62,14 +76,18 @@ function parseLayer(value: unknown): SnapshotLayer | undefined {
   const { label, project, env, secrets, validation, versions } = value;
   if (typeof label !== "string" || typeof project !== "string" || typeof env !== "string" || !isSecrets(secrets)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
-  if (versions !== undefined && (!isRecord(versions) || !Object.values(versions).every((v) => Number.isSafeInteger(v)))) return undefined;
+  if (versions !== undefined && !isVersions(versions)) return undefined;
   const layer: SnapshotLayer = { label, project, env, secrets: dictionary(Object.entries(secrets)), validation };
-  if (versions !== undefined) layer.versions = dictionary(Object.entries(versions as Record<string, number>));
+  if (versions !== undefined) layer.versions = dictionary(Object.entries(versions));
   return layer;
 }
 
 function isSecrets(value: unknown): value is Record<string, string> {
   return isRecord(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+function isVersions(value: unknown): value is Record<string, number> {
+  return isRecord(value) && Object.values(value).every((v) => Number.isSafeInteger(v));
 }
 
 function isValidation(value: unknown): value is TemplateValidation {

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { assertAbsoluteCacheDir, cacheDirProblem } from "./cache-dir.js";
-import { readNameKey, snapshotFileName } from "./file-name.js";
+import { legacySnapshotFileName, readNameKey, snapshotFileName } from "./file-name.js";
 import { judgeFreshness } from "./freshness.js";
 import type { SnapshotIdentity } from "./identity.js";
 import type { SnapshotData } from "./payload.js";
@@ -46,13 +46,40 @@ export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnap
     if (nameKey === undefined) return { kind: "missing" };
     file = await readRegularFile(join(cacheDir, snapshotFileName(nameKey, identity)), MAX_FILE_BYTES, "the snapshot file");
   } catch (error) {
-    if (error instanceof UnsafeCacheFileError) return { kind: "unreadable", reason: error.tooLarge ? "corrupt" : "unsafe", message: error.message };
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
-    return { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${code ?? "error"})` };
+    const problem = readProblem(error);
+    if (problem.kind !== "missing") return problem;
+    return readLegacy(identity, cacheDir, maxAgeMs, now);
   }
   const opened = await openSnapshot(identity, file);
   if (!opened.ok) return { kind: "unreadable", reason: opened.reason, message: opened.message };
-  const freshness = judgeFreshness(opened.data.fetchedAt, now(), maxAgeMs);
-  return freshness.kind === "ok" ? { kind: "ok", data: opened.data, ageMs: freshness.ageMs } : freshness;
+  return judged(opened.data, now(), maxAgeMs);
+}
+
+function judged(data: SnapshotData, now: number, maxAgeMs: number): ReadSnapshotResult {
+  const freshness = judgeFreshness(data.fetchedAt, now, maxAgeMs);
+  return freshness.kind === "ok" ? { kind: "ok", data, ageMs: freshness.ageMs } : freshness;
+}
+
+function readProblem(error: unknown): Extract<ReadSnapshotResult, { kind: "missing" | "unreadable" }> {
+  if (error instanceof UnsafeCacheFileError) return { kind: "unreadable", reason: error.tooLarge ? "corrupt" : "unsafe", message: error.message };
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
+  return { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${code ?? "error"})` };
+}
+
+/**
+ * A snapshot under the name used before snapshots were per token (file-name.ts): used only if it
+ * opens with this token (then the next write moves it to the new name); any other token's, or
+ * anything wrong with it, is no snapshot for this token rather than a warning about tampering.
+ */
+async function readLegacy(identity: SnapshotIdentity, cacheDir: string, maxAgeMs: number, now: () => number): Promise<ReadSnapshotResult> {
+  try {
+    const nameKey = await readNameKey(cacheDir);
+    if (nameKey === undefined) return { kind: "missing" };
+    const file = await readRegularFile(join(cacheDir, legacySnapshotFileName(nameKey, identity)), MAX_FILE_BYTES, "the snapshot file");
+    const opened = await openSnapshot(identity, file);
+    return opened.ok ? judged(opened.data, now(), maxAgeMs) : { kind: "missing" };
+  } catch {
+    return { kind: "missing" };
+  }
 }

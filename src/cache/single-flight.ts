@@ -1,9 +1,18 @@
 // One fetch for many runs (docs/insights.md): the first secr-run for a target takes the fetch lock
 // and pulls; the others wait for it (bounded by their deadline) and start from the snapshot it
-// wrote, if that is at most the share window old. Generic over what is fetched, so the protocol
-// is tested with real processes apart from HTTP.
-import { readFile } from "node:fs/promises";
-import { breakLock, isAbandonedPartial, isStale, localProbe, parseOwner, tryLock } from "./fetch-lock.js";
+// wrote, if they may (share-rule.ts: its fetch began after they were launched). A run launched
+// after a leader's fetch began waits for it all the same, then races for the lock again: one
+// of those late runs leads a second fetch for all of them. Generic over what is fetched, so the
+// protocol is tested with real processes apart from HTTP.
+import { breakLock, isAbandonedPartial, isStale, localProbe, parseOwner, readLock, tryLock } from "./fetch-lock.js";
+
+/** A result another process wrote: `usable` says whether this process may start from it. */
+export interface SharedResult<T> {
+  value: T;
+  usable: boolean;
+  /** When its fetch began (epoch ms); undefined when unknown. */
+  startedAt: number | undefined;
+}
 
 export interface SingleFlightOptions<T> {
   lockPath: string;
@@ -11,10 +20,12 @@ export interface SingleFlightOptions<T> {
   deadline: number;
   /** The leader's lease on the lock (its own deadline plus the snapshot write). */
   leaseMs: number;
-  /** What a leader wrote, if fresh enough to share; undefined otherwise. Must not throw. */
-  readShared(): Promise<T | undefined>;
-  /** Fetch; `saved` settles (never rejects) once the result is readable by readShared. */
-  fetch(): Promise<{ value: T; saved: Promise<void> }>;
+  /** What a leader wrote last, whether or not this process may use it; undefined when there is
+   *  nothing readable. Must not throw. */
+  readShared(): Promise<SharedResult<T> | undefined>;
+  /** Fetch, begun at `startedAt` (to be recorded with the result); `saved` settles (never
+   *  rejects) once the result is readable by readShared. */
+  fetch(startedAt: number): Promise<{ value: T; saved: Promise<void> }>;
   signal?: AbortSignal | undefined;
   /** Poll interval while waiting. Default 25 ms. */
   pollMs?: number;
@@ -36,6 +47,8 @@ export interface SingleFlightResult<T> {
   saved: Promise<void>;
   /** Why a follower ended up fetching alone. */
   why?: "leader-failed" | "timeout";
+  /** Rounds in which the leader's fetch had begun before this process was launched. */
+  lateRounds: number;
 }
 
 const DONE = Promise.resolve();
@@ -47,14 +60,16 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
   const pollMs = options.pollMs ?? 25;
   const started = Date.now();
   const waited = () => Date.now() - started;
+  let lateRounds = 0;
+  const fetchNow = () => options.fetch(Date.now());
 
   const early = await readShared();
-  if (early !== undefined) return { value: early, role: "shared", waitedMs: 0, saved: DONE };
+  if (early?.usable) return { value: early.value, role: "shared", waitedMs: 0, saved: DONE, lateRounds };
 
   const alone = async (why: "leader-failed" | "timeout"): Promise<SingleFlightResult<T>> => {
     const waitedMs = waited();
-    const { value, saved } = await options.fetch();
-    return { value, role: "alone", waitedMs, saved, why };
+    const { value, saved } = await fetchNow();
+    return { value, role: "alone", waitedMs, saved, why, lateRounds };
   };
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -63,27 +78,34 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
     if (lock.acquired) {
       // A leader may have finished between our first look and the lock: look again.
       const shared = await readShared();
-      if (shared !== undefined) {
+      if (shared?.usable) {
         await lock.release();
-        return { value: shared, role: round === 0 ? "shared" : "follower", waitedMs: waited(), saved: DONE };
+        return { value: shared.value, role: round === 0 ? "shared" : "follower", waitedMs: waited(), saved: DONE, lateRounds };
       }
       let fetched: { value: T; saved: Promise<void> };
       try {
-        fetched = await options.fetch();
+        fetched = await fetchNow();
       } catch (error) {
         await lock.release();
         throw error;
       }
       // Held until the snapshot is on disk, so followers never read the previous one.
       const saved = fetched.saved.then(lock.release, lock.release);
-      return { value: fetched.value, role: "leader", waitedMs: waited(), saved };
+      return { value: fetched.value, role: "leader", waitedMs: waited(), saved, lateRounds };
     }
 
     const outcome = await waitForLeader(lockPath, lock.raw, { deadline, pollMs, signal });
-    if (outcome === "timeout") return alone("timeout");
-    if (outcome === "stale") continue; // broken: race for it again
+    if (outcome.kind === "timeout") return alone("timeout");
+    if (outcome.kind === "stale") continue; // broken: race for it again
     const shared = await readShared();
-    if (shared !== undefined) return { value: shared, role: "follower", waitedMs: waited(), saved: DONE };
+    if (shared?.usable) return { value: shared.value, role: "follower", waitedMs: waited(), saved: DONE, lateRounds };
+    // The leader wrote its result, but its fetch began before this process was launched: race
+    // for the lock again, so the late runs share one newer fetch instead of each making one.
+    const leader = outcome.raw === undefined ? undefined : parseOwner(outcome.raw);
+    if (shared?.startedAt !== undefined && leader !== undefined && shared.startedAt >= leader.createdAt) {
+      lateRounds += 1;
+      continue;
+    }
     // The leader released without a usable result (its fetch failed): fetch in parallel rather
     // than one after another, which would queue every run behind a failing secr. A lock that
     // another follower broke (its leader died) looks the same from here: that costs one extra
@@ -93,7 +115,8 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
   return alone("leader-failed");
 }
 
-type WaitOutcome = "released" | "stale" | "timeout";
+/** `raw`: the lock's content last seen before it was released. */
+type WaitOutcome = { kind: "released"; raw: string | undefined } | { kind: "stale" } | { kind: "timeout" };
 
 async function waitForLeader(
   lockPath: string,
@@ -101,28 +124,27 @@ async function waitForLeader(
   { deadline, pollMs, signal }: { deadline: number; pollMs: number; signal: AbortSignal | undefined },
 ): Promise<WaitOutcome> {
   let raw = firstRaw;
+  let lastKnown = firstRaw;
   for (;;) {
     signal?.throwIfAborted();
     if (raw === undefined) {
       if (await isAbandonedPartial(lockPath)) {
         await breakLock(lockPath, undefined);
-        return "stale";
+        return { kind: "stale" };
       }
     } else {
       const owner = parseOwner(raw);
       if (owner === undefined ? await isAbandonedPartial(lockPath) : isStale(owner, localProbe())) {
         await breakLock(lockPath, raw);
-        return "stale";
+        return { kind: "stale" };
       }
     }
-    if (Date.now() >= deadline) return "timeout";
+    if (Date.now() >= deadline) return { kind: "timeout" };
     await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())), signal);
-    try {
-      raw = await readFile(lockPath, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "released";
-      raw = undefined;
-    }
+    const read = await readLock(lockPath);
+    if (read.kind === "missing") return { kind: "released", raw: lastKnown };
+    raw = read.kind === "ok" ? read.raw : undefined;
+    if (raw !== undefined) lastKnown = raw;
   }
 }
 

@@ -1,10 +1,11 @@
 // Writes (replaces) the snapshot of an identity. Meant to run after a successful pull, off the
 // start path: the launcher can call it after spawning the child and let it finish meanwhile.
 
+import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { sweepStaleTempFiles, writeFileAtomic } from "../fs/atomic-write.js";
 import { assertAbsoluteCacheDir, ensureCacheDir } from "./cache-dir.js";
-import { loadOrCreateNameKey, snapshotFileName } from "./file-name.js";
+import { legacySnapshotFileName, loadOrCreateNameKey, snapshotFileName } from "./file-name.js";
 import type { SnapshotIdentity } from "./identity.js";
 import type { SnapshotData } from "./payload.js";
 import { sealSnapshot } from "./seal.js";
@@ -22,5 +23,7 @@ export async function writeSnapshot(identity: SnapshotIdentity, data: SnapshotDa
   await ensureCacheDir(cacheDir);
   const [nameKey, sealed] = await Promise.all([loadOrCreateNameKey(cacheDir), sealSnapshot(identity, data)]);
   await writeFileAtomic(join(cacheDir, snapshotFileName(nameKey, identity)), cacheDir, sealed);
+  // The target's snapshot under the name used before snapshots were per token: migrated now.
+  await unlink(join(cacheDir, legacySnapshotFileName(nameKey, identity))).catch(() => {});
   await sweepStaleTempFiles(cacheDir, STALE_TEMP_MS);
 }

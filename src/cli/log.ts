@@ -33,6 +33,9 @@ export function createLogger({ verbose = false, quiet = false, write }: LoggerOp
     warn: (message) => {
       if (!quiet) emit(`warning: ${message}`);
     },
+    info: (message) => {
+      if (!quiet) emit(message);
+    },
     debug: (message) => {
       if (verbose) emit(message);
     },

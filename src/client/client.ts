@@ -1,6 +1,6 @@
 // SecrClient: the typed client of the secr API (wire contract: docs/wire-contract.md).
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "./defaults.js";
+import { DEFAULT_API_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import { errorFromResponse, isSecrApiError, SecrApiError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
 import {
@@ -134,8 +134,7 @@ export interface CreateTemplateOptions extends RequestOptions {
 export const PULL_PAGE_SIZE = 1000;
 /** How often pullAllSecrets starts over when the set changed under it. */
 const PULL_RESTARTS = 2;
-/** 64 MiB: hundreds of times a 1,000-secret pull, yet a bound on what a server can make us hold. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES };
 
 type Method = HttpRequest["method"];
 
@@ -271,7 +270,9 @@ export class SecrClient implements AsyncDisposable {
    * between pages (total changes, a key repeats, a page comes back short), the pull starts over
    * (at most twice more), then fails with `inconsistent_data`: never a partial or duplicated set.
    * The first page tells the total; the later ones are then requested together (up to
-   * PIPELINING at a time, on the one connection) and checked in order.
+   * PIPELINING at a time, on the one connection) and checked in order. A listing over the caps
+   * of src/client/paging.ts (items, pages, `maxResponseBytes` characters in all) fails at once
+   * with `response_too_large`.
    */
   async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
     requestOptions("pullAllSecrets", options);
@@ -279,6 +280,8 @@ export class SecrClient implements AsyncDisposable {
     for (let pull = 0; pull <= PULL_RESTARTS; pull++) {
       const result = await this.#pullOnce(org, project, env, options);
       if (Array.isArray(result)) return result;
+      // Too much is no accident of timing: starting over would only fetch it again.
+      if (result.tooLarge) throw new SecrApiError(`secrets of ${org}/${project}/${env}: ${result.reason}`, 0, "response_too_large");
       reason = result.reason;
     }
     const where = `${org}/${project}/${env}`;
@@ -286,9 +289,9 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** One pass over the pages: every secret, or why the set looked inconsistent. */
-  async #pullOnce(org: string, project: string, env: string, options: RequestOptions & { search?: string }): Promise<Secret[] | { reason: string }> {
+  async #pullOnce(org: string, project: string, env: string, options: RequestOptions & { search?: string }): Promise<Secret[] | { reason: string; tooLarge: boolean }> {
     const page = (offset: number, signal: AbortSignal | undefined) => this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
-    const state = newPageState();
+    const state = newPageState<Secret>(this.#maxResponseBytes);
     const first = await page(0, options.signal);
     let verdict = addPage(state, 0, first);
     // "more" means the first page was full and not empty: its length is the server's page size.
@@ -320,7 +323,7 @@ export class SecrClient implements AsyncDisposable {
       }
     }
     // Each pass of the loop adds at least one non-empty page or ends in "inconsistent".
-    return verdict.next === "done" ? state.secrets : { reason: verdict.reason };
+    return verdict.next === "done" ? state.secrets : { reason: verdict.reason, tooLarge: verdict.next === "too-large" };
   }
 
   async listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {

@@ -1,27 +1,51 @@
-// Pure: assembling every secret from offset pages, and noticing when the set shifted between
-// pages (then the result would be partial or duplicated, so it must not be returned).
-import type { PullSecretsResult, Secret } from "./schemas.js";
+// Pure: assembling every secret (or key) from offset pages, noticing when the set shifted between
+// pages (then the result would be partial or duplicated, so it must not be returned), and
+// bounding what a server can make a listing hold (docs/security.md, "Response size").
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./defaults.js";
+import type { PaginationInfo } from "./schemas.js";
 
-export interface PageState {
-  secrets: Secret[];
+/** Most items one listing takes: far above any environment a process can be given (Linux
+ *  accepts at most 6 MiB of environment, ≥ 12 bytes per variable), far below what exhausts us. */
+export const MAX_LISTED_ITEMS = 100_000;
+/** Most pages one listing takes: a server paging by 100 still reaches MAX_LISTED_ITEMS. */
+export const MAX_LISTED_PAGES = 1_000;
+
+export interface PageState<T extends { key: string }> {
+  secrets: T[];
   seen: Set<string>;
   total: number | undefined;
+  pages: number;
+  /** Characters of keys and values held so far, and the most allowed. */
+  chars: number;
+  maxChars: number;
 }
 
-export type PageVerdict = { next: "done" } | { next: "more"; offset: number } | { next: "inconsistent"; reason: string };
+/** One page as the client returns it; a key listing passes its metas as `secrets`. */
+export interface Page<T> {
+  secrets: readonly T[];
+  pagination?: PaginationInfo | undefined;
+}
 
-export function newPageState(): PageState {
-  return { secrets: [], seen: new Set(), total: undefined };
+export type PageVerdict = { next: "done" } | { next: "more"; offset: number } | { next: "inconsistent"; reason: string } | { next: "too-large"; reason: string };
+
+/** `maxChars`: the whole listing holds no more than one answer of the response cap. */
+export function newPageState<T extends { key: string }>(maxChars: number = DEFAULT_MAX_RESPONSE_BYTES): PageState<T> {
+  return { secrets: [], seen: new Set(), total: undefined, pages: 0, chars: 0, maxChars };
 }
 
 /** Adds the page fetched at `offset` to `state` and says what to do next. */
-export function addPage(state: PageState, offset: number, page: PullSecretsResult): PageVerdict {
+export function addPage<T extends { key: string; value?: string }>(state: PageState<T>, offset: number, page: Page<T>): PageVerdict {
+  state.pages += 1;
+  const p = page.pagination;
+  const announced = p?.total ?? page.secrets.length;
+  if (announced > MAX_LISTED_ITEMS) return { next: "too-large", reason: `the server announces ${announced} items; secr-run reads at most ${MAX_LISTED_ITEMS}` };
   for (const secret of page.secrets) {
     if (state.seen.has(secret.key)) return { next: "inconsistent", reason: `key ${JSON.stringify(secret.key)} came twice` };
     state.seen.add(secret.key);
     state.secrets.push(secret);
+    state.chars += secret.key.length + (secret.value?.length ?? 0);
   }
-  const p = page.pagination;
+  if (state.chars > state.maxChars) return { next: "too-large", reason: `the listing exceeds ${state.maxChars} characters of keys and values` };
   if (p === undefined) {
     // No pagination: the answer is the whole set, which only makes sense on the first page.
     return offset === 0 ? { next: "done" } : { next: "inconsistent", reason: "pagination vanished after the first page" };
@@ -37,5 +61,6 @@ export function addPage(state: PageState, offset: number, page: PullSecretsResul
   if (page.secrets.length === 0 || page.secrets.length < expected) {
     return { next: "inconsistent", reason: `page at offset ${offset} has ${page.secrets.length} of ${expected} expected secrets` };
   }
+  if (state.pages >= MAX_LISTED_PAGES) return { next: "too-large", reason: `the listing needs more than ${MAX_LISTED_PAGES} pages` };
   return { next: "more", offset: have };
 }

@@ -183,6 +183,8 @@ export interface TokenInfo {
   expiresAt: string | null;
   revokedAt: string | null;
   state: TokenState;
+  /** Id of the token that created it; null for seeded and startup tokens (and from servers that do not say). */
+  createdBy: string | null;
 }
 
 /** A new token: `token` is shown this once and never again. */
@@ -193,6 +195,8 @@ export interface CreatedToken extends TokenInfo {
 export interface RevokeTokenResult {
   revoked: true;
   id: string;
+  /** Tokens it had created (directly or not), revoked with it; empty when the server does not say. */
+  alsoRevoked: string[];
 }
 
 export interface ProjectInfo {
@@ -225,6 +229,7 @@ const tokenInfoFields = {
   expiresAt: nullableText,
   revokedAt: nullableText,
   state: z.enum(["active", "expired", "revoked"]),
+  createdBy: z._default(nullableText, null),
 };
 
 export const tokenInfoSchema = z.object(tokenInfoFields);
@@ -233,7 +238,7 @@ export const listTokensSchema = z.pipe(
   z.object({ tokens: z.array(tokenInfoSchema) }),
   z.transform((raw): TokenInfo[] => raw.tokens),
 );
-export const revokeTokenSchema = z.object({ revoked: z.literal(true), id: z.string() });
+export const revokeTokenSchema = z.object({ revoked: z.literal(true), id: z.string(), alsoRevoked: z._default(z.array(z.string()), () => []) });
 export const projectSchema = z.object({ org: z.string(), slug: z.string(), environments: z.array(z.string()) });
 export const environmentSchema = z.object({ slug: z.string() });
 export const listEnvironmentsSchema = z.pipe(

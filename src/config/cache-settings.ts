@@ -29,8 +29,9 @@ export interface CacheSettings {
   maxAgeMs: number;
   passphrase: string | undefined;
   passphraseFromFlag: boolean;
-  /** --share-window / SECR_SHARE_WINDOW: runs started together share one fetch through a snapshot
-   *  at most this old; 0 = off (docs/insights.md). */
+  /** --share-window / SECR_SHARE_WINDOW: a run may also start from another run's fetch that
+   *  began up to this long before it was launched; 0 (the default): only from one that began
+   *  after (docs/insights.md, "One fetch for many runs"). */
   shareWindowMs: number;
 }
 
@@ -43,9 +44,10 @@ export const CACHE_ENV_VARS = {
   shareWindow: "SECR_SHARE_WINDOW",
 } as const;
 
-/** `--share-window` default: covers a CI matrix or `turbo run` starting its jobs together. */
-export const DEFAULT_SHARE_WINDOW = "5s";
-/** A longer window would let a "fresh" start use secrets minutes old; --cache-max-age is for that. */
+/** `--share-window` default: runs launched together still share one fetch (any that began after
+ *  they were launched); reusing an older one costs freshness, so it is opt-in. */
+export const DEFAULT_SHARE_WINDOW = "0";
+/** A longer window would let a start use secrets minutes old; --cache-max-age is for that. */
 export const MAX_SHARE_WINDOW_MS = 10 * 60_000;
 
 export type CacheResolveResult =
@@ -79,7 +81,8 @@ export function resolveCacheSettings(flags: CacheFlags, env: Record<string, stri
   const shareWhere = shareFromFlag ? "--share-window" : CACHE_ENV_VARS.shareWindow;
   const shareWindowMs = parseDuration(flags.shareWindow ?? nonEmpty(env[CACHE_ENV_VARS.shareWindow]) ?? DEFAULT_SHARE_WINDOW);
   if (shareWindowMs instanceof Error) return { ok: false, usage: shareFromFlag, message: `${shareWhere}: ${shareWindowMs.message}` };
-  if (shareWindowMs > MAX_SHARE_WINDOW_MS) return { ok: false, usage: shareFromFlag, message: `${shareWhere} must be at most 10m (0 turns sharing off)` };
+  if (shareWindowMs > MAX_SHARE_WINDOW_MS)
+    return { ok: false, usage: shareFromFlag, message: `${shareWhere} must be at most 10m (0, the default: share only fetches begun after the run was launched)` };
 
   const dir = flags.cacheDir ?? nonEmpty(env[CACHE_ENV_VARS.cacheDir]);
   // An empty passphrase means none, as src/cache/identity.ts reads it.

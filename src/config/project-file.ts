@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as z from "zod/mini";
-import { unsafeProjectFile } from "./ownership.js";
+import { groupWritable, projectFileVerdict, type OwnershipFix } from "./ownership.js";
+import { readPrivateGroup } from "./private-group.js";
 
 export const PROJECT_FILE_NAME = ".secr.json";
 
@@ -39,7 +40,7 @@ export type ProjectFileRead =
   /** Nothing, or a directory of that name: the search goes on upward. */
   | { kind: "absent" }
   /** A file that anyone but you (or root) could have planted or changed: ignored, search stops. */
-  | { kind: "unsafe"; path: string; reason: string }
+  | { kind: "unsafe"; path: string; reason: string; fix: OwnershipFix }
   | { kind: "loaded"; file: LoadedProjectFile };
 
 /** The keys a project file may hold. */
@@ -128,17 +129,20 @@ export function readProjectFile(path: string, uid: number | undefined = process.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "absent" };
     // Linux and macOS say ELOOP for a symlink under O_NOFOLLOW, FreeBSD EMLINK.
-    if (code === "ELOOP" || code === "EMLINK") return { kind: "unsafe", path, reason: "it is a symbolic link" };
+    if (code === "ELOOP" || code === "EMLINK") return { kind: "unsafe", path, reason: "it is a symbolic link", fix: "regular-file" };
     return new Error(`cannot read ${path}: ${code ?? "error"}`);
   }
   try {
     const info = fstatSync(fd);
     if (info.isDirectory()) return { kind: "absent" };
     if (uid !== undefined) {
-      const reason = unsafeProjectFile(info, statSync(dirname(path)), uid);
-      if (reason !== undefined) return { kind: "unsafe", path, reason };
+      const dir = statSync(dirname(path));
+      // /etc/passwd and /etc/group are read only when a group write bit is set (umask 002).
+      const privateGid = groupWritable(info, dir) && process.getgid !== undefined ? readPrivateGroup(uid, process.getgid()) : undefined;
+      const unsafe = projectFileVerdict(info, dir, uid, privateGid);
+      if (unsafe !== undefined) return { kind: "unsafe", path, ...unsafe };
     } else if (!info.isFile()) {
-      return { kind: "unsafe", path, reason: "it is not a regular file" };
+      return { kind: "unsafe", path, reason: "it is not a regular file", fix: "regular-file" };
     }
     const bytes = readFileSync(fd);
     const text = bytes.toString("utf8");

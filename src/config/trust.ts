@@ -2,8 +2,11 @@
 // server of its choosing is obeyed only once the user has said so for exactly those bytes.
 // Pure decisions and messages; the store on disk is trust-store.ts. See docs/trust.md.
 import * as z from "zod/mini";
+import { dirname } from "node:path";
+import type { OwnershipFix } from "./ownership.js";
 import type { LoadedProjectFile } from "./project-file.js";
 import { DEFAULT_API_URL, type Settings } from "./settings.js";
+import { asciiApiUrl } from "./trust-url.js";
 
 /** Trusted files: real path -> sha256 (hex) of the content the user allowed. */
 export interface TrustStore {
@@ -69,13 +72,40 @@ export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The one-line refusal: which file, which URL, and the command that trusts it. */
-export function untrustedApiUrlMessage(path: string, apiUrl: string): string {
-  const shown = printable(path);
-  return `${shown} sets apiUrl ${JSON.stringify(printable(apiUrl))}; trust it with: secr-run allow ${shellWord(shown)}`;
+/** Pure: an apiUrl JSON-quoted for printing; a non-ASCII host in punycode, and a note saying so. */
+export function shownApiUrl(apiUrl: string): string {
+  const { url, international } = asciiApiUrl(apiUrl);
+  const quoted = JSON.stringify(printable(url));
+  if (international === undefined) return quoted;
+  return `${quoted} (its host is not ASCII: ${printable(international.ascii)} is the international name ${JSON.stringify(printable(international.unicode))}, which can look like another name)`;
 }
 
-/** The one-line warning (or, for `allow`, error) for a project file the ownership rule rejects. */
-export function ignoredProjectFileMessage(path: string, reason: string, lead = "ignoring"): string {
-  return `${lead} ${printable(path)}: ${reason}; a .secr.json is read only if it and its directory ` + "belong to you (or root) and no one else can write them";
+/** The one-line refusal: which file, which URL (a non-ASCII host in punycode, said so), and the command that trusts it. */
+export function untrustedApiUrlMessage(path: string, apiUrl: string): string {
+  const shown = printable(path);
+  return `${shown} sets apiUrl ${shownApiUrl(apiUrl)}; trust it with: secr-run allow ${shellWord(shown)}`;
+}
+
+/** Pure: the command or step that makes a refused project file readable. */
+export function ownershipFixText(path: string, fix: OwnershipFix): string {
+  const file = shellWord(printable(path));
+  const dir = shellWord(printable(dirname(path)));
+  switch (fix) {
+    case "regular-file":
+      return `replace it with a regular file of your own`;
+    case "own-file":
+      return `check its content, then make it yours: cp ${file} ${file}.new && mv ${file}.new ${file}`;
+    case "chmod-file":
+      return `chmod go-w ${file}`;
+    case "chmod-dir":
+      return `chmod go-w ${dir}`;
+    case "move":
+      return "keep the project in a directory of your own, or give the settings with flags or SECR_* variables";
+  }
+}
+
+/** The one-line warning (or, for `allow`, error) for a project file the ownership rule rejects, with its fix. */
+export function ignoredProjectFileMessage(path: string, reason: string, lead = "ignoring", fix?: OwnershipFix): string {
+  const rule = "a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them";
+  return `${lead} ${printable(path)}: ${reason}; ${rule}${fix === undefined ? "" : `; fix: ${ownershipFixText(path, fix)}`}`;
 }

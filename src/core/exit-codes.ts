@@ -30,7 +30,7 @@ export const EXIT_CODE_MEANING: Readonly<Record<DocumentedExitCode, string>> = {
   N: "the command's own exit status (killed by signal S: secr-run dies of S too, or exits 128+S)",
   0: "success",
   64: "usage error: unknown option or command, bad flag value, no command",
-  65: "secret data that cannot be injected: invalid name, NUL byte, value over 128 KiB, refused name; an `export` value the format cannot represent",
+  65: "secret data that cannot be injected: invalid name, NUL byte, value over 128 KiB, refused name, values too large to exec or to `--mask`; an `export` value the format cannot represent",
   69: "secr unreachable (network error, timeout, 5xx, 429 after retries) and no usable snapshot; `--offline` without one; an answer over the client's size cap",
   70: "internal error in secr-run (a bug: please report it)",
   77: "not authorised: 401 / 403 (bad, expired or revoked token; token scoped to another environment)",

@@ -78,7 +78,7 @@ export const FETCH_ERRORS = [
     code: "response_too_large",
     exitCode: ExitCode.UNAVAILABLE,
     decision: "fail",
-    meaning: "an answer over the client's size cap (maxResponseBytes)",
+    meaning: "an answer over the client's size cap (maxResponseBytes), or a listing over its item, page or size cap",
     hint: ({ apiUrl }) => `no secr answer is that large: check that ${apiUrl} is secr`,
   },
   { code: "invalid_response", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "an answer that is not what the wire contract says", hint: unreachable },

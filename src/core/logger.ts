@@ -5,6 +5,8 @@ export interface Logger {
   error(message: string): void;
   /** Dropped by --quiet. */
   warn(message: string): void;
+  /** What an operator expects to hear of at normal verbosity (a --watch restart); dropped by --quiet. */
+  info(message: string): void;
   /** --verbose only. */
   debug(message: string): void;
   readonly verbose: boolean;

@@ -1,11 +1,11 @@
 // The delivery step of `run`, in the order that guarantees no partial effect: read and check
 // everything (prepare), then write (carry out) right before the child starts.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ExitCode } from "../core/exit-codes.js";
 import { addExitHook } from "../supervise/exit-hooks.js";
 import { planDelivery, type PlannedFile } from "./plan.js";
-import { chooseRunDir, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
+import { chooseRunDir, ensureUserRunParent, runtimeBase, sweepStaleRunDirs } from "./run-dir.js";
 import { DeliveryError } from "../core/failure.js";
 import type { DeliverySpec } from "./specs.js";
 import { type Delivered, writeDelivery } from "./write.js";
@@ -27,8 +27,14 @@ export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<str
       throw new DeliveryError(ExitCode.CONFIG, `--template ${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   });
-  const base = runtimeBase();
   // --watch keeps the run directory: a reloaded child finds its files at the same paths.
+  const base = reuseRunDir === undefined ? runtimeBase() : dirname(dirname(reuseRunDir));
+  if (base === undefined) {
+    throw new DeliveryError(
+      ExitCode.CONFIG,
+      "no private place for the delivered files: XDG_RUNTIME_DIR is unset or not yours alone, and /dev/shm and the temp directory are writable by others without the sticky bit; set XDG_RUNTIME_DIR to a directory only you can write",
+    );
+  }
   const runDir = reuseRunDir ?? chooseRunDir(base);
   const plan = planDelivery({ spec, secrets, templateTexts, runDir, cwd });
   if (!plan.ok) throw new DeliveryError(plan.exitCode, plan.message);
@@ -46,7 +52,9 @@ export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<str
 
 /** Sweep what killed runs left, write the files, and remove them whenever secr-run ends. */
 export function carryOutDelivery(prepared: PreparedDelivery): Delivered {
+  // Run directories of earlier versions sit in the base itself; today's in the per-user parent.
   sweepStaleRunDirs(prepared.base);
+  sweepStaleRunDirs(ensureUserRunParent(prepared.base));
   const delivered = writeDelivery(prepared.files, prepared.runDir);
   addExitHook(delivered.remove);
   return delivered;

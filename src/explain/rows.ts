@@ -14,11 +14,15 @@ export interface ExplainValues {
   token: string;
 }
 
-/** Fingerprints the value each row stands for (the one the child would get, or the refused one). */
+/**
+ * Fingerprints the value each row stands for (the one the child would get, or the refused one).
+ * Never the token's: the key is derived from the token, so its fingerprint would let anyone
+ * holding the output test token guesses offline (docs/insights.md).
+ */
 export function explainRows(plan: Plan, values: ExplainValues, key: FingerprintKey): ExplainRow[] {
   return plan.rows.map((row) => {
     const value = valueOf(row, plan, values);
-    return value === undefined ? { ...row } : { ...row, fingerprint: fingerprint(key, value) };
+    return value === undefined || value === values.token ? { ...row } : { ...row, fingerprint: fingerprint(key, value) };
   });
 }
 

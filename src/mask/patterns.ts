@@ -39,19 +39,58 @@ export function base64Forms(value: Uint8Array): string[] {
   return [...new Set([...forms, ...urlSafe])];
 }
 
-/** The textual forms of one value: itself, URL-encoded (both styles), JSON-escaped, base64. */
+/** `%2F` → `%2f`: many encoders (and some proxies) write the hex digits in lower case. */
+const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+/** `\u2713`: non-ASCII escaped, as Python's json.dumps and PHP's json_encode write it. */
+const asciiJson = (json: string) => json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/** Go's encoding/json also escapes `<`, `>`, `&` and U+2028/U+2029 (HTML-safe output). */
+const goJson = (json: string) => json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** The text broken into lines of `width` characters by `eol`: how `base64` (76, LF), MIME (76,
+ *  CRLF) and `openssl base64` / PEM (64, LF) wrap. */
+function wrapped(text: string, width: number, eol: string): string {
+  const lines: string[] = [];
+  for (let at = 0; at < text.length; at += width) lines.push(text.slice(at, at + width));
+  return lines.join(eol);
+}
+
+/** URL-encodings of `value`; none when it cannot be encoded (a lone surrogate). */
+function urlForms(value: string): string[] {
+  try {
+    const component = encodeURIComponent(value);
+    const uri = encodeURI(value);
+    const form = new URLSearchParams({ v: value }).toString().slice(2); // form encoding: space as +
+    return [component, lowerHex(component), uri, lowerHex(uri), form, lowerHex(form)];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The textual forms of one value (docs/delivery.md, "Masking", lists the encoders): itself;
+ * URL-encoded (encodeURIComponent, encodeURI, forms; hex digits in either case); JSON-escaped as
+ * JavaScript, Python (`\uXXXX`), PHP (`\/`, with and without `\uXXXX`) and Go (`\u0026`...) write
+ * it; base64 and base64url, also wrapped into lines when the value starts a base64 text.
+ */
 export function valueForms(value: string): string[] {
   const bytes = utf8.encode(value);
+  const json = JSON.stringify(value).slice(1, -1);
+  const base64 = base64Forms(bytes);
+  // At alignment 0, the characters that depend on the value alone (base64Forms' second form):
+  // what a wrapped encoding of a text that starts with the value holds.
+  const leading = Buffer.from(bytes)
+    .toString("base64")
+    .slice(0, Math.floor((bytes.length * 8) / 6));
   const forms = [
     value,
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2), // form encoding: space as +
-    JSON.stringify(value).slice(1, -1),
-    // Python's json.dumps and others write non-ASCII as \uXXXX.
-    JSON.stringify(value)
-      .slice(1, -1)
-      .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
-    ...base64Forms(bytes),
+    ...urlForms(value),
+    json,
+    asciiJson(json),
+    json.replaceAll("/", "\\/"),
+    asciiJson(json).replaceAll("/", "\\/"),
+    goJson(json),
+    ...base64,
+    ...(leading.length > 64 ? [wrapped(leading, 76, "\n"), wrapped(leading, 76, "\r\n"), wrapped(leading, 64, "\n")] : []),
   ];
   return [...new Set(forms)];
 }

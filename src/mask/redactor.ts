@@ -18,10 +18,29 @@ interface Match {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The patterns built once: immutable, shared by every Redactor of a run (stdout and stderr). */
+export interface CompiledMask {
+  readonly automaton: Automaton;
+  readonly labels: readonly Buffer[];
+  readonly keys: readonly string[];
+}
+
+/** `denseCells` is the automaton's memory knob (tests use a tiny one to exercise the sparse path). */
+export function compileMask(patterns: readonly MaskPattern[], denseCells?: number): CompiledMask {
+  return {
+    automaton: buildAutomaton(
+      patterns.map((p) => p.bytes),
+      denseCells,
+    ),
+    labels: patterns.map((p) => Buffer.from(`[secr:${p.key}]`)),
+    keys: patterns.map((p) => p.key),
+  };
+}
+
 export class Redactor {
   private readonly automaton: Automaton;
-  private readonly labels: Buffer[];
-  private readonly keys: string[];
+  private readonly labels: readonly Buffer[];
+  private readonly keys: readonly string[];
   /** Where the last label released ended, and whose it was: a match of the same key that
    *  overlaps it extends it instead of adding a label ("aaaaaaaa" is one label, not three). */
   private labelEnd = -1;
@@ -34,14 +53,12 @@ export class Redactor {
   private held: Buffer = EMPTY;
   private pending: Match[] = [];
 
-  /** `denseCells` is the automaton's memory knob (tests use a tiny one to exercise the sparse path). */
-  constructor(patterns: readonly MaskPattern[], denseCells?: number) {
-    this.automaton = buildAutomaton(
-      patterns.map((p) => p.bytes),
-      denseCells,
-    );
-    this.labels = patterns.map((p) => Buffer.from(`[secr:${p.key}]`));
-    this.keys = patterns.map((p) => p.key);
+  /** Patterns (compiled here) or a mask compiled once for several redactors. */
+  constructor(patterns: readonly MaskPattern[] | CompiledMask, denseCells?: number) {
+    const compiled = Array.isArray(patterns) ? compileMask(patterns as readonly MaskPattern[], denseCells) : (patterns as CompiledMask);
+    this.automaton = compiled.automaton;
+    this.labels = compiled.labels;
+    this.keys = compiled.keys;
   }
 
   /** The most bytes write() can hold back. */

@@ -3,7 +3,7 @@
 // input, so a prompt without a newline still shows; everything is released at the end.
 import { Transform, type TransformCallback } from "node:stream";
 import type { MaskPattern } from "./patterns.js";
-import { Redactor } from "./redactor.js";
+import { type CompiledMask, Redactor } from "./redactor.js";
 
 export const DEFAULT_IDLE_FLUSH_MS = 50;
 
@@ -16,7 +16,7 @@ export class MaskStream extends Transform {
   private readonly idleMs: number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(patterns: readonly MaskPattern[], options: MaskStreamOptions = {}) {
+  constructor(patterns: readonly MaskPattern[] | CompiledMask, options: MaskStreamOptions = {}) {
     super();
     this.redactor = new Redactor(patterns);
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_FLUSH_MS;

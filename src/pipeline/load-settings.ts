@@ -23,7 +23,7 @@ export function loadSettings(
 ): Settings {
   const lookup = loadProjectFile(cwd);
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
-  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason));
+  if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason, "ignoring", lookup.fix));
   const projectFile = lookup.kind === "loaded" ? lookup.file : undefined;
   if (projectFile?.unknownKeys !== undefined) {
     log.warn(unknownKeysMessage(projectFile.path, projectFile.unknownKeys, (key) => closest(key, PROJECT_FILE_KEYS)));

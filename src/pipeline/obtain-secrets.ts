@@ -20,8 +20,9 @@ export interface ObtainedSecrets {
   secrets: Record<string, string>;
   /** undefined when validation was skipped (--no-validate). */
   validation: TemplateValidation | undefined;
-  /** Key → version, when pulled from secr now (the --watch baseline). */
-  versions?: Record<string, number>;
+  /** Key → version of exactly these secrets (the --watch baseline): pulled now, or recorded in
+   *  the snapshot they came from; undefined when unknown (a snapshot of an older version). */
+  versions?: Record<string, number> | undefined;
   source: "secr" | "snapshot";
   /** Age of the snapshot used, when source is "snapshot". */
   ageMs?: number;
@@ -30,8 +31,8 @@ export interface ObtainedSecrets {
   saved?: Promise<void>;
   /** Each `--env` layer, when the run has several (the snapshot keeps them too). */
   layers?: PulledLayer[] | undefined;
-  /** The snapshot was written moments ago by another secr-run's fetch (--share-window), not
-   *  used as a fallback. */
+  /** The snapshot was written by another secr-run's fetch that began after this run was
+   *  launched (or within --share-window before), not used as a fallback. */
   shared?: boolean;
 }
 
@@ -55,7 +56,8 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   let pulled: Pulled;
   let saved: Promise<void> | undefined;
   try {
-    if (cache !== undefined && cache.enabled && cache.shareWindowMs > 0) {
+    // Sharing needs the snapshot: --no-cache fetches alone.
+    if (cache !== undefined && cache.enabled) {
       const shared = await pullShared(settings, cache, store!, { signal, log, validate, stats });
       if (shared.kind === "snapshot") return { ...shared.snapshot, source: "snapshot", shared: true };
       ({ pulled, saved } = shared);
@@ -73,7 +75,8 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   log.debug(`secrets from secr (${Object.keys(pulled.secrets).length})`);
   if (saved !== undefined) return { ...pulled, source: "secr", saved };
   if (cache === undefined || !cache.enabled) return { ...pulled, source: "secr" };
-  // The full pulled set, so an offline run applies --only and the name rules to the same input.
-  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), ...snapshotLayers(pulled) };
+  // Only when the lock could not be used (shared-fetch.ts). The full pulled set, so an offline
+  // run applies --only and the name rules to the same input.
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), versions: pulled.versions, ...snapshotLayers(pulled) };
   return { ...pulled, source: "secr", saved: store!.save(data) };
 }

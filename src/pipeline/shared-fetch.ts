@@ -1,17 +1,25 @@
-// One fetch for many runs: secr-runs started together for one target share a pull through the
-// fetch lock in the cache directory and the snapshot the leader writes (docs/insights.md).
+// One fetch for many runs: secr-runs launched together for one target and token share a pull
+// through the fetch lock in the cache directory and the snapshot the leader writes. A run never
+// uses a fetch that began before it was launched, unless --share-window says it may
+// (src/cache/share-rule.ts, docs/insights.md, "One fetch for many runs").
 import type { SnapshotData } from "../cache/index.js";
 import type { CacheSettings } from "../config/cache-settings.js";
+import { formatDuration } from "../config/duration.js";
 import type { Settings } from "../config/settings.js";
 import type { Logger } from "../core/logger.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { errorText, type FromSnapshot, type SnapshotStore } from "./snapshot-fallback.js";
 import { pulledLayers, snapshotLayers } from "./snapshot-layers.js";
 
+/** When this run was launched: Node's start in this process (the launcher script before it
+ *  takes a few ms), fixed before any of our code runs. */
+export const launchedAt = (): number => performance.timeOrigin;
+
 /**
- * The fetch shared by secr-runs started together for one target (docs/insights.md): the first
- * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if at
- * most --share-window old. Any problem with the lock itself only costs the sharing.
+ * The fetch shared by secr-runs launched together for one target (docs/insights.md): the first
+ * takes the fetch lock and pulls; the others wait and start from the snapshot it writes, if its
+ * fetch began after they were launched (or within an explicit --share-window before). Any
+ * problem with the lock itself only costs the sharing.
  */
 export async function pullShared(
   settings: Settings,
@@ -19,7 +27,7 @@ export async function pullShared(
   store: SnapshotStore,
   { signal, log, validate, stats }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
 ): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; snapshot: FromSnapshot }> {
-  const { singleFlight } = await import("../cache/index.js");
+  const { mayShare, singleFlight } = await import("../cache/index.js");
   let lockPath: string;
   try {
     lockPath = await store.lockPath();
@@ -27,8 +35,9 @@ export async function pullShared(
     log.debug(`fetching without sharing: ${errorText(error)}`);
     return { kind: "pulled", pulled: await pullFromSecr(settings, signal, log, validate, stats), saved: undefined };
   }
-  const maxAgeMs = cache.maxAgeMs === 0 ? cache.shareWindowMs : Math.min(cache.shareWindowMs, cache.maxAgeMs);
-  type Value = { kind: "pulled"; pulled: Pulled } | { kind: "snapshot"; data: SnapshotData; ageMs: number };
+  const launched = launchedAt();
+  let notReused: string | undefined;
+  type Value = { kind: "pulled"; pulled: Pulled } | { kind: "snapshot"; data: SnapshotData; beforeLaunchMs: number };
   const flight = await singleFlight<Value>({
     lockPath,
     deadline: Date.now() + settings.timeoutMs,
@@ -36,23 +45,46 @@ export async function pullShared(
     leaseMs: settings.timeoutMs + 5_000,
     signal,
     readShared: async () => {
-      const read = await store.readFresh(maxAgeMs);
-      if (read === undefined || (validate && read.data.validation === null)) return undefined;
-      return { kind: "snapshot", data: read.data, ageMs: read.ageMs };
+      const read = await store.readFresh(cache.maxAgeMs);
+      if (read === undefined) return undefined;
+      const { data } = read;
+      const verdict = mayShare({ fetchStartedAt: data.fetchStartedAt, fetchedAt: data.fetchedAt, launchedAt: launched, windowMs: cache.shareWindowMs, now: Date.now() });
+      const usable = verdict.share && !(validate && data.validation === null);
+      if (!verdict.share && notReused === undefined) notReused = notReusedWhy(verdict.why, launched - (data.fetchStartedAt ?? launched));
+      return { value: { kind: "snapshot", data, beforeLaunchMs: verdict.share ? verdict.beforeLaunchMs : 0 }, usable, startedAt: data.fetchStartedAt };
     },
-    fetch: async () => {
+    fetch: async (startedAt) => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
-      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), ...snapshotLayers(pulled) };
+      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions, ...snapshotLayers(pulled) };
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });
-  log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms`);
+  const late = flight.lateRounds > 0 ? `, ${flight.lateRounds} earlier fetch(es) began before this run was launched` : "";
+  log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms${late}`);
   const value = flight.value;
-  if (value.kind === "pulled") return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
-  log.redact(Object.values(value.data.secrets));
-  log.debug(`secrets from the snapshot another secr-run wrote ${value.ageMs}ms ago (${Object.keys(value.data.secrets).length})`);
+  if (value.kind === "pulled") {
+    if (notReused !== undefined) log.debug(`the snapshot was not reused: ${notReused}`);
+    return { kind: "pulled", pulled: value.pulled, saved: flight.saved };
+  }
+  const { data, beforeLaunchMs } = value;
+  const ageMs = Math.max(0, Date.now() - data.fetchStartedAt!);
+  log.redact(Object.values(data.secrets));
+  log.debug(`secrets from the fetch another secr-run began ${formatDuration(ageMs)} ago (${Object.keys(data.secrets).length}): ${shareStaleness(beforeLaunchMs, cache.shareWindowMs)}`);
   return {
     kind: "snapshot",
-    snapshot: { secrets: value.data.secrets, validation: validate ? (value.data.validation ?? undefined) : undefined, ageMs: value.ageMs, ...pulledLayers(value.data, validate) },
+    snapshot: { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) },
   };
+}
+
+/** What `-v` says about a shared result's staleness: when a change or revocation made at secr
+ *  becomes visible. */
+export function shareStaleness(beforeLaunchMs: number, windowMs: number): string {
+  if (beforeLaunchMs <= 0) return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched: every change and revocation made before the launch is in these values`;
+  return `that fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (within --share-window ${formatDuration(windowMs)}): a change or revocation made at secr since it began is not in these values`;
+}
+
+function notReusedWhy(why: "unknown-start" | "future" | "before-launch", beforeLaunchMs: number): string {
+  if (why === "unknown-start") return "written by an earlier version (no fetch start recorded)";
+  if (why === "future") return "dated in the future (check the clock), so its age is unknown";
+  return `its fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (--share-window would reuse it, at that cost in freshness)`;
 }

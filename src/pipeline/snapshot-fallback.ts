@@ -19,6 +19,8 @@ type CacheModule = typeof import("../cache/index.js");
 export interface FromSnapshot {
   secrets: Record<string, string>;
   validation: TemplateValidation | undefined;
+  /** Key → version of these secrets, when the snapshot recorded them (the --watch baseline). */
+  versions: Record<string, number> | undefined;
   ageMs: number;
   /** Each `--env` layer of a layered snapshot. */
   layers?: PulledLayer[] | undefined;
@@ -29,11 +31,11 @@ export interface SnapshotStore {
   fallback(options: { validate: boolean; failure: FetchFailure | undefined }): Promise<FromSnapshot>;
   /** Write it after a pull; never rejects (see saveSnapshot). */
   save(data: SnapshotData): Promise<void>;
-  /** After a 401/403/404: delete it, whatever token wrote it. */
+  /** After a 401/403/404: delete this token's snapshot of the target (src/cache/purge.ts). */
   purge(): Promise<void>;
-  /** The snapshot if at most `maxAgeMs` old, for the shared fetch; undefined otherwise. */
+  /** This token's snapshot if readable and at most `maxAgeMs` old, for the shared fetch; undefined otherwise. */
   readFresh(maxAgeMs: number): Promise<{ data: SnapshotData; ageMs: number } | undefined>;
-  /** The shared fetch's lock file for this target (throws when the cache directory is unusable). */
+  /** The shared fetch's lock file for this target and token (throws when the cache directory is unusable). */
   lockPath(): Promise<string>;
 }
 
@@ -109,7 +111,7 @@ async function fromSnapshot(
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
-  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, ageMs, ...pulledLayers(data, validate) };
+  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) };
 }
 
 /**
@@ -127,7 +129,7 @@ function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Pro
     );
 }
 
-/** After a 401/403/404: delete the snapshot of this org/project/env whatever token wrote it. */
+/** After a 401/403/404: delete this token's snapshot of the target (src/cache/purge.ts). */
 async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
   try {
     if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) })) log.debug("deleted the offline snapshot");

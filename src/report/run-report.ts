@@ -1,6 +1,7 @@
 // `--report-json FILE`: what one secr-run did, for CI dashboards and post-mortems. Pure: the
 // launcher collects facts as it goes and this shapes them. Names, counts and timings only: never
 // a value or the token (docs/insights.md lists the fields).
+import { redact } from "../client/redact.js";
 import type { ChildResult } from "../supervise/exit-status.js";
 import type { SchemaFailure } from "../schema/check.js";
 
@@ -91,15 +92,12 @@ export function buildRunReport(facts: RunFacts): RunReport {
 
 /**
  * The file's bytes. Names and messages never hold values by construction; as a second line of
- * defence any sensitive string (the token, secret values) found in the text is masked, as the
- * logger does.
+ * defence any sensitive string (the token, secret values) found in a string of the report is
+ * masked, by the logger's rule. Only inside strings: a value such as `true`, `null` or `1234`
+ * must neither break the JSON syntax nor mark which numbers or literals equal a secret.
  */
 export function serializeRunReport(report: RunReport, sensitive: Iterable<string>): Buffer {
-  let text = `${JSON.stringify(report, null, 2)}\n`;
-  for (const value of sensitive) {
-    if (value.length < 4) continue;
-    const encoded = JSON.stringify(value).slice(1, -1);
-    if (text.includes(encoded)) text = text.split(encoded).join("[redacted]");
-  }
-  return Buffer.from(text, "utf8");
+  const needles = [...sensitive];
+  const text = JSON.stringify(report, (_key, value: unknown) => (typeof value === "string" ? redact(value, needles) : value), 2);
+  return Buffer.from(`${text}\n`, "utf8");
 }

@@ -1,5 +1,6 @@
 // Checks a child's environment against a compiled schema. Pure. Failures name the key and the
 // rule it broke, never the value: a message about a secret must not become a copy of it.
+import { dictionary } from "../plan/dictionary.js";
 import type { SchemaEntry } from "./declaration.js";
 import { rulesFor, type Rule } from "./rules.js";
 
@@ -39,7 +40,8 @@ export function firstBrokenRule(rules: readonly Rule[], value: string): string |
  * default (which was checked when the schema was compiled), else passes if optional, else fails.
  */
 export function checkEntries(compiled: readonly CompiledEntry[], lookup: (key: string) => string | undefined): SchemaCheckResult {
-  const result: SchemaCheckResult = { failures: [], defaults: {}, passed: [] };
+  // No prototype: a default may be declared for `__proto__` (src/plan/dictionary.ts).
+  const result: SchemaCheckResult = { failures: [], defaults: dictionary(), passed: [] };
   for (const { entry, rules } of compiled) {
     const value = lookup(entry.key);
     if (value === undefined) {

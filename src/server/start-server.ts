@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { tokenRecord } from "./store/tokens.js";
 import { trackConnections } from "./http/connections.js";
 import { createHandler } from "./http/handler.js";
+import { AuthFailureLimit } from "./http/auth-failure-limit.js";
 import { RateLimiter } from "./http/rate-limit.js";
 import { ReadCache } from "./http/read-cache.js";
 import { ensurePrivateDir } from "../fs/private-dir.js";
@@ -150,7 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       readCache,
       closing: () => closing,
       ...(options.rateLimit ? { rateLimiter: new RateLimiter(options.rateLimit) } : {}),
-      authFailureLimiter: new RateLimiter(options.rateLimit ?? DEFAULT_AUTH_FAILURES_PER_SECOND),
+      authFailureLimiter: new AuthFailureLimit(options.rateLimit ?? DEFAULT_AUTH_FAILURES_PER_SECOND),
       ...(options.log ? { log: options.log } : {}),
       accessLog: options.accessLog ?? true,
     });

@@ -72,3 +72,14 @@ export type PollFailure = "auth" | "transient";
 export function classifyPollFailure(statusCode: number): PollFailure {
   return statusCode === 401 || statusCode === 403 ? "auth" : "transient";
 }
+
+/**
+ * Did a watched key's value change between what the running child got and a new pull? Decides
+ * a change whose versions could not be compared (a start without a version baseline): with
+ * --watch-keys, only the watched keys count, from the very first poll. `watchKeys` undefined:
+ * every key counts (the caller compares the whole environment).
+ */
+export function watchedValuesChanged(current: Readonly<Record<string, string>>, pulled: Readonly<Record<string, string>>, watchKeys: readonly string[] | undefined): boolean {
+  if (watchKeys === undefined) return true;
+  return watchKeys.some((key) => Object.hasOwn(current, key) !== Object.hasOwn(pulled, key) || current[key] !== pulled[key]);
+}

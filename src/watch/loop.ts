@@ -2,8 +2,10 @@
 // functions of decide.ts, and hand a relevant change to `apply` (pull, plan, restart or reload;
 // src/cli/commands/run/watch.ts). The child keeps running whatever happens here. See docs/watch.md.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { SecrClient } from "../client/client.js";
-import { isSecrApiError } from "../client/errors.js";
+import { PULL_PAGE_SIZE, type SecrClient } from "../client/client.js";
+import { isSecrApiError, SecrApiError } from "../client/errors.js";
+import { addPage, newPageState } from "../client/paging.js";
+import type { SecretMeta } from "../client/schemas.js";
 import type { Logger } from "../core/logger.js";
 import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
 import { layeredPoller, type LayerTarget } from "./layered-poll.js";
@@ -23,6 +25,8 @@ export interface WatchLoop {
   /** Several `--env` layers: every poll asks each (layered-poll.ts). */
   layers?: readonly LayerTarget[] | undefined;
   log: Logger;
+  /** One deadline for a whole poll, every page included (--timeout). */
+  pollTimeoutMs: number;
   /** Versions the first child started with; undefined (started from a snapshot): unknown, so the
    *  first answer counts as a change and `apply` compares the values. */
   initial: Versions | undefined;
@@ -53,7 +57,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
       return "stop";
     }
     failures += 1;
-    if (!outage) log.warn(`cannot reach secr while watching (${reason(error)}); the program keeps running with its current secrets, retrying`);
+    if (!outage) log.warn(`${unusable(error) ? "secr's answer is unusable" : "cannot reach secr"} while watching (${reason(error)}); the program keeps running with its current secrets, retrying`);
     outage = true;
     const retryAfter = isSecrApiError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : undefined;
     const wait = backoffMs(failures, settings.intervalMs, retryAfter);
@@ -117,27 +121,40 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
 }
 
 /** The keys and versions, or undefined for a 304. Pages past the first are fetched only when
- *  the first changed. */
+ *  the first changed, under the pull's rules (src/client/paging.ts): one deadline for the whole
+ *  poll, the item, page and size caps, and a set that shifts between pages fails the poll. */
 async function pollKeys(loop: WatchLoop, etag: string | undefined, setEtag: (etag: string) => void): Promise<Versions | undefined> {
-  const first = await loop.client.listKeysIfChanged(loop.org, loop.project, loop.env, { ifNoneMatch: etag });
-  if (first.notModified) return undefined;
-  const versions: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const key of first.keys) versions[key.key] = key.version;
-  let page = first.pagination;
-  let offset = first.keys.length;
-  while (page !== undefined && offset < page.total) {
-    const next = await loop.client.listKeys(loop.org, loop.project, loop.env, { offset, limit: page.limit || 1000 });
-    if (next.keys.length === 0) break;
-    for (const key of next.keys) versions[key.key] = key.version;
-    offset += next.keys.length;
-    page = next.pagination;
+  const { client, org, project, env } = loop;
+  const signal = AbortSignal.timeout(loop.pollTimeoutMs);
+  try {
+    const first = await client.listKeysIfChanged(org, project, env, { ifNoneMatch: etag, signal });
+    if (first.notModified) return undefined;
+    const state = newPageState<SecretMeta>();
+    let verdict = addPage(state, 0, { secrets: first.keys, pagination: first.pagination });
+    while (verdict.next === "more") {
+      const next = await client.listKeys(org, project, env, { offset: verdict.offset, limit: PULL_PAGE_SIZE, signal });
+      verdict = addPage(state, verdict.offset, { secrets: next.keys, pagination: next.pagination });
+    }
+    const where = `keys of ${org}/${project}/${env}`;
+    if (verdict.next === "inconsistent") throw new SecrApiError(`${where} changed between pages (${verdict.reason})`, 200, "inconsistent_data");
+    if (verdict.next === "too-large") throw new SecrApiError(`${where}: ${verdict.reason}`, 0, "response_too_large");
+    const versions: Record<string, number> = Object.create(null) as Record<string, number>;
+    for (const key of state.secrets) versions[key.key] = key.version;
+    // Only once the whole set is in: a failed page must not make the next poll a 304.
+    if (first.etag !== undefined) setEtag(first.etag);
+    return versions;
+  } catch (error) {
+    if (signal.aborted && isSecrApiError(error) && error.code === "aborted") throw new SecrApiError(`the poll took longer than ${loop.pollTimeoutMs} ms`, 0, "timeout");
+    throw error;
   }
-  // Only once the whole set is in: a failed page must not make the next poll a 304.
-  if (first.etag !== undefined) setEtag(first.etag);
-  return versions;
+}
+
+/** The answer came, but cannot be used: more than a listing may hold, or a set that shifted. */
+function unusable(error: unknown): boolean {
+  return isSecrApiError(error) && (error.code === "response_too_large" || error.code === "inconsistent_data" || error.code === "invalid_response");
 }
 
 function reason(error: unknown): string {
-  if (isSecrApiError(error)) return error.statusCode === 0 ? error.code : `${error.statusCode}`;
+  if (isSecrApiError(error)) return error.statusCode === 0 || unusable(error) ? error.code : `${error.statusCode}`;
   return error instanceof Error ? error.name : "error";
 }

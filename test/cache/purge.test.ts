@@ -4,17 +4,20 @@ import { purgeSnapshot, readSnapshot, writeSnapshot } from "../../src/cache/inde
 import { makeData, makeIdentity, marker, snapshotFiles, tempCacheDir } from "./helpers.js";
 
 describe("purgeSnapshot (fail closed on 401/403/404)", () => {
-  it("deletes the identity's snapshot, whatever token wrote it, and leaves other envs alone", async () => {
+  it("deletes the token's snapshot of the target, and leaves other envs and other tokens' snapshots alone", async () => {
     const { cacheDir } = await tempCacheDir();
     const identity = makeIdentity();
     const sibling = { ...identity, env: marker("staging") };
+    const otherToken = { ...identity, token: marker("secr_other_token") };
     await writeSnapshot(identity, makeData(2), { cacheDir });
     await writeSnapshot(sibling, makeData(2), { cacheDir });
-    const { apiUrl, org, project, env } = identity;
-    expect(await purgeSnapshot({ apiUrl, org, project, env }, { cacheDir })).toBe(true);
+    await writeSnapshot(otherToken, makeData(3), { cacheDir });
+    const { apiUrl, org, project, env, token } = identity;
+    expect(await purgeSnapshot({ apiUrl, org, project, env, token }, { cacheDir })).toBe(true);
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "missing" });
     expect((await readSnapshot(sibling, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
-    expect(await snapshotFiles(cacheDir)).toHaveLength(1);
+    expect((await readSnapshot(otherToken, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
+    expect(await snapshotFiles(cacheDir)).toHaveLength(2);
   });
 
   it("is a no-op returning false when there is nothing to delete (no dir, no file)", async () => {

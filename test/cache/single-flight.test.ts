@@ -1,7 +1,7 @@
 // Real processes contending for the fetch lock: one fetch for many, crashed leaders taken over,
 // live-but-stuck leaders bounded by the deadline. Counts fetches, never times them.
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
@@ -36,7 +36,7 @@ interface RunOpts {
 }
 
 function worker(dir: string, opts: RunOpts = {}) {
-  const options = { deadlineMs: 60_000, windowMs: 5_000, fetchMs: 300, leaseMs: 120_000, ...opts };
+  const options = { deadlineMs: 60_000, windowMs: 0, fetchMs: 300, leaseMs: 120_000, ...opts };
   return execa(process.execPath, [script, "run", dir, JSON.stringify(options)], { reject: false });
 }
 
@@ -44,7 +44,7 @@ async function outcomes(runs: ReturnType<typeof worker>[]) {
   const results = await Promise.all(runs);
   return results.map((r) => {
     expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as { role: string; value: string; why?: string };
+    return JSON.parse(r.stdout) as { role: string; value: string; why?: string; launchedAt: number; usedStart: number; lateRounds: number };
   });
 }
 
@@ -73,15 +73,41 @@ describe("one fetch for many processes", () => {
     expect(new Set(results.map((r) => r.value))).toEqual(new Set([`fetched-by-${fetches(dir)[0]}`]));
   });
 
-  it("a result older than the window is not shared: the next process fetches again", async () => {
+  it("20 processes launched at once, no window: at most 3 fetches, and none uses a fetch begun before it was launched", async () => {
     const dir = await scratch();
-    await writeFile(join(dir, "shared.json"), JSON.stringify({ writtenAt: Date.now() - 60_000, value: "old" }));
+    const results = await outcomes(Array.from({ length: 20 }, () => worker(dir)));
+    expect(fetches(dir).length).toBeLessThanOrEqual(3);
+    for (const r of results) expect(r.usedStart, JSON.stringify(r)).toBeGreaterThanOrEqual(r.launchedAt);
+  });
+
+  it("a process launched after a fetch began fetches again; an explicit window lets it reuse that fetch", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "shared.json"), JSON.stringify({ writtenAt: Date.now() - 60_000, startedAt: Date.now() - 60_100, value: "old" }));
     const [result] = await outcomes([worker(dir)]);
     expect(result).toMatchObject({ role: "leader" });
-    expect(fetches(dir)).toHaveLength(1);
     const [again] = await outcomes([worker(dir)]);
-    expect(again).toEqual({ role: "shared", value: result!.value });
-    expect(fetches(dir)).toHaveLength(1);
+    expect(again).toMatchObject({ role: "leader" });
+    expect(fetches(dir)).toHaveLength(2);
+    const [windowed] = await outcomes([worker(dir, { windowMs: 60_000 })]);
+    expect(windowed).toMatchObject({ role: "shared", value: again!.value });
+    expect(fetches(dir)).toHaveLength(2);
+  });
+
+  it("processes launched while a leader's fetch runs wait for it, then share one newer fetch", async () => {
+    const dir = await scratch();
+    const first = worker(dir, { fetchMs: 5_000 });
+    while (!(await exists(join(dir, "fetches.log")))) await new Promise((r) => setTimeout(r, 20));
+    const late = await outcomes(Array.from({ length: 6 }, () => worker(dir, { fetchMs: 300 })));
+    expect((await first).exitCode).toBe(0);
+    // The first fetch, then one (rarely more, for a process still starting when the second
+    // began) for the late ones: never one each.
+    expect(fetches(dir).length).toBeGreaterThanOrEqual(2);
+    expect(fetches(dir).length).toBeLessThanOrEqual(3);
+    for (const r of late) {
+      expect(r.value, JSON.stringify(r)).not.toBe(`fetched-by-${fetches(dir)[0]}`);
+      expect(r.usedStart).toBeGreaterThanOrEqual(r.launchedAt);
+    }
+    expect(late.some((r) => r.lateRounds > 0)).toBe(true);
   });
 
   it("a leader SIGKILLed while holding the lock does not block the others: one of them takes over", async () => {
@@ -141,6 +167,33 @@ describe("one fetch for many processes", () => {
     const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
     expect(result).toMatchObject({ role: "leader" });
   });
+
+  // The attack: something planted at the lock's name that a plain readFile would block on for
+  // ever (a FIFO: open waits for a writer) or read without end (a link to /dev/zero). The lock is
+  // read as snapshots are: it is unreadable, broken after the partial-lock grace, and the run
+  // goes on well within its deadline.
+  it.runIf(process.platform !== "win32")(
+    "a FIFO at the lock's name neither hangs the run nor stops it fetching",
+    async () => {
+      const dir = await scratch();
+      await execa("mkfifo", [join(dir, "target.lock")]);
+      const run = worker(dir, { deadlineMs: 5 * 60_000 });
+      const [result] = await outcomes([run]);
+      expect(result).toMatchObject({ role: "leader" });
+    },
+    30_000,
+  );
+
+  it.runIf(process.platform !== "win32")(
+    "a symlink to /dev/zero at the lock's name is not followed",
+    async () => {
+      const dir = await scratch();
+      await symlink("/dev/zero", join(dir, "target.lock"));
+      const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
+      expect(result).toMatchObject({ role: "leader" });
+    },
+    30_000,
+  );
 
   it("a lock past its lease is taken over even though its owner lives", async () => {
     const dir = await scratch();

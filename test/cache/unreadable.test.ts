@@ -49,9 +49,11 @@ describe("unreadable snapshots", () => {
     expect((await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
   });
 
-  it("another token cannot read it (wrong_key), and the message names no secret", async () => {
-    const { cacheDir, identity } = await written();
+  it("another token has no snapshot there; one copied over its own cannot be read (wrong_key), and the message names no secret", async () => {
+    const { cacheDir, identity, bytes } = await written();
     const other = { ...identity, token: `secr_tok_${marker("other")}` };
+    expect(await readSnapshot(other, { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "missing" });
+    await plantFor(other, cacheDir, bytes);
     const result = await readSnapshot(other, { cacheDir, maxAgeMs: 0 });
     expect(result).toMatchObject({ kind: "unreadable", reason: "wrong_key" });
     if (result.kind === "unreadable") {

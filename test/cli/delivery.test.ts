@@ -1,7 +1,7 @@
 // --file, --mount, --template and --mask, black-box: the built CLI against a real `secr-run serve`.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
@@ -55,6 +55,14 @@ const env = (box: ReturnType<typeof sandbox>, extra: Record<string, string> = {}
   ...extra,
 });
 
+/** The per-user 0700 directory that holds the run directories; it stays (empty) after a run. */
+const userParent = (runtime: string) => join(runtime, `secr-run-${process.getuid?.() ?? "user"}`);
+/** What a run left in the runtime base, the per-user directory's contents included. */
+const leftIn = (runtime: string) => [
+  ...readdirSync(runtime).filter((name) => join(runtime, name) !== userParent(runtime)),
+  ...(existsSync(userParent(runtime)) ? readdirSync(userParent(runtime)) : []),
+];
+
 type Report = { env: Record<string, string>; files: Record<string, { mode?: number; content?: string; error?: string }> };
 const readReport = (box: ReturnType<typeof sandbox>): Report | undefined => (existsSync(box.report) ? (JSON.parse(readFileSync(box.report, "utf8")) as Report) : undefined);
 
@@ -73,7 +81,8 @@ describe("--file, --mount, --template", () => {
     expect(report.env.API_KEY).toBeUndefined();
     expect(report.env.MULTI).toBe(production.MULTI);
     const dbFile = report.env.DB_PASSWORD_FILE!;
-    expect(dbFile.startsWith(join(box.runtime, "secr-run-"))).toBe(true);
+    expect(dbFile.startsWith(join(userParent(box.runtime), "secr-run-"))).toBe(true);
+    expect(statSync(userParent(box.runtime)).mode & 0o777).toBe(0o700);
     expect(report.env.API_KEY_FILE).toBe(join(box.cwd, "api,key.txt")); // a comma in a path is kept
     expect(report.files[dbFile]).toEqual({ mode: 0o600, content: production.DB_PASSWORD });
     expect(report.files[join(box.cwd, "api,key.txt")]).toEqual({ mode: 0o600, content: production.API_KEY });
@@ -82,7 +91,7 @@ describe("--file, --mount, --template", () => {
     expect(parse(mount.content!)).toEqual(production);
     expect(report.files[join(box.cwd, "app.conf")]).toEqual({ mode: 0o600, content: `db=${production.DB_PASSWORD}\nmulti=${production.MULTI}\n` });
     // All gone.
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual(["app.tmpl"]);
   });
 
@@ -93,7 +102,7 @@ describe("--file, --mount, --template", () => {
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/^secr-run: --template t\.tmpl: the template uses keys that are not injected: NOT_A_SECRET \(the command was not started\)\n$/);
     expect(readReport(box)).toBeUndefined();
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual(["t.tmpl"]);
   });
 
@@ -105,7 +114,7 @@ describe("--file, --mount, --template", () => {
     expect(result.stderr).toContain("taken.env already exists");
     expect(readFileSync(join(box.cwd, "taken.env"), "utf8")).toBe("theirs");
     expect(readReport(box)).toBeUndefined();
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
   });
 
   it("usage errors (64) and a key that is not injected (78), before anything is fetched or written", async () => {
@@ -124,7 +133,7 @@ describe("--file, --mount, --template", () => {
       expect(result.stderr, args.join(" ")).toContain(message);
     }
     expect(readReport(box)).toBeUndefined();
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual([]);
   });
 });
@@ -156,7 +165,7 @@ describe("removal on every way out", () => {
     proc.kill("SIGTERM");
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: null, signal: "SIGTERM" });
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual([]);
   });
 
@@ -165,7 +174,7 @@ describe("removal on every way out", () => {
     const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", "--", NODE, CHILD], { env: env(box, { ACT: "kill:SIGUSR2" }), cwd: box.cwd });
     expect(result.signal).toBe("SIGUSR2");
     expect(readReport(box)?.env.DB_PASSWORD_FILE).toBeDefined();
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual([]);
   });
 
@@ -174,7 +183,7 @@ describe("removal on every way out", () => {
     for (const extra of [[], ["--mask"]]) {
       const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", ...extra, "--", join(box.root, "no-such-program")], { env: env(box), cwd: box.cwd });
       expect(result.exitCode).toBe(127);
-      expect(readdirSync(box.runtime)).toEqual([]);
+      expect(leftIn(box.runtime)).toEqual([]);
       expect(readdirSync(box.cwd)).toEqual([]);
     }
   });
@@ -194,7 +203,7 @@ describe("removal on every way out", () => {
     expect(result.exitCode).toBe(0);
     expect(existsSync(left)).toBe(false);
     expect(existsSync(join(box.cwd, "m.env"))).toBe(false);
-    expect(readdirSync(box.runtime)).toEqual([]);
+    expect(leftIn(box.runtime)).toEqual([]);
   });
 });
 

@@ -104,7 +104,7 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(result.exitCode).toBe(78); // org/project/env were only in the ignored file
     const warnings = result.stderr.split("\n").filter((line) => line.includes("warning:"));
     expect(warnings).toEqual([
-      `secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them`,
+      `secr-run: warning: ignoring ${file}: it is writable by other users; a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them; fix: chmod go-w ${file}`,
     ]);
     expect(result.stderr).toContain("missing settings: org");
   });
@@ -124,6 +124,8 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(attacker.connections).toBe(0);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain(`warning: ignoring ${file}: its directory is writable by other users`);
+    // Not "chmod /tmp": a shared directory is not the user's to change.
+    expect(result.stderr).toContain("; fix: keep the project in a directory of your own, or give the settings with flags or SECR_* variables\n");
   });
 
   it("allow refuses such a file too, and records nothing", async () => {
@@ -185,6 +187,22 @@ describe("a project file's apiUrl is used only once the user trusts that content
     const result = await run(work, config);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/^secr-run: .* sets apiUrl "http:\/\/127\.0\.0\.1:\d+\/\]0;owned\[2J"; trust it with: secr-run allow \S+\n$/);
+    expect(attacker.connections).toBe(0);
+  });
+
+  it("a look-alike host (Cyrillic е in api.sеcr.dev) is shown in punycode and said to be not ASCII, in the refusal and by allow", async () => {
+    const { work, file, config } = plant("lookalike", "https://api.s\u0435cr.dev/v1");
+    const note = '(its host is not ASCII: api.xn--scr-rdd.dev is the international name "api.s\u0435cr.dev", which can look like another name)';
+    const refused = await run(work, config);
+    expect([refused.exitCode, refused.stderr]).toEqual([78, `secr-run: ${file} sets apiUrl "https://api.xn--scr-rdd.dev/v1" ${note}; trust it with: secr-run allow ${file}\n`]);
+    expect(refused.stderr).not.toContain('"https://api.s\u0435cr.dev/v1"');
+    const allowed = await runCli(["allow"], { cwd: work, env: { XDG_CONFIG_HOME: config } });
+    expect([allowed.exitCode, allowed.stdout]).toEqual([0, `trusted ${file} (apiUrl "https://api.xn--scr-rdd.dev/v1" ${note})\n`]);
+    // Written in punycode already: still said to be an international name.
+    const { work: work2, config: config2 } = plant("punycode", "https://xn--80ak6aa92e.com");
+    expect((await run(work2, config2)).stderr).toContain(
+      'apiUrl "https://xn--80ak6aa92e.com" (its host is not ASCII: xn--80ak6aa92e.com is the international name "\u0430\u0440\u0440\u04cf\u0435.com"',
+    );
     expect(attacker.connections).toBe(0);
   });
 

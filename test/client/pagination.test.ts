@@ -3,7 +3,7 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { PULL_PAGE_SIZE } from "../../src/index.js";
-import { addPage, newPageState } from "../../src/client/paging.js";
+import { addPage, MAX_LISTED_ITEMS, MAX_LISTED_PAGES, newPageState } from "../../src/client/paging.js";
 import { NOW, rejection, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture({ maxRetries: 0 });
@@ -230,6 +230,35 @@ describe("pullAllSecrets", () => {
   });
 });
 
+describe('pullAllSecrets against a server announcing endless pages (docs/security.md, "Response size")', () => {
+  it("a total of 1e12 fails at once with response_too_large: one request, no restart, nothing planned per page", async () => {
+    fx.server.use(
+      http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
+        const offset = Number(new URL(request.url).searchParams.get("offset") ?? 0);
+        return HttpResponse.json({ secrets: makeSecrets(1000, `P${offset}_`), pagination: { limit: 1000, offset, total: 1e12 } });
+      }),
+    );
+    const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
+    expect([error.statusCode, error.code]).toEqual([0, "response_too_large"]);
+    expect(error.message).toMatch(/announces 1000000000000 items; secr-run reads at most 100000/);
+    expect(fx.server.requests).toHaveLength(1);
+  });
+
+  it("a server paging one secret at a time is followed for at most MAX_LISTED_PAGES pages", async () => {
+    fx.server.use(
+      http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
+        const offset = Number(new URL(request.url).searchParams.get("offset") ?? 0);
+        return HttpResponse.json({ secrets: makeSecrets(1, `P${offset}_`), pagination: { limit: 1, offset, total: MAX_LISTED_ITEMS } });
+      }),
+    );
+    const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
+    expect(error.code).toBe("response_too_large");
+    // Pipelined pages already in flight when the cap is reached are cancelled.
+    expect(fx.server.requests.length).toBeGreaterThanOrEqual(MAX_LISTED_PAGES);
+    expect(fx.server.requests.length).toBeLessThan(MAX_LISTED_PAGES + 20);
+  });
+});
+
 describe("addPage (pure)", () => {
   const s = (key: string) => ({ key, value: "v", version: 1, updatedAt: NOW });
   it("walks pages to done", () => {
@@ -243,6 +272,17 @@ describe("addPage (pure)", () => {
   });
   it("a capped page the server does not report is a short page", () => {
     expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1000, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });
+  });
+  it("caps: items announced, pages taken, characters held", () => {
+    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS + 1 } })).toMatchObject({ next: "too-large" });
+    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS } })).toEqual({ next: "more", offset: 1 });
+    const state = newPageState();
+    let verdict = addPage(state, 0, { secrets: [s("K0")], pagination: { limit: 1, offset: 0, total: 5000 } });
+    for (let page = 1; verdict.next === "more"; page++) verdict = addPage(state, page, { secrets: [s(`K${page}`)], pagination: { limit: 1, offset: page, total: 5000 } });
+    expect(verdict).toMatchObject({ next: "too-large" });
+    expect(state.pages).toBe(MAX_LISTED_PAGES);
+    expect(addPage(newPageState(10), 0, { secrets: [s("ABCDEFGHIJ")] })).toMatchObject({ next: "too-large" });
+    expect(addPage(newPageState(11), 0, { secrets: [s("ABCDEFGHIJ")] })).toEqual({ next: "done" });
   });
   it("limit 0 cannot loop forever", () => {
     expect(addPage(newPageState(), 0, { secrets: [], pagination: { limit: 0, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });

@@ -7,15 +7,20 @@ describe("resolveCacheSettings", () => {
   it("defaults: cache on, online, default directory, 7 days, no passphrase", () => {
     expect(resolveCacheSettings({}, {})).toEqual({
       ok: true,
-      settings: { enabled: true, offline: false, dir: undefined, maxAgeMs: DEFAULT_CACHE_MAX_AGE_MS, passphrase: undefined, passphraseFromFlag: false, shareWindowMs: 5_000 },
+      settings: { enabled: true, offline: false, dir: undefined, maxAgeMs: DEFAULT_CACHE_MAX_AGE_MS, passphrase: undefined, passphraseFromFlag: false, shareWindowMs: 0 },
     });
   });
 
-  it("--share-window over SECR_SHARE_WINDOW over 5s; 0 turns sharing off; mistakes name their source", () => {
+  it("--share-window over SECR_SHARE_WINDOW over 0 (only fetches begun after the launch); mistakes name their source", () => {
+    expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "" })).toMatchObject({ ok: true, settings: { shareWindowMs: 0 } });
     expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "2s" })).toMatchObject({ ok: true, settings: { shareWindowMs: 2_000 } });
     expect(resolveCacheSettings({ shareWindow: "0" }, { SECR_SHARE_WINDOW: "2s" })).toMatchObject({ ok: true, settings: { shareWindowMs: 0 } });
     expect(resolveCacheSettings({ shareWindow: "5" }, {})).toMatchObject({ ok: false, usage: true, message: expect.stringMatching(/^--share-window: /) });
-    expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "1h" })).toMatchObject({ ok: false, usage: false, message: "SECR_SHARE_WINDOW must be at most 10m (0 turns sharing off)" });
+    expect(resolveCacheSettings({}, { SECR_SHARE_WINDOW: "1h" })).toMatchObject({
+      ok: false,
+      usage: false,
+      message: "SECR_SHARE_WINDOW must be at most 10m (0, the default: share only fetches begun after the run was launched)",
+    });
   });
 
   it("environment variables, and flags over them", () => {

@@ -1,16 +1,29 @@
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProjectFile, parseProjectFile, projectFilePath, readProjectFile, unknownKeysMessage, unknownProjectFileKeys } from "../../src/config/project-file.js";
+import { readPrivateGroup } from "../../src/config/private-group.js";
 
 const root = mkdtempSync(join(tmpdir(), "secr-project-file-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const uid = process.getuid!();
 const isRoot = uid === 0;
+/** This user's private group (umask 002 systems), if it has one by /etc/passwd and /etc/group. */
+const privateGid = readPrivateGroup(uid, process.getgid!());
+/** A group that is not this user's private one: another account's primary group (root can chown to it). */
+const sharedGid = Number(
+  readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .map((line) => line.split(":")[3])
+    .find((gid) => gid !== undefined && gid !== "" && Number(gid) !== process.getgid!()) ?? "-1",
+);
+/** Group write counts unless the group is the private one: as root, chown to a shared group first. */
+const groupWriteCounts = isRoot || privateGid === undefined;
+const shareGroup = (path: string) => isRoot && chownSync(path, 0, sharedGid);
 
 /** The path of the file loadProjectFile picked, or its kind when none was loaded. */
 function findProjectFile(dir: string): string | undefined {
@@ -104,32 +117,48 @@ describe("ownership rule (real files)", () => {
     expect(loadProjectFile(join(dir, "sub"))).toMatchObject({ kind: "loaded" });
   });
 
-  it.each([
-    [0o666, "it is writable by other users"],
-    [0o664, "it is writable by its group"],
-  ])("ignores a file with mode %s and stops the search there", (mode, reason) => {
-    const { dir, file } = project(`mode-${mode.toString(8)}`);
-    chmodSync(file, mode);
-    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason });
+  it("ignores a file writable by other users and stops the search there", () => {
+    const { dir, file } = project("mode-666");
+    chmodSync(file, 0o666);
+    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason: "it is writable by other users", fix: "chmod-file" });
   });
 
   it.each([
-    [0o777, "its directory is writable by other users"],
-    [0o1777, "its directory is writable by other users"], // /tmp: the sticky bit does not help
-    [0o775, "its directory is writable by its group"],
-  ])("ignores a file in a directory with mode %s", (mode, reason) => {
+    [0o777, "chmod-dir"],
+    [0o1777, "move"], // /tmp: the sticky bit does not help, and it is not yours to chmod
+  ])("ignores a file in a directory with mode %s", (mode, fix) => {
     const { dir, file } = project(`dir-${mode.toString(8)}`);
     chmodSync(dir, mode);
-    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason });
+    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason: "its directory is writable by other users", fix });
+  });
+
+  it.runIf(groupWriteCounts)("ignores a group-writable file, or one in a group-writable directory, when the group has other members", () => {
+    const a = project("mode-664");
+    chmodSync(a.file, 0o664);
+    shareGroup(a.file);
+    expect(loadProjectFile(join(a.dir, "sub"))).toEqual({ kind: "unsafe", path: a.file, reason: "it is writable by its group", fix: "chmod-file" });
+    const b = project("dir-775");
+    chmodSync(b.dir, 0o775);
+    shareGroup(b.dir);
+    expect(loadProjectFile(join(b.dir, "sub"))).toEqual({ kind: "unsafe", path: b.file, reason: "its directory is writable by its group", fix: "chmod-dir" });
+  });
+
+  it.runIf(privateGid !== undefined)("reads a group-writable file in a group-writable directory when the group is your private group (umask 002)", () => {
+    const { dir, file } = project("private-group");
+    chmodSync(file, 0o664);
+    chmodSync(dir, 0o775);
+    chownSync(file, uid, privateGid!);
+    chownSync(dir, uid, privateGid!);
+    expect(loadProjectFile(join(dir, "sub"))).toMatchObject({ kind: "loaded", file: { path: file } });
   });
 
   it.runIf(isRoot)("ignores a file owned by another user, and one in another user's directory", () => {
     const a = project("other-file");
     chownSync(a.file, 65534, 65534);
-    expect(loadProjectFile(a.dir)).toEqual({ kind: "unsafe", path: a.file, reason: "it belongs to another user (uid 65534)" });
+    expect(loadProjectFile(a.dir)).toEqual({ kind: "unsafe", path: a.file, reason: "it belongs to another user (uid 65534)", fix: "own-file" });
     const b = project("other-dir");
     chownSync(b.dir, 65534, 65534);
-    expect(loadProjectFile(b.dir)).toEqual({ kind: "unsafe", path: b.file, reason: "its directory belongs to another user (uid 65534)" });
+    expect(loadProjectFile(b.dir)).toEqual({ kind: "unsafe", path: b.file, reason: "its directory belongs to another user (uid 65534)", fix: "move" });
   });
 
   it("refuses a symlinked .secr.json instead of following it", () => {
@@ -138,14 +167,14 @@ describe("ownership rule (real files)", () => {
     writeFileSync(target, '{"org":"o"}', { mode: 0o644 });
     rmSync(file);
     symlinkSync(target, file);
-    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is a symbolic link" });
+    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is a symbolic link", fix: "regular-file" });
   });
 
   it("refuses a FIFO without blocking on it", () => {
     const { dir, file } = project("fifo");
     rmSync(file);
     execFileSync("mkfifo", ["-m", "0644", file]);
-    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is not a regular file" });
+    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is not a regular file", fix: "regular-file" });
   });
 
   it("projectFilePath: a directory means its .secr.json; a symlinked directory is resolved, the file name kept", () => {

@@ -64,13 +64,27 @@ describe("admin tokens", () => {
     const token = result.stdout.trim();
     created.push(token);
     const list = await cli(["admin", "tokens", "list"]);
-    expect(list.stdout).toMatch(/^ID\s+NAME\s+ROLE\s+SCOPE\s+STATE\s+EXPIRES\n/);
-    expect(list.stdout).toMatch(/doomed\s+viewer\s+acme\s+active\s+never/);
+    expect(list.stdout).toMatch(/^ID\s+NAME\s+ROLE\s+SCOPE\s+STATE\s+EXPIRES\s+CREATED BY\n/);
+    expect(list.stdout).toMatch(/doomed\s+viewer\s+acme\s+active\s+never\s+session\n/);
     const id = json<{ tokens: { id: string; name: string }[] }>(await cli(["admin", "tokens", "list", "--json"])).tokens.find((t) => t.name === "doomed")!.id;
     expect((await cli(["admin", "tokens", "revoke", id])).stdout).toBe(`revoked token ${id}\n`);
     expect((await cli(["secrets", "list", "--env", "dev"], { SECR_TOKEN: token })).exitCode).toBe(77);
     expect((await cli(["admin", "tokens", "list"])).stdout).toMatch(/doomed\s+viewer\s+acme\s+revoked/);
     expect((await cli(["admin", "tokens", "revoke", "tok_nope"])).exitCode).toBe(78);
+  });
+
+  it("a token made by a 1h admin token expires with it, shows its creator, and is revoked with it", async () => {
+    const parent = json<{ id: string; token: string; expiresAt: string }>(await cli(["admin", "tokens", "create", "--name", "hour", "--role", "admin", "--org", "acme", "--expires", "1h", "--json"]));
+    created.push(parent.token);
+    const made = await cli(["admin", "tokens", "create", "--name", "minted", "--role", "admin", "--org", "acme"], { SECR_TOKEN: parent.token });
+    created.push(made.stdout.trim());
+    expect(made.stderr).toContain(`expires ${parent.expiresAt}`);
+    const too = await cli(["admin", "tokens", "create", "--name", "x", "--role", "viewer", "--org", "acme", "--expires", "2h"], { SECR_TOKEN: parent.token });
+    expect([too.exitCode, too.stderr]).toEqual([78, expect.stringContaining("must not be later than the expiry of the token creating it")]);
+    const child = json<{ tokens: { id: string; name: string; createdBy: string | null }[] }>(await cli(["admin", "tokens", "list", "--json"])).tokens.find((t) => t.name === "minted")!;
+    expect(child.createdBy).toBe(parent.id);
+    expect((await cli(["admin", "tokens", "revoke", parent.id])).stdout).toBe(`revoked token ${parent.id}\nrevoked token ${child.id} (created by ${parent.id})\n`);
+    expect((await cli(["secrets", "list", "--env", "dev"], { SECR_TOKEN: made.stdout.trim() })).exitCode).toBe(77);
   });
 
   it("usage: missing --name / --role, bad --role (did you mean), --env without --project, bad --expires: 64", async () => {

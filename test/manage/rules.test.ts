@@ -22,12 +22,12 @@ describe("import files", () => {
   it("format by name; dotenv and JSON entries in file order; JSON keeps __proto__ as a key", () => {
     expect([formatFor("a.json"), formatFor("A.JSON"), formatFor(".env"), formatFor("x.env.json.bak")]).toEqual(["json", "json", "dotenv", "dotenv"]);
     expect(parseImport('B=2\nA="x\\ny"\n', "dotenv", "f")).toEqual([
-      { key: "B", value: "2" },
-      { key: "A", value: "x\ny" },
+      { key: "B", value: "2", notes: [] },
+      { key: "A", value: "x\ny", notes: ["\\n and \\r inside double quotes stored as line breaks"] },
     ]);
     expect(parseImport('{"__proto__": "p", "Z": ""}', "json", "f")).toEqual([
-      { key: "__proto__", value: "p" },
-      { key: "Z", value: "" },
+      { key: "__proto__", value: "p", notes: [] },
+      { key: "Z", value: "", notes: [] },
     ]);
   });
 
@@ -44,16 +44,23 @@ describe("import files", () => {
     }
   });
 
-  it("plan: existing keys are updates, the rest creations", () => {
+  it("plan: existing keys are updates, the rest creations, each with its length in characters and its notes", () => {
     expect(
       planImport(
         [
-          { key: "A", value: "" },
-          { key: "B", value: "" },
+          { key: "A", value: "", notes: [] },
+          { key: "B", value: "é-😀", notes: ["n"] },
         ],
         ["B", "C"],
       ),
-    ).toEqual({ create: ["A"], update: ["B"] });
+    ).toEqual({
+      create: ["A"],
+      update: ["B"],
+      entries: [
+        { key: "A", action: "create", characters: 0, notes: [] },
+        { key: "B", action: "update", characters: 3, notes: ["n"] },
+      ],
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 // `secr-run secrets ...` black-box: the built CLI against a real `secr-run serve` on port 0.
-// Only `secrets get` may print a value: every other run's output is scanned for every value.
+// Only `secrets get` (and `export`, whose job it is) may print a value: every other run's output
+// is scanned for every value.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -148,16 +149,30 @@ describe("secrets import", () => {
     const result = await cli(["secrets", "import", file("app.env", dotenv), "--env", "staging", "--dry-run"]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe(
-      "dry run: 6 entries for acme/api/staging; nothing was changed\nwould create 5: IMP_QUOTED, IMP_SINGLE, IMP_MULTI, IMP_TRAILING, IMP_EXPORTED\nwould update 1: IMP_PLAIN\n",
+      [
+        "dry run: 6 entries for acme/api/staging; nothing was changed",
+        "would create 5: IMP_QUOTED, IMP_SINGLE, IMP_MULTI, IMP_TRAILING, IMP_EXPORTED",
+        "would update 1: IMP_PLAIN",
+        "  update IMP_PLAIN: 18 characters",
+        "  create IMP_QUOTED: 25 characters",
+        "  create IMP_SINGLE: 15 characters",
+        "  create IMP_MULTI: 23 characters; \\n and \\r inside double quotes stored as line breaks",
+        '  create IMP_TRAILING: 8 characters; the " #" after it starts a comment, not stored (quote the value if it belongs to it)',
+        "  create IMP_EXPORTED: 11 characters",
+        "",
+      ].join("\n"),
     );
     const asJson = await cli(["secrets", "import", file("app.env", dotenv), "--env", "staging", "--dry-run", "--json"]);
-    expect(json(asJson)).toEqual({ dryRun: true, create: ["IMP_QUOTED", "IMP_SINGLE", "IMP_MULTI", "IMP_TRAILING", "IMP_EXPORTED"], update: ["IMP_PLAIN"] });
+    expect(json(asJson)).toMatchObject({ dryRun: true, create: ["IMP_QUOTED", "IMP_SINGLE", "IMP_MULTI", "IMP_TRAILING", "IMP_EXPORTED"], update: ["IMP_PLAIN"] });
+    expect(json<{ entries: unknown[] }>(asJson).entries[0]).toEqual({ key: "IMP_PLAIN", action: "update", characters: 18, notes: [] });
     expect(await keysOf("staging")).toEqual(before);
   });
 
   it("dotenv (quotes, multi-line, comments) in one request; values exact", async () => {
     const result = await cli(["secrets", "import", file("app.env", dotenv), "--env", "staging"]);
     expect([result.exitCode, result.stdout], result.stderr).toEqual([0, "imported 6 into acme/api/staging: 5 created, 1 updated\n"]);
+    // What the dotenv rules changed is said (names and notes, never values).
+    expect(result.stderr).toContain('secr-run: warning: "' + join(files.path, "app.env").replaceAll("\\", "\\\\") + '": IMP_TRAILING: the " #" after it starts a comment, not stored');
     for (const [key, value] of Object.entries(expected)) expect((await getValue(key, "staging")).value).toBe(value);
   });
 
@@ -176,6 +191,43 @@ describe("secrets import", () => {
     expect((await cli(["secrets", "import", file("empty.env", "# only a comment\n"), "--env", "prod"])).exitCode).toBe(65);
     expect((await cli(["secrets", "import", file("x.env", "A=1"), "--format", "yaml", "--env", "prod"])).exitCode).toBe(64);
     expect(await keysOf("prod")).toEqual(before);
+  });
+
+  it("never silently changes a value: an unquoted # is refused (65) with the fix, nothing stored", async () => {
+    const before = await keysOf("prod");
+    const text = `FIRST_OK=${secret("first-ok-value-2m")}\nAPI_KEY=${secret("imp-hash-key-8q#notacomment")}\n`;
+    const result = await cli(["secrets", "import", file("hash.env", text), "--env", "prod"]);
+    expect(result.exitCode).toBe(65);
+    expect(result.stderr).toMatch(/line 2: the value of API_KEY has an unquoted "#", which dotenv reads as the start of a comment .*quote the value/);
+    expect((await cli(["secrets", "import", file("hash.env", text), "--env", "prod", "--dry-run"])).exitCode).toBe(65);
+    expect(await keysOf("prod")).toEqual(before);
+    // Quoted, the whole value is stored.
+    const quoted = await cli(["secrets", "import", file("quoted.env", `API_KEY="imp-hash-key-8q#notacomment"\n`), "--env", "prod"]);
+    expect(quoted.exitCode, quoted.stderr).toBe(0);
+    expect((await getValue("API_KEY", "prod")).value).toBe("imp-hash-key-8q#notacomment");
+  });
+
+  it('empty values as secrets set treats them: EMPTY= is refused (65), EMPTY="" is on purpose', async () => {
+    const before = await keysOf("prod");
+    const refused = await cli(["secrets", "import", file("empty-value.env", "IMP_EMPTY=\n"), "--env", "prod"]);
+    expect([refused.exitCode, refused.stderr]).toEqual([65, expect.stringContaining('line 1: empty value for IMP_EMPTY; nothing was imported (an empty value on purpose: IMP_EMPTY="")')]);
+    expect(await keysOf("prod")).toEqual(before);
+    const set = await cli(["secrets", "set", "IMP_EMPTY", "--env", "prod"], { input: "" });
+    expect(set.exitCode).toBe(65);
+    const onPurpose = await cli(["secrets", "import", file("empty-quoted.env", 'IMP_EMPTY=""\n'), "--env", "prod"]);
+    expect(onPurpose.exitCode, onPurpose.stderr).toBe(0);
+    expect((await getValue("IMP_EMPTY", "prod")).value).toBe("");
+  });
+
+  it("a dotenv file keeps __proto__: export --format dotenv round-trips through import", async () => {
+    const seeded = JSON.parse(`{"__proto__": ${JSON.stringify(secret("proto-import-value-6w"))}, "AFTER_PROTO": ${JSON.stringify(secret("after-proto-value-4r"))}}`) as Record<string, string>;
+    expect((await cli(["secrets", "import", "-", "--format", "json", "--env", "prod", "--json"], { input: JSON.stringify(seeded) })).exitCode).toBe(0);
+    const exported = await cli(["export", "--format", "dotenv", "--env", "prod", "--no-validate"]);
+    expect([exported.exitCode, exported.stdout], exported.stderr).toEqual([0, expect.stringContaining("__proto__=")]);
+    const result = await cli(["secrets", "import", file("proto.env", exported.stdout), "--env", "staging", "--json"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((await getValue("__proto__", "staging")).value).toBe("proto-import-value-6w");
+    expect((await keysOf("staging")).map((k) => k.key)).toEqual(expect.arrayContaining((await keysOf("prod")).map((k) => k.key)));
   });
 });
 
@@ -222,7 +274,7 @@ describe("secrets promote", () => {
 
 describe("no value outside secrets get", () => {
   it("every other run's stdout and stderr are free of every value", () => {
-    const others = allRuns.filter((run) => !(run.args[0] === "secrets" && run.args[1] === "get"));
+    const others = allRuns.filter((run) => !(run.args[0] === "secrets" && run.args[1] === "get") && run.args[0] !== "export");
     expect(others.length).toBeGreaterThan(20);
     expect(
       leaks(

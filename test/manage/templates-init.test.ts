@@ -1,9 +1,11 @@
 // `secr-run templates ...` and `secr-run init`, black-box against a real `secr-run serve`.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useLocalServer } from "../helpers/local-server.js";
-import { allRuns, type CliResult, leaks, runCli } from "../helpers/cli.js";
+import { execa } from "execa";
+import { readPrivateGroup } from "../../src/config/private-group.js";
+import { allRuns, CLI, type CliResult, leaks, NODE, runCli } from "../helpers/cli.js";
 import { tempDir, fileTempDir } from "../helpers/temp.js";
 
 const ADMIN = "secr_cli_tplinit_admin_2c4e6a8b";
@@ -73,10 +75,16 @@ describe("templates", () => {
     expect((await cli(["templates", "validate"])).exitCode).toBe(78); // no env: configuration
   });
 
-  it("delete; errors: unknown key 78, viewer 77, typo 64", async () => {
-    const removed = await cli(["templates", "delete", "SENTRY_DSN"]);
+  it("delete confirms as secrets delete does: without a terminal and without --yes 64, nothing removed", async () => {
+    const refused = await cli(["templates", "delete", "SENTRY_DSN"]);
+    expect([refused.exitCode, refused.stderr]).toEqual([64, "secr-run: not removing SENTRY_DSN from the template of acme/api without confirmation: pass --yes\n"]);
+    expect((await cli(["templates", "show", "SENTRY_DSN"])).exitCode).toBe(0);
+  });
+
+  it("delete --yes; errors: unknown key 78, viewer 77, typo 64", async () => {
+    const removed = await cli(["templates", "delete", "SENTRY_DSN", "--yes"]);
     expect([removed.exitCode, removed.stdout]).toEqual([0, "removed from the template of acme/api: SENTRY_DSN\n"]);
-    const again = await cli(["templates", "delete", "SENTRY_DSN"]);
+    const again = await cli(["templates", "delete", "SENTRY_DSN", "-y"]);
     expect([again.exitCode, again.stderr]).toEqual([78, "secr-run: no template key SENTRY_DSN in acme/api (see secr-run templates list)\n"]);
     expect((await cli(["templates", "show", "SENTRY_DSN"])).exitCode).toBe(78);
     expect((await cli(["templates", "set", "NEW_KEY"], { SECR_TOKEN: VIEWER })).exitCode).toBe(77);
@@ -103,6 +111,59 @@ describe("init", () => {
     } finally {
       project.remove();
     }
+  });
+
+  describe("under umask 002 (user-private groups)", () => {
+    const uid = process.getuid!();
+    const privateGid = readPrivateGroup(uid, process.getgid!());
+    /** A project directory made by mkdir and a .secr.json made by init, both under umask 002. */
+    const initUnderUmask002 = async (parent: string) => {
+      const projectDir = join(parent, "app");
+      const made = await execa("sh", ["-c", 'umask 002 && mkdir "$1" && cd "$1" && exec "$2" "$3" init --org acme --project api --env dev', "sh", projectDir, NODE, CLI], {
+        reject: false,
+        env: { SECR_TOKEN: ADMIN, PATH: process.env.PATH },
+        extendEnv: false,
+      });
+      expect(made.exitCode, made.stderr).toBe(0);
+      expect(statSync(projectDir).mode & 0o777).toBe(0o775);
+      return projectDir;
+    };
+    const runIn = (cwd: string) => runCli(["--", NODE, "-e", "process.exit(process.env.DATABASE_URL ? 0 : 3)"], { cwd, env: { SECR_TOKEN: ADMIN, SECR_API_URL: server.url } });
+
+    it.runIf(privateGid !== undefined)("init, then a run reads .secr.json: the group is the user's own private group", async () => {
+      const parent = tempDir("secr-umask-");
+      try {
+        const projectDir = await initUnderUmask002(parent.path);
+        expect(statSync(projectDir).gid).toBe(privateGid);
+        const result = await runIn(projectDir);
+        expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+      } finally {
+        parent.remove();
+      }
+    });
+
+    it.runIf(process.getuid?.() === 0)("a group with other members still makes it ignored, and the warning names the fix", async () => {
+      const parent = tempDir("secr-umask-");
+      try {
+        const projectDir = await initUnderUmask002(parent.path);
+        const shared = Number(
+          readFileSync("/etc/passwd", "utf8")
+            .split("\n")
+            .map((line) => line.split(":")[3])
+            .find((gid) => gid && Number(gid) !== process.getgid!()),
+        );
+        chownSync(projectDir, uid, shared);
+        const result = await runIn(projectDir);
+        expect(result.exitCode).toBe(78);
+        expect(result.stderr).toContain(`secr-run: warning: ignoring ${join(projectDir, ".secr.json")}: its directory is writable by its group; `);
+        expect(result.stderr).toContain(`; fix: chmod go-w ${projectDir}\n`);
+        // The fix works.
+        await execa("chmod", ["go-w", projectDir]);
+        expect((await runIn(projectDir)).exitCode).toBe(0);
+      } finally {
+        parent.remove();
+      }
+    });
   });
 
   it("refuses to overwrite without --force (78, file untouched); --force replaces", async () => {

@@ -206,12 +206,16 @@ describe("401, 403 and 404 never fall back: the snapshot is deleted", () => {
     expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir }), 69);
   });
 
-  it("a 401 from another token also deletes the snapshot (--no-cache too: fail closed)", async () => {
+  it("a 401 deletes the refused token's snapshot under --no-cache too (fail closed), and no other token's", async () => {
     const cacheDir = newCacheDir();
     await primeSnapshot(cacheDir);
+    expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } }));
+    expect(snapshotFiles(cacheDir)).toHaveLength(2);
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "unauthorized", message: "revoked" }, { status: 401 })));
     expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--no-cache"], env: { SECR_TOKEN: OTHER_TOKEN } }), 77);
-    expect(snapshotFiles(cacheDir)).toEqual([]);
+    expect(snapshotFiles(cacheDir)).toHaveLength(1);
+    expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }), 69);
+    expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"] }));
   });
 });
 
@@ -278,19 +282,19 @@ describe("snapshots that cannot be used", () => {
     expect(outcome.result.stderr).toMatch(/^secr-run: warning: ignoring the snapshot of [^\n]+: truncated [^\n]+\nsecr-run: [^\n]+\n$/);
   });
 
-  it("another token cannot read it: one warning, then 69; a new pull with that token replaces it", async () => {
+  it("another token has no snapshot of its own (69, no warning about tampering); its pull writes one beside the first token's", async () => {
     const cacheDir = newCacheDir();
     await primeSnapshot(cacheDir);
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     const other = await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } });
     expectNotStarted(other, 69);
-    expect(other.result.stderr).toContain("warning: ignoring the snapshot");
+    expect(other.result.stderr).toMatch(/^secr-run: [^\n]+; no snapshot of [^\n]+ to start from\n$/);
     msw.resetHandlers();
     expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } }));
-    expect(snapshotFiles(cacheDir)).toHaveLength(1);
+    expect(snapshotFiles(cacheDir)).toHaveLength(2);
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } }));
-    expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir }), 69); // the first token no longer can
+    expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir })); // the first token still can
   });
 
   it("a passphrase is part of the key: needed to read, refused when the snapshot had none", async () => {

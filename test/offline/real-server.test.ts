@@ -38,15 +38,18 @@ describe("with the real server", () => {
     expectStartedWithSecrets(offline);
   });
 
-  it("a token the server rejects (401) deletes the snapshot: no fallback for it", async () => {
+  // A revoked token's own snapshot goes: test/cli/fresh-by-default.test.ts. Snapshots are per
+  // token, so a token the server does not know cannot delete another token's.
+  it("a token the server rejects (401) is refused, and another token's snapshot stays", async () => {
     const cacheDir = newCacheDir();
     expectStartedWithSecrets(await runOffline({ apiUrl: server.url, cacheDir }));
     expect(snapshotFiles(cacheDir)).toHaveLength(1);
     const rejected = await runOffline({ apiUrl: server.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } });
     expectNotStarted(rejected, 77);
     expect(rejected.result.stderr).toMatch(/^secr-run: [^\n]+401[^\n]+\n$/);
-    expect(snapshotFiles(cacheDir)).toEqual([]);
-    expectNotStarted(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] }), 69);
+    expect(snapshotFiles(cacheDir)).toHaveLength(1);
+    expectNotStarted(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }), 69);
+    expectStartedWithSecrets(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] }));
   });
 
   it("the server stops: the next run starts from the snapshot with one warning", async () => {

@@ -85,6 +85,16 @@ describe("run report", () => {
     expect(text).not.toContain(JSON.stringify(value).slice(1, -1));
     expect(JSON.parse(text).error).toBe("boom [redacted] [redacted]");
   });
+
+  it("masks only inside strings: values like true, null or 1234 leave the JSON and its numbers alone", () => {
+    const report = buildRunReport(facts({ error: "failed with true and 1234-token-like" }));
+    const text = serializeRunReport(report, ["true", "null", "false", "1234", "1234-token-like", "3"]).toString("utf8");
+    const parsed = JSON.parse(text);
+    expect(parsed.validation.template).toEqual({ checked: true, valid: true, missing: [] });
+    expect(parsed.durationMs).toBe(1234);
+    expect(parsed.child).toEqual({ pid: 4242, exitCode: 3, signal: null, spawnError: null });
+    expect(parsed.error).toBe("failed with [redacted] and [redacted]");
+  });
 });
 
 describe("report file", () => {

@@ -2,12 +2,15 @@
 // environment variable names, and a plain `{}` mishandles them: `obj.__proto__ = v` sets the
 // prototype, so the secret vanished without a word. Each stage that keys secrets by name, and
 // the whole path through the built CLI, must carry them as ordinary names.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePayload, serializePayload } from "../../src/cache/payload.js";
 import { buildChildEnv } from "../../src/plan/child-env.js";
 import { formatSecrets } from "../../src/plan/export-format.js";
 import { applyNameRules } from "../../src/plan/names.js";
 import { selectOnly } from "../../src/plan/only.js";
+import { parseImport } from "../../src/cli/commands/secrets/import-file.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { secrHandlers } from "../helpers/secr-api.js";
 import { runCli } from "../helpers/cli.js";
@@ -46,6 +49,17 @@ describe("each stage keeps them", () => {
     }
     const payload = parsePayload(serializePayload({ secrets: SECRETS, validation: null, fetchedAt: 1 }));
     expect(entriesOf(payload!.secrets)).toEqual(EXPECTED);
+  });
+
+  it("secrets import reads them back from what export --format dotenv and json write", () => {
+    for (const format of ["dotenv", "json"] as const) {
+      const out = formatSecrets(format, SECRETS);
+      const entries = parseImport(out.ok ? out.text : "", format, "f").map(({ key, value }) => [key, value] as [string, string]);
+      expect(
+        entries.sort(([a], [b]) => (a < b ? -1 : 1)),
+        format,
+      ).toEqual(EXPECTED);
+    }
   });
 });
 
@@ -95,5 +109,29 @@ describe("end to end", () => {
     const offline = await runCli(["--offline", ...coordinates, "--", "env", "-0"], { env: env() });
     expect(offline.exitCode, offline.stderr).toBe(0);
     expect(childEnv(offline.stdout)).toEqual(EXPECTED);
+    // Started from that run's fetch (--share-window), as a run launched with it would be.
+    const shared = await runCli(["--share-window", "10m", "-v", ...coordinates, "--", "env", "-0"], { env: env() });
+    expect(shared.exitCode, shared.stderr).toBe(0);
+    expect(shared.stderr).toMatch(/secrets from the fetch another secr-run began/);
+    expect(childEnv(shared.stdout)).toEqual(EXPECTED);
+  });
+
+  it("a .secr.json schema default for them reaches the child when secr has no such secret", async () => {
+    const project = join(dir.path, "schema-project");
+    mkdirSync(project, { recursive: true });
+    const schema = JSON.parse('{"__proto__":{"type":"string","default":"proto-default-1f"},"toString":{"type":"string","default":"tostring-default-2e"},"EXTRA_KEY":{"type":"string","default":"x"}}');
+    writeFileSync(join(project, ".secr.json"), JSON.stringify({ org: "acme", project: "api", env: "staging", schema }));
+    const empty = await startMswServer(...secrHandlers(() => ({ NORMAL: "normal-value-9c0d" })));
+    try {
+      const result = await runCli(["--", "env", "-0"], { cwd: project, env: { ...env(), SECR_API_URL: empty.url } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(childEnv(result.stdout)).toEqual([
+        ["NORMAL", "normal-value-9c0d"],
+        ["__proto__", "proto-default-1f"],
+        ["toString", "tostring-default-2e"],
+      ]);
+    } finally {
+      await empty.close();
+    }
   });
 });

@@ -51,12 +51,12 @@ describe("token lifecycle", () => {
     const entry = (await admin.listTokens()).find((t) => t.id === created.id);
     expect(entry).toEqual({ ...created, token: undefined, revokedAt: null, state: "active" } as unknown as typeof entry);
 
-    expect(await admin.revokeToken(created.id)).toEqual({ revoked: true, id: created.id });
+    expect(await admin.revokeToken(created.id)).toEqual({ revoked: true, id: created.id, alsoRevoked: [] });
     const refused = await apiError(bot.pullSecrets("acme", "api", "production"));
     expect([refused.statusCode, refused.code]).toEqual([401, "unauthorized"]);
     expect(refused.message).toMatch(/revoked/);
     expect((await admin.listTokens()).find((t) => t.id === created.id)).toMatchObject({ state: "revoked", revokedAt: expect.any(String) });
-    expect(await admin.revokeToken(created.id)).toEqual({ revoked: true, id: created.id }); // idempotent
+    expect(await admin.revokeToken(created.id)).toEqual({ revoked: true, id: created.id, alsoRevoked: [] }); // idempotent
     expect((await apiError(admin.revokeToken("tok_does_not_exist"))).statusCode).toBe(404);
   });
 
@@ -104,7 +104,7 @@ describe("token lifecycle", () => {
     const narrowed = await orgAdmin.createToken({ name: "web staging", role: "admin", org: "acme", project: "api", env: "staging" });
     expect((await f.client(narrowed.token).setSecret("acme", "api", "staging", "VIA_ORG_ADMIN", "v")).version).toBe(1);
     expect((await apiError(f.client(narrowed.token).pullSecrets("other", "app", "production"))).statusCode).toBe(403);
-    expect(await orgAdmin.revokeToken(narrowed.id)).toEqual({ revoked: true, id: narrowed.id });
+    expect(await orgAdmin.revokeToken(narrowed.id)).toEqual({ revoked: true, id: narrowed.id, alsoRevoked: [] });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, MAX_BACKOFF_MS, rateLimit } from "../../src/watch/decide.js";
+import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, MAX_BACKOFF_MS, rateLimit, watchedValuesChanged } from "../../src/watch/decide.js";
 import { watchSettings } from "../../src/watch/settings.js";
 
 const base = { watch: true, watchInterval: undefined, watchDebounce: undefined, watchKeys: undefined, stopSignal: undefined, stopTimeout: undefined, reloadSignal: undefined };
@@ -17,6 +17,15 @@ describe("watch decisions", () => {
     expect(decideChange({ ...input, now: 3000, watchKeys: ["B"] })).toEqual({ kind: "ignore", changed: ["A"] });
     expect(decideChange({ ...input, seen: { A: 2, B: 1 }, now: 3000, watchKeys: ["B"] })).toEqual({ kind: "apply", changed: ["B"] });
   });
+  it("watchedValuesChanged: with --watch-keys only the watched keys' values count (added, removed, changed); without, always", () => {
+    const child = { API_KEY: "a1", DB_URL: "d1" };
+    expect(watchedValuesChanged(child, { API_KEY: "a1", DB_URL: "d2" }, ["API_KEY"])).toBe(false);
+    expect(watchedValuesChanged(child, { API_KEY: "a2", DB_URL: "d1" }, ["API_KEY"])).toBe(true);
+    expect(watchedValuesChanged(child, { DB_URL: "d1" }, ["API_KEY"])).toBe(true);
+    expect(watchedValuesChanged(child, { ...child, NEW: "n" }, ["API_KEY", "NEW"])).toBe(true);
+    expect(watchedValuesChanged(child, child, undefined)).toBe(true);
+  });
+
   it("rateLimit: six restarts a minute, then wait until the oldest leaves the window", () => {
     const five = [0, 1000, 2000, 3000, 4000];
     expect(rateLimit(five, 5000)).toEqual({ allowed: true });

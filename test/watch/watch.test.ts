@@ -12,7 +12,7 @@ import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
-const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "mask", "rate", "stubborn"] as const;
+const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "sharedkeys", "mask", "rate", "stubborn", "quiet"] as const;
 
 let server: LocalServer;
 let client: SecrClient;
@@ -125,7 +125,8 @@ describe("secr-run --watch", () => {
     const result = await run.child;
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(1);
-    expect(run.stderr()).not.toMatch(/v2|v3/);
+    // One line per restart at normal verbosity, names only.
+    expect(run.stderr()).toBe("secr-run: restarted the program: secret WATCHED changed\n");
     // The offline snapshot was refreshed with the change.
     const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], {
       env: { SECR_TOKEN: server.token, ...cache },
@@ -144,6 +145,18 @@ describe("secr-run --watch", () => {
     expect(lines.find((line) => line.startsWith("hup "))).toBe(`hup ${pid} reloaded-r2`);
     run.child.kill("SIGTERM");
     expect((await run.child).exitCode).toBe(0);
+    expect(run.stderr()).toBe("secr-run: reloaded the program with SIGHUP: secret WATCHED changed\n");
+  });
+
+  it("-q: a restart says nothing", async () => {
+    const run = watchRun("quiet", ["-q"]);
+    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+    await client.setSecret("acme", "api", "quiet", "WATCHED", "quiet-2");
+    await client.setSecret("acme", "api", "quiet", "OTHER", "quiet-o2");
+    await run.waitFor((lines) => starts(lines).length === 2, "the restart");
+    run.child.kill("SIGTERM");
+    expect((await run.child).exitCode).toBe(0);
+    expect(run.stderr()).toBe("");
   });
 
   it("keeps the running child when the new set would not start, warns once naming the key, keeps watching", async () => {
@@ -174,6 +187,25 @@ describe("secr-run --watch", () => {
     expect(starts(run.lines())).toHaveLength(1);
     await client.setSecret("acme", "api", "keys", "WATCHED", "k2");
     await run.waitFor((lines) => starts(lines).length === 2, "the restart");
+    run.child.kill("SIGTERM");
+    expect((await run.child).exitCode).toBe(0);
+  });
+
+  // The baseline is the values the child got, whatever their source: here a snapshot another
+  // run wrote (--share-window), after which an unwatched key changed at secr.
+  it("--watch-keys from a shared start: an unwatched key changed since that fetch restarts nothing; the watched key's change does", async () => {
+    const cacheDir = join(dir.path, "sharedkeys-cache");
+    const target = ["--org", "acme", "--project", "api", "--env", "sharedkeys", "--api-url", server.url, "--cache-dir", cacheDir];
+    expect((await runCli([...target, "--", NODE, "-e", "0"], { env: cleanEnv({ SECR_TOKEN: server.token }) })).exitCode).toBe(0);
+    await client.setSecret("acme", "api", "sharedkeys", "OTHER", "o2");
+    const run = watchRun("sharedkeys", ["--cache-dir", cacheDir, "--share-window", "10m", "--watch-keys", "WATCHED", "-v"]);
+    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+    expect(run.stderr()).toMatch(/secrets from the (fetch|snapshot) another secr-run/); // a shared start
+    await sleep(3000); // two polls or more
+    expect(starts(run.lines()), run.stderr()).toHaveLength(1);
+    await client.setSecret("acme", "api", "sharedkeys", "WATCHED", "k2");
+    await run.waitFor((lines) => starts(lines).length === 2, "the restart");
+    expect(starts(run.lines())[1]).toMatch(/ k2$/);
     run.child.kill("SIGTERM");
     expect((await run.child).exitCode).toBe(0);
   });

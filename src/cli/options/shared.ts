@@ -2,6 +2,9 @@
 import { CACHE_ENV_VARS, DEFAULT_CACHE_MAX_AGE, DEFAULT_SHARE_WINDOW, type CacheFlags } from "../../config/cache-settings.js";
 import { Option } from "../define/option.js";
 
+/** --yes of the destructive commands: they ask on a terminal and need it otherwise (manage/confirm.ts). */
+export const CONFIRM_OPTIONS = { yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }) } as const;
+
 /** --only and the name rules, for the commands that hand secrets on (run, export). */
 export function nameRuleOptions(verb: "inject" | "export") {
   const done = verb === "inject" ? "injected" : "exported";
@@ -55,7 +58,7 @@ export const CACHE_OPTIONS = {
     hint: "DURATION",
     env: CACHE_ENV_VARS.shareWindow,
     defaultText: DEFAULT_SHARE_WINDOW,
-    description: "runs started together for one target make one fetch: start from a snapshot another run wrote at most this long ago; 0 = off",
+    description: "also start from another run's fetch begun up to this long before this run was launched (values and revocations up to that late); 0: only fetches begun after",
   }),
 } as const;
 

@@ -12,6 +12,7 @@ import { createTemplate, deleteTemplate, listTemplates, validateEnvironment } fr
 import type { Change, Touch } from "../persistence/changes.js";
 import { logAccess } from "./access-log.js";
 import { readJsonBody } from "./body.js";
+import type { AuthFailureLimit } from "./auth-failure-limit.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { ReadCache } from "./read-cache.js";
 import { sendError, sendNotModified, sendPayload } from "./respond.js";
@@ -30,8 +31,8 @@ export interface HandlerContext {
   readCache: ReadCache;
   /** Per token: authenticated requests. */
   rateLimiter?: RateLimiter;
-  /** Per client address: failed authentications (token guessing, floods of bad requests). */
-  authFailureLimiter: RateLimiter;
+  /** Per client (loopback as one, IPv6 by /64) and in all: failed authentications (token guessing, floods of bad requests). */
+  authFailureLimiter: AuthFailureLimit;
   /** Internal errors go here, and the access log when `accessLog`. */
   log?: NodeJS.WritableStream;
   accessLog: boolean;
@@ -148,18 +149,18 @@ function rateLimited(wait: number): ApiError {
 }
 
 /**
- * An address that used up its failed authentications is refused before its token is even
- * looked at, so guessing cannot go on at full speed (a right guess would also get a 429).
- * Good tokens never consume the failure budget.
+ * A client (or all clients together) that used up its failed authentications is refused before
+ * its token is even looked at, so guessing cannot go on at full speed (a right guess would also
+ * get a 429). Good tokens never consume the failure budget.
  */
 function authenticateLimited(ctx: HandlerContext, req: IncomingMessage): TokenRecord {
-  const address = req.socket.remoteAddress ?? "unknown";
+  const address = req.socket.remoteAddress;
   const wait = ctx.authFailureLimiter.wait(address);
   if (wait > 0) throw rateLimited(wait);
   try {
     return authenticate(req.headers, ctx.findToken);
   } catch (error) {
-    ctx.authFailureLimiter.take(address);
+    ctx.authFailureLimiter.fail(address);
     throw error;
   }
 }

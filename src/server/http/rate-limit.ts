@@ -1,5 +1,5 @@
 // Token buckets: `rate` requests per second per id, bursts up to max(rate, 1).
-// Used per API token (authenticated requests) and per client address (failed authentications).
+// Used per API token (authenticated requests) and for failed authentications (auth-failure-limit.ts).
 const MAX_BUCKETS = 10_000;
 
 interface Bucket {

@@ -56,6 +56,8 @@ export interface TokenRecord extends TokenScope {
   expiresAt?: string;
   /** Set once revoked: refused (401) for good, kept so the list shows what happened. */
   revokedAt?: string;
+  /** Id of the token that created this one through the API; absent for seeded and startup tokens. */
+  createdBy?: string;
 }
 
 export interface State {
@@ -93,6 +95,7 @@ const tokenJson = z.object({
   createdAt: z.string(),
   expiresAt: z.string().optional(),
   revokedAt: z.string().optional(),
+  createdBy: z.string().optional(),
 });
 // Format 1 stored tokens with an env scope but no org or project.
 const tokenJsonV1 = z.object({ hash: z.string(), role: z.enum(["admin", "viewer"]), env: z.string().optional() });

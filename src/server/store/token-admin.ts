@@ -1,12 +1,14 @@
 // Token administration: create (the token is shown once), list (never a token or hash),
 // revoke. `actor` is the token making the request; an org-scoped admin sees and manages only
-// tokens of its org (docs/server.md, "Token lifecycle").
+// tokens of its org; a created token never outlives its creator and is revoked with it
+// (docs/server.md, "Token lifecycle").
 import { randomBytes } from "node:crypto";
 import type { TokenInfo } from "../../client/schemas.js";
 import { ApiError } from "./errors.js";
 import { findEnvironment, findProject } from "./lookup.js";
 import type { Role, State, TokenRecord, TokenScope } from "./model.js";
 import { checkName } from "./rules.js";
+import { boundedExpiry, descendants } from "./token-lineage.js";
 import { scopeOf, scopeProblem, tokenRecord, tokenState } from "./tokens.js";
 
 /** A token as the admin routes show it: `Token` of docs/wire-contract-server.md, the same type the client reads it as. */
@@ -24,6 +26,7 @@ export function tokenView(record: TokenRecord, now = Date.now()): TokenView {
     expiresAt: record.expiresAt ?? null,
     revokedAt: record.revokedAt ?? null,
     state: tokenState(record, now),
+    createdBy: record.createdBy ?? null,
   };
 }
 
@@ -56,8 +59,9 @@ export function createToken(state: State, actor: TokenRecord, input: CreateToken
   } else if (input.org !== undefined && !state.orgs.has(input.org)) {
     throw new ApiError("not_found", `organization "${input.org}" not found`);
   }
+  const expiresAt = boundedExpiry(actor, input.expiresAt);
   const token = `secr_tok_${randomBytes(20).toString("hex")}`;
-  const record = tokenRecord({ token, name: input.name, role: input.role, ...scopeOf(input), ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) }, now.toISOString());
+  const record = tokenRecord({ token, name: input.name, role: input.role, ...scopeOf(input), ...(expiresAt ? { expiresAt } : {}), createdBy: actor.id }, now.toISOString());
   state.tokens.set(record.hash, record);
   return { ...tokenView(record, now.getTime()), token };
 }
@@ -67,10 +71,19 @@ export function listTokens(state: State, actor: TokenRecord, now = Date.now()): 
   return { tokens: tokens.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1)) };
 }
 
-/** Revoking twice is fine (the first time stays recorded). */
-export function revokeToken(state: State, actor: TokenRecord, id: string, now = new Date().toISOString()): { revoked: true; id: string } {
+/**
+ * Revokes a token and every token it created (directly or not): what a revoked token minted
+ * must not keep its access. Revoking twice is fine (the first time stays recorded).
+ */
+export function revokeToken(state: State, actor: TokenRecord, id: string, now = new Date().toISOString()): { revoked: true; id: string; alsoRevoked: string[] } {
   const record = [...state.tokens.values()].find((r) => r.id === id && visible(actor, r));
   if (record === undefined) throw new ApiError("not_found", `token "${id}" not found`);
   record.revokedAt ??= now;
-  return { revoked: true, id };
+  const alsoRevoked: string[] = [];
+  for (const child of descendants(state.tokens.values(), id)) {
+    if (child.revokedAt !== undefined) continue;
+    child.revokedAt = now;
+    alsoRevoked.push(child.id);
+  }
+  return { revoked: true, id, alsoRevoked };
 }

@@ -37,6 +37,7 @@ export interface NewToken extends TokenScope {
   role: Role;
   name: string;
   expiresAt?: string;
+  createdBy?: string;
 }
 
 export function tokenRecord(input: NewToken, now = new Date().toISOString(), id = newTokenId()): TokenRecord {
@@ -44,6 +45,7 @@ export function tokenRecord(input: NewToken, now = new Date().toISOString(), id 
   if (problem !== undefined) throw new Error(problem);
   const record: TokenRecord = { id, hash: hashToken(input.token), name: input.name, role: input.role, ...scopeOf(input), createdAt: now };
   if (input.expiresAt !== undefined) record.expiresAt = new Date(input.expiresAt).toISOString();
+  if (input.createdBy !== undefined) record.createdBy = input.createdBy;
   return record;
 }
 

@@ -11,7 +11,19 @@ import type { Io } from "../../frame.js";
 import { withSecr } from "../../manage/session.js";
 
 const scopeOf = (t: Pick<TokenInfo, "org" | "project" | "env">) => printable([t.org, t.project, t.env].filter((part) => part !== null).join("/")) || "(every org)";
-const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state }: TokenInfo) => ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state });
+const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revokedAt, state, createdBy }: TokenInfo) => ({
+  id,
+  name,
+  role,
+  org,
+  project,
+  env,
+  createdAt,
+  expiresAt,
+  revokedAt,
+  state,
+  createdBy,
+});
 
 export function main(args: string[], io?: Io): Promise<number> {
   return manageMain(args, io, async ({ io, settings: load }) => {
@@ -62,8 +74,8 @@ export function list(args: string[], io?: Io): Promise<number> {
     if (options.json) printJson(io, { tokens: tokens.map(info) });
     else {
       printTable(io, [
-        ["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES"],
-        ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never")]),
+        ["ID", "NAME", "ROLE", "SCOPE", "STATE", "EXPIRES", "CREATED BY"],
+        ...tokens.map((t) => [printable(t.id), printable(t.name, 40), t.role, scopeOf(t), t.state, printable(t.expiresAt ?? "never"), printable(t.createdBy ?? "-")]),
       ]);
     }
     return ExitCode.OK;
@@ -76,7 +88,11 @@ export function revoke(args: string[], io?: Io): Promise<number> {
     const settings = load(settingFlags(options), []);
     const result = await withSecr(settings, { where: `token ${positional.id}`, write: true }, ({ client, signal }) => client.revokeToken(positional.id, { signal }));
     if (options.json) printJson(io, result);
-    else io.stdout.write(`revoked token ${printable(result.id)}\n`);
+    else {
+      io.stdout.write(`revoked token ${printable(result.id)}\n`);
+      // What it had created goes with it (docs/server.md, "Token lifecycle"): say which, one per line.
+      for (const id of result.alsoRevoked) io.stdout.write(`revoked token ${printable(id)} (created by ${printable(result.id)})\n`);
+    }
     return ExitCode.OK;
   });
 }

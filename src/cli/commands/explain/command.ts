@@ -16,7 +16,7 @@ export const explainCommand = defineCommand({
   description:
     "Decide exactly as a run with the same options would, then print one row per key instead of starting the command: " +
     "where it comes from (secr, snapshot, inherited, schema default), what happens to it (injected, kept, refused, skipped, " +
-    "removed, missing) and why, its schema verdict, and a fingerprint (length and 8 hex digits of an HMAC keyed by the token). " +
+    "removed, missing) and why, its schema verdict, and a fingerprint (length and 8 hex digits of an HMAC keyed by the token; none for the token itself). " +
     "Never a value. Exits 0 when the run would start, else with the code the run would exit with.",
   options: {
     json: Option.Boolean("--json", false, { description: "print {target, source, wouldStart, exitCode, message, rows} as JSON" }),

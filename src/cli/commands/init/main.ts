@@ -5,7 +5,7 @@ import { oneEnv } from "../../options/globals.js";
 import { join } from "node:path";
 import { readProjectFile, PROJECT_FILE_NAME } from "../../../config/project-file.js";
 import { ENV_VARS, resolveSettings } from "../../../config/settings.js";
-import { printable, withTrust } from "../../../config/trust.js";
+import { ownershipFixText, printable, shownApiUrl, withTrust } from "../../../config/trust.js";
 import { resolveConfigDir, updateTrustStore } from "../../../config/trust-store.js";
 import { initCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
@@ -46,7 +46,7 @@ export function main(args: string[], io?: Io): Promise<number> {
     // Read back as every command reads it: the ownership rule may refuse it (a directory others can write).
     const read = readProjectFile(path);
     if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
-    if (read.kind === "unsafe") log.warn(`${printable(path)} was written, but secr-run will ignore it: ${read.reason}`);
+    if (read.kind === "unsafe") log.warn(`${printable(path)} was written, but secr-run will ignore it: ${read.reason}; fix: ${ownershipFixText(path, read.fix)}`);
     if (apiUrl !== undefined && read.kind === "loaded") {
       try {
         await updateTrustStore(resolveConfigDir(), (store) => withTrust(store, { ...read.file, sha256: read.file.sha256! }));
@@ -56,7 +56,7 @@ export function main(args: string[], io?: Io): Promise<number> {
     }
     if (options.json) printJson(io, { path, ...data });
     else if (!options.quiet) {
-      const trusted = apiUrl === undefined ? "" : `; trusted its apiUrl ${JSON.stringify(printable(apiUrl))}`;
+      const trusted = apiUrl === undefined ? "" : `; trusted its apiUrl ${shownApiUrl(apiUrl)}`;
       io.stdout.write(`wrote ${printable(path)} (${[org, project, env].filter(Boolean).join("/")})${trusted}\n`);
     }
     return ExitCode.OK;

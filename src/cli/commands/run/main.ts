@@ -48,7 +48,7 @@ export async function main(args: string[]): Promise<number> {
     // 5. Files and masking (docs/delivery.md): everything is checked first; files are written
     //    only right before the child starts, and removed however secr-run ends.
     const { createLauncher } = await import("./child-launch.js");
-    const launcher = await createLauncher(delivery, log);
+    const launcher = await createLauncher(delivery, log, command);
     const launch = launcher(prepared.plan);
     launch.deliver();
 

@@ -4,6 +4,7 @@ import { defineCommand } from "../../define/command.js";
 import { Option } from "../../define/option.js";
 import { GLOBAL_OPTIONS } from "../../options/globals.js";
 import { SETTINGS_NOTE } from "../../options/notes.js";
+import { CONFIRM_OPTIONS } from "../../options/shared.js";
 
 const json = (what: string) => Option.Boolean("--json", false, { description: `print ${what} as JSON` });
 const REQUEST_CODES = [64, 69, 77, [78, "configuration, or org/project/env (or the key) not found"]] as const;
@@ -76,7 +77,7 @@ export const secretsDeleteCommand = defineCommand({
   path: ["secrets", "delete"],
   summary: "delete secrets (asks first; --yes without a terminal)",
   description: "Delete one or more keys. On a terminal secr-run asks first; otherwise --yes is required. Every key is checked to exist before any is deleted.",
-  options: { yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }), json: json("{deleted: [KEY...]}"), ...GLOBAL_OPTIONS },
+  options: { ...CONFIRM_OPTIONS, json: json("{deleted: [KEY...]}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "keys", description: "the keys to delete", variadic: true }],
   examples: [["secr-run secrets delete OLD_KEY --env dev --yes", "no question asked"]],
   notes: [SETTINGS_NOTE],

@@ -1,5 +1,6 @@
 // `secr-run secrets import FILE|-`: many secrets in one atomic bulk request. --dry-run compares
-// with the keys route (names only) and sends nothing that changes data.
+// with the keys route (names only), says what each value would be (length, notes; never the
+// value) and sends nothing that changes data. What the dotenv rules change is said, never silent.
 import { readFile } from "node:fs/promises";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
@@ -48,16 +49,21 @@ export function main(args: string[], io?: Io): Promise<number> {
         entries,
         existing.map((meta) => meta.key),
       );
-      if (options.json) printJson(io, { dryRun: true, create: plan.create, update: plan.update });
+      if (options.json) printJson(io, { dryRun: true, create: plan.create, update: plan.update, entries: plan.entries });
       else {
         const lines = [`dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`];
         if (plan.create.length > 0) lines.push(`would create ${plan.create.length}: ${names(plan.create)}`);
         if (plan.update.length > 0) lines.push(`would update ${plan.update.length}: ${names(plan.update)}`);
+        for (const entry of plan.entries) {
+          const length = `${entry.characters} character${entry.characters === 1 ? "" : "s"}`;
+          lines.push(`  ${entry.action} ${printableName(entry.key)}: ${length}${entry.notes.length > 0 ? `; ${entry.notes.join("; ")}` : ""}`);
+        }
         io.stdout.write(`${lines.join("\n")}\n`);
       }
       return ExitCode.OK;
     }
 
+    for (const { key, notes } of entries) for (const note of notes) log.warn(`${from}: ${printableName(key)}: ${note}`);
     const result = await withSecr(settings, { where, write: true }, ({ client, signal }) => client.bulkSetSecrets(settings.org, settings.project, settings.env, entries, { signal }));
     if (options.json) printJson(io, result);
     else io.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);

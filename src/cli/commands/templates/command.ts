@@ -5,6 +5,7 @@ import { Option } from "../../define/option.js";
 import { checkCommand } from "../check/command.js";
 import { GLOBAL_OPTIONS } from "../../options/globals.js";
 import { SETTINGS_NOTE } from "../../options/notes.js";
+import { CONFIRM_OPTIONS } from "../../options/shared.js";
 
 const json = (what: string) => Option.Boolean("--json", false, { description: `print ${what} as JSON` });
 const PROJECT_NOTE = `${SETTINGS_NOTE} Templates belong to the project: --env is not needed.`;
@@ -55,12 +56,13 @@ export const templatesSetCommand = defineCommand({
 
 export const templatesDeleteCommand = defineCommand({
   path: ["templates", "delete"],
-  summary: "remove a key from the template",
-  description: "Remove KEY from the project's template. Secrets of that name are not touched.",
-  options: { json: json("{deleted: KEY}"), ...GLOBAL_OPTIONS },
+  summary: "remove a key from the template (asks first; --yes without a terminal)",
+  description: "Remove KEY from the project's template. Secrets of that name are not touched. On a terminal secr-run asks first; otherwise --yes is required.",
+  options: { ...CONFIRM_OPTIONS, json: json("{deleted: KEY}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "the template key" }],
+  examples: [["secr-run templates delete OLD_KEY --yes", "no question asked"]],
   notes: [PROJECT_NOTE],
-  exitCodes: [0, 64, 69, 77, [78, "configuration, or no such template key"]],
+  exitCodes: [0, [64, "usage, or no terminal to ask and no --yes"], 69, 77, [78, "configuration, or no such template key"]],
 });
 
 export const templatesValidateCommand = defineCommand({

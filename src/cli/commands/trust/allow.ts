@@ -1,7 +1,7 @@
 // `secr-run allow [PATH]` and `secr-run deny [PATH]`: trust, or stop trusting, a project file's
 // apiUrl (docs/trust.md). Without PATH, the .secr.json a run here would use.
 import { loadProjectFile, projectFilePath, readProjectFile, type LoadedProjectFile } from "../../../config/project-file.js";
-import { ignoredProjectFileMessage, printable, withoutTrust, withTrust } from "../../../config/trust.js";
+import { ignoredProjectFileMessage, printable, shownApiUrl, withoutTrust, withTrust } from "../../../config/trust.js";
 import { readTrustStore, resolveConfigDir, trustStorePath, updateTrustStore } from "../../../config/trust-store.js";
 import { allowCommand, denyCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
@@ -15,7 +15,7 @@ function fileToTrust(given: string | undefined, cwd: string): LoadedProjectFile 
   const read = given === undefined ? loadProjectFile(cwd) : readProjectFile(projectFilePath(given));
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
   if (read.kind === "none" || read.kind === "absent") throw notFound(given, cwd);
-  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust"));
+  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust", read.fix));
   return { ...read.file, sha256: read.file.sha256! };
 }
 
@@ -42,7 +42,7 @@ function command(verb: Verb, args: string[], io: Io | undefined): Promise<number
       if (verb === "allow") {
         const file = fileToTrust(path, io.cwd);
         await updateTrustStore(configDir, (store) => withTrust(store, file));
-        const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${JSON.stringify(printable(file.data.apiUrl))}`;
+        const url = file.data.apiUrl === undefined ? "it sets no apiUrl" : `apiUrl ${shownApiUrl(file.data.apiUrl)}`;
         if (!quiet) io.stdout.write(`trusted ${printable(file.path)} (${url})\n`);
         return ExitCode.OK;
       }
