@@ -55,7 +55,14 @@ export async function pullShared(
     },
     fetch: async (startedAt) => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
-      const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions, ...snapshotLayers(pulled) };
+      const data: SnapshotData = {
+        secrets: pulled.secrets,
+        validation: pulled.validation ?? null,
+        fetchedAt: Date.now(),
+        fetchStartedAt: startedAt,
+        versions: pulled.versions,
+        ...snapshotLayers(pulled),
+      };
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });
