@@ -12,7 +12,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { Failure, type FetchFailure } from "../core/failure.js";
 import { since, type Logger } from "../core/logger.js";
 import type { PulledLayer } from "./pull-secrets.js";
-import { pulledLayers } from "./snapshot-layers.js";
+import { pulledLayers, snapshotValues } from "./snapshot-layers.js";
 
 type CacheModule = typeof import("../cache/index.js");
 
@@ -104,7 +104,7 @@ async function fromSnapshot(
       break;
   }
   const { data, ageMs } = read;
-  log.redact(Object.values(data.secrets));
+  log.redact(snapshotValues(data));
   // Fail-fast must not be skipped silently: a snapshot written with --no-validate has no verdict to apply.
   if (validate && data.validation === null) {
     throw new Failure(ExitCode.CONFIG, `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`);

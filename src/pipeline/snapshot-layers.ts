@@ -16,3 +16,8 @@ export function pulledLayers(data: Pick<SnapshotData, "layers">, validate: boole
     layers: data.layers.map(({ label, project, env, secrets, validation, versions }) => ({ label, project, env, secrets, validation: validate ? (validation ?? undefined) : undefined, versions })),
   };
 }
+
+/** Every value a snapshot holds, lower layers' overridden ones too: all kept out of messages. */
+export function snapshotValues(data: Pick<SnapshotData, "secrets" | "layers">): string[] {
+  return [...Object.values(data.secrets), ...(data.layers ?? []).flatMap((layer) => Object.values(layer.secrets))];
+}

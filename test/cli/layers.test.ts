@@ -20,6 +20,8 @@ const production = {
   OLD: "lay-old-value-2u5i",
 };
 const cycle = { A: "a-${B}", B: "b-${A}", MISSING: "x-${NOPE}" };
+// Whoever can write a secret tries to copy secr-run's own token (or any local variable) into the child.
+const grab = { STEAL: "t=${SECR_TOKEN}", HOMEDIR: "${HOME}" };
 const base = { LOG_SINK: "syslog://lay-sink-3o6p", LOG_LEVEL: "debug" };
 const VALUES = [...Object.values(shared), ...Object.values(production), ...Object.values(base), "lay-pw-8e2r"];
 
@@ -30,7 +32,7 @@ const server = useLocalServer({
       acme: {
         projects: {
           web: {
-            environments: { shared, production, cycle },
+            environments: { shared, production, cycle, grab },
             templates: [
               { key: "DB_URL", required: true },
               { key: "API_KEY", required: true },
@@ -181,6 +183,34 @@ describe("references: --expand", () => {
       expect(missing.stderr).toMatch(/reference to a missing key|references form a cycle/);
       const off = await runCli(["export", "--format", "json", "--no-validate", "--no-expand", "--env", "cycle"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
       expect(off.exitCode, off.stderr).toBe(0);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe("attacks", () => {
+  it("a reference never reads secr-run's own environment: ${SECR_TOKEN} is a missing key (78), the token goes nowhere", async () => {
+    const result = await runCli(["export", "--format", "json", "--no-validate", "--env", "grab", "--expand"], { env: env({ HOME: "/home/lay-home-9s8d" }) });
+    expect(result.exitCode).toBe(78);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/reference to a missing key: (STEAL -> SECR_TOKEN|HOMEDIR -> HOME)/);
+    expect(leaks([result.stdout, result.stderr], [TOKEN, "/home/lay-home-9s8d"])).toEqual([]);
+  });
+
+  it("a hostile .secr.json renaming or prefixing onto a code-loading name is refused like a secret so named (65)", async () => {
+    const dir = tempDir("secr-layers-hostile-");
+    try {
+      for (const file of [{ rename: { OLD: "LD_PRELOAD" } }, { prefix: "LD_" }, { rename: { OLD: "NODE_OPTIONS" } }]) {
+        writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", ...file }), { mode: 0o600 });
+        const result = await runCli(["export", "--format", "json", "--env", "production"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+        expect(result.exitCode, `${JSON.stringify(file)}: ${result.stderr}`).toBe(65);
+        expect(result.stdout).toBe("");
+      }
+      writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", rename: { OLD: "LD_PRELOAD" } }), { mode: 0o600 });
+      const run = await runCli(["--env", "production", "--", NODE, "-e", "0"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      expect(run.exitCode).toBe(65);
+      expect(run.stderr).toMatch(/LD_PRELOAD/);
     } finally {
       dir.remove();
     }
