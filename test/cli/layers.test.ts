@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
 import { allRuns, cleanEnv, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
 import { useLocalServer } from "../helpers/local-server.js";
+import { readRecord, recordFile } from "../helpers/record.js";
 import { tempDir } from "../helpers/temp.js";
 
 const TOKEN = "secr_cli_layers_7d1e9a3c5b2f4680";
@@ -183,6 +184,44 @@ describe("references: --expand", () => {
       expect(missing.stderr).toMatch(/reference to a missing key|references form a cycle/);
       const off = await runCli(["export", "--format", "json", "--no-validate", "--no-expand", "--env", "cycle"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
       expect(off.exitCode, off.stderr).toBe(0);
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe("what the child, its files and the report get", () => {
+  it("--file, --template and --report-json see the layered, expanded, renamed names and values", async () => {
+    const dir = tempDir("secr-layers-deliver-");
+    try {
+      const record = recordFile();
+      const report = join(dir.path, "report.json");
+      writeFileSync(join(dir.path, "app.tmpl"), "url={{{APP_URL}}} level={{{APP_LOG_LEVEL}}}\n");
+      const result = await runCli(
+        [
+          ...["--env", "shared", "--env", "production", "--expand", "--rename", "DB_URL=DATABASE_URL", "--prefix", "APP_"],
+          ...["--file", "APP_DATABASE_URL", "--template", `${join(dir.path, "app.tmpl")}:${join(dir.path, "app.conf")}`, "--report-json", report],
+          "--",
+          NODE,
+          "-e",
+          // Records its environment, the file behind APP_DATABASE_URL_FILE and the rendered template (both removed when secr-run ends).
+          `const fs = require("fs"); fs.writeFileSync(process.env.RECORD_TO, JSON.stringify({ env: process.env, argv: [], file: fs.readFileSync(process.env.APP_DATABASE_URL_FILE, "utf8"), conf: fs.readFileSync(${JSON.stringify(join(dir.path, "app.conf"))}, "utf8") }))`,
+        ],
+        { env: env({ RECORD_TO: record }) },
+      );
+      expect(result.exitCode, result.stderr).toBe(0);
+      const recorded = readRecord(record) as ReturnType<typeof readRecord> & { file: string; conf: string };
+      const got = recorded.env;
+      expect(got.APP_URL).toBe(`postgres://app:${shared.PW}@${shared.HOST}/app`);
+      expect(got.APP_DATABASE_URL).toBeUndefined();
+      expect(got.DB_URL).toBeUndefined();
+      expect(recorded.file).toBe(production.DB_URL);
+      expect(recorded.conf).toBe(`url=${got.APP_URL} level=info\n`);
+      const written = JSON.parse(readFileSync(report, "utf8")) as { target: string; keys: { injected: string[] } };
+      expect(written.target).toBe("acme/web/shared+production");
+      expect(written.keys.injected).toContain("APP_URL");
+      expect(written.keys.injected).not.toContain("URL");
+      expect(leaks([readFileSync(report, "utf8")], VALUES)).toEqual([]);
     } finally {
       dir.remove();
     }
