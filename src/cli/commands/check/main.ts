@@ -65,11 +65,7 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
       if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
       io.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      const lines = [
-        template.failed
-          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${missingText || "(none listed)"}`
-          : `${where}: valid`,
-      ];
+      const lines = [template.failed ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${missingText || "(none listed)"}` : `${where}: valid`];
       if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`);
       if (schemaResult !== undefined) {
         lines.push(
