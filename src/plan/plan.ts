@@ -183,8 +183,16 @@ export function plan(input: PlanInput): Plan {
     warnings: [...composed.warnings, ...nameVerdict.warnings],
     values: secrets,
     overrides: composed.overrides,
-    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal),
+    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal && withRenamed(nameVerdict.fatal, names, composed)),
   };
+}
+
+/** A refused name a rename or the prefix made says so: the fix is there, not in secr. */
+function withRenamed(message: string, names: NameRuleResult, composed: Composed): string {
+  const renamed = [...names.refused, ...names.invalidNames]
+    .filter((name) => composed.origin[name] !== undefined && composed.origin[name]!.secrName !== name)
+    .map((name) => `${printableName(name)} is secr's ${printableName(composed.origin[name]!.secrName)}`);
+  return renamed.length === 0 ? message : `${message}; renamed by --rename/--prefix: ${renamed.join(", ")}`;
 }
 
 /** A plan that cannot be made (see compose.ts): no environment, only the stop. */

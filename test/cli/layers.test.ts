@@ -137,7 +137,7 @@ describe("names: --rename and --prefix", () => {
     const marker = join(tempDir("secr-layers-never-").path, "never");
     const result = await runCli(["--env", "production", "--rename", "OLD=LD_PRELOAD", "--", NODE, "-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`], { env: env() });
     expect(result.exitCode).toBe(65);
-    expect(result.stderr).toMatch(/LD_PRELOAD/);
+    expect(result.stderr).toMatch(/refused: LD_PRELOAD .*; renamed by --rename\/--prefix: LD_PRELOAD is secr's OLD\n/);
     expect(existsSync(marker)).toBe(false);
     const prefixed = await runCli(["export", "--format", "json", "--env", "production", "--prefix", "LD_"], { env: env() });
     expect(prefixed.exitCode).toBe(65);
