@@ -96,7 +96,7 @@ export function plan(input: PlanInput): Plan {
   } catch (error) {
     // A cycle, a missing reference (78) or two keys on one name (64): no environment to plan.
     if (!(error instanceof Failure)) throw error;
-    return stopped(input, { exitCode: error.exitCode as PlanStop["exitCode"], message: `${error.message} (${outcomeOf(input)})` });
+    return stopped({ exitCode: error.exitCode as PlanStop["exitCode"], message: `${error.message} (${outcomeOf(input)})` });
   }
   const platform = input.platform ?? process.platform;
   const norm = (name: string) => (platform === "win32" ? name.toUpperCase() : name);
@@ -196,7 +196,7 @@ function withRenamed(message: string, names: NameRuleResult, composed: Composed)
 }
 
 /** A plan that cannot be made (see compose.ts): no environment, only the stop. */
-function stopped(input: PlanInput, stop: PlanStop): Plan {
+function stopped(stop: PlanStop): Plan {
   return { env: {}, rows: [], injected: [], refused: [], template: undefined, schema: undefined, warnings: [], values: {}, overrides: [], stop };
 }
 
