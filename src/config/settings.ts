@@ -157,7 +157,11 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE, la
   const layers = envName === undefined ? [] : parseLayers(splitEnvList(envName), project ?? "");
   if (layers instanceof Error) return { ok: false, usage: sources.env === "flag", message: `${envWhere(sources.env, projectFile)}: ${layers.message}` };
   if (layers.length > 1 && !layered) {
-    return { ok: false, usage: true, message: `${envWhere(sources.env, projectFile)} names ${layers.length} environments; this command works on one (layers are for run, export, explain and check)` };
+    return {
+      ok: false,
+      usage: sources.env === "flag",
+      message: `${envWhere(sources.env, projectFile)} names ${layers.length} environments; this command works on one (layers are for run, export, explain and check)`,
+    };
   }
   const only = layers.length === 1 ? layers[0]! : undefined;
 
