@@ -301,6 +301,27 @@ describe("the snapshot of a layered run", () => {
   });
 });
 
+describe("one fetch for many layered runs", () => {
+  it("runs launched together with the same layers share one pull of each layer", async () => {
+    const cache = tempDir("secr-layers-share-");
+    try {
+      const pulls = (env: string) =>
+        server
+          .stderr()
+          .split("\n")
+          .filter((line) => line.includes(` GET /v1/secrets/acme/web/${env} `)).length;
+      const before = [pulls("shared"), pulls("production")];
+      const runs = await Promise.all(
+        Array.from({ length: 6 }, () => runCli(["--env", "shared", "--env", "production", "--cache-dir", cache.path, "--share-window", "5m", "--", NODE, "-e", "0"], { env: env() })),
+      );
+      for (const run of runs) expect(run.exitCode, run.stderr).toBe(0);
+      expect([pulls("shared") - before[0]!, pulls("production") - before[1]!]).toEqual([1, 1]);
+    } finally {
+      cache.remove();
+    }
+  });
+});
+
 describe("--watch over layers", () => {
   it("restarts the child when a key of the lower layer changes", async () => {
     const dir = tempDir("secr-layers-watch-");
