@@ -17,11 +17,23 @@ export interface SnapshotData {
   fetchStartedAt?: number | undefined;
   /** Key → version as pulled: the --watch baseline of a run started from this snapshot. */
   versions?: Record<string, number> | undefined;
+  /** Each `--env` layer of a layered run (`secrets` is then their merge), so a run from the
+   *  snapshot plans exactly as from secr. */
+  layers?: SnapshotLayer[] | undefined;
+}
+
+export interface SnapshotLayer {
+  label: string;
+  project: string;
+  env: string;
+  secrets: Record<string, string>;
+  validation: TemplateValidation | null;
+  versions?: Record<string, number> | undefined;
 }
 
 export function serializePayload(data: SnapshotData): Buffer {
-  const { secrets, validation, fetchedAt, fetchStartedAt, versions } = data;
-  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt, fetchStartedAt, versions }), "utf8");
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions, layers } = data;
+  return Buffer.from(JSON.stringify({ secrets, validation, fetchedAt, fetchStartedAt, versions, layers }), "utf8");
 }
 
 export function parsePayload(bytes: Buffer): SnapshotData | undefined {
@@ -32,20 +44,50 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
     return undefined;
   }
   if (!isRecord(json)) return undefined;
-  const { secrets, validation, fetchedAt, fetchStartedAt, versions } = json;
-  if (!isRecord(secrets) || !Object.values(secrets).every((v) => typeof v === "string")) return undefined;
+  const { secrets, validation, fetchedAt, fetchStartedAt, versions, layers } = json;
+  if (!isSecrets(secrets)) return undefined;
   if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
   if (fetchStartedAt !== undefined && (typeof fetchStartedAt !== "number" || !Number.isFinite(fetchStartedAt))) return undefined;
-  if (versions !== undefined && (!isRecord(versions) || !Object.values(versions).every((v) => Number.isSafeInteger(v)))) return undefined;
+  if (versions !== undefined && !isVersions(versions)) return undefined;
+  let parsedLayers: SnapshotLayer[] | undefined;
+  if (layers !== undefined) {
+    if (!Array.isArray(layers)) return undefined;
+    parsedLayers = [];
+    for (const layer of layers as unknown[]) {
+      const parsed = parseLayer(layer);
+      if (parsed === undefined) return undefined;
+      parsedLayers.push(parsed);
+    }
+  }
   // Own properties only, into an object without a prototype (a secret may be named __proto__).
   return {
-    secrets: dictionary(Object.entries(secrets as Record<string, string>)),
+    secrets: dictionary(Object.entries(secrets)),
     validation,
     fetchedAt,
     fetchStartedAt,
-    versions: versions === undefined ? undefined : dictionary(Object.entries(versions as Record<string, number>)),
+    versions: versions === undefined ? undefined : dictionary(Object.entries(versions)),
+    ...(parsedLayers === undefined ? {} : { layers: parsedLayers }),
   };
+}
+
+function parseLayer(value: unknown): SnapshotLayer | undefined {
+  if (!isRecord(value)) return undefined;
+  const { label, project, env, secrets, validation, versions } = value;
+  if (typeof label !== "string" || typeof project !== "string" || typeof env !== "string" || !isSecrets(secrets)) return undefined;
+  if (validation !== null && !isValidation(validation)) return undefined;
+  if (versions !== undefined && !isVersions(versions)) return undefined;
+  const layer: SnapshotLayer = { label, project, env, secrets: dictionary(Object.entries(secrets)), validation };
+  if (versions !== undefined) layer.versions = dictionary(Object.entries(versions));
+  return layer;
+}
+
+function isSecrets(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+function isVersions(value: unknown): value is Record<string, number> {
+  return isRecord(value) && Object.values(value).every((v) => Number.isSafeInteger(v));
 }
 
 function isValidation(value: unknown): value is TemplateValidation {

@@ -13,8 +13,14 @@ export const PROJECT_FILE_NAME = ".secr.json";
 export interface ProjectFile {
   org?: string | undefined;
   project?: string | undefined;
-  env?: string | undefined;
+  /** One environment, or layers in order (later wins; docs/guide/layers.md). */
+  env?: string | readonly string[] | undefined;
   apiUrl?: string | undefined;
+  /** `"rename": {"OLD": "NEW"}`, `"prefix"`, `"expand"`: the child's names and `${KEY}` references
+   *  (src/config/env-rules.ts). No trust needed: the name rules check the names the child gets. */
+  rename?: Readonly<Record<string, string>> | undefined;
+  prefix?: string | undefined;
+  expand?: boolean | undefined;
   /** The typed schema, as written: parsed and checked by src/schema only when present. */
   schema?: unknown;
 }
@@ -38,12 +44,29 @@ export type ProjectFileRead =
   | { kind: "loaded"; file: LoadedProjectFile };
 
 /** The keys a project file may hold. */
-export const PROJECT_FILE_KEYS = ["org", "project", "env", "apiUrl", "schema"] as const;
+export const PROJECT_FILE_KEYS = ["org", "project", "env", "apiUrl", "schema", "rename", "prefix", "expand"] as const;
 
 const nonEmpty = z.optional(z.string().check(z.minLength(1)));
 // Unknown keys are ignored (with a warning: a typo like "evn" would otherwise pass silently) so
 // newer files keep working with older secr-run versions.
-const projectFileSchema = z.object({ org: nonEmpty, project: nonEmpty, env: nonEmpty, apiUrl: nonEmpty, schema: z.optional(z.unknown()) });
+const projectFileSchema = z.object({
+  org: nonEmpty,
+  project: nonEmpty,
+  env: z.optional(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))])),
+  apiUrl: nonEmpty,
+  schema: z.optional(z.unknown()),
+  rename: z.optional(z.record(z.string(), z.string())),
+  prefix: z.optional(z.string()),
+  expand: z.optional(z.boolean()),
+});
+
+/** What each key must be, for the one-line message about a wrong one. */
+const FIELD_SHAPES: Record<string, string> = {
+  env: "a non-empty string or a non-empty array of them",
+  rename: 'an object of "OLD": "NEW" names',
+  prefix: "a string",
+  expand: "true or false",
+};
 
 /** Pure: the top-level keys of a project file's text that secr-run does not know ([] if it is not an object). */
 export function unknownProjectFileKeys(text: string): string[] {
@@ -83,8 +106,8 @@ export function parseProjectFile(text: string, path: string): ProjectFile | Erro
   }
   const parsed = projectFileSchema.safeParse(json);
   if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join(".") ?? "?";
-    return new Error(`${path}: "${field}" must be a non-empty string`);
+    const field = String(parsed.error.issues[0]?.path[0] ?? "?");
+    return new Error(`${path}: "${field}" must be ${FIELD_SHAPES[field] ?? "a non-empty string"}`);
   }
   return parsed.data;
 }

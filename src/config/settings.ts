@@ -1,7 +1,9 @@
 // Settings resolution, pure: flag > environment variable > project file > default.
 // Effects (reading process.env, finding .secr.json) happen in the caller.
 import { parseDuration } from "./duration.js";
+import type { ProjectRules } from "./env-rules.js";
 import type { LoadedProjectFile } from "./project-file.js";
+import { parseLayers, type LayerRef } from "../plan/layer-spec.js";
 
 import { DEFAULT_API_URL, DEFAULT_TIMEOUT_MS } from "../client/defaults.js";
 
@@ -15,7 +17,12 @@ export type SettingSource = "flag" | "environment" | "project file" | "default";
 export interface Settings {
   org: string;
   project: string;
+  /** The environment; with several layers, their labels joined by `+` (`shared+production`:
+   *  no slug holds a `+`), which names the layered set in messages and its snapshot. */
   env: string;
+  /** The `--env` layers in order, later wins (docs/guide/layers.md); one for a single env, none
+   *  when the command needs no env. */
+  layers: LayerRef[];
   apiUrl: string;
   token: string;
   timeoutMs: number;
@@ -27,9 +34,14 @@ export interface Settings {
   projectFile: string | undefined;
   /** Its `"schema"`, as written (checked by src/schema); undefined when none is declared. */
   schema: unknown;
+  /** Its `"rename"`, `"prefix"`, `"expand"` (resolved with the flags by env-rules.ts). */
+  projectRules: ProjectRules;
 }
 
-export type SettingFlags = Partial<Record<SettingName, string | undefined>>;
+export type SettingFlags = Partial<Record<Exclude<SettingName, "env">, string | undefined>> & {
+  /** `--env`, given once or more (each value may be a comma list, as SECR_ENV). */
+  env?: string | readonly string[] | undefined;
+};
 
 export const ENV_VARS: Record<SettingName, string> = {
   org: "SECR_ORG",
@@ -66,6 +78,8 @@ export interface ResolveInput {
   /** Which of org, project, env the command needs (default all three); one it does not need
    *  and nobody gave resolves to "" (`secrets promote` names no env, `admin projects` no project). */
   needs?: readonly ScopeSetting[];
+  /** Whether several `--env` layers are accepted (run, export, explain, check); elsewhere 64. */
+  layered?: boolean;
 }
 
 /** The settings that name what a command works on; the token is always needed. */
@@ -83,10 +97,10 @@ export function describeMissing(name: SettingName): string {
   return fileKey === undefined ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})` : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
 }
 
-export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: ResolveInput): ResolveResult {
+export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE, layered = false }: ResolveInput): ResolveResult {
   const sources = {} as Record<SettingName, SettingSource>;
   const pick = (name: SettingName): string | undefined => {
-    const flag = flags[name];
+    const flag = name === "env" ? envFlag(flags.env) : flags[name];
     if (flag !== undefined) {
       sources[name] = "flag";
       return flag;
@@ -97,7 +111,8 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
       return fromEnv;
     }
     const fileKey = FILE_KEYS[name];
-    const fromFile = fileKey === undefined ? undefined : projectFile?.data[fileKey];
+    const raw = fileKey === undefined ? undefined : projectFile?.data[fileKey];
+    const fromFile = typeof raw === "string" || raw === undefined ? raw : raw.join(",");
     if (fromFile !== undefined) {
       sources[name] = "project file";
       return fromFile;
@@ -144,12 +159,24 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
   }
   if (problems[0]) return { ok: false, ...problems[0] };
 
+  const layers = envName === undefined ? [] : parseLayers(splitEnvList(envName), project ?? "");
+  if (layers instanceof Error) return { ok: false, usage: sources.env === "flag", message: `${envWhere(sources.env, projectFile)}: ${layers.message}` };
+  if (layers.length > 1 && !layered) {
+    return {
+      ok: false,
+      usage: sources.env === "flag",
+      message: `${envWhere(sources.env, projectFile)} names ${layers.length} environments; this command works on one (layers are for run, export, explain and check)`,
+    };
+  }
+  const only = layers.length === 1 ? layers[0]! : undefined;
+
   return {
     ok: true,
     settings: {
       org: org ?? "",
-      project: project ?? "",
-      env: envName ?? "",
+      project: only?.project ?? project ?? "",
+      env: only?.env ?? layers.map((layer) => layer.label).join("+"),
+      layers,
       apiUrl: apiUrl as string,
       token: token!,
       timeoutMs,
@@ -157,6 +184,7 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE }: 
       sources,
       projectFile: projectFile?.path,
       schema: projectFile?.data.schema,
+      projectRules: { rename: projectFile?.data.rename, prefix: projectFile?.data.prefix, expand: projectFile?.data.expand },
     },
   };
 }
@@ -176,4 +204,19 @@ function checkApiUrl(raw: string): string | Error {
   // Never echo the URL if it carries credentials.
   if (url.username !== "" || url.password !== "") return new Error("must not contain credentials; use SECR_TOKEN");
   return raw.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+/** `--env` as one string for pick(): the values given, joined as SECR_ENV writes them. */
+function envFlag(flag: string | readonly string[] | undefined): string | undefined {
+  if (flag === undefined || typeof flag === "string") return flag;
+  return flag.length === 0 ? undefined : flag.join(",");
+}
+
+/** `shared,production` (SECR_ENV, or `--env` values) → each layer's spec, in order. */
+export function splitEnvList(value: string): string[] {
+  return value.split(",").map((part) => part.trim());
+}
+
+function envWhere(source: SettingSource, projectFile: LoadedProjectFile | undefined): string {
+  return source === "flag" ? "--env" : source === "environment" ? ENV_VARS.env : `"env" in ${projectFile?.path ?? ".secr.json"}`;
 }

@@ -10,7 +10,6 @@ export interface ExplainRow extends PlanRow {
 }
 
 export interface ExplainValues {
-  secrets: Readonly<Record<string, string>>;
   inherited: Readonly<Record<string, string | undefined>>;
   token: string;
 }
@@ -27,11 +26,12 @@ export function explainRows(plan: Plan, values: ExplainValues, key: FingerprintK
   });
 }
 
-function valueOf(row: PlanRow, plan: Plan, { secrets, inherited, token }: ExplainValues): string | undefined {
+function valueOf(row: PlanRow, plan: Plan, { inherited, token }: ExplainValues): string | undefined {
   switch (row.source) {
     case "secr":
     case "snapshot":
-      return secrets[row.key];
+      // The value under the child's name: after --expand, --rename and --prefix.
+      return plan.values[row.key];
     case "inherited":
       return row.action === "removed" ? undefined : inherited[row.key];
     case "default":
@@ -68,6 +68,16 @@ export function sourceLabel(row: PlanRow, source: SecretSource): string {
   return row.source;
 }
 
+/** The reason, then where the value came from: its layer and those it overrode, secr's name
+ *  under --rename / --prefix, the keys its `${...}` references named. */
+export function detail(row: PlanRow): string {
+  const notes = [row.reason ?? ""];
+  if (row.layer !== undefined) notes.push(row.overrode === undefined ? `from ${row.layer}` : `from ${row.layer}, overrides ${row.overrode.join(", ")}`);
+  if (row.secrName !== undefined) notes.push(`secr key ${printableName(row.secrName)}`);
+  if (row.references !== undefined) notes.push(`expanded from ${row.references.map((key) => `\${${printableName(key)}}`).join(", ")}`);
+  return notes.filter((note) => note !== "").join("; ");
+}
+
 /** Aligned columns: KEY SOURCE ACTION SCHEMA FINGERPRINT DETAIL, then the verdict line. */
 export function formatExplainTable(report: ExplainReport): string {
   const header = ["KEY", "SOURCE", "ACTION", "SCHEMA", "FINGERPRINT", "DETAIL"];
@@ -77,7 +87,7 @@ export function formatExplainTable(report: ExplainReport): string {
     row.action,
     row.schema === undefined ? "-" : row.schema.ok ? `${row.schema.type} ok` : `${row.schema.type}: ${row.schema.rule}`,
     row.fingerprint === undefined ? "-" : formatFingerprint(row.fingerprint),
-    row.reason ?? "",
+    detail(row),
   ]);
   const table = [header, ...lines];
   const widths = header.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)));

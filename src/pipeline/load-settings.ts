@@ -12,7 +12,15 @@ import { ExitCode } from "../core/exit-codes.js";
 import { Failure } from "../core/failure.js";
 import type { Logger } from "../core/logger.js";
 
-export function loadSettings(flags: SettingFlags, log: Logger, env: Record<string, string | undefined> = process.env, cwd: string = process.cwd(), needs?: readonly ScopeSetting[]): Settings {
+export function loadSettings(
+  flags: SettingFlags,
+  log: Logger,
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+  needs?: readonly ScopeSetting[],
+  /** Several `--env` layers accepted (run, export, explain, check). */
+  layered = false,
+): Settings {
   const lookup = loadProjectFile(cwd);
   if (lookup instanceof Error) throw new Failure(ExitCode.CONFIG, lookup.message);
   if (lookup.kind === "unsafe") log.warn(ignoredProjectFileMessage(lookup.path, lookup.reason, "ignoring", lookup.fix));
@@ -20,7 +28,7 @@ export function loadSettings(flags: SettingFlags, log: Logger, env: Record<strin
   if (projectFile?.unknownKeys !== undefined) {
     log.warn(unknownKeysMessage(projectFile.path, projectFile.unknownKeys, (key) => closest(key, PROJECT_FILE_KEYS)));
   }
-  const result = resolveSettings({ flags, env, projectFile, ...(needs === undefined ? {} : { needs }) });
+  const result = resolveSettings({ flags, env, projectFile, layered, ...(needs === undefined ? {} : { needs }) });
   if (!result.ok) throw new Failure(result.usage ? ExitCode.USAGE : ExitCode.CONFIG, result.message);
   const { settings } = result;
   if (projectFile !== undefined && apiUrlNeedsTrust(settings)) {
@@ -58,7 +66,7 @@ export function loadSettingsWithCache(
 ): { settings: Settings; cache: CacheSettings } {
   const result = resolveCacheSettings(cacheFlags, env);
   if (!result.ok && result.usage) throw new Failure(ExitCode.USAGE, result.message);
-  const settings = loadSettings(flags, log, env, cwd);
+  const settings = loadSettings(flags, log, env, cwd, undefined, true);
   if (!result.ok) throw new Failure(ExitCode.CONFIG, result.message);
   const cache = result.settings;
   if (cache.passphrase !== undefined) log.redact([cache.passphrase]);

@@ -10,7 +10,8 @@ import type { Logger } from "../core/logger.js";
 
 export type { FetchStats } from "./pull-secrets.js";
 export { validateOnly } from "./pull-secrets.js";
-import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
+import { snapshotLayers } from "./snapshot-layers.js";
+import { pullFromSecr, type FetchStats, type Pulled, type PulledLayer } from "./pull-secrets.js";
 import { pullShared } from "./shared-fetch.js";
 import { openSnapshotStore } from "./snapshot-fallback.js";
 
@@ -31,6 +32,8 @@ export interface ObtainedSecrets {
   /** The snapshot write started after a pull: settles (never rejects) once it is on disk or has
    *  failed with a warning. secr-run must not exit before it settles (see supervisor.run). */
   saved?: Promise<void>;
+  /** Each `--env` layer, when the run has several (the snapshot keeps them too). */
+  layers?: PulledLayer[] | undefined;
   /** The snapshot was written by another secr-run's fetch that began after this run was
    *  launched (or within --share-window before), not used as a fallback. */
   shared?: boolean;
@@ -78,6 +81,6 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   // Only when the lock could not be used (shared-fetch.ts). The full pulled set, so an offline
   // run applies --only and the name rules to the same input. An agent's stale answer is as old
   // as secr's last confirmation, not as this pull.
-  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() - (pulled.staleMs ?? 0), versions: pulled.versions };
+  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() - (pulled.staleMs ?? 0), versions: pulled.versions, ...snapshotLayers(pulled) };
   return { ...pulled, source: "secr", saved: store!.save(data) };
 }

@@ -5,7 +5,11 @@ import type { SecrClient } from "../client/client.js";
 import type { TemplateValidation } from "../client/schemas.js";
 import type { Settings } from "../config/settings.js";
 import { target } from "../config/target.js";
+import type { PlanLayer } from "../plan/compose.js";
 import { dictionary } from "../plan/dictionary.js";
+import { checkLayeredTemplates } from "../plan/layered-template.js";
+import { mergeLayers } from "../plan/layers.js";
+import { combineVersions } from "../watch/layered-versions.js";
 import { classifyFetchError } from "../core/fetch-errors.js";
 import { environmentHint } from "./env-suggestion.js";
 import { FetchFailure, fetchFailure } from "./fetch-failure.js";
@@ -16,13 +20,24 @@ import { delayedStatusLine } from "./status-line.js";
 import { formatAge } from "../cache/format-age.js";
 
 export interface Pulled {
+  /** Every secret; with several layers, merged (later wins), before --expand and renames. */
   secrets: Record<string, string>;
-  /** undefined when validation was skipped (--no-validate). */
+  /** undefined when validation was skipped (--no-validate). With several layers, the verdict
+   *  over the merged result (src/plan/layered-template.ts). */
   validation: TemplateValidation | undefined;
-  /** Key → version as pulled (the --watch baseline). */
+  /** Key → version as pulled (the --watch baseline; several layers: combineVersions). */
   versions?: Record<string, number>;
   /** A caching agent answered from its cache because secr failed: this long since secr confirmed it. */
   staleMs?: number;
+  /** Each layer as pulled, when the run has several (docs/guide/layers.md). */
+  layers?: PulledLayer[];
+}
+
+/** One `--env` layer as pulled: what the plan needs (src/plan/compose.ts) and its env. */
+export interface PulledLayer extends PlanLayer {
+  env: string;
+  versions?: Record<string, number> | undefined;
+  staleMs?: number | undefined;
 }
 
 /** What the fetch cost, for --report-json; filled in as it happens. */
@@ -35,7 +50,38 @@ export interface FetchStats {
   validationMs?: number;
 }
 
+/** Every layer's secrets: one request pipeline per layer (pages and pipelining as for one), all
+ *  at once; the first failure cancels the others and is the run's. */
 export async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
+  if (settings.layers.length <= 1) return pullOne(settings, signal, log, validate, stats);
+  const failed = new AbortController();
+  const layerSignal = signal === undefined ? failed.signal : AbortSignal.any([failed.signal, signal]);
+  const layers = await Promise.all(
+    settings.layers.map(async (layer): Promise<PulledLayer> => {
+      try {
+        const pulled = await pullOne({ ...settings, project: layer.project, env: layer.env, layers: [layer] }, layerSignal, log, validate, stats);
+        return { label: layer.label, project: layer.project, env: layer.env, secrets: pulled.secrets, validation: pulled.validation, versions: pulled.versions, staleMs: pulled.staleMs };
+      } catch (error) {
+        failed.abort();
+        throw error;
+      }
+    }),
+  );
+  // The layered set is as old as its oldest layer (an agent's stale answer, docs/guide/fleet.md).
+  const staleMs = Math.max(0, ...layers.map((layer) => layer.staleMs ?? 0));
+  return staleMs > 0 ? { ...combineLayers(layers), staleMs } : combineLayers(layers);
+}
+
+/** The layers as one pulled set: merged secrets, the verdict over them, the combined versions. */
+export function combineLayers(layers: PulledLayer[]): Pulled {
+  const { secrets } = mergeLayers(layers);
+  const template = checkLayeredTemplates(layers, secrets);
+  const validation = template === undefined ? undefined : { valid: !template.failed, missing: template.missing, extra: template.extra };
+  const versions = layers.every((layer) => layer.versions !== undefined) ? combineVersions(layers.map((layer) => layer.versions!)) : undefined;
+  return { secrets, validation, ...(versions === undefined ? {} : { versions }), layers };
+}
+
+async function pullOne(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
   const started = performance.now();
   return withClient(settings, signal, log, stats, async (client, requestSignal, where) => {
     const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {

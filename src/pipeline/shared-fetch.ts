@@ -9,6 +9,7 @@ import type { Settings } from "../config/settings.js";
 import type { Logger } from "../core/logger.js";
 import { pullFromSecr, type FetchStats, type Pulled } from "./pull-secrets.js";
 import { errorText, type FromSnapshot, type SnapshotStore } from "./snapshot-fallback.js";
+import { pulledLayers, snapshotLayers, snapshotValues } from "./snapshot-layers.js";
 
 /** When this run was launched: Node's start in this process (the launcher script before it
  *  takes a few ms), fixed before any of our code runs. */
@@ -63,6 +64,7 @@ export async function pullShared(
         fetchedAt: Date.now() - confirmedAgo,
         fetchStartedAt: startedAt - confirmedAgo,
         versions: pulled.versions,
+        ...snapshotLayers(pulled),
       };
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
@@ -76,9 +78,12 @@ export async function pullShared(
   }
   const { data, beforeLaunchMs } = value;
   const ageMs = Math.max(0, Date.now() - data.fetchStartedAt!);
-  log.redact(Object.values(data.secrets));
+  log.redact(snapshotValues(data));
   log.debug(`secrets from the fetch another secr-run began ${formatDuration(ageMs)} ago (${Object.keys(data.secrets).length}): ${shareStaleness(beforeLaunchMs, cache.shareWindowMs)}`);
-  return { kind: "snapshot", snapshot: { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs } };
+  return {
+    kind: "snapshot",
+    snapshot: { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) },
+  };
 }
 
 /** What `-v` says about a shared result's staleness: when a change or revocation made at secr

@@ -11,6 +11,8 @@ import { target } from "../config/target.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { Failure, type FetchFailure } from "../core/failure.js";
 import { since, type Logger } from "../core/logger.js";
+import type { PulledLayer } from "./pull-secrets.js";
+import { pulledLayers, snapshotValues } from "./snapshot-layers.js";
 
 type CacheModule = typeof import("../cache/index.js");
 
@@ -20,6 +22,8 @@ export interface FromSnapshot {
   /** Key → version of these secrets, when the snapshot recorded them (the --watch baseline). */
   versions: Record<string, number> | undefined;
   ageMs: number;
+  /** Each `--env` layer of a layered snapshot. */
+  layers?: PulledLayer[] | undefined;
 }
 
 export interface SnapshotStore {
@@ -100,14 +104,14 @@ async function fromSnapshot(
       break;
   }
   const { data, ageMs } = read;
-  log.redact(Object.values(data.secrets));
+  log.redact(snapshotValues(data));
   // Fail-fast must not be skipped silently: a snapshot written with --no-validate has no verdict to apply.
   if (validate && data.validation === null) {
     throw new Failure(ExitCode.CONFIG, `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`);
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
-  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs };
+  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) };
 }
 
 /**

@@ -1,15 +1,18 @@
 // Every decision between "the secrets are here" and "start the child", as one pure function:
-// the template verdict, --only, the name rules, --preserve-env / --pass-token, the schema and its
-// defaults. `run` starts the child with `env` (or stops with `stop`), `export` prints it, and
+// the layers, --expand, --rename / --prefix (compose.ts), the template verdict, --only, the name
+// rules, --preserve-env / --pass-token, the schema and its defaults, all under the run's
+// EnvRules (env-rules.ts). `run` starts the child with `env` (or stops with `stop`), `export` prints it, and
 // `explain` prints `rows`; all three therefore decide alike (docs/design/insights.md).
-import type { TemplateValidation } from "../client/schemas.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { Failure } from "../core/failure.js";
 import type { SchemaCheckResult } from "../schema/check.js";
 import { buildChildEnv, CREDENTIAL_VARS } from "./child-env.js";
 import { describeNameRules, type NameContext } from "./name-verdict.js";
 import { applyNameRules, printableName, type NameRuleResult } from "./names.js";
 import { selectOnly } from "./only.js";
-import { checkTemplate, type TemplateCheck } from "./template-check.js";
+import { compose, type Composed, type PlanLayer } from "./compose.js";
+import type { EnvRules } from "./env-rules.js";
+import { checkLayeredTemplates, type LayeredTemplateCheck } from "./layered-template.js";
 
 /** What plan() needs of a schema (src/schema/index.ts), so this file never loads zod. */
 export interface PlanSchema {
@@ -24,18 +27,13 @@ export interface PlanInput {
   /** `org/project/env`, for messages. */
   where: string;
   context: NameContext;
-  /** Every secret of the environment, as pulled (or read from the snapshot). */
-  secrets: Readonly<Record<string, string>>;
+  /** Every secret of each `--env` layer, in order (later wins), as pulled or read from the
+   *  snapshot, with its template verdict. */
+  layers: readonly PlanLayer[];
   source: SecretSource;
-  /** The template verdict; undefined when validation was skipped. */
-  validation: TemplateValidation | undefined;
   /** secr-run's own environment (export: none). */
   inherited: Readonly<Record<string, string | undefined>>;
-  only: readonly string[] | undefined;
-  allowNames: readonly string[];
-  skipInvalid: boolean;
-  preserveEnv: boolean | readonly string[];
-  passToken: boolean;
+  rules: EnvRules;
   token: string;
   schema: PlanSchema | undefined;
   platform?: NodeJS.Platform;
@@ -54,12 +52,19 @@ export interface PlanRow {
   source: RowSource;
   action: RowAction;
   reason?: string;
+  /** secr's name of a renamed or prefixed key. */
+  secrName?: string;
+  /** The layer the value came from and the layers it overrode (several `--env` layers). */
+  layer?: string;
+  overrode?: string[];
+  /** The keys its `${...}` references named (--expand). */
+  references?: string[];
   /** Present for keys the schema declares. */
   schema?: { type: string; ok: boolean; rule?: string };
 }
 
 export interface PlanStop {
-  exitCode: typeof ExitCode.DATA | typeof ExitCode.CONFIG;
+  exitCode: typeof ExitCode.DATA | typeof ExitCode.CONFIG | typeof ExitCode.USAGE;
   message: string;
 }
 
@@ -71,34 +76,51 @@ export interface Plan {
   injected: string[];
   /** Secrets left out (refused or skipped), sorted. */
   refused: string[];
-  template: TemplateCheck | undefined;
+  template: LayeredTemplateCheck | undefined;
   schema: SchemaCheckResult | undefined;
   warnings: string[];
+  /** The child's names → the values the secrets give them (after --expand, --rename, --prefix;
+   *  refused ones too): what explain fingerprints. */
+  values: Readonly<Record<string, string>>;
+  /** -v lines naming each key a later layer overrode, names only. */
+  overrides: string[];
   /** Why the child must not start (export: nothing printed); undefined when it may. */
   stop: PlanStop | undefined;
 }
 
 export function plan(input: PlanInput): Plan {
+  const { rules } = input;
+  let composed: Composed;
+  try {
+    composed = compose(input.layers, rules);
+  } catch (error) {
+    // A cycle, a missing reference (78) or two keys on one name (64): no environment to plan.
+    if (!(error instanceof Failure)) throw error;
+    return stopped({ exitCode: error.exitCode as PlanStop["exitCode"], message: `${error.message} (${outcomeOf(input)})` });
+  }
   const platform = input.platform ?? process.platform;
   const norm = (name: string) => (platform === "win32" ? name.toUpperCase() : name);
   const secretSource: RowSource = input.source.kind;
   const rows = new Map<string, PlanRow>();
-  const add = (row: PlanRow) => rows.set(row.key, row);
+  const add = (row: PlanRow) => rows.set(row.key, withOrigin(row, composed));
+  const secrets = composed.secrets;
 
-  const template = input.validation === undefined ? undefined : checkTemplate(input.validation);
+  // secr's names, before renames: the template is secr's.
+  const template = checkLayeredTemplates(input.layers, composed.merged);
 
-  const only = selectOnly(input.secrets, input.only);
-  for (const key of Object.keys(input.secrets)) if (!Object.hasOwn(only.selected, key)) add({ key, source: secretSource, action: "skipped", reason: "not in --only" });
+  const only = selectOnly(secrets, rules.only);
+  for (const key of Object.keys(secrets)) if (!Object.hasOwn(only.selected, key)) add({ key, source: secretSource, action: "skipped", reason: "not in --only" });
   for (const key of only.missing) add({ key, source: "none", action: "missing", reason: "listed in --only" });
 
-  const names = applyNameRules(only.selected, { allowNames: input.allowNames, skipInvalid: input.skipInvalid, platform });
+  // The names the child gets: a rename or prefix giving LD_PRELOAD is refused like a secret so named.
+  const names = applyNameRules(only.selected, { allowNames: rules.allowNames, skipInvalid: rules.skipInvalid, platform });
   for (const row of nameRows(names, secretSource)) add(row);
 
   const child = buildChildEnv({
     inherited: input.inherited,
     secrets: names.accepted,
-    preserve: input.preserveEnv,
-    passToken: input.passToken,
+    preserve: rules.preserveEnv,
+    passToken: rules.passToken,
     token: input.token,
     platform,
   });
@@ -108,10 +130,10 @@ export function plan(input: PlanInput): Plan {
   }
   for (const [name, value] of Object.entries(input.inherited)) {
     if (value === undefined || !CREDENTIAL_VARS.includes(norm(name))) continue;
-    if (input.passToken) add({ key: name, source: norm(name) === "SECR_TOKEN" ? "token" : "inherited", action: "kept", reason: "--pass-token" });
+    if (rules.passToken) add({ key: name, source: norm(name) === "SECR_TOKEN" ? "token" : "inherited", action: "kept", reason: "--pass-token" });
     else add({ key: name, source: "inherited", action: "removed", reason: "secr-run credential (--pass-token passes it)" });
   }
-  if (input.passToken) add({ key: "SECR_TOKEN", source: "token", action: "injected", reason: "--pass-token" });
+  if (rules.passToken) add({ key: "SECR_TOKEN", source: "token", action: "injected", reason: "--pass-token" });
 
   let schema: SchemaCheckResult | undefined;
   if (input.schema !== undefined) {
@@ -144,7 +166,9 @@ export function plan(input: PlanInput): Plan {
     }
   }
   if (template !== undefined) {
-    for (const key of template.missing) if (!rows.has(key)) add({ key, source: "none", action: "missing", reason: "required by the template" });
+    for (const { key, project } of template.missingFrom) {
+      if (!rows.has(key)) add({ key, source: "none", action: "missing", reason: input.layers.length > 1 ? `required by the template of ${project}` : "required by the template" });
+    }
   }
 
   const nameVerdict = describeNameRules(names, input.context);
@@ -156,24 +180,57 @@ export function plan(input: PlanInput): Plan {
     refused: sortedRows.filter((row) => (row.action === "refused" || row.action === "skipped") && row.source !== "none").map((row) => row.key),
     template,
     schema,
-    warnings: nameVerdict.warnings,
-    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal),
+    warnings: [...composed.warnings, ...nameVerdict.warnings],
+    values: secrets,
+    overrides: composed.overrides,
+    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal && withRenamed(nameVerdict.fatal, names, composed)),
   };
+}
+
+/** A refused name a rename or the prefix made says so: the fix is there, not in secr. */
+function withRenamed(message: string, names: NameRuleResult, composed: Composed): string {
+  const renamed = [...names.refused, ...names.invalidNames]
+    .filter((name) => composed.origin[name] !== undefined && composed.origin[name]!.secrName !== name)
+    .map((name) => `${printableName(name)} is secr's ${printableName(composed.origin[name]!.secrName)}`);
+  return renamed.length === 0 ? message : `${message}; renamed by --rename/--prefix: ${renamed.join(", ")}`;
+}
+
+/** A plan that cannot be made (see compose.ts): no environment, only the stop. */
+function stopped(stop: PlanStop): Plan {
+  return { env: {}, rows: [], injected: [], refused: [], template: undefined, schema: undefined, warnings: [], values: {}, overrides: [], stop };
+}
+
+function outcomeOf(input: PlanInput): string {
+  return input.context === "run" ? "the command was not started" : "nothing was printed";
+}
+
+/** A secret's row says where its value came from: its layer, secr's name, what it references. */
+function withOrigin(row: PlanRow, composed: Composed): PlanRow {
+  if (row.source !== "secr" && row.source !== "snapshot") return row;
+  const origin = composed.origin[row.key];
+  if (origin === undefined) return row;
+  const out: PlanRow = { ...row };
+  if (origin.secrName !== row.key) out.secrName = origin.secrName;
+  if (origin.layer !== undefined) out.layer = origin.layer;
+  if (origin.overrode !== undefined && origin.overrode.length > 0) out.overrode = origin.overrode;
+  if (origin.references !== undefined) out.references = origin.references;
+  return out;
 }
 
 /** The same order as always: template (and schema, one message), --only, then the name rules. */
 function decideStop(
   input: PlanInput,
-  template: TemplateCheck | undefined,
+  template: LayeredTemplateCheck | undefined,
   schema: SchemaCheckResult | undefined,
   onlyMissing: readonly string[],
   namesFatal: string | undefined,
 ): PlanStop | undefined {
-  const outcome = input.context === "run" ? "the command was not started" : "nothing was printed";
+  const outcome = outcomeOf(input);
   const list = (keys: readonly string[]) => keys.map(printableName).join(", ");
   const parts: string[] = [];
   if (template?.failed) {
-    parts.push(template.missing.length > 0 ? `lacks required template keys: ${list(template.missing)}` : "does not satisfy the project template");
+    const missing = input.layers.length > 1 ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : list(template.missing);
+    parts.push(template.missing.length > 0 ? `lacks required template keys: ${missing}` : "does not satisfy the project template");
   }
   if (schema !== undefined && schema.failures.length > 0) {
     parts.push(`breaks the schema in ${input.schema!.file}: ${schema.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`);

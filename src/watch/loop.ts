@@ -8,6 +8,7 @@ import { addPage, newPageState } from "../client/paging.js";
 import type { SecretMeta } from "../client/schemas.js";
 import type { Logger } from "../core/logger.js";
 import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
+import { layeredPoller, type LayerTarget } from "./layered-poll.js";
 import type { WatchSettings } from "./settings.js";
 
 /** What applying a change came to. `applied`: the child runs on the new set (restarted or
@@ -21,6 +22,8 @@ export interface WatchLoop {
   org: string;
   project: string;
   env: string;
+  /** Several `--env` layers: every poll asks each (layered-poll.ts). */
+  layers?: readonly LayerTarget[] | undefined;
   log: Logger;
   /** One deadline for a whole poll, every page included (--timeout). */
   pollTimeoutMs: number;
@@ -45,6 +48,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
   let rateWarned = false;
   const restarts: number[] = [];
   let delay = loop.initial === undefined ? 0 : jittered(settings.intervalMs);
+  const pollLayers = loop.layers !== undefined && loop.layers.length > 1 ? layeredPoller(loop.layers, (target, tag, setTag) => pollKeys({ ...loop, ...target }, tag, setTag)) : undefined;
 
   const failed = (error: unknown): "stop" | number => {
     const status = isSecrApiError(error) ? error.statusCode : 0;
@@ -67,7 +71,7 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
     delay = jittered(settings.intervalMs);
     let versions: Versions | undefined;
     try {
-      versions = await pollKeys(loop, etag, (tag) => (etag = tag));
+      versions = pollLayers !== undefined ? await pollLayers() : await pollKeys(loop, etag, (tag) => (etag = tag));
     } catch (error) {
       const next = failed(error);
       if (next === "stop") return;

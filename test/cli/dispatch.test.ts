@@ -49,7 +49,7 @@ describe("dispatch", () => {
       args: ["--env", "dev", "--preserve-env", "--only", "A", "--", "node", "server.js"],
     });
     const parsed = explainCommand.parse(["--env", "dev", "--preserve-env", "--json", "--share-window", "0", "--", "node"]);
-    expect(parsed.options).toMatchObject({ env: "dev", preserveEnv: true, json: true, shareWindow: "0" });
+    expect(parsed.options).toMatchObject({ env: ["dev"], preserveEnv: true, json: true, shareWindow: "0" });
     expect(() => explainCommand.parse(["--report-json", "x.json"])).toThrow(/unknown option --report-json/);
     expect(runCommand.parse(["--report-json", "r.json", "--", "x"]).options.reportJson).toBe("r.json");
   });

@@ -116,7 +116,7 @@ describe("did you mean", () => {
 
 describe("run options", () => {
   it("keeps numeric-looking values as strings", () => {
-    expect(parseRun(["-e", "1", "-p", "007", "-o", "1e3"])).toMatchObject({ env: "1", project: "007", org: "1e3" });
+    expect(parseRun(["-e", "1", "-p", "007", "-o", "1e3"])).toMatchObject({ env: ["1"], project: "007", org: "1e3" });
   });
   it("reads every run option", () => {
     const o = parseRun([
@@ -140,7 +140,7 @@ describe("run options", () => {
       "echo hi",
     ]);
     expect(o).toMatchObject({
-      env: "prod",
+      env: ["prod"],
       timeout: "5s",
       apiUrl: "http://127.0.0.1:1",
       validate: false,
@@ -153,6 +153,12 @@ describe("run options", () => {
       command: "echo hi",
     });
   });
+  it("--env is repeatable (layers, in order) and --rename, --prefix, --[no-]expand are read", () => {
+    expect(parseRun(["-e", "a", "--env", "b", "--env=infra/c"]).env).toEqual(["a", "b", "infra/c"]);
+    expect(parseRun(["--rename", "A=B", "--rename", "C=D,E", "--prefix", "APP_", "--expand"])).toMatchObject({ rename: ["A=B", "C=D,E"], prefix: "APP_", expand: true });
+    expect(parseRun(["--no-expand"]).expand).toBe(false);
+    expect(parseRun([]).expand).toBeUndefined();
+  });
   it("--preserve-env alone keeps everything; absent keeps nothing", () => {
     expect(parseRun(["--preserve-env"]).preserveEnv).toBe(true);
     expect(parseRun(["--preserve-env", "-v"]).preserveEnv).toBe(true);
@@ -162,7 +168,7 @@ describe("run options", () => {
   it("the words after -- are never parsed", () => {
     expect(runCommand.parse(["-e", "x", "--", "node", "--bogus", "--", "-e"]).rest).toEqual(["node", "--bogus", "--", "-e"]);
   });
-  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]], [["-e", "a", "--env", "b"]]])("%j is a usage error (64)", (args) => {
+  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]], [["--rename", ""]]])("%j is a usage error (64)", (args) => {
     usageMessage(() => parseRun(args));
   });
   it("names the unknown option, without its value", () => {

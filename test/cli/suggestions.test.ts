@@ -71,7 +71,9 @@ describe("unknown .secr.json keys", () => {
     const result = await cli(["--env", "staging", "check"], { SECR_ORG: "", SECR_PROJECT: "" }, dir);
     expect(result.exitCode, result.stderr).toBe(0);
     const warnings = result.stderr.split("\n").filter((line) => line.includes("warning"));
-    expect(warnings).toEqual([`secr-run: warning: ${join(dir, ".secr.json")}: ignoring unknown keys "evn" (did you mean "env"?), "futureKey"; known: org, project, env, apiUrl, schema`]);
+    expect(warnings).toEqual([
+      `secr-run: warning: ${join(dir, ".secr.json")}: ignoring unknown keys "evn" (did you mean "env"?), "futureKey"; known: org, project, env, apiUrl, schema, rename, prefix, expand`,
+    ]);
     expect((await cli(["-q", "--env", "staging", "check"], { SECR_ORG: "", SECR_PROJECT: "" }, dir)).stderr).not.toContain("warning");
   });
 

@@ -58,7 +58,7 @@ describe("unknown keys", () => {
     expect(unknownProjectFileKeys("[1]")).toEqual([]);
     expect(unknownProjectFileKeys("{")).toEqual([]);
     expect(unknownKeysMessage("/p/.secr.json", ["evn"], (k) => (k === "evn" ? "env" : undefined))).toBe(
-      '/p/.secr.json: ignoring unknown key "evn" (did you mean "env"?); known: org, project, env, apiUrl, schema',
+      '/p/.secr.json: ignoring unknown key "evn" (did you mean "env"?); known: org, project, env, apiUrl, schema, rename, prefix, expand',
     );
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fingerprintKey } from "../../src/explain/fingerprint.js";
 import { explainReport, explainRows, formatExplainTable } from "../../src/explain/rows.js";
+import type { TemplateValidation } from "../../src/client/schemas.js";
+import { NO_RULES, type EnvRules } from "../../src/plan/env-rules.js";
 import { plan, type PlanInput } from "../../src/plan/plan.js";
 import { loadSchema, type Schema } from "../../src/schema/index.js";
 
@@ -13,23 +15,31 @@ function schemaOf(raw: unknown): Schema {
   return s;
 }
 
-function input(over: Partial<PlanInput> = {}): PlanInput {
+type InputOver = Partial<PlanInput> & Partial<EnvRules> & { secrets?: Record<string, string>; validation?: TemplateValidation | undefined };
+
+/** One environment (one layer) with the rules given beside the other inputs. */
+function input(over: InputOver = {}): PlanInput {
+  const { secrets, validation, only, allowNames, skipInvalid, preserveEnv, passToken, expand, renames, prefix, ...rest } = over;
+  const given = { only, allowNames, skipInvalid, preserveEnv, passToken, expand, renames, prefix };
+  const rules = { ...NO_RULES, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as EnvRules;
   return {
     where: WHERE,
     context: "run",
-    secrets: { DATABASE_URL: "postgres://u:pw-9f8e@db/app", API_KEY: "key-value-7c6d" },
+    layers: [
+      {
+        label: "production",
+        project: "api",
+        secrets: secrets ?? { DATABASE_URL: "postgres://u:pw-9f8e@db/app", API_KEY: "key-value-7c6d" },
+        validation: "validation" in over ? validation : { valid: true, missing: [], extra: [] },
+      },
+    ],
     source: { kind: "secr" },
-    validation: { valid: true, missing: [], extra: [] },
     inherited: { PATH: "/usr/bin", HOME: "/home/u" },
-    only: undefined,
-    allowNames: [],
-    skipInvalid: false,
-    preserveEnv: false,
-    passToken: false,
+    rules,
     token: TOKEN,
     schema: undefined,
     platform: "linux",
-    ...over,
+    ...rest,
   };
 }
 

@@ -9,7 +9,13 @@ const GLOBAL = "Global options";
 
 /** Which secr, which environment, how long to wait. */
 export const SECR_OPTIONS = {
-  env: Option.String("--env", { group: GLOBAL, alias: "e", hint: "SLUG", env: ENV_VARS.env, description: "environment slug (production, staging, ...)" }),
+  env: Option.Repeated("--env", {
+    group: GLOBAL,
+    alias: "e",
+    hint: "SLUG",
+    env: ENV_VARS.env,
+    description: "environment slug (production, staging, ...); run, export, explain and check take several (ENV or PROJECT/ENV, repeated or a,b): later wins",
+  }),
   project: Option.String("--project", { group: GLOBAL, alias: "p", hint: "SLUG", env: ENV_VARS.project, description: "project slug" }),
   org: Option.String("--org", { group: GLOBAL, alias: "o", hint: "SLUG", env: ENV_VARS.org, description: "organisation slug" }),
   apiUrl: Option.String("--api-url", { group: GLOBAL, hint: "URL", env: ENV_VARS.apiUrl, defaultText: DEFAULT_API_URL, description: "secr API base URL" }),
@@ -43,7 +49,7 @@ export const GLOBAL_OPTIONS = { ...SECR_OPTIONS, ...OUTPUT_OPTIONS } as const;
 export const GLOBAL_DEFINITIONS: readonly (typeof GLOBAL_OPTIONS)[keyof typeof GLOBAL_OPTIONS][] = Object.values(GLOBAL_OPTIONS);
 
 /** Parsed SECR_OPTIONS, in the shape settings resolution takes. */
-export function settingFlags(options: { [K in keyof typeof SECR_OPTIONS]: string | undefined }): SettingFlags {
+export function settingFlags(options: { [K in Exclude<keyof typeof SECR_OPTIONS, "env">]: string | undefined } & { env: readonly string[] | undefined }): SettingFlags {
   const { env, project, org, apiUrl, token, timeout, caFile } = options;
   return { env, project, org, apiUrl, token, timeout, caFile };
 }
@@ -56,4 +62,11 @@ export function scanVerbosity(args: readonly string[]): { verbose: boolean; quie
     verbose: before.some((a) => a === "--verbose" || a === "-v"),
     quiet: before.some((a) => a === "--quiet" || a === "-q"),
   };
+}
+
+/** `--env` where a command takes one environment (a token's scope, init's file): one value, or an Error. */
+export function oneEnv(values: readonly string[] | undefined): string | undefined | Error {
+  if (values === undefined) return undefined;
+  if (values.length > 1 || values[0]!.includes(",")) return new Error("--env takes one environment here");
+  return values[0];
 }

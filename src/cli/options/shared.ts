@@ -12,8 +12,22 @@ export function nameRuleOptions(verb: "inject" | "export") {
     only: Option.List("--only", { hint: "KEY1,KEY2", description: `${verb} only these keys; any missing one fails; repeatable` }),
     skipInvalid: Option.Boolean("--skip-invalid", false, { description: `skip (with a warning) names that cannot be ${done} instead of failing` }),
     allowName: Option.List("--allow-name", { hint: "NAME", description: `${verb} a refused (code-loading) or reserved name anyway, e.g. NODE_OPTIONS; repeatable` }),
+    ...COMPOSE_OPTIONS,
   } as const;
 }
+
+const COMPOSE = "Layers, names and references (docs/guide/layers.md)";
+
+/** After the layers merge (later --env wins): `${KEY}` references, then renames, then the prefix. */
+const COMPOSE_OPTIONS = {
+  expand: Option.Boolean("--expand", {
+    group: COMPOSE,
+    negatable: true,
+    description: 'replace ${KEY} inside values by the value of KEY ($${ is a literal ${); or "expand": true in .secr.json',
+  }),
+  rename: Option.Repeated("--rename", { group: COMPOSE, hint: "OLD=NEW", description: 'give secr\'s key OLD to the command as NEW; repeatable; or "rename": {"OLD": "NEW"} in .secr.json' }),
+  prefix: Option.String("--prefix", { group: COMPOSE, hint: "STR", description: 'put STR before every injected name (after renames); or "prefix" in .secr.json' }),
+} as const;
 
 /** The offline snapshot: run and export fall back to it; check asks secr only. */
 export const CACHE_OPTIONS = {

@@ -4,7 +4,7 @@ import type { TokenInfo } from "../../../client/schemas.js";
 import { parseDuration } from "../../../config/duration.js";
 import { printable } from "../../../config/trust.js";
 import { ExitCode } from "../../../core/exit-codes.js";
-import { settingFlags } from "../../options/globals.js";
+import { oneEnv, settingFlags } from "../../options/globals.js";
 import { adminTokensCreateCommand, adminTokensListCommand, adminTokensRevokeCommand } from "./command.js";
 import { manageMain, printJson, printTable } from "../../manage/command-main.js";
 import type { Io } from "../../frame.js";
@@ -27,7 +27,10 @@ const info = ({ id, name, role, org, project, env, createdAt, expiresAt, revoked
 
 export function main(args: string[], io?: Io): Promise<number> {
   return manageMain(args, io, async ({ io, settings: load }) => {
-    const { options } = adminTokensCreateCommand.parse(args);
+    const { options: parsed } = adminTokensCreateCommand.parse(args);
+    const env = oneEnv(parsed.env);
+    if (env instanceof Error) throw adminTokensCreateCommand.usageError(env.message);
+    const options = { ...parsed, env };
     // The scope is what this command line says, never SECR_ORG or .secr.json: a token's reach is typed, not inherited.
     if (options.env !== undefined && options.project === undefined) throw adminTokensCreateCommand.usageError("--env needs --project (and --org)");
     if (options.project !== undefined && options.org === undefined) throw adminTokensCreateCommand.usageError("--project needs --org");
@@ -37,7 +40,7 @@ export function main(args: string[], io?: Io): Promise<number> {
       if (ms instanceof Error || ms <= 0) throw adminTokensCreateCommand.usageError(`--expires: ${ms instanceof Error ? ms.message : "must be greater than 0"}`);
       expiresAt = new Date(Date.now() + ms);
     }
-    const settings = load(settingFlags({ ...options, org: undefined, project: undefined, env: undefined }), []);
+    const settings = load(settingFlags({ ...parsed, org: undefined, project: undefined, env: undefined }), []);
     const created = await withSecr(settings, { where: scopeOf({ org: options.org ?? null, project: options.project ?? null, env: options.env ?? null }), write: true }, ({ client, signal }) =>
       client.createToken(
         {

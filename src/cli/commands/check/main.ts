@@ -9,7 +9,13 @@ import { loadSettings } from "../../../pipeline/load-settings.js";
 import { frame, type Io } from "../../frame.js";
 import { obtainSecrets, validateOnly } from "../../../pipeline/obtain-secrets.js";
 import { loadProjectSchema } from "../../../pipeline/prepare.js";
-import type { TemplateValidation } from "../../../client/schemas.js";
+import { compose } from "../../../plan/compose.js";
+import { checkLayeredTemplates, type LayeredTemplateCheck } from "../../../plan/layered-template.js";
+import { layersOf, rulesFor } from "../../../pipeline/prepare.js";
+import type { EnvRuleFlags } from "../../../plan/env-rules.js";
+
+/** check takes no rule flags: .secr.json's "rename", "prefix" and "expand" decide the names the schema checks. */
+const FILE_RULES_ONLY: EnvRuleFlags = { only: undefined, allowNames: [], skipInvalid: false, preserveEnv: false, passToken: false, rename: undefined, prefix: undefined, expand: undefined };
 import type { SchemaCheckResult } from "../../../schema/check.js";
 import { checkCommand } from "./command.js";
 import { settingFlags } from "../../options/globals.js";
@@ -24,19 +30,27 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
   // their default: no child to wait for, so dying at once is right.
   return frame(args, io, async ({ io, log }) => {
     const { options } = definition.parse(args);
-    const settings = loadSettings(settingFlags(options), log, io.env, io.cwd);
+    const settings = loadSettings(settingFlags(options), log, io.env, io.cwd, undefined, true);
     // A declared schema is checked against the values as stored in secr, so check pulls them too
     // (values stay in memory; only key names and rules are printed).
     const schema = await loadProjectSchema(settings);
-    let validation: TemplateValidation;
+    // Several layers: each layer's project template against the merged set (docs/guide/layers.md),
+    // so check pulls them; the schema checks the merged values under the names a run gives them.
+    const layered = settings.layers.length > 1;
+    let template: LayeredTemplateCheck;
     let schemaResult: SchemaCheckResult | undefined;
-    if (schema === undefined) validation = await validateOnly(settings, { log });
-    else {
+    if (schema === undefined && !layered) {
+      const validation = await validateOnly(settings, { log });
+      template = { ...checkTemplate(validation), missingFrom: [] };
+    } else {
       const obtained = await obtainSecrets(settings, { log, validate: true });
-      validation = obtained.validation!;
-      schemaResult = schema.check((key) => (Object.hasOwn(obtained.secrets, key) ? obtained.secrets[key] : undefined));
+      template = checkLayeredTemplates(layersOf(settings, obtained), obtained.secrets)!;
+      if (schema !== undefined) {
+        const values = compose(layersOf(settings, obtained), rulesFor({ rules: FILE_RULES_ONLY }, settings)).secrets;
+        schemaResult = schema.check((key) => (Object.hasOwn(values, key) ? values[key] : undefined));
+      }
     }
-    const template = checkTemplate(validation);
+    const missingText = layered ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : template.missing.map(printableName).join(", ");
     const schemaFailed = schemaResult !== undefined && schemaResult.failures.length > 0;
     const where = target(settings);
     if (options.json) {
@@ -51,11 +65,7 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
       if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
       io.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      const lines = [
-        template.failed
-          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${template.missing.map(printableName).join(", ") || "(none listed)"}`
-          : `${where}: valid`,
-      ];
+      const lines = [template.failed ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${missingText || "(none listed)"}` : `${where}: valid`];
       if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`);
       if (schemaResult !== undefined) {
         lines.push(

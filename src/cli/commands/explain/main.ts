@@ -13,7 +13,7 @@ export const main = commandMain(async (args, { io, log }) => {
   const { inherited } = prepareOptions;
   const { settings, obtained, plan, where } = await prepare(prepareOptions);
   const [{ fingerprintKey }, { explainReport, explainRows, formatExplainTable }] = await Promise.all([import("../../../explain/fingerprint.js"), import("../../../explain/rows.js")]);
-  const rows = explainRows(plan, { secrets: obtained.secrets, inherited, token: settings.token }, fingerprintKey(settings.token));
+  const rows = explainRows(plan, { inherited, token: settings.token }, fingerprintKey(settings.token));
   const source = obtained.source === "snapshot" ? { kind: "snapshot" as const, ageMs: obtained.ageMs ?? 0 } : { kind: "secr" as const };
   const report = explainReport(where, source, plan, rows);
   io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatExplainTable(report));

@@ -21,8 +21,6 @@ export const main = commandMain(async (args, { io, log }) => {
     env: io.env,
     cwd: io.cwd,
     // What is printed is the secrets (and schema defaults) alone: no inherited environment.
-    preserveEnv: false,
-    passToken: false,
     context: "export",
     inherited: {},
     log,

@@ -1,6 +1,7 @@
 // `secr-run init`: .secr.json in the working directory, with what the flags (or SECR_ORG,
 // SECR_PROJECT, SECR_ENV) say. Never a token; apiUrl only from --api-url on this command line,
 // and then the written file is trusted at once (the user just chose that URL; docs/design/trust.md).
+import { oneEnv } from "../../options/globals.js";
 import { join } from "node:path";
 import { readProjectFile, PROJECT_FILE_NAME } from "../../../config/project-file.js";
 import { ENV_VARS, resolveSettings } from "../../../config/settings.js";
@@ -19,7 +20,9 @@ export function main(args: string[], io?: Io): Promise<number> {
     const pick = (flag: string | undefined, name: "org" | "project" | "env") => flag ?? (io.env[ENV_VARS[name]] || undefined);
     const org = pick(options.org, "org");
     const project = pick(options.project, "project");
-    const env = pick(options.env, "env");
+    const given = oneEnv(options.env);
+    if (given instanceof Error) throw initCommand.usageError(given.message);
+    const env = pick(given, "env");
     const missing = [org === undefined && "--org", project === undefined && "--project"].filter(Boolean);
     if (missing.length > 0) throw initCommand.usageError(`missing ${missing.join(" and ")}`);
     let apiUrl: string | undefined;

@@ -14,6 +14,7 @@ import type { Logger } from "../../log.js";
 import { planFor, type PrepareOptions, type Prepared } from "../../../pipeline/prepare.js";
 import { pullFromSecr } from "../../../pipeline/pull-secrets.js";
 import { openSnapshotStore } from "../../../pipeline/snapshot-fallback.js";
+import { snapshotLayers } from "../../../pipeline/snapshot-layers.js";
 
 export interface WatchRun {
   watch: WatchSettings;
@@ -60,7 +61,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     }
     run.sensitive(Object.values(pulled.secrets));
     if (cache.enabled) {
-      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions };
+      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions, ...snapshotLayers(pulled) };
       await openSnapshotStore(settings, cache, log).save(data);
     }
     const plan = planFor(run.prepareOptions, settings, prepared.schema, { ...pulled, source: "secr" });
@@ -137,6 +138,7 @@ export async function startWatching(run: WatchRun): Promise<void> {
     org: settings.org,
     project: settings.project,
     env: settings.env,
+    layers: settings.layers,
     log,
     pollTimeoutMs: settings.timeoutMs,
     // The versions of the values the child got, pulled now or recorded in the snapshot.
