@@ -38,6 +38,9 @@ export interface Composed {
   /** -v lines, names only: `DB_URL: production overrides shared`. */
   overrides: string[];
   warnings: string[];
+  /** secr's keys → their values after expansion, and the keys each value referenced (--expand). */
+  expanded: Readonly<Dictionary>;
+  references: Readonly<Dictionary<string[]>>;
 }
 
 export function compose(layers: readonly PlanLayer[], rules: Pick<EnvRules, "expand" | "renames" | "prefix">): Composed {
@@ -58,5 +61,31 @@ export function compose(layers: readonly PlanLayer[], rules: Pick<EnvRules, "exp
     if (references !== undefined) entry.references = references;
     origin[name] = entry;
   }
-  return { merged: merged.secrets, secrets: named.secrets, origin, overrides: describeOverrides(merged, labels), warnings: named.warnings };
+  return {
+    merged: merged.secrets,
+    secrets: named.secrets,
+    origin,
+    overrides: describeOverrides(merged, labels),
+    warnings: named.warnings,
+    expanded: expanded.secrets,
+    references: expanded.references,
+  };
+}
+
+/** The values an injected value was built from (--expand), by secr key, transitively: a child can
+ *  print a part it parsed out (a password from a URL), so --mask covers them too. */
+export function referencedValues(composed: Composed, injected: readonly string[]): Dictionary {
+  const out = dictionary();
+  const walk = (key: string) => {
+    for (const ref of composed.references[key] ?? []) {
+      if (Object.hasOwn(out, ref)) continue;
+      out[ref] = composed.expanded[ref]!;
+      walk(ref);
+    }
+  };
+  for (const name of injected) {
+    const origin = composed.origin[name];
+    if (origin !== undefined) walk(origin.secrName);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { buildChildEnv, CREDENTIAL_VARS } from "./child-env.js";
 import { describeNameRules, type NameContext } from "./name-verdict.js";
 import { applyNameRules, printableName, type NameRuleResult } from "./names.js";
 import { selectOnly } from "./only.js";
-import { compose, type Composed, type PlanLayer } from "./compose.js";
+import { compose, referencedValues, type Composed, type PlanLayer } from "./compose.js";
 import type { EnvRules } from "./env-rules.js";
 import { checkLayeredTemplates, type LayeredTemplateCheck } from "./layered-template.js";
 
@@ -82,6 +82,8 @@ export interface Plan {
   /** The child's names → the values the secrets give them (after --expand, --rename, --prefix;
    *  refused ones too): what explain fingerprints. */
   values: Readonly<Record<string, string>>;
+  /** secr keys → values that injected values were expanded from (--expand): masked with them. */
+  referenced: Readonly<Record<string, string>>;
   /** -v lines naming each key a later layer overrode, names only. */
   overrides: string[];
   /** Why the child must not start (export: nothing printed); undefined when it may. */
@@ -173,15 +175,17 @@ export function plan(input: PlanInput): Plan {
 
   const nameVerdict = describeNameRules(names, input.context);
   const sortedRows = [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const injected = sortedRows.filter((row) => row.action === "injected" && row.source !== "token").map((row) => row.key);
   return {
     env,
     rows: sortedRows,
-    injected: sortedRows.filter((row) => row.action === "injected" && row.source !== "token").map((row) => row.key),
+    injected,
     refused: sortedRows.filter((row) => (row.action === "refused" || row.action === "skipped") && row.source !== "none").map((row) => row.key),
     template,
     schema,
     warnings: [...composed.warnings, ...nameVerdict.warnings],
     values: secrets,
+    referenced: referencedValues(composed, injected),
     overrides: composed.overrides,
     stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal && withRenamed(nameVerdict.fatal, names, composed)),
   };
@@ -197,7 +201,7 @@ function withRenamed(message: string, names: NameRuleResult, composed: Composed)
 
 /** A plan that cannot be made (see compose.ts): no environment, only the stop. */
 function stopped(stop: PlanStop): Plan {
-  return { env: {}, rows: [], injected: [], refused: [], template: undefined, schema: undefined, warnings: [], values: {}, overrides: [], stop };
+  return { env: {}, rows: [], injected: [], refused: [], template: undefined, schema: undefined, warnings: [], values: {}, referenced: {}, overrides: [], stop };
 }
 
 function outcomeOf(input: PlanInput): string {

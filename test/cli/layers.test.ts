@@ -229,6 +229,21 @@ describe("what the child, its files and the report get", () => {
 });
 
 describe("attacks", () => {
+  it("--mask also covers what an injected value was expanded from: a child printing the password it parsed out of a URL", async () => {
+    const result = await runCli(
+      [
+        ...["--env", "shared", "--env", "production", "--no-validate", "--expand", "--only", "URL", "--mask", "--"],
+        NODE,
+        "-e",
+        "console.log(new URL(process.env.URL).password, process.env.PW === undefined)",
+      ],
+      { env: env() },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(shared.PW);
+    expect(result.stdout).toBe("[secr:PW (referenced)] true\n");
+  });
+
   it("a reference never reads secr-run's own environment: ${SECR_TOKEN} is a missing key (78), the token goes nowhere", async () => {
     const result = await runCli(["export", "--format", "json", "--no-validate", "--env", "grab", "--expand"], { env: env({ HOME: "/home/lay-home-9s8d" }) });
     expect(result.exitCode).toBe(78);

@@ -61,7 +61,9 @@ export async function createLauncher(delivery: DeliverySettings, log: Logger, co
     const tooLarge = execTooLarge(argv, colour ?? env, execLimit);
     if (tooLarge !== undefined) throw new DeliveryError(ExitCode.DATA, tooLarge);
     if (mask !== undefined && colour !== undefined && delivery.maskMinLength !== undefined) {
-      const set = mask[0].setUpMask(injected, delivery.maskMinLength);
+      // Also what injected values were expanded from (keys marked so they cannot collide).
+      const referenced = Object.entries(plan.referenced).map(([key, value]) => [`${key} (referenced)`, value] as const);
+      const set = mask[0].setUpMask({ ...injected, ...Object.fromEntries(referenced) }, delivery.maskMinLength);
       if ("tooLarge" in set) throw new DeliveryError(ExitCode.DATA, set.tooLarge);
       if (set.tooShort.length > 0) log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${set.tooShort.join(", ")}`);
       log.debug(`masking ${set.patternCount} patterns`);
