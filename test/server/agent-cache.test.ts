@@ -33,11 +33,21 @@ describe("CacheStore", () => {
     store.set(entryKey(b, "/y"), entry(b, "o\0q"));
     expect(store.dropToken(a)).toBe(1);
     expect(store.get(entryKey(b, "/x"))).toBeDefined();
-    const before = store.generation;
+    const before = store.stamp(b, "o\0p");
+    const otherProject = store.stamp(b, "o\0q");
+    const otherToken = store.stamp(a, "o\0r");
     expect(store.dropScope("o\0p")).toBe(1);
     expect(store.size).toBe(1);
     store.set(entryKey(b, "/x"), entry(b, "o\0p"), before);
     expect(store.get(entryKey(b, "/x"))).toBeUndefined();
+    // A drop of one project or one token does not keep other projects' or tokens' answers out.
+    store.dropToken(b);
+    store.set(entryKey(a, "/r"), entry(a, "o\0r"), otherToken);
+    expect(store.get(entryKey(a, "/r"))).toBeDefined();
+    store.set(entryKey(b, "/y"), entry(b, "o\0q"), otherProject);
+    expect(store.get(entryKey(b, "/y"))).toBeUndefined(); // b itself was dropped meanwhile
+    expect(store.holdsToken(a)).toBe(true);
+    expect(store.holdsToken(b)).toBe(false);
   });
 });
 

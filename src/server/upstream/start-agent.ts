@@ -5,6 +5,7 @@ import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";
 import { trackConnections } from "../http/connections.js";
 import { createListener, listen, urlOf, type TlsFiles } from "../http/listen.js";
 import { RateLimiter } from "../http/rate-limit.js";
+import { InFlightLimit } from "./admission.js";
 import { SharedBackoff } from "./backoff.js";
 import { CacheStore } from "./cache-store.js";
 import { Coalescer } from "./coalesce.js";
@@ -17,8 +18,12 @@ export const DEFAULT_MAX_STALE_MS = 3600_000;
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 /** Connections to upstream: enough for a deploy's misses, few enough for one NAT address. */
 const UPSTREAM_CONNECTIONS = 8;
-/** Rejected tokens per second per client address before the agent answers 429 itself. */
-const REJECTS_PER_SECOND = 10;
+/** Rejected tokens per second per client address before the agent answers 429 itself: a guessing
+ *  pod spends at most 60 upstream requests a minute, a tenth of a typical per-address limit. */
+const REJECTS_PER_SECOND = 1;
+/** Requests of tokens the cache holds nothing for, in flight upstream per client address (a pod's
+ *  start needs 2: pull and template check). */
+const UNCONFIRMED_IN_FLIGHT = 8;
 
 export interface AgentOptions {
   /** Upstream secr base URL: https://, or http:// to a loopback host. */
@@ -80,6 +85,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     counters,
     hashToken: tokenHasher(),
     rejectLimiter: new RateLimiter(REJECTS_PER_SECOND),
+    unconfirmed: new InFlightLimit(UNCONFIRMED_IN_FLIGHT),
     now: Date.now,
     log: options.log,
     accessLog: options.accessLog ?? true,
