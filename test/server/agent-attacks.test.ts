@@ -13,6 +13,8 @@ describe("a hostile pod or upstream against the agent", () => {
   const plans = new Map<string, Plan>();
   const revoked = new Set<string>();
   let etag = (token: string) => `"${token}"`;
+  /** Upstream GETs left before it answers 429 (a per-address quota, as hosted secrets managers have). */
+  let quota = Infinity;
   const tokenOf = (request: Request) => (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
   /** Upstream GETs sent with this token. */
   const upstreamGets = (token: string) => fake.requests.filter((r) => r.method === "GET" && r.headers.get("authorization") === `Bearer ${token}`).length;
@@ -23,6 +25,7 @@ describe("a hostile pod or upstream against the agent", () => {
     fake = await startMswServer(
       http.get("*/v1/secrets/:org/:project/:env", async ({ request, params }) => {
         const token = tokenOf(request);
+        if (--quota < 0) return HttpResponse.json({ error: "rate_limited", message: "quota spent" }, { status: 429, headers: { "retry-after": "60" } });
         const plan = plans.get(token) ?? "ok";
         if (plan !== "ok") await delay(500);
         if (plan === "slow-then-503") return HttpResponse.json({ error: "server_error", message: "overloaded" }, { status: 503 });
@@ -122,12 +125,31 @@ describe("a hostile pod or upstream against the agent", () => {
     }
   });
 
+  it("one pod asking for ever new answers cannot spend the node's upstream quota, which would hold every pod back", async () => {
+    const agent = await startAgentProcess(fake.url, ["--quiet"]);
+    quota = 40;
+    try {
+      const greedy = "greedy-token-eeee";
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await get(agent.url, greedy, `/v1/secrets/acme/api/production?n=${i}`)).status);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+      expect(upstreamGets(greedy)).toBeLessThan(40);
+      // Upstream never had to say 429, so the shared back-off never held the other pods.
+      const victim = await get(agent.url, "victim-token-ffff");
+      expect(victim.status).toBe(200);
+      expect(await victim.text()).toContain("value-of-victim-token-ffff");
+    } finally {
+      quota = Infinity;
+      await agent.stop();
+    }
+  });
+
   it("a hostile upstream's large ETags count against --cache-max-bytes", async () => {
     const agent = await startAgentProcess(fake.url, ["--quiet", "--cache-max-bytes", "64KiB", "--revalidate", "1h"]);
     const big = 4000;
     etag = (token) => `"${token}-${"e".repeat(big)}"`;
     try {
-      for (let i = 0; i < 60; i++) expect((await get(agent.url, "etag-token", `/v1/secrets/acme/api/env-${i}`)).status).toBe(200);
+      for (let i = 0; i < 60; i++) expect((await get(agent.url, `etag-token-${i % 4}`, `/v1/secrets/acme/api/env-${i}`)).status).toBe(200);
       const text = await (await fetch(`${agent.url}/metrics`)).text();
       const value = (name: string) => Number(/^(\S+) (\d+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2]);
       const entries = value("secr_agent_cache_entries");

@@ -41,6 +41,8 @@ export interface ProxyContext {
   rejectLimiter: RateLimiter;
   /** Per client address: requests upstream of tokens the cache holds nothing for. */
   unconfirmed: InFlightLimit;
+  /** Per token: requests upstream, so that no single pod can spend the node's upstream quota. */
+  tokenLimiter: RateLimiter;
   now(): number;
   log?: NodeJS.WritableStream | undefined;
   accessLog: boolean;
@@ -95,17 +97,21 @@ export function createProxyHandler(ctx: ProxyContext) {
     return otherwise();
   };
 
-  /** Upstream work for a token the cache holds nothing for is limited per client address: the
-   *  token may be a guess, and every guess would cost the node's upstream quota. */
+  /** Upstream work is limited per token (one pod must not spend the node's upstream quota, which
+   *  would hold every token back after upstream's 429), and for a token the cache holds nothing
+   *  for, per client address too: the token may be a guess. */
   const admitted = async (address: string, tokenId: TokenId, work: () => Promise<Outcome>): Promise<Outcome> => {
-    if (ctx.store.holdsToken(tokenId)) return work();
-    const wait = ctx.rejectLimiter.wait(address);
-    if (wait > 0) return localError(429, "rate_limited", `too many rejected tokens from this address; retry in ${wait} s`, { "retry-after": String(wait) });
-    if (!ctx.unconfirmed.enter(address)) return localError(429, "rate_limited", "too many requests of new tokens in flight from this address; retry in 1 s", { "retry-after": "1" });
+    const confirmed = ctx.store.holdsToken(tokenId);
+    const rejects = confirmed ? 0 : ctx.rejectLimiter.wait(address);
+    if (rejects > 0) return localError(429, "rate_limited", `too many rejected tokens from this address; retry in ${rejects} s`, { "retry-after": String(rejects) });
+    const spent = ctx.tokenLimiter.wait(tokenId);
+    if (spent > 0) return localError(429, "rate_limited", `too many upstream requests for this token; retry in ${spent} s`, { "retry-after": String(spent) });
+    if (!confirmed && !ctx.unconfirmed.enter(address)) return localError(429, "rate_limited", "too many requests of new tokens in flight from this address; retry in 1 s", { "retry-after": "1" });
+    ctx.tokenLimiter.take(tokenId);
     try {
       return await work();
     } finally {
-      ctx.unconfirmed.leave(address);
+      if (!confirmed) ctx.unconfirmed.leave(address);
     }
   };
 

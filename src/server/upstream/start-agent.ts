@@ -24,6 +24,10 @@ const REJECTS_PER_SECOND = 1;
 /** Requests of tokens the cache holds nothing for, in flight upstream per client address (a pod's
  *  start needs 2: pull and template check). */
 const UNCONFIRMED_IN_FLIGHT = 8;
+/** Upstream requests per token per second, after a burst: a pod's start costs 2, and repeats are
+ *  answered from memory; a pod asking for ever new answers spends at most 60 a minute. */
+const TOKEN_UPSTREAM_PER_SECOND = 1;
+const TOKEN_UPSTREAM_BURST = 30;
 
 export interface AgentOptions {
   /** Upstream secr base URL: https://, or http:// to a loopback host. */
@@ -86,6 +90,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     hashToken: tokenHasher(),
     rejectLimiter: new RateLimiter(REJECTS_PER_SECOND),
     unconfirmed: new InFlightLimit(UNCONFIRMED_IN_FLIGHT),
+    tokenLimiter: new RateLimiter(TOKEN_UPSTREAM_PER_SECOND, undefined, TOKEN_UPSTREAM_BURST),
     now: Date.now,
     log: options.log,
     accessLog: options.accessLog ?? true,
