@@ -1,9 +1,12 @@
 // Attacks on the caching agent (`secr-run serve --upstream`, docs/guide/fleet.md) by a hostile pod
 // on the same node, or a hostile upstream, performed through the built CLI over loopback HTTP.
+import { chmodSync } from "node:fs";
 import { http, HttpResponse, delay } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess } from "../helpers/agent.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
+import { fileTempDir } from "../helpers/temp.js";
+import { hasOpenssl, makeTestCa } from "../helpers/test-ca.js";
 
 type Plan = "ok" | "slow" | "slow-then-503";
 
@@ -161,5 +164,19 @@ describe("a hostile pod or upstream against the agent", () => {
       etag = (token) => `"${token}"`;
       await agent.stop();
     }
+  });
+});
+
+describe("the agent's TLS key", () => {
+  it.skipIf(!hasOpenssl())("a --tls-key other users can read is warned about, as the data key file is; a private one is not", async () => {
+    const ca = makeTestCa(fileTempDir("secr-agent-tls-key-").path);
+    chmodSync(ca.keyFile, 0o644);
+    const open = await startAgentProcess("https://api.secr.example", ["--quiet", "--tls-cert", ca.certFile, "--tls-key", ca.keyFile]);
+    const openStop = await open.stop();
+    expect(openStop.stderr).toMatch(/warning: --tls-key .* is readable by others \(mode 644\).*chmod 600/);
+    expect(openStop.stderr).not.toContain("PRIVATE KEY");
+    chmodSync(ca.keyFile, 0o600);
+    const closed = await startAgentProcess("https://api.secr.example", ["--quiet", "--tls-cert", ca.certFile, "--tls-key", ca.keyFile]);
+    expect((await closed.stop()).stderr).not.toMatch(/readable by others/);
   });
 });

@@ -1,8 +1,10 @@
 // The agent's pure parts: the bounded LRU store, token identifiers, coalescing, the shared back-off.
+import { rootCertificates } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { SharedBackoff } from "../../src/server/upstream/backoff.js";
 import { CacheStore, entryKey, type Entry } from "../../src/server/upstream/cache-store.js";
 import { Coalescer } from "../../src/server/upstream/coalesce.js";
+import { upstreamConnect } from "../../src/server/upstream/start-agent.js";
 import { bearerToken, tokenHasher, type TokenId } from "../../src/server/upstream/token-id.js";
 
 const hash = tokenHasher();
@@ -68,6 +70,16 @@ describe("token identifiers", () => {
     expect(bearerToken("Basic abc")).toBeUndefined();
     expect(bearerToken("Bearer a b")).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe("upstream TLS", () => {
+  it("--ca-file adds a private CA to Node's roots instead of replacing them", () => {
+    const ca = Buffer.from("-----BEGIN CERTIFICATE-----\nprivate\n-----END CERTIFICATE-----\n");
+    const connect = upstreamConnect(1000, ca);
+    expect(connect.ca).toContain(ca);
+    expect(connect.ca).toEqual(expect.arrayContaining([...rootCertificates]));
+    expect(upstreamConnect(1000, undefined).ca).toBeUndefined();
   });
 });
 

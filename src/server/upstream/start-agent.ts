@@ -1,5 +1,6 @@
 // Composition of the caching agent (`secr-run serve --upstream`, docs/guide/fleet.md): the cache,
 // the upstream connection pool, the listener (HTTP or HTTPS), and a graceful close.
+import { rootCertificates } from "node:tls";
 import { parseBaseUrl } from "../../client/url.js";
 import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";
 import { trackConnections } from "../http/connections.js";
@@ -67,11 +68,16 @@ export function checkUpstream(url: string): { origin: string; basePath: string; 
   }
 }
 
+/** TLS options for upstream: a private CA is trusted besides Node's roots, not instead of them
+ *  (a `ca` option alone replaces them, and api.secr.dev would no longer verify). */
+export function upstreamConnect(timeoutMs: number, ca: Buffer | undefined): { timeout: number; ca?: (string | Buffer)[] } {
+  return ca === undefined ? { timeout: timeoutMs } : { timeout: timeoutMs, ca: [...rootCertificates, ca] };
+}
+
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const upstream = checkUpstream(options.upstream);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const connect = { timeout: timeoutMs, ...(options.upstreamCa !== undefined ? { ca: options.upstreamCa } : {}) };
-  const poolOptions = { connect, connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
+  const poolOptions = { connect: upstreamConnect(timeoutMs, options.upstreamCa), connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
   const dispatcher = upstream.loopback ? new Agent(poolOptions) : new EnvHttpProxyAgent(poolOptions);
   const counters = newCounters();
   const store = new CacheStore(options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
