@@ -30,7 +30,7 @@ describe("a hostile pod or upstream against the agent", () => {
         const token = tokenOf(request);
         if (--quota < 0) return HttpResponse.json({ error: "rate_limited", message: "quota spent" }, { status: 429, headers: { "retry-after": "60" } });
         const plan = plans.get(token) ?? "ok";
-        if (plan !== "ok") await delay(500);
+        if (plan !== "ok") await delay(1_500); // room for a request made meanwhile, even on a loaded machine
         if (plan === "slow-then-503") return HttpResponse.json({ error: "server_error", message: "overloaded" }, { status: 503 });
         if (rejected(token)) return unauthorized();
         const body = { secrets: [{ key: "WHO", value: `value-of-${token}-${String(params.env)}`, version: 1, updatedAt: "2026-01-01T00:00:00.000Z" }] };
