@@ -1,8 +1,10 @@
 // The agent's pure parts: the bounded LRU store, token identifiers, coalescing, the shared back-off.
+import { rootCertificates } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { SharedBackoff } from "../../src/server/upstream/backoff.js";
 import { CacheStore, entryKey, type Entry } from "../../src/server/upstream/cache-store.js";
 import { Coalescer } from "../../src/server/upstream/coalesce.js";
+import { upstreamConnect } from "../../src/server/upstream/start-agent.js";
 import { bearerToken, tokenHasher, type TokenId } from "../../src/server/upstream/token-id.js";
 
 const hash = tokenHasher();
@@ -33,11 +35,21 @@ describe("CacheStore", () => {
     store.set(entryKey(b, "/y"), entry(b, "o\0q"));
     expect(store.dropToken(a)).toBe(1);
     expect(store.get(entryKey(b, "/x"))).toBeDefined();
-    const before = store.generation;
+    const before = store.stamp(b, "o\0p");
+    const otherProject = store.stamp(b, "o\0q");
+    const otherToken = store.stamp(a, "o\0r");
     expect(store.dropScope("o\0p")).toBe(1);
     expect(store.size).toBe(1);
     store.set(entryKey(b, "/x"), entry(b, "o\0p"), before);
     expect(store.get(entryKey(b, "/x"))).toBeUndefined();
+    // A drop of one project or one token does not keep other projects' or tokens' answers out.
+    store.dropToken(b);
+    store.set(entryKey(a, "/r"), entry(a, "o\0r"), otherToken);
+    expect(store.get(entryKey(a, "/r"))).toBeDefined();
+    store.set(entryKey(b, "/y"), entry(b, "o\0q"), otherProject);
+    expect(store.get(entryKey(b, "/y"))).toBeUndefined(); // b itself was dropped meanwhile
+    expect(store.holdsToken(a)).toBe(true);
+    expect(store.holdsToken(b)).toBe(false);
   });
 });
 
@@ -58,6 +70,16 @@ describe("token identifiers", () => {
     expect(bearerToken("Basic abc")).toBeUndefined();
     expect(bearerToken("Bearer a b")).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe("upstream TLS", () => {
+  it("--ca-file adds a private CA to Node's roots instead of replacing them", () => {
+    const ca = Buffer.from("-----BEGIN CERTIFICATE-----\nprivate\n-----END CERTIFICATE-----\n");
+    const connect = upstreamConnect(1000, ca);
+    expect(connect.ca).toContain(ca);
+    expect(connect.ca).toEqual(expect.arrayContaining([...rootCertificates]));
+    expect(upstreamConnect(1000, undefined).ca).toBeUndefined();
   });
 });
 

@@ -43,6 +43,11 @@ function upstreamPulls(server: LocalServer, env: string): number {
     .filter((line) => line.includes(` GET /v1/secrets/acme/api/${env} `)).length;
 }
 
+/** Waits up to 2 s for `done` (a child's log line may lag its answer); the caller asserts after. */
+async function settled(done: () => boolean): Promise<void> {
+  for (const until = Date.now() + 2_000; !done() && Date.now() < until;) await delay(20);
+}
+
 async function metric(agent: AgentProcess, name: string): Promise<number> {
   const text = await (await fetch(`${agent.url}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
@@ -81,7 +86,9 @@ describe("through a real upstream secr-run serve", () => {
     const attack = await get(`${agent.url}/v1/secrets/acme/api/production?limit=1000&offset=0`, STAGING);
     expect(attack.status).toBe(403);
     expect(await attack.text()).not.toContain(PROD_VALUE);
-    // The staging token's request went upstream: its own answer, not a cache hit.
+    // The staging token's request went upstream: its own answer, not a cache hit. (The upstream's
+    // access-log line reaches us through a pipe, possibly after the agent's answer.)
+    await settled(() => upstreamPulls(upstream, "production") === before + 1);
     expect(upstreamPulls(upstream, "production")).toBe(before + 1);
     const viaCli = await runThrough(agent.url, STAGING, "production");
     expect(viaCli.exitCode).toBe(77);
@@ -294,6 +301,7 @@ describe("through a fake upstream with counters", () => {
       revoked.add("token-hhhhhh");
       expect((await get(url, "token-hhhhhh")).status).toBe(401);
       mode = "down";
+      await delay(1_100); // past the per-address limit on rejected tokens: this one goes upstream
       const afterOutage = await get(url, "token-hhhhhh");
       expect(afterOutage.status).toBe(503);
       expect(await afterOutage.text()).not.toContain("value-for");

@@ -1,5 +1,5 @@
-// Token buckets: `rate` requests per second per id, bursts up to max(rate, 1).
-// Used per API token (authenticated requests) and for failed authentications (auth-failure-limit.ts).
+// Token buckets: `rate` requests per second per id, bursts up to `burst` (default max(rate, 1)).
+// Used per API token (authenticated requests), per agent token upstream, and for failed authentications (auth-failure-limit.ts).
 const MAX_BUCKETS = 10_000;
 
 interface Bucket {
@@ -14,8 +14,9 @@ export class RateLimiter {
   constructor(
     private readonly rate: number,
     private readonly now: () => number = () => performance.now(),
+    burst?: number,
   ) {
-    this.#capacity = Math.max(rate, 1); // a rate below 1/s still lets one request through
+    this.#capacity = Math.max(burst ?? rate, 1); // a rate below 1/s still lets one request through
   }
 
   /** 0 when a request may proceed now, else the seconds to wait (for Retry-After). Consumes nothing. */

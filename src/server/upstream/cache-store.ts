@@ -18,8 +18,19 @@ export interface Entry extends CachedAnswer {
   confirmedAt: number;
 }
 
-/** What an entry costs besides its body (key, headers, bookkeeping), counted against the bound. */
+/** What an entry costs besides its body, key and headers (bookkeeping), counted against the bound. */
 const OVERHEAD_BYTES = 256;
+/** Tokens and projects whose drops are remembered apart; past this, one drop stands for all. */
+const MAX_GENERATIONS = 10_000;
+
+/** Taken before asking upstream, given to set(): an answer that raced a drop of its token, its
+ *  project or everything is not kept. Per token and per project, so another pod's rejected token
+ *  or write never keeps everyone's answers out of the cache. */
+export interface Stamp {
+  all: number;
+  token: number;
+  scope: number;
+}
 
 export function entryKey(tokenId: TokenId, path: string): string {
   return `${tokenId} ${path}`;
@@ -29,13 +40,20 @@ export class CacheStore {
   readonly #entries = new Map<string, Entry>();
   #bytes = 0;
   #generation = 0;
+  readonly #tokenGenerations = new Map<TokenId, number>();
+  readonly #scopeGenerations = new Map<string, number>();
+  /** Entries held per token: a token with none was never confirmed by upstream (or was dropped). */
+  readonly #perToken = new Map<TokenId, number>();
 
   constructor(readonly maxBytes: number) {}
 
-  /** Changes whenever entries are dropped for a reason (a write, a rejected token): take it
-   *  before asking upstream, and pass it to set(), so an answer that raced a drop is not kept. */
-  get generation(): number {
-    return this.#generation;
+  stamp(tokenId: TokenId, scope: string): Stamp {
+    return { all: this.#generation, token: this.#tokenGenerations.get(tokenId) ?? 0, scope: this.#scopeGenerations.get(scope) ?? 0 };
+  }
+
+  /** Whether upstream accepted this token for an answer the cache still holds. */
+  holdsToken(tokenId: TokenId): boolean {
+    return this.#perToken.has(tokenId);
   }
 
   get bytes(): number {
@@ -44,6 +62,11 @@ export class CacheStore {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The entry, without marking it used. */
+  peek(key: string): Entry | undefined {
+    return this.#entries.get(key);
   }
 
   /** Marks the entry as recently used. */
@@ -55,9 +78,10 @@ export class CacheStore {
     return entry;
   }
 
-  set(key: string, entry: Entry, generation = this.#generation): void {
+  set(key: string, entry: Entry, stamp: Stamp = this.stamp(entry.tokenId, entry.scope)): void {
     this.delete(key);
-    if (generation !== this.#generation) return;
+    const now = this.stamp(entry.tokenId, entry.scope);
+    if (stamp.all !== now.all || stamp.token !== now.token || stamp.scope !== now.scope) return;
     const cost = costOf(key, entry);
     // One answer larger than an eighth of the cache would evict most of it: not kept.
     if (cost > this.maxBytes / 8) return;
@@ -68,6 +92,7 @@ export class CacheStore {
     }
     this.#entries.set(key, entry);
     this.#bytes += cost;
+    this.#perToken.set(entry.tokenId, (this.#perToken.get(entry.tokenId) ?? 0) + 1);
   }
 
   delete(key: string): void {
@@ -75,26 +100,40 @@ export class CacheStore {
     if (entry === undefined) return;
     this.#entries.delete(key);
     this.#bytes -= costOf(key, entry);
+    const held = (this.#perToken.get(entry.tokenId) ?? 1) - 1;
+    if (held > 0) this.#perToken.set(entry.tokenId, held);
+    else this.#perToken.delete(entry.tokenId);
   }
 
   /** Every entry of one token (after upstream rejected it). */
   dropToken(tokenId: TokenId): number {
+    this.#bump(this.#tokenGenerations, tokenId);
     return this.#dropWhere((entry) => entry.tokenId === tokenId);
   }
 
   /** Every token's entries about one project (after a write to it). */
   dropScope(scope: string): number {
+    this.#bump(this.#scopeGenerations, scope);
     return this.#dropWhere((entry) => entry.scope === scope);
   }
 
   clear(): void {
     this.#generation++;
     this.#entries.clear();
+    this.#perToken.clear();
     this.#bytes = 0;
   }
 
+  #bump<K>(generations: Map<K, number>, id: K): void {
+    if (generations.size >= MAX_GENERATIONS && !generations.has(id)) {
+      // Forgetting the others is safe only together with a drop that stands for all of them.
+      generations.clear();
+      this.#generation++;
+    }
+    generations.set(id, (generations.get(id) ?? 0) + 1);
+  }
+
   #dropWhere(test: (entry: Entry) => boolean): number {
-    this.#generation++;
     let dropped = 0;
     for (const [key, entry] of this.#entries) {
       if (!test(entry)) continue;
@@ -106,5 +145,6 @@ export class CacheStore {
 }
 
 function costOf(key: string, entry: Entry): number {
-  return entry.body.length + key.length + OVERHEAD_BYTES;
+  // ETag and Content-Type are upstream's choice: a hostile upstream's 8 KiB ETags count too.
+  return entry.body.length + key.length + (entry.etag?.length ?? 0) + (entry.contentType?.length ?? 0) + OVERHEAD_BYTES;
 }

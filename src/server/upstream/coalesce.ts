@@ -8,6 +8,10 @@ export class Coalescer<T> {
     return this.#inFlight.size;
   }
 
+  has(key: string): boolean {
+    return this.#inFlight.has(key);
+  }
+
   /** `joined` is true when the caller got a share of work already in flight. */
   run(key: string, work: () => Promise<T>): { result: Promise<T>; joined: boolean } {
     const current = this.#inFlight.get(key);

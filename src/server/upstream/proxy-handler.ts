@@ -15,9 +15,11 @@ import type { RateLimiter } from "../http/rate-limit.js";
 import { sendError, sendPayload } from "../http/respond.js";
 import { matchRoute, type RouteMatch, type RouteName } from "../http/routes.js";
 import { ApiError } from "../store/errors.js";
+import type { InFlightLimit } from "./admission.js";
 import type { SharedBackoff } from "./backoff.js";
 import { entryKey, type CacheStore, type Entry } from "./cache-store.js";
 import type { Coalescer } from "./coalesce.js";
+import { invalidationAfterWrite, scopeOf } from "./invalidation.js";
 import { renderMetrics, type Counters } from "./metrics.js";
 import { STALE_HEADER } from "../../client/stale.js";
 import { bearerToken, type TokenId } from "./token-id.js";
@@ -37,6 +39,10 @@ export interface ProxyContext {
   hashToken(token: string): TokenId;
   /** Per client address: tokens upstream rejected (guessing through the agent costs the machine's quota). */
   rejectLimiter: RateLimiter;
+  /** Per client address: requests upstream of tokens the cache holds nothing for. */
+  unconfirmed: InFlightLimit;
+  /** Per token: requests upstream, so that no single pod can spend the node's upstream quota. */
+  tokenLimiter: RateLimiter;
   now(): number;
   log?: NodeJS.WritableStream | undefined;
   accessLog: boolean;
@@ -61,12 +67,6 @@ function splitUrl(url: string): { pathname: string; search: string } {
   return q < 0 ? { pathname: url, search: "" } : { pathname: url.slice(0, q), search: url.slice(q) };
 }
 
-/** "org\0project" a route is about; "" for routes that name no project (their writes clear all). */
-function scopeOf(match: RouteMatch): string {
-  const { org, project } = match.params;
-  return org !== undefined && project !== undefined ? `${org}\0${project}` : "";
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -87,13 +87,32 @@ function localError(status: number, code: string, message: string, headers: Reco
 export function createProxyHandler(ctx: ProxyContext) {
   const fresh = (entry: Entry): boolean => ctx.now() - entry.confirmedAt < ctx.revalidateMs;
 
-  /** The cached answer within --max-stale, marked stale; else what upstream said. */
-  const staleOr = (entry: Entry | undefined, otherwise: () => Outcome): Outcome => {
-    if (entry !== undefined && ctx.maxStaleMs > 0 && ctx.now() - entry.confirmedAt <= ctx.maxStaleMs) {
+  /** The cached answer within --max-stale, marked stale; else what upstream said. Only while the
+   *  cache still holds it: a token rejected (or a project written) meanwhile is never answered stale. */
+  const staleOr = (key: string, entry: Entry | undefined, otherwise: () => Outcome): Outcome => {
+    if (entry !== undefined && ctx.store.peek(key) === entry && ctx.maxStaleMs > 0 && ctx.now() - entry.confirmedAt <= ctx.maxStaleMs) {
       ctx.counters.staleServed++;
       return { kind: "entry", entry, stale: true };
     }
     return otherwise();
+  };
+
+  /** Upstream work is limited per token (one pod must not spend the node's upstream quota, which
+   *  would hold every token back after upstream's 429), and for a token the cache holds nothing
+   *  for, per client address too: the token may be a guess. */
+  const admitted = async (address: string, tokenId: TokenId, work: () => Promise<Outcome>): Promise<Outcome> => {
+    const confirmed = ctx.store.holdsToken(tokenId);
+    const rejects = confirmed ? 0 : ctx.rejectLimiter.wait(address);
+    if (rejects > 0) return localError(429, "rate_limited", `too many rejected tokens from this address; retry in ${rejects} s`, { "retry-after": String(rejects) });
+    const spent = ctx.tokenLimiter.wait(tokenId);
+    if (spent > 0) return localError(429, "rate_limited", `too many upstream requests for this token; retry in ${spent} s`, { "retry-after": String(spent) });
+    if (!confirmed && !ctx.unconfirmed.enter(address)) return localError(429, "rate_limited", "too many requests of new tokens in flight from this address; retry in 1 s", { "retry-after": "1" });
+    ctx.tokenLimiter.take(tokenId);
+    try {
+      return await work();
+    } finally {
+      if (!confirmed) ctx.unconfirmed.leave(address);
+    }
   };
 
   const headersFor = (token: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -106,10 +125,10 @@ export function createProxyHandler(ctx: ProxyContext) {
   /** One upstream GET for a cache key: fills, confirms or (on failure) falls back to the entry. */
   const refresh = async (key: string, path: string, token: string, tokenId: TokenId, scope: string, entry: Entry | undefined, address: string): Promise<Outcome> => {
     const wait = ctx.backoff.remainingMs();
-    if (wait > 0) return staleOr(entry, () => localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) }));
+    if (wait > 0) return staleOr(key, entry, () => localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) }));
     ctx.counters.upstreamRequests++;
     if (entry?.etag !== undefined) ctx.counters.revalidations++;
-    const generation = ctx.store.generation;
+    const stamp = ctx.store.stamp(tokenId, scope);
     let res;
     try {
       res = await send(ctx.dispatcher, ctx.origin, {
@@ -123,18 +142,18 @@ export function createProxyHandler(ctx: ProxyContext) {
     } catch (error) {
       ctx.counters.upstreamErrors++;
       const reason = error instanceof SecrApiError ? error.code : "network_error";
-      return staleOr(entry, () => localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${reason})`));
+      return staleOr(key, entry, () => localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${reason})`));
     }
     const now = ctx.now();
     if (res.status === 200) {
       const fetched: Entry = { status: 200, body: Buffer.from(res.body), etag: headerValue(res.headers.etag), contentType: headerValue(res.headers["content-type"]), tokenId, scope, confirmedAt: now };
-      ctx.store.set(key, fetched, generation);
+      ctx.store.set(key, fetched, stamp);
       return { kind: "entry", entry: fetched, stale: false };
     }
     if (res.status === 304 && entry !== undefined) {
       ctx.counters.notModified++;
       entry.confirmedAt = now;
-      ctx.store.set(key, entry, generation);
+      ctx.store.set(key, entry, stamp);
       return { kind: "entry", entry, stale: false };
     }
     const passed: Outcome = { kind: "pass", status: res.status, headers: passedHeaders(res.headers), body: Buffer.from(res.body) };
@@ -148,11 +167,11 @@ export function createProxyHandler(ctx: ProxyContext) {
     if (res.status === 429) {
       ctx.counters.rateLimited++;
       ctx.backoff.hold(parseRetryAfter(headerValue(res.headers["retry-after"])));
-      return staleOr(entry, () => passed);
+      return staleOr(key, entry, () => passed);
     }
     if (res.status >= 500) {
       ctx.counters.upstreamErrors++;
-      return staleOr(entry, () => passed);
+      return staleOr(key, entry, () => passed);
     }
     ctx.store.delete(key); // 404 and the like: what was cached no longer holds
     return passed;
@@ -167,7 +186,7 @@ export function createProxyHandler(ctx: ProxyContext) {
       return { kind: "entry", entry, stale: false };
     }
     const address = req.socket.remoteAddress ?? "unknown";
-    const { result, joined } = ctx.coalescer.run(key, () => refresh(key, ctx.basePath + url, token, tokenId, scopeOf(match), entry, address));
+    const { result, joined } = ctx.coalescer.run(key, () => admitted(address, tokenId, () => refresh(key, ctx.basePath + url, token, tokenId, scopeOf(match), entry, address)));
     if (joined) ctx.counters.coalesced++;
     else ctx.counters.misses++;
     return result;
@@ -177,11 +196,15 @@ export function createProxyHandler(ctx: ProxyContext) {
   const pass = async (req: IncomingMessage, url: string, token: string, match: RouteMatch): Promise<Outcome> => {
     const method = req.method as "GET" | "PUT" | "POST" | "DELETE";
     const body = method === "GET" || method === "DELETE" ? undefined : (await readBodyBytes(req, MAX_FORWARD_BODY)).toString("utf8");
+    return admitted(req.socket.remoteAddress ?? "unknown", ctx.hashToken(token), () => forward(req, method, url, body, token, match));
+  };
+
+  const forward = async (req: IncomingMessage, method: "GET" | "PUT" | "POST" | "DELETE", url: string, body: string | undefined, token: string, match: RouteMatch): Promise<Outcome> => {
     const wait = ctx.backoff.remainingMs();
     if (wait > 0) return localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) });
     const contentType = headerValue(req.headers["content-type"]);
     ctx.counters.upstreamRequests++;
-    let res;
+    let res: Awaited<ReturnType<typeof send>> | undefined;
     try {
       res = await send(ctx.dispatcher, ctx.origin, {
         method,
@@ -197,12 +220,10 @@ export function createProxyHandler(ctx: ProxyContext) {
       return localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${error instanceof SecrApiError ? error.code : "network_error"})`);
     } finally {
       // A write may have happened even when its answer was lost: drop what it could have changed.
-      if (method !== "GET") {
-        ctx.counters.invalidations++;
-        const scope = scopeOf(match);
-        if (scope === "") ctx.store.clear();
-        else ctx.store.dropScope(scope);
-      }
+      const invalidation = method === "GET" ? ({ kind: "none" } as const) : invalidationAfterWrite(match, res?.status);
+      if (invalidation.kind !== "none") ctx.counters.invalidations++;
+      if (invalidation.kind === "all") ctx.store.clear();
+      else if (invalidation.kind === "scope") ctx.store.dropScope(invalidation.scope);
     }
     if (res.status === 401 || res.status === 403) {
       ctx.counters.tokenDrops++;
@@ -253,8 +274,6 @@ export function createProxyHandler(ctx: ProxyContext) {
       }
       const token = bearerToken(headerValue(req.headers.authorization));
       if (token === undefined) throw new ApiError("unauthorized", "missing or malformed Authorization: Bearer token");
-      const wait = ctx.rejectLimiter.wait(req.socket.remoteAddress ?? "unknown");
-      if (wait > 0) throw new ApiError("rate_limited", `too many rejected tokens from this address; retry in ${wait} s`, { "retry-after": String(wait) });
       const match = matchRoute(method, pathname);
       if (Object.values(match.params).some((segment) => segment === "." || segment === "..")) throw new ApiError("bad_request", "a path segment cannot be . or ..");
       const outcome = method === "GET" && CACHEABLE.has(match.name) ? await read(req, url, token, match) : await pass(req, url, token, match);

@@ -1,10 +1,12 @@
 // Composition of the caching agent (`secr-run serve --upstream`, docs/guide/fleet.md): the cache,
 // the upstream connection pool, the listener (HTTP or HTTPS), and a graceful close.
+import { rootCertificates } from "node:tls";
 import { parseBaseUrl } from "../../client/url.js";
 import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";
 import { trackConnections } from "../http/connections.js";
 import { createListener, listen, urlOf, type TlsFiles } from "../http/listen.js";
 import { RateLimiter } from "../http/rate-limit.js";
+import { InFlightLimit } from "./admission.js";
 import { SharedBackoff } from "./backoff.js";
 import { CacheStore } from "./cache-store.js";
 import { Coalescer } from "./coalesce.js";
@@ -17,8 +19,16 @@ export const DEFAULT_MAX_STALE_MS = 3600_000;
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 /** Connections to upstream: enough for a deploy's misses, few enough for one NAT address. */
 const UPSTREAM_CONNECTIONS = 8;
-/** Rejected tokens per second per client address before the agent answers 429 itself. */
-const REJECTS_PER_SECOND = 10;
+/** Rejected tokens per second per client address before the agent answers 429 itself: a guessing
+ *  pod spends at most 60 upstream requests a minute, a tenth of a typical per-address limit. */
+const REJECTS_PER_SECOND = 1;
+/** Requests of tokens the cache holds nothing for, in flight upstream per client address (a pod's
+ *  start needs 2: pull and template check). */
+const UNCONFIRMED_IN_FLIGHT = 8;
+/** Upstream requests per token per second, after a burst: a pod's start costs 2, and repeats are
+ *  answered from memory; a pod asking for ever new answers spends at most 60 a minute. */
+const TOKEN_UPSTREAM_PER_SECOND = 1;
+const TOKEN_UPSTREAM_BURST = 30;
 
 export interface AgentOptions {
   /** Upstream secr base URL: https://, or http:// to a loopback host. */
@@ -58,11 +68,16 @@ export function checkUpstream(url: string): { origin: string; basePath: string; 
   }
 }
 
+/** TLS options for upstream: a private CA is trusted besides Node's roots, not instead of them
+ *  (a `ca` option alone replaces them, and api.secr.dev would no longer verify). */
+export function upstreamConnect(timeoutMs: number, ca: Buffer | undefined): { timeout: number; ca?: (string | Buffer)[] } {
+  return ca === undefined ? { timeout: timeoutMs } : { timeout: timeoutMs, ca: [...rootCertificates, ca] };
+}
+
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const upstream = checkUpstream(options.upstream);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const connect = { timeout: timeoutMs, ...(options.upstreamCa !== undefined ? { ca: options.upstreamCa } : {}) };
-  const poolOptions = { connect, connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
+  const poolOptions = { connect: upstreamConnect(timeoutMs, options.upstreamCa), connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
   const dispatcher = upstream.loopback ? new Agent(poolOptions) : new EnvHttpProxyAgent(poolOptions);
   const counters = newCounters();
   const store = new CacheStore(options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
@@ -80,6 +95,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     counters,
     hashToken: tokenHasher(),
     rejectLimiter: new RateLimiter(REJECTS_PER_SECOND),
+    unconfirmed: new InFlightLimit(UNCONFIRMED_IN_FLIGHT),
+    tokenLimiter: new RateLimiter(TOKEN_UPSTREAM_PER_SECOND, undefined, TOKEN_UPSTREAM_BURST),
     now: Date.now,
     log: options.log,
     accessLog: options.accessLog ?? true,

@@ -1,5 +1,5 @@
 // `secr-run serve --upstream URL`: the agent's settings from the command line (docs/guide/fleet.md).
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatDuration, parseDuration } from "../../../config/duration.js";
 import { ExitCode } from "../../../core/exit-codes.js";
@@ -76,6 +76,16 @@ export async function readPem(file: string, flag: string): Promise<Buffer> {
   }
   if (!data.includes("-----BEGIN ")) throw new Failure(ExitCode.CONFIG, `${flag}: ${file} is not a PEM file (no -----BEGIN line)`);
   return data;
+}
+
+/** The TLS private key's bytes, and a warning when other users may read it (as for the data key
+ *  file): whoever reads it can pose as this server to every pod. A symlink is followed (Kubernetes
+ *  mounts secrets through one). */
+export async function readTlsKey(file: string): Promise<{ key: Buffer; warning?: string }> {
+  const key = await readPem(file, "--tls-key");
+  const mode = (await stat(resolve(file))).mode;
+  if ((mode & 0o077) === 0) return { key };
+  return { key, warning: `--tls-key ${file} is readable by others (mode ${(mode & 0o777).toString(8)}): whoever reads it can pose as this server; chmod 600 it (Kubernetes: defaultMode: 0400)` };
 }
 
 /** What the agent says when it starts (durations as the user would write them). */

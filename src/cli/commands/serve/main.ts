@@ -12,7 +12,7 @@ import { Failure } from "../../../core/failure.js";
 import { isLoopbackHost } from "../../../client/url.js";
 import { DataFileError, generateAdminToken, KeyError, LockError, startAgent, startServer, UnsafeDataDirError, UpstreamUrlError, type TlsFiles } from "../../../server/index.js";
 import { DEFAULT_CACHE_MAX_BYTES, DEFAULT_MAX_STALE_MS, DEFAULT_REVALIDATE_MS } from "../../../server/index.js";
-import { agentOptions, describeAgent, readPem, refuseDataOptions } from "./agent.js";
+import { agentOptions, describeAgent, readPem, readTlsKey, refuseDataOptions } from "./agent.js";
 import { watchParent } from "./parent.js";
 import { DETACHED_ENV } from "./detached-env.js";
 
@@ -67,7 +67,12 @@ export async function main(args: string[]): Promise<number> {
 
   let tls: TlsFiles | undefined;
   try {
-    if (argv.tlsCert !== undefined && argv.tlsKey !== undefined) tls = { cert: await readPem(argv.tlsCert, "--tls-cert"), key: await readPem(argv.tlsKey, "--tls-key") };
+    if (argv.tlsCert !== undefined && argv.tlsKey !== undefined) {
+      const cert = await readPem(argv.tlsCert, "--tls-cert");
+      const { key, warning } = await readTlsKey(argv.tlsKey);
+      if (warning !== undefined) process.stderr.write(`secr-run serve: warning: ${warning}\n`);
+      tls = { cert, key };
+    }
     if (upstream !== undefined) {
       refuseDataOptions({ "--data": argv.data, "--key-file": argv.keyFile, "--seed": argv.seed, "--token": argv.token, "--rate-limit": argv.rateLimit });
       const options = await agentOptions(
