@@ -17,7 +17,10 @@ export default tseslint.config(
       // `try { ... } catch {}` is the idiom for best-effort cleanup (kill, unlink, close).
       "no-empty": ["error", { allowEmptyCatch: true }],
       // `const { dropped: _x, ...rest } = o` omits a key; a leading underscore marks "unused on purpose".
-      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
     },
   },
   // Imports point down: src/core is the vocabulary (it imports nothing else from src/), and only
@@ -28,15 +31,32 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(\\.\\./)+cli(/|$)", message: "nothing outside src/cli imports src/cli: move what is shared down (src/core, src/pipeline, ...)" }] },
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+cli(/|$)",
+              message:
+                "nothing outside src/cli imports src/cli: move what is shared down (src/core, src/pipeline, ...)",
+            },
+          ],
+        },
       ],
-      "no-restricted-syntax": ["error", { selector: "ImportExpression[source.value=/^(\\.\\.\\/)+cli(\\/|$)/]", message: "nothing outside src/cli imports src/cli" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportExpression[source.value=/^(\\.\\.\\/)+cli(\\/|$)/]",
+          message: "nothing outside src/cli imports src/cli",
+        },
+      ],
     },
   },
   {
     files: ["src/core/**/*.ts"],
     rules: {
-      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ regex: "^\\.\\./", message: "src/core imports nothing else from src/" }] }],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.\\./", message: "src/core imports nothing else from src/" }] },
+      ],
     },
   },
   {

@@ -45,9 +45,25 @@ const TOKENS = 20; // services: pods of one service share a token and an environ
 const log = (m) => process.stderr.write(`fleet: ${m}\n`);
 
 function startAgent(upstream, revalidate = "30s") {
-  const child = spawn(process.execPath, [values.cli, "serve", "--port", "0", "--quiet", "--upstream", upstream, "--revalidate", revalidate, "--max-stale", "1h"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      values.cli,
+      "serve",
+      "--port",
+      "0",
+      "--quiet",
+      "--upstream",
+      upstream,
+      "--revalidate",
+      revalidate,
+      "--max-stale",
+      "1h",
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
   return new Promise((resolve, reject) => {
@@ -55,7 +71,12 @@ function startAgent(upstream, revalidate = "30s") {
     child.stdout.setEncoding("utf8").on("data", (c) => {
       out += c;
       const nl = out.indexOf("\n");
-      if (nl >= 0) resolve({ url: JSON.parse(out.slice(0, nl)).url, pid: child.pid, stop: () => new Promise((r) => (child.once("exit", r), child.kill("SIGTERM"))) });
+      if (nl >= 0)
+        resolve({
+          url: JSON.parse(out.slice(0, nl)).url,
+          pid: child.pid,
+          stop: () => new Promise((r) => (child.once("exit", r), child.kill("SIGTERM"))),
+        });
     });
     child.once("exit", (code) => reject(new Error(`agent exited ${code}: ${stderr.trim()}`)));
   });
@@ -66,7 +87,9 @@ function runPods(plan) {
     const child = spawn(process.execPath, [join(BENCH, "fleet/pods.js")], { stdio: ["pipe", "pipe", "inherit"] });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (c) => (out += c));
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pods process exited ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pods process exited ${code}`)),
+    );
     child.stdin.end(JSON.stringify(plan));
   });
 }
@@ -75,10 +98,15 @@ async function scenario(pods, withAgents, jitter) {
   const scale = scaleFor(pods);
   const windowMs = 60_000 / scale; // the deploy window, and the rate limit's minute
   const fake = await startFakeSecr({ limit: LIMIT, windowMs });
-  const agents = withAgents ? await Promise.all(Array.from({ length: AGENTS }, () => startAgent(fake.url, `${30 / scale}s`))) : [];
+  const agents = withAgents
+    ? await Promise.all(Array.from({ length: AGENTS }, () => startAgent(fake.url, `${30 / scale}s`)))
+    : [];
   // Agents run long before a deploy: a few requests of another token warm them up.
   for (const agent of agents)
-    for (let i = 0; i < 20; i++) await fetch(`${agent.url}/v1/secrets/fleet/svc/warm?limit=1000&offset=0`, { headers: { authorization: "Bearer warm-up" } }).then((r) => r.arrayBuffer());
+    for (let i = 0; i < 20; i++)
+      await fetch(`${agent.url}/v1/secrets/fleet/svc/warm?limit=1000&offset=0`, {
+        headers: { authorization: "Bearer warm-up" },
+      }).then((r) => r.arrayBuffer());
   fake.reset();
   const epoch = Date.now() + 3_000; // the pod processes load and warm up first
   const plans = Array.from({ length: PROCESSES }, () => ({ epoch, warmUrl: warmSecr.url, pods: [] }));
@@ -176,7 +204,17 @@ async function agentCost() {
     await new Promise((r) => setTimeout(r, 500));
     const metrics = await (await fetch(`${agent.url}/metrics`)).text();
     const cached = Number(/^secr_agent_cache_entries (\d+)$/m.exec(metrics)?.[1]);
-    return { requests: done, seconds, cpuSeconds, perCore: done / cpuSeconds, wallRate: done / seconds, rssBeforeKiB: rssBefore, rssKiB: rssKiB(agent.pid), entries: cached, bodyBytes: PULL_BYTES };
+    return {
+      requests: done,
+      seconds,
+      cpuSeconds,
+      perCore: done / cpuSeconds,
+      wallRate: done / seconds,
+      rssBeforeKiB: rssBefore,
+      rssKiB: rssKiB(agent.pid),
+      entries: cached,
+      bodyBytes: PULL_BYTES,
+    };
   } finally {
     await pool.close();
     await agent.stop();
@@ -222,7 +260,9 @@ out.push(
     "compressed, would exceed the 2 shared cores and measure the simulator instead of the fleet.",
 );
 out.push("");
-out.push("| Pods | × | Agents | Jitter | Fresh secrets | Stale | None | p50 ms | p99 ms | Upstream requests | 429s | Listen drops |");
+out.push(
+  "| Pods | × | Agents | Jitter | Fresh secrets | Stale | None | p50 ms | p99 ms | Upstream requests | 429s | Listen drops |",
+);
 out.push("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows)
   out.push(
@@ -246,7 +286,9 @@ if (cost) {
   );
 }
 out.push("");
-out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.node}, ${machine.date}; load average ${loadAtStart.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end (shared machine).`);
+out.push(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.node}, ${machine.date}; load average ${loadAtStart.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end (shared machine).`,
+);
 const markdown = `${out.join("\n")}\n`;
 process.stdout.write(markdown);
 process.stderr.write(`${JSON.stringify({ rows, cost })}\n`);
@@ -259,6 +301,11 @@ if (values.write) {
   const block = `${START}\n${markdown.trimEnd()}\n${END}`;
   const from = current.indexOf("<!-- bench-fleet:start");
   const to = current.indexOf(END);
-  writeFileSync(file, from === -1 || to < from ? `${current.trimEnd()}\n\n${block}\n` : current.slice(0, from) + block + current.slice(to + END.length));
+  writeFileSync(
+    file,
+    from === -1 || to < from
+      ? `${current.trimEnd()}\n\n${block}\n`
+      : current.slice(0, from) + block + current.slice(to + END.length),
+  );
   log("wrote the fleet block of BENCHMARKS.md");
 }

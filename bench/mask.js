@@ -16,7 +16,9 @@ import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { summarize } from "./lib/stats.js";
 
-const { values } = parseArgs({ options: { mib: { type: "string", default: "32" }, rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { mib: { type: "string", default: "32" }, rounds: { type: "string", default: "5" } },
+});
 const MIB = Number(values.mib);
 const ROUNDS = Number(values.rounds);
 const CHUNK = 64 * 1024;
@@ -26,7 +28,11 @@ const work = mkdtempSync(join(tmpdir(), "secr-bench-mask-"));
 try {
   const src = fileURLToPath(new URL("../src/mask/", import.meta.url));
   await build({
-    entryPoints: { patterns: join(src, "patterns.ts"), redactor: join(src, "redactor.ts"), stream: join(src, "stream.ts") },
+    entryPoints: {
+      patterns: join(src, "patterns.ts"),
+      redactor: join(src, "redactor.ts"),
+      stream: join(src, "stream.ts"),
+    },
     outdir: work,
     bundle: true,
     platform: "node",
@@ -41,7 +47,9 @@ try {
   const results = { mib: MIB, rounds: ROUNDS, chunkBytes: CHUNK, throughput: [], latency: undefined };
   for (const n of SIZES) {
     // Values of 16 to 64 characters, as API keys and passwords are.
-    const secrets = Object.fromEntries(Array.from({ length: n }, (_, i) => [`SECRET_${i}`, randomBytes(12 + (i % 37)).toString("base64url")]));
+    const secrets = Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`SECRET_${i}`, randomBytes(12 + (i % 37)).toString("base64url")]),
+    );
     const builds = [];
     let patterns;
     for (let i = 0; i < 5; i++) {
@@ -57,7 +65,8 @@ try {
       const check = new Redactor(patterns);
       const out = Buffer.concat([...chunks.map((c) => check.write(c)), check.flush()]).toString("latin1");
       const labels = (out.match(/\[secr:SECRET_\d+\]/g) ?? []).length;
-      if (labels !== inserted) throw new Error(`${n} secrets, ${workload}: ${labels} labels for ${inserted} inserted values`);
+      if (labels !== inserted)
+        throw new Error(`${n} secrets, ${workload}: ${labels} labels for ${inserted} inserted values`);
       // Wall time, and CPU time (user + sys of this process): on a busy machine the second
       // says what the redactor costs, the first what one run happened to get.
       const mbps = [];
@@ -78,14 +87,23 @@ try {
         mbps.push(megabytes / wallS);
         cpuMbps.push(megabytes / ((used.user + used.system) / 1e6));
       }
-      results.throughput.push({ secrets: n, patterns: patterns.length, workload, buildMs: summarize(builds), mbps: summarize(mbps), cpuMbps: summarize(cpuMbps) });
+      results.throughput.push({
+        secrets: n,
+        patterns: patterns.length,
+        workload,
+        buildMs: summarize(builds),
+        mbps: summarize(mbps),
+        cpuMbps: summarize(cpuMbps),
+      });
       process.stderr.write(`bench mask: ${n} secrets, ${workload}: ${summarize(mbps).median.toFixed(0)} MB/s\n`);
     }
   }
 
   // Added latency: one 100-byte line written to a MaskStream (50 secrets) until it comes out,
   // against a PassThrough-like identity stream.
-  const secrets = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`SECRET_${i}`, randomBytes(24).toString("base64url")]));
+  const secrets = Object.fromEntries(
+    Array.from({ length: 50 }, (_, i) => [`SECRET_${i}`, randomBytes(24).toString("base64url")]),
+  );
   const { patterns } = maskPatterns(secrets);
   const line = Buffer.from(`${"x".repeat(60)} request handled status=200 took=12ms\n`);
   const measureLatency = async (stream) => {
@@ -110,7 +128,9 @@ try {
       `${row.secrets} secrets (${row.patterns} patterns), ${row.workload}: ${row.mbps.median.toFixed(0)} MB/s wall (p10–p90 ${row.mbps.p10.toFixed(0)}–${row.mbps.p90.toFixed(0)}), ${row.cpuMbps.median.toFixed(0)} MB/s per CPU second, build ${row.buildMs.median.toFixed(1)} ms`,
     );
   }
-  console.log(`latency of a line: ${masked.median.toFixed(1)} µs masked, ${plain.median.toFixed(1)} µs through a PassThrough`);
+  console.log(
+    `latency of a line: ${masked.median.toFixed(1)} µs masked, ${plain.median.toFixed(1)} µs through a PassThrough`,
+  );
   console.log(JSON.stringify(results));
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -28,10 +28,14 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const write = !argv.includes("--no-write");
 const onlyArg = argv.find((a) => a.startsWith("--only"));
-const only = onlyArg ? new Set((onlyArg.includes("=") ? onlyArg.split("=")[1] : argv[argv.indexOf(onlyArg) + 1]).split(",")) : undefined;
+const only = onlyArg
+  ? new Set((onlyArg.includes("=") ? onlyArg.split("=")[1] : argv[argv.indexOf(onlyArg) + 1]).split(","))
+  : undefined;
 const wants = (section) => !only || only.has(section);
 /** --lines 20,26: the Node lines section 1b measures (default: every installed one). */
-const linesArg = argv.includes("--lines") ? new Set(argv[argv.indexOf("--lines") + 1].split(",").map(Number)) : undefined;
+const linesArg = argv.includes("--lines")
+  ? new Set(argv[argv.indexOf("--lines") + 1].split(",").map(Number))
+  : undefined;
 
 const STARTUP_SECRETS = 50;
 // A run slower than this is timed once (its verification run) rather than repeated; a run
@@ -67,7 +71,10 @@ function ensurePeers() {
   const bins = ["dotenvx", "dotenv", "env-cmd"].map((name) => join(BENCH, "node_modules/.bin", name));
   if (bins.every((bin) => existsSync(bin))) return;
   log("installing the peers into bench/node_modules (npm ci)");
-  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: BENCH, stdio: ["ignore", "inherit", "inherit"] });
+  const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: BENCH,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (result.status !== 0) throw new Error("npm ci in bench/ failed");
 }
 const peerVersion = (pkg) => JSON.parse(readFileSync(join(BENCH, "node_modules", pkg, "package.json"), "utf8")).version;
@@ -88,7 +95,9 @@ async function snapshotBuild(app) {
       const files = new Set(readdirSync(bundle, { recursive: true }).map(String));
       for (const file of files) {
         if (!/\.c?js$/.test(file)) continue;
-        for (const [, ref] of readFileSync(join(bundle, file), "utf8").matchAll(/(?:\bfrom\s*|\bimport\()"(\.\.?\/[\w./-]+\.js)"/g)) {
+        for (const [, ref] of readFileSync(join(bundle, file), "utf8").matchAll(
+          /(?:\bfrom\s*|\bimport\()"(\.\.?\/[\w./-]+\.js)"/g,
+        )) {
           // esbuild writes double-quoted specifiers; JSDoc's import('./x.js') in comments does not count.
           if (!files.has(join(dirname(file), ref))) throw new Error(`${file} imports ${ref}, which is missing`);
         }
@@ -116,7 +125,11 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 const machine = describeMachine();
 const loadAtStart = load1();
-const peers = { dotenvx: peerVersion("@dotenvx/dotenvx"), "dotenv-cli": peerVersion("dotenv-cli"), "env-cmd": peerVersion("env-cmd") };
+const peers = {
+  dotenvx: peerVersion("@dotenvx/dotenvx"),
+  "dotenv-cli": peerVersion("dotenv-cli"),
+  "env-cmd": peerVersion("env-cmd"),
+};
 const home = join(work, "home");
 mkdirSync(home, { recursive: true });
 const childScript = join(work, "signal-child.cjs");
@@ -129,7 +142,8 @@ writeSeed(seedFile, sizes);
 // ---- the local server, started once, outside every timing ----
 let server;
 let secrUnavailable;
-if (!["lines", "startup", "scale", "latency", "resident", "signal", "share"].some(wants)) secrUnavailable = "not measured";
+if (!["lines", "startup", "scale", "latency", "resident", "signal", "share"].some(wants))
+  secrUnavailable = "not measured";
 else
   try {
     server = await startServer({ cli: SECR_RUN, dir: join(work, "server"), seedFile });
@@ -153,7 +167,11 @@ const baseEnv = {
   // Every timed start pulls from the server; section 6 measures the shared fetch on its own.
   SECR_SHARE_WINDOW: "0",
 };
-const envFor = (n, apiUrl = server?.url) => ({ ...baseEnv, SECR_API_URL: apiUrl ?? "http://127.0.0.1:9", SECR_PROJECT: projectFor(n) });
+const envFor = (n, apiUrl = server?.url) => ({
+  ...baseEnv,
+  SECR_API_URL: apiUrl ?? "http://127.0.0.1:9",
+  SECR_PROJECT: projectFor(n),
+});
 
 /** The launchers under test, each running `child` with the secrets of size n. */
 function launchers(n, child, apiUrl) {
@@ -174,7 +192,11 @@ function launchers(n, child, apiUrl) {
  */
 const verified = new Map(); // `${n} ${name}` -> { run } | { error }: each launcher is checked once per size
 function verifyInjection(n, only = () => true) {
-  const check = [node, "-e", `const n = Object.keys(process.env).filter((k) => k.startsWith("BENCH_SECRET_")).length; process.exit(n === ${n} ? 0 : 3)`];
+  const check = [
+    node,
+    "-e",
+    `const n = Object.keys(process.env).filter((k) => k.startsWith("BENCH_SECRET_")).length; process.exit(n === ${n} ? 0 : 3)`,
+  ];
   const broken = new Map();
   const once = new Map();
   for (const launcher of launchers(n, check).filter(only)) {
@@ -185,7 +207,9 @@ function verifyInjection(n, only = () => true) {
         try {
           verified.set(key, { run: timedRun(launcher.cmd, { ...launcher, timeoutMs: SLOW_TIMEOUT_MS }) });
         } catch (error) {
-          verified.set(key, { error: error.message.startsWith("exited 3") ? `did not inject all ${n} secrets` : error.message });
+          verified.set(key, {
+            error: error.message.startsWith("exited 3") ? `did not inject all ${n} secrets` : error.message,
+          });
         }
       }
     }
@@ -213,7 +237,12 @@ if (wants("startup")) {
   const { broken } = verifyInjection(STARTUP_SECRETS);
   const floor = { name: "node -e 0", cmd: [node, "-e", "0"], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) };
   // The paths that must stay light: no client, undici or execa.
-  const light = ["--version", "--help"].map((flag) => ({ name: `secr-run ${flag}`, cmd: [SECR_RUN, flag], cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }));
+  const light = ["--version", "--help"].map((flag) => ({
+    name: `secr-run ${flag}`,
+    cmd: [SECR_RUN, flag],
+    cwd: dirs[STARTUP_SECRETS],
+    env: envFor(STARTUP_SECRETS),
+  }));
   const commands = [floor, ...launchers(STARTUP_SECRETS, ["true"]), ...light];
   const runnable = commands.filter((c) => !broken.has(c.name));
   const measured = roundRobin(runnable, { ...plan.startup, onRound: (r) => r % 5 === 4 && log(`  round ${r + 1}`) });
@@ -229,7 +258,8 @@ if (wants("startup")) {
       cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined,
       rss: summarize(m.rssKiB),
       overhead: c === floor ? undefined : summarize(pairedDifferences(m, floorRuns)),
-      cpuOverhead: c === floor || !m.cpuMs.length ? undefined : summarize(pairedDifferences(m, floorRuns, "cpuByRound")),
+      cpuOverhead:
+        c === floor || !m.cpuMs.length ? undefined : summarize(pairedDifferences(m, floorRuns, "cpuByRound")),
     };
   });
 }
@@ -259,7 +289,10 @@ if (wants("lines")) {
       const row = { version: line.version, caCerts: caCerts !== undefined, commands: {} };
       for (const c of commands) {
         const m = measured.get(c.name);
-        row.commands[c.name] = !m || m.error ? { error: m?.error ?? secrUnavailable } : { ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined };
+        row.commands[c.name] =
+          !m || m.error
+            ? { error: m?.error ?? secrUnavailable }
+            : { ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined };
       }
       // Resident memory of secr-run itself while its child sleeps (as section 3, 0.5 s after the start).
       if (!secrUnavailable) {
@@ -323,7 +356,16 @@ if (wants("scale")) {
       const m = measured.get(c.name);
       const error = broken.get(c.name) ?? m?.error;
       results.scale.push(
-        error ? { n, name: c.name, error } : { n, name: c.name, ms: summarize(m.ms), cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined, rss: summarize(m.rssKiB), requests: requestsMade },
+        error
+          ? { n, name: c.name, error }
+          : {
+              n,
+              name: c.name,
+              ms: summarize(m.ms),
+              cpu: m.cpuMs.length ? summarize(m.cpuMs) : undefined,
+              rss: summarize(m.rssKiB),
+              requests: requestsMade,
+            },
       );
     }
   }
@@ -364,7 +406,9 @@ if (wants("resident")) {
   // Memory, not time: the samples run side by side (staggered starts) to keep the run short.
   const readAtMs = [500, RESIDENT_STEADY_MS];
   for (const n of [STARTUP_SECRETS, 10_000]) {
-    log(`resident: ${n} secrets, ${plan.resident} samples per launcher, read ${readAtMs.map((ms) => `${ms / 1000} s`).join(" and ")} after the child starts`);
+    log(
+      `resident: ${n} secrets, ${plan.resident} samples per launcher, read ${readAtMs.map((ms) => `${ms / 1000} s`).join(" and ")} after the child starts`,
+    );
     const measuredHere = (c) => n === STARTUP_SECRETS || c.secr;
     const { broken } = verifyInjection(n, measuredHere);
     const commands = launchers(n, ["sleep", "60"]).filter(measuredHere);
@@ -407,7 +451,10 @@ if (wants("signal")) {
   log(`signal: ${rounds} SIGTERMs per launcher (+${warmup} warm-up)`);
   const { broken } = verifyInjection(STARTUP_SECRETS);
   const child = [node, childScript];
-  const commands = [{ name: "no launcher (child alone)", cmd: child, cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) }, ...launchers(STARTUP_SECRETS, child)];
+  const commands = [
+    { name: "no launcher (child alone)", cmd: child, cwd: dirs[STARTUP_SECRETS], env: envFor(STARTUP_SECRETS) },
+    ...launchers(STARTUP_SECRETS, child),
+  ];
   const samples = new Map(commands.map((c) => [c.name, { ms: [], failures: 0 }]));
   for (let round = 0; round < warmup + rounds; round++) {
     for (let i = 0; i < commands.length; i++) {
@@ -439,7 +486,13 @@ if (wants("server")) {
   } else {
     log("server: bench/server-load.js (1,000 secrets, 16 concurrent clients)");
     const args = [script, ...(quick ? ["--seconds", "2"] : [])];
-    const run = spawnSync(node, args, { cwd: REPO, env: { ...process.env, HOME: home }, encoding: "utf8", timeout: 180_000, maxBuffer: 16 << 20 });
+    const run = spawnSync(node, args, {
+      cwd: REPO,
+      env: { ...process.env, HOME: home },
+      encoding: "utf8",
+      timeout: 180_000,
+      maxBuffer: 16 << 20,
+    });
     // Its last stdout line is JSON ({ pullsPerSecond, p50ms, p99ms, ... }); the rest is for people.
     let summary;
     try {
@@ -448,7 +501,11 @@ if (wants("server")) {
       summary = undefined;
     }
     results.server =
-      run.status === 0 ? { output: run.stdout.trim(), summary } : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+      run.status === 0
+        ? { output: run.stdout.trim(), summary }
+        : {
+            error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+          };
   }
 }
 
@@ -456,14 +513,25 @@ if (wants("server")) {
 if (wants("store")) {
   log("store: one-key PUT into stores of 1k, 10k and 100k secrets, server RSS vs plaintext");
   const args = [join(BENCH, "store-put.js"), ...(quick ? ["--quick"] : [])];
-  const run = spawnSync(node, args, { cwd: REPO, env: { ...process.env, HOME: home }, encoding: "utf8", timeout: 900_000, maxBuffer: 16 << 20 });
+  const run = spawnSync(node, args, {
+    cwd: REPO,
+    env: { ...process.env, HOME: home },
+    encoding: "utf8",
+    timeout: 900_000,
+    maxBuffer: 16 << 20,
+  });
   let summary;
   try {
     summary = JSON.parse(run.stdout.trim().split("\n").pop());
   } catch {
     summary = undefined;
   }
-  results.store = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+  results.store =
+    run.status === 0 && summary
+      ? summary
+      : {
+          error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+        };
 }
 
 // ---- 6. the --mask redactor: throughput and added latency (bench/mask.js, in process) ----
@@ -477,7 +545,12 @@ if (wants("mask")) {
   } catch {
     summary = undefined;
   }
-  results.mask = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+  results.mask =
+    run.status === 0 && summary
+      ? summary
+      : {
+          error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+        };
 }
 
 // ---- 7. one fetch for many runs: 20 secr-runs of one target started at once ----
@@ -486,7 +559,9 @@ if (wants("share")) {
   const rounds = quick ? 2 : 5;
   if (secrUnavailable) results.share = { error: secrUnavailable };
   else {
-    log(`share: ${runs} concurrent runs: default (share fetches begun after launch), --share-window 5s, --no-cache; ${rounds} rounds each`);
+    log(
+      `share: ${runs} concurrent runs: default (share fetches begun after launch), --share-window 5s, --no-cache; ${rounds} rounds each`,
+    );
     const proxy = await startCountingProxy(server.url, { keepAlive: false });
     // The default shares only a fetch that began after a run was launched: 20 runs launched at
     // once still make one pull (a second one for runs still starting when it began).
@@ -504,16 +579,32 @@ if (wants("share")) {
           const env = { ...envFor(STARTUP_SECRETS, proxy.url), ...mode.env };
           proxy.take();
           const started = performance.now();
-          await Promise.all(Array.from({ length: runs }, () => asyncRun([SECR_RUN, "--env", ENV, "--cache-dir", cacheDir, ...mode.args, "--", node, "-e", "0"], { cwd: dirs[STARTUP_SECRETS], env })));
+          await Promise.all(
+            Array.from({ length: runs }, () =>
+              asyncRun([SECR_RUN, "--env", ENV, "--cache-dir", cacheDir, ...mode.args, "--", node, "-e", "0"], {
+                cwd: dirs[STARTUP_SECRETS],
+                env,
+              }),
+            ),
+          );
           const s = samples.get(mode.name);
           s.ms.push(performance.now() - started);
           s.requests.push(proxy.take());
           rmSync(cacheDir, { recursive: true, force: true });
         }
       }
-      results.share = { runs, rows: modes.map((m) => ({ name: m.name, ms: summarize(samples.get(m.name).ms), requests: samples.get(m.name).requests })) };
+      results.share = {
+        runs,
+        rows: modes.map((m) => ({
+          name: m.name,
+          ms: summarize(samples.get(m.name).ms),
+          requests: samples.get(m.name).requests,
+        })),
+      };
     } catch (error) {
-      results.share = { error: `${error.message} (${[...samples.values()].map((s) => s.ms.length).join("/")} batches done)` };
+      results.share = {
+        error: `${error.message} (${[...samples.values()].map((s) => s.ms.length).join("/")} batches done)`,
+      };
     }
     await proxy.close();
   }
@@ -522,7 +613,12 @@ if (wants("share")) {
 // ---- 8. --watch: one idle poll (bench/watch.js, its own server and byte-counting proxy) ----
 if (wants("watch")) {
   log("watch: CPU and bytes of an idle --watch poll at 1,000 secrets");
-  const args = [join(BENCH, "watch.js"), "--cli", SECR_RUN, ...(quick ? ["--seconds", "12", "--rounds", "1"] : ["--seconds", "20", "--rounds", "3"])];
+  const args = [
+    join(BENCH, "watch.js"),
+    "--cli",
+    SECR_RUN,
+    ...(quick ? ["--seconds", "12", "--rounds", "1"] : ["--seconds", "20", "--rounds", "3"]),
+  ];
   const run = spawnSync(node, args, { cwd: REPO, encoding: "utf8", timeout: 300_000, maxBuffer: 16 << 20 });
   let summary;
   try {
@@ -530,13 +626,24 @@ if (wants("watch")) {
   } catch {
     summary = undefined;
   }
-  results.watch = run.status === 0 && summary ? summary : { error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+  results.watch =
+    run.status === 0 && summary
+      ? summary
+      : {
+          error: `exited ${run.status ?? run.signal ?? run.error?.message}: ${(run.stderr ?? "").trim().split("\n").pop() ?? ""}`,
+        };
 }
 
 // ---- 9. fleet: one deploy through per-node agents (bench/fleet.js, its own fake secr; its own block of BENCHMARKS.md) ----
 if (wants("fleet")) {
   log("fleet: 2,000 and 10,000 pods against a 600 req/min secr, with and without agents and jitter (several minutes)");
-  const args = [join(BENCH, "fleet.js"), "--cli", SECR_RUN, ...(quick ? ["--quick"] : []), ...(write ? ["--write"] : [])];
+  const args = [
+    join(BENCH, "fleet.js"),
+    "--cli",
+    SECR_RUN,
+    ...(quick ? ["--quick"] : []),
+    ...(write ? ["--write"] : []),
+  ];
   const run = spawnSync(node, args, { cwd: REPO, stdio: ["ignore", "inherit", "inherit"], timeout: 1_800_000 });
   if (run.status !== 0) log(`fleet: exited ${run.status ?? run.signal ?? run.error?.message}`);
 }
@@ -574,7 +681,13 @@ function spliceReport(generated) {
 function display(c) {
   return c.cmd
     .map((part) =>
-      part === node ? "node" : part.startsWith(join(BENCH, "node_modules/.bin/")) ? part.slice(join(BENCH, "node_modules/.bin/").length) : part.endsWith("bin/secr-run.js") ? "secr-run" : part,
+      part === node
+        ? "node"
+        : part.startsWith(join(BENCH, "node_modules/.bin/"))
+          ? part.slice(join(BENCH, "node_modules/.bin/").length)
+          : part.endsWith("bin/secr-run.js")
+            ? "secr-run"
+            : part,
     )
     .join(" ");
 }

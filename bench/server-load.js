@@ -39,14 +39,33 @@ const CLI = fileURLToPath(new URL("../bin/secr-run.js", import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), "secr-bench-"));
 const production = {};
 for (let i = 0; i < SECRETS; i++) {
-  production[`SERVICE_${String(i).padStart(4, "0")}_URL`] = `https://user${i}:${"p".repeat(24)}${i}@svc${i}.internal.example:443/path?x=${i}`;
+  production[`SERVICE_${String(i).padStart(4, "0")}_URL`] =
+    `https://user${i}:${"p".repeat(24)}${i}@svc${i}.internal.example:443/path?x=${i}`;
 }
 const seedFile = join(dir, "seed.json");
 await writeFile(seedFile, JSON.stringify({ orgs: { acme: { projects: { api: { environments: { production } } } } } }));
 
-const server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--host", "127.0.0.1", "--data", join(dir, "data"), "--token", TOKEN, "--seed", seedFile, "--quiet"], {
-  stdio: ["ignore", "pipe", "pipe"],
-});
+const server = spawn(
+  process.execPath,
+  [
+    CLI,
+    "serve",
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--data",
+    join(dir, "data"),
+    "--token",
+    TOKEN,
+    "--seed",
+    seedFile,
+    "--quiet",
+  ],
+  {
+    stdio: ["ignore", "pipe", "pipe"],
+  },
+);
 let stderr = "";
 server.stderr.on("data", (c) => (stderr += c));
 const url = await new Promise((resolve, reject) => {
@@ -68,7 +87,13 @@ function pull(agent) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(
-      { host: hostname, port, path: `/v1/secrets/acme/api/production${COLD ? `?_=${sequence++}` : ""}`, agent, headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" } },
+      {
+        host: hostname,
+        port,
+        path: `/v1/secrets/acme/api/production${COLD ? `?_=${sequence++}` : ""}`,
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" },
+      },
       (res) => {
         let bytes = 0;
         const chunks = [];

@@ -35,7 +35,13 @@ function value(i, round = 0) {
 function writeSeed(file, count) {
   const secrets = {};
   for (let i = 0; i < count; i++) secrets[`STORE_SECRET_${String(i).padStart(6, "0")}`] = value(i);
-  writeFileSync(file, JSON.stringify({ orgs: { [ORG]: { projects: { [PROJECT]: { environments: { [ENV]: secrets }, templates: [] } } } } }), { mode: 0o600 });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      orgs: { [ORG]: { projects: { [PROJECT]: { environments: { [ENV]: secrets }, templates: [] } } } },
+    }),
+    { mode: 0o600 },
+  );
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -51,11 +57,19 @@ function put(url, key, body) {
         path: target.pathname,
         method: "PUT",
         agent,
-        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+        },
       },
       (res) => {
         res.resume();
-        res.on("end", () => (res.statusCode === 200 || res.statusCode === 201 ? resolve(performance.now() - started) : reject(new Error(`PUT answered ${res.statusCode}`))));
+        res.on("end", () =>
+          res.statusCode === 200 || res.statusCode === 201
+            ? resolve(performance.now() - started)
+            : reject(new Error(`PUT answered ${res.statusCode}`)),
+        );
       },
     );
     req.on("error", reject);
@@ -105,7 +119,8 @@ for (const count of SIZES) {
       writeFileSync(emptySeed, JSON.stringify({ orgs: {} }), { mode: 0o600 });
       const again = await startServer({ cli, dir: join(dir, "home"), seedFile: emptySeed, timeoutMs: 300_000 });
       try {
-        for (let n = 0; n < 20; n++) await put(again.url, `STORE_SECRET_${String(n).padStart(6, "0")}`, { value: value(n, 9) });
+        for (let n = 0; n < 20; n++)
+          await put(again.url, `STORE_SECRET_${String(n).padStart(6, "0")}`, { value: value(n, 9) });
         await sleep(500);
         row.rssRestartMiB = rssMiB(again.pid);
       } finally {

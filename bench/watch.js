@@ -18,7 +18,13 @@ import { ENV, ORG, TOKEN, projectFor, writeSeed } from "./lib/fixtures.js";
 import { startServer } from "./lib/server.js";
 import { summarize } from "./lib/stats.js";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "20" }, rounds: { type: "string", default: "2" }, cli: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    rounds: { type: "string", default: "2" },
+    cli: { type: "string" },
+  },
+});
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const SECRETS = 1000;
@@ -43,16 +49,36 @@ async function byteProxy(target) {
     upstream.on("error", drop).on("close", drop);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, bytes: () => bytes, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    bytes: () => bytes,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** One secr-run whose child sleeps SECONDS; with --watch every 1s. */
 function measure(apiUrl, proxy, watch, cwd) {
   return new Promise((resolve, reject) => {
-    const args = [CLI, "--org", ORG, "--project", projectFor(SECRETS), "--env", ENV, "--api-url", apiUrl, "--no-cache", "--verbose"];
+    const args = [
+      CLI,
+      "--org",
+      ORG,
+      "--project",
+      projectFor(SECRETS),
+      "--env",
+      ENV,
+      "--api-url",
+      apiUrl,
+      "--no-cache",
+      "--verbose",
+    ];
     if (watch) args.push("--watch", "--watch-interval", "1s");
     args.push("--", process.execPath, "-e", `setTimeout(() => {}, ${SECONDS * 1000})`);
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, SECR_TOKEN: TOKEN, HOME: cwd, XDG_CONFIG_HOME: cwd, XDG_CACHE_HOME: cwd }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { PATH: process.env.PATH, SECR_TOKEN: TOKEN, HOME: cwd, XDG_CONFIG_HOME: cwd, XDG_CACHE_HOME: cwd },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const polls = []; // [cpuMs, bytes] at each idle poll
     let startCpu;
     let last;
@@ -92,8 +118,17 @@ try {
     cpuPerPoll.push((watched.polls[n - 1][0] - watched.polls[0][0] - idleRate * span) / (n - 1));
     bytesPerPoll.push((watched.polls[n - 1][1] - watched.polls[0][1]) / (n - 1));
   }
-  const summary = { secrets: SECRETS, seconds: SECONDS, rounds: ROUNDS, cpuMsPerPoll: summarize(cpuPerPoll), bytesPerPoll: summarize(bytesPerPoll), tickMs: TICK_MS };
-  process.stdout.write(`idle --watch poll at ${SECRETS} secrets: ${summary.cpuMsPerPoll.median.toFixed(2)} ms CPU, ${Math.round(summary.bytesPerPoll.median)} bytes on the wire (both ways)\n`);
+  const summary = {
+    secrets: SECRETS,
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    cpuMsPerPoll: summarize(cpuPerPoll),
+    bytesPerPoll: summarize(bytesPerPoll),
+    tickMs: TICK_MS,
+  };
+  process.stdout.write(
+    `idle --watch poll at ${SECRETS} secrets: ${summary.cpuMsPerPoll.median.toFixed(2)} ms CPU, ${Math.round(summary.bytesPerPoll.median)} bytes on the wire (both ways)\n`,
+  );
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
   await proxy?.close();

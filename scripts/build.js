@@ -43,14 +43,18 @@ const common = {
   logLevel: "warning",
 };
 // CommonJS dependencies (undici) call require(); give the ESM bundles one.
-const esmBanner = { js: "import { createRequire as __secrCreateRequire } from 'node:module'; const require = __secrCreateRequire(import.meta.url);" };
+const esmBanner = {
+  js: "import { createRequire as __secrCreateRequire } from 'node:module'; const require = __secrCreateRequire(import.meta.url);",
+};
 
 /** src/cli/main.ts's dynamic imports: the command modules main.cjs loads, each built on its own. */
 const COMMAND_MODULES = /^\.\/(?:commands\/[\w-]+\/)?[\w-]+\.js$/;
 const commandEntries = async () => {
   const main = await readFile(new URL("../src/cli/main.ts", import.meta.url), "utf8");
   const paths = [...new Set([...main.matchAll(/import\("(\.\/[\w/-]+)\.js"\)/g)].map((m) => m[1]))];
-  return paths.filter((p) => p !== "./commands/run/main" && p !== "./commands/serve/main").map((p) => `src/cli/${p.slice(2)}.ts`);
+  return paths
+    .filter((p) => p !== "./commands/run/main" && p !== "./commands/serve/main")
+    .map((p) => `src/cli/${p.slice(2)}.ts`);
 };
 
 /**
@@ -61,15 +65,22 @@ const commandsApart = {
   name: "commands-apart",
   setup(b) {
     const fromMain = (args) => /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer);
-    b.onResolve({ filter: /^\.\/commands\/run\/main\.js$/ }, (args) => (fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined));
+    b.onResolve({ filter: /^\.\/commands\/run\/main\.js$/ }, (args) =>
+      fromMain(args) ? { path: "run", namespace: "run-through-code-cache" } : undefined,
+    );
     // serve is a bundle of its own, dist/bundle/serve.js (see the build of it below).
-    b.onResolve({ filter: /^\.\/commands\/serve\/main\.js$/ }, (args) => (fromMain(args) ? { path: "./serve.js", external: true } : undefined));
-    b.onResolve({ filter: COMMAND_MODULES }, (args) => (fromMain(args) && args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined));
+    b.onResolve({ filter: /^\.\/commands\/serve\/main\.js$/ }, (args) =>
+      fromMain(args) ? { path: "./serve.js", external: true } : undefined,
+    );
+    b.onResolve({ filter: COMMAND_MODULES }, (args) =>
+      fromMain(args) && args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: "run-through-code-cache" }, () => ({
       loader: "js",
       resolveDir: fileURLToPath(new URL("../src/cli/startup", import.meta.url)),
       // The loader (and node:vm with it) only when `run` is the command.
-      contents: 'export async function main(...args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(...args); }',
+      contents:
+        'export async function main(...args) { return (await import("./code-cache.ts")).loadWithCodeCache(new URL("./run.cjs", import.meta.url)).main(...args); }',
     }));
   },
 };
@@ -89,9 +100,15 @@ const UNDICI_REWRITES = [
   {
     file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
     edits: [
-      ["const connectH2 = require('./client-h2.js')", "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)"],
+      [
+        "const connectH2 = require('./client-h2.js')",
+        "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)",
+      ],
       ["const http = require('node:http')\n", ""],
-      ["const getDefaultNodeMaxHeaderSize = http &&", "const getDefaultNodeMaxHeaderSize = () => getNodeMaxHeaderSize(require('node:http'))\nconst getNodeMaxHeaderSize = (http) => http &&"],
+      [
+        "const getDefaultNodeMaxHeaderSize = http &&",
+        "const getDefaultNodeMaxHeaderSize = () => getNodeMaxHeaderSize(require('node:http'))\nconst getNodeMaxHeaderSize = (http) => http &&",
+      ],
       ["  ? () => http.maxHeaderSize\n  : () => { throw", "  ? http.maxHeaderSize\n  : (() => { throw"],
       ["http.maxHeaderSize invalid') }\n", "http.maxHeaderSize invalid') })()\n"],
     ],
@@ -107,7 +124,8 @@ const UNDICI_REWRITES = [
     ],
   },
 ];
-const UNDICI_ASSERT = "module.exports = function assert(value, message) { if (!value) require('node:assert')(value, message) }";
+const UNDICI_ASSERT =
+  "module.exports = function assert(value, message) { if (!value) require('node:assert')(value, message) }";
 const leanUndici = {
   name: "lean-undici",
   setup(b) {
@@ -119,7 +137,9 @@ const leanUndici = {
       if (!rewrite.edits.every(([from]) => text.includes(from))) return undefined;
       return { contents: rewrite.edits.reduce((t, [from, to]) => t.replace(from, to), text), loader: "js" };
     });
-    b.onResolve({ filter: /^(node:)?assert$/ }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: "assert", namespace: "undici-assert" } : undefined));
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: "assert", namespace: "undici-assert" } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: "undici-assert" }, () => ({ contents: UNDICI_ASSERT, loader: "js" }));
   },
 };
@@ -164,7 +184,9 @@ const LAZY_BUILTIN_HELPER = [
   "  return new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() }); };",
 ].join("\n");
 function lazyBuiltins(text) {
-  return text.replace(/(__toESM\()?\brequire\("(node:[\w/]+)"\)/g, (whole, wrapped, id) => (!wrapped && LAZY_BUILTINS.includes(id) ? `__secrLazy("${id}")` : whole));
+  return text.replace(/(__toESM\()?\brequire\("(node:[\w/]+)"\)/g, (whole, wrapped, id) =>
+    !wrapped && LAZY_BUILTINS.includes(id) ? `__secrLazy("${id}")` : whole,
+  );
 }
 
 /**
@@ -183,7 +205,13 @@ async function buildCommonJs(name, entry, { throughCodeCache, plugins }) {
     write: false,
     // The bundle stays in dist/bundle/, so URLs relative to it resolve as they did in ESM.
     // ES modules are strict; so is this file.
-    banner: { js: ['"use strict";', 'const __secrImportMetaUrl = require("node:url").pathToFileURL(__filename).href;', LAZY_BUILTIN_HELPER].join("\n") },
+    banner: {
+      js: [
+        '"use strict";',
+        'const __secrImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+        LAZY_BUILTIN_HELPER,
+      ].join("\n"),
+    },
     // `performance` is a lazy global: its first use loads perf_hooks and eight more modules
     // (≈ 2-3 ms) only to read a clock. process.uptime() reads the same one (since process start).
     define: { "import.meta.url": "__secrImportMetaUrl", "performance.now": "__secrNow" },
@@ -194,10 +222,16 @@ async function buildCommonJs(name, entry, { throughCodeCache, plugins }) {
     text = lazyBuiltins(text);
     // main.cjs is required and may import() the command modules; vm.Script code cannot import().
     const leftover = (throughCodeCache ? /\bimport\("|\bimport\.meta\b/ : /\bimport\.meta\b/).exec(text);
-    if (leftover) throw new Error(`dist/bundle/${name}.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`);
+    if (leftover)
+      throw new Error(
+        `dist/bundle/${name}.cjs: ${leftover[0]} cannot run as CommonJS: ${text.slice(leftover.index, leftover.index + 80)}`,
+      );
     // src/cli/startup/code-cache.ts reads the file as latin1; esbuild escapes non-ASCII (charset "ascii").
     const wide = /[^\x00-\x7f]/.exec(text);
-    if (wide) throw new Error(`dist/bundle/${name}.cjs: a non-ASCII character would not survive the loader's latin1 read: ${text.slice(wide.index - 40, wide.index + 40)}`);
+    if (wide)
+      throw new Error(
+        `dist/bundle/${name}.cjs: a non-ASCII character would not survive the loader's latin1 read: ${text.slice(wide.index - 40, wide.index + 40)}`,
+      );
     if (!throughCodeCache) {
       writeFileSync(file.path, text);
       continue;
@@ -205,13 +239,25 @@ async function buildCommonJs(name, entry, { throughCodeCache, plugins }) {
     const build = createHash("sha256").update(text).digest("hex").slice(0, 32);
     // Already wrapped as Node wraps a CommonJS module: the loader compiles the file's text as it is,
     // without a second ~1 MB copy of it.
-    writeFileSync(file.path, `// secr-run build ${build}\n(function (exports, require, module, __filename, __dirname) {${text}\n})`);
+    writeFileSync(
+      file.path,
+      `// secr-run build ${build}\n(function (exports, require, module, __filename, __dirname) {${text}\n})`,
+    );
   }
 }
 
 await Promise.all([
   // Every command but run and serve: ES modules at the paths main.ts imports, sharing chunks.
-  build({ ...common, entryPoints: await commandEntries(), outbase: "src/cli", entryNames: "[dir]/[name]", format: "esm", splitting: true, plugins: [leanUndici], banner: esmBanner }),
+  build({
+    ...common,
+    entryPoints: await commandEntries(),
+    outbase: "src/cli",
+    entryNames: "[dir]/[name]",
+    format: "esm",
+    splitting: true,
+    plugins: [leanUndici],
+    banner: esmBanner,
+  }),
   build({ ...common, entryPoints: { serve: "src/cli/commands/serve/main.ts" }, format: "esm", banner: esmBanner }),
   buildCommonJs("main", "src/cli/main.ts", { throughCodeCache: false, plugins: [commandsApart] }),
   buildCommonJs("run", "src/cli/commands/run/main.ts", { throughCodeCache: true, plugins: [llhttpApart] }),

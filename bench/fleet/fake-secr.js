@@ -5,8 +5,15 @@
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 
-const SECRETS = Array.from({ length: 10 }, (_, i) => ({ key: `KEY_${i}`, value: `value-${i}-${"x".repeat(40)}`, version: 1, updatedAt: "2026-01-01T00:00:00.000Z" }));
-const PULL = Buffer.from(JSON.stringify({ secrets: SECRETS, pagination: { limit: 1000, offset: 0, total: SECRETS.length } }));
+const SECRETS = Array.from({ length: 10 }, (_, i) => ({
+  key: `KEY_${i}`,
+  value: `value-${i}-${"x".repeat(40)}`,
+  version: 1,
+  updatedAt: "2026-01-01T00:00:00.000Z",
+}));
+const PULL = Buffer.from(
+  JSON.stringify({ secrets: SECRETS, pagination: { limit: 1000, offset: 0, total: SECRETS.length } }),
+);
 const ETAG = `"${createHash("sha256").update(PULL).digest("base64url").slice(0, 32)}"`;
 const VALIDATE = Buffer.from(JSON.stringify({ valid: true, missing: [], extra: [] }));
 

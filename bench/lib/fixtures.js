@@ -31,7 +31,8 @@ export function makeSecrets(count) {
 /** The `secr-run serve --seed` file: one project per size, each with an environment `bench`. */
 export function writeSeed(file, sizes) {
   const projects = {};
-  for (const count of sizes) projects[projectFor(count)] = { environments: { [ENV]: makeSecrets(count) }, templates: [] };
+  for (const count of sizes)
+    projects[projectFor(count)] = { environments: { [ENV]: makeSecrets(count) }, templates: [] };
   writeFileSync(file, JSON.stringify({ orgs: { [ORG]: { projects } } }), { mode: 0o600 });
 }
 

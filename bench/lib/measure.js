@@ -70,7 +70,13 @@ export function timedRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
   const bounded = hasTimeout ? [TIMEOUT, "-k", "2", `${timeoutMs / 1000}`, ...cmd] : cmd;
   const wrapped = hasTime ? [TIME, "-f", "%M", "-o", rssFile, ...bounded] : bounded;
   const start = process.hrtime.bigint();
-  const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, env, stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs + 10_000, maxBuffer: 1 << 20 });
+  const result = spawnSync(wrapped[0], wrapped.slice(1), {
+    cwd,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: timeoutMs + 10_000,
+    maxBuffer: 1 << 20,
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   failed(result, timeoutMs);
   let rssKiB;
@@ -80,8 +86,12 @@ export function timedRun(cmd, { cwd, env, timeoutMs = 60_000 }) {
 
 /** Throws when a wrapped run did not exit 0, with the command's own last stderr line. */
 function failed(result, timeoutMs) {
-  if (result.error) throw new Error(result.error.code === "ETIMEDOUT" ? `did not finish within ${timeoutMs / 1000} s` : result.error.message);
-  if (result.status === 124 && (hasPython || hasTimeout)) throw new Error(`did not finish within ${timeoutMs / 1000} s`);
+  if (result.error)
+    throw new Error(
+      result.error.code === "ETIMEDOUT" ? `did not finish within ${timeoutMs / 1000} s` : result.error.message,
+    );
+  if (result.status === 124 && (hasPython || hasTimeout))
+    throw new Error(`did not finish within ${timeoutMs / 1000} s`);
   if (result.status !== 0) {
     // GNU time adds "Command exited with non-zero status N"; the command's own last line says why.
     const tail = String(result.stderr)
@@ -118,7 +128,8 @@ export async function residentMemory(cmd, { cwd, env, readAtMs = [500], timeoutM
   const deadline = Date.now() + timeoutMs;
   try {
     while (childPids(child.pid).length === 0) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited ${await exited}: ${stderr.trim().split("\n").pop() ?? ""}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`exited ${await exited}: ${stderr.trim().split("\n").pop() ?? ""}`);
       if (Date.now() > deadline) throw new Error("child never started");
       await sleep(10);
     }
@@ -163,10 +174,19 @@ export async function signalLatency(cmd, { cwd, env, settleMs = 50, timeoutMs = 
   let sentAt;
   try {
     return await new Promise((resolve, reject) => {
-      let timer = setTimeout(() => reject(new Error(`no "ready" within ${timeoutMs} ms: ${stderr.trim().split("\n").pop() ?? ""}`)), timeoutMs);
+      let timer = setTimeout(
+        () => reject(new Error(`no "ready" within ${timeoutMs} ms: ${stderr.trim().split("\n").pop() ?? ""}`)),
+        timeoutMs,
+      );
       void exited.then((how) => {
         // Give stdout a moment to drain: the "handled" line may still be in the pipe.
-        setTimeout(() => reject(new Error(`exited ${how} before the child handled SIGTERM: ${stderr.trim().split("\n").pop() ?? ""}`)), 200);
+        setTimeout(
+          () =>
+            reject(
+              new Error(`exited ${how} before the child handled SIGTERM: ${stderr.trim().split("\n").pop() ?? ""}`),
+            ),
+          200,
+        );
       });
       lines.on("line", async (line) => {
         if (line === "ready") {
@@ -174,7 +194,10 @@ export async function signalLatency(cmd, { cwd, env, settleMs = 50, timeoutMs = 
           await sleep(settleMs);
           sentAt = process.hrtime.bigint();
           process.kill(child.pid, "SIGTERM");
-          timer = setTimeout(() => reject(new Error(`SIGTERM not forwarded within ${forwardTimeoutMs} ms`)), forwardTimeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`SIGTERM not forwarded within ${forwardTimeoutMs} ms`)),
+            forwardTimeoutMs,
+          );
         } else if (line.startsWith("handled ") && sentAt !== undefined) {
           clearTimeout(timer);
           resolve(Number(BigInt(line.slice(8)) - sentAt) / 1e6);

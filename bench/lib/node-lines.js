@@ -7,7 +7,9 @@ import { join } from "node:path";
 
 /** [{ major, node, version }], the running Node first, then the others by line. */
 export function installedLines(repo) {
-  const lines = [{ major: Number(process.versions.node.split(".")[0]), node: process.execPath, version: process.version }];
+  const lines = [
+    { major: Number(process.versions.node.split(".")[0]), node: process.execPath, version: process.version },
+  ];
   const root = join(repo, ".cache/node");
   const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)) : [];
   for (const major of majors.map(Number).sort((a, b) => a - b)) {

@@ -7,7 +7,11 @@ const signed = (v) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${ms(v)}` : "�
 const unavailable = (error) => `unavailable: ${String(error).replaceAll("|", "\\|").slice(0, 160)}`;
 
 function table(header, rows) {
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 function ratio(value, floor) {
@@ -18,7 +22,9 @@ export function renderReport(r) {
   const m = r.machine;
   const out = [];
   out.push("Produced by `npm run bench` (`bench/run.js`): every command runs side by side in one run, alternating");
-  out.push("round-robin (warm-up rounds discarded); medians with p10–p90 spread. secr-run pulls from `secr-run serve` on");
+  out.push(
+    "round-robin (warm-up rounds discarded); medians with p10–p90 spread. secr-run pulls from `secr-run serve` on",
+  );
   out.push("127.0.0.1 (started once, outside the timings); the peers read the same values from a local `.env`.");
   out.push("Wall time is measured around each whole process (spawn to exit); peak RSS is GNU time's `%M`");
   out.push("(the largest process of the tree).");
@@ -50,10 +56,25 @@ export function renderReport(r) {
   if (r.startup) {
     out.push("", "## 1. Startup with 50 secrets", "");
     out.push("Overhead = median of per-round differences against `node -e 0` (same round, same machine state).");
-    out.push("CPU = user + sys time of the whole process tree (all threads), from the kernel's rusage: it varies far less than wall time on a busy machine.", "");
+    out.push(
+      "CPU = user + sys time of the whole process tree (all threads), from the kernel's rusage: it varies far less than wall time on a busy machine.",
+      "",
+    );
     out.push(
       table(
-        ["Command", "Wall ms (median)", "× node -e 0", "p10–p90", "Wall overhead vs node -e 0", "CPU ms (median)", "CPU × node -e 0", "CPU overhead", "Peak RSS MiB", "RSS × node -e 0", "Runs"],
+        [
+          "Command",
+          "Wall ms (median)",
+          "× node -e 0",
+          "p10–p90",
+          "Wall overhead vs node -e 0",
+          "CPU ms (median)",
+          "CPU × node -e 0",
+          "CPU overhead",
+          "Peak RSS MiB",
+          "RSS × node -e 0",
+          "Runs",
+        ],
         r.startup.map((row) =>
           row.error
             ? [`\`${row.cmd}\``, unavailable(row.error), "", "", "", "", "", "", "", "", ""]
@@ -77,12 +98,27 @@ export function renderReport(r) {
 
   if (r.lines) {
     out.push("", "## 1b. Node lines side by side", "");
-    out.push("Each installed Node line (`.ci/node-line.sh`), its `node` first on PATH for every command (secr-run's bin and the peers run on it),");
-    out.push("with `NODE_EXTRA_CA_CERTS` as this machine sets it and unset. 50 secrets; ratios of wall medians to `node -e 0` of the same line and rounds.");
+    out.push(
+      "Each installed Node line (`.ci/node-line.sh`), its `node` first on PATH for every command (secr-run's bin and the peers run on it),",
+    );
+    out.push(
+      "with `NODE_EXTRA_CA_CERTS` as this machine sets it and unset. 50 secrets; ratios of wall medians to `node -e 0` of the same line and rounds.",
+    );
     out.push("RSS: VmRSS of secr-run itself 0.5 s after its child `sleep` started (median of the samples).", "");
     out.push(
       table(
-        ["Node", "NODE_EXTRA_CA_CERTS", "node -e 0 ms", "secr-run --env bench -- true", "secr-run --version", "env-cmd", "dotenv-cli", "dotenvx run", "secr-run RSS MiB", "Rounds"],
+        [
+          "Node",
+          "NODE_EXTRA_CA_CERTS",
+          "node -e 0 ms",
+          "secr-run --env bench -- true",
+          "secr-run --version",
+          "env-cmd",
+          "dotenv-cli",
+          "dotenvx run",
+          "secr-run RSS MiB",
+          "Rounds",
+        ],
         r.lines.map((row) => {
           const floorRow = row.commands["node -e 0"];
           const cell = (key) => {
@@ -115,7 +151,17 @@ export function renderReport(r) {
     );
     out.push(
       table(
-        ["Secrets", "Launcher", "Wall ms (median)", "× node -e 0", "p10–p90", "CPU ms (median)", "Peak RSS MiB", "Requests", "Runs"],
+        [
+          "Secrets",
+          "Launcher",
+          "Wall ms (median)",
+          "× node -e 0",
+          "p10–p90",
+          "CPU ms (median)",
+          "Peak RSS MiB",
+          "Requests",
+          "Runs",
+        ],
         r.scale.map((row) =>
           row.error
             ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", "", "", "", ""]
@@ -143,7 +189,17 @@ export function renderReport(r) {
     );
     out.push(
       table(
-        ["Secrets", "RTT ms", "Wall ms (median)", "node -e 0 ms", "× node -e 0", "Overhead ms (p10–p90)", "In RTTs", "CPU ms (median)", "Runs"],
+        [
+          "Secrets",
+          "RTT ms",
+          "Wall ms (median)",
+          "node -e 0 ms",
+          "× node -e 0",
+          "Overhead ms (p10–p90)",
+          "In RTTs",
+          "CPU ms (median)",
+          "Runs",
+        ],
         r.latency.map((row) =>
           row.error
             ? [row.n.toLocaleString("en-US"), String(row.rttMs), unavailable(row.error), "", "", "", "", "", ""]
@@ -171,11 +227,27 @@ export function renderReport(r) {
     );
     out.push(
       table(
-        ["Secrets", "Launcher", "VmRSS MiB at 0.5 s (median)", "p10–p90", "VmRSS MiB at 12 s (median)", "VmHWM MiB (median)", "Samples"],
+        [
+          "Secrets",
+          "Launcher",
+          "VmRSS MiB at 0.5 s (median)",
+          "p10–p90",
+          "VmRSS MiB at 12 s (median)",
+          "VmHWM MiB (median)",
+          "Samples",
+        ],
         r.resident.map((row) =>
           row.error
             ? [row.n.toLocaleString("en-US"), row.name, unavailable(row.error), "", "", "", ""]
-            : [row.n.toLocaleString("en-US"), row.name, mib(row.rss.median), spread(row.rss, mib), mib(row.steady.median), mib(row.hwm.median), String(row.rss.n)],
+            : [
+                row.n.toLocaleString("en-US"),
+                row.name,
+                mib(row.rss.median),
+                spread(row.rss, mib),
+                mib(row.steady.median),
+                mib(row.hwm.median),
+                String(row.rss.n),
+              ],
         ),
       ),
     );
@@ -183,12 +255,22 @@ export function renderReport(r) {
 
   if (r.signal) {
     out.push("", "## 4. Signal latency", "");
-    out.push("SIGTERM sent to the launcher until the child's handler runs (both timestamps from CLOCK_MONOTONIC); a fresh process per sample.", "");
+    out.push(
+      "SIGTERM sent to the launcher until the child's handler runs (both timestamps from CLOCK_MONOTONIC); a fresh process per sample.",
+      "",
+    );
     out.push(
       table(
         ["Launcher", "Median ms", "p10–p90 ms", "Samples"],
         r.signal.map((row) =>
-          row.error ? [row.name, unavailable(row.error), "", ""] : [row.name, ms(row.ms.median), spread(row.ms, ms), `${row.ms.n}${row.failures ? ` (${row.failures} missed)` : ""}`],
+          row.error
+            ? [row.name, unavailable(row.error), "", ""]
+            : [
+                row.name,
+                ms(row.ms.median),
+                spread(row.ms, ms),
+                `${row.ms.n}${row.failures ? ` (${row.failures} missed)` : ""}`,
+              ],
         ),
       ),
     );
@@ -203,7 +285,17 @@ export function renderReport(r) {
       out.push(
         table(
           ["Secrets per pull", "Clients", "Pulls/s", "p50 ms", "p99 ms", "Pulls", "Response KiB"],
-          [[String(s.secrets), String(s.clients), String(Math.round(s.pullsPerSecond)), ms(s.p50ms), ms(s.p99ms), String(s.pulls), (s.responseBytes / 1024).toFixed(0)]],
+          [
+            [
+              String(s.secrets),
+              String(s.clients),
+              String(Math.round(s.pullsPerSecond)),
+              ms(s.p50ms),
+              ms(s.p99ms),
+              String(s.pulls),
+              (s.responseBytes / 1024).toFixed(0),
+            ],
+          ],
         ),
       );
     } else out.push(["`bench/server-load.js`:", "", "```", r.server.output, "```"].join("\n"));
@@ -218,7 +310,15 @@ export function renderReport(r) {
       );
       out.push(
         table(
-          ["Secrets", "PUTs", "p50 ms", "p99 ms", "Server RSS MiB (seeded / restarted)", "Plaintext MiB", "RSS / plaintext (restarted)"],
+          [
+            "Secrets",
+            "PUTs",
+            "p50 ms",
+            "p99 ms",
+            "Server RSS MiB (seeded / restarted)",
+            "Plaintext MiB",
+            "RSS / plaintext (restarted)",
+          ],
           r.store.rows.map((row) => [
             String(row.secrets),
             String(row.puts),
@@ -274,7 +374,13 @@ export function renderReport(r) {
       out.push(
         table(
           ["Mode", "Requests per batch", "Median batch ms", "p10–p90 ms", "Batches"],
-          r.share.rows.map((row) => [row.name, row.requests.join(", "), ms(row.ms.median), spread(row.ms, ms), String(row.ms.n)]),
+          r.share.rows.map((row) => [
+            row.name,
+            row.requests.join(", "),
+            ms(row.ms.median),
+            spread(row.ms, ms),
+            String(row.ms.n),
+          ]),
         ),
       );
     }
@@ -291,7 +397,14 @@ export function renderReport(r) {
       out.push(
         table(
           ["Secrets", "CPU ms per poll (median)", "p10–p90", "Bytes per poll (both ways)"],
-          [[w.secrets.toLocaleString("en-US"), w.cpuMsPerPoll.median.toFixed(2), spread(w.cpuMsPerPoll, (v) => v.toFixed(2)), String(Math.round(w.bytesPerPoll.median))]],
+          [
+            [
+              w.secrets.toLocaleString("en-US"),
+              w.cpuMsPerPoll.median.toFixed(2),
+              spread(w.cpuMsPerPoll, (v) => v.toFixed(2)),
+              String(Math.round(w.bytesPerPoll.median)),
+            ],
+          ],
         ),
       );
     }

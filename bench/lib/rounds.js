@@ -8,7 +8,9 @@ import { timedRun } from "./measure.js";
  * @returns Map name -> { ms: number[], rssKiB: number[], error?: string }
  */
 export function roundRobin(commands, { rounds, warmup, budgetMs, minRounds = 3, onRound }) {
-  const results = new Map(commands.map((c) => [c.name, { ms: [], cpuMs: [], rssKiB: [], byRound: [], cpuByRound: [] }]));
+  const results = new Map(
+    commands.map((c) => [c.name, { ms: [], cpuMs: [], rssKiB: [], byRound: [], cpuByRound: [] }]),
+  );
   const started = Date.now();
   for (let round = 0; round < warmup + rounds; round++) {
     const measured = round >= warmup;

@@ -21,7 +21,19 @@ export async function startServer({ cli, dir, seedFile, timeoutMs = 30_000 }) {
     XDG_CONFIG_HOME: join(dir, "config-home"),
     SECR_SERVE_TOKEN: TOKEN, // not --token: argv is public
   };
-  const args = [cli, "serve", "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--data", join(dir, "data"), "--quiet"];
+  const args = [
+    cli,
+    "serve",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--seed",
+    seedFile,
+    "--data",
+    join(dir, "data"),
+    "--quiet",
+  ];
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   const stderrTail = [];
@@ -85,10 +97,13 @@ export async function startCountingProxy(target, { keepAlive = true } = {}) {
   const agent = new http.Agent({ keepAlive });
   const server = http.createServer((req, res) => {
     count++;
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on("error", () => res.destroy());
     req.pipe(forward);
   });
@@ -115,7 +130,11 @@ export async function startCountingProxy(target, { keepAlive = true } = {}) {
  * one's event loop). Resolves to { url, stop() }.
  */
 export async function startDelayProxy(target, rttMs) {
-  const child = spawn(process.execPath, [new URL("./delay-proxy.js", import.meta.url).pathname, target, String(rttMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [new URL("./delay-proxy.js", import.meta.url).pathname, target, String(rttMs)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const [line] = await once(createInterface({ input: child.stdout }), "line");
   return {
     url: line.trim(),

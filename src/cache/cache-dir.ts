@@ -13,7 +13,12 @@ export interface CacheDirSources {
 }
 
 /** `--cache-dir`, else `$XDG_CACHE_HOME/secr-run`, else `~/.cache/secr-run` (`%LOCALAPPDATA%` on Windows). */
-export function resolveCacheDir({ override, env = process.env, home, platform = process.platform }: CacheDirSources = {}): string {
+export function resolveCacheDir({
+  override,
+  env = process.env,
+  home,
+  platform = process.platform,
+}: CacheDirSources = {}): string {
   if (override !== undefined && override !== "") return resolve(override);
   // The XDG spec says relative values are invalid and must be ignored.
   const xdg = env.XDG_CACHE_HOME;
@@ -24,7 +29,8 @@ export function resolveCacheDir({ override, env = process.env, home, platform = 
 
 /** A relative or empty cache dir would silently mean "the working directory": a caller bug. */
 export function assertAbsoluteCacheDir(dir: string): void {
-  if (!isAbsolute(dir)) throw new TypeError(`cache directory must be an absolute path (use resolveCacheDir), got ${JSON.stringify(dir)}`);
+  if (!isAbsolute(dir))
+    throw new TypeError(`cache directory must be an absolute path (use resolveCacheDir), got ${JSON.stringify(dir)}`);
 }
 
 export class UnsafeCacheDirError extends Error {

@@ -12,7 +12,12 @@ import { canonicalLocator, hasPassphrase, type SnapshotIdentity } from "./identi
 
 // Promisified on use: reading crypto.scrypt at load would load node:crypto on every start.
 const scryptAsync = (password: string, salt: Buffer, keylen: number, options: object): Promise<Buffer> =>
-  (promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>)(password, salt, keylen, options);
+  (promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>)(
+    password,
+    salt,
+    keylen,
+    options,
+  );
 
 /** Fixed by format version 1 (not read from the file, so a tampered header cannot raise the cost). */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;

@@ -69,10 +69,27 @@ export function formatOwner(owner: LockOwner): string {
 export function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text) as Record<keyof LockOwner, unknown>;
-    if (typeof o.pid !== "number" || typeof o.host !== "string" || typeof o.createdAt !== "number" || typeof o.expiresAt !== "number") return undefined;
-    const startTime = o.startTime === null ? undefined : typeof o.startTime === "string" && /^\d+$/.test(o.startTime) ? Number(o.startTime) : o.startTime;
+    if (
+      typeof o.pid !== "number" ||
+      typeof o.host !== "string" ||
+      typeof o.createdAt !== "number" ||
+      typeof o.expiresAt !== "number"
+    )
+      return undefined;
+    const startTime =
+      o.startTime === null
+        ? undefined
+        : typeof o.startTime === "string" && /^\d+$/.test(o.startTime)
+          ? Number(o.startTime)
+          : o.startTime;
     if (startTime !== undefined && !Number.isSafeInteger(startTime)) return undefined;
-    return { pid: o.pid, startTime: startTime as number | undefined, host: o.host, createdAt: o.createdAt, expiresAt: o.expiresAt };
+    return {
+      pid: o.pid,
+      startTime: startTime as number | undefined,
+      host: o.host,
+      createdAt: o.createdAt,
+      expiresAt: o.expiresAt,
+    };
   } catch {
     return undefined;
   }
@@ -90,7 +107,13 @@ export type TryLockResult =
 /** Create the lock if nobody holds it. `leaseMs`: how long others must respect it at most. */
 export async function tryLock(path: string, leaseMs: number): Promise<TryLockResult> {
   const now = Date.now();
-  const owner: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid), host: hostname(), createdAt: now, expiresAt: now + leaseMs };
+  const owner: LockOwner = {
+    pid: process.pid,
+    startTime: processStartTime(process.pid),
+    host: hostname(),
+    createdAt: now,
+    expiresAt: now + leaseMs,
+  };
   const content = formatOwner(owner);
   try {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);

@@ -30,7 +30,9 @@ export function encodeHeader({ version, flags, salt, iv }: SnapshotHeader): Buff
   return Buffer.concat([MAGIC, Buffer.from([version, flags]), salt, iv]);
 }
 
-export type ParsedFile = { ok: true; header: SnapshotHeader; headerBytes: Buffer; ciphertext: Buffer; tag: Buffer } | { ok: false; reason: "corrupt" | "unknown_version"; message: string };
+export type ParsedFile =
+  | { ok: true; header: SnapshotHeader; headerBytes: Buffer; ciphertext: Buffer; tag: Buffer }
+  | { ok: false; reason: "corrupt" | "unknown_version"; message: string };
 
 /** Splits a file into its parts without any crypto; says precisely what is wrong with it. */
 export function parseFile(file: Buffer): ParsedFile {

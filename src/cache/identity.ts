@@ -34,5 +34,8 @@ export function canonicalLocator({ apiUrl, org, project, env }: SnapshotLocator)
 /** The same for (target, token): one snapshot per token, so runs of two tokens on one machine
  *  never replace each other's snapshot. Only ever fed to an HMAC (file-name.ts), never stored. */
 export function canonicalOwner({ apiUrl, org, project, env, token }: SnapshotOwner): Buffer {
-  return Buffer.from(JSON.stringify(["secr-run/snapshot-name/v2", apiUrl.replace(/\/+$/, ""), org, project, env, token]), "utf8");
+  return Buffer.from(
+    JSON.stringify(["secr-run/snapshot-name/v2", apiUrl.replace(/\/+$/, ""), org, project, env, token]),
+    "utf8",
+  );
 }

@@ -10,5 +10,11 @@ export { decideOnFetchError, type FetchErrorContext, type FetchErrorDecision } f
 export { DEFAULT_CACHE_MAX_AGE_MS } from "./defaults.js";
 export { formatAge } from "./format-age.js";
 export { fetchLockPath } from "./lock-path.js";
-export { singleFlight, type SharedResult, type SingleFlightOptions, type SingleFlightResult, type SingleFlightRole } from "./single-flight.js";
+export {
+  singleFlight,
+  type SharedResult,
+  type SingleFlightOptions,
+  type SingleFlightResult,
+  type SingleFlightRole,
+} from "./single-flight.js";
 export { mayShare, type ShareFacts, type ShareVerdict } from "./share-rule.js";

@@ -48,7 +48,8 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
   if (!isSecrets(secrets)) return undefined;
   if (typeof fetchedAt !== "number" || !Number.isFinite(fetchedAt)) return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
-  if (fetchStartedAt !== undefined && (typeof fetchStartedAt !== "number" || !Number.isFinite(fetchStartedAt))) return undefined;
+  if (fetchStartedAt !== undefined && (typeof fetchStartedAt !== "number" || !Number.isFinite(fetchStartedAt)))
+    return undefined;
   if (versions !== undefined && !isVersions(versions)) return undefined;
   let parsedLayers: SnapshotLayer[] | undefined;
   if (layers !== undefined) {
@@ -74,7 +75,8 @@ export function parsePayload(bytes: Buffer): SnapshotData | undefined {
 function parseLayer(value: unknown): SnapshotLayer | undefined {
   if (!isRecord(value)) return undefined;
   const { label, project, env, secrets, validation, versions } = value;
-  if (typeof label !== "string" || typeof project !== "string" || typeof env !== "string" || !isSecrets(secrets)) return undefined;
+  if (typeof label !== "string" || typeof project !== "string" || typeof env !== "string" || !isSecrets(secrets))
+    return undefined;
   if (validation !== null && !isValidation(validation)) return undefined;
   if (versions !== undefined && !isVersions(versions)) return undefined;
   const layer: SnapshotLayer = { label, project, env, secrets: dictionary(Object.entries(secrets)), validation };
@@ -91,7 +93,9 @@ function isVersions(value: unknown): value is Record<string, number> {
 }
 
 function isValidation(value: unknown): value is TemplateValidation {
-  return isRecord(value) && typeof value.valid === "boolean" && isStringArray(value.missing) && isStringArray(value.extra);
+  return (
+    isRecord(value) && typeof value.valid === "boolean" && isStringArray(value.missing) && isStringArray(value.extra)
+  );
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -17,7 +17,10 @@ export async function purgeSnapshot(owner: SnapshotOwner, { cacheDir }: PurgeSna
   assertAbsoluteCacheDir(cacheDir);
   const nameKey = await readNameKey(cacheDir);
   if (nameKey === undefined) return false;
-  const removed = await Promise.all([remove(join(cacheDir, snapshotFileName(nameKey, owner))), remove(join(cacheDir, legacySnapshotFileName(nameKey, owner)))]);
+  const removed = await Promise.all([
+    remove(join(cacheDir, snapshotFileName(nameKey, owner))),
+    remove(join(cacheDir, legacySnapshotFileName(nameKey, owner))),
+  ]);
   return removed.includes(true);
 }
 

@@ -32,7 +32,10 @@ export type ReadSnapshotResult =
   /** `ageMs` < 0: dated in the future beyond the clock-skew tolerance (see freshness.ts). */
   | { kind: "expired"; ageMs: number };
 
-export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnapshotOptions): Promise<ReadSnapshotResult> {
+export async function readSnapshot(
+  identity: SnapshotIdentity,
+  options: ReadSnapshotOptions,
+): Promise<ReadSnapshotResult> {
   const { cacheDir, maxAgeMs, now = Date.now } = options;
   assertAbsoluteCacheDir(cacheDir);
   let file: Buffer;
@@ -41,10 +44,15 @@ export async function readSnapshot(identity: SnapshotIdentity, options: ReadSnap
     // A file where the directory should be holds no snapshots, as when the path does not exist.
     if (!info.isDirectory()) return { kind: "missing" };
     const problem = cacheDirProblem(cacheDir, info);
-    if (problem !== undefined) return { kind: "unreadable", reason: "unsafe", message: `${problem}: snapshots there are not trusted` };
+    if (problem !== undefined)
+      return { kind: "unreadable", reason: "unsafe", message: `${problem}: snapshots there are not trusted` };
     const nameKey = await readNameKey(cacheDir);
     if (nameKey === undefined) return { kind: "missing" };
-    file = await readRegularFile(join(cacheDir, snapshotFileName(nameKey, identity)), MAX_FILE_BYTES, "the snapshot file");
+    file = await readRegularFile(
+      join(cacheDir, snapshotFileName(nameKey, identity)),
+      MAX_FILE_BYTES,
+      "the snapshot file",
+    );
   } catch (error) {
     const problem = readProblem(error);
     if (problem.kind !== "missing") return problem;
@@ -61,7 +69,8 @@ function judged(data: SnapshotData, now: number, maxAgeMs: number): ReadSnapshot
 }
 
 function readProblem(error: unknown): Extract<ReadSnapshotResult, { kind: "missing" | "unreadable" }> {
-  if (error instanceof UnsafeCacheFileError) return { kind: "unreadable", reason: error.tooLarge ? "corrupt" : "unsafe", message: error.message };
+  if (error instanceof UnsafeCacheFileError)
+    return { kind: "unreadable", reason: error.tooLarge ? "corrupt" : "unsafe", message: error.message };
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
   return { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${code ?? "error"})` };
@@ -72,11 +81,20 @@ function readProblem(error: unknown): Extract<ReadSnapshotResult, { kind: "missi
  * opens with this token (then the next write moves it to the new name); any other token's, or
  * anything wrong with it, is no snapshot for this token rather than a warning about tampering.
  */
-async function readLegacy(identity: SnapshotIdentity, cacheDir: string, maxAgeMs: number, now: () => number): Promise<ReadSnapshotResult> {
+async function readLegacy(
+  identity: SnapshotIdentity,
+  cacheDir: string,
+  maxAgeMs: number,
+  now: () => number,
+): Promise<ReadSnapshotResult> {
   try {
     const nameKey = await readNameKey(cacheDir);
     if (nameKey === undefined) return { kind: "missing" };
-    const file = await readRegularFile(join(cacheDir, legacySnapshotFileName(nameKey, identity)), MAX_FILE_BYTES, "the snapshot file");
+    const file = await readRegularFile(
+      join(cacheDir, legacySnapshotFileName(nameKey, identity)),
+      MAX_FILE_BYTES,
+      "the snapshot file",
+    );
     const opened = await openSnapshot(identity, file);
     return opened.ok ? judged(opened.data, now(), maxAgeMs) : { kind: "missing" };
   } catch {

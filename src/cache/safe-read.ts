@@ -32,7 +32,8 @@ export async function readRegularFile(path: string, maxBytes: number, label: str
   try {
     handle = await open(path, READ_FLAGS);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP") throw new UnsafeCacheFileError(`${label} is a symbolic link`);
+    if ((error as NodeJS.ErrnoException).code === "ELOOP")
+      throw new UnsafeCacheFileError(`${label} is a symbolic link`);
     throw error;
   }
   try {

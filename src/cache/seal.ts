@@ -39,10 +39,18 @@ export async function openSnapshot(identity: SnapshotIdentity, file: Buffer): Pr
   const sealedWithPassphrase = (header.flags & FLAG_PASSPHRASE) !== 0;
   // The flag only sharpens the message; the key decides (a forged flag just fails to decrypt).
   if (sealedWithPassphrase && !hasPassphrase(identity)) {
-    return { ok: false, reason: "passphrase_required", message: "snapshot was written with a passphrase and none was given" };
+    return {
+      ok: false,
+      reason: "passphrase_required",
+      message: "snapshot was written with a passphrase and none was given",
+    };
   }
   if (!sealedWithPassphrase && hasPassphrase(identity)) {
-    return { ok: false, reason: "passphrase_unexpected", message: "snapshot was written without a passphrase but one was given" };
+    return {
+      ok: false,
+      reason: "passphrase_unexpected",
+      message: "snapshot was written without a passphrase but one was given",
+    };
   }
   const key = await deriveKey(identity, header.salt, header.version);
   let plaintext: Buffer;

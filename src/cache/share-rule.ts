@@ -17,7 +17,8 @@ export interface ShareFacts {
 }
 
 export type ShareVerdict =
-  { share: true; /** How long before this run's launch the fetch began (≤ 0: after it). */ beforeLaunchMs: number } | { share: false; why: "unknown-start" | "future" | "before-launch" };
+  | { share: true; /** How long before this run's launch the fetch began (≤ 0: after it). */ beforeLaunchMs: number }
+  | { share: false; why: "unknown-start" | "future" | "before-launch" };
 
 export function mayShare({ fetchStartedAt, fetchedAt, launchedAt, windowMs, now }: ShareFacts): ShareVerdict {
   if (fetchStartedAt === undefined) return { share: false, why: "unknown-start" };

@@ -80,7 +80,13 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
       const shared = await readShared();
       if (shared?.usable) {
         await lock.release();
-        return { value: shared.value, role: round === 0 ? "shared" : "follower", waitedMs: waited(), saved: DONE, lateRounds };
+        return {
+          value: shared.value,
+          role: round === 0 ? "shared" : "follower",
+          waitedMs: waited(),
+          saved: DONE,
+          lateRounds,
+        };
       }
       let fetched: { value: T; saved: Promise<void> };
       try {

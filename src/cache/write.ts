@@ -18,7 +18,11 @@ export interface WriteSnapshotOptions {
 }
 
 /** Rejects on fs errors (full disk, unsafe directory); messages name paths, never contents. */
-export async function writeSnapshot(identity: SnapshotIdentity, data: SnapshotData, { cacheDir }: WriteSnapshotOptions): Promise<void> {
+export async function writeSnapshot(
+  identity: SnapshotIdentity,
+  data: SnapshotData,
+  { cacheDir }: WriteSnapshotOptions,
+): Promise<void> {
   assertAbsoluteCacheDir(cacheDir);
   await ensureCacheDir(cacheDir);
   const [nameKey, sealed] = await Promise.all([loadOrCreateNameKey(cacheDir), sealSnapshot(identity, data)]);

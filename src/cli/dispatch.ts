@@ -74,18 +74,26 @@ export function dispatch(args: readonly string[], commands: readonly CommandDefi
   }
 
   // `run` names the default command: `secr-run run [options] -- cmd` is `secr-run [options] -- cmd`.
-  if (positional[0] === RUN_WORD) return wantsHelp ? { kind: "help", command: root } : { kind: "run", command: root, args: withRest([...pre, ...positional.slice(1)]) };
+  if (positional[0] === RUN_WORD)
+    return wantsHelp
+      ? { kind: "help", command: root }
+      : { kind: "run", command: root, args: withRest([...pre, ...positional.slice(1)]) };
   const isHelpWord = positional[0] === "help";
   const words = isHelpWord ? positional.slice(1).filter((w) => !isOption(w)) : positional;
-  if (isHelpWord && (words.length === 0 || (words.length === 1 && words[0] === RUN_WORD))) return { kind: "help", command: root };
+  if (isHelpWord && (words.length === 0 || (words.length === 1 && words[0] === RUN_WORD)))
+    return { kind: "help", command: root };
   const found = findCommand(words, commands);
   if (found.kind === "usage" || found.kind === "group-help") {
     // An option unknown to the scan may have swallowed nothing and left its value here
     // (`--bogus value`): let the default command report the option, which is the first problem.
-    if (!isHelpWord && found.kind === "usage" && pre.some((w) => lookup(w, scanSet) === undefined)) return { kind: "run", command: root, args: withRest([...pre, ...positional]) };
+    if (!isHelpWord && found.kind === "usage" && pre.some((w) => lookup(w, scanSet) === undefined))
+      return { kind: "run", command: root, args: withRest([...pre, ...positional]) };
     if (found.kind === "group-help" && !wantsHelp && !isHelpWord) {
       const next = [...new Set(found.commands.map((c) => c.path[found.prefix.length]))];
-      return { kind: "usage", message: `${["secr-run", ...found.prefix].join(" ")} needs a command: ${next.join(", ")} (see secr-run ${found.prefix.join(" ")} --help)` };
+      return {
+        kind: "usage",
+        message: `${["secr-run", ...found.prefix].join(" ")} needs a command: ${next.join(", ")} (see secr-run ${found.prefix.join(" ")} --help)`,
+      };
     }
     return found;
   }
@@ -113,14 +121,20 @@ export function dispatch(args: readonly string[], commands: readonly CommandDefi
   return { kind: "run", command, args: withRest([...pre, ...positional.slice(command.path.length)]) };
 }
 
-type Found = { kind: "found"; command: CommandDefinition } | { kind: "usage"; message: string } | { kind: "group-help"; prefix: string[]; commands: CommandDefinition[] };
+type Found =
+  | { kind: "found"; command: CommandDefinition }
+  | { kind: "usage"; message: string }
+  | { kind: "group-help"; prefix: string[]; commands: CommandDefinition[] };
 
 /** The command whose path is the longest prefix of `words`. */
 function findCommand(words: readonly string[], commands: readonly CommandDefinition[]): Found {
-  const matches = commands.filter((c) => c.path.length > 0 && c.path.length <= words.length && c.path.every((part, k) => words[k] === part));
+  const matches = commands.filter(
+    (c) => c.path.length > 0 && c.path.length <= words.length && c.path.every((part, k) => words[k] === part),
+  );
   const best = matches.sort((a, b) => b.path.length - a.path.length)[0];
   // A group word (`secrets` of `secrets list`) matched deeper than any whole command: its subcommand is missing or wrong.
-  const groupAt = (d: number) => commands.filter((c) => c.path.length > d + 1 && c.path.slice(0, d + 1).every((part, k) => words[k] === part));
+  const groupAt = (d: number) =>
+    commands.filter((c) => c.path.length > d + 1 && c.path.slice(0, d + 1).every((part, k) => words[k] === part));
   let depth = best?.path.length ?? 0;
   let group = groupAt(depth);
   // Nested groups: `admin tokens lst` is a wrong word under `admin tokens`, not under `admin`.
@@ -144,10 +158,12 @@ function findCommand(words: readonly string[], commands: readonly CommandDefinit
     word,
     names(commands).map((n) => n.split(" ")[0]!),
   );
-  if (suggestion !== undefined) return { kind: "usage", message: `unknown command "${word}"; did you mean "${suggestion}"?` };
+  if (suggestion !== undefined)
+    return { kind: "usage", message: `unknown command "${word}"; did you mean "${suggestion}"?` };
   return {
     kind: "usage",
     message:
-      `unknown command "${word}" (commands: ${[...new Set(names(commands).map((n) => n.split(" ")[0]))].join(", ")}, help); ` + `to run a program, put it after --: secr-run [options] -- ${word} ...`,
+      `unknown command "${word}" (commands: ${[...new Set(names(commands).map((n) => n.split(" ")[0]))].join(", ")}, help); ` +
+      `to run a program, put it after --: secr-run [options] -- ${word} ...`,
   };
 }

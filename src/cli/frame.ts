@@ -34,7 +34,11 @@ export interface Context {
 /** A command's main as main.ts calls it (the exit code); `io` defaults to the real process. */
 export type Main = (args: string[], io?: Io) => Promise<number>;
 
-export async function frame(args: readonly string[], io: Io | undefined, body: (context: Context) => Promise<number>): Promise<number> {
+export async function frame(
+  args: readonly string[],
+  io: Io | undefined,
+  body: (context: Context) => Promise<number>,
+): Promise<number> {
   const actual = io ?? processIo();
   const write =
     actual.stderr === process.stderr
@@ -65,5 +69,9 @@ export function printJson(io: Io, value: unknown): void {
 export function printTable(io: Io, rows: readonly (readonly string[])[]): void {
   if (rows.length === 0) return;
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  io.stdout.write(rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n");
+  io.stdout.write(
+    rows
+      .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "))
+      .join("\n") + "\n",
+  );
 }

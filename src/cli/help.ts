@@ -15,7 +15,11 @@ export function helpWidth(stream: { isTTY?: boolean; columns?: number } = proces
   return stream.isTTY && stream.columns ? Math.max(40, stream.columns) : 80;
 }
 
-export function helpText(command: CommandDefinition, all: readonly CommandDefinition[], width = helpWidth()): Promise<string> {
+export function helpText(
+  command: CommandDefinition,
+  all: readonly CommandDefinition[],
+  width = helpWidth(),
+): Promise<string> {
   // The default command's help is the top-level one: it lists the other commands.
   return renderHelp(yargs, command, { width, commands: command.path.length === 0 ? all : [], exitCodeMeaning });
 }
@@ -25,7 +29,10 @@ export async function printHelp(command: CommandDefinition, all: readonly Comman
   return 0;
 }
 
-export async function printGroupHelp(prefix: readonly string[], commands: readonly CommandDefinition[]): Promise<number> {
+export async function printGroupHelp(
+  prefix: readonly string[],
+  commands: readonly CommandDefinition[],
+): Promise<number> {
   process.stdout.write(await renderGroupHelp(yargs, prefix, commands, helpWidth()));
   return 0;
 }

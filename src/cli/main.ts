@@ -19,8 +19,21 @@ import { completionCommand } from "./commands/completion/command.js";
 import { explainCommand } from "./commands/explain/command.js";
 import { exportCommand } from "./commands/export/command.js";
 import { initCommand } from "./commands/init/command.js";
-import { secretsDeleteCommand, secretsGetCommand, secretsImportCommand, secretsListCommand, secretsPromoteCommand, secretsSetCommand } from "./commands/secrets/command.js";
-import { templatesDeleteCommand, templatesListCommand, templatesSetCommand, templatesShowCommand, templatesValidateCommand } from "./commands/templates/command.js";
+import {
+  secretsDeleteCommand,
+  secretsGetCommand,
+  secretsImportCommand,
+  secretsListCommand,
+  secretsPromoteCommand,
+  secretsSetCommand,
+} from "./commands/secrets/command.js";
+import {
+  templatesDeleteCommand,
+  templatesListCommand,
+  templatesSetCommand,
+  templatesShowCommand,
+  templatesValidateCommand,
+} from "./commands/templates/command.js";
 import { runCommand } from "./commands/run/command.js";
 import { serveCommand } from "./commands/serve/command.js";
 import { allowCommand, denyCommand } from "./commands/trust/command.js";
@@ -75,7 +88,9 @@ const COMMANDS: readonly CommandEntry[] = [
 async function main(args: string[]): Promise<number> {
   const definitions = COMMANDS.map((entry) => entry.definition);
   if (args.length === 0) {
-    process.stderr.write("secr-run: no command given: secr-run [options] -- <command> [args...] (see secr-run --help)\n");
+    process.stderr.write(
+      "secr-run: no command given: secr-run [options] -- <command> [args...] (see secr-run --help)\n",
+    );
     return ExitCode.USAGE;
   }
   const decision = dispatch(args, definitions);
@@ -95,7 +110,8 @@ async function main(args: string[]): Promise<number> {
       return ExitCode.USAGE;
     case "run":
       // One turn of the event loop lets the early connect leave before the launcher loads.
-      if (decision.command === runCommand && connectEarly(decision.args)) await new Promise((resolve) => setImmediate(resolve));
+      if (decision.command === runCommand && connectEarly(decision.args))
+        await new Promise((resolve) => setImmediate(resolve));
       return COMMANDS.find((entry) => entry.definition === decision.command)!
         .load()
         .then((main) => main(decision.args, undefined, definitions));

@@ -20,10 +20,15 @@ export type PullOptions = Parameters<typeof settingFlags>[0] &
   };
 
 /** A run's (and explain's) options: also what the child inherits. */
-export type RunPrepareOptions = PullOptions & { preserveEnv: boolean | readonly string[] | undefined; passToken: boolean };
+export type RunPrepareOptions = PullOptions & {
+  preserveEnv: boolean | readonly string[] | undefined;
+  passToken: boolean;
+};
 
 /** The one mapping from parsed options to the rules of the child's environment (src/plan/env-rules.ts). */
-export function envRuleFlags(options: PullOptions & Partial<Pick<RunPrepareOptions, "preserveEnv" | "passToken">>): EnvRuleFlags {
+export function envRuleFlags(
+  options: PullOptions & Partial<Pick<RunPrepareOptions, "preserveEnv" | "passToken">>,
+): EnvRuleFlags {
   return {
     only: options.only,
     allowNames: options.allowName ?? [],
@@ -38,10 +43,19 @@ export function envRuleFlags(options: PullOptions & Partial<Pick<RunPrepareOptio
 
 /** Export: the secrets alone (nothing inherited, no token). */
 export function pullOptions(options: PullOptions): Pick<PrepareOptions, "flags" | "cacheFlags" | "validate" | "rules"> {
-  return { flags: settingFlags(options), cacheFlags: cacheFlags(options), validate: options.validate, rules: envRuleFlags(options) };
+  return {
+    flags: settingFlags(options),
+    cacheFlags: cacheFlags(options),
+    validate: options.validate,
+    rules: envRuleFlags(options),
+  };
 }
 
 /** What a run with these options prepares; explain prepares the same, so it shows what the run would do. */
-export function runPrepareOptions(options: RunPrepareOptions, log: Logger, inherited: NodeJS.ProcessEnv): PrepareOptions {
+export function runPrepareOptions(
+  options: RunPrepareOptions,
+  log: Logger,
+  inherited: NodeJS.ProcessEnv,
+): PrepareOptions {
   return { ...pullOptions(options), rules: envRuleFlags(options), context: "run", inherited, log };
 }

@@ -161,7 +161,8 @@ function invalidArgument(message: string): SecrApiError {
 }
 
 function nonNegativeInt(name: string, value: number | undefined): number | undefined {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw invalidArgument(`${name} must be a non-negative integer`);
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
+    throw invalidArgument(`${name} must be a non-negative integer`);
   return value;
 }
 
@@ -169,13 +170,15 @@ function nonNegativeInt(name: string, value: number | undefined): number | undef
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function milliseconds(name: string, value: number | undefined): number | undefined {
-  if (nonNegativeInt(name, value) !== undefined && value! > MAX_TIMER_MS) throw invalidArgument(`${name} must be at most ${MAX_TIMER_MS} ms`);
+  if (nonNegativeInt(name, value) !== undefined && value! > MAX_TIMER_MS)
+    throw invalidArgument(`${name} must be at most ${MAX_TIMER_MS} ms`);
   return value;
 }
 
 function positiveMilliseconds(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS)) throw invalidArgument(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}`);
+  if (!(Number.isFinite(value) && value > 0 && value <= MAX_TIMER_MS))
+    throw invalidArgument(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}`);
   return value;
 }
 
@@ -183,7 +186,8 @@ function positiveMilliseconds(name: string, value: number | undefined, fallback:
 function requestOptions<T extends RequestOptions>(method: string, value: T | undefined): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== "object") throw invalidArgument(`${method} options must be an object`);
-  if (value.signal !== undefined && !(value.signal instanceof AbortSignal)) throw invalidArgument(`${method} options.signal must be an AbortSignal`);
+  if (value.signal !== undefined && !(value.signal instanceof AbortSignal))
+    throw invalidArgument(`${method} options.signal must be an AbortSignal`);
   return value;
 }
 
@@ -197,7 +201,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** A path segment must be non-empty and not a dot segment, which URL parsers would resolve away. */
 function segment(name: string, value: unknown): string {
   if (typeof value !== "string" || value === "") throw invalidArgument(`${name} must be a non-empty string`);
-  if (value === "." || value === "..") throw invalidArgument(`${name} ${JSON.stringify(value)} cannot be used in a URL path`);
+  if (value === "." || value === "..")
+    throw invalidArgument(`${name} ${JSON.stringify(value)} cannot be used in a URL path`);
   // encodeURIComponent throws on a lone surrogate: say so in our terms.
   if (LONE_SURROGATE.test(value)) throw invalidArgument(`${name} is not well-formed Unicode (lone surrogate)`);
   return value;
@@ -229,11 +234,13 @@ export class SecrClient implements AsyncDisposable {
   #closed = false;
 
   constructor(options: SecrClientOptions) {
-    if (options === null || typeof options !== "object") throw invalidArgument("SecrClient needs an options object with a token");
+    if (options === null || typeof options !== "object")
+      throw invalidArgument("SecrClient needs an options object with a token");
     const token = typeof options.token === "string" ? options.token.trim() : "";
     if (token === "") throw invalidArgument("token is required (got an empty or missing token)");
     // Never echo the token: only say what is wrong with it.
-    if (!/^[\x21-\x7e]+$/.test(token)) throw invalidArgument("token contains whitespace or characters not allowed in an HTTP header");
+    if (!/^[\x21-\x7e]+$/.test(token))
+      throw invalidArgument("token contains whitespace or characters not allowed in an HTTP header");
     this.#token = token;
     const base = parseBaseUrl(options.apiUrl ?? DEFAULT_API_URL, options.allowInsecureHttp === true);
     this.#origin = base.origin;
@@ -248,13 +255,17 @@ export class SecrClient implements AsyncDisposable {
       maxTotalWaitMs: milliseconds("maxRetryWaitMs", options.maxRetryWaitMs) ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs,
     };
     const maxBytes = options.maxResponseBytes;
-    if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw invalidArgument("maxResponseBytes must be a positive integer");
+    if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0))
+      throw invalidArgument("maxResponseBytes must be a positive integer");
     this.#maxResponseBytes = maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const extra = options.userAgent?.trim();
-    if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra)) throw invalidArgument("userAgent must be printable ASCII");
+    if (extra !== undefined && !/^[\x20-\x7e]*$/.test(extra))
+      throw invalidArgument("userAgent must be printable ASCII");
     this.#userAgent = `secr-run/${VERSION} node/${process.versions.node}${extra ? ` ${extra}` : ""}`;
-    if (options.adoptSocket !== undefined && typeof options.adoptSocket !== "function") throw invalidArgument("adoptSocket must be a function");
-    if (options.ca !== undefined && typeof options.ca !== "string" && !Buffer.isBuffer(options.ca)) throw invalidArgument("ca must be a PEM string or Buffer");
+    if (options.adoptSocket !== undefined && typeof options.adoptSocket !== "function")
+      throw invalidArgument("adoptSocket must be a function");
+    if (options.ca !== undefined && typeof options.ca !== "string" && !Buffer.isBuffer(options.ca))
+      throw invalidArgument("ca must be a PEM string or Buffer");
     this.#dispatcher = createDispatcher(base.loopback, this.timeout, options.adoptSocket, options.ca);
   }
 
@@ -279,23 +290,39 @@ export class SecrClient implements AsyncDisposable {
    * of src/client/paging.ts (items, pages, `maxResponseBytes` characters in all) fails at once
    * with `response_too_large`.
    */
-  async pullAllSecrets(org: string, project: string, env: string, options: RequestOptions & { search?: string } = {}): Promise<Secret[]> {
+  async pullAllSecrets(
+    org: string,
+    project: string,
+    env: string,
+    options: RequestOptions & { search?: string } = {},
+  ): Promise<Secret[]> {
     requestOptions("pullAllSecrets", options);
     let reason = "";
     for (let pull = 0; pull <= PULL_RESTARTS; pull++) {
       const result = await this.#pullOnce(org, project, env, options);
       if (Array.isArray(result)) return result;
       // Too much is no accident of timing: starting over would only fetch it again.
-      if (result.tooLarge) throw new SecrApiError(`secrets of ${org}/${project}/${env}: ${result.reason}`, 0, "response_too_large");
+      if (result.tooLarge)
+        throw new SecrApiError(`secrets of ${org}/${project}/${env}: ${result.reason}`, 0, "response_too_large");
       reason = result.reason;
     }
     const where = `${org}/${project}/${env}`;
-    throw new SecrApiError(`secrets of ${where} kept changing while being pulled (${reason}; ${PULL_RESTARTS + 1} tries)`, 200, "inconsistent_data");
+    throw new SecrApiError(
+      `secrets of ${where} kept changing while being pulled (${reason}; ${PULL_RESTARTS + 1} tries)`,
+      200,
+      "inconsistent_data",
+    );
   }
 
   /** One pass over the pages: every secret, or why the set looked inconsistent. */
-  async #pullOnce(org: string, project: string, env: string, options: RequestOptions & { search?: string }): Promise<Secret[] | { reason: string; tooLarge: boolean }> {
-    const page = (offset: number, signal: AbortSignal | undefined) => this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
+  async #pullOnce(
+    org: string,
+    project: string,
+    env: string,
+    options: RequestOptions & { search?: string },
+  ): Promise<Secret[] | { reason: string; tooLarge: boolean }> {
+    const page = (offset: number, signal: AbortSignal | undefined) =>
+      this.pullSecrets(org, project, env, { limit: PULL_PAGE_SIZE, offset, search: options.search, signal });
     const state = newPageState<Secret>(this.#maxResponseBytes);
     const first = await page(0, options.signal);
     let verdict = addPage(state, 0, first);
@@ -333,14 +360,25 @@ export class SecrClient implements AsyncDisposable {
 
   async listKeys(org: string, project: string, env: string, options: ListOptions = {}): Promise<ListKeysResult> {
     requestOptions("listKeys", options);
-    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"], {
-      query: listQuery(options),
-      schema: listKeysSchema,
-      signal: options.signal,
-    });
+    return this.#call(
+      "GET",
+      ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"],
+      {
+        query: listQuery(options),
+        schema: listKeysSchema,
+        signal: options.signal,
+      },
+    );
   }
 
-  async setSecret(org: string, project: string, env: string, key: string, value: string, options: SetSecretOptions = {}): Promise<SetSecretResult> {
+  async setSecret(
+    org: string,
+    project: string,
+    env: string,
+    key: string,
+    value: string,
+    options: SetSecretOptions = {},
+  ): Promise<SetSecretResult> {
     requestOptions("setSecret", options);
     segment("key", key);
     if (typeof value !== "string") throw invalidArgument(`value of ${key} must be a string`);
@@ -355,37 +393,68 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** Creates or updates every entry, atomically as a whole. */
-  async bulkSetSecrets(org: string, project: string, env: string, secrets: readonly SecretInput[], options: RequestOptions = {}): Promise<BulkSetSecretsResult> {
+  async bulkSetSecrets(
+    org: string,
+    project: string,
+    env: string,
+    secrets: readonly SecretInput[],
+    options: RequestOptions = {},
+  ): Promise<BulkSetSecretsResult> {
     requestOptions("bulkSetSecrets", options);
     if (!Array.isArray(secrets)) throw invalidArgument("secrets must be an array of { key, value }");
     const entries = secrets.map((s, i) => {
-      if (s === null || typeof s !== "object" || typeof s.key !== "string" || s.key === "" || typeof s.value !== "string") {
+      if (
+        s === null ||
+        typeof s !== "object" ||
+        typeof s.key !== "string" ||
+        s.key === "" ||
+        typeof s.value !== "string"
+      ) {
         throw invalidArgument(`secrets[${i}] must be { key: non-empty string, value: string }`);
       }
       return { key: s.key, value: s.value };
     });
-    return this.#call("POST", ["secrets", segment("org", org), segment("project", project), segment("env", env), "bulk"], {
-      body: { secrets: entries },
-      schema: bulkSetSecretsSchema,
-      signal: options.signal,
-      sensitive: entries.map((e) => e.value),
-    });
+    return this.#call(
+      "POST",
+      ["secrets", segment("org", org), segment("project", project), segment("env", env), "bulk"],
+      {
+        body: { secrets: entries },
+        schema: bulkSetSecretsSchema,
+        signal: options.signal,
+        sensitive: entries.map((e) => e.value),
+      },
+    );
   }
 
-  async deleteSecret(org: string, project: string, env: string, key: string, options: RequestOptions = {}): Promise<DeleteSecretResult> {
+  async deleteSecret(
+    org: string,
+    project: string,
+    env: string,
+    key: string,
+    options: RequestOptions = {},
+  ): Promise<DeleteSecretResult> {
     requestOptions("deleteSecret", options);
-    return this.#call("DELETE", ["secrets", segment("org", org), segment("project", project), segment("env", env), segment("key", key)], {
-      schema: deleteSchema,
-      signal: options.signal,
-    });
+    return this.#call(
+      "DELETE",
+      ["secrets", segment("org", org), segment("project", project), segment("env", env), segment("key", key)],
+      {
+        schema: deleteSchema,
+        signal: options.signal,
+      },
+    );
   }
 
   async promoteSecrets(org: string, project: string, options: PromoteOptions): Promise<PromoteResult> {
-    if (options === null || typeof options !== "object") throw invalidArgument("promoteSecrets needs { fromEnv, toEnv }");
+    if (options === null || typeof options !== "object")
+      throw invalidArgument("promoteSecrets needs { fromEnv, toEnv }");
     requestOptions("promoteSecrets", options);
-    const body: Record<string, unknown> = { fromEnv: segment("fromEnv", options.fromEnv), toEnv: segment("toEnv", options.toEnv) };
+    const body: Record<string, unknown> = {
+      fromEnv: segment("fromEnv", options.fromEnv),
+      toEnv: segment("toEnv", options.toEnv),
+    };
     if (options.keys !== undefined) {
-      if (!Array.isArray(options.keys) || options.keys.some((k) => typeof k !== "string")) throw invalidArgument("keys must be an array of strings");
+      if (!Array.isArray(options.keys) || options.keys.some((k) => typeof k !== "string"))
+        throw invalidArgument("keys must be an array of strings");
       body.keys = options.keys;
     }
     if (options.overwrite !== undefined) body.overwrite = options.overwrite === true;
@@ -406,7 +475,12 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  async createTemplate(org: string, project: string, key: string, options: CreateTemplateOptions = {}): Promise<Template> {
+  async createTemplate(
+    org: string,
+    project: string,
+    key: string,
+    options: CreateTemplateOptions = {},
+  ): Promise<Template> {
     requestOptions("createTemplate", options);
     const body: Record<string, unknown> = { key: segment("key", key) };
     if (options.description !== undefined) body.description = text("description", options.description);
@@ -418,7 +492,12 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  async deleteTemplate(org: string, project: string, key: string, options: RequestOptions = {}): Promise<DeleteTemplateResult> {
+  async deleteTemplate(
+    org: string,
+    project: string,
+    key: string,
+    options: RequestOptions = {},
+  ): Promise<DeleteTemplateResult> {
     requestOptions("deleteTemplate", options);
     return this.#call("DELETE", ["templates", segment("org", org), segment("project", project), segment("key", key)], {
       schema: deleteSchema,
@@ -427,18 +506,32 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** Which required template keys the environment lacks (`missing`) and which it has beyond the template (`extra`). */
-  async validateTemplate(org: string, project: string, env: string, options: RequestOptions = {}): Promise<TemplateValidation> {
+  async validateTemplate(
+    org: string,
+    project: string,
+    env: string,
+    options: RequestOptions = {},
+  ): Promise<TemplateValidation> {
     requestOptions("validateTemplate", options);
-    return this.#call("GET", ["templates", segment("org", org), segment("project", project), "validate", segment("env", env)], {
-      schema: templateValidationSchema,
-      signal: options.signal,
-    });
+    return this.#call(
+      "GET",
+      ["templates", segment("org", org), segment("project", project), "validate", segment("env", env)],
+      {
+        schema: templateValidationSchema,
+        signal: options.signal,
+      },
+    );
   }
 
   // ---- conditional reads (ETag / If-None-Match) ----
 
   /** pullSecrets, but with `ifNoneMatch` answers `{ notModified: true }` (no body) while nothing changed. */
-  pullSecretsIfChanged(org: string, project: string, env: string, options: ConditionalListOptions = {}): Promise<Conditional<PullSecretsResult>> {
+  pullSecretsIfChanged(
+    org: string,
+    project: string,
+    env: string,
+    options: ConditionalListOptions = {},
+  ): Promise<Conditional<PullSecretsResult>> {
     return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env)], {
       query: listQuery(options),
       schema: pullSecretsSchema,
@@ -448,13 +541,22 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** listKeys, but with `ifNoneMatch` answers `{ notModified: true }` (no body) while nothing changed. */
-  listKeysIfChanged(org: string, project: string, env: string, options: ConditionalListOptions = {}): Promise<Conditional<ListKeysResult>> {
-    return this.#call("GET", ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"], {
-      query: listQuery(options),
-      schema: listKeysSchema,
-      signal: options.signal,
-      conditional: conditional(options.ifNoneMatch),
-    });
+  listKeysIfChanged(
+    org: string,
+    project: string,
+    env: string,
+    options: ConditionalListOptions = {},
+  ): Promise<Conditional<ListKeysResult>> {
+    return this.#call(
+      "GET",
+      ["secrets", segment("org", org), segment("project", project), segment("env", env), "keys"],
+      {
+        query: listQuery(options),
+        schema: listKeysSchema,
+        signal: options.signal,
+        conditional: conditional(options.ifNoneMatch),
+      },
+    );
   }
 
   // ---- tokens ----
@@ -463,9 +565,11 @@ export class SecrClient implements AsyncDisposable {
   createToken(input: CreateTokenInput, options: RequestOptions = {}): Promise<CreatedToken> {
     if (input === null || typeof input !== "object") throw invalidArgument("createToken needs { name, role }");
     const body: Record<string, string> = { name: text("name", input.name), role: text("role", input.role) };
-    for (const field of ["org", "project", "env"] as const) if (input[field] !== undefined) body[field] = segment(field, input[field]);
+    for (const field of ["org", "project", "env"] as const)
+      if (input[field] !== undefined) body[field] = segment(field, input[field]);
     if (input.expiresAt !== undefined) {
-      const expiresAt = input.expiresAt instanceof Date ? input.expiresAt : new Date(text("expiresAt", input.expiresAt));
+      const expiresAt =
+        input.expiresAt instanceof Date ? input.expiresAt : new Date(text("expiresAt", input.expiresAt));
       if (Number.isNaN(expiresAt.getTime())) throw invalidArgument("expiresAt must be an ISO-8601 date-time or a Date");
       body.expiresAt = expiresAt.toISOString();
     }
@@ -486,7 +590,11 @@ export class SecrClient implements AsyncDisposable {
 
   /** Creates a project (with development, staging and production environments). */
   createProject(org: string, slug: string, options: RequestOptions = {}): Promise<ProjectInfo> {
-    return this.#call("POST", ["projects", segment("org", org)], { body: { slug: segment("slug", slug) }, schema: projectSchema, signal: options.signal });
+    return this.#call("POST", ["projects", segment("org", org)], {
+      body: { slug: segment("slug", slug) },
+      schema: projectSchema,
+      signal: options.signal,
+    });
   }
 
   listEnvironments(org: string, project: string, options: RequestOptions = {}): Promise<EnvironmentInfo[]> {
@@ -496,7 +604,12 @@ export class SecrClient implements AsyncDisposable {
     });
   }
 
-  createEnvironment(org: string, project: string, slug: string, options: RequestOptions = {}): Promise<EnvironmentInfo> {
+  createEnvironment(
+    org: string,
+    project: string,
+    slug: string,
+    options: RequestOptions = {},
+  ): Promise<EnvironmentInfo> {
     return this.#call("POST", ["projects", segment("org", org), segment("project", project), "environments"], {
       body: { slug: segment("slug", slug) },
       schema: environmentSchema,
@@ -505,11 +618,20 @@ export class SecrClient implements AsyncDisposable {
   }
 
   /** Deletes an environment and every secret in it. */
-  deleteEnvironment(org: string, project: string, env: string, options: RequestOptions = {}): Promise<DeleteEnvironmentResult> {
-    return this.#call("DELETE", ["projects", segment("org", org), segment("project", project), "environments", segment("env", env)], {
-      schema: deleteEnvironmentSchema,
-      signal: options.signal,
-    });
+  deleteEnvironment(
+    org: string,
+    project: string,
+    env: string,
+    options: RequestOptions = {},
+  ): Promise<DeleteEnvironmentResult> {
+    return this.#call(
+      "DELETE",
+      ["projects", segment("org", org), segment("project", project), "environments", segment("env", env)],
+      {
+        schema: deleteEnvironmentSchema,
+        signal: options.signal,
+      },
+    );
   }
 
   /**
@@ -575,12 +697,14 @@ export class SecrClient implements AsyncDisposable {
         this.#requestsSent++;
         const res = await send(this.#dispatcher, this.#origin, request);
         const stale = parseStale(header(res.headers, STALE_HEADER));
-        if (stale !== undefined && (res.status < 300 || res.status === 304)) this.#staleSeconds = Math.max(this.#staleSeconds ?? 0, stale);
+        if (stale !== undefined && (res.status < 300 || res.status === 304))
+          this.#staleSeconds = Math.max(this.#staleSeconds ?? 0, stale);
         if (call.conditional && (res.status === 304 || (res.status >= 200 && res.status < 300))) {
           const data = res.status === 304 ? undefined : parseBody(res.status, res.body, call.schema, route);
           return call.conditional.result(data, header(res.headers, "etag"));
         }
-        if (res.status >= 200 && res.status < 300) return parseBody(res.status, res.body, call.schema, route) as unknown as R;
+        if (res.status >= 200 && res.status < 300)
+          return parseBody(res.status, res.body, call.schema, route) as unknown as R;
         error = errorFromResponse({
           status: res.status,
           location: header(res.headers, "location"),
@@ -640,11 +764,19 @@ function parseBody<T>(status: number, text: string, schema: Schema<T>, route: st
   try {
     json = JSON.parse(text);
   } catch {
-    throw new SecrApiError(`secr API ${route} returned ${status} with a body that is not JSON`, status, "invalid_response");
+    throw new SecrApiError(
+      `secr API ${route} returned ${status} with a body that is not JSON`,
+      status,
+      "invalid_response",
+    );
   }
   const result = schema.safeParse(json);
   if (!result.success) {
-    throw new SecrApiError(`secr API ${route} returned ${status} with an unexpected body: ${describeIssues(result.error.issues)}`, status, "invalid_response");
+    throw new SecrApiError(
+      `secr API ${route} returned ${status} with an unexpected body: ${describeIssues(result.error.issues)}`,
+      status,
+      "invalid_response",
+    );
   }
   return result.data;
 }

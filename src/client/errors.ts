@@ -115,15 +115,27 @@ export interface HttpErrorInput {
   sensitive: readonly string[];
 }
 
-export function errorFromResponse({ status, location, route, body, retryAfter, sensitive }: HttpErrorInput): SecrApiError {
+export function errorFromResponse({
+  status,
+  location,
+  route,
+  body,
+  retryAfter,
+  sensitive,
+}: HttpErrorInput): SecrApiError {
   if (status >= 300 && status < 400) {
     // Only the origin: enough to spot a wrong apiUrl, and a path or query could carry anything.
     const target = originOf(location);
     const where = target === undefined ? "" : ` to ${redact(target, sensitive)}`;
-    return new SecrApiError(`secr API ${route} failed: ${status} redirect${where}, not followed (check apiUrl)`, status, "http_error");
+    return new SecrApiError(
+      `secr API ${route} failed: ${status} redirect${where}, not followed (check apiUrl)`,
+      status,
+      "http_error",
+    );
   }
   const parsed = parseErrorBody(body);
-  const code = parsed.code !== undefined && /^[a-z][a-z0-9_.-]{0,63}$/i.test(parsed.code) ? parsed.code : codeForStatus(status);
+  const code =
+    parsed.code !== undefined && /^[a-z][a-z0-9_.-]{0,63}$/i.test(parsed.code) ? parsed.code : codeForStatus(status);
   let detail = parsed.message === undefined ? undefined : terminalSafe(redact(parsed.message, sensitive));
   if (detail !== undefined && detail.length > MAX_SERVER_MESSAGE) detail = `${detail.slice(0, MAX_SERVER_MESSAGE)}…`;
   const wait = retryAfter === undefined ? "" : ` (retry after ${retryAfter}s)`;

@@ -34,5 +34,7 @@ export function terminalSafe(text: string): string {
 
 /** Same set, for escaping instead of removing (JSON.stringify leaves C1 and bidi controls raw). */
 export function escapeUnsafe(text: string): string {
-  return text.replace(UNSAFE, (run) => [...run].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""));
+  return text.replace(UNSAFE, (run) =>
+    [...run].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+  );
 }

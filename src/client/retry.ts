@@ -39,7 +39,14 @@ export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () =>
  * The wait before retry number `retry` (0-based), or undefined to give up now.
  * `waitedMs` is what this call has already slept.
  */
-export function nextDelayMs(method: string, error: SecrApiError, retry: number, waitedMs: number, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
+export function nextDelayMs(
+  method: string,
+  error: SecrApiError,
+  retry: number,
+  waitedMs: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number | undefined {
   if (retry >= policy.maxRetries || !isRetryable(method, error)) return undefined;
   let delay: number;
   if (error.retryAfter !== undefined) {
@@ -47,7 +54,8 @@ export function nextDelayMs(method: string, error: SecrApiError, retry: number, 
     if (floor > policy.maxRetryAfterMs) return undefined;
     // Never before the server's time, then full jitter over half of it (or the backoff window,
     // if wider): a fleet told the same Retry-After must not come back in the same instant.
-    delay = floor + Math.floor(random() * Math.max(floor / 2, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry)));
+    delay =
+      floor + Math.floor(random() * Math.max(floor / 2, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry)));
   } else {
     delay = backoffDelayMs(retry, policy, random);
   }

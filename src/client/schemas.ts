@@ -82,27 +82,45 @@ const secretMetaFields = {
   description: optionalText,
 };
 
-type RawSecret = { key: string; value?: string; version: number; updatedAt?: string; updated_at?: string; description?: string | null | undefined };
+type RawSecret = {
+  key: string;
+  value?: string;
+  version: number;
+  updatedAt?: string;
+  updated_at?: string;
+  description?: string | null | undefined;
+};
 type Issues = { issues: z.core.$ZodRawIssue[] };
 
 // Items are checked by plain object schemas and normalised in one loop per page: a zod
 // transform per item costs ≈ 25 % more on a 10,000-secret pull.
 function normalise(raw: RawSecret, withValue: boolean, path: (string | number)[], ctx: Issues): Secret {
   const updatedAt = raw.updatedAt ?? raw.updated_at;
-  if (updatedAt === undefined) ctx.issues.push({ code: "custom", message: "missing updatedAt", input: undefined, path: [...path, "updatedAt"] });
-  const out = (withValue ? { key: raw.key, value: raw.value, version: raw.version, updatedAt } : { key: raw.key, version: raw.version, updatedAt }) as Secret;
+  if (updatedAt === undefined)
+    ctx.issues.push({ code: "custom", message: "missing updatedAt", input: undefined, path: [...path, "updatedAt"] });
+  const out = (
+    withValue
+      ? { key: raw.key, value: raw.value, version: raw.version, updatedAt }
+      : { key: raw.key, version: raw.version, updatedAt }
+  ) as Secret;
   if (typeof raw.description === "string") out.description = raw.description;
   return out;
 }
 
 const pagination = z.object({ limit: count, offset: count, total: count });
 
-function withPagination<T extends object>(result: T, page: PaginationInfo | null | undefined): T & { pagination?: PaginationInfo } {
+function withPagination<T extends object>(
+  result: T,
+  page: PaginationInfo | null | undefined,
+): T & { pagination?: PaginationInfo } {
   return page ? { ...result, pagination: page } : result;
 }
 
 export const pullSecretsSchema = z.pipe(
-  z.object({ secrets: z.array(z.object({ ...secretMetaFields, value: z.string() })), pagination: z.optional(z.nullable(pagination)) }),
+  z.object({
+    secrets: z.array(z.object({ ...secretMetaFields, value: z.string() })),
+    pagination: z.optional(z.nullable(pagination)),
+  }),
   z.transform((raw, ctx): PullSecretsResult => {
     const secrets = raw.secrets.map((item, i) => normalise(item, true, ["secrets", i], ctx));
     return withPagination({ secrets }, raw.pagination);
@@ -136,8 +154,15 @@ export const templateSchema = z.pipe(
   }),
   z.transform((raw, ctx): Template => {
     const createdAt = raw.createdAt ?? raw.created_at;
-    if (createdAt === undefined) ctx.issues.push({ code: "custom", message: "missing createdAt", input: undefined, path: ["createdAt"] });
-    return { id: String(raw.id), key: raw.key, description: raw.description ?? null, required: raw.required, createdAt: createdAt ?? "" };
+    if (createdAt === undefined)
+      ctx.issues.push({ code: "custom", message: "missing createdAt", input: undefined, path: ["createdAt"] });
+    return {
+      id: String(raw.id),
+      key: raw.key,
+      description: raw.description ?? null,
+      required: raw.required,
+      createdAt: createdAt ?? "",
+    };
   }),
 );
 
@@ -215,7 +240,8 @@ export interface DeleteEnvironmentResult {
 }
 
 /** A conditional read: `notModified` when the ETag sent still matches (no body was sent). */
-export type Conditional<T> = { notModified: true; etag: string } | ({ notModified: false; etag: string | undefined } & T);
+export type Conditional<T> =
+  { notModified: true; etag: string } | ({ notModified: false; etag: string | undefined } & T);
 
 const nullableText = z.nullable(z.string());
 const tokenInfoFields = {
@@ -238,7 +264,11 @@ export const listTokensSchema = z.pipe(
   z.object({ tokens: z.array(tokenInfoSchema) }),
   z.transform((raw): TokenInfo[] => raw.tokens),
 );
-export const revokeTokenSchema = z.object({ revoked: z.literal(true), id: z.string(), alsoRevoked: z._default(z.array(z.string()), () => []) });
+export const revokeTokenSchema = z.object({
+  revoked: z.literal(true),
+  id: z.string(),
+  alsoRevoked: z._default(z.array(z.string()), () => []),
+});
 export const projectSchema = z.object({ org: z.string(), slug: z.string(), environments: z.array(z.string()) });
 export const environmentSchema = z.object({ slug: z.string() });
 export const listEnvironmentsSchema = z.pipe(

@@ -38,16 +38,28 @@ const MAX_HEADER_BYTES = 16 * 1024;
  * which are always reached directly (as Go's net/http does): a proxy cannot reach our
  * loopback, and a local `secr-run serve` must work under a corporate proxy.
  */
-export function createDispatcher(loopback: boolean, timeoutMs: number, adoptSocket?: SocketAdopter, ca?: string | Buffer): Dispatcher {
+export function createDispatcher(
+  loopback: boolean,
+  timeoutMs: number,
+  adoptSocket?: SocketAdopter,
+  ca?: string | Buffer,
+): Dispatcher {
   // A private CA (say, a node agent's) is trusted besides the system's, for this client only.
   // node:tls is loaded only then: a static import would cost every start (docs/design/startup.md).
   const tls = ca === undefined ? {} : { ca: [...process.getBuiltinModule("node:tls").rootCertificates, ca] };
-  const connect = adoptSocket === undefined ? { timeout: timeoutMs, ...tls } : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs, ...tls }));
+  const connect =
+    adoptSocket === undefined
+      ? { timeout: timeoutMs, ...tls }
+      : adoptingConnector(adoptSocket, buildConnector({ timeout: timeoutMs, ...tls }));
   const options = { connect, connections: 1, pipelining: PIPELINING, maxHeaderSize: MAX_HEADER_BYTES };
   return loopback ? new Agent(options) : new EnvHttpProxyAgent(options);
 }
 
-export type SocketAdopter = (origin: { protocol: string; hostname: string; port: string }) => Promise<Socket | undefined>;
+export type SocketAdopter = (origin: {
+  protocol: string;
+  hostname: string;
+  port: string;
+}) => Promise<Socket | undefined>;
 
 /** A connection takes the adopted socket when there is one, else (or when adopting fails) connects as usual. */
 function adoptingConnector(adopt: SocketAdopter, fallback: Connector): Connector {
@@ -98,7 +110,9 @@ export async function send(dispatcher: Dispatcher, origin: string, req: HttpRequ
     }
     const detail = error instanceof Error ? terminalSafe(redact(error.message, req.sensitive)) : "unknown error";
     const label = typeof code === "string" ? ` (${code})` : "";
-    throw new SecrApiError(`secr API ${route} failed: network error${label}: ${detail}`, 0, "network_error", { cause: safeCause(error, code, detail) });
+    throw new SecrApiError(`secr API ${route} failed: network error${label}: ${detail}`, 0, "network_error", {
+      cause: safeCause(error, code, detail),
+    });
   } finally {
     clearTimeout(timer);
     req.signal?.removeEventListener("abort", onAbort);
@@ -118,10 +132,19 @@ export function formatBytes(bytes: number): string {
  * when Content-Length says so). A server, proxy or impostor sending an endless or huge body must
  * cost at most `limit` bytes of memory, and that is not a network failure: no retry, no fallback.
  */
-async function readCapped(body: Dispatcher.ResponseData["body"], declared: string | undefined, limit: number, route: string): Promise<string> {
+async function readCapped(
+  body: Dispatcher.ResponseData["body"],
+  declared: string | undefined,
+  limit: number,
+  route: string,
+): Promise<string> {
   const tooLarge = () => {
     body.destroy();
-    return new SecrApiError(`secr API ${route} answered with more than ${formatBytes(limit)} (maxResponseBytes); reading stopped there`, 0, "response_too_large");
+    return new SecrApiError(
+      `secr API ${route} answered with more than ${formatBytes(limit)} (maxResponseBytes); reading stopped there`,
+      0,
+      "response_too_large",
+    );
   };
   if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge();
   const chunks: Buffer[] = [];

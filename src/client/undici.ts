@@ -1,7 +1,12 @@
 // The undici parts the client uses, imported by deep path: undici's index loads every
 // dispatcher, mock and cache module (≈ 80-95 ms); these load in ≈ 30 ms. undici has no
 // "exports" map, so the paths resolve for Node and esbuild alike; types come from undici's own.
-import type { Agent as AgentType, buildConnector as buildConnectorType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from "undici";
+import type {
+  Agent as AgentType,
+  buildConnector as buildConnectorType,
+  Dispatcher,
+  EnvHttpProxyAgent as EnvHttpProxyAgentType,
+} from "undici";
 // @ts-expect-error -- deep path without its own declaration; typed below
 import AgentImpl from "undici/lib/dispatcher/agent.js";
 // @ts-expect-error -- deep path without its own declaration; typed below

@@ -33,7 +33,11 @@ export function parseBaseUrl(apiUrl: string, allowInsecureHttp: boolean): BaseUr
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === "http:" && !loopback && !allowInsecureHttp) {
-    throw new SecrApiError(`refusing to send the token in clear text to ${url.host}: use https://, or a loopback host, or set allowInsecureHttp: true`, 0, "invalid_argument");
+    throw new SecrApiError(
+      `refusing to send the token in clear text to ${url.host}: use https://, or a loopback host, or set allowInsecureHttp: true`,
+      0,
+      "invalid_argument",
+    );
   }
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), loopback };
 }

@@ -79,17 +79,32 @@ export function resolveCacheSettings(flags: CacheFlags, env: Record<string, stri
 
   const shareFromFlag = flags.shareWindow !== undefined;
   const shareWhere = shareFromFlag ? "--share-window" : CACHE_ENV_VARS.shareWindow;
-  const shareWindowMs = parseDuration(flags.shareWindow ?? nonEmpty(env[CACHE_ENV_VARS.shareWindow]) ?? DEFAULT_SHARE_WINDOW);
-  if (shareWindowMs instanceof Error) return { ok: false, usage: shareFromFlag, message: `${shareWhere}: ${shareWindowMs.message}` };
+  const shareWindowMs = parseDuration(
+    flags.shareWindow ?? nonEmpty(env[CACHE_ENV_VARS.shareWindow]) ?? DEFAULT_SHARE_WINDOW,
+  );
+  if (shareWindowMs instanceof Error)
+    return { ok: false, usage: shareFromFlag, message: `${shareWhere}: ${shareWindowMs.message}` };
   if (shareWindowMs > MAX_SHARE_WINDOW_MS)
-    return { ok: false, usage: shareFromFlag, message: `${shareWhere} must be at most 10m (0, the default: share only fetches begun after the run was launched)` };
+    return {
+      ok: false,
+      usage: shareFromFlag,
+      message: `${shareWhere} must be at most 10m (0, the default: share only fetches begun after the run was launched)`,
+    };
 
   const dir = flags.cacheDir ?? nonEmpty(env[CACHE_ENV_VARS.cacheDir]);
   // An empty passphrase means none, as src/cache/identity.ts reads it.
   const passphrase = flags.passphrase ?? nonEmpty(env[CACHE_ENV_VARS.passphrase]);
   return {
     ok: true,
-    settings: { enabled, offline, dir, maxAgeMs, passphrase, passphraseFromFlag: flags.passphrase !== undefined, shareWindowMs },
+    settings: {
+      enabled,
+      offline,
+      dir,
+      maxAgeMs,
+      passphrase,
+      passphraseFromFlag: flags.passphrase !== undefined,
+      shareWindowMs,
+    },
   };
 }
 

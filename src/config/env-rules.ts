@@ -22,9 +22,15 @@ export function resolveEnvRules(flags: EnvRuleFlags, file: ProjectRules, path: s
     }
   } else pairs = Object.entries(file.rename ?? {});
   const renames = parseRenames(pairs);
-  if (renames instanceof Error) return rename !== undefined ? { ok: false, usage: true, message: renames.message } : { ok: false, usage: false, message: `${where}: "rename": ${renames.message}` };
+  if (renames instanceof Error)
+    return rename !== undefined
+      ? { ok: false, usage: true, message: renames.message }
+      : { ok: false, usage: false, message: `${where}: "rename": ${renames.message}` };
   const chosenPrefix = prefix ?? file.prefix ?? "";
   const badPrefix = checkPrefix(chosenPrefix);
-  if (badPrefix !== undefined) return prefix !== undefined ? { ok: false, usage: true, message: badPrefix.message } : { ok: false, usage: false, message: `${where}: "prefix": ${badPrefix.message}` };
+  if (badPrefix !== undefined)
+    return prefix !== undefined
+      ? { ok: false, usage: true, message: badPrefix.message }
+      : { ok: false, usage: false, message: `${where}: "prefix": ${badPrefix.message}` };
   return { ok: true, rules: { ...rest, renames, prefix: chosenPrefix, expand: expand ?? file.expand ?? false } };
 }

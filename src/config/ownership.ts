@@ -54,20 +54,36 @@ export function groupWritable(...entries: Ownership[]): boolean {
  * does not help: a file there is still one anyone can drop in. `privateGid` is the user's
  * private group (private-group.ts), whose write bit is harmless.
  */
-export function projectFileVerdict(file: Ownership, dir: Ownership, uid: number, privateGid?: number): Unsafe | undefined {
+export function projectFileVerdict(
+  file: Ownership,
+  dir: Ownership,
+  uid: number,
+  privateGid?: number,
+): Unsafe | undefined {
   if ((file.mode & S_IFMT) !== S_IFREG) return { reason: "it is not a regular file", fix: "regular-file" };
-  if (file.uid !== uid && file.uid !== 0) return { reason: `it belongs to another user (uid ${file.uid})`, fix: "own-file" };
+  if (file.uid !== uid && file.uid !== 0)
+    return { reason: `it belongs to another user (uid ${file.uid})`, fix: "own-file" };
   const fileWriters = writableBy(file, privateGid);
   if (fileWriters !== undefined) return { reason: `it is writable by ${fileWriters}`, fix: "chmod-file" };
-  if (dir.uid !== uid && dir.uid !== 0) return { reason: `its directory belongs to another user (uid ${dir.uid})`, fix: "move" };
+  if (dir.uid !== uid && dir.uid !== 0)
+    return { reason: `its directory belongs to another user (uid ${dir.uid})`, fix: "move" };
   const dirWriters = writableBy(dir, privateGid);
   // A shared directory (sticky like /tmp, or root's while you are not root) is not yours to chmod.
-  if (dirWriters !== undefined) return { reason: `its directory is writable by ${dirWriters}`, fix: dir.uid === uid && !(dir.mode & S_ISVTX) ? "chmod-dir" : "move" };
+  if (dirWriters !== undefined)
+    return {
+      reason: `its directory is writable by ${dirWriters}`,
+      fix: dir.uid === uid && !(dir.mode & S_ISVTX) ? "chmod-dir" : "move",
+    };
   return undefined;
 }
 
 /** Pure: the reason of projectFileVerdict alone. */
-export function unsafeProjectFile(file: Ownership, dir: Ownership, uid: number, privateGid?: number): string | undefined {
+export function unsafeProjectFile(
+  file: Ownership,
+  dir: Ownership,
+  uid: number,
+  privateGid?: number,
+): string | undefined {
   return projectFileVerdict(file, dir, uid, privateGid)?.reason;
 }
 

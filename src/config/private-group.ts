@@ -40,7 +40,13 @@ function groupEntries(text: string): GroupEntry[] {
 export function privateGroupOf(uid: number, gid: number, passwd: string, group: string): number | undefined {
   const users = passwdEntries(passwd);
   const groups = groupEntries(group);
-  if ([...users, ...groups].some((entry) => entry.name === "" || entry.name.startsWith("+") || entry.name.startsWith("-") || !Number.isInteger(entry.gid))) return undefined;
+  if (
+    [...users, ...groups].some(
+      (entry) =>
+        entry.name === "" || entry.name.startsWith("+") || entry.name.startsWith("-") || !Number.isInteger(entry.gid),
+    )
+  )
+    return undefined;
   const me = users.find((user) => user.uid === uid);
   if (me === undefined || me.gid !== gid) return undefined;
   const entries = groups.filter((entry) => entry.gid === gid);

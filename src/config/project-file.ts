@@ -52,7 +52,9 @@ const nonEmpty = z.optional(z.string().check(z.minLength(1)));
 const projectFileSchema = z.object({
   org: nonEmpty,
   project: nonEmpty,
-  env: z.optional(z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))])),
+  env: z.optional(
+    z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
+  ),
   apiUrl: nonEmpty,
   schema: z.optional(z.unknown()),
   rename: z.optional(z.record(z.string(), z.string())),
@@ -80,7 +82,11 @@ export function unknownProjectFileKeys(text: string): string[] {
 }
 
 /** The one warning for a file's unknown keys, each with the known key it probably meant. */
-export function unknownKeysMessage(path: string, keys: readonly string[], suggest: (key: string) => string | undefined): string {
+export function unknownKeysMessage(
+  path: string,
+  keys: readonly string[],
+  suggest: (key: string) => string | undefined,
+): string {
   const named = keys.map((key) => {
     const meant = suggest(key);
     return meant === undefined ? `"${key}"` : `"${key}" (did you mean "${meant}"?)`;
@@ -102,7 +108,9 @@ export function parseProjectFile(text: string, path: string): ProjectFile | Erro
   // A token in a committed file leaks to everyone with the repo; refuse rather than use it.
   const tokenKey = Object.keys(json).find((key) => /token|secret|passphrase/i.test(key));
   if (tokenKey !== undefined) {
-    return new Error(`${path} contains "${tokenKey}": credentials must not be in a project file (it gets committed); use SECR_TOKEN`);
+    return new Error(
+      `${path} contains "${tokenKey}": credentials must not be in a project file (it gets committed); use SECR_TOKEN`,
+    );
   }
   const parsed = projectFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -129,7 +137,8 @@ export function readProjectFile(path: string, uid: number | undefined = process.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { kind: "absent" };
     // Linux and macOS say ELOOP for a symlink under O_NOFOLLOW, FreeBSD EMLINK.
-    if (code === "ELOOP" || code === "EMLINK") return { kind: "unsafe", path, reason: "it is a symbolic link", fix: "regular-file" };
+    if (code === "ELOOP" || code === "EMLINK")
+      return { kind: "unsafe", path, reason: "it is a symbolic link", fix: "regular-file" };
     return new Error(`cannot read ${path}: ${code ?? "error"}`);
   }
   try {
@@ -138,7 +147,8 @@ export function readProjectFile(path: string, uid: number | undefined = process.
     if (uid !== undefined) {
       const dir = statSync(dirname(path));
       // /etc/passwd and /etc/group are read only when a group write bit is set (umask 002).
-      const privateGid = groupWritable(info, dir) && process.getgid !== undefined ? readPrivateGroup(uid, process.getgid()) : undefined;
+      const privateGid =
+        groupWritable(info, dir) && process.getgid !== undefined ? readPrivateGroup(uid, process.getgid()) : undefined;
       const unsafe = projectFileVerdict(info, dir, uid, privateGid);
       if (unsafe !== undefined) return { kind: "unsafe", path, ...unsafe };
     } else if (!info.isFile()) {
@@ -149,7 +159,15 @@ export function readProjectFile(path: string, uid: number | undefined = process.
     const data = parseProjectFile(text, path);
     if (data instanceof Error) return data;
     const unknownKeys = unknownProjectFileKeys(text);
-    return { kind: "loaded", file: { path, data, sha256: createHash("sha256").update(bytes).digest("hex"), ...(unknownKeys.length > 0 ? { unknownKeys } : {}) } };
+    return {
+      kind: "loaded",
+      file: {
+        path,
+        data,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        ...(unknownKeys.length > 0 ? { unknownKeys } : {}),
+      },
+    };
   } catch (error) {
     return new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
   } finally {
@@ -167,7 +185,10 @@ function realDir(dir: string): string {
 }
 
 /** The nearest `.secr.json` at or above `startDir`: loaded, unsafe (ignored; the search stops there) or none. */
-export function loadProjectFile(startDir: string, uid: number | undefined = process.getuid?.()): { kind: "none" } | Exclude<ProjectFileRead, { kind: "absent" }> | Error {
+export function loadProjectFile(
+  startDir: string,
+  uid: number | undefined = process.getuid?.(),
+): { kind: "none" } | Exclude<ProjectFileRead, { kind: "absent" }> | Error {
   let dir = realDir(startDir);
   for (;;) {
     const read = readProjectFile(join(dir, PROJECT_FILE_NAME), uid);

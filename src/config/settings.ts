@@ -94,10 +94,18 @@ export type ResolveResult =
 /** Where a missing setting can come from, e.g. `org (--org, SECR_ORG or "org" in .secr.json)`. */
 export function describeMissing(name: SettingName): string {
   const fileKey = FILE_KEYS[name];
-  return fileKey === undefined ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})` : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
+  return fileKey === undefined
+    ? `${name} (${ENV_VARS[name]} or ${FLAGS[name]})`
+    : `${name} (${FLAGS[name]}, ${ENV_VARS[name]} or "${fileKey}" in .secr.json)`;
 }
 
-export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE, layered = false }: ResolveInput): ResolveResult {
+export function resolveSettings({
+  flags,
+  env,
+  projectFile,
+  needs = ALL_SCOPE,
+  layered = false,
+}: ResolveInput): ResolveResult {
   const sources = {} as Record<SettingName, SettingSource>;
   const pick = (name: SettingName): string | undefined => {
     const flag = name === "env" ? envFlag(flags.env) : flags[name];
@@ -146,21 +154,29 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE, la
 
   const apiUrl = checkApiUrl(apiUrlRaw);
   if (apiUrl instanceof Error) {
-    const where = sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
+    const where =
+      sources.apiUrl === "flag" ? "--api-url" : sources.apiUrl === "environment" ? ENV_VARS.apiUrl : projectFile?.path;
     problems.push({ usage: sources.apiUrl === "flag", message: `${where}: ${apiUrl.message}` });
   }
 
   // A wrong flag is reported first (usage, 64): fixing the command line comes before configuring.
   const usageProblem = problems.find((p) => p.usage);
   if (usageProblem) return { ok: false, ...usageProblem };
-  const missing = ([...ALL_SCOPE.filter((name) => needs.includes(name)), "token"] as const).filter((name) => ({ org, project, env: envName, token })[name] === undefined);
+  const missing = ([...ALL_SCOPE.filter((name) => needs.includes(name)), "token"] as const).filter(
+    (name) => ({ org, project, env: envName, token })[name] === undefined,
+  );
   if (missing.length > 0) {
     return { ok: false, usage: false, message: `missing settings: ${missing.map(describeMissing).join("; ")}` };
   }
   if (problems[0]) return { ok: false, ...problems[0] };
 
   const layers = envName === undefined ? [] : parseLayers(splitEnvList(envName), project ?? "");
-  if (layers instanceof Error) return { ok: false, usage: sources.env === "flag", message: `${envWhere(sources.env, projectFile)}: ${layers.message}` };
+  if (layers instanceof Error)
+    return {
+      ok: false,
+      usage: sources.env === "flag",
+      message: `${envWhere(sources.env, projectFile)}: ${layers.message}`,
+    };
   if (layers.length > 1 && !layered) {
     return {
       ok: false,
@@ -184,7 +200,11 @@ export function resolveSettings({ flags, env, projectFile, needs = ALL_SCOPE, la
       sources,
       projectFile: projectFile?.path,
       schema: projectFile?.data.schema,
-      projectRules: { rename: projectFile?.data.rename, prefix: projectFile?.data.prefix, expand: projectFile?.data.expand },
+      projectRules: {
+        rename: projectFile?.data.rename,
+        prefix: projectFile?.data.prefix,
+        expand: projectFile?.data.expand,
+      },
     },
   };
 }
@@ -218,5 +238,9 @@ export function splitEnvList(value: string): string[] {
 }
 
 function envWhere(source: SettingSource, projectFile: LoadedProjectFile | undefined): string {
-  return source === "flag" ? "--env" : source === "environment" ? ENV_VARS.env : `"env" in ${projectFile?.path ?? ".secr.json"}`;
+  return source === "flag"
+    ? "--env"
+    : source === "environment"
+      ? ENV_VARS.env
+      : `"env" in ${projectFile?.path ?? ".secr.json"}`;
 }

@@ -18,7 +18,11 @@ export interface ConfigDirSources {
 }
 
 /** `$XDG_CONFIG_HOME/secr-run`, else `~/.config/secr-run` (`%APPDATA%\secr-run` on Windows). */
-export function resolveConfigDir({ env = process.env, home, platform = process.platform }: ConfigDirSources = {}): string {
+export function resolveConfigDir({
+  env = process.env,
+  home,
+  platform = process.platform,
+}: ConfigDirSources = {}): string {
   // The XDG spec says relative values are invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME;
   if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, "secr-run");
@@ -47,7 +51,9 @@ export function readTrustStore(configDir: string, uid: number | undefined = proc
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return EMPTY_TRUST_STORE;
-    return new Error(`cannot read ${path}: ${code === "ELOOP" || code === "EMLINK" ? "it is a symbolic link" : (code ?? "error")}`);
+    return new Error(
+      `cannot read ${path}: ${code === "ELOOP" || code === "EMLINK" ? "it is a symbolic link" : (code ?? "error")}`,
+    );
   }
   try {
     const info = fstatSync(fd);
@@ -80,7 +86,11 @@ async function ensurePrivateDir(dir: string, uid: number | undefined): Promise<v
  * Applies `change` to the store and writes it atomically (temp file 0600, rename). Two `allow`s at
  * once may lose one entry (read-modify-write); it then simply asks to be allowed again.
  */
-export async function updateTrustStore(configDir: string, change: (store: TrustStore) => TrustStore, uid: number | undefined = process.getuid?.()): Promise<TrustStore> {
+export async function updateTrustStore(
+  configDir: string,
+  change: (store: TrustStore) => TrustStore,
+  uid: number | undefined = process.getuid?.(),
+): Promise<TrustStore> {
   await ensurePrivateDir(configDir, uid);
   const current = readTrustStore(configDir, uid);
   if (current instanceof Error) throw current;

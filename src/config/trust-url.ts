@@ -25,5 +25,8 @@ export function asciiApiUrl(apiUrl: string): AsciiApiUrl {
   const unicode = domainToUnicode(host);
   const nonAscii = /[^\x20-\x7e]/.test(written?.[1] ?? "") || (unicode !== "" && unicode !== host);
   if (!nonAscii || written === null) return { url: apiUrl };
-  return { url: `${apiUrl.slice(0, written[0].length - written[1]!.length)}${host}${apiUrl.slice(written[0].length)}`, international: { ascii: host, unicode } };
+  return {
+    url: `${apiUrl.slice(0, written[0].length - written[1]!.length)}${host}${apiUrl.slice(written[0].length)}`,
+    international: { ascii: host, unicode },
+  };
 }

@@ -29,7 +29,8 @@ export function parseTrustStore(text: string, path: string): TrustStore | Error 
     return new Error(`${path} is not valid JSON; delete it and run secr-run allow again`);
   }
   const parsed = storeSchema.safeParse(json);
-  if (!parsed.success) return new Error(`${path} is not a secr-run trust store; delete it and run secr-run allow again`);
+  if (!parsed.success)
+    return new Error(`${path} is not a secr-run trust store; delete it and run secr-run allow again`);
   return { files: { ...parsed.data.files } };
 }
 
@@ -106,6 +107,7 @@ export function ownershipFixText(path: string, fix: OwnershipFix): string {
 
 /** The one-line warning (or, for `allow`, error) for a project file the ownership rule rejects, with its fix. */
 export function ignoredProjectFileMessage(path: string, reason: string, lead = "ignoring", fix?: OwnershipFix): string {
-  const rule = "a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them";
+  const rule =
+    "a .secr.json is read only if it and its directory belong to you (or root) and no one else can write them";
   return `${lead} ${printable(path)}: ${reason}; ${rule}${fix === undefined ? "" : `; fix: ${ownershipFixText(path, fix)}`}`;
 }

@@ -40,8 +40,22 @@ export interface FetchErrorRow {
 const unreachable = ({ apiUrl }: HintContext) => `secr at ${apiUrl} is unreachable or failing`;
 
 export const FETCH_ERRORS = [
-  { code: "unauthorized", statuses: [401], exitCode: ExitCode.NOPERM, decision: "purge", meaning: "the token was rejected", hint: () => "the token was rejected: check SECR_TOKEN" },
-  { code: "forbidden", statuses: [403], exitCode: ExitCode.NOPERM, decision: "purge", meaning: "the token may not read this environment", hint: ({ where }) => `the token may not read ${where}` },
+  {
+    code: "unauthorized",
+    statuses: [401],
+    exitCode: ExitCode.NOPERM,
+    decision: "purge",
+    meaning: "the token was rejected",
+    hint: () => "the token was rejected: check SECR_TOKEN",
+  },
+  {
+    code: "forbidden",
+    statuses: [403],
+    exitCode: ExitCode.NOPERM,
+    decision: "purge",
+    meaning: "the token may not read this environment",
+    hint: ({ where }) => `the token may not read ${where}`,
+  },
   {
     code: "not_found",
     statuses: [404],
@@ -50,7 +64,14 @@ export const FETCH_ERRORS = [
     meaning: "no such org, project or environment (for this token)",
     hint: ({ where }) => `check --org, --project and --env: ${where}`,
   },
-  { code: "rate_limited", statuses: [429], exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "429 once the client's retries are spent", hint: unreachable },
+  {
+    code: "rate_limited",
+    statuses: [429],
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fallback",
+    meaning: "429 once the client's retries are spent",
+    hint: unreachable,
+  },
   {
     code: "server_error",
     statuses: (status) => status >= 500 && status <= 599,
@@ -65,15 +86,37 @@ export const FETCH_ERRORS = [
     decision: "fallback",
     meaning: "no connection (refused, reset, DNS, TLS)",
     hint: (context) => {
-      if (context.message?.includes("ECONNREFUSED")) return `nothing listens at ${context.apiUrl}: check --api-url / SECR_API_URL; for a local server, is secr-run serve running?`;
+      if (context.message?.includes("ECONNREFUSED"))
+        return `nothing listens at ${context.apiUrl}: check --api-url / SECR_API_URL; for a local server, is secr-run serve running?`;
       if (context.message?.includes("plain HTTP")) return ""; // the message says it all
       return unreachable(context);
     },
   },
-  { code: "timeout", exitCode: ExitCode.UNAVAILABLE, decision: "fallback", meaning: "an attempt took longer than the timeout", hint: unreachable },
-  { code: "bad_request", exitCode: ExitCode.CONFIG, decision: "fail", meaning: "400: secr refused the request (a slug it does not accept)" },
-  { code: "validation_error", exitCode: ExitCode.CONFIG, decision: "fail", meaning: "422: secr refused the request's content" },
-  { code: "invalid_argument", exitCode: ExitCode.CONFIG, decision: "fail", meaning: "a setting the client refuses before sending anything" },
+  {
+    code: "timeout",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fallback",
+    meaning: "an attempt took longer than the timeout",
+    hint: unreachable,
+  },
+  {
+    code: "bad_request",
+    exitCode: ExitCode.CONFIG,
+    decision: "fail",
+    meaning: "400: secr refused the request (a slug it does not accept)",
+  },
+  {
+    code: "validation_error",
+    exitCode: ExitCode.CONFIG,
+    decision: "fail",
+    meaning: "422: secr refused the request's content",
+  },
+  {
+    code: "invalid_argument",
+    exitCode: ExitCode.CONFIG,
+    decision: "fail",
+    meaning: "a setting the client refuses before sending anything",
+  },
   {
     code: "response_too_large",
     exitCode: ExitCode.UNAVAILABLE,
@@ -81,10 +124,34 @@ export const FETCH_ERRORS = [
     meaning: "an answer over the client's size cap (maxResponseBytes), or a listing over its item, page or size cap",
     hint: ({ apiUrl }) => `no secr answer is that large: check that ${apiUrl} is secr`,
   },
-  { code: "invalid_response", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "an answer that is not what the wire contract says", hint: unreachable },
-  { code: "inconsistent_data", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "the secrets changed between pages, again and again", hint: unreachable },
-  { code: "aborted", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "cancelled (a terminating signal)", hint: unreachable },
-  { code: "client_closed", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "the client was closed during the request", hint: unreachable },
+  {
+    code: "invalid_response",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fail",
+    meaning: "an answer that is not what the wire contract says",
+    hint: unreachable,
+  },
+  {
+    code: "inconsistent_data",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fail",
+    meaning: "the secrets changed between pages, again and again",
+    hint: unreachable,
+  },
+  {
+    code: "aborted",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fail",
+    meaning: "cancelled (a terminating signal)",
+    hint: unreachable,
+  },
+  {
+    code: "client_closed",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fail",
+    meaning: "the client was closed during the request",
+    hint: unreachable,
+  },
   // Writes only (secrets, templates, admin commands): a read never gets these.
   {
     code: "conflict",
@@ -94,9 +161,21 @@ export const FETCH_ERRORS = [
     meaning: "409: what a command would create exists already (a project, an environment, a template key)",
     hint: () => "it exists already",
   },
-  { code: "payload_too_large", statuses: [413], exitCode: ExitCode.DATA, decision: "fail", meaning: "413: a request over the server's size limit (an import, a value)" },
+  {
+    code: "payload_too_large",
+    statuses: [413],
+    exitCode: ExitCode.DATA,
+    decision: "fail",
+    meaning: "413: a request over the server's size limit (an import, a value)",
+  },
   // Last: what no other row describes (418, a 3xx, codes of a newer server).
-  { code: "http_error", exitCode: ExitCode.UNAVAILABLE, decision: "fail", meaning: "any other answer (another status, an unknown code, a redirect)", hint: unreachable },
+  {
+    code: "http_error",
+    exitCode: ExitCode.UNAVAILABLE,
+    decision: "fail",
+    meaning: "any other answer (another status, an unknown code, a redirect)",
+    hint: unreachable,
+  },
 ] as const satisfies readonly FetchErrorRow[];
 
 /** Not a code of the client: secr-run's own --timeout (the whole fetch) expired first. */
@@ -125,7 +204,8 @@ export interface FetchErrorContext {
 
 /** The row for anything thrown; only `SecrApiError`-shaped values (`code`, `statusCode`) have a row of their own. */
 export function classifyFetchError(error: unknown, { deadlineExpired = false }: FetchErrorContext = {}): FetchErrorRow {
-  const { code, statusCode } = error !== null && typeof error === "object" ? (error as { code?: unknown; statusCode?: unknown }) : {};
+  const { code, statusCode } =
+    error !== null && typeof error === "object" ? (error as { code?: unknown; statusCode?: unknown }) : {};
   const status = typeof statusCode === "number" ? statusCode : 0;
   const rows: readonly FetchErrorRow[] = FETCH_ERRORS;
   const byStatus = status === 0 ? undefined : rows.find((row) => statusMatches(row, status));

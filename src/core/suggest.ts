@@ -8,7 +8,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -34,7 +35,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** `; did you mean X?` or "". */
-export function didYouMean(word: string, candidates: Iterable<string>, format: (s: string) => string = (s) => s): string {
+export function didYouMean(
+  word: string,
+  candidates: Iterable<string>,
+  format: (s: string) => string = (s) => s,
+): string {
   const match = closest(word, candidates);
   return match === undefined ? "" : `; did you mean ${format(match)}?`;
 }

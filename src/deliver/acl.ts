@@ -5,5 +5,8 @@ import { userInfo } from "node:os";
 
 export function restrictToUser(path: string): void {
   if (process.platform !== "win32") return;
-  execFileSync("icacls", [path, "/inheritance:r", "/grant:r", `${userInfo().username}:(F)`], { stdio: "ignore", windowsHide: true });
+  execFileSync("icacls", [path, "/inheritance:r", "/grant:r", `${userInfo().username}:(F)`], {
+    stdio: "ignore",
+    windowsHide: true,
+  });
 }

@@ -13,26 +13,45 @@ import { contentDigest, type ExternalRecord } from "./run-dir.js";
 // O_NOFOLLOW does not exist on Windows (0 there): icacls restricts the file instead.
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-export function describeWriteError(error: NodeJS.ErrnoException, file: Pick<PlannedFile, "origin" | "path">): DeliveryError {
+export function describeWriteError(
+  error: NodeJS.ErrnoException,
+  file: Pick<PlannedFile, "origin" | "path">,
+): DeliveryError {
   switch (error.code) {
     case "EEXIST":
-      return new DeliveryError(ExitCode.CONFIG, `${file.origin}: ${file.path} already exists; secr-run only writes files it creates (remove it or choose another path)`);
+      return new DeliveryError(
+        ExitCode.CONFIG,
+        `${file.origin}: ${file.path} already exists; secr-run only writes files it creates (remove it or choose another path)`,
+      );
     case "ELOOP":
-      return new DeliveryError(ExitCode.CONFIG, `${file.origin}: ${file.path} is a symbolic link; secr-run does not write through links`);
+      return new DeliveryError(
+        ExitCode.CONFIG,
+        `${file.origin}: ${file.path} is a symbolic link; secr-run does not write through links`,
+      );
     case "ENOENT":
     case "ENOTDIR":
-      return new DeliveryError(ExitCode.CONFIG, `${file.origin}: the directory ${dirname(file.path)} does not exist; create it first`);
+      return new DeliveryError(
+        ExitCode.CONFIG,
+        `${file.origin}: the directory ${dirname(file.path)} does not exist; create it first`,
+      );
     case "EACCES":
     case "EPERM":
       return new DeliveryError(ExitCode.NOPERM, `${file.origin}: no permission to create ${file.path}`);
     default:
-      return new DeliveryError(ExitCode.CONFIG, `${file.origin}: cannot write ${file.path} (${error.code ?? error.message})`);
+      return new DeliveryError(
+        ExitCode.CONFIG,
+        `${file.origin}: cannot write ${file.path} (${error.code ?? error.message})`,
+      );
   }
 }
 
 /** Create `path` (O_EXCL|O_NOFOLLOW, 0600) with `content`; its record (device, inode, size and a
  *  salted digest) is what later proves the file at that path is still this one. */
-export function createFile(path: string, content: string, onCreated: (record: ExternalRecord) => void = () => {}): ExternalRecord {
+export function createFile(
+  path: string,
+  content: string,
+  onCreated: (record: ExternalRecord) => void = () => {},
+): ExternalRecord {
   const fd = openSync(path, CREATE, 0o600);
   let record: ExternalRecord;
   try {

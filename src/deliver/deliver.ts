@@ -19,12 +19,20 @@ export interface PreparedDelivery {
 }
 
 /** Read the templates and plan every file; throws DeliveryError, writes nothing. */
-export function prepareDelivery(spec: DeliverySpec, secrets: Readonly<Record<string, string>>, cwd = process.cwd(), reuseRunDir?: string): PreparedDelivery {
+export function prepareDelivery(
+  spec: DeliverySpec,
+  secrets: Readonly<Record<string, string>>,
+  cwd = process.cwd(),
+  reuseRunDir?: string,
+): PreparedDelivery {
   const templateTexts = spec.templates.map(({ source }) => {
     try {
       return readFileSync(resolve(cwd, source), "utf8");
     } catch (error) {
-      throw new DeliveryError(ExitCode.CONFIG, `--template ${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new DeliveryError(
+        ExitCode.CONFIG,
+        `--template ${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
   });
   // --watch keeps the run directory: a reloaded child finds its files at the same paths.

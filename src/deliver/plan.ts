@@ -17,7 +17,9 @@ export interface PlannedFile {
   inRunDir: boolean;
 }
 
-export type DeliveryPlan = { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] } | { ok: false; exitCode: ExitCodeValue; message: string };
+export type DeliveryPlan =
+  | { ok: true; files: PlannedFile[]; setEnv: Record<string, string>; unsetEnv: string[] }
+  | { ok: false; exitCode: ExitCodeValue; message: string };
 
 export interface PlanInput {
   spec: DeliverySpec;
@@ -44,10 +46,14 @@ export function planDelivery(input: PlanInput): DeliveryPlan {
   for (const { key, path: given } of spec.files) {
     if (byKey.has(key)) return fail(ExitCode.USAGE, `--file ${key} is given twice`);
     byKey.add(key);
-    if (!Object.hasOwn(secrets, key)) return fail(ExitCode.CONFIG, `--file ${key}: no such secret is injected (the command was not started)`);
+    if (!Object.hasOwn(secrets, key))
+      return fail(ExitCode.CONFIG, `--file ${key}: no such secret is injected (the command was not started)`);
     const variable = `${key}_FILE`;
     if (Object.hasOwn(secrets, variable)) {
-      return fail(ExitCode.DATA, `--file ${key} would set ${variable}, which is a secret too; deliver that one differently or leave out --file ${key}`);
+      return fail(
+        ExitCode.DATA,
+        `--file ${key} would set ${variable}, which is a secret too; deliver that one differently or leave out --file ${key}`,
+      );
     }
     const inRunDir = given === undefined;
     const target = inRunDir ? path.join(input.runDir, key) : path.resolve(input.cwd, given);
@@ -59,18 +65,36 @@ export function planDelivery(input: PlanInput): DeliveryPlan {
   if (spec.mount !== undefined) {
     const formatted = formatSecrets(spec.mount.format, secrets);
     if (!formatted.ok) {
-      return fail(ExitCode.DATA, `--mount-format ${spec.mount.format} cannot represent the values of: ${formatted.unquotable.join(", ")}; use --mount-format json or shell`);
+      return fail(
+        ExitCode.DATA,
+        `--mount-format ${spec.mount.format} cannot represent the values of: ${formatted.unquotable.join(", ")}; use --mount-format json or shell`,
+      );
     }
-    files.push({ path: path.resolve(input.cwd, spec.mount.path), content: formatted.text, origin: "--mount", inRunDir: false });
+    files.push({
+      path: path.resolve(input.cwd, spec.mount.path),
+      content: formatted.text,
+      origin: "--mount",
+      inRunDir: false,
+    });
   }
 
-  spec.templates.forEach(({ source, dest }, i) => files.push({ path: path.resolve(input.cwd, dest), content: input.templateTexts[i] ?? "", origin: `--template ${source}`, inRunDir: false }));
+  spec.templates.forEach(({ source, dest }, i) =>
+    files.push({
+      path: path.resolve(input.cwd, dest),
+      content: input.templateTexts[i] ?? "",
+      origin: `--template ${source}`,
+      inRunDir: false,
+    }),
+  );
   for (const file of files) {
     if (!file.origin.startsWith("--template ")) continue;
     const rendered = renderTemplate(file.content, secrets);
     if (!rendered.ok) {
       return "missing" in rendered
-        ? fail(ExitCode.CONFIG, `${file.origin}: the template uses keys that are not injected: ${rendered.missing.map(printableName).join(", ")} (the command was not started)`)
+        ? fail(
+            ExitCode.CONFIG,
+            `${file.origin}: the template uses keys that are not injected: ${rendered.missing.map(printableName).join(", ")} (the command was not started)`,
+          )
         : fail(ExitCode.CONFIG, `${file.origin}: ${rendered.error}`);
     }
     file.content = rendered.text;

@@ -51,8 +51,12 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
   };
   try {
     for (const file of files) {
-      if (!file.inRunDir && !state.external.has(file.path)) throw new DeliveryError(ExitCode.SOFTWARE, `${file.origin}: ${file.path} was not delivered at the start`);
-      const path = join(file.inRunDir ? state.runDir : dirname(file.path), `.secr-run-${randomBytes(12).toString("hex")}.tmp`);
+      if (!file.inRunDir && !state.external.has(file.path))
+        throw new DeliveryError(ExitCode.SOFTWARE, `${file.origin}: ${file.path} was not delivered at the start`);
+      const path = join(
+        file.inRunDir ? state.runDir : dirname(file.path),
+        `.secr-run-${randomBytes(12).toString("hex")}.tmp`,
+      );
       try {
         const temp = createFile(path, file.content, (record) => {
           created.push(record);
@@ -62,7 +66,9 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
         });
         staged.push({ file, temp });
       } catch (error) {
-        throw error instanceof DeliveryError ? error : describeWriteError(error as NodeJS.ErrnoException, { origin: file.origin, path });
+        throw error instanceof DeliveryError
+          ? error
+          : describeWriteError(error as NodeJS.ErrnoException, { origin: file.origin, path });
       }
     }
   } catch (error) {
@@ -84,7 +90,10 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
         const problem = notOurs(state.external.get(file.path)!);
         if (problem === undefined) continue;
         drop();
-        throw new DeliveryError(ExitCode.CONFIG, `${file.origin}: ${file.path} ${problem}; secr-run does not write to a path someone else has taken`);
+        throw new DeliveryError(
+          ExitCode.CONFIG,
+          `${file.origin}: ${file.path} ${problem}; secr-run does not write to a path someone else has taken`,
+        );
       }
       let renamed = 0;
       try {
@@ -97,7 +106,10 @@ export function stageReplacement(files: readonly PlannedFile[], state: DeliveryS
       } catch (error) {
         const { file } = staged[renamed]!;
         drop();
-        throw new DeliveryError(ExitCode.CONFIG, `${file.origin}: cannot replace ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+        throw new DeliveryError(
+          ExitCode.CONFIG,
+          `${file.origin}: cannot replace ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        );
       }
       state.persist();
     },
@@ -112,11 +124,20 @@ function notOurs(record: ExternalRecord): string | undefined {
     fd = openSync(record.path, O_READ);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === "ELOOP" ? "is now a symbolic link" : code === "ENOENT" ? "is gone" : `cannot be checked (${code ?? String(error)})`;
+    return code === "ELOOP"
+      ? "is now a symbolic link"
+      : code === "ENOENT"
+        ? "is gone"
+        : `cannot be checked (${code ?? String(error)})`;
   }
   try {
     const stat = fstatSync(fd);
-    const same = stat.isFile() && stat.dev === record.dev && stat.ino === record.ino && stat.size === record.size && contentDigest(record.salt, readFileSync(fd)) === record.sha256;
+    const same =
+      stat.isFile() &&
+      stat.dev === record.dev &&
+      stat.ino === record.ino &&
+      stat.size === record.size &&
+      contentDigest(record.salt, readFileSync(fd)) === record.sha256;
     return same ? undefined : "is no longer the file secr-run wrote";
   } finally {
     closeSync(fd);

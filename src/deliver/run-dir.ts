@@ -2,7 +2,18 @@
 // the files written elsewhere. Named after its owner (pid and start time) so that a later run
 // can remove what a run killed by SIGKILL left behind (docs/design/delivery.md, "Cleanup").
 import { createHash, randomBytes } from "node:crypto";
-import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { ExitCode } from "../core/exit-codes.js";
@@ -62,7 +73,8 @@ const inspectDir = (path: string): DirFacts | undefined => {
 export function baseProblem(facts: DirFacts | undefined, uid: number, shared: boolean): string | undefined {
   if (facts === undefined || !facts.isDirectory) return "is not a directory";
   if (!facts.writable) return "is not writable";
-  if (shared ? facts.uid !== uid && facts.uid !== 0 : facts.uid !== uid) return `belongs to another user (uid ${facts.uid})`;
+  if (shared ? facts.uid !== uid && facts.uid !== 0 : facts.uid !== uid)
+    return `belongs to another user (uid ${facts.uid})`;
   const othersWrite = (facts.mode & 0o022) !== 0;
   if (othersWrite && (!shared || (facts.mode & 0o1000) === 0)) return "is writable by other users";
   return undefined;
@@ -70,7 +82,10 @@ export function baseProblem(facts: DirFacts | undefined, uid: number, shared: bo
 
 /** $XDG_RUNTIME_DIR (per-user, memory-backed, 0700) if it is the user's own and private, else
  *  /dev/shm (memory), else the temp dir; undefined when none of them is safe. */
-export function runtimeBase(env: Readonly<Record<string, string | undefined>> = process.env, inspect: (path: string) => DirFacts | undefined = inspectDir): string | undefined {
+export function runtimeBase(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  inspect: (path: string) => DirFacts | undefined = inspectDir,
+): string | undefined {
   const uid = process.getuid?.();
   if (process.platform === "win32" || uid === undefined) return tmpdir();
   const xdg = env.XDG_RUNTIME_DIR;
@@ -96,7 +111,10 @@ export function parseRunDirName(name: string): { pid: number; start: number } | 
 
 /** This run's directory path (not created yet): inside the per-user parent. */
 export function chooseRunDir(base: string): string {
-  return join(userRunParent(base), runDirName(process.pid, processStartTime(process.pid) ?? 0, randomBytes(8).toString("hex")));
+  return join(
+    userRunParent(base),
+    runDirName(process.pid, processStartTime(process.pid) ?? 0, randomBytes(8).toString("hex")),
+  );
 }
 
 /** Create the per-user parent 0700, or check the one that is there: a directory (not a link),
@@ -110,7 +128,11 @@ export function ensureUserRunParent(base: string): string {
   }
   const stat = lstatSync(parent);
   const uid = process.getuid?.();
-  if (!stat.isDirectory()) throw new DeliveryError(ExitCode.CONFIG, `${parent} is not a directory (a link or a file someone put there); remove it, or set XDG_RUNTIME_DIR to a private directory`);
+  if (!stat.isDirectory())
+    throw new DeliveryError(
+      ExitCode.CONFIG,
+      `${parent} is not a directory (a link or a file someone put there); remove it, or set XDG_RUNTIME_DIR to a private directory`,
+    );
   if (uid !== undefined && stat.uid !== uid) {
     throw new DeliveryError(
       ExitCode.CONFIG,
@@ -126,7 +148,10 @@ export function ensureUserRunParent(base: string): string {
 
 const cannotCreate = (path: string, error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
-  return new DeliveryError(code === "EACCES" || code === "EPERM" ? ExitCode.NOPERM : ExitCode.CONFIG, `cannot create the private directory ${path} (${code ?? String(error)})`);
+  return new DeliveryError(
+    code === "EACCES" || code === "EPERM" ? ExitCode.NOPERM : ExitCode.CONFIG,
+    `cannot create the private directory ${path} (${code ?? String(error)})`,
+  );
 };
 
 /** Create it, 0700, failing if anything is already there. */
@@ -164,7 +189,10 @@ export function removeIfSame({ path, dev, ino, size, salt, sha256 }: ExternalRec
 
 /** Remove the run directories in `base` whose owner is gone (a run killed by SIGKILL).
  *  Returns what was removed. Only directories of the current user are touched. */
-export function sweepStaleRunDirs(base: string, alive: (pid: number, start: number) => boolean = isOwnerAlive): string[] {
+export function sweepStaleRunDirs(
+  base: string,
+  alive: (pid: number, start: number) => boolean = isOwnerAlive,
+): string[] {
   let names: string[];
   try {
     names = readdirSync(base);

@@ -20,7 +20,8 @@ export interface DeliverySpec {
   templates: TemplateSpec[];
 }
 
-export const hasDelivery = (spec: DeliverySpec) => spec.files.length > 0 || spec.mount !== undefined || spec.templates.length > 0;
+export const hasDelivery = (spec: DeliverySpec) =>
+  spec.files.length > 0 || spec.mount !== undefined || spec.templates.length > 0;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -28,7 +29,8 @@ export function parseFileOption(text: string): Parsed<FileSpec> {
   const eq = text.indexOf("=");
   const key = eq === -1 ? text : text.slice(0, eq);
   // The value itself is not echoed: a mistyped argument may hold a credential.
-  if (!VALID_NAME.test(key)) return { ok: false, message: "--file: expected KEY or KEY=PATH, KEY a variable name ([A-Za-z_][A-Za-z0-9_]*)" };
+  if (!VALID_NAME.test(key))
+    return { ok: false, message: "--file: expected KEY or KEY=PATH, KEY a variable name ([A-Za-z_][A-Za-z0-9_]*)" };
   if (eq === -1) return { ok: true, value: { key } };
   const path = text.slice(eq + 1);
   if (path === "") return { ok: false, message: `--file ${key}=: the path is empty (give KEY=PATH, or just KEY)` };
@@ -41,6 +43,7 @@ export function parseTemplateOption(text: string, platform: NodeJS.Platform = pr
   const colon = text.indexOf(":", skip);
   const source = colon === -1 ? "" : text.slice(0, colon);
   const dest = colon === -1 ? "" : text.slice(colon + 1);
-  if (source === "" || dest === "") return { ok: false, message: "--template: expected SRC:DEST (the template file, a colon, the file to write)" };
+  if (source === "" || dest === "")
+    return { ok: false, message: "--template: expected SRC:DEST (the template file, a colon, the file to write)" };
   return { ok: true, value: { source, dest } };
 }

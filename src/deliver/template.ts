@@ -7,16 +7,23 @@
 // an empty string for a missing key stops the run instead.
 import Mustache from "mustache";
 
-export type TemplateResult = { ok: true; text: string } | { ok: false; missing: string[] } | { ok: false; error: string };
+export type TemplateResult =
+  { ok: true; text: string } | { ok: false; missing: string[] } | { ok: false; error: string };
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
-const truthy = (secrets: Readonly<Record<string, string>>, name: string) => Object.hasOwn(secrets, name) && secrets[name] !== "";
+const truthy = (secrets: Readonly<Record<string, string>>, name: string) =>
+  Object.hasOwn(secrets, name) && secrets[name] !== "";
 
 /** Names used by the variables of the branches that will render, in order of first use. A
  *  section ({{#K}}) renders when K is set and not empty, an inverted one ({{^K}}) otherwise:
  *  that is how a template says a key is optional. */
-export function referencedNames(tokens: readonly Token[], secrets: Readonly<Record<string, string>>, inSection = false, into = new Set<string>()): Set<string> {
+export function referencedNames(
+  tokens: readonly Token[],
+  secrets: Readonly<Record<string, string>>,
+  inSection = false,
+  into = new Set<string>(),
+): Set<string> {
   for (const [type, name, , , children] of tokens) {
     switch (type) {
       case "name":

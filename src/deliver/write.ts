@@ -56,7 +56,10 @@ export function writeDelivery(files: readonly PlannedFile[], runDir: string): De
   } catch (error) {
     remove();
     if (error instanceof DeliveryError) throw error;
-    throw new DeliveryError(ExitCode.CONFIG, `cannot write the delivered files (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new DeliveryError(
+      ExitCode.CONFIG,
+      `cannot write the delivered files (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const stage = (next: readonly PlannedFile[]) => {
     if (removed) throw new DeliveryError(ExitCode.SOFTWARE, "the delivered files were already removed");

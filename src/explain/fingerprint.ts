@@ -12,7 +12,9 @@ const SALT = Buffer.from("secr-run", "utf8");
 export type FingerprintKey = Buffer & { readonly __fingerprintKey: true };
 
 export function fingerprintKey(token: string): FingerprintKey {
-  return Buffer.from(hkdfSync("sha256", Buffer.from(token, "utf8"), SALT, Buffer.from(LABEL, "utf8"), 32)) as FingerprintKey;
+  return Buffer.from(
+    hkdfSync("sha256", Buffer.from(token, "utf8"), SALT, Buffer.from(LABEL, "utf8"), 32),
+  ) as FingerprintKey;
 }
 
 export interface Fingerprint {
@@ -23,7 +25,10 @@ export interface Fingerprint {
 }
 
 export function fingerprint(key: FingerprintKey, value: string): Fingerprint {
-  return { length: Buffer.byteLength(value, "utf8"), hmac: createHmac("sha256", key).update(value, "utf8").digest("hex").slice(0, 8) };
+  return {
+    length: Buffer.byteLength(value, "utf8"),
+    hmac: createHmac("sha256", key).update(value, "utf8").digest("hex").slice(0, 8),
+  };
 }
 
 /** `32:1a2b3c4d`, the column explain prints. */

@@ -22,7 +22,9 @@ export interface ExplainValues {
 export function explainRows(plan: Plan, values: ExplainValues, key: FingerprintKey): ExplainRow[] {
   return plan.rows.map((row) => {
     const value = valueOf(row, plan, values);
-    return value === undefined || value === values.token ? { ...row } : { ...row, fingerprint: fingerprint(key, value) };
+    return value === undefined || value === values.token
+      ? { ...row }
+      : { ...row, fingerprint: fingerprint(key, value) };
   });
 }
 
@@ -56,7 +58,13 @@ export interface ExplainReport {
 }
 
 export function explainReport(target: string, source: SecretSource, plan: Plan, rows: ExplainRow[]): ExplainReport {
-  const report: ExplainReport = { target, source, wouldStart: plan.stop === undefined, exitCode: plan.stop?.exitCode ?? 0, rows };
+  const report: ExplainReport = {
+    target,
+    source,
+    wouldStart: plan.stop === undefined,
+    exitCode: plan.stop?.exitCode ?? 0,
+    rows,
+  };
   if (plan.stop !== undefined) report.message = plan.stop.message;
   return report;
 }
@@ -72,9 +80,13 @@ export function sourceLabel(row: PlanRow, source: SecretSource): string {
  *  under --rename / --prefix, the keys its `${...}` references named. */
 export function detail(row: PlanRow): string {
   const notes = [row.reason ?? ""];
-  if (row.layer !== undefined) notes.push(row.overrode === undefined ? `from ${row.layer}` : `from ${row.layer}, overrides ${row.overrode.join(", ")}`);
+  if (row.layer !== undefined)
+    notes.push(
+      row.overrode === undefined ? `from ${row.layer}` : `from ${row.layer}, overrides ${row.overrode.join(", ")}`,
+    );
   if (row.secrName !== undefined) notes.push(`secr key ${printableName(row.secrName)}`);
-  if (row.references !== undefined) notes.push(`expanded from ${row.references.map((key) => `\${${printableName(key)}}`).join(", ")}`);
+  if (row.references !== undefined)
+    notes.push(`expanded from ${row.references.map((key) => `\${${printableName(key)}}`).join(", ")}`);
   return notes.filter((note) => note !== "").join("; ");
 }
 

@@ -5,7 +5,10 @@
 import { chmod, mkdir, stat } from "node:fs/promises";
 
 /** Why a directory with these attributes is unsafe, or undefined when it is fine. Pure. */
-export function privateDirProblem(info: { isDirectory(): boolean; uid: number; mode: number }, uid: number | undefined): string | undefined {
+export function privateDirProblem(
+  info: { isDirectory(): boolean; uid: number; mode: number },
+  uid: number | undefined,
+): string | undefined {
   if (!info.isDirectory()) return "is not a directory";
   if (uid === undefined) return undefined; // Windows: no POSIX owner or mode bits
   if (info.uid !== uid) return `belongs to another user (uid ${info.uid}); use a directory you own`;
@@ -19,7 +22,11 @@ export function privateDirProblem(info: { isDirectory(): boolean; uid: number; m
  * Creates `dir` 0700 if needed, else checks it. Throws `makeError("<label> <dir> <problem>")`.
  * Resolves true when the directory was created now (the caller may fsync its parent).
  */
-export async function ensurePrivateDir(dir: string, label: string, makeError: (message: string) => Error): Promise<boolean> {
+export async function ensurePrivateDir(
+  dir: string,
+  label: string,
+  makeError: (message: string) => Error,
+): Promise<boolean> {
   const created = await mkdir(dir, { recursive: true, mode: 0o700 });
   if (created !== undefined) {
     // mkdir's mode passes through the umask, which can only remove bits; make it exact anyway.

@@ -151,7 +151,20 @@ export function buildAutomaton(patterns: readonly Uint8Array[], denseCells = DEF
     if (s !== 0) dense.copyWithin(row, fail[s]! * classCount, fail[s]! * classCount + classCount);
     for (let c = firstChild[s]!, end = c + childCount[s]!; c < end; c++) dense[row + byteClass[inByte[c]!]!] = c;
   }
-  return { dense, denseCount, classCount, byteClass, fail, firstChild, childCount, inByte, matchLength, matchPattern, holdLength, longestPattern };
+  return {
+    dense,
+    denseCount,
+    classCount,
+    byteClass,
+    fail,
+    firstChild,
+    childCount,
+    inByte,
+    matchLength,
+    matchPattern,
+    holdLength,
+    longestPattern,
+  };
 }
 
 /** One transition. The scan loop inlines the dense case; this is the whole rule. */

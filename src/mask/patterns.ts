@@ -42,9 +42,11 @@ export function base64Forms(value: Uint8Array): string[] {
 /** `%2F` → `%2f`: many encoders (and some proxies) write the hex digits in lower case. */
 const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 /** `\u2713`: non-ASCII escaped, as Python's json.dumps and PHP's json_encode write it. */
-const asciiJson = (json: string) => json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const asciiJson = (json: string) =>
+  json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 /** Go's encoding/json also escapes `<`, `>`, `&` and U+2028/U+2029 (HTML-safe output). */
-const goJson = (json: string) => json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const goJson = (json: string) =>
+  json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /** The text broken into lines of `width` characters by `eol`: how `base64` (76, LF), MIME (76,
  *  CRLF) and `openssl base64` / PEM (64, LF) wrap. */
@@ -90,7 +92,9 @@ export function valueForms(value: string): string[] {
     asciiJson(json).replaceAll("/", "\\/"),
     goJson(json),
     ...base64,
-    ...(leading.length > 64 ? [wrapped(leading, 76, "\n"), wrapped(leading, 76, "\r\n"), wrapped(leading, 64, "\n")] : []),
+    ...(leading.length > 64
+      ? [wrapped(leading, 76, "\n"), wrapped(leading, 76, "\r\n"), wrapped(leading, 64, "\n")]
+      : []),
   ];
   return [...new Set(forms)];
 }
@@ -100,7 +104,10 @@ export function valueForms(value: string): string[] {
  * (masking "on" or "1" would mangle ordinary output), and so is any derived form shorter than
  * that. Keys are taken in sorted order: when two secrets share a value, the first name labels it.
  */
-export function maskPatterns(secrets: Readonly<Record<string, string>>, minLength = DEFAULT_MASK_MIN_LENGTH): MaskPatterns {
+export function maskPatterns(
+  secrets: Readonly<Record<string, string>>,
+  minLength = DEFAULT_MASK_MIN_LENGTH,
+): MaskPatterns {
   const patterns: MaskPattern[] = [];
   const tooShort: string[] = [];
   const seen = new Set<string>();

@@ -55,7 +55,9 @@ export class Redactor {
 
   /** Patterns (compiled here) or a mask compiled once for several redactors. */
   constructor(patterns: readonly MaskPattern[] | CompiledMask, denseCells?: number) {
-    const compiled = Array.isArray(patterns) ? compileMask(patterns as readonly MaskPattern[], denseCells) : (patterns as CompiledMask);
+    const compiled = Array.isArray(patterns)
+      ? compileMask(patterns as readonly MaskPattern[], denseCells)
+      : (patterns as CompiledMask);
     this.automaton = compiled.automaton;
     this.labels = compiled.labels;
     this.keys = compiled.keys;
@@ -75,7 +77,10 @@ export class Redactor {
   write(chunk: Uint8Array): Buffer {
     if (chunk.length === 0) return EMPTY;
     this.scan(chunk);
-    const input = this.held.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.concat([this.held, chunk]);
+    const input =
+      this.held.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+        : Buffer.concat([this.held, chunk]);
     return this.release(input, this.scanned - this.automaton.holdLength[this.state]!);
   }
 
@@ -97,7 +102,12 @@ export class Redactor {
       }
       state = state < denseCount ? dense[state * classCount + cls]! : nextState(this.automaton, state, chunk[i]!);
       const length = matchLength[state]!;
-      if (length !== 0) this.pending.push({ start: base + i + 1 - length, end: base + i + 1, pattern: this.automaton.matchPattern[state]! });
+      if (length !== 0)
+        this.pending.push({
+          start: base + i + 1 - length,
+          end: base + i + 1,
+          pattern: this.automaton.matchPattern[state]!,
+        });
     }
     this.state = state;
     this.scanned = base + chunk.length;
@@ -118,7 +128,8 @@ export class Redactor {
         if (match.end <= cursor) continue; // inside a label already
         const key = this.keys[match.pattern]!;
         if (match.start > cursor) pieces.push(input.subarray(cursor - origin, match.start - origin));
-        if (!(match.start <= cursor && cursor === this.labelEnd && key === this.labelKey)) pieces.push(this.labels[match.pattern]!);
+        if (!(match.start <= cursor && cursor === this.labelEnd && key === this.labelKey))
+          pieces.push(this.labels[match.pattern]!);
         cursor = this.labelEnd = match.end;
         this.labelKey = key;
       }

@@ -14,10 +14,17 @@ export interface MaskSetup {
 }
 
 /** The filters, or the one-line reason they would cost too much (nothing built then). */
-export function setUpMask(secrets: Readonly<Record<string, string>>, minLength: number): MaskSetup | { tooLarge: string } {
+export function setUpMask(
+  secrets: Readonly<Record<string, string>>,
+  minLength: number,
+): MaskSetup | { tooLarge: string } {
   const { patterns, tooShort } = maskPatterns(secrets, minLength);
   const tooLarge = maskTooLarge(patterns);
   if (tooLarge !== undefined) return { tooLarge };
   const compiled = compileMask(patterns);
-  return { filters: { stdout: new MaskStream(compiled), stderr: new MaskStream(compiled) }, tooShort, patternCount: patterns.length };
+  return {
+    filters: { stdout: new MaskStream(compiled), stderr: new MaskStream(compiled) },
+    tooShort,
+    patternCount: patterns.length,
+  };
 }

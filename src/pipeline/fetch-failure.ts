@@ -11,7 +11,12 @@ export { FetchFailure } from "../core/failure.js";
  * The failure for an error thrown while fetching, or undefined when it is not a fetch error
  * (a bug: let it surface as one). `deadlineExpired`: secr-run's own --timeout fired.
  */
-export function fetchFailure(error: unknown, settings: Pick<Settings, "apiUrl" | "timeoutMs">, where: string, deadlineExpired: boolean): FetchFailure | undefined {
+export function fetchFailure(
+  error: unknown,
+  settings: Pick<Settings, "apiUrl" | "timeoutMs">,
+  where: string,
+  deadlineExpired: boolean,
+): FetchFailure | undefined {
   const row = classifyFetchError(error, { deadlineExpired });
   if (deadlineExpired && row.decision !== "purge") {
     return new FetchFailure(
@@ -33,6 +38,7 @@ function plainer(message: string, apiUrl: string): string {
   const origin = apiUrl.replace(/^https:/, "http:").replace(/^(https?:\/\/[^/]+).*$/, "$1");
   return message.replace(
     /network error \((?:ERR_SSL_WRONG_VERSION_NUMBER|EPROTO)\):.*?wrong version number\S*(\s*\(gave up[^)]*\))?/s,
-    (_, gaveUp: string | undefined) => `the server answered in plain HTTP, not HTTPS: use ${origin}${gaveUp === undefined ? "" : ` ${gaveUp.trim()}`}`,
+    (_, gaveUp: string | undefined) =>
+      `the server answered in plain HTTP, not HTTPS: use ${origin}${gaveUp === undefined ? "" : ` ${gaveUp.trim()}`}`,
   );
 }

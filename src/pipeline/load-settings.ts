@@ -35,7 +35,10 @@ export function loadSettings(
     const store = readTrustStore(resolveConfigDir({ env }));
     if (store instanceof Error) throw new Failure(ExitCode.CONFIG, store.message);
     if (!isTrusted(store, projectFile)) {
-      throw new Failure(ExitCode.CONFIG, untrustedApiUrlMessage(projectFile.path, projectFile.data.apiUrl ?? settings.apiUrl));
+      throw new Failure(
+        ExitCode.CONFIG,
+        untrustedApiUrlMessage(projectFile.path, projectFile.data.apiUrl ?? settings.apiUrl),
+      );
     }
   }
   log.redact([settings.token, settings.token.trim()]);

@@ -81,6 +81,12 @@ export async function obtainSecrets(settings: Settings, options: ObtainOptions):
   // Only when the lock could not be used (shared-fetch.ts). The full pulled set, so an offline
   // run applies --only and the name rules to the same input. An agent's stale answer is as old
   // as secr's last confirmation, not as this pull.
-  const data: SnapshotData = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now() - (pulled.staleMs ?? 0), versions: pulled.versions, ...snapshotLayers(pulled) };
+  const data: SnapshotData = {
+    secrets: pulled.secrets,
+    validation: pulled.validation ?? null,
+    fetchedAt: Date.now() - (pulled.staleMs ?? 0),
+    versions: pulled.versions,
+    ...snapshotLayers(pulled),
+  };
   return { ...pulled, source: "secr", saved: store!.save(data) };
 }

@@ -35,8 +35,12 @@ const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy
  * else SECR_API_URL), never one from a project file (which may still need `secr-run allow`) and
  * never behind a proxy or with `--offline`. Pure.
  */
-export function preconnectTarget(options: { apiUrl?: string | undefined; offline?: boolean | undefined }, env: Record<string, string | undefined>): PreconnectTarget | undefined {
-  if (options.offline === true || (options.offline === undefined && env[CACHE_ENV_VARS.offline] === "1")) return undefined;
+export function preconnectTarget(
+  options: { apiUrl?: string | undefined; offline?: boolean | undefined },
+  env: Record<string, string | undefined>,
+): PreconnectTarget | undefined {
+  if (options.offline === true || (options.offline === undefined && env[CACHE_ENV_VARS.offline] === "1"))
+    return undefined;
   if (PROXY_VARIABLES.some((name) => env[name])) return undefined;
   const raw = options.apiUrl ?? env[ENV_VARS.apiUrl];
   if (raw === undefined || raw.trim() === "") return undefined;
@@ -53,8 +57,10 @@ export function preconnectTarget(options: { apiUrl?: string | undefined; offline
 /** An IPv6 address as sockets take it: without the URL's brackets. */
 const bareHost = (hostname: string): string => (hostname.startsWith("[") ? hostname.slice(1, -1) : hostname);
 /** The port, with the scheme's default when the URL leaves it out (as URL and undici do). */
-const portOf = (t: { protocol: string; port: string }): string => (t.port !== "" ? t.port : t.protocol === "https:" ? "443" : "80");
-const originOf = (protocol: string, hostname: string, port: number | string): string => `${protocol}//${hostname}:${port}`;
+const portOf = (t: { protocol: string; port: string }): string =>
+  t.port !== "" ? t.port : t.protocol === "https:" ? "443" : "80";
+const originOf = (protocol: string, hostname: string, port: number | string): string =>
+  `${protocol}//${hostname}:${port}`;
 
 /**
  * Open the connection and leave it in the slot. The socket is unref'd: an unused one never keeps
@@ -67,7 +73,12 @@ export async function preconnect(target: PreconnectTarget): Promise<void> {
   const socket =
     tls === undefined
       ? net.connect({ host: target.hostname, port: target.port })
-      : tls.connect({ host: target.hostname, port: target.port, servername: net.isIP(target.hostname) ? undefined : target.hostname, ALPNProtocols: ["http/1.1"] });
+      : tls.connect({
+          host: target.hostname,
+          port: target.port,
+          servername: net.isIP(target.hostname) ? undefined : target.hostname,
+          ALPNProtocols: ["http/1.1"],
+        });
   socket.setNoDelay(true).setKeepAlive(true, 60_000).unref();
   const ready = new Promise<void>((resolve, reject) => {
     socket.once(tls === undefined ? "connect" : "secureConnect", () => resolve());
@@ -78,15 +89,23 @@ export async function preconnect(target: PreconnectTarget): Promise<void> {
 }
 
 /** An undici connector option for the client: the early socket when the origin matches, else undefined. */
-export type Connector = (options: { protocol: string; hostname: string; port: string }, callback: (error: Error | null, socket: Socket | TLSSocket | null) => void) => void;
+export type Connector = (
+  options: { protocol: string; hostname: string; port: string },
+  callback: (error: Error | null, socket: Socket | TLSSocket | null) => void,
+) => void;
 
 /**
  * Take the early socket for `options`' origin, once; undefined when there is none, it went
  * elsewhere, or it failed (the client then connects as usual and reports its own error).
  */
-export async function adoptPreconnected(options: { protocol: string; hostname: string; port: string }): Promise<Socket | TLSSocket | undefined> {
+export async function adoptPreconnected(options: {
+  protocol: string;
+  hostname: string;
+  port: string;
+}): Promise<Socket | TLSSocket | undefined> {
   const slot = slots[SLOT];
-  if (slot === undefined || slot.origin !== originOf(options.protocol, bareHost(options.hostname), portOf(options))) return undefined;
+  if (slot === undefined || slot.origin !== originOf(options.protocol, bareHost(options.hostname), portOf(options)))
+    return undefined;
   slots[SLOT] = undefined;
   try {
     await slot.ready;

@@ -53,11 +53,18 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
   // Before any request: a bad --rename or --prefix, or a broken schema, stops here.
   rulesFor(options, settings);
   const schema = await loadProjectSchema(settings);
-  const obtained = await obtainSecrets(settings, { signal: options.signal, log, validate: options.validate, cache, stats: options.stats });
+  const obtained = await obtainSecrets(settings, {
+    signal: options.signal,
+    log,
+    validate: options.validate,
+    cache,
+    stats: options.stats,
+  });
   const where = target(settings);
   const decided = planFor(options, settings, schema, obtained);
   for (const line of decided.overrides) log.debug(line);
-  if (decided.template !== undefined && decided.template.extra.length > 0) log.debug(`keys not in the template: ${decided.template.extra.join(", ")}`);
+  if (decided.template !== undefined && decided.template.extra.length > 0)
+    log.debug(`keys not in the template: ${decided.template.extra.join(", ")}`);
   return { settings, cache, where, obtained, schema, rules: rulesFor(options, settings), plan: decided };
 }
 
@@ -88,8 +95,15 @@ export function planFor(
 }
 
 /** Each layer's secrets; one environment is one layer. */
-export function layersOf(settings: Settings, obtained: Pick<ObtainedSecrets, "secrets" | "validation" | "layers">): PlanLayer[] {
-  return obtained.layers ?? [{ label: settings.env, project: settings.project, secrets: obtained.secrets, validation: obtained.validation }];
+export function layersOf(
+  settings: Settings,
+  obtained: Pick<ObtainedSecrets, "secrets" | "validation" | "layers">,
+): PlanLayer[] {
+  return (
+    obtained.layers ?? [
+      { label: settings.env, project: settings.project, secrets: obtained.secrets, validation: obtained.validation },
+    ]
+  );
 }
 
 /** The schema of the project file; undefined (and zod's checks never loaded) when none is declared. */

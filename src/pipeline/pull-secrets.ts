@@ -52,15 +52,35 @@ export interface FetchStats {
 
 /** Every layer's secrets: one request pipeline per layer (pages and pipelining as for one), all
  *  at once; the first failure cancels the others and is the run's. */
-export async function pullFromSecr(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
+export async function pullFromSecr(
+  settings: Settings,
+  signal: AbortSignal | undefined,
+  log: Logger,
+  validate: boolean,
+  stats?: FetchStats,
+): Promise<Pulled> {
   if (settings.layers.length <= 1) return pullOne(settings, signal, log, validate, stats);
   const failed = new AbortController();
   const layerSignal = signal === undefined ? failed.signal : AbortSignal.any([failed.signal, signal]);
   const layers = await Promise.all(
     settings.layers.map(async (layer): Promise<PulledLayer> => {
       try {
-        const pulled = await pullOne({ ...settings, project: layer.project, env: layer.env, layers: [layer] }, layerSignal, log, validate, stats);
-        return { label: layer.label, project: layer.project, env: layer.env, secrets: pulled.secrets, validation: pulled.validation, versions: pulled.versions, staleMs: pulled.staleMs };
+        const pulled = await pullOne(
+          { ...settings, project: layer.project, env: layer.env, layers: [layer] },
+          layerSignal,
+          log,
+          validate,
+          stats,
+        );
+        return {
+          label: layer.label,
+          project: layer.project,
+          env: layer.env,
+          secrets: pulled.secrets,
+          validation: pulled.validation,
+          versions: pulled.versions,
+          staleMs: pulled.staleMs,
+        };
       } catch (error) {
         failed.abort();
         throw error;
@@ -76,25 +96,40 @@ export async function pullFromSecr(settings: Settings, signal: AbortSignal | und
 export function combineLayers(layers: PulledLayer[]): Pulled {
   const { secrets } = mergeLayers(layers);
   const template = checkLayeredTemplates(layers, secrets);
-  const validation = template === undefined ? undefined : { valid: !template.failed, missing: template.missing, extra: template.extra };
-  const versions = layers.every((layer) => layer.versions !== undefined) ? combineVersions(layers.map((layer) => layer.versions!)) : undefined;
+  const validation =
+    template === undefined ? undefined : { valid: !template.failed, missing: template.missing, extra: template.extra };
+  const versions = layers.every((layer) => layer.versions !== undefined)
+    ? combineVersions(layers.map((layer) => layer.versions!))
+    : undefined;
   return { secrets, validation, ...(versions === undefined ? {} : { versions }), layers };
 }
 
-async function pullOne(settings: Settings, signal: AbortSignal | undefined, log: Logger, validate: boolean, stats?: FetchStats): Promise<Pulled> {
+async function pullOne(
+  settings: Settings,
+  signal: AbortSignal | undefined,
+  log: Logger,
+  validate: boolean,
+  stats?: FetchStats,
+): Promise<Pulled> {
   const started = performance.now();
   return withClient(settings, signal, log, stats, async (client, requestSignal, where) => {
-    const pull = client.pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal }).then((list) => {
-      if (stats) stats.fetchMs = performance.now() - started;
-      log.debug(`pulled ${list.length} secrets of ${where} in ${since(started)}`);
-      return list;
-    });
+    const pull = client
+      .pullAllSecrets(settings.org, settings.project, settings.env, { signal: requestSignal })
+      .then((list) => {
+        if (stats) stats.fetchMs = performance.now() - started;
+        log.debug(`pulled ${list.length} secrets of ${where} in ${since(started)}`);
+        return list;
+      });
     const check = validate
-      ? client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal }).then((result) => {
-          if (stats) stats.validationMs = performance.now() - started;
-          log.debug(`template checked in ${since(started)}: ${result.missing.length} missing, ${result.extra.length} extra`);
-          return result;
-        })
+      ? client
+          .validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal })
+          .then((result) => {
+            if (stats) stats.validationMs = performance.now() - started;
+            log.debug(
+              `template checked in ${since(started)}: ${result.missing.length} missing, ${result.extra.length} extra`,
+            );
+            return result;
+          })
       : Promise.resolve(undefined);
     const [pulled, validation] = await Promise.all([pull, check]);
     // No prototype: a secret may be named __proto__ (src/plan/dictionary.ts).
@@ -103,16 +138,23 @@ async function pullOne(settings: Settings, signal: AbortSignal | undefined, log:
     const versions = dictionary(pulled.map((secret) => [secret.key, secret.version] as const));
     if (client.staleSeconds === undefined) return { secrets, validation, versions };
     const staleMs = client.staleSeconds * 1000;
-    log.warn(`the agent at ${hostOf(settings.apiUrl)} could not reach secr: starting from its cached copy of ${where}, confirmed ${formatAge(staleMs)} ago`);
+    log.warn(
+      `the agent at ${hostOf(settings.apiUrl)} could not reach secr: starting from its cached copy of ${where}, confirmed ${formatAge(staleMs)} ago`,
+    );
     return { secrets, validation, versions, staleMs };
   });
 }
 
 /** Only the template verdict (secr-run check). */
-export async function validateOnly(settings: Settings, { signal, log, stats }: { signal?: AbortSignal | undefined; log: Logger; stats?: FetchStats | undefined }): Promise<TemplateValidation> {
+export async function validateOnly(
+  settings: Settings,
+  { signal, log, stats }: { signal?: AbortSignal | undefined; log: Logger; stats?: FetchStats | undefined },
+): Promise<TemplateValidation> {
   const started = performance.now();
   return withClient(settings, signal, log, stats, async (client, requestSignal) => {
-    const result = await client.validateTemplate(settings.org, settings.project, settings.env, { signal: requestSignal });
+    const result = await client.validateTemplate(settings.org, settings.project, settings.env, {
+      signal: requestSignal,
+    });
     log.debug(`template checked in ${since(started)}`);
     return result;
   });
@@ -153,8 +195,12 @@ async function withClient<T>(
     const failure = fetchFailure(error, settings, where, deadlineExpired);
     if (failure === undefined) throw error;
     if (classifyFetchError(error).code !== "not_found") throw failure;
-    const hint = await environmentsOf(client, settings, AbortSignal.any([deadline, ...(signal ? [signal] : [])])).then((names) => environmentHint(settings.env, names));
-    throw hint === "" ? failure : new FetchFailure(failure.exitCode, `${failure.message}${hint}`, failure.decision, failure.reason);
+    const hint = await environmentsOf(client, settings, AbortSignal.any([deadline, ...(signal ? [signal] : [])])).then(
+      (names) => environmentHint(settings.env, names),
+    );
+    throw hint === ""
+      ? failure
+      : new FetchFailure(failure.exitCode, `${failure.message}${hint}`, failure.decision, failure.reason);
   } finally {
     stopStatus();
     if (stats) stats.requests += client.requestsSent;
@@ -166,7 +212,9 @@ async function withClient<T>(
 /** The project's environments, or [] when secr will not say (a viewer token: 403; no such project: 404). */
 async function environmentsOf(client: SecrClient, settings: Settings, signal: AbortSignal): Promise<string[]> {
   try {
-    return (await client.listEnvironments(settings.org, settings.project, { signal })).map((environment) => environment.slug);
+    return (await client.listEnvironments(settings.org, settings.project, { signal })).map(
+      (environment) => environment.slug,
+    );
   } catch {
     return [];
   }

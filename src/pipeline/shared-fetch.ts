@@ -25,8 +25,15 @@ export async function pullShared(
   settings: Settings,
   cache: CacheSettings,
   store: SnapshotStore,
-  { signal, log, validate, stats }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
-): Promise<{ kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; snapshot: FromSnapshot }> {
+  {
+    signal,
+    log,
+    validate,
+    stats,
+  }: { signal: AbortSignal | undefined; log: Logger; validate: boolean; stats: FetchStats | undefined },
+): Promise<
+  { kind: "pulled"; pulled: Pulled; saved: Promise<void> | undefined } | { kind: "snapshot"; snapshot: FromSnapshot }
+> {
   const { mayShare, singleFlight } = await import("../cache/index.js");
   let lockPath: string;
   try {
@@ -48,10 +55,21 @@ export async function pullShared(
       const read = await store.readFresh(cache.maxAgeMs);
       if (read === undefined) return undefined;
       const { data } = read;
-      const verdict = mayShare({ fetchStartedAt: data.fetchStartedAt, fetchedAt: data.fetchedAt, launchedAt: launched, windowMs: cache.shareWindowMs, now: Date.now() });
+      const verdict = mayShare({
+        fetchStartedAt: data.fetchStartedAt,
+        fetchedAt: data.fetchedAt,
+        launchedAt: launched,
+        windowMs: cache.shareWindowMs,
+        now: Date.now(),
+      });
       const usable = verdict.share && !(validate && data.validation === null);
-      if (!verdict.share && notReused === undefined) notReused = notReusedWhy(verdict.why, launched - (data.fetchStartedAt ?? launched));
-      return { value: { kind: "snapshot", data, beforeLaunchMs: verdict.share ? verdict.beforeLaunchMs : 0 }, usable, startedAt: data.fetchStartedAt };
+      if (!verdict.share && notReused === undefined)
+        notReused = notReusedWhy(verdict.why, launched - (data.fetchStartedAt ?? launched));
+      return {
+        value: { kind: "snapshot", data, beforeLaunchMs: verdict.share ? verdict.beforeLaunchMs : 0 },
+        usable,
+        startedAt: data.fetchStartedAt,
+      };
     },
     fetch: async (startedAt) => {
       const pulled = await pullFromSecr(settings, signal, log, validate, stats);
@@ -69,7 +87,8 @@ export async function pullShared(
       return { value: { kind: "pulled", pulled }, saved: store.save(data) };
     },
   });
-  const late = flight.lateRounds > 0 ? `, ${flight.lateRounds} earlier fetch(es) began before this run was launched` : "";
+  const late =
+    flight.lateRounds > 0 ? `, ${flight.lateRounds} earlier fetch(es) began before this run was launched` : "";
   log.debug(`shared fetch: ${flight.role}${flight.why ? ` (${flight.why})` : ""}, waited ${flight.waitedMs}ms${late}`);
   const value = flight.value;
   if (value.kind === "pulled") {
@@ -79,17 +98,26 @@ export async function pullShared(
   const { data, beforeLaunchMs } = value;
   const ageMs = Math.max(0, Date.now() - data.fetchStartedAt!);
   log.redact(snapshotValues(data));
-  log.debug(`secrets from the fetch another secr-run began ${formatDuration(ageMs)} ago (${Object.keys(data.secrets).length}): ${shareStaleness(beforeLaunchMs, cache.shareWindowMs)}`);
+  log.debug(
+    `secrets from the fetch another secr-run began ${formatDuration(ageMs)} ago (${Object.keys(data.secrets).length}): ${shareStaleness(beforeLaunchMs, cache.shareWindowMs)}`,
+  );
   return {
     kind: "snapshot",
-    snapshot: { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) },
+    snapshot: {
+      secrets: data.secrets,
+      validation: validate ? (data.validation ?? undefined) : undefined,
+      versions: data.versions,
+      ageMs,
+      ...pulledLayers(data, validate),
+    },
   };
 }
 
 /** What `-v` says about a shared result's staleness: when a change or revocation made at secr
  *  becomes visible. */
 export function shareStaleness(beforeLaunchMs: number, windowMs: number): string {
-  if (beforeLaunchMs <= 0) return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched: every change and revocation made before the launch is in these values`;
+  if (beforeLaunchMs <= 0)
+    return `that fetch began ${formatDuration(Math.round(-beforeLaunchMs))} after this run was launched: every change and revocation made before the launch is in these values`;
   return `that fetch began ${formatDuration(Math.round(beforeLaunchMs))} before this run was launched (within --share-window ${formatDuration(windowMs)}): a change or revocation made at secr since it began is not in these values`;
 }
 

@@ -45,7 +45,8 @@ export function openSnapshotStore(settings: Settings, cache: CacheSettings, log:
   const identity = identityOf(settings, cache);
   const cacheDir = (m: CacheModule) => m.resolveCacheDir({ override: cache.dir });
   return {
-    fallback: async ({ validate, failure }) => fromSnapshot(settings, cache, await cacheModule, { validate, log, failure }),
+    fallback: async ({ validate, failure }) =>
+      fromSnapshot(settings, cache, await cacheModule, { validate, log, failure }),
     save: (data) => saveSnapshot(settings, cache, cacheModule, data, log),
     purge: async () => purgeSnapshotOf(settings, await cacheModule, cache, log),
     readFresh: async (maxAgeMs) => {
@@ -77,19 +78,28 @@ async function fromSnapshot(
 ): Promise<FromSnapshot> {
   const where = target(settings);
   const why = failure === undefined ? "--offline" : `secr is unreachable (${failure.reason})`;
-  const unavailable = (detail: string) => (failure === undefined ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`) : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`));
+  const unavailable = (detail: string) =>
+    failure === undefined
+      ? new Failure(ExitCode.UNAVAILABLE, `--offline: ${detail}`)
+      : new Failure(ExitCode.UNAVAILABLE, `${failure.message}; ${detail}`);
   const started = performance.now();
   let read: Awaited<ReturnType<typeof readSnapshot>>;
   try {
-    read = await readSnapshot(identityOf(settings, cache), { cacheDir: resolveCacheDir({ override: cache.dir }), maxAgeMs: cache.maxAgeMs });
+    read = await readSnapshot(identityOf(settings, cache), {
+      cacheDir: resolveCacheDir({ override: cache.dir }),
+      maxAgeMs: cache.maxAgeMs,
+    });
   } catch (error) {
     read = { kind: "unreadable", reason: "io_error", message: `snapshot cannot be read (${errorText(error)})` };
   }
   log.debug(`snapshot looked up in ${since(started)}: ${read.kind}`);
   switch (read.kind) {
     case "missing":
-      if (failure !== undefined) throw new Failure(failure.exitCode, `${failure.message}; no snapshot of ${where} to start from`);
-      throw unavailable(`no snapshot of ${where} in the cache (run once while secr is reachable, with the same token and --cache-dir)`);
+      if (failure !== undefined)
+        throw new Failure(failure.exitCode, `${failure.message}; no snapshot of ${where} to start from`);
+      throw unavailable(
+        `no snapshot of ${where} in the cache (run once while secr is reachable, with the same token and --cache-dir)`,
+      );
     case "unreadable":
       log.warn(`ignoring the snapshot of ${where}: ${read.message}`);
       if (failure !== undefined) throw failure;
@@ -107,11 +117,20 @@ async function fromSnapshot(
   log.redact(snapshotValues(data));
   // Fail-fast must not be skipped silently: a snapshot written with --no-validate has no verdict to apply.
   if (validate && data.validation === null) {
-    throw new Failure(ExitCode.CONFIG, `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`);
+    throw new Failure(
+      ExitCode.CONFIG,
+      `${why}, and the snapshot of ${where} holds no template result (it was written by a run with --no-validate): pass --no-validate to start from it`,
+    );
   }
   log.warn(`${why}: using the snapshot of ${where} from ${formatAge(ageMs)} ago`);
   log.debug(`secrets from the snapshot (${Object.keys(data.secrets).length}), ${formatAge(ageMs)} old`);
-  return { secrets: data.secrets, validation: validate ? (data.validation ?? undefined) : undefined, versions: data.versions, ageMs, ...pulledLayers(data, validate) };
+  return {
+    secrets: data.secrets,
+    validation: validate ? (data.validation ?? undefined) : undefined,
+    versions: data.versions,
+    ageMs,
+    ...pulledLayers(data, validate),
+  };
 }
 
 /**
@@ -119,10 +138,18 @@ async function fromSnapshot(
  * the next turn of the event loop: the child is spawned in this one (the write's first steps
  * load node:fs/promises and its seven modules, which would otherwise come first).
  */
-function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Promise<CacheModule>, data: SnapshotData, log: Logger): Promise<void> {
+function saveSnapshot(
+  settings: Settings,
+  cache: CacheSettings,
+  cacheModule: Promise<CacheModule>,
+  data: SnapshotData,
+  log: Logger,
+): Promise<void> {
   const started = performance.now();
   return Promise.all([cacheModule, new Promise((resolve) => setImmediate(resolve))])
-    .then(([{ writeSnapshot, resolveCacheDir }]) => writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
+    .then(([{ writeSnapshot, resolveCacheDir }]) =>
+      writeSnapshot(identityOf(settings, cache), data, { cacheDir: resolveCacheDir({ override: cache.dir }) }),
+    )
     .then(
       () => log.debug(`snapshot written in ${since(started)}`),
       (error: unknown) => log.warn(`could not write the offline snapshot: ${errorText(error)}`),
@@ -130,9 +157,15 @@ function saveSnapshot(settings: Settings, cache: CacheSettings, cacheModule: Pro
 }
 
 /** After a 401/403/404: delete this token's snapshot of the target (src/cache/purge.ts). */
-async function purgeSnapshotOf(settings: Settings, { purgeSnapshot, resolveCacheDir }: CacheModule, cache: CacheSettings, log: Logger): Promise<void> {
+async function purgeSnapshotOf(
+  settings: Settings,
+  { purgeSnapshot, resolveCacheDir }: CacheModule,
+  cache: CacheSettings,
+  log: Logger,
+): Promise<void> {
   try {
-    if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) })) log.debug("deleted the offline snapshot");
+    if (await purgeSnapshot(settings, { cacheDir: resolveCacheDir({ override: cache.dir }) }))
+      log.debug("deleted the offline snapshot");
   } catch (error) {
     log.warn(`could not delete the offline snapshot: ${errorText(error)}`);
   }

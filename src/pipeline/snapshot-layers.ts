@@ -6,14 +6,30 @@ import type { Pulled, PulledLayer } from "./pull-secrets.js";
 
 export function snapshotLayers(pulled: Pick<Pulled, "layers">): Pick<SnapshotData, "layers"> {
   if (pulled.layers === undefined) return {};
-  return { layers: pulled.layers.map(({ label, project, env, secrets, validation, versions }) => ({ label, project, env, secrets, validation: validation ?? null, versions })) };
+  return {
+    layers: pulled.layers.map(({ label, project, env, secrets, validation, versions }) => ({
+      label,
+      project,
+      env,
+      secrets,
+      validation: validation ?? null,
+      versions,
+    })),
+  };
 }
 
 /** `validate` false: the verdicts are not used (--no-validate), as for one environment. */
 export function pulledLayers(data: Pick<SnapshotData, "layers">, validate: boolean): { layers?: PulledLayer[] } {
   if (data.layers === undefined) return {};
   return {
-    layers: data.layers.map(({ label, project, env, secrets, validation, versions }) => ({ label, project, env, secrets, validation: validate ? (validation ?? undefined) : undefined, versions })),
+    layers: data.layers.map(({ label, project, env, secrets, validation, versions }) => ({
+      label,
+      project,
+      env,
+      secrets,
+      validation: validate ? (validation ?? undefined) : undefined,
+      versions,
+    })),
   };
 }
 

@@ -24,7 +24,11 @@ export function startJitterMs(flag: string | undefined, env: Record<string, stri
 }
 
 /** Waits a uniformly random time below `boundMs`; resolves early (without throwing) when `signal` aborts. */
-export async function waitJitter(boundMs: number, signal: AbortSignal, random: () => number = Math.random): Promise<number> {
+export async function waitJitter(
+  boundMs: number,
+  signal: AbortSignal,
+  random: () => number = Math.random,
+): Promise<number> {
   if (boundMs <= 0) return 0;
   const delay = Math.floor(random() * boundMs);
   await sleep(delay, undefined, { signal }).catch(() => undefined);

@@ -24,7 +24,10 @@ export function clearStatusLine(): void {
  * Show `text` on `stream` after `delayMs`, unless stopped first; returns stop (which also erases
  * it). Nothing at all when the stream is not a terminal.
  */
-export function delayedStatusLine(text: string, { stream = process.stderr as Stream, delayMs = 1000 }: { stream?: Stream; delayMs?: number } = {}): () => void {
+export function delayedStatusLine(
+  text: string,
+  { stream = process.stderr as Stream, delayMs = 1000 }: { stream?: Stream; delayMs?: number } = {},
+): () => void {
   if (stream.isTTY !== true) return () => undefined;
   const timer = setTimeout(() => {
     clearStatusLine();

@@ -43,10 +43,15 @@ export interface Composed {
   references: Readonly<Dictionary<string[]>>;
 }
 
-export function compose(layers: readonly PlanLayer[], rules: Pick<EnvRules, "expand" | "renames" | "prefix">): Composed {
+export function compose(
+  layers: readonly PlanLayer[],
+  rules: Pick<EnvRules, "expand" | "renames" | "prefix">,
+): Composed {
   const merged = mergeLayers(layers);
   const labels = layers.map((layer) => layer.label);
-  const expanded = rules.expand ? expandReferences(merged.secrets) : { secrets: merged.secrets, references: dictionary<string[]>() };
+  const expanded = rules.expand
+    ? expandReferences(merged.secrets)
+    : { secrets: merged.secrets, references: dictionary<string[]>() };
   const named = applyNames(expanded.secrets, { renames: rules.renames, prefix: rules.prefix });
   const origin = dictionary<KeyOrigin>();
   for (const name of Object.keys(named.secrets)) {

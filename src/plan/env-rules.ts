@@ -30,4 +30,13 @@ export type EnvRuleFlags = Omit<EnvRules, "expand" | "renames" | "prefix"> & {
 };
 
 /** No rule: every secret under its own name (what a plan without options does). */
-export const NO_RULES: EnvRules = { only: undefined, allowNames: [], skipInvalid: false, preserveEnv: false, passToken: false, expand: false, renames: new Map(), prefix: "" };
+export const NO_RULES: EnvRules = {
+  only: undefined,
+  allowNames: [],
+  skipInvalid: false,
+  preserveEnv: false,
+  passToken: false,
+  expand: false,
+  renames: new Map(),
+  prefix: "",
+};

@@ -55,7 +55,8 @@ export function parseReferences(value: string): Piece[] | Error {
       const close = value.indexOf("}", dollar + 2);
       const name = close === -1 ? undefined : value.slice(dollar + 2, close);
       if (name === undefined) return new Error("has a `${` with no closing `}` (write `$${` for a literal `${`)");
-      if (!VALID_NAME.test(name)) return new Error("has a `${...}` that is not a key name (write `$${` for a literal `${`)");
+      if (!VALID_NAME.test(name))
+        return new Error("has a `${...}` that is not a key name (write `$${` for a literal `${`)");
       if (text !== "") pieces.push(text);
       text = "";
       pieces.push({ ref: name });
@@ -88,17 +89,30 @@ export function expandReferences(secrets: Readonly<Record<string, string>>): Exp
     if (known !== undefined) return known;
     const pieces = parsed[key];
     if (pieces === undefined) return (done[key] = secrets[key]!);
-    if (chain.length > MAX_DEPTH) throw new ExpandError(`references nest deeper than ${MAX_DEPTH}: ${chainText([...chain, key])}`, [...chain, key]);
+    if (chain.length > MAX_DEPTH)
+      throw new ExpandError(`references nest deeper than ${MAX_DEPTH}: ${chainText([...chain, key])}`, [...chain, key]);
     let out = "";
     for (const piece of pieces) {
       if (typeof piece === "string") out += piece;
       else {
         const next = [...chain, key];
-        if (next.includes(piece.ref)) throw new ExpandError(`references form a cycle: ${chainText([...next.slice(next.indexOf(piece.ref)), piece.ref])}`, [...next, piece.ref]);
-        if (!Object.hasOwn(secrets, piece.ref)) throw new ExpandError(`reference to a missing key: ${chainText([...next, piece.ref])} (no secret ${printableName(piece.ref)})`, [...next, piece.ref]);
+        if (next.includes(piece.ref))
+          throw new ExpandError(
+            `references form a cycle: ${chainText([...next.slice(next.indexOf(piece.ref)), piece.ref])}`,
+            [...next, piece.ref],
+          );
+        if (!Object.hasOwn(secrets, piece.ref))
+          throw new ExpandError(
+            `reference to a missing key: ${chainText([...next, piece.ref])} (no secret ${printableName(piece.ref)})`,
+            [...next, piece.ref],
+          );
         out += resolve(piece.ref, next);
       }
-      if (Buffer.byteLength(out) > MAX_VALUE_BYTES) throw new ExpandError(`${printableName(key)} expands to more than 128 KiB, the limit of one variable`, [...chain, key]);
+      if (Buffer.byteLength(out) > MAX_VALUE_BYTES)
+        throw new ExpandError(`${printableName(key)} expands to more than 128 KiB, the limit of one variable`, [
+          ...chain,
+          key,
+        ]);
     }
     return (done[key] = out);
   };

@@ -10,7 +10,10 @@ export interface LayeredTemplateCheck extends TemplateCheck {
 }
 
 /** undefined when no layer was validated (--no-validate). */
-export function checkLayeredTemplates(layers: readonly PlanLayer[], merged: Readonly<Record<string, string>>): LayeredTemplateCheck | undefined {
+export function checkLayeredTemplates(
+  layers: readonly PlanLayer[],
+  merged: Readonly<Record<string, string>>,
+): LayeredTemplateCheck | undefined {
   const validated = layers.filter((layer) => layer.validation !== undefined);
   if (validated.length === 0) return undefined;
   let failed = false;
@@ -26,7 +29,9 @@ export function checkLayeredTemplates(layers: readonly PlanLayer[], merged: Read
     for (const key of Object.keys(layer.secrets)) if (!own.extra.includes(key)) known.add(key);
     for (const key of own.extra) extra.add(key);
   }
-  const list = [...missingFrom.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.project < b.project ? -1 : 1));
+  const list = [...missingFrom.values()].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : a.project < b.project ? -1 : 1,
+  );
   return {
     failed,
     missing: [...new Set(list.map((entry) => entry.key))],

@@ -39,6 +39,8 @@ export function describeOverrides(merged: Merged, labels: readonly string[]): st
     .sort()
     .flatMap((key) => {
       const { from, overrode } = merged.provenance[key]!;
-      return overrode.length === 0 ? [] : [`${printableName(key)}: ${labels[from]} overrides ${overrode.map((i) => labels[i]).join(", ")}`];
+      return overrode.length === 0
+        ? []
+        : [`${printableName(key)}: ${labels[from]} overrides ${overrode.map((i) => labels[i]).join(", ")}`];
     });
 }

@@ -15,14 +15,20 @@ export function describeNameRules(result: NameRuleResult, context: NameContext):
   const target = context === "run" ? "the child" : "the environment that reads this export";
   const warnings: string[] = [];
   const problems: string[] = [];
-  if (result.invalidNames.length > 0) problems.push(`not valid environment variable names: ${list(result.invalidNames)}`);
+  if (result.invalidNames.length > 0)
+    problems.push(`not valid environment variable names: ${list(result.invalidNames)}`);
   if (result.nulValues.length > 0) problems.push(`values containing a NUL byte: ${list(result.nulValues)}`);
-  if (result.oversized.length > 0) problems.push(`values over the 128 KiB limit of one environment variable: ${list(result.oversized)}`);
+  if (result.oversized.length > 0)
+    problems.push(`values over the 128 KiB limit of one environment variable: ${list(result.oversized)}`);
   if (result.refused.length > 0) {
-    problems.push(`names that load code into ${target}, refused: ${list(result.refused)} (allow one with --allow-name NAME)`);
+    problems.push(
+      `names that load code into ${target}, refused: ${list(result.refused)} (allow one with --allow-name NAME)`,
+    );
   }
   if (result.reserved.length > 0) {
-    warnings.push(`left out secrets named like session basics: ${list(result.reserved)} (allow one with --allow-name NAME)`);
+    warnings.push(
+      `left out secrets named like session basics: ${list(result.reserved)} (allow one with --allow-name NAME)`,
+    );
   }
   if (problems.length > 0 && result.fatal) {
     const outcome = context === "run" ? "the command was not started" : "nothing was printed";

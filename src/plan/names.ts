@@ -185,7 +185,20 @@ export const CODE_LOADING_NAMES: readonly string[] = [
  *  configuration from the environment (GIT_CONFIG, GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS),
  *  bash's exported functions, .NET profilers, Lua's init code and search paths (versioned variants
  *  such as LUA_INIT_5_4), Kerberos configuration. */
-export const CODE_LOADING_PREFIXES: readonly string[] = ["LD_", "DYLD_", "_RLD", "LDR_", "GIT_CONFIG", "BASH_FUNC_", "CORECLR_", "COR_PROFILER", "LUA_INIT", "LUA_PATH", "LUA_CPATH", "KRB5_CONFIG"];
+export const CODE_LOADING_PREFIXES: readonly string[] = [
+  "LD_",
+  "DYLD_",
+  "_RLD",
+  "LDR_",
+  "GIT_CONFIG",
+  "BASH_FUNC_",
+  "CORECLR_",
+  "COR_PROFILER",
+  "LUA_INIT",
+  "LUA_PATH",
+  "LUA_CPATH",
+  "KRB5_CONFIG",
+];
 
 /** Prefixes whose consumer reads them whatever the case: every npm and pnpm setting can come from
  *  the environment (`npm_config_node_options` becomes NODE_OPTIONS of every npm script,
@@ -256,7 +269,15 @@ export interface NameRuleResult {
 export function applyNameRules(secrets: Readonly<Record<string, string>>, options: NameRuleOptions): NameRuleResult {
   const platform = options.platform ?? process.platform;
   const allowed = new Set(options.allowNames.map((name) => normalise(name, platform)));
-  const result: NameRuleResult = { accepted: dictionary(), invalidNames: [], nulValues: [], oversized: [], reserved: [], refused: [], fatal: false };
+  const result: NameRuleResult = {
+    accepted: dictionary(),
+    invalidNames: [],
+    nulValues: [],
+    oversized: [],
+    reserved: [],
+    refused: [],
+    fatal: false,
+  };
   for (const [name, value] of Object.entries(secrets)) {
     if (!isValidName(name)) result.invalidNames.push(name);
     else if (value.includes("\0")) result.nulValues.push(name);
@@ -266,7 +287,12 @@ export function applyNameRules(secrets: Readonly<Record<string, string>>, option
     else if (isCodeLoadingName(name, platform)) result.refused.push(name);
     else result.accepted[name] = value;
   }
-  result.fatal = !options.skipInvalid && (result.invalidNames.length > 0 || result.nulValues.length > 0 || result.oversized.length > 0 || result.refused.length > 0);
+  result.fatal =
+    !options.skipInvalid &&
+    (result.invalidNames.length > 0 ||
+      result.nulValues.length > 0 ||
+      result.oversized.length > 0 ||
+      result.refused.length > 0);
   return result;
 }
 

@@ -98,7 +98,10 @@ export function plan(input: PlanInput): Plan {
   } catch (error) {
     // A cycle, a missing reference (78) or two keys on one name (64): no environment to plan.
     if (!(error instanceof Failure)) throw error;
-    return stopped({ exitCode: error.exitCode as PlanStop["exitCode"], message: `${error.message} (${outcomeOf(input)})` });
+    return stopped({
+      exitCode: error.exitCode as PlanStop["exitCode"],
+      message: `${error.message} (${outcomeOf(input)})`,
+    });
   }
   const platform = input.platform ?? process.platform;
   const norm = (name: string) => (platform === "win32" ? name.toUpperCase() : name);
@@ -111,11 +114,17 @@ export function plan(input: PlanInput): Plan {
   const template = checkLayeredTemplates(input.layers, composed.merged);
 
   const only = selectOnly(secrets, rules.only);
-  for (const key of Object.keys(secrets)) if (!Object.hasOwn(only.selected, key)) add({ key, source: secretSource, action: "skipped", reason: "not in --only" });
+  for (const key of Object.keys(secrets))
+    if (!Object.hasOwn(only.selected, key))
+      add({ key, source: secretSource, action: "skipped", reason: "not in --only" });
   for (const key of only.missing) add({ key, source: "none", action: "missing", reason: "listed in --only" });
 
   // The names the child gets: a rename or prefix giving LD_PRELOAD is refused like a secret so named.
-  const names = applyNameRules(only.selected, { allowNames: rules.allowNames, skipInvalid: rules.skipInvalid, platform });
+  const names = applyNameRules(only.selected, {
+    allowNames: rules.allowNames,
+    skipInvalid: rules.skipInvalid,
+    platform,
+  });
   for (const row of nameRows(names, secretSource)) add(row);
 
   const child = buildChildEnv({
@@ -128,12 +137,28 @@ export function plan(input: PlanInput): Plan {
   });
   const env = child.env;
   for (const key of Object.keys(names.accepted)) {
-    add(child.preserved.includes(key) ? { key, source: "inherited", action: "kept", reason: "--preserve-env (the secret is not used)" } : { key, source: secretSource, action: "injected" });
+    add(
+      child.preserved.includes(key)
+        ? { key, source: "inherited", action: "kept", reason: "--preserve-env (the secret is not used)" }
+        : { key, source: secretSource, action: "injected" },
+    );
   }
   for (const [name, value] of Object.entries(input.inherited)) {
     if (value === undefined || !CREDENTIAL_VARS.includes(norm(name))) continue;
-    if (rules.passToken) add({ key: name, source: norm(name) === "SECR_TOKEN" ? "token" : "inherited", action: "kept", reason: "--pass-token" });
-    else add({ key: name, source: "inherited", action: "removed", reason: "secr-run credential (--pass-token passes it)" });
+    if (rules.passToken)
+      add({
+        key: name,
+        source: norm(name) === "SECR_TOKEN" ? "token" : "inherited",
+        action: "kept",
+        reason: "--pass-token",
+      });
+    else
+      add({
+        key: name,
+        source: "inherited",
+        action: "removed",
+        reason: "secr-run credential (--pass-token passes it)",
+      });
   }
   if (rules.passToken) add({ key: "SECR_TOKEN", source: "token", action: "injected", reason: "--pass-token" });
 
@@ -155,39 +180,60 @@ export function plan(input: PlanInput): Plan {
       const rule = failed.get(key);
       const verdict = rule === undefined ? { type, ok: true } : { type, ok: false, rule };
       const existing = rows.get(key) ?? [...rows.values()].find((row) => norm(row.key) === norm(key));
-      if (existing !== undefined && existing.action !== "skipped" && existing.action !== "refused") existing.schema = verdict;
-      else if (lookup(key) !== undefined) add({ key, source: "inherited", action: "kept", reason: "inherited, declared in the schema", schema: verdict });
+      if (existing !== undefined && existing.action !== "skipped" && existing.action !== "refused")
+        existing.schema = verdict;
+      else if (lookup(key) !== undefined)
+        add({ key, source: "inherited", action: "kept", reason: "inherited, declared in the schema", schema: verdict });
       else
         add({
           key,
           source: "none",
           action: "missing",
-          reason: existing === undefined ? "required by the schema" : `required by the schema; the secret was ${existing.action} (${existing.reason})`,
+          reason:
+            existing === undefined
+              ? "required by the schema"
+              : `required by the schema; the secret was ${existing.action} (${existing.reason})`,
           schema: verdict,
         });
     }
   }
   if (template !== undefined) {
     for (const { key, project } of template.missingFrom) {
-      if (!rows.has(key)) add({ key, source: "none", action: "missing", reason: input.layers.length > 1 ? `required by the template of ${project}` : "required by the template" });
+      if (!rows.has(key))
+        add({
+          key,
+          source: "none",
+          action: "missing",
+          reason: input.layers.length > 1 ? `required by the template of ${project}` : "required by the template",
+        });
     }
   }
 
   const nameVerdict = describeNameRules(names, input.context);
   const sortedRows = [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const injected = sortedRows.filter((row) => row.action === "injected" && row.source !== "token").map((row) => row.key);
+  const injected = sortedRows
+    .filter((row) => row.action === "injected" && row.source !== "token")
+    .map((row) => row.key);
   return {
     env,
     rows: sortedRows,
     injected,
-    refused: sortedRows.filter((row) => (row.action === "refused" || row.action === "skipped") && row.source !== "none").map((row) => row.key),
+    refused: sortedRows
+      .filter((row) => (row.action === "refused" || row.action === "skipped") && row.source !== "none")
+      .map((row) => row.key),
     template,
     schema,
     warnings: [...composed.warnings, ...nameVerdict.warnings],
     values: secrets,
     referenced: referencedValues(composed, injected),
     overrides: composed.overrides,
-    stop: decideStop(input, template, schema, only.missing, nameVerdict.fatal && withRenamed(nameVerdict.fatal, names, composed)),
+    stop: decideStop(
+      input,
+      template,
+      schema,
+      only.missing,
+      nameVerdict.fatal && withRenamed(nameVerdict.fatal, names, composed),
+    ),
   };
 }
 
@@ -201,7 +247,19 @@ function withRenamed(message: string, names: NameRuleResult, composed: Composed)
 
 /** A plan that cannot be made (see compose.ts): no environment, only the stop. */
 function stopped(stop: PlanStop): Plan {
-  return { env: {}, rows: [], injected: [], refused: [], template: undefined, schema: undefined, warnings: [], values: {}, referenced: {}, overrides: [], stop };
+  return {
+    env: {},
+    rows: [],
+    injected: [],
+    refused: [],
+    template: undefined,
+    schema: undefined,
+    warnings: [],
+    values: {},
+    referenced: {},
+    overrides: [],
+    stop,
+  };
 }
 
 function outcomeOf(input: PlanInput): string {
@@ -233,14 +291,28 @@ function decideStop(
   const list = (keys: readonly string[]) => keys.map(printableName).join(", ");
   const parts: string[] = [];
   if (template?.failed) {
-    const missing = input.layers.length > 1 ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : list(template.missing);
-    parts.push(template.missing.length > 0 ? `lacks required template keys: ${missing}` : "does not satisfy the project template");
+    const missing =
+      input.layers.length > 1
+        ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ")
+        : list(template.missing);
+    parts.push(
+      template.missing.length > 0
+        ? `lacks required template keys: ${missing}`
+        : "does not satisfy the project template",
+    );
   }
   if (schema !== undefined && schema.failures.length > 0) {
-    parts.push(`breaks the schema in ${input.schema!.file}: ${schema.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`);
+    parts.push(
+      `breaks the schema in ${input.schema!.file}: ${schema.failures.map((f) => `${printableName(f.key)} ${f.rule}`).join("; ")}`,
+    );
   }
-  if (parts.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} ${parts.join(", and ")} (${outcome})` };
-  if (onlyMissing.length > 0) return { exitCode: ExitCode.CONFIG, message: `${input.where} lacks keys given to --only: ${list(onlyMissing)} (${outcome})` };
+  if (parts.length > 0)
+    return { exitCode: ExitCode.CONFIG, message: `${input.where} ${parts.join(", and ")} (${outcome})` };
+  if (onlyMissing.length > 0)
+    return {
+      exitCode: ExitCode.CONFIG,
+      message: `${input.where} lacks keys given to --only: ${list(onlyMissing)} (${outcome})`,
+    };
   if (namesFatal !== undefined) return { exitCode: ExitCode.DATA, message: namesFatal };
   return undefined;
 }
@@ -249,10 +321,30 @@ function nameRows(names: NameRuleResult, source: RowSource): PlanRow[] {
   // Refused rows stop the run; under --skip-invalid the same keys are skipped and it goes on.
   const stopping = names.fatal ? "refused" : "skipped";
   return [
-    ...names.invalidNames.map((key): PlanRow => ({ key, source, action: stopping, reason: "not a valid environment variable name" })),
+    ...names.invalidNames.map((key): PlanRow => ({
+      key,
+      source,
+      action: stopping,
+      reason: "not a valid environment variable name",
+    })),
     ...names.nulValues.map((key): PlanRow => ({ key, source, action: stopping, reason: "value contains a NUL byte" })),
-    ...names.oversized.map((key): PlanRow => ({ key, source, action: stopping, reason: "value over the 128 KiB limit of one variable" })),
-    ...names.refused.map((key): PlanRow => ({ key, source, action: stopping, reason: "loads code into the child (--allow-name to inject)" })),
-    ...names.reserved.map((key): PlanRow => ({ key, source, action: "skipped", reason: "session basic (--allow-name to inject)" })),
+    ...names.oversized.map((key): PlanRow => ({
+      key,
+      source,
+      action: stopping,
+      reason: "value over the 128 KiB limit of one variable",
+    })),
+    ...names.refused.map((key): PlanRow => ({
+      key,
+      source,
+      action: stopping,
+      reason: "loads code into the child (--allow-name to inject)",
+    })),
+    ...names.reserved.map((key): PlanRow => ({
+      key,
+      source,
+      action: "skipped",
+      reason: "session basic (--allow-name to inject)",
+    })),
   ];
 }

@@ -25,7 +25,10 @@ export function parseRenames(pairs: ReadonlyArray<readonly [string, string]>): M
   const renames = new Map<string, string>();
   for (const [from, to] of pairs) {
     if (from === "") return new Error(`--rename ${JSON.stringify(`${from}=${to}`)} names no key (OLD=NEW)`);
-    if (!VALID_NAME.test(to)) return new Error(`--rename ${printableName(from)}=${printableName(to)}: the new name is not a valid environment variable name`);
+    if (!VALID_NAME.test(to))
+      return new Error(
+        `--rename ${printableName(from)}=${printableName(to)}: the new name is not a valid environment variable name`,
+      );
     if (renames.has(from)) return new Error(`--rename ${printableName(from)} is given twice`);
     renames.set(from, to);
   }
@@ -41,7 +44,9 @@ export function splitRename(raw: string): readonly [string, string] | Error {
 
 export function checkPrefix(prefix: string): Error | undefined {
   if (prefix === "" || VALID_NAME.test(prefix)) return undefined;
-  return new Error(`--prefix ${JSON.stringify(prefix)} would not make valid names (letters, digits and _, not starting with a digit)`);
+  return new Error(
+    `--prefix ${JSON.stringify(prefix)} would not make valid names (letters, digits and _, not starting with a digit)`,
+  );
 }
 
 export function applyNames(secrets: Readonly<Record<string, string>>, { renames, prefix }: NameMapping): Renamed {
@@ -49,7 +54,8 @@ export function applyNames(secrets: Readonly<Record<string, string>>, { renames,
   const from = dictionary();
   const owner = new Map<string, string>(); // the child's name → the secr key that took it
   const warnings: string[] = [];
-  for (const [old] of renames) if (!Object.hasOwn(secrets, old)) warnings.push(`--rename ${printableName(old)}: no such key in this run`);
+  for (const [old] of renames)
+    if (!Object.hasOwn(secrets, old)) warnings.push(`--rename ${printableName(old)}: no such key in this run`);
   for (const key of Object.keys(secrets)) {
     const renamed = renames.get(key) ?? key;
     const name = prefix + renamed;
@@ -65,7 +71,10 @@ export function applyNames(secrets: Readonly<Record<string, string>>, { renames,
 /** Two keys landing on one name: a usage error (64) naming both. */
 export class RenameCollision extends Failure {
   constructor(name: string, first: string, second: string, renames: ReadonlyMap<string, string>) {
-    const how = (key: string) => (renames.has(key) ? `--rename ${printableName(key)}=${printableName(renames.get(key)!)}` : `the key ${printableName(key)}`);
+    const how = (key: string) =>
+      renames.has(key)
+        ? `--rename ${printableName(key)}=${printableName(renames.get(key)!)}`
+        : `the key ${printableName(key)}`;
     super(ExitCode.USAGE, `${how(first)} and ${how(second)} both give ${printableName(name)}; rename one of them`);
   }
 }

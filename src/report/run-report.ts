@@ -72,8 +72,14 @@ export function buildRunReport(facts: RunFacts): RunReport {
     requests: facts.requests,
     keys: { injected: [...(facts.injected ?? [])].sort(), refused: [...(facts.refused ?? [])].sort() },
     validation: {
-      template: facts.template === undefined ? { checked: false } : { checked: true, valid: facts.template.valid, missing: [...facts.template.missing] },
-      schema: facts.schema === undefined ? { declared: false } : { declared: true, valid: facts.schema.failures.length === 0, failures: [...facts.schema.failures] },
+      template:
+        facts.template === undefined
+          ? { checked: false }
+          : { checked: true, valid: facts.template.valid, missing: [...facts.template.missing] },
+      schema:
+        facts.schema === undefined
+          ? { declared: false }
+          : { declared: true, valid: facts.schema.failures.length === 0, failures: [...facts.schema.failures] },
     },
     child:
       facts.child === undefined
@@ -98,6 +104,10 @@ export function buildRunReport(facts: RunFacts): RunReport {
  */
 export function serializeRunReport(report: RunReport, sensitive: Iterable<string>): Buffer {
   const needles = [...sensitive];
-  const text = JSON.stringify(report, (_key, value: unknown) => (typeof value === "string" ? redact(value, needles) : value), 2);
+  const text = JSON.stringify(
+    report,
+    (_key, value: unknown) => (typeof value === "string" ? redact(value, needles) : value),
+    2,
+  );
   return Buffer.from(`${text}\n`, "utf8");
 }

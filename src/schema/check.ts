@@ -39,7 +39,10 @@ export function firstBrokenRule(rules: readonly Rule[], value: string): string |
  * `lookup(key)` is the value the child would get (undefined: absent). An absent key takes its
  * default (which was checked when the schema was compiled), else passes if optional, else fails.
  */
-export function checkEntries(compiled: readonly CompiledEntry[], lookup: (key: string) => string | undefined): SchemaCheckResult {
+export function checkEntries(
+  compiled: readonly CompiledEntry[],
+  lookup: (key: string) => string | undefined,
+): SchemaCheckResult {
   // No prototype: a default may be declared for `__proto__` (src/plan/dictionary.ts).
   const result: SchemaCheckResult = { failures: [], defaults: dictionary(), passed: [] };
   for (const { entry, rules } of compiled) {

@@ -30,7 +30,10 @@ function typeRule(entry: SchemaEntry): Rule {
     case "number":
       return { text: "must be a number", schema: refine((v) => NUMBER.test(v) && Number.isFinite(Number(v))) };
     case "port":
-      return { text: "must be a port number (1-65535)", schema: refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535) };
+      return {
+        text: "must be a port number (1-65535)",
+        schema: refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535),
+      };
     case "bool":
       return {
         text: `must be a boolean (${BOOL_TRUE.map((t, i) => `${t}/${BOOL_FALSE[i]}`).join(", ")})`,
@@ -40,23 +43,35 @@ function typeRule(entry: SchemaEntry): Rule {
       const protocols = entry.protocols;
       if (protocols === undefined) return { text: "must be a URL", schema: z.url() };
       const schemes = protocols.map((p) => p.replace(/[.+]/g, "\\$&")).join("|");
-      return { text: `must be a URL with protocol ${orList(protocols)}`, schema: z.url({ protocol: new RegExp(`^(?:${schemes})$`, "i") }) };
+      return {
+        text: `must be a URL with protocol ${orList(protocols)}`,
+        schema: z.url({ protocol: new RegExp(`^(?:${schemes})$`, "i") }),
+      };
     }
     case "email":
       return { text: "must be an email address", schema: z.email() };
     case "uuid":
       return { text: "must be a UUID", schema: z.uuid() };
     case "enum":
-      return { text: `must be one of ${entry.values!.join(", ")}`, schema: z.enum(entry.values as [string, ...string[]]) };
+      return {
+        text: `must be one of ${entry.values!.join(", ")}`,
+        schema: z.enum(entry.values as [string, ...string[]]),
+      };
     case "regex":
       // The whole value must match, as a reader of the declaration expects.
-      return { text: `must match /${entry.pattern}/`, schema: z.string().check(z.regex(new RegExp(`^(?:${entry.pattern})$`, "u"))) };
+      return {
+        text: `must match /${entry.pattern}/`,
+        schema: z.string().check(z.regex(new RegExp(`^(?:${entry.pattern})$`, "u"))),
+      };
     case "json":
       return { text: "must be valid JSON", schema: refine(isJson) };
     case "base64":
       return { text: "must be base64", schema: z.base64() };
     case "duration":
-      return { text: "must be a duration (e.g. 500ms, 10s, 2m, 1h30m, 7d)", schema: refine((v) => typeof parseDuration(v) === "number") };
+      return {
+        text: "must be a duration (e.g. 500ms, 10s, 2m, 1h30m, 7d)",
+        schema: refine((v) => typeof parseDuration(v) === "number"),
+      };
     default:
       return assertNever(type);
   }
@@ -66,10 +81,16 @@ function typeRule(entry: SchemaEntry): Rule {
 export function rulesFor(entry: SchemaEntry): Rule[] {
   const rules: Rule[] = [];
   if (entry.minLength !== undefined) {
-    rules.push({ text: `must be at least ${entry.minLength} character${entry.minLength === 1 ? "" : "s"} long`, schema: z.string().check(z.minLength(entry.minLength)) });
+    rules.push({
+      text: `must be at least ${entry.minLength} character${entry.minLength === 1 ? "" : "s"} long`,
+      schema: z.string().check(z.minLength(entry.minLength)),
+    });
   }
   if (entry.maxLength !== undefined) {
-    rules.push({ text: `must be at most ${entry.maxLength} character${entry.maxLength === 1 ? "" : "s"} long`, schema: z.string().check(z.maxLength(entry.maxLength)) });
+    rules.push({
+      text: `must be at most ${entry.maxLength} character${entry.maxLength === 1 ? "" : "s"} long`,
+      schema: z.string().check(z.maxLength(entry.maxLength)),
+    });
   }
   rules.push(typeRule(entry));
   return rules;

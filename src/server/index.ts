@@ -6,5 +6,13 @@ export { KeyError } from "./persistence/key.js";
 export { LockError, lockHolder } from "./persistence/lock.js";
 export { generateAdminToken } from "./store/tokens.js";
 export { parseSeed, type ParsedSeed, type Seed } from "./store/seed.js";
-export { startAgent, UpstreamUrlError, DEFAULT_CACHE_MAX_BYTES, DEFAULT_MAX_STALE_MS, DEFAULT_REVALIDATE_MS, type AgentOptions, type RunningAgent } from "./upstream/start-agent.js";
+export {
+  startAgent,
+  UpstreamUrlError,
+  DEFAULT_CACHE_MAX_BYTES,
+  DEFAULT_MAX_STALE_MS,
+  DEFAULT_REVALIDATE_MS,
+  type AgentOptions,
+  type RunningAgent,
+} from "./upstream/start-agent.js";
 export type { TlsFiles } from "./http/listen.js";

@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { generateAdminToken, isRootAdmin, tokenRecord } from "./store/tokens.js";
 import { applyOps, type Op } from "./persistence/changes.js";
 import { DataFileError, readDataFile, readNoFollow, removeStaleTemp, type Snapshot } from "./persistence/data-file.js";
-import { createJournal, JOURNAL_HEADER_BYTES, journalIdOf, parseJournal, truncateJournal } from "./persistence/journal.js";
+import {
+  createJournal,
+  JOURNAL_HEADER_BYTES,
+  journalIdOf,
+  parseJournal,
+  truncateJournal,
+} from "./persistence/journal.js";
 import { JournaledStore, type JournalPosition } from "./persistence/journaled-store.js";
 import { decodeKey, loadOrCreateKeyFile } from "./persistence/key.js";
 import { deserializeState, emptyState, type State } from "./store/model.js";
@@ -50,22 +56,38 @@ async function resolveKey(options: OpenStoreOptions, dataFileExists: boolean): P
 const corrupt = (message: string) => new DataFileError(message, "corrupt");
 
 /** The journal continuing the snapshot, replayed into the state; what to append to next. */
-async function replayJournal(journalFile: string, snapshot: Snapshot, key: Buffer, state: State): Promise<{ position?: JournalPosition; diskJournalId?: Buffer; torn?: number }> {
+async function replayJournal(
+  journalFile: string,
+  snapshot: Snapshot,
+  key: Buffer,
+  state: State,
+): Promise<{ position?: JournalPosition; diskJournalId?: Buffer; torn?: number }> {
   const file = await readNoFollow(journalFile, "journal");
   if (file === undefined) return {};
-  if (snapshot.journalId === undefined) throw corrupt(`${journalFile} exists but the data file has no journal (remove neither; restore both from a backup)`);
+  if (snapshot.journalId === undefined)
+    throw corrupt(
+      `${journalFile} exists but the data file has no journal (remove neither; restore both from a backup)`,
+    );
   const journalId = journalIdOf(file.bytes, key, journalFile);
   // Left by a crash after a compaction wrote its snapshot: every record is in the snapshot.
   if (journalId.equals(snapshot.previousJournalId!)) return { diskJournalId: journalId };
-  if (!journalId.equals(snapshot.journalId)) throw corrupt(`${journalFile} does not belong to this data file (corrupt or tampered with)`);
+  if (!journalId.equals(snapshot.journalId))
+    throw corrupt(`${journalFile} does not belong to this data file (corrupt or tampered with)`);
   const parsed = parseJournal(file.bytes, key, journalId, journalFile);
   try {
     for (const record of parsed.records) applyOps(state, JSON.parse(record.toString("utf8")) as Op[]);
   } catch {
     throw corrupt(`${journalFile} decrypted but a record is not one this version understands`);
   }
-  const position = { journalId, seq: parsed.records.length, journalBytes: parsed.validBytes, snapshotBytes: snapshot.size };
-  return parsed.torn ? { position, diskJournalId: journalId, torn: parsed.validBytes } : { position, diskJournalId: journalId };
+  const position = {
+    journalId,
+    seq: parsed.records.length,
+    journalBytes: parsed.validBytes,
+    snapshotBytes: snapshot.size,
+  };
+  return parsed.torn
+    ? { position, diskJournalId: journalId, torn: parsed.validBytes }
+    : { position, diskJournalId: journalId };
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
@@ -86,14 +108,20 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   }
   let replayed: Awaited<ReturnType<typeof replayJournal>> = {};
   if (snapshot !== undefined) replayed = await replayJournal(journalFile, snapshot, key, state);
-  else if (await readNoFollow(journalFile, "journal")) throw corrupt(`${journalFile} exists without ${dataFile} (restore the data file from a backup)`);
+  else if (await readNoFollow(journalFile, "journal"))
+    throw corrupt(`${journalFile} exists without ${dataFile} (restore the data file from a backup)`);
 
   // Checks done: from here on, repairs.
   if (replayed.torn !== undefined) await truncateJournal(journalFile, replayed.torn);
   let position = replayed.position;
   if (position === undefined && snapshot?.journalId !== undefined) {
     await createJournal(journalFile, key, snapshot.journalId);
-    position = { journalId: snapshot.journalId, seq: 0, journalBytes: JOURNAL_HEADER_BYTES, snapshotBytes: snapshot.size };
+    position = {
+      journalId: snapshot.journalId,
+      seq: 0,
+      journalBytes: JOURNAL_HEADER_BYTES,
+      snapshotBytes: snapshot.size,
+    };
   }
 
   let changed = position === undefined;
@@ -108,7 +136,13 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     changed = true;
   }
 
-  const store = new JournaledStore({ dataFile, journalFile, key }, () => state, position, position?.journalId ?? replayed.diskJournalId, options.compactMinBytes);
+  const store = new JournaledStore(
+    { dataFile, journalFile, key },
+    () => state,
+    position,
+    position?.journalId ?? replayed.diskJournalId,
+    options.compactMinBytes,
+  );
   if (changed) await store.compact();
   else await store.maintain();
   return { state, key, dataFile, store, ...(createdAdminToken ? { createdAdminToken } : {}) };

@@ -80,7 +80,9 @@ async function loadSeed(options: ServerOptions): Promise<ParsedSeed[]> {
     try {
       text = await readFile(options.seedFile, "utf8");
     } catch (error) {
-      throw new Error(`cannot read seed file ${options.seedFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(
+        `cannot read seed file ${options.seedFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     let json: unknown;
     try {
@@ -95,12 +97,19 @@ async function loadSeed(options: ServerOptions): Promise<ParsedSeed[]> {
 }
 
 function countState(state: State, sessionTokens: number) {
-  const counts = { orgs: state.orgs.size, projects: 0, environments: 0, secrets: 0, tokens: state.tokens.size + sessionTokens };
+  const counts = {
+    orgs: state.orgs.size,
+    projects: 0,
+    environments: 0,
+    secrets: 0,
+    tokens: state.tokens.size + sessionTokens,
+  };
   for (const org of state.orgs.values()) {
     counts.projects += org.projects.size;
     for (const project of org.projects.values()) {
       counts.environments += project.environments.size;
-      for (const env of project.environments.values()) for (const s of env.secrets.values()) if (!s.deleted) counts.secrets++;
+      for (const env of project.environments.values())
+        for (const s of env.secrets.values()) if (!s.deleted) counts.secrets++;
     }
   }
   return counts;
@@ -118,7 +127,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const sessionTokens = new Map<string, TokenRecord>();
     if (options.adminToken !== undefined) {
-      const record = tokenRecord({ token: options.adminToken, role: "admin", name: "session (--token / SECR_SERVE_TOKEN)" }, undefined, "session");
+      const record = tokenRecord(
+        { token: options.adminToken, role: "admin", name: "session (--token / SECR_SERVE_TOKEN)" },
+        undefined,
+        "session",
+      );
       sessionTokens.set(record.hash, record);
     }
     const opened = await openStore({

@@ -20,7 +20,10 @@ export interface ChildCommand extends CommandSpec {
   env: Record<string, string>;
 }
 
-export function buildCommand(afterDashDash: readonly string[] | undefined, commandString: string | undefined): CommandSpec | Error {
+export function buildCommand(
+  afterDashDash: readonly string[] | undefined,
+  commandString: string | undefined,
+): CommandSpec | Error {
   const words = afterDashDash ?? [];
   if (commandString !== undefined && words.length > 0) {
     return new Error('give either --command "<string>" or a command after --, not both');
@@ -52,7 +55,12 @@ export function withIgnoredSignals(command: ChildCommand, signals: readonly numb
     // Already a /bin/sh -c: the trap goes first, on the same line (line numbers unchanged).
     return { ...command, file: `${trap}; ${command.file}` };
   }
-  return { ...command, file: "/bin/sh", args: ["-c", `${trap}; exec "$0" "$@"`, command.file, ...command.args], shell: false };
+  return {
+    ...command,
+    file: "/bin/sh",
+    args: ["-c", `${trap}; exec "$0" "$@"`, command.file, ...command.args],
+    shell: false,
+  };
 }
 
 const SHELL_WILL_NOT_IGNORE: ReadonlySet<number> = new Set([constants.signals.SIGSEGV, constants.signals.SIGCHLD]);

@@ -18,7 +18,12 @@ export interface ExecTarget {
  * the same one the supervising mode uses; `throughShell` (Node < 26, exec-rules.ts) always takes
  * that trampoline, so Node itself only ever execs /bin/sh.
  */
-export function execTarget(command: ChildCommand, resolved: string, inheritedIgnored: readonly number[], throughShell: boolean): ExecTarget {
+export function execTarget(
+  command: ChildCommand,
+  resolved: string,
+  inheritedIgnored: readonly number[],
+  throughShell: boolean,
+): ExecTarget {
   if (command.shell) {
     const ignoring = withIgnoredSignals(command, inheritedIgnored);
     return { path: SHELL, argv: [SHELL, "-c", ignoring.file], env: command.env };
@@ -26,7 +31,8 @@ export function execTarget(command: ChildCommand, resolved: string, inheritedIgn
   const direct: ChildCommand = { ...command, file: resolved };
   const ignoring = withIgnoredSignals(direct, inheritedIgnored);
   if (ignoring !== direct) return { path: SHELL, argv: [SHELL, ...ignoring.args], env: command.env };
-  if (throughShell) return { path: SHELL, argv: [SHELL, "-c", 'exec "$0" "$@"', resolved, ...command.args], env: command.env };
+  if (throughShell)
+    return { path: SHELL, argv: [SHELL, "-c", 'exec "$0" "$@"', resolved, ...command.args], env: command.env };
   // argv[0] as the user wrote it, as a shell (and spawn) would pass it.
   return { path: resolved, argv: [command.file, ...command.args], env: command.env };
 }

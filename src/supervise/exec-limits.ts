@@ -29,7 +29,11 @@ export function execBytes(argv: readonly string[], env: Readonly<Record<string, 
 }
 
 /** undefined when it fits; otherwise the one-line reason (sizes and counts, never a value). */
-export function execTooLarge(argv: readonly string[], env: Readonly<Record<string, string>>, limit: number): string | undefined {
+export function execTooLarge(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>>,
+  limit: number,
+): string | undefined {
   const bytes = execBytes(argv, env);
   if (bytes <= limit) return undefined;
   return `the command's environment and arguments take ${kib(bytes)} (${Object.keys(env).length} variables), more than the ${kib(limit)} the system accepts for a new program (a quarter of the stack limit, ulimit -s); the command was not started: inject fewer or smaller secrets (--only, or --file for large values) or raise ulimit -s`;

@@ -40,11 +40,19 @@ export function decideExec(flags: ExecFlags, runtime: Runtime): ExecDecision | E
     (flags.template?.length ?? 0) > 0 && "--template (files are removed when secr-run ends)",
     flags.reportJson !== undefined && "--report-json (written when the command has ended)",
   ].filter((c): c is string => typeof c === "string");
-  if (conflicts.length > 0) return new Error(`--exec cannot be combined with ${conflicts.join(", ")}: drop --exec to keep secr-run as the command's parent`);
-  if (runtime.platform === "win32") return new Error("--exec is not available on Windows (there is no exec: a process cannot become another program); drop --exec");
+  if (conflicts.length > 0)
+    return new Error(
+      `--exec cannot be combined with ${conflicts.join(", ")}: drop --exec to keep secr-run as the command's parent`,
+    );
+  if (runtime.platform === "win32")
+    return new Error(
+      "--exec is not available on Windows (there is no exec: a process cannot become another program); drop --exec",
+    );
   const [major = 0, minor = 0] = runtime.node.split(".").map(Number);
   if (!runtime.hasExecve || major < 22 || (major === 22 && minor < 15)) {
-    return new Error(`--exec needs Node >= 22.15 (process.execve); this is Node ${runtime.node}: upgrade Node or drop --exec`);
+    return new Error(
+      `--exec needs Node >= 22.15 (process.execve); this is Node ${runtime.node}: upgrade Node or drop --exec`,
+    );
   }
   return { throughShell: major < 26 };
 }

@@ -24,9 +24,15 @@ const IGNORED_BY_NODE = ["SIGPIPE", "SIGXFSZ"] as const;
 type Execve = (file: string, args: string[], env: Record<string, string>) => never;
 
 /** Execs `command`; on failure, the exit (127/126 and the one-line message) for the caller. */
-export async function execInPlace(command: ChildCommand, options: ExecOptions): Promise<Extract<ExitAction, { kind: "exit" }>> {
-  const fail = (code: string, file: string) => decideExit({ kind: "spawn-failed", code }, { pid1: false, file }) as Extract<ExitAction, { kind: "exit" }>;
-  const program = command.shell ? { ok: true as const, path: SHELL } : resolveProgram(command.file, command.env.PATH, process.cwd());
+export async function execInPlace(
+  command: ChildCommand,
+  options: ExecOptions,
+): Promise<Extract<ExitAction, { kind: "exit" }>> {
+  const fail = (code: string, file: string) =>
+    decideExit({ kind: "spawn-failed", code }, { pid1: false, file }) as Extract<ExitAction, { kind: "exit" }>;
+  const program = command.shell
+    ? { ok: true as const, path: SHELL }
+    : resolveProgram(command.file, command.env.PATH, process.cwd());
   if (!program.ok) return fail(program.code, command.file);
   const target = execTarget(command, program.path, options.inheritedIgnored, options.throughShell);
   if (target.path === SHELL) {
@@ -44,7 +50,8 @@ export async function execInPlace(command: ChildCommand, options: ExecOptions): 
   }
   options.beforeExec?.();
   // Our own stderr lines first (synchronous on Linux for files, pipes and terminals).
-  if (process.stderr.writableLength > 0) await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+  if (process.stderr.writableLength > 0)
+    await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
   // Node flags execve experimental on its first call, a line it prints on the next tick: on the
   // failure path that would follow our own one-line message.
   process.removeAllListeners("warning");

@@ -33,10 +33,13 @@ export function decideExit(result: ChildResult, context: ExitContext): ExitActio
       // The shell's conventions, so scripts that test for 127/126 keep working.
       if (result.code === "ENOENT") {
         // `secr-run -- "node server.js"`: one word holding a whole command line.
-        const hint = /\s/.test(context.file) ? ` (one word with spaces: to run a shell string, use --command "${context.file}")` : "";
+        const hint = /\s/.test(context.file)
+          ? ` (one word with spaces: to run a shell string, use --command "${context.file}")`
+          : "";
         return { kind: "exit", code: 127, message: `command not found: ${context.file}${hint}` };
       }
-      if (result.code === "EACCES") return { kind: "exit", code: 126, message: `permission denied (not executable?): ${context.file}` };
+      if (result.code === "EACCES")
+        return { kind: "exit", code: 126, message: `permission denied (not executable?): ${context.file}` };
       return { kind: "exit", code: 126, message: `cannot execute ${context.file}: ${result.code}` };
   }
 }

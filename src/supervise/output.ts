@@ -46,5 +46,8 @@ export function connectOutput(
       source.pipe(filter);
       filter.pipe(target, { end: false });
     });
-  return Promise.all([one(child.stdout, filters.stdout, targets.stdout), one(child.stderr, filters.stderr, targets.stderr)]).then(() => undefined);
+  return Promise.all([
+    one(child.stdout, filters.stdout, targets.stdout),
+    one(child.stderr, filters.stderr, targets.stderr),
+  ]).then(() => undefined);
 }

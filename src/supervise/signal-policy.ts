@@ -34,7 +34,8 @@ export type SignalDecision =
 
 export function decideSignal(signal: ForwardedSignal | JobControlSignal, facts: SignalFacts): SignalDecision {
   if (facts.phase === "ending") return { action: "ignore", reason: "the child has ended" };
-  if (facts.inheritedIgnored) return { action: "ignore", reason: "ignored when secr-run started (the child ignores it too)" };
+  if (facts.inheritedIgnored)
+    return { action: "ignore", reason: "ignored when secr-run started (the child ignores it too)" };
 
   if (signal === "SIGTSTP" || signal === "SIGTTIN" || signal === "SIGTTOU") {
     // Only listened to while a child runs; before, the default action stops secr-run.
@@ -43,7 +44,12 @@ export function decideSignal(signal: ForwardedSignal | JobControlSignal, facts: 
       return { action: "stop", forward: false, selfStop: "group", reason: "the terminal already sent it to the child" };
     }
     if (facts.childHas(signal) !== "no") {
-      return { action: "stop", forward: false, selfStop: "group", reason: "the child already has it (sent to the whole group)" };
+      return {
+        action: "stop",
+        forward: false,
+        selfStop: "group",
+        reason: "the child already has it (sent to the whole group)",
+      };
     }
     return { action: "stop", forward: true, selfStop: "forwarded", reason: "sent to secr-run only" };
   }

@@ -58,7 +58,18 @@ export const TERMINAL_DELIVERED: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT"
 
 /** Signals whose default action dumps core. secr-run never re-raises these on itself: a core
  *  file of the wrapper would hold the secrets. It exits 128+S instead. */
-export const CORE_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(["SIGSEGV", "SIGABRT", "SIGQUIT", "SIGBUS", "SIGFPE", "SIGILL", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"]);
+export const CORE_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set([
+  "SIGSEGV",
+  "SIGABRT",
+  "SIGQUIT",
+  "SIGBUS",
+  "SIGFPE",
+  "SIGILL",
+  "SIGSYS",
+  "SIGTRAP",
+  "SIGXCPU",
+  "SIGXFSZ",
+]);
 
 /** The platform's number for a signal name (SIGTERM → 15 on Linux). */
 export function signalNumber(signal: NodeJS.Signals): number {

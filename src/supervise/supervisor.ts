@@ -19,7 +19,13 @@ import { runExitHooks } from "./exit-hooks.js";
 import { isForegroundProcessGroup } from "./foreground.js";
 import { takeInheritedIgnored } from "./inherited-signals.js";
 import { decideSignal, type Phase, type SelfStop } from "./signal-policy.js";
-import { FORWARDED_SIGNALS, JOB_CONTROL_SIGNALS, type ForwardedSignal, type JobControlSignal, signalNumber } from "./signals.js";
+import {
+  FORWARDED_SIGNALS,
+  JOB_CONTROL_SIGNALS,
+  type ForwardedSignal,
+  type JobControlSignal,
+  signalNumber,
+} from "./signals.js";
 import { connectOutput, type OutputFilters } from "./output.js";
 import type { RunningChild } from "./spawn.js";
 
@@ -93,7 +99,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   let selfStop: SelfStop = "none";
   let stopping = false;
   let childEnded = false;
-  let pendingRestart: { next: () => NextChild; resolve(outcome: RestartOutcome): void; timer?: NodeJS.Timeout } | undefined;
+  let pendingRestart:
+    { next: () => NextChild; resolve(outcome: RestartOutcome): void; timer?: NodeJS.Timeout } | undefined;
   // Before anything else reads the environment: the child must never inherit the variable.
   const inheritedIgnored = takeInheritedIgnored(process.env) ?? [];
 
@@ -148,7 +155,9 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
         return options.debug(`forwarded ${received}`);
       case "stop":
         if (decision.forward) child?.kill(received);
-        options.debug(`${decision.forward ? "forwarded" : "not forwarding"} ${received} (${decision.reason}); stopping`);
+        options.debug(
+          `${decision.forward ? "forwarded" : "not forwarding"} ${received} (${decision.reason}); stopping`,
+        );
         selfStop = decision.selfStop;
         // Node cannot leave the default action in place and still listen: stop the way it
         // would have. Execution continues here once a SIGCONT resumes us.
@@ -189,9 +198,12 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     // A signal may have arrived while execa loaded; then we are already on our way out.
     if (state.phase !== "waiting") return new Promise<never>(() => {});
     if (pid1) {
-      options.warn("running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run");
+      options.warn(
+        "running as PID 1: orphaned grandchildren will not be reaped; use `docker run --init` or put tini in front of secr-run",
+      );
     }
-    if (inheritedIgnored.length > 0) options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
+    if (inheritedIgnored.length > 0)
+      options.debug(`the child starts with signals ${inheritedIgnored.join(" ")} ignored, as secr-run did`);
     const spawn = (next: ChildCommand, pipedOutput: boolean): RunningChild => {
       const child = spawnChild(isWindows ? next : withIgnoredSignals(next, inheritedIgnored), { pipedOutput });
       state = { phase: "running", child };
@@ -233,12 +245,17 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     childEnded = true;
     if (runOptions.settle !== undefined) await settleWithin(runOptions.settle, runOptions.settleMaxMs ?? 2000);
     const action = decideExit(result, { pid1, file: current.file });
-    if (runOptions.beforeExit !== undefined) await settleWithin(runOptions.beforeExit(result, action), runOptions.settleMaxMs ?? 2000);
+    if (runOptions.beforeExit !== undefined)
+      await settleWithin(runOptions.beforeExit(result, action), runOptions.settleMaxMs ?? 2000);
     return end(action);
   };
 
-  const restart = (stop: { signal: NodeJS.Signals; timeoutMs: number }, next: () => NextChild): Promise<RestartOutcome> => {
-    if (state.phase !== "running" || stopping || childEnded || pendingRestart !== undefined) return Promise.resolve("not-running");
+  const restart = (
+    stop: { signal: NodeJS.Signals; timeoutMs: number },
+    next: () => NextChild,
+  ): Promise<RestartOutcome> => {
+    if (state.phase !== "running" || stopping || childEnded || pendingRestart !== undefined)
+      return Promise.resolve("not-running");
     const child = state.child;
     return new Promise<RestartOutcome>((resolve) => {
       const request: NonNullable<typeof pendingRestart> = { next, resolve };
@@ -256,7 +273,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     });
   };
 
-  const reload = (signal: NodeJS.Signals): boolean => (state.phase === "running" && !childEnded ? state.child.kill(signal) : false);
+  const reload = (signal: NodeJS.Signals): boolean =>
+    state.phase === "running" && !childEnded ? state.child.kill(signal) : false;
 
   return {
     signal: controller.signal,

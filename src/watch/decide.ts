@@ -53,7 +53,11 @@ export function decideChange({ applied, seen, lastChangeAt, now, debounceMs, wat
 
 /** At most RATE_LIMIT.max restarts in any window of RATE_LIMIT.windowMs: allowed, or how long
  *  until the oldest restart of the window leaves it. */
-export function rateLimit(history: readonly number[], now: number, limit: { max: number; windowMs: number } = RATE_LIMIT): { allowed: true } | { allowed: false; retryInMs: number } {
+export function rateLimit(
+  history: readonly number[],
+  now: number,
+  limit: { max: number; windowMs: number } = RATE_LIMIT,
+): { allowed: true } | { allowed: false; retryInMs: number } {
   const recent = history.filter((at) => now - at < limit.windowMs).sort((a, b) => a - b);
   if (recent.length < limit.max) return { allowed: true };
   return { allowed: false, retryInMs: recent[recent.length - limit.max]! + limit.windowMs - now };
@@ -61,7 +65,12 @@ export function rateLimit(history: readonly number[], now: number, limit: { max:
 
 /** Delay before the next poll after `failures` failed ones in a row (1, 2, ...): the interval
  *  doubled per failure up to MAX_BACKOFF_MS, ±10 %, never sooner than the server's Retry-After. */
-export function backoffMs(failures: number, intervalMs: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function backoffMs(
+  failures: number,
+  intervalMs: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(Math.max(failures - 1, 0), 20));
   return Math.max(jittered(exponential, random), retryAfterMs ?? 0);
 }
@@ -79,7 +88,13 @@ export function classifyPollFailure(statusCode: number): PollFailure {
  * --watch-keys, only the watched keys count, from the very first poll. `watchKeys` undefined:
  * every key counts (the caller compares the whole environment).
  */
-export function watchedValuesChanged(current: Readonly<Record<string, string>>, pulled: Readonly<Record<string, string>>, watchKeys: readonly string[] | undefined): boolean {
+export function watchedValuesChanged(
+  current: Readonly<Record<string, string>>,
+  pulled: Readonly<Record<string, string>>,
+  watchKeys: readonly string[] | undefined,
+): boolean {
   if (watchKeys === undefined) return true;
-  return watchKeys.some((key) => Object.hasOwn(current, key) !== Object.hasOwn(pulled, key) || current[key] !== pulled[key]);
+  return watchKeys.some(
+    (key) => Object.hasOwn(current, key) !== Object.hasOwn(pulled, key) || current[key] !== pulled[key],
+  );
 }

@@ -10,14 +10,20 @@ export interface LayerTarget {
 }
 
 /** One layer's poll: its versions, or undefined for a 304; `setEtag` once the whole set is in. */
-export type PollOne = (target: LayerTarget, etag: string | undefined, setEtag: (etag: string) => void) => Promise<Versions | undefined>;
+export type PollOne = (
+  target: LayerTarget,
+  etag: string | undefined,
+  setEtag: (etag: string) => void,
+) => Promise<Versions | undefined>;
 
 export function layeredPoller(targets: readonly LayerTarget[], pollOne: PollOne): () => Promise<Versions | undefined> {
   const etags: Array<string | undefined> = targets.map(() => undefined);
   const last: Array<Versions | undefined> = targets.map(() => undefined);
   return async () => {
     const tags: Array<string | undefined> = targets.map(() => undefined);
-    const polled = await Promise.all(targets.map((target, index) => pollOne(target, etags[index], (tag) => (tags[index] = tag))));
+    const polled = await Promise.all(
+      targets.map((target, index) => pollOne(target, etags[index], (tag) => (tags[index] = tag))),
+    );
     // Only once every layer answered: a failed layer must not leave another's ETag ahead of
     // the versions kept for it.
     polled.forEach((versions, index) => {

@@ -7,14 +7,24 @@ import { isSecrApiError, SecrApiError } from "../client/errors.js";
 import { addPage, newPageState } from "../client/paging.js";
 import type { SecretMeta } from "../client/schemas.js";
 import type { Logger } from "../core/logger.js";
-import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, RATE_LIMIT, rateLimit, type Versions } from "./decide.js";
+import {
+  backoffMs,
+  changedKeys,
+  classifyPollFailure,
+  decideChange,
+  jittered,
+  RATE_LIMIT,
+  rateLimit,
+  type Versions,
+} from "./decide.js";
 import { layeredPoller, type LayerTarget } from "./layered-poll.js";
 import type { WatchSettings } from "./settings.js";
 
 /** What applying a change came to. `applied`: the child runs on the new set (restarted or
  *  reloaded); `unchanged`: the new set gives the child the same environment; `rejected`: the
  *  new set would not start (warned), the child keeps the old one; `failed`: the pull failed. */
-export type ApplyOutcome = { kind: "applied" | "unchanged" | "rejected" | "stopped" } | { kind: "failed"; error: unknown };
+export type ApplyOutcome =
+  { kind: "applied" | "unchanged" | "rejected" | "stopped" } | { kind: "failed"; error: unknown };
 
 export interface WatchLoop {
   settings: WatchSettings;
@@ -48,16 +58,24 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
   let rateWarned = false;
   const restarts: number[] = [];
   let delay = loop.initial === undefined ? 0 : jittered(settings.intervalMs);
-  const pollLayers = loop.layers !== undefined && loop.layers.length > 1 ? layeredPoller(loop.layers, (target, tag, setTag) => pollKeys({ ...loop, ...target }, tag, setTag)) : undefined;
+  const pollLayers =
+    loop.layers !== undefined && loop.layers.length > 1
+      ? layeredPoller(loop.layers, (target, tag, setTag) => pollKeys({ ...loop, ...target }, tag, setTag))
+      : undefined;
 
   const failed = (error: unknown): "stop" | number => {
     const status = isSecrApiError(error) ? error.statusCode : 0;
     if (classifyPollFailure(status) === "auth") {
-      log.warn(`secr refused the token (${status}) while watching: no more updates; the program keeps running with its current secrets`);
+      log.warn(
+        `secr refused the token (${status}) while watching: no more updates; the program keeps running with its current secrets`,
+      );
       return "stop";
     }
     failures += 1;
-    if (!outage) log.warn(`${unusable(error) ? "secr's answer is unusable" : "cannot reach secr"} while watching (${reason(error)}); the program keeps running with its current secrets, retrying`);
+    if (!outage)
+      log.warn(
+        `${unusable(error) ? "secr's answer is unusable" : "cannot reach secr"} while watching (${reason(error)}); the program keeps running with its current secrets, retrying`,
+      );
     outage = true;
     const retryAfter = isSecrApiError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : undefined;
     const wait = backoffMs(failures, settings.intervalMs, retryAfter);
@@ -86,8 +104,17 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
       seen = versions;
       lastChangeAt = at;
     }
-    const decision = decideChange({ applied, seen, lastChangeAt, now: at, debounceMs: settings.debounceMs, watchKeys: settings.watchKeys });
-    log.debug(`watch: poll ${versions === undefined ? "304 not modified" : "200"}; ${decision.kind}${"changed" in decision ? ` (${decision.changed.join(", ")})` : ""}`);
+    const decision = decideChange({
+      applied,
+      seen,
+      lastChangeAt,
+      now: at,
+      debounceMs: settings.debounceMs,
+      watchKeys: settings.watchKeys,
+    });
+    log.debug(
+      `watch: poll ${versions === undefined ? "304 not modified" : "200"}; ${decision.kind}${"changed" in decision ? ` (${decision.changed.join(", ")})` : ""}`,
+    );
     if (decision.kind === "none") continue;
     if (decision.kind === "ignore") {
       applied = seen;
@@ -99,7 +126,10 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
     }
     const limit = rateLimit(restarts, at);
     if (!limit.allowed) {
-      if (!rateWarned) log.warn(`more than ${RATE_LIMIT.max} restarts within ${RATE_LIMIT.windowMs / 1000}s: pausing restarts for ${Math.ceil(limit.retryInMs / 1000)}s`);
+      if (!rateWarned)
+        log.warn(
+          `more than ${RATE_LIMIT.max} restarts within ${RATE_LIMIT.windowMs / 1000}s: pausing restarts for ${Math.ceil(limit.retryInMs / 1000)}s`,
+        );
       rateWarned = true;
       delay = limit.retryInMs;
       continue;
@@ -123,7 +153,11 @@ export async function watchLoop(loop: WatchLoop): Promise<void> {
 /** The keys and versions, or undefined for a 304. Pages past the first are fetched only when
  *  the first changed, under the pull's rules (src/client/paging.ts): one deadline for the whole
  *  poll, the item, page and size caps, and a set that shifts between pages fails the poll. */
-async function pollKeys(loop: WatchLoop, etag: string | undefined, setEtag: (etag: string) => void): Promise<Versions | undefined> {
+async function pollKeys(
+  loop: WatchLoop,
+  etag: string | undefined,
+  setEtag: (etag: string) => void,
+): Promise<Versions | undefined> {
   const { client, org, project, env } = loop;
   const signal = AbortSignal.timeout(loop.pollTimeoutMs);
   try {
@@ -136,7 +170,8 @@ async function pollKeys(loop: WatchLoop, etag: string | undefined, setEtag: (eta
       verdict = addPage(state, verdict.offset, { secrets: next.keys, pagination: next.pagination });
     }
     const where = `keys of ${org}/${project}/${env}`;
-    if (verdict.next === "inconsistent") throw new SecrApiError(`${where} changed between pages (${verdict.reason})`, 200, "inconsistent_data");
+    if (verdict.next === "inconsistent")
+      throw new SecrApiError(`${where} changed between pages (${verdict.reason})`, 200, "inconsistent_data");
     if (verdict.next === "too-large") throw new SecrApiError(`${where}: ${verdict.reason}`, 0, "response_too_large");
     const versions: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const key of state.secrets) versions[key.key] = key.version;
@@ -144,14 +179,18 @@ async function pollKeys(loop: WatchLoop, etag: string | undefined, setEtag: (eta
     if (first.etag !== undefined) setEtag(first.etag);
     return versions;
   } catch (error) {
-    if (signal.aborted && isSecrApiError(error) && error.code === "aborted") throw new SecrApiError(`the poll took longer than ${loop.pollTimeoutMs} ms`, 0, "timeout");
+    if (signal.aborted && isSecrApiError(error) && error.code === "aborted")
+      throw new SecrApiError(`the poll took longer than ${loop.pollTimeoutMs} ms`, 0, "timeout");
     throw error;
   }
 }
 
 /** The answer came, but cannot be used: more than a listing may hold, or a set that shifted. */
 function unusable(error: unknown): boolean {
-  return isSecrApiError(error) && (error.code === "response_too_large" || error.code === "inconsistent_data" || error.code === "invalid_response");
+  return (
+    isSecrApiError(error) &&
+    (error.code === "response_too_large" || error.code === "inconsistent_data" || error.code === "invalid_response")
+  );
 }
 
 function reason(error: unknown): string {

@@ -27,8 +27,11 @@ export const MIN_INTERVAL_MS = 1_000;
 /** undefined without --watch; an Error (a usage error) for a bad value or a flag without --watch. */
 export function watchSettings(flags: WatchFlags): WatchSettings | undefined | Error {
   if (!flags.watch) {
-    const stray = (["watchInterval", "watchDebounce", "watchKeys", "stopSignal", "stopTimeout", "reloadSignal"] as const).find((name) => flags[name] !== undefined);
-    if (stray !== undefined) return new Error(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --watch`);
+    const stray = (
+      ["watchInterval", "watchDebounce", "watchKeys", "stopSignal", "stopTimeout", "reloadSignal"] as const
+    ).find((name) => flags[name] !== undefined);
+    if (stray !== undefined)
+      return new Error(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --watch`);
     return undefined;
   }
   const duration = (flag: string, text: string | undefined, fallback: number): number | Error => {
@@ -38,7 +41,8 @@ export function watchSettings(flags: WatchFlags): WatchSettings | undefined | Er
   };
   const intervalMs = duration("--watch-interval", flags.watchInterval, 30_000);
   if (intervalMs instanceof Error) return intervalMs;
-  if (intervalMs < MIN_INTERVAL_MS) return new Error(`--watch-interval must be at least 1s (got ${flags.watchInterval})`);
+  if (intervalMs < MIN_INTERVAL_MS)
+    return new Error(`--watch-interval must be at least 1s (got ${flags.watchInterval})`);
   const debounceMs = duration("--watch-debounce", flags.watchDebounce, 2_000);
   if (debounceMs instanceof Error) return debounceMs;
   const stopTimeoutMs = duration("--stop-timeout", flags.stopTimeout, 10_000);
@@ -47,7 +51,8 @@ export function watchSettings(flags: WatchFlags): WatchSettings | undefined | Er
   if (stopSignal instanceof Error) return stopSignal;
   const reloadSignal = flags.reloadSignal === undefined ? undefined : signalName("--reload-signal", flags.reloadSignal);
   if (reloadSignal instanceof Error) return reloadSignal;
-  if (flags.watchKeys !== undefined && flags.watchKeys.length === 0) return new Error("--watch-keys needs at least one key");
+  if (flags.watchKeys !== undefined && flags.watchKeys.length === 0)
+    return new Error("--watch-keys needs at least one key");
   return { intervalMs, debounceMs, stopTimeoutMs, stopSignal, reloadSignal, watchKeys: flags.watchKeys };
 }
 
@@ -60,6 +65,7 @@ function signalName(flag: string, text: string): NodeJS.Signals | Error {
   } catch {
     return new Error(`${flag}: unknown signal ${JSON.stringify(text)} (e.g. SIGTERM, SIGHUP, SIGUSR1)`);
   }
-  if (name === "SIGSTOP" || (flag === "--reload-signal" && name === "SIGKILL")) return new Error(`${flag}: ${name} cannot be used here`);
+  if (name === "SIGSTOP" || (flag === "--reload-signal" && name === "SIGKILL"))
+    return new Error(`${flag}: ${name} cannot be used here`);
   return name;
 }

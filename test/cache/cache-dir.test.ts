@@ -13,8 +13,12 @@ describe("resolveCacheDir", () => {
   });
 
   it("ignores an empty or relative $XDG_CACHE_HOME (invalid per the XDG spec) and resolves a relative --cache-dir", () => {
-    expect(resolveCacheDir({ env: { XDG_CACHE_HOME: "" }, home: "/home/u", platform: "linux" })).toBe("/home/u/.cache/secr-run");
-    expect(resolveCacheDir({ env: { XDG_CACHE_HOME: "rel/cache" }, home: "/home/u", platform: "linux" })).toBe("/home/u/.cache/secr-run");
+    expect(resolveCacheDir({ env: { XDG_CACHE_HOME: "" }, home: "/home/u", platform: "linux" })).toBe(
+      "/home/u/.cache/secr-run",
+    );
+    expect(resolveCacheDir({ env: { XDG_CACHE_HOME: "rel/cache" }, home: "/home/u", platform: "linux" })).toBe(
+      "/home/u/.cache/secr-run",
+    );
     expect(resolveCacheDir({ override: "rel", env: {}, home: "/home/u" })).toBe(join(process.cwd(), "rel"));
   });
 });

@@ -16,11 +16,16 @@ let script: string;
 
 beforeAll(async () => {
   // The child must run our TypeScript as is: bundle the fixture once.
-  script = await bundleFixture(new URL("./fixtures/write-many.ts", import.meta.url), join(bundleDir.path, "write-many.mjs"));
+  script = await bundleFixture(
+    new URL("./fixtures/write-many.ts", import.meta.url),
+    join(bundleDir.path, "write-many.mjs"),
+  );
 });
 
 function writers(cacheDir: string, identity: SnapshotIdentity) {
-  return Array.from({ length: WRITERS }, (_, w) => execa(process.execPath, [script, cacheDir, `w${w}`, String(WRITES)], { input: JSON.stringify(identity) }));
+  return Array.from({ length: WRITERS }, (_, w) =>
+    execa(process.execPath, [script, cacheDir, `w${w}`, String(WRITES)], { input: JSON.stringify(identity) }),
+  );
 }
 
 describe("concurrent writers", () => {

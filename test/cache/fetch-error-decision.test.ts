@@ -32,7 +32,9 @@ const table: [number, string, FetchErrorDecision][] = [
 describe("decideOnFetchError", () => {
   for (const [status, code, decision] of table) {
     it(`${status} ${code} → ${decision}`, () => {
-      expect(decideOnFetchError(new SecrApiError(`secr API GET /v1/... failed: ${status} ${code}`, status, code))).toBe(decision);
+      expect(decideOnFetchError(new SecrApiError(`secr API GET /v1/... failed: ${status} ${code}`, status, code))).toBe(
+        decision,
+      );
     });
   }
 

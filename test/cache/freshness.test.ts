@@ -17,7 +17,10 @@ describe("snapshot age against --cache-max-age", () => {
     const fetchedAt = 1_700_000_000_000;
     await writeSnapshot(identity, makeData(2, fetchedAt), { cacheDir });
     const at = (ms: number) => () => fetchedAt + ms;
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 7 * DAY, now: at(8 * DAY) })).toEqual({ kind: "expired", ageMs: 8 * DAY });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 7 * DAY, now: at(8 * DAY) })).toEqual({
+      kind: "expired",
+      ageMs: 8 * DAY,
+    });
     expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 12 * HOUR, now: at(12 * HOUR + 1) })).toEqual({
       kind: "expired",
       ageMs: 12 * HOUR + 1,
@@ -51,10 +54,19 @@ describe("snapshot age against --cache-max-age", () => {
     const now = 1_700_000_000_000;
     // A minute ahead (a clock stepped back since, or another host's clock): not fresh either.
     await writeSnapshot(identity, makeData(1, now + 60_000), { cacheDir });
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: DAY, now: () => now })).toEqual({ kind: "expired", ageMs: -60_000 });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: DAY, now: () => now })).toEqual({
+      kind: "expired",
+      ageMs: -60_000,
+    });
     await writeSnapshot(identity, makeData(1, now + 2 * HOUR), { cacheDir });
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: DAY, now: () => now })).toEqual({ kind: "expired", ageMs: -2 * HOUR });
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0, now: () => now })).toMatchObject({ kind: "ok", ageMs: 0 });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: DAY, now: () => now })).toEqual({
+      kind: "expired",
+      ageMs: -2 * HOUR,
+    });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0, now: () => now })).toMatchObject({
+      kind: "ok",
+      ageMs: 0,
+    });
   });
 
   it("judgeFreshness decision table", () => {
@@ -68,7 +80,8 @@ describe("snapshot age against --cache-max-age", () => {
       [-5 * 60_000, DAY, { kind: "expired", ageMs: -5 * 60_000 }],
       [-5 * 60_000 - 1, 0, { kind: "ok", ageMs: 0 }],
     ];
-    for (const [age, maxAge, expected] of cases) expect(judgeFreshness(1e12 - age, 1e12, maxAge), `age ${age} max ${maxAge}`).toEqual(expected);
+    for (const [age, maxAge, expected] of cases)
+      expect(judgeFreshness(1e12 - age, 1e12, maxAge), `age ${age} max ${maxAge}`).toEqual(expected);
   });
 });
 

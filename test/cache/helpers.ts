@@ -38,7 +38,8 @@ export function makeIdentity(overrides: Partial<SnapshotIdentity> = {}): Snapsho
 
 export function makeData(count: number, fetchedAt = Date.now()): SnapshotData {
   const secrets: Record<string, string> = {};
-  for (let i = 0; i < count; i++) secrets[`KEY_${i}_${randomBytes(3).toString("hex").toUpperCase()}`] = marker(`value${i}`);
+  for (let i = 0; i < count; i++)
+    secrets[`KEY_${i}_${randomBytes(3).toString("hex").toUpperCase()}`] = marker(`value${i}`);
   // Values that stress the JSON encoding too.
   secrets.TRICKY = `line1\nline2 "q" 'q' $HOME \\ # = ü 🎉 ${marker("tricky")}`;
   return { secrets, validation: { valid: false, missing: ["NEEDED_KEY"], extra: ["SURPLUS_KEY"] }, fetchedAt };
@@ -70,7 +71,8 @@ export function findPlaintext(files: { name: string; bytes: Buffer }[], needles:
     ];
     for (const file of files) {
       if (file.name.includes(needle)) hits.push(`name ${file.name} contains a needle`);
-      for (const [encoding, bytes] of forms) if (file.bytes.includes(bytes)) hits.push(`${encoding} needle in ${file.name}`);
+      for (const [encoding, bytes] of forms)
+        if (file.bytes.includes(bytes)) hits.push(`${encoding} needle in ${file.name}`);
     }
   }
   return hits;

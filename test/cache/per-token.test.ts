@@ -15,7 +15,10 @@ describe("a snapshot per token", () => {
     const firstData = makeData(2);
     await writeSnapshot(first, firstData, { cacheDir });
     await writeSnapshot(second, makeData(3), { cacheDir });
-    expect(await readSnapshot(first, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "ok", data: { secrets: firstData.secrets } });
+    expect(await readSnapshot(first, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "ok",
+      data: { secrets: firstData.secrets },
+    });
     expect((await readSnapshot(second, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
     expect(await snapshotFiles(cacheDir)).toHaveLength(2);
   });
@@ -42,10 +45,18 @@ describe("a snapshot per token", () => {
     await writeSnapshot(identity, data, { cacheDir });
     const nameKey = (await readNameKey(cacheDir))!;
     // As an older version left it: the same sealed bytes, under the per-target name.
-    await rename(join(cacheDir, snapshotFileName(nameKey, identity)), join(cacheDir, legacySnapshotFileName(nameKey, identity)));
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "ok", data: { secrets: data.secrets } });
+    await rename(
+      join(cacheDir, snapshotFileName(nameKey, identity)),
+      join(cacheDir, legacySnapshotFileName(nameKey, identity)),
+    );
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "ok",
+      data: { secrets: data.secrets },
+    });
     // Another token finds no snapshot there, rather than a warning about tampering.
-    expect(await readSnapshot({ ...identity, token: `secr_tok_${marker("x")}` }, { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "missing" });
+    expect(await readSnapshot({ ...identity, token: `secr_tok_${marker("x")}` }, { cacheDir, maxAgeMs: 0 })).toEqual({
+      kind: "missing",
+    });
     await writeSnapshot(identity, makeData(1), { cacheDir });
     expect((await listCache(cacheDir)).map((f) => f.name)).not.toContain(legacySnapshotFileName(nameKey, identity));
     expect(await snapshotFiles(cacheDir)).toHaveLength(1);

@@ -103,7 +103,9 @@ describe("snapshot files on disk", () => {
     }
     expect((await stat(cacheDir)).mode & 0o777).toBe(0o700);
     const files = await listCache(cacheDir);
-    expect(files.map((f) => f.name).sort()).toEqual(["name-key", expect.stringMatching(/^[0-9a-f]{40}\.snapshot$/)].sort());
+    expect(files.map((f) => f.name).sort()).toEqual(
+      ["name-key", expect.stringMatching(/^[0-9a-f]{40}\.snapshot$/)].sort(),
+    );
     for (const { name } of files) expect((await stat(`${cacheDir}/${name}`)).mode & 0o777, name).toBe(0o600);
   });
 

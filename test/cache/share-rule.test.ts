@@ -4,7 +4,13 @@ import { mayShare } from "../../src/cache/share-rule.js";
 
 const launchedAt = 1_700_000_000_000;
 const now = launchedAt + 2_000;
-const facts = (fetchStartedAt: number | undefined, windowMs = 0, fetchedAt = (fetchStartedAt ?? launchedAt) + 100) => ({ fetchStartedAt, fetchedAt, launchedAt, windowMs, now });
+const facts = (fetchStartedAt: number | undefined, windowMs = 0, fetchedAt = (fetchStartedAt ?? launchedAt) + 100) => ({
+  fetchStartedAt,
+  fetchedAt,
+  launchedAt,
+  windowMs,
+  now,
+});
 
 describe("mayShare", () => {
   it("a fetch begun at or after the launch is shared; one begun a millisecond before is not", () => {

@@ -6,7 +6,14 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { formatOwner, isStale, localProbe, parseOwner, type LockOwner, type OwnerProbe } from "../../src/cache/fetch-lock.js";
+import {
+  formatOwner,
+  isStale,
+  localProbe,
+  parseOwner,
+  type LockOwner,
+  type OwnerProbe,
+} from "../../src/cache/fetch-lock.js";
 import { processStartTime } from "../../src/fs/process-start.js";
 import { bundleFixture } from "../helpers/bundle.js";
 import { testTempDir, fileTempDir } from "../helpers/temp.js";
@@ -16,7 +23,10 @@ let script: string;
 const holders: ResultPromise[] = [];
 
 beforeAll(async () => {
-  script = await bundleFixture(new URL("./fixtures/single-flight-worker.ts", import.meta.url), join(bundleDir.path, "worker.mjs"));
+  script = await bundleFixture(
+    new URL("./fixtures/single-flight-worker.ts", import.meta.url),
+    join(bundleDir.path, "worker.mjs"),
+  );
 });
 
 afterEach(() => {
@@ -44,7 +54,14 @@ async function outcomes(runs: ReturnType<typeof worker>[]) {
   const results = await Promise.all(runs);
   return results.map((r) => {
     expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout) as { role: string; value: string; why?: string; launchedAt: number; usedStart: number; lateRounds: number };
+    return JSON.parse(r.stdout) as {
+      role: string;
+      value: string;
+      why?: string;
+      launchedAt: number;
+      usedStart: number;
+      lateRounds: number;
+    };
   });
 }
 
@@ -82,7 +99,10 @@ describe("one fetch for many processes", () => {
 
   it("a process launched after a fetch began fetches again; an explicit window lets it reuse that fetch", async () => {
     const dir = await scratch();
-    await writeFile(join(dir, "shared.json"), JSON.stringify({ writtenAt: Date.now() - 60_000, startedAt: Date.now() - 60_100, value: "old" }));
+    await writeFile(
+      join(dir, "shared.json"),
+      JSON.stringify({ writtenAt: Date.now() - 60_000, startedAt: Date.now() - 60_100, value: "old" }),
+    );
     const [result] = await outcomes([worker(dir)]);
     expect(result).toMatchObject({ role: "leader" });
     const [again] = await outcomes([worker(dir)]);
@@ -160,13 +180,22 @@ describe("one fetch for many processes", () => {
     expect(results.every((r) => r.role !== "shared" || r.value.startsWith("fetched-by-"))).toBe(true);
   });
 
-  it.runIf(process.platform === "linux")("a lock naming a live pid with another start time (pid reused) is taken over", async () => {
-    const dir = await scratch();
-    const owner: LockOwner = { pid: process.pid, startTime: 1, host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 600_000 };
-    await writeFile(join(dir, "target.lock"), formatOwner(owner));
-    const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
-    expect(result).toMatchObject({ role: "leader" });
-  });
+  it.runIf(process.platform === "linux")(
+    "a lock naming a live pid with another start time (pid reused) is taken over",
+    async () => {
+      const dir = await scratch();
+      const owner: LockOwner = {
+        pid: process.pid,
+        startTime: 1,
+        host: hostname(),
+        createdAt: Date.now(),
+        expiresAt: Date.now() + 600_000,
+      };
+      await writeFile(join(dir, "target.lock"), formatOwner(owner));
+      const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
+      expect(result).toMatchObject({ role: "leader" });
+    },
+  );
 
   // The attack: something planted at the lock's name that a plain readFile would block on for
   // ever (a FIFO: open waits for a writer) or read without end (a link to /dev/zero). The lock is
@@ -197,7 +226,13 @@ describe("one fetch for many processes", () => {
 
   it("a lock past its lease is taken over even though its owner lives", async () => {
     const dir = await scratch();
-    const owner: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid), host: hostname(), createdAt: Date.now() - 10_000, expiresAt: Date.now() - 1 };
+    const owner: LockOwner = {
+      pid: process.pid,
+      startTime: processStartTime(process.pid),
+      host: hostname(),
+      createdAt: Date.now() - 10_000,
+      expiresAt: Date.now() - 1,
+    };
     await writeFile(join(dir, "target.lock"), formatOwner(owner));
     const [result] = await outcomes([worker(dir, { deadlineMs: 5 * 60_000 })]);
     expect(result).toMatchObject({ role: "leader" });
@@ -207,12 +242,20 @@ describe("one fetch for many processes", () => {
 describe("isStale", () => {
   const now = 1_000_000;
   const owner: LockOwner = { pid: 42, startTime: 777, host: "box", createdAt: now - 10, expiresAt: now + 1000 };
-  const probe = (over: Partial<OwnerProbe> = {}): OwnerProbe => ({ host: "box", now, alive: () => true, startTimeOf: () => 777, ...over });
+  const probe = (over: Partial<OwnerProbe> = {}): OwnerProbe => ({
+    host: "box",
+    now,
+    alive: () => true,
+    startTimeOf: () => 777,
+    ...over,
+  });
 
   it("live owner with its start time: not stale", () => expect(isStale(owner, probe())).toBe(false));
   it("dead pid: stale", () => expect(isStale(owner, probe({ alive: () => false }))).toBe(true));
-  it("pid reused by a process started later: stale", () => expect(isStale(owner, probe({ startTimeOf: () => 999 }))).toBe(true));
-  it("start time unknown: the pid decides", () => expect(isStale({ ...owner, startTime: undefined }, probe({ startTimeOf: () => 999 }))).toBe(false));
+  it("pid reused by a process started later: stale", () =>
+    expect(isStale(owner, probe({ startTimeOf: () => 999 }))).toBe(true));
+  it("start time unknown: the pid decides", () =>
+    expect(isStale({ ...owner, startTime: undefined }, probe({ startTimeOf: () => 999 }))).toBe(false));
   it("lease over: stale", () => expect(isStale(owner, probe({ now: now + 1001 }))).toBe(true));
   it("another host: only the lease counts", () => {
     expect(isStale(owner, probe({ host: "other", alive: () => false }))).toBe(false);
@@ -232,14 +275,23 @@ describe("isStale", () => {
     expect(parseOwner(JSON.stringify({ ...owner, startTime: "777" }))).toEqual(owner);
     expect(parseOwner(JSON.stringify({ ...owner, startTime: 777 }))).toEqual(owner);
   });
-  it.runIf(process.platform === "linux")("a lock an older version wrote for a live process (start time a string) is still held", () => {
-    const older = JSON.stringify({ pid: process.pid, startTime: String(processStartTime(process.pid)), host: hostname(), createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
-    const parsed = parseOwner(older);
-    expect(parsed?.startTime).toBe(processStartTime(process.pid));
-    expect(isStale(parsed!, localProbe())).toBe(false);
-    // The same lock naming a process that started at another time (pid reused) is stale.
-    expect(isStale({ ...parsed!, startTime: parsed!.startTime! + 1 }, localProbe())).toBe(true);
-  });
+  it.runIf(process.platform === "linux")(
+    "a lock an older version wrote for a live process (start time a string) is still held",
+    () => {
+      const older = JSON.stringify({
+        pid: process.pid,
+        startTime: String(processStartTime(process.pid)),
+        host: hostname(),
+        createdAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+      });
+      const parsed = parseOwner(older);
+      expect(parsed?.startTime).toBe(processStartTime(process.pid));
+      expect(isStale(parsed!, localProbe())).toBe(false);
+      // The same lock naming a process that started at another time (pid reused) is stale.
+      expect(isStale({ ...parsed!, startTime: parsed!.startTime! + 1 }, localProbe())).toBe(true);
+    },
+  );
 });
 
 async function exists(path: string): Promise<boolean> {

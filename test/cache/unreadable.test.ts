@@ -57,7 +57,8 @@ describe("unreadable snapshots", () => {
     const result = await readSnapshot(other, { cacheDir, maxAgeMs: 0 });
     expect(result).toMatchObject({ kind: "unreadable", reason: "wrong_key" });
     if (result.kind === "unreadable") {
-      for (const s of [identity.token, other.token, identity.org, identity.env]) expect(result.message).not.toContain(s);
+      for (const s of [identity.token, other.token, identity.org, identity.env])
+        expect(result.message).not.toContain(s);
     }
   });
 
@@ -74,7 +75,9 @@ describe("unreadable snapshots", () => {
     });
     const withoutPass = makeIdentity();
     const second = await written(withoutPass);
-    expect(await readSnapshot({ ...withoutPass, passphrase: "x" }, { cacheDir: second.cacheDir, maxAgeMs: 0 })).toMatchObject({
+    expect(
+      await readSnapshot({ ...withoutPass, passphrase: "x" }, { cacheDir: second.cacheDir, maxAgeMs: 0 }),
+    ).toMatchObject({
       kind: "unreadable",
       reason: "passphrase_unexpected",
     });
@@ -95,7 +98,10 @@ describe("unreadable snapshots", () => {
       const { cacheDir, identity, bytes } = await written();
       const other = { ...identity, [field]: field === "apiUrl" ? "https://api.secr.dev" : marker(field) };
       await plantFor(other, cacheDir, bytes);
-      expect(await readSnapshot(other, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "wrong_key" });
+      expect(await readSnapshot(other, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+        kind: "unreadable",
+        reason: "wrong_key",
+      });
       // The original is untouched and still reads.
       expect((await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
     });
@@ -103,7 +109,9 @@ describe("unreadable snapshots", () => {
 
   it("a trailing slash on the API URL is the same identity (as in the client)", async () => {
     const { cacheDir, identity } = await written(makeIdentity({ apiUrl: "http://127.0.0.1:4010" }));
-    expect((await readSnapshot({ ...identity, apiUrl: "http://127.0.0.1:4010/" }, { cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
+    expect(
+      (await readSnapshot({ ...identity, apiUrl: "http://127.0.0.1:4010/" }, { cacheDir, maxAgeMs: 0 })).kind,
+    ).toBe("ok");
   });
 
   it("an unknown format version and a foreign file are reported as such", async () => {
@@ -111,22 +119,34 @@ describe("unreadable snapshots", () => {
     const future = Buffer.from(bytes);
     future[8] = 2;
     await writeFile(path, future);
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unknown_version" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "unknown_version",
+    });
     await writeFile(path, '{"secrets":{}}\n');
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "corrupt",
+    });
   });
 
   it("an oversized file is refused before it is read", async () => {
     const { cacheDir, identity, path } = await written();
     await truncate(path, 64 * 1024 * 1024 + 1); // sparse: costs no disk
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "corrupt" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "corrupt",
+    });
   });
 
   it("a directory where the file should be is unsafe (not a regular file), not a crash", async () => {
     const { cacheDir, identity, path } = await written();
     await rm(path);
     await mkdir(path);
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unsafe" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "unsafe",
+    });
   });
 
   it("a cache dir path that is a file, or a damaged name-key, reads as missing; a write repairs the key", async () => {
@@ -135,7 +155,9 @@ describe("unreadable snapshots", () => {
     expect(await readSnapshot(makeIdentity(), { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "missing" });
     const second = await written();
     await writeFile(`${second.cacheDir}/name-key`, "short");
-    expect(await readSnapshot(second.identity, { cacheDir: second.cacheDir, maxAgeMs: 0 })).toEqual({ kind: "missing" });
+    expect(await readSnapshot(second.identity, { cacheDir: second.cacheDir, maxAgeMs: 0 })).toEqual({
+      kind: "missing",
+    });
     await writeSnapshot(second.identity, makeData(1), { cacheDir: second.cacheDir });
     expect((await readSnapshot(second.identity, { cacheDir: second.cacheDir, maxAgeMs: 0 })).kind).toBe("ok");
     expect((await readFile(`${second.cacheDir}/name-key`)).length).toBe(32);

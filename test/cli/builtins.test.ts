@@ -35,22 +35,52 @@ const NOT_BEFORE_CHILD = [
 
 /** What the shared fetch needs before the pull (docs/design/insights.md): the fetch lock, named by
  *  an HMAC over the target and the token, and a look at the snapshot a leader may have written. */
-const SHARED_FETCH = new Set(["fs/promises", "internal/readline/interface", "crypto", "internal/crypto/scrypt", "internal/crypto/keygen", "internal/crypto/x509", "perf_hooks"]);
+const SHARED_FETCH = new Set([
+  "fs/promises",
+  "internal/readline/interface",
+  "crypto",
+  "internal/crypto/scrypt",
+  "internal/crypto/keygen",
+  "internal/crypto/x509",
+  "perf_hooks",
+]);
 
 let server: LocalServer;
 const cache = tempDir("secr-run-builtins-cache-");
 beforeAll(async () => {
-  server = await startLocalServer({ seed: { orgs: { acme: { projects: { api: { environments: { production: { API_KEY: "builtins-api-key-1234" } } } } } } }, token: TOKEN });
+  server = await startLocalServer({
+    seed: {
+      orgs: { acme: { projects: { api: { environments: { production: { API_KEY: "builtins-api-key-1234" } } } } } },
+    },
+    token: TOKEN,
+  });
 });
 afterAll(async () => {
   await server?.stop();
   cache.remove();
 });
 
-async function recordRun(args: string[], extra: Record<string, string> = { SECR_NO_CACHE: "1" }): Promise<{ exitCode: number | undefined; beforeChild: string[] | null; atExit: string[] }> {
+async function recordRun(
+  args: string[],
+  extra: Record<string, string> = { SECR_NO_CACHE: "1" },
+): Promise<{ exitCode: number | undefined; beforeChild: string[] | null; atExit: string[] }> {
   const to = recordFile();
-  const env = cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_API_URL: server.url, SECR_TOKEN: TOKEN, ...extra, XDG_CACHE_HOME: cache.path, RECORD_BUILTINS_TO: to });
-  const result = await execa(NODE, ["--require", RECORD, CLI, ...args], { reject: false, extendEnv: false, env, cwd: scratchDir(), timeout: 45_000 });
+  const env = cleanEnv({
+    SECR_ORG: "acme",
+    SECR_PROJECT: "api",
+    SECR_API_URL: server.url,
+    SECR_TOKEN: TOKEN,
+    ...extra,
+    XDG_CACHE_HOME: cache.path,
+    RECORD_BUILTINS_TO: to,
+  });
+  const result = await execa(NODE, ["--require", RECORD, CLI, ...args], {
+    reject: false,
+    extendEnv: false,
+    env,
+    cwd: scratchDir(),
+    timeout: 45_000,
+  });
   expect(existsSync(to), result.stderr).toBe(true);
   return { exitCode: result.exitCode, ...JSON.parse(readFileSync(to, "utf8")) };
 }
@@ -80,7 +110,10 @@ describe("built-in modules a run loads before its child starts", () => {
   });
 
   it("with the snapshot (the default): only what the shared fetch needs, and the snapshot write loads crypto after the child starts", async () => {
-    const run = await recordRun(["--env", "production", "--", "sh", "-c", 'test "$API_KEY" = builtins-api-key-1234'], {});
+    const run = await recordRun(
+      ["--env", "production", "--", "sh", "-c", 'test "$API_KEY" = builtins-api-key-1234'],
+      {},
+    );
     expect(run.exitCode).toBe(0);
     expect(NOT_BEFORE_CHILD.filter((name) => !SHARED_FETCH.has(name) && run.beforeChild!.includes(name))).toEqual([]);
     // The guard can fail: the snapshot written while the child runs does load crypto.
@@ -99,6 +132,8 @@ describe("built-in modules a run loads before its child starts", () => {
   it("--version loads no HTTP, crypto or V8 module at all", async () => {
     const run = await recordRun(["--version"]);
     expect(run.exitCode).toBe(0);
-    expect(["http", "crypto", "v8", "vm", "assert", "perf_hooks"].filter((name) => run.atExit.includes(name))).toEqual([]);
+    expect(["http", "crypto", "v8", "vm", "assert", "perf_hooks"].filter((name) => run.atExit.includes(name))).toEqual(
+      [],
+    );
   });
 });

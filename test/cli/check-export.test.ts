@@ -9,9 +9,17 @@ import { allRuns, CLI, leaks, NODE, runCli } from "../helpers/cli.js";
 import { NASTY_VALUES } from "./fixtures/values.js";
 
 const TOKEN = "secr_cli_checkexport_5e7a9c1b3d0f2468";
-const production = { DATABASE_URL: "postgres://ce-prod-pass-1a2b@db/api", API_KEY: "ce-prod-api-key-3c4d", ...NASTY_VALUES };
+const production = {
+  DATABASE_URL: "postgres://ce-prod-pass-1a2b@db/api",
+  API_KEY: "ce-prod-api-key-3c4d",
+  ...NASTY_VALUES,
+};
 const staging = { DATABASE_URL: "postgres://ce-staging-pass-5e6f@db/api", EXTRA_ONE: "ce-extra-value-7g8h" };
-const unquotable = { DATABASE_URL: "postgres://ce-uq-pass-9i0j@db/api", API_KEY: "ce-uq-api-key-1k2l", ALL_QUOTES: "'\"`\nce-mixed-3m4n" };
+const unquotable = {
+  DATABASE_URL: "postgres://ce-uq-pass-9i0j@db/api",
+  API_KEY: "ce-uq-api-key-1k2l",
+  ALL_QUOTES: "'\"`\nce-mixed-3m4n",
+};
 
 const server = useLocalServer({
   token: TOKEN,
@@ -47,18 +55,30 @@ describe("secr-run check", () => {
   it("missing keys: exit 78, missing and extra names listed", async () => {
     const result = await runCli(["check", "--env", "staging"], { env: env() });
     expect(result.exitCode).toBe(78);
-    expect(result.stdout).toBe("acme/api/staging: missing 1 required key: API_KEY\nacme/api/staging: 1 key not in the template: EXTRA_ONE\n");
+    expect(result.stdout).toBe(
+      "acme/api/staging: missing 1 required key: API_KEY\nacme/api/staging: 1 key not in the template: EXTRA_ONE\n",
+    );
   });
 
   it("--json", async () => {
     const result = await runCli(["check", "--env", "staging", "--json"], { env: env() });
     expect(result.exitCode).toBe(78);
-    expect(JSON.parse(result.stdout)).toEqual({ org: "acme", project: "api", env: "staging", valid: false, missing: ["API_KEY"], extra: ["EXTRA_ONE"] });
+    expect(JSON.parse(result.stdout)).toEqual({
+      org: "acme",
+      project: "api",
+      env: "staging",
+      valid: false,
+      missing: ["API_KEY"],
+      extra: ["EXTRA_ONE"],
+    });
   });
 
   it("its own failures keep their codes (unknown env 78, bad token 77, usage 64)", async () => {
     expect((await runCli(["check", "--env", "nope"], { env: env() })).exitCode).toBe(78);
-    expect((await runCli(["check", "--env", "production"], { env: { ...env(), SECR_TOKEN: "secr_cli_wrong_1111" } })).exitCode).toBe(77);
+    expect(
+      (await runCli(["check", "--env", "production"], { env: { ...env(), SECR_TOKEN: "secr_cli_wrong_1111" } }))
+        .exitCode,
+    ).toBe(77);
     expect((await runCli(["check", "--env", "production", "--format", "x"], { env: env() })).exitCode).toBe(64);
   });
 });
@@ -78,10 +98,19 @@ describe("secr-run export round-trips", () => {
   });
 
   it("shell: sh -c 'eval \"$(secr-run export ...)\"' sets every value exactly and runs nothing", async () => {
-    const out = execFileSync("/bin/sh", ["-c", `eval "$("$0" "$1" export --env production --format shell)" && exec "$0" -e 'process.stdout.write(JSON.stringify(process.env))'`, NODE, CLI], {
-      env: { PATH: process.env.PATH, ...env() },
-      cwd: "/",
-    }).toString();
+    const out = execFileSync(
+      "/bin/sh",
+      [
+        "-c",
+        `eval "$("$0" "$1" export --env production --format shell)" && exec "$0" -e 'process.stdout.write(JSON.stringify(process.env))'`,
+        NODE,
+        CLI,
+      ],
+      {
+        env: { PATH: process.env.PATH, ...env() },
+        cwd: "/",
+      },
+    ).toString();
     const seen = JSON.parse(out) as Record<string, string>;
     for (const [key, value] of Object.entries(production)) expect(seen[key], key).toBe(value);
     expect(existsSync("/tmp/pwned-q1")).toBe(false); // NASTY_SHELL's $(touch ...) never ran
@@ -90,7 +119,9 @@ describe("secr-run export round-trips", () => {
   it("--only narrows the export; a missing --only key is 78 with nothing printed", async () => {
     const ok = await runCli(["export", "--env", "production", "--format", "json", "--only", "API_KEY"], { env: env() });
     expect(JSON.parse(ok.stdout)).toEqual({ API_KEY: production.API_KEY });
-    const missing = await runCli(["export", "--env", "production", "--format", "json", "--only", "API_KEY,NOPE"], { env: env() });
+    const missing = await runCli(["export", "--env", "production", "--format", "json", "--only", "API_KEY,NOPE"], {
+      env: env(),
+    });
     expect(missing.exitCode).toBe(78);
     expect(missing.stdout).toBe("");
   });
@@ -113,11 +144,15 @@ describe("secr-run export round-trips", () => {
   });
 
   it("a reader that closes the pipe early is not an error", async () => {
-    const out = execFileSync("/bin/sh", ["-c", '"$0" "$1" export --env production --format json | head -c 1; echo " status=$?"', NODE, CLI], {
-      env: { PATH: process.env.PATH, ...env() },
-      cwd: "/",
-      stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
+    const out = execFileSync(
+      "/bin/sh",
+      ["-c", '"$0" "$1" export --env production --format json | head -c 1; echo " status=$?"', NODE, CLI],
+      {
+        env: { PATH: process.env.PATH, ...env() },
+        cwd: "/",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    ).toString();
     expect(out).toBe("{ status=0\n");
   });
 

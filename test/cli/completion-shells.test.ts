@@ -66,7 +66,11 @@ const DRIVER = fileURLToPath(new URL("./fixtures/zsh-tab.zsh", import.meta.url))
 // bash is everywhere: its cases run in completion.test.ts; here, only that the README's line loads it.
 describe("completion bash, the README's line", () => {
   it("registers the completion for secr-run", async () => {
-    const result = await execa("bash", ["--norc", "--noprofile", "-c", `${readmeLine(/completion bash/)}; complete -p secr-run`], { cwd, env, extendEnv: false });
+    const result = await execa(
+      "bash",
+      ["--norc", "--noprofile", "-c", `${readmeLine(/completion bash/)}; complete -p secr-run`],
+      { cwd, env, extendEnv: false },
+    );
     expect([result.stdout, result.stderr]).toEqual(["complete -o default -F _secr_run_complete secr-run", ""]);
   });
 });
@@ -76,7 +80,12 @@ async function zshComplete(line: string, zshrc: string): Promise<{ matches: stri
   const out = join(dir.path, `zsh-${++runs}.out`);
   const err = `${out}.err`;
   writeFileSync(err, "");
-  await execa("zsh", ["-f", DRIVER, zshrc, readmeLine(/completion zsh/), `secr-run ${line}`, out, err], { cwd, env, extendEnv: false, timeout: 30_000 });
+  await execa("zsh", ["-f", DRIVER, zshrc, readmeLine(/completion zsh/), `secr-run ${line}`, out, err], {
+    cwd,
+    env,
+    extendEnv: false,
+    timeout: 30_000,
+  });
   const matches = existsSync(out) ? readFileSync(out, "utf8").split("\n").filter(Boolean) : [];
   return { matches: [...new Set(matches)].sort(), loadErrors: readFileSync(err, "utf8") };
 }
@@ -111,25 +120,36 @@ describe.skipIf(!has("zsh"))("completion zsh, in zsh", () => {
   it.each([
     ["sec", ["secrets"]],
     ["export --format ", ["dotenv", "json", "shell"]],
-  ])("in a .zshrc that never runs compinit, the script runs it: `secr-run %s<Tab>` offers %j", async (line, expected) => {
-    const { matches, loadErrors } = await zshComplete(line, ":");
-    expect(loadErrors).toBe("");
-    expect(matches).toEqual(expected);
-  });
+  ])(
+    "in a .zshrc that never runs compinit, the script runs it: `secr-run %s<Tab>` offers %j",
+    async (line, expected) => {
+      const { matches, loadErrors } = await zshComplete(line, ":");
+      expect(loadErrors).toBe("");
+      expect(matches).toEqual(expected);
+    },
+  );
 
   it("a .zshrc whose `compinit -u` accepts a world-writable fpath directory: the script does not run compinit again", async () => {
     // A second compinit, without -u, would stop at "Ignore insecure directories?" and abort.
     const insecure = join(dir.path, "site-functions");
     mkdirSync(insecure);
     chmodSync(insecure, 0o777);
-    const { matches, loadErrors } = await zshComplete("sec", `fpath=(${insecure} $fpath); autoload -U compinit; compinit -u -d ${join(home, ".zcompdump-insecure")}`);
+    const { matches, loadErrors } = await zshComplete(
+      "sec",
+      `fpath=(${insecure} $fpath); autoload -U compinit; compinit -u -d ${join(home, ".zcompdump-insecure")}`,
+    );
     expect(loadErrors).toBe("");
     expect(matches).toEqual(["secrets"]);
   });
 });
 
 async function fish(script: string, args: string[], extra: Record<string, string> = {}): Promise<string[]> {
-  const result = await execa("fish", ["-c", script, "--", ...args], { cwd, env: { ...env, ...extra }, extendEnv: false, timeout: 30_000 });
+  const result = await execa("fish", ["-c", script, "--", ...args], {
+    cwd,
+    env: { ...env, ...extra },
+    extendEnv: false,
+    timeout: 30_000,
+  });
   expect(result.stderr).toBe("");
   return result.stdout.split("\n").filter(Boolean);
 }
@@ -163,7 +183,9 @@ describe.skipIf(!has("fish"))("completion fish, in fish", () => {
     const listed = [...help.matchAll(/^ {2}secr-run ((?:[a-z]+ ?)+?) {2,}/gm)].map((m) => m[1]!.trim().split(" "));
     expect(listed.length).toBeGreaterThan(10);
     // One fish for all: each line's candidates, then a separator.
-    const asks = listed.flatMap((path) => path.map((word, depth) => ({ line: `secr-run ${[...path.slice(0, depth), word.slice(0, 2)].join(" ")}`, word })));
+    const asks = listed.flatMap((path) =>
+      path.map((word, depth) => ({ line: `secr-run ${[...path.slice(0, depth), word.slice(0, 2)].join(" ")}`, word })),
+    );
     const script = `${readmeLine(/completion fish \| source/)}; for line in $argv; complete -C $line | string replace -r '\\t.*' ''; echo '<end>'; end`;
     const answers = (
       await fish(
@@ -181,7 +203,11 @@ describe.skipIf(!has("fish"))("completion fish, in fish", () => {
     const fishHome = join(dir.path, "fish-home");
     mkdirSync(join(fishHome, ".config", "fish", "completions"), { recursive: true });
     try {
-      await execa("sh", ["-c", readmeLine(/fish\/completions/)], { cwd, env: { ...env, HOME: fishHome }, extendEnv: false });
+      await execa("sh", ["-c", readmeLine(/fish\/completions/)], {
+        cwd,
+        env: { ...env, HOME: fishHome },
+        extendEnv: false,
+      });
       expect(await fish("complete -C $argv[1]", ["secr-run sec"], { HOME: fishHome })).toEqual(["secrets"]);
     } finally {
       rmSync(fishHome, { recursive: true, force: true });

@@ -17,9 +17,13 @@ beforeAll(async () => {
 
 /** What bash offers after the words typed (the last one is the word being completed). */
 async function complete(words: string[]): Promise<string[]> {
-  const line = ['source "$1"', `COMP_WORDS=(${["secr-run", ...words].map((w) => `'${w}'`).join(" ")})`, `COMP_CWORD=${words.length}`, "_secr_run_complete", 'printf "%s\\n" "${COMPREPLY[@]}"'].join(
-    "; ",
-  );
+  const line = [
+    'source "$1"',
+    `COMP_WORDS=(${["secr-run", ...words].map((w) => `'${w}'`).join(" ")})`,
+    `COMP_CWORD=${words.length}`,
+    "_secr_run_complete",
+    'printf "%s\\n" "${COMPREPLY[@]}"',
+  ].join("; ");
   const result = await execa("bash", ["--norc", "--noprofile", "-c", line, "bash", script]);
   return result.stdout.split("\n").filter(Boolean).sort();
 }
@@ -74,7 +78,10 @@ describe("completion bash", () => {
     const listed = [...help.matchAll(/^ {2}secr-run ((?:[a-z]+ ?)+?) {2,}/gm)].map((m) => m[1]!.trim().split(" "));
     expect(listed.length).toBeGreaterThan(10);
     for (const path of listed) {
-      for (let depth = 0; depth < path.length; depth++) expect(await complete([...path.slice(0, depth), path[depth]!.slice(0, 2)]), path.join(" ")).toContain(path[depth]);
+      for (let depth = 0; depth < path.length; depth++)
+        expect(await complete([...path.slice(0, depth), path[depth]!.slice(0, 2)]), path.join(" ")).toContain(
+          path[depth],
+        );
     }
   });
 });
@@ -91,12 +98,16 @@ describe("completion zsh and fish (the text; the shells run them in completion-s
     const { stdout, exitCode } = await runCli(["completion", "fish"]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain("complete -c secr-run -f -n 'test (__secr_run_path) = \\'secrets\\'' -a list");
-    expect(stdout).toMatch(/^complete -c secr-run -n 'test \(__secr_run_path\) = \\'export\\'' -l format -s f -x -a 'dotenv json shell' -d /m);
+    expect(stdout).toMatch(
+      /^complete -c secr-run -n 'test \(__secr_run_path\) = \\'export\\'' -l format -s f -x -a 'dotenv json shell' -d /m,
+    );
   });
 
   it("an unknown shell is a usage error with a suggestion", async () => {
     const result = await runCli(["completion", "bsh"]);
     expect([result.exitCode, result.stdout]).toEqual([64, ""]);
-    expect(result.stderr).toBe('secr-run: no completion for shell "bsh"; use bash, zsh, fish; did you mean bash? (see secr-run completion --help)\n');
+    expect(result.stderr).toBe(
+      'secr-run: no completion for shell "bsh"; use bash, zsh, fish; did you mean bash? (see secr-run completion --help)\n',
+    );
   });
 });

@@ -18,7 +18,10 @@ const production = {
   MULTI: "line one\nline two ✓",
   SHORT: "abc",
 };
-const seed = { tokens: [{ token: TOKEN, role: "admin" }], orgs: { acme: { projects: { api: { environments: { production } } } } } };
+const seed = {
+  tokens: [{ token: TOKEN, role: "admin" }],
+  orgs: { acme: { projects: { api: { environments: { production } } } } },
+};
 
 let server: LocalServer;
 const dirs: Array<{ remove(): void }> = [];
@@ -29,7 +32,9 @@ afterAll(async () => {
   await server?.stop();
   for (const dir of dirs) dir.remove();
   // No value was ever printed by secr-run itself (the masking tests check the child's output).
-  const texts = allRuns.filter((run) => !run.args.includes("--mask") && !run.args.includes("control")).flatMap((run) => [run.stdout, run.stderr]);
+  const texts = allRuns
+    .filter((run) => !run.args.includes("--mask") && !run.args.includes("control"))
+    .flatMap((run) => [run.stdout, run.stderr]);
   expect(leaks(texts, Object.values(production))).toEqual([]);
 });
 
@@ -63,17 +68,39 @@ const leftIn = (runtime: string) => [
   ...(existsSync(userParent(runtime)) ? readdirSync(userParent(runtime)) : []),
 ];
 
-type Report = { env: Record<string, string>; files: Record<string, { mode?: number; content?: string; error?: string }> };
-const readReport = (box: ReturnType<typeof sandbox>): Report | undefined => (existsSync(box.report) ? (JSON.parse(readFileSync(box.report, "utf8")) as Report) : undefined);
+type Report = {
+  env: Record<string, string>;
+  files: Record<string, { mode?: number; content?: string; error?: string }>;
+};
+const readReport = (box: ReturnType<typeof sandbox>): Report | undefined =>
+  existsSync(box.report) ? (JSON.parse(readFileSync(box.report, "utf8")) as Report) : undefined;
 
 describe("--file, --mount, --template", () => {
   it("delivers each file 0600 with the exact content, sets KEY_FILE, leaves KEY out, and removes all of it when the child exits", async () => {
     const box = sandbox();
-    writeFileSync(join(box.cwd, "app.tmpl"), "db={{DB_PASSWORD}}\n{{#MISSING_OPTIONAL}}never{{/MISSING_OPTIONAL}}multi={{MULTI}}\n");
-    const result = await runCli(["--file", "DB_PASSWORD", "--file", "API_KEY=api,key.txt", "--mount", "all.env", "--template", "app.tmpl:app.conf", "--", NODE, CHILD], {
-      env: env(box, { ACT: "exit:7", CHECK_FILES: [join(box.cwd, "all.env"), join(box.cwd, "app.conf")].join(",") }),
-      cwd: box.cwd,
-    });
+    writeFileSync(
+      join(box.cwd, "app.tmpl"),
+      "db={{DB_PASSWORD}}\n{{#MISSING_OPTIONAL}}never{{/MISSING_OPTIONAL}}multi={{MULTI}}\n",
+    );
+    const result = await runCli(
+      [
+        "--file",
+        "DB_PASSWORD",
+        "--file",
+        "API_KEY=api,key.txt",
+        "--mount",
+        "all.env",
+        "--template",
+        "app.tmpl:app.conf",
+        "--",
+        NODE,
+        CHILD,
+      ],
+      {
+        env: env(box, { ACT: "exit:7", CHECK_FILES: [join(box.cwd, "all.env"), join(box.cwd, "app.conf")].join(",") }),
+        cwd: box.cwd,
+      },
+    );
     expect(result.exitCode).toBe(7);
     expect(result.stderr).toBe("");
     const report = readReport(box)!;
@@ -89,7 +116,10 @@ describe("--file, --mount, --template", () => {
     const mount = report.files[join(box.cwd, "all.env")]!;
     expect(mount.mode).toBe(0o600);
     expect(parse(mount.content!)).toEqual(production);
-    expect(report.files[join(box.cwd, "app.conf")]).toEqual({ mode: 0o600, content: `db=${production.DB_PASSWORD}\nmulti=${production.MULTI}\n` });
+    expect(report.files[join(box.cwd, "app.conf")]).toEqual({
+      mode: 0o600,
+      content: `db=${production.DB_PASSWORD}\nmulti=${production.MULTI}\n`,
+    });
     // All gone.
     expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual(["app.tmpl"]);
@@ -98,9 +128,14 @@ describe("--file, --mount, --template", () => {
   it("a template using a missing key stops the run (78) naming it; nothing is written, the child never starts", async () => {
     const box = sandbox();
     writeFileSync(join(box.cwd, "t.tmpl"), "{{API_KEY}} {{NOT_A_SECRET}}");
-    const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", "--template", "t.tmpl:out.conf", "--", NODE, CHILD], { env: env(box), cwd: box.cwd });
+    const result = await runCli(
+      ["--file", "DB_PASSWORD", "--mount", "m.env", "--template", "t.tmpl:out.conf", "--", NODE, CHILD],
+      { env: env(box), cwd: box.cwd },
+    );
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toMatch(/^secr-run: --template t\.tmpl: the template uses keys that are not injected: NOT_A_SECRET \(the command was not started\)\n$/);
+    expect(result.stderr).toMatch(
+      /^secr-run: --template t\.tmpl: the template uses keys that are not injected: NOT_A_SECRET \(the command was not started\)\n$/,
+    );
     expect(readReport(box)).toBeUndefined();
     expect(leftIn(box.runtime)).toEqual([]);
     expect(readdirSync(box.cwd)).toEqual(["t.tmpl"]);
@@ -109,7 +144,10 @@ describe("--file, --mount, --template", () => {
   it("refuses to overwrite a file it did not create (78), and leaves it and everything else as it was", async () => {
     const box = sandbox();
     writeFileSync(join(box.cwd, "taken.env"), "theirs");
-    const result = await runCli(["--file", "DB_PASSWORD", "--mount", "taken.env", "--", NODE, CHILD], { env: env(box), cwd: box.cwd });
+    const result = await runCli(["--file", "DB_PASSWORD", "--mount", "taken.env", "--", NODE, CHILD], {
+      env: env(box),
+      cwd: box.cwd,
+    });
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain("taken.env already exists");
     expect(readFileSync(join(box.cwd, "taken.env"), "utf8")).toBe("theirs");
@@ -140,12 +178,20 @@ describe("--file, --mount, --template", () => {
 
 describe("removal on every way out", () => {
   /** Start secr-run with a waiting child; resolves once the child is running with its files. */
-  async function startWaiting(box: ReturnType<typeof sandbox>, extra: Record<string, string> = {}, args: string[] = []) {
-    const proc = spawn(NODE, [CLI, "--file", "DB_PASSWORD", "--mount", join(box.cwd, "m.env"), ...args, "--", NODE, CHILD], {
-      env: cleanEnv(env(box, { ACT: "wait", ...extra })),
-      cwd: box.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  async function startWaiting(
+    box: ReturnType<typeof sandbox>,
+    extra: Record<string, string> = {},
+    args: string[] = [],
+  ) {
+    const proc = spawn(
+      NODE,
+      [CLI, "--file", "DB_PASSWORD", "--mount", join(box.cwd, "m.env"), ...args, "--", NODE, CHILD],
+      {
+        env: cleanEnv(env(box, { ACT: "wait", ...extra })),
+        cwd: box.cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = once(proc, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
@@ -171,7 +217,10 @@ describe("removal on every way out", () => {
 
   it("a child killed by a signal: secr-run dies of the same signal, and the files are gone", async () => {
     const box = sandbox();
-    const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", "--", NODE, CHILD], { env: env(box, { ACT: "kill:SIGUSR2" }), cwd: box.cwd });
+    const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", "--", NODE, CHILD], {
+      env: env(box, { ACT: "kill:SIGUSR2" }),
+      cwd: box.cwd,
+    });
     expect(result.signal).toBe("SIGUSR2");
     expect(readReport(box)?.env.DB_PASSWORD_FILE).toBeDefined();
     expect(leftIn(box.runtime)).toEqual([]);
@@ -181,7 +230,10 @@ describe("removal on every way out", () => {
   it("a command that cannot be started (127): the files are gone, masking or not", async () => {
     const box = sandbox();
     for (const extra of [[], ["--mask"]]) {
-      const result = await runCli(["--file", "DB_PASSWORD", "--mount", "m.env", ...extra, "--", join(box.root, "no-such-program")], { env: env(box), cwd: box.cwd });
+      const result = await runCli(
+        ["--file", "DB_PASSWORD", "--mount", "m.env", ...extra, "--", join(box.root, "no-such-program")],
+        { env: env(box), cwd: box.cwd },
+      );
       expect(result.exitCode).toBe(127);
       expect(leftIn(box.runtime)).toEqual([]);
       expect(readdirSync(box.cwd)).toEqual([]);
@@ -199,7 +251,10 @@ describe("removal on every way out", () => {
     expect(existsSync(left)).toBe(true);
     expect(existsSync(join(box.cwd, "m.env"))).toBe(true);
     const next = sandbox();
-    const result = await runCli(["--file", "API_KEY", "--", NODE, CHILD], { env: env(next, { XDG_RUNTIME_DIR: box.runtime }), cwd: next.cwd });
+    const result = await runCli(["--file", "API_KEY", "--", NODE, CHILD], {
+      env: env(next, { XDG_RUNTIME_DIR: box.runtime }),
+      cwd: next.cwd,
+    });
     expect(result.exitCode).toBe(0);
     expect(existsSync(left)).toBe(false);
     expect(existsSync(join(box.cwd, "m.env"))).toBe(false);
@@ -210,7 +265,10 @@ describe("removal on every way out", () => {
 describe("--mask", () => {
   it("replaces the values and their encoded forms in stdout and stderr; the exit code is the child's", async () => {
     const box = sandbox();
-    const result = await runCli(["--mask", "--", NODE, CHILD], { env: env(box, { ACT: "print", PRINT_KEYS: "DB_PASSWORD,API_KEY" }), cwd: box.cwd });
+    const result = await runCli(["--mask", "--", NODE, CHILD], {
+      env: env(box, { ACT: "print", PRINT_KEYS: "DB_PASSWORD,API_KEY" }),
+      cwd: box.cwd,
+    });
     expect(result.exitCode).toBe(3);
     for (const key of ["DB_PASSWORD", "API_KEY"]) {
       for (const form of ["raw", "b64", "url", "split"]) expect(result.stdout).toContain(`${form} [secr:${key}]`);
@@ -218,29 +276,47 @@ describe("--mask", () => {
       expect(result.stderr).toContain(`err [secr:${key}]\n`);
     }
     expect(result.stdout).toContain("split [secr:DB_PASSWORD] end\n");
-    expect(leaks([result.stdout, result.stderr], [production.DB_PASSWORD, production.API_KEY, Buffer.from(production.API_KEY).toString("base64")])).toEqual([]);
+    expect(
+      leaks(
+        [result.stdout, result.stderr],
+        [production.DB_PASSWORD, production.API_KEY, Buffer.from(production.API_KEY).toString("base64")],
+      ),
+    ).toEqual([]);
   });
 
   it("leaves values shorter than --mask-min-length, and says so under --verbose", async () => {
     const box = sandbox();
-    const result = await runCli(["--mask", "--verbose", "--", NODE, CHILD], { env: env(box, { ACT: "print", PRINT_KEYS: "SHORT" }), cwd: box.cwd });
+    const result = await runCli(["--mask", "--verbose", "--", NODE, CHILD], {
+      env: env(box, { ACT: "print", PRINT_KEYS: "SHORT" }),
+      cwd: box.cwd,
+    });
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain("raw abc\n");
     expect(result.stderr).toContain("not masked (shorter than 6 characters): SHORT");
-    const shorter = await runCli(["--mask", "--mask-min-length", "3", "--", NODE, CHILD], { env: env(box, { ACT: "print", PRINT_KEYS: "SHORT" }), cwd: box.cwd });
+    const shorter = await runCli(["--mask", "--mask-min-length", "3", "--", NODE, CHILD], {
+      env: env(box, { ACT: "print", PRINT_KEYS: "SHORT" }),
+      cwd: box.cwd,
+    });
     expect(shorter.stdout).toContain("raw [secr:SHORT]\n");
   });
 
   it("without --mask the output is untouched (the control)", async () => {
     const box = sandbox();
-    const result = await runCli(["--", NODE, CHILD, "control"], { env: env(box, { ACT: "print", PRINT_KEYS: "API_KEY" }), cwd: box.cwd });
+    const result = await runCli(["--", NODE, CHILD, "control"], {
+      env: env(box, { ACT: "print", PRINT_KEYS: "API_KEY" }),
+      cwd: box.cwd,
+    });
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain(`raw ${production.API_KEY}\n`);
   });
 
   it("keeps stdin connected", async () => {
     const box = sandbox();
-    const result = await runCli(["--mask", "--", NODE, "-e", "process.stdin.pipe(process.stdout)"], { env: env(box), cwd: box.cwd, input: `echo ${production.API_KEY} done` });
+    const result = await runCli(["--mask", "--", NODE, "-e", "process.stdin.pipe(process.stdout)"], {
+      env: env(box),
+      cwd: box.cwd,
+      input: `echo ${production.API_KEY} done`,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("echo [secr:API_KEY] done");
   });

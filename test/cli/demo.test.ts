@@ -12,7 +12,12 @@ const SEED = JSON.parse(readFileSync(new URL("../../examples/seed.json", import.
 };
 
 it("npm run demo: a seeded local server, secr-run --env production -- node app.js, exit 0", async () => {
-  const result = await execa(process.execPath, [DEMO], { reject: false, extendEnv: false, env: cleanEnv({ SECR_ORG: "not-used-by-the-demo" }), all: true });
+  const result = await execa(process.execPath, [DEMO], {
+    reject: false,
+    extendEnv: false,
+    env: cleanEnv({ SECR_ORG: "not-used-by-the-demo" }),
+    all: true,
+  });
   expect(result.exitCode, result.all).toBe(0);
   expect(result.stdout).toContain("received 6 of 6 expected secrets");
   expect(result.stdout).toContain("SECR_TOKEN           (removed by secr-run)");

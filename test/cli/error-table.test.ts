@@ -49,7 +49,8 @@ describe("exit codes", () => {
 });
 
 describe("the fetch-error table", () => {
-  const statusText = (row: FetchErrorRow) => (row.statuses === undefined ? "" : typeof row.statuses === "function" ? "5xx" : row.statuses.join(", "));
+  const statusText = (row: FetchErrorRow) =>
+    row.statuses === undefined ? "" : typeof row.statuses === "function" ? "5xx" : row.statuses.join(", ");
 
   it("docs/design/errors.md has one row per entry, with the same exit code, decision and hint", () => {
     const table = rows(errorsDoc, /^`[a-z_]+`$/);
@@ -57,12 +58,21 @@ describe("the fetch-error table", () => {
     expect([...table.keys()]).toEqual(all.map((row) => `\`${row.code}\``));
     for (const row of all) {
       const hint = row.hint?.({ where: "ORG/PROJECT/ENV", apiUrl: "API_URL" }) ?? "";
-      expect(table.get(`\`${row.code}\``)).toEqual([statusText(row), String(row.exitCode), row.decision, row.meaning, hint]);
+      expect(table.get(`\`${row.code}\``)).toEqual([
+        statusText(row),
+        String(row.exitCode),
+        row.decision,
+        row.meaning,
+        hint,
+      ]);
     }
   });
 
   it("includes response_too_large: exit 69, never a snapshot fallback", () => {
-    expect(classifyFetchError(new SecrApiError("too large", 200, "response_too_large"))).toMatchObject({ exitCode: 69, decision: "fail" });
+    expect(classifyFetchError(new SecrApiError("too large", 200, "response_too_large"))).toMatchObject({
+      exitCode: 69,
+      decision: "fail",
+    });
   });
 
   it("exit code and snapshot decision agree: purge is 77/78, fallback is 69", () => {
@@ -74,9 +84,21 @@ describe("the fetch-error table", () => {
 
   it("a failure carries the row's exit code, decision and hint; a non-client error gets none", () => {
     const settings = { apiUrl: "http://127.0.0.1:9", timeoutMs: 5000 } as Settings;
-    const failure = fetchFailure(new SecrApiError("secr API GET /v1/x failed: 403 forbidden", 403, "forbidden"), settings, "acme/api/prod", false);
-    expect(failure).toMatchObject({ exitCode: 77, decision: "purge", message: "secr API GET /v1/x failed: 403 forbidden (the token may not read acme/api/prod)" });
+    const failure = fetchFailure(
+      new SecrApiError("secr API GET /v1/x failed: 403 forbidden", 403, "forbidden"),
+      settings,
+      "acme/api/prod",
+      false,
+    );
+    expect(failure).toMatchObject({
+      exitCode: 77,
+      decision: "purge",
+      message: "secr API GET /v1/x failed: 403 forbidden (the token may not read acme/api/prod)",
+    });
     expect(fetchFailure(new TypeError("bug"), settings, "acme/api/prod", false)).toBeUndefined();
-    expect(fetchFailure(new TypeError("aborted"), settings, "acme/api/prod", true)).toMatchObject({ exitCode: 69, decision: "fallback" });
+    expect(fetchFailure(new TypeError("aborted"), settings, "acme/api/prod", true)).toMatchObject({
+      exitCode: 69,
+      decision: "fallback",
+    });
   });
 });

@@ -25,9 +25,12 @@ afterAll(async () => {
 
 async function run(extraArgs: string[] = [], apiUrl = msw.url) {
   const record = recordFile();
-  const result = await runCli(["--env", "production", "--org", "acme", "--project", "api", ...extraArgs, ...recordingChild()], {
-    env: { SECR_API_URL: apiUrl, SECR_TOKEN: TOKEN, RECORD_TO: record },
-  });
+  const result = await runCli(
+    ["--env", "production", "--org", "acme", "--project", "api", ...extraArgs, ...recordingChild()],
+    {
+      env: { SECR_API_URL: apiUrl, SECR_TOKEN: TOKEN, RECORD_TO: record },
+    },
+  );
   return { result, child: readRecord(record) };
 }
 
@@ -63,7 +66,9 @@ describe("faults map to documented exit codes", () => {
   });
 
   it("503 on every attempt -> 69, after retries", async () => {
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "server_error", message: "down" }, { status: 503 })));
+    msw.use(
+      http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "server_error", message: "down" }, { status: 503 })),
+    );
     const before = msw.requests.length;
     expectOwnFailure(await run(), 69);
     const pulls = msw.requests.slice(before).filter((r) => r.url.pathname.startsWith("/v1/secrets/"));
@@ -71,7 +76,14 @@ describe("faults map to documented exit codes", () => {
   });
 
   it("429 with Retry-After on every attempt -> 69", async () => {
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "0" } })));
+    msw.use(
+      http.get(SECRETS_ROUTE, () =>
+        HttpResponse.json(
+          { error: "rate_limited", message: "slow down" },
+          { status: 429, headers: { "retry-after": "0" } },
+        ),
+      ),
+    );
     expectOwnFailure(await run(), 69);
   });
 
@@ -101,7 +113,9 @@ describe("faults map to documented exit codes", () => {
   it("http:// to a non-loopback host is refused before anything is sent (78)", async () => {
     const outcome = await run([], "http://secr.example.com");
     expectOwnFailure(outcome, 78);
-    expect(outcome.result.stderr).toBe("secr-run: refusing to send the token in clear text to secr.example.com: use https://, or a loopback host\n");
+    expect(outcome.result.stderr).toBe(
+      "secr-run: refusing to send the token in clear text to secr.example.com: use https://, or a loopback host\n",
+    );
   });
 
   it("the validate route failing is the same failure (403 -> 77)", async () => {
@@ -116,30 +130,39 @@ describe("faults map to documented exit codes", () => {
 });
 
 describe("signals while check and export fetch", () => {
-  it.each([["export", "--format", "json"], ["check"]])("SIGUSR1 to secr-run %s does not open the inspector", async (...command) => {
-    msw.use(
-      http.get(SECRETS_ROUTE, () => new Promise<never>(() => {})),
-      http.get(VALIDATE_ROUTE, () => new Promise<never>(() => {})),
-    );
-    const before = msw.requests.length;
-    const child = execa(NODE, [CLI, ...command, "--env", "production", "--org", "acme", "--project", "api", "--timeout", "3s"], {
-      reject: false,
-      extendEnv: false,
-      env: cleanEnv({ SECR_API_URL: msw.url, SECR_TOKEN: TOKEN }),
-    });
-    // Wait until the request is in flight, then signal.
-    for (let i = 0; i < 400 && msw.requests.length === before; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(msw.requests.length).toBeGreaterThan(before);
-    child.kill("SIGUSR1");
-    const result = await child;
-    expect(result.exitCode).toBe(69); // still running after the signal: it ran into --timeout
-    expect(String(result.stderr)).not.toContain("Debugger");
-  });
+  it.each([["export", "--format", "json"], ["check"]])(
+    "SIGUSR1 to secr-run %s does not open the inspector",
+    async (...command) => {
+      msw.use(
+        http.get(SECRETS_ROUTE, () => new Promise<never>(() => {})),
+        http.get(VALIDATE_ROUTE, () => new Promise<never>(() => {})),
+      );
+      const before = msw.requests.length;
+      const child = execa(
+        NODE,
+        [CLI, ...command, "--env", "production", "--org", "acme", "--project", "api", "--timeout", "3s"],
+        {
+          reject: false,
+          extendEnv: false,
+          env: cleanEnv({ SECR_API_URL: msw.url, SECR_TOKEN: TOKEN }),
+        },
+      );
+      // Wait until the request is in flight, then signal.
+      for (let i = 0; i < 400 && msw.requests.length === before; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(msw.requests.length).toBeGreaterThan(before);
+      child.kill("SIGUSR1");
+      const result = await child;
+      expect(result.exitCode).toBe(69); // still running after the signal: it ran into --timeout
+      expect(String(result.stderr)).not.toContain("Debugger");
+    },
+  );
 });
 
 describe("data that cannot be injected", () => {
   it("a value with a NUL byte -> 65 naming the key, never the value", async () => {
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, NUL_VALUE: "nul\u0000value-9x" }))));
+    msw.use(
+      http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, NUL_VALUE: "nul\u0000value-9x" }))),
+    );
     const outcome = await run();
     expectOwnFailure(outcome, 65);
     expect(outcome.result.stderr).toContain("values containing a NUL byte: NUL_VALUE");
@@ -153,14 +176,22 @@ describe("data that cannot be injected", () => {
   });
 
   it("a name with a newline cannot forge a second output line", async () => {
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, "X\nsecr-run: all good": "forged-line-value" }))));
+    msw.use(
+      http.get(SECRETS_ROUTE, () =>
+        HttpResponse.json(secretList({ ...VALUES, "X\nsecr-run: all good": "forged-line-value" })),
+      ),
+    );
     const outcome = await run();
     expectOwnFailure(outcome, 65);
     expect(outcome.result.stderr).toContain('"X\\nsecr-run: all good"');
   });
 
   it("--skip-invalid injects the rest", async () => {
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList({ ...VALUES, NUL_VALUE: "nul\u0000value-9x", "A-B": "dash-value-1x" }))));
+    msw.use(
+      http.get(SECRETS_ROUTE, () =>
+        HttpResponse.json(secretList({ ...VALUES, NUL_VALUE: "nul\u0000value-9x", "A-B": "dash-value-1x" })),
+      ),
+    );
     const { result, child } = await run(["--skip-invalid"]);
     expect(result.exitCode).toBe(0);
     expect(child?.env.GOOD).toBe(VALUES.GOOD);

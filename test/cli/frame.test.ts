@@ -20,7 +20,14 @@ const server = useLocalServer({
   token: TOKEN,
   seed: {
     orgs: {
-      acme: { projects: { api: { environments: { dev: { DATABASE_URL: "frame-db-value-8q2w", API_KEY: "frame-api-key-3k7z" } }, templates: [{ key: "DATABASE_URL" }, { key: "MISSING_KEY" }] } } },
+      acme: {
+        projects: {
+          api: {
+            environments: { dev: { DATABASE_URL: "frame-db-value-8q2w", API_KEY: "frame-api-key-3k7z" } },
+            templates: [{ key: "DATABASE_URL" }, { key: "MISSING_KEY" }],
+          },
+        },
+      },
     },
   },
 });
@@ -30,7 +37,12 @@ function memoryIo(env: Record<string, string>): Io & { out: () => string; err: (
   let out = "";
   let err = "";
   // An empty config and cache home: nothing of the machine's own settings leaks in.
-  const base = { HOME: dirs.path, XDG_CONFIG_HOME: dirs.path, XDG_CACHE_HOME: dirs.path, SECR_CACHE_DIR: join(dirs.path, "cache") };
+  const base = {
+    HOME: dirs.path,
+    XDG_CONFIG_HOME: dirs.path,
+    XDG_CACHE_HOME: dirs.path,
+    SECR_CACHE_DIR: join(dirs.path, "cache"),
+  };
   return {
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -40,7 +52,13 @@ function memoryIo(env: Record<string, string>): Io & { out: () => string; err: (
     err: () => err,
   };
 }
-const scope = () => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: TOKEN });
+const scope = () => ({
+  SECR_ORG: "acme",
+  SECR_PROJECT: "api",
+  SECR_ENV: "dev",
+  SECR_API_URL: server.url,
+  SECR_TOKEN: TOKEN,
+});
 
 describe("mains in process, through the frame", () => {
   it("secrets list prints its table to io.stdout, with the settings from io.env", async () => {
@@ -55,7 +73,9 @@ describe("mains in process, through the frame", () => {
     for (const main of [check, templatesValidate]) {
       const io = memoryIo(scope());
       expect(await main([], io)).toBe(78);
-      expect(io.out()).toBe("acme/api/dev: missing 1 required key: MISSING_KEY\nacme/api/dev: 1 key not in the template: API_KEY\n");
+      expect(io.out()).toBe(
+        "acme/api/dev: missing 1 required key: MISSING_KEY\nacme/api/dev: 1 key not in the template: API_KEY\n",
+      );
     }
   });
 

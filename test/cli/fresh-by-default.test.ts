@@ -12,7 +12,9 @@ import { tempDir } from "../helpers/temp.js";
 const ORG = "acme";
 const PROJECT = "shop";
 const ENV = "development";
-const SEED = { orgs: { [ORG]: { projects: { [PROJECT]: { environments: { [ENV]: { FOO: "v0", OTHER: "other-value-5f1c" } } } } } } };
+const SEED = {
+  orgs: { [ORG]: { projects: { [PROJECT]: { environments: { [ENV]: { FOO: "v0", OTHER: "other-value-5f1c" } } } } } },
+};
 const TARGET = ["--org", ORG, "--project", PROJECT, "--env", ENV];
 const ECHO = ["--", "sh", "-c", 'printf "%s" "$FOO"'];
 
@@ -28,11 +30,16 @@ function snapshots(cacheDir: string): string[] {
 
 /** A run as a user types it: no SECR_SHARE_WINDOW, the default cache settings, one cache dir. */
 function run(cacheDir: string, token: string, args: string[], apiUrl = server.url) {
-  return runCli([...TARGET, "--cache-dir", cacheDir, ...args], { env: cleanEnv({ SECR_API_URL: apiUrl, SECR_TOKEN: token }) });
+  return runCli([...TARGET, "--cache-dir", cacheDir, ...args], {
+    env: cleanEnv({ SECR_API_URL: apiUrl, SECR_TOKEN: token }),
+  });
 }
 
 function setFoo(value: string) {
-  return runCli(["secrets", "set", "FOO", ...TARGET], { input: `${value}\n`, env: cleanEnv({ SECR_API_URL: server.url, SECR_TOKEN: server.token }) });
+  return runCli(["secrets", "set", "FOO", ...TARGET], {
+    input: `${value}\n`,
+    env: cleanEnv({ SECR_API_URL: server.url, SECR_TOKEN: server.token }),
+  });
 }
 
 describe("fresh by default", () => {
@@ -88,7 +95,9 @@ describe("fresh by default", () => {
       await own.stop();
       const down = await run(dir, own.token, ECHO, own.url);
       expect([down.exitCode, down.stdout]).toEqual([0, "v0"]);
-      expect(down.stderr).toMatch(/^secr-run: warning: secr is unreachable \([^\n]+\): using the snapshot of acme\/shop\/development from [0-9dhms ]+ ago\n$/);
+      expect(down.stderr).toMatch(
+        /^secr-run: warning: secr is unreachable \([^\n]+\): using the snapshot of acme\/shop\/development from [0-9dhms ]+ ago\n$/,
+      );
     } finally {
       await own.stop().catch(() => undefined);
       cache.remove();
@@ -107,7 +116,8 @@ describe("fresh by default", () => {
       expect(offline.exitCode, offline.stderr).toBe(0);
       expect(offline.stderr).not.toMatch(/tampered|does not decrypt/);
       expect(snapshots(dir)).toHaveLength(2);
-      for (const name of snapshots(dir)) for (const token of [server.token, second.token]) expect(name).not.toContain(token);
+      for (const name of snapshots(dir))
+        for (const token of [server.token, second.token]) expect(name).not.toContain(token);
     } finally {
       await admin.close();
       cache.remove();

@@ -11,9 +11,15 @@ const TRACE = fileURLToPath(new URL("./fixtures/trace-modules.mjs", import.meta.
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
 /** Files of our bundle that a command loaded, and whether any holds execa, undici or the client. */
-async function loadedBundleFiles(args: string[]): Promise<{ files: string[]; heavy: string[]; exitCode: number | undefined; stdout: string }> {
+async function loadedBundleFiles(
+  args: string[],
+): Promise<{ files: string[]; heavy: string[]; exitCode: number | undefined; stdout: string }> {
   const trace = recordFile();
-  const result = await execa(NODE, ["--import", TRACE, CLI, ...args], { reject: false, extendEnv: false, env: cleanEnv({ TRACE_MODULES_TO: trace }) });
+  const result = await execa(NODE, ["--import", TRACE, CLI, ...args], {
+    reject: false,
+    extendEnv: false,
+    env: cleanEnv({ TRACE_MODULES_TO: trace }),
+  });
   const files = existsSync(trace)
     ? readFileSync(trace, "utf8")
         .split("\n")
@@ -32,10 +38,20 @@ describe("--help", () => {
     const result = await runCli(["--help"]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
-    for (const text of ["secr-run [options] -- <command> [args...]", "--env", "--only", "--preserve-env", "--allow-name", "SECR_TOKEN", ".secr.json", "Exit codes:"]) {
+    for (const text of [
+      "secr-run [options] -- <command> [args...]",
+      "--env",
+      "--only",
+      "--preserve-env",
+      "--allow-name",
+      "SECR_TOKEN",
+      ".secr.json",
+      "Exit codes:",
+    ]) {
       expect(result.stdout).toContain(text);
     }
-    for (const code of [64, 65, 69, 77, 78, 126, 127]) expect(result.stdout).toMatch(new RegExp(`^\\s+${code}\\s`, "m"));
+    for (const code of [64, 65, 69, 77, 78, 126, 127])
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${code}\\s`, "m"));
   });
 
   it("-h after options, `help`, and per-command help all work", async () => {
@@ -76,22 +92,26 @@ describe("--help", () => {
 });
 
 describe("help of every command", () => {
-  it.each([[["--help"]], [["check", "--help"]], [["help", "export"]], [["serve", "--help"]], [["help", "serve"]], [["--env", "x", "check", "-h"]]])(
-    "%j: same sections, 80 columns off a terminal",
-    async (args) => {
-      const result = await runCli(args);
-      expect([result.exitCode, result.stderr]).toEqual([0, ""]);
-      const headings = result.stdout
-        .split("\n")
-        .filter((line) => /^[A-Z][A-Za-z ]*:( |$)/.test(line))
-        .map((line) => line.split(":")[0]);
-      expect(headings[0]).toBe("Usage");
-      expect(headings).toEqual(expect.arrayContaining(["Options", "Examples", "Exit codes"]));
-      expect(headings.indexOf("Options")).toBeLessThan(headings.indexOf("Examples"));
-      expect(headings.indexOf("Examples")).toBeLessThan(headings.indexOf("Exit codes"));
-      for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
-    },
-  );
+  it.each([
+    [["--help"]],
+    [["check", "--help"]],
+    [["help", "export"]],
+    [["serve", "--help"]],
+    [["help", "serve"]],
+    [["--env", "x", "check", "-h"]],
+  ])("%j: same sections, 80 columns off a terminal", async (args) => {
+    const result = await runCli(args);
+    expect([result.exitCode, result.stderr]).toEqual([0, ""]);
+    const headings = result.stdout
+      .split("\n")
+      .filter((line) => /^[A-Z][A-Za-z ]*:( |$)/.test(line))
+      .map((line) => line.split(":")[0]);
+    expect(headings[0]).toBe("Usage");
+    expect(headings).toEqual(expect.arrayContaining(["Options", "Examples", "Exit codes"]));
+    expect(headings.indexOf("Options")).toBeLessThan(headings.indexOf("Examples"));
+    expect(headings.indexOf("Examples")).toBeLessThan(headings.indexOf("Exit codes"));
+    for (const line of result.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
 
   it("the top-level help lists the commands; global options are grouped", async () => {
     const { stdout } = await runCli(["--help"]);
@@ -104,11 +124,13 @@ describe("help of every command", () => {
   it("is laid out by yargs, which only --help loads", async () => {
     // A message of yargs' own: in the bundle only where yargs is.
     const marker = "Not enough non-option arguments";
-    const holdsYargs = (files: string[]) => [...new Set(files)].filter((file) => readFileSync(file, "utf8").includes(marker));
+    const holdsYargs = (files: string[]) =>
+      [...new Set(files)].filter((file) => readFileSync(file, "utf8").includes(marker));
     const help = await loadedBundleFiles(["check", "--help"]);
     expect(help.exitCode).toBe(0);
     expect(holdsYargs(help.files)).toHaveLength(1);
-    for (const args of [["--version"], ["check", "--bogus"], ["secrets"]]) expect(holdsYargs((await loadedBundleFiles(args)).files), args.join(" ")).toEqual([]);
+    for (const args of [["--version"], ["check", "--bogus"], ["secrets"]])
+      expect(holdsYargs((await loadedBundleFiles(args)).files), args.join(" ")).toEqual([]);
   });
 
   it("every declared command: Usage first, Options before Examples before Exit codes, 80 columns", async () => {
@@ -117,9 +139,14 @@ describe("help of every command", () => {
     const modules = readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => `${entry.name}/command.ts`);
-    const commands = (await Promise.all(modules.map((name) => import(new URL(name, dir).href) as Promise<Record<string, unknown>>)))
+    const commands = (
+      await Promise.all(modules.map((name) => import(new URL(name, dir).href) as Promise<Record<string, unknown>>))
+    )
       .flatMap((module) => Object.values(module))
-      .filter((value): value is CommandDefinition => typeof value === "object" && value !== null && "displayName" in value && "parse" in value);
+      .filter(
+        (value): value is CommandDefinition =>
+          typeof value === "object" && value !== null && "displayName" in value && "parse" in value,
+      );
     expect(commands.length).toBeGreaterThan(20);
     for (const command of commands) {
       const text = await helpText(command, commands, 80);
@@ -128,26 +155,38 @@ describe("help of every command", () => {
         .filter((line) => /^(Usage|Commands|Options|Global options|Examples|Exit codes):/.test(line))
         .map((line) => line.split(":")[0]);
       expect(headings[0], command.displayName).toBe("Usage");
-      const order = ["Usage", "Commands", "Options", "Global options", "Examples", "Exit codes"].filter((h) => headings.includes(h));
+      const order = ["Usage", "Commands", "Options", "Global options", "Examples", "Exit codes"].filter((h) =>
+        headings.includes(h),
+      );
       expect(
         headings.filter((h, i) => headings.indexOf(h) === i),
         command.displayName,
       ).toEqual(order);
       if (command.exitCodes?.length) expect(headings, command.displayName).toContain("Exit codes");
-      for (const line of text.split("\n")) expect(line.length, `${command.displayName}: ${line}`).toBeLessThanOrEqual(80);
+      for (const line of text.split("\n"))
+        expect(line.length, `${command.displayName}: ${line}`).toBeLessThanOrEqual(80);
     }
   });
 
   it("follows the width it is given (the terminal's), 80 off a terminal", async () => {
     const { helpText, helpWidth } = await import("../../src/cli/help.js");
     const { runCommand } = await import("../../src/cli/commands/run/command.js");
-    expect([helpWidth({ isTTY: false, columns: 200 }), helpWidth({ isTTY: true, columns: 132 }), helpWidth({ isTTY: true })]).toEqual([80, 132, 80]);
+    expect([
+      helpWidth({ isTTY: false, columns: 200 }),
+      helpWidth({ isTTY: true, columns: 132 }),
+      helpWidth({ isTTY: true }),
+    ]).toEqual([80, 132, 80]);
     const lines = (await helpText(runCommand, [runCommand], 132)).split("\n");
     expect(Math.max(...lines.map((line) => line.length))).toBeGreaterThan(80);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(132);
   });
 
-  it.each([[["secrets", "--help"]], [["help", "secrets"]], [["help", "admin", "tokens"]], [["--env", "x", "admin", "-h"]]])("group help %j lists the subcommands", async (args) => {
+  it.each([
+    [["secrets", "--help"]],
+    [["help", "secrets"]],
+    [["help", "admin", "tokens"]],
+    [["--env", "x", "admin", "-h"]],
+  ])("group help %j lists the subcommands", async (args) => {
     const result = await runCli(args);
     expect([result.exitCode, result.stderr]).toEqual([0, ""]);
     const group = args.filter((word) => !word.startsWith("-") && word !== "help" && word !== "x").join(" ");
@@ -186,7 +225,23 @@ describe("--version", () => {
   });
 
   it("control: a real run does load them (so the trace can see them)", async () => {
-    const args = ["--org", "a", "--project", "b", "--env", "c", "--token", "secr_cli_x_0000", "--api-url", "http://127.0.0.1:1", "--timeout", "300ms", "-q", "--", "true"];
+    const args = [
+      "--org",
+      "a",
+      "--project",
+      "b",
+      "--env",
+      "c",
+      "--token",
+      "secr_cli_x_0000",
+      "--api-url",
+      "http://127.0.0.1:1",
+      "--timeout",
+      "300ms",
+      "-q",
+      "--",
+      "true",
+    ];
     const { heavy } = await loadedBundleFiles(args);
     expect(heavy.length).toBeGreaterThanOrEqual(1); // run.cjs, which holds the client, undici and execa
   });

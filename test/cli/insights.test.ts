@@ -54,7 +54,10 @@ let dirs = 0;
 function projectDir(schema?: unknown): string {
   const dir = join(project.path, `p${++dirs}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, ".secr.json"), JSON.stringify({ org: ORG, project: PROJECT, env: ENV, ...(schema === undefined ? {} : { schema }) }));
+  writeFileSync(
+    join(dir, ".secr.json"),
+    JSON.stringify({ org: ORG, project: PROJECT, env: ENV, ...(schema === undefined ? {} : { schema }) }),
+  );
   return dir;
 }
 
@@ -63,7 +66,10 @@ const env = (extra: Record<string, string> = {}) => ({ SECR_API_URL: server.url,
 describe("schema", () => {
   it("a run lists every failing key with its rule, prints no value, exits 78 and never starts the child", async () => {
     const record = recordFile();
-    const result = await runCli(["--", NODE, RECORD_CHILD], { cwd: projectDir(SCHEMA), env: env({ RECORD_TO: record }) });
+    const result = await runCli(["--", NODE, RECORD_CHILD], {
+      cwd: projectDir(SCHEMA),
+      env: env({ RECORD_TO: record }),
+    });
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toBe(
       `secr-run: ${WHERE} breaks the schema in ${join(project.path, `p${dirs}`, ".secr.json")}: PORT must be a port number (1-65535); DATABASE_URL must be a URL with protocol postgres or postgresql (the command was not started)\n`,
@@ -74,21 +80,32 @@ describe("schema", () => {
   it("a passing run gets the schema's defaults for absent keys, and keeps present values", async () => {
     secrets = { ...VALUES, PORT: "8080", DATABASE_URL: "postgres://app:ins-db-pass-93b1@db/app" };
     const record = recordFile();
-    const result = await runCli(["--", NODE, RECORD_CHILD], { cwd: projectDir(SCHEMA), env: env({ RECORD_TO: record }) });
+    const result = await runCli(["--", NODE, RECORD_CHILD], {
+      cwd: projectDir(SCHEMA),
+      env: env({ RECORD_TO: record }),
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     const child = readRecord(record)!.env;
     expect(child.FEATURE_X).toBe("false");
     expect(child.PORT).toBe("8080");
     // An inherited value counts as present: the default does not replace it.
     const again = recordFile();
-    await runCli(["--", NODE, RECORD_CHILD], { cwd: projectDir(SCHEMA), env: env({ RECORD_TO: again, FEATURE_X: "on" }) });
+    await runCli(["--", NODE, RECORD_CHILD], {
+      cwd: projectDir(SCHEMA),
+      env: env({ RECORD_TO: again, FEATURE_X: "on" }),
+    });
     expect(readRecord(again)!.env.FEATURE_X).toBe("on");
   });
 
   it("an invalid schema is a configuration error (78) naming the entry, before any request", async () => {
-    const result = await runCli(["--", NODE, RECORD_CHILD], { cwd: projectDir({ PORT: "portnumber" }), env: env({ RECORD_TO: recordFile() }) });
+    const result = await runCli(["--", NODE, RECORD_CHILD], {
+      cwd: projectDir({ PORT: "portnumber" }),
+      env: env({ RECORD_TO: recordFile() }),
+    });
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toMatch(/^secr-run: .*\.secr\.json: schema entry PORT: unknown type "portnumber" \(one of string, int, .*\)\n$/);
+    expect(result.stderr).toMatch(
+      /^secr-run: .*\.secr\.json: schema entry PORT: unknown type "portnumber" \(one of string, int, .*\)\n$/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -96,7 +113,9 @@ describe("schema", () => {
     const cwd = projectDir(SCHEMA);
     const text = await runCli(["check"], { cwd, env: env() });
     expect(text.exitCode).toBe(78);
-    expect(text.stdout).toMatch(/: breaks the schema in .*: PORT must be a port number \(1-65535\); DATABASE_URL must be a URL with protocol postgres or postgresql\n$/);
+    expect(text.stdout).toMatch(
+      /: breaks the schema in .*: PORT must be a port number \(1-65535\); DATABASE_URL must be a URL with protocol postgres or postgresql\n$/,
+    );
     const json = await runCli(["check", "--json"], { cwd, env: env() });
     expect(json.exitCode).toBe(78);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -129,7 +148,12 @@ describe("schema", () => {
 
 describe("explain", () => {
   it("one row per key with source, action, schema verdict and fingerprint; starts nothing; exits as the run would", async () => {
-    secrets = { ...VALUES, NODE_OPTIONS: "--require /tmp/evil-ins.js", PORT: "8080", DATABASE_URL: "postgres://app:ins-db-pass-93b1@db/app" };
+    secrets = {
+      ...VALUES,
+      NODE_OPTIONS: "--require /tmp/evil-ins.js",
+      PORT: "8080",
+      DATABASE_URL: "postgres://app:ins-db-pass-93b1@db/app",
+    };
     const record = recordFile();
     const result = await runCli(["explain", "--skip-invalid", "--preserve-env=LOG_LEVEL", "--", NODE, RECORD_CHILD], {
       cwd: projectDir(SCHEMA),
@@ -141,29 +165,52 @@ describe("explain", () => {
     expect(lines[0]).toMatch(/^KEY +SOURCE +ACTION +SCHEMA +FINGERPRINT +DETAIL$/);
     const row = (key: string) => lines.find((line) => line.startsWith(`${key} `));
     expect(row("API_KEY")).toMatch(/^API_KEY +secr +injected +- +20:[0-9a-f]{8}$/);
-    expect(row("DATABASE_URL")).toMatch(/^DATABASE_URL +secr +injected +url \(postgres\|postgresql\) ok +38:[0-9a-f]{8}$/);
+    expect(row("DATABASE_URL")).toMatch(
+      /^DATABASE_URL +secr +injected +url \(postgres\|postgresql\) ok +38:[0-9a-f]{8}$/,
+    );
     expect(row("FEATURE_X")).toMatch(/^FEATURE_X +schema default +injected +bool ok +5:[0-9a-f]{8} +schema default \(/);
-    expect(row("LOG_LEVEL")).toMatch(/^LOG_LEVEL +inherited +kept +enum \(debug\|info\|warn\) ok +5:[0-9a-f]{8} +--preserve-env/);
+    expect(row("LOG_LEVEL")).toMatch(
+      /^LOG_LEVEL +inherited +kept +enum \(debug\|info\|warn\) ok +5:[0-9a-f]{8} +--preserve-env/,
+    );
     expect(row("NODE_OPTIONS")).toMatch(/^NODE_OPTIONS +secr +skipped +- +\d+:[0-9a-f]{8} +loads code into the child/);
     expect(row("SECR_TOKEN")).toMatch(/^SECR_TOKEN +inherited +removed +- +- +secr-run credential/);
     expect(lines.at(-1)).toBe(`${WHERE}: a run would start the command with 4 injected keys`);
 
     // The fingerprints are stable across runs (and machines) with one token, and change with it.
-    const json = await runCli(["explain", "--json", "--skip-invalid", "--preserve-env=LOG_LEVEL"], { cwd: projectDir(SCHEMA), env: env({ LOG_LEVEL: "debug" }) });
-    const report = JSON.parse(json.stdout) as { rows: Array<{ key: string; fingerprint?: { length: number; hmac: string } }>; wouldStart: boolean; source: unknown };
+    const json = await runCli(["explain", "--json", "--skip-invalid", "--preserve-env=LOG_LEVEL"], {
+      cwd: projectDir(SCHEMA),
+      env: env({ LOG_LEVEL: "debug" }),
+    });
+    const report = JSON.parse(json.stdout) as {
+      rows: Array<{ key: string; fingerprint?: { length: number; hmac: string } }>;
+      wouldStart: boolean;
+      source: unknown;
+    };
     expect(report).toMatchObject({ target: WHERE, wouldStart: true, exitCode: 0 });
     const hmac = report.rows.find((r) => r.key === "API_KEY")!.fingerprint!.hmac;
     expect(row("API_KEY")).toContain(`20:${hmac}`);
-    const other = await runCli(["explain", "--json"], { cwd: projectDir(), env: env({ SECR_TOKEN: `${TOKEN}-other` }) });
-    expect(JSON.parse(other.stdout).rows.find((r: { key: string }) => r.key === "API_KEY").fingerprint.hmac).not.toBe(hmac);
+    const other = await runCli(["explain", "--json"], {
+      cwd: projectDir(),
+      env: env({ SECR_TOKEN: `${TOKEN}-other` }),
+    });
+    expect(JSON.parse(other.stdout).rows.find((r: { key: string }) => r.key === "API_KEY").fingerprint.hmac).not.toBe(
+      hmac,
+    );
   });
 
   it("states the stop a run would make and exits with its code", async () => {
     const result = await runCli(["explain", "--json"], { cwd: projectDir(SCHEMA), env: env() });
     expect(result.exitCode).toBe(78);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ wouldStart: false, exitCode: 78, message: expect.stringContaining("PORT must be a port number (1-65535)") });
-    expect(report.rows.find((r: { key: string }) => r.key === "PORT")).toMatchObject({ action: "injected", schema: { type: "port", ok: false, rule: "must be a port number (1-65535)" } });
+    expect(report).toMatchObject({
+      wouldStart: false,
+      exitCode: 78,
+      message: expect.stringContaining("PORT must be a port number (1-65535)"),
+    });
+    expect(report.rows.find((r: { key: string }) => r.key === "PORT")).toMatchObject({
+      action: "injected",
+      schema: { type: "port", ok: false, rule: "must be a port number (1-65535)" },
+    });
     const refused = await runCli(["explain"], { cwd: projectDir(), env: env() });
     expect(refused.exitCode).toBe(0);
     secrets = { ...VALUES, LD_PRELOAD: "/tmp/ins.so" };
@@ -178,7 +225,12 @@ describe("--report-json", () => {
     const dir = tempDir("secr-run-report-");
     try {
       const path = join(dir.path, "report.json");
-      secrets = { ...VALUES, PORT: "8080", DATABASE_URL: "postgres://app:ins-db-pass-93b1@db/app", LD_PRELOAD: "/tmp/x.so" };
+      secrets = {
+        ...VALUES,
+        PORT: "8080",
+        DATABASE_URL: "postgres://app:ins-db-pass-93b1@db/app",
+        LD_PRELOAD: "/tmp/x.so",
+      };
       const result = await runCli(["--report-json", path, "--skip-invalid", "--", NODE, RECORD_CHILD], {
         cwd: projectDir(SCHEMA),
         env: env({ RECORD_TO: recordFile(), EXIT_WITH: "3", SECR_SHARE_WINDOW: "0" }),
@@ -195,13 +247,17 @@ describe("--report-json", () => {
         source: { kind: "secr" },
         requests: 2,
         keys: { injected: ["API_KEY", "DATABASE_URL", "FEATURE_X", "LOG_LEVEL", "PORT"], refused: ["LD_PRELOAD"] },
-        validation: { template: { checked: true, valid: true, missing: [] }, schema: { declared: true, valid: true, failures: [] } },
+        validation: {
+          template: { checked: true, valid: true, missing: [] },
+          schema: { declared: true, valid: true, failures: [] },
+        },
         child: { pid: expect.any(Number), exitCode: 3, signal: null, spawnError: null },
         exit: { code: 3, signal: null },
         error: null,
         restarts: 0,
       });
-      for (const key of ["settingsMs", "fetchMs", "validationMs", "spawnMs"]) expect(report.timings[key], key).toEqual(expect.any(Number));
+      for (const key of ["settingsMs", "fetchMs", "validationMs", "spawnMs"])
+        expect(report.timings[key], key).toEqual(expect.any(Number));
       expect(report.durationMs).toEqual(expect.any(Number));
     } finally {
       dir.remove();
@@ -212,14 +268,23 @@ describe("--report-json", () => {
     const dir = tempDir("secr-run-report-");
     try {
       const path = join(dir.path, "report.json");
-      const result = await runCli(["--report-json", path, "--", NODE, RECORD_CHILD], { cwd: projectDir(SCHEMA), env: env({ RECORD_TO: recordFile() }) });
+      const result = await runCli(["--report-json", path, "--", NODE, RECORD_CHILD], {
+        cwd: projectDir(SCHEMA),
+        env: env({ RECORD_TO: recordFile() }),
+      });
       expect(result.exitCode).toBe(78);
       const report = JSON.parse(readFileSync(path, "utf8"));
       expect(report).toMatchObject({
         child: null,
         exit: { code: 78, signal: null },
         error: expect.stringContaining("breaks the schema"),
-        validation: { schema: { declared: true, valid: false, failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }, { key: "DATABASE_URL" }] } },
+        validation: {
+          schema: {
+            declared: true,
+            valid: false,
+            failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }, { key: "DATABASE_URL" }],
+          },
+        },
         timings: { spawnMs: null },
       });
     } finally {
@@ -234,9 +299,19 @@ describe("one fetch for many runs", () => {
     const cache = tempDir("secr-run-share-");
     try {
       secrets = { ...VALUES, PORT: "8080" };
-      const results = await Promise.all(Array.from({ length: n }, () => runCli(["--cache-dir", join(cache.path, "c"), ...extra, "--", NODE, "-e", "0"], { cwd: projectDir(), env: env() })));
+      const results = await Promise.all(
+        Array.from({ length: n }, () =>
+          runCli(["--cache-dir", join(cache.path, "c"), ...extra, "--", NODE, "-e", "0"], {
+            cwd: projectDir(),
+            env: env(),
+          }),
+        ),
+      );
       for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
-      return { all: server.requests.length, pulls: server.requests.filter((r) => r.url.pathname.startsWith("/v1/secrets/")).length };
+      return {
+        all: server.requests.length,
+        pulls: server.requests.filter((r) => r.url.pathname.startsWith("/v1/secrets/")).length,
+      };
     } finally {
       cache.remove();
     }

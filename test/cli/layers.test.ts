@@ -12,7 +12,13 @@ import { readRecord, recordFile } from "../helpers/record.js";
 import { tempDir } from "../helpers/temp.js";
 
 const TOKEN = "secr_cli_layers_7d1e9a3c5b2f4680";
-const shared = { DB_URL: "postgres://shared-pw-4q7w@db/app", LOG_LEVEL: "info", PW: "lay-pw-8e2r", HOST: "db.internal", WATCHED: "v1" };
+const shared = {
+  DB_URL: "postgres://shared-pw-4q7w@db/app",
+  LOG_LEVEL: "info",
+  PW: "lay-pw-8e2r",
+  HOST: "db.internal",
+  WATCHED: "v1",
+};
 const production = {
   DB_URL: "postgres://prod-pw-1z9x@db/app",
   API_KEY: "lay-api-key-6t3y",
@@ -52,7 +58,13 @@ const server = useLocalServer({
   },
 });
 
-const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "web", SECR_API_URL: server.url, SECR_TOKEN: TOKEN, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  SECR_ORG: "acme",
+  SECR_PROJECT: "web",
+  SECR_API_URL: server.url,
+  SECR_TOKEN: TOKEN,
+  ...extra,
+});
 const json = async (args: string[], extra: Record<string, string> = {}) => {
   const result = await runCli(["export", "--format", "json", ...args], { env: env(extra) });
   expect(result.exitCode, result.stderr).toBe(0);
@@ -70,7 +82,9 @@ afterAll(() => {
 
 describe("layers: --env given several times", () => {
   it("applies later over earlier and names each overridden key once under -v, never a value", async () => {
-    const result = await runCli(["export", "--format", "json", "-v", "--env", "shared", "--env", "production"], { env: env() });
+    const result = await runCli(["export", "--format", "json", "-v", "--env", "shared", "--env", "production"], {
+      env: env(),
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as Record<string, string>;
     expect(out.DB_URL).toBe(production.DB_URL);
@@ -85,11 +99,21 @@ describe("layers: --env given several times", () => {
     expect((await json([], { SECR_ENV: "shared,production" })).DB_URL).toBe(production.DB_URL);
     const dir = tempDir("secr-layers-file-");
     try {
-      writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", env: ["production", "shared"] }), { mode: 0o600 });
-      const fromFile = await runCli(["export", "--format", "json"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      writeFileSync(
+        join(dir.path, ".secr.json"),
+        JSON.stringify({ org: "acme", project: "web", env: ["production", "shared"] }),
+        { mode: 0o600 },
+      );
+      const fromFile = await runCli(["export", "--format", "json"], {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+        cwd: dir.path,
+      });
       expect(fromFile.exitCode, fromFile.stderr).toBe(0);
       expect(JSON.parse(fromFile.stdout).DB_URL).toBe(shared.DB_URL);
-      const flag = await runCli(["export", "--format", "json", "--env", "production"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      const flag = await runCli(["export", "--format", "json", "--env", "production"], {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+        cwd: dir.path,
+      });
       expect(JSON.parse(flag.stdout).LOG_LEVEL).toBeUndefined();
     } finally {
       dir.remove();
@@ -97,11 +121,16 @@ describe("layers: --env given several times", () => {
   });
 
   it("takes a layer of another project (PROJECT/ENV), and checks every layer's template against the merged set (78 naming key and project)", async () => {
-    const result = await runCli(["export", "--format", "json", "--env", "infra/base", "--env", "shared", "--env", "production"], { env: env() });
+    const result = await runCli(
+      ["export", "--format", "json", "--env", "infra/base", "--env", "shared", "--env", "production"],
+      { env: env() },
+    );
     expect(result.exitCode).toBe(78);
     expect(result.stdout).toBe("");
     // infra's template needs TRACE_URL, which no layer has; web's needs API_KEY, which only production has: no complaint.
-    expect(result.stderr).toMatch(/acme\/web\/infra\/base\+shared\+production lacks required template keys: TRACE_URL \(template of infra\) \(nothing was printed\)/);
+    expect(result.stderr).toMatch(
+      /acme\/web\/infra\/base\+shared\+production lacks required template keys: TRACE_URL \(template of infra\) \(nothing was printed\)/,
+    );
     expect(result.stderr).not.toMatch(/API_KEY/);
     const noValidate = await json(["--no-validate", "--env", "infra/base", "--env", "shared", "--env", "production"]);
     expect(noValidate.LOG_SINK).toBe(base.LOG_SINK);
@@ -126,7 +155,18 @@ describe("layers: --env given several times", () => {
 
 describe("names: --rename and --prefix", () => {
   it("renames then prefixes; the template still checks secr's names", async () => {
-    const out = await json(["--env", "shared", "--env", "production", "--rename", "DB_URL=DATABASE_URL", "--prefix", "APP_", "--rename", "API_KEY=TOKEN"]);
+    const out = await json([
+      "--env",
+      "shared",
+      "--env",
+      "production",
+      "--rename",
+      "DB_URL=DATABASE_URL",
+      "--prefix",
+      "APP_",
+      "--rename",
+      "API_KEY=TOKEN",
+    ]);
     expect(out.APP_DATABASE_URL).toBe(production.DB_URL);
     expect(out.APP_TOKEN).toBe(production.API_KEY);
     expect(out.DB_URL).toBeUndefined();
@@ -135,21 +175,42 @@ describe("names: --rename and --prefix", () => {
 
   it("a rename onto LD_PRELOAD is refused like a secret so named (65, nothing started)", async () => {
     const marker = join(tempDir("secr-layers-never-").path, "never");
-    const result = await runCli(["--env", "production", "--rename", "OLD=LD_PRELOAD", "--", NODE, "-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`], { env: env() });
+    const result = await runCli(
+      [
+        "--env",
+        "production",
+        "--rename",
+        "OLD=LD_PRELOAD",
+        "--",
+        NODE,
+        "-e",
+        `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`,
+      ],
+      { env: env() },
+    );
     expect(result.exitCode).toBe(65);
     expect(result.stderr).toMatch(/refused: LD_PRELOAD .*; renamed by --rename\/--prefix: LD_PRELOAD is secr's OLD\n/);
     expect(existsSync(marker)).toBe(false);
-    const prefixed = await runCli(["export", "--format", "json", "--env", "production", "--prefix", "LD_"], { env: env() });
+    const prefixed = await runCli(["export", "--format", "json", "--env", "production", "--prefix", "LD_"], {
+      env: env(),
+    });
     expect(prefixed.exitCode).toBe(65);
   });
 
   it("two keys renamed onto one name, or onto a name another key has, is 64 naming both", async () => {
-    const two = await runCli(["export", "--format", "json", "--env", "production", "--rename", "OLD=X", "--rename", "API_KEY=X"], { env: env() });
+    const two = await runCli(
+      ["export", "--format", "json", "--env", "production", "--rename", "OLD=X", "--rename", "API_KEY=X"],
+      { env: env() },
+    );
     expect(two.exitCode).toBe(64);
     expect(two.stderr).toMatch(/--rename (API_KEY=X and --rename OLD=X|OLD=X and --rename API_KEY=X) both give X/);
-    const onto = await runCli(["export", "--format", "json", "--env", "production", "--rename", "OLD=DB_URL"], { env: env() });
+    const onto = await runCli(["export", "--format", "json", "--env", "production", "--rename", "OLD=DB_URL"], {
+      env: env(),
+    });
     expect(onto.exitCode).toBe(64);
-    expect(onto.stderr).toMatch(/--rename OLD=DB_URL and the key DB_URL both give DB_URL|the key DB_URL and --rename OLD=DB_URL both give DB_URL/);
+    expect(onto.stderr).toMatch(
+      /--rename OLD=DB_URL and the key DB_URL both give DB_URL|the key DB_URL and --rename OLD=DB_URL both give DB_URL/,
+    );
     const bad = await runCli(["export", "--format", "json", "--env", "production", "--rename", "OLD"], { env: env() });
     expect(bad.exitCode).toBe(64);
     expect(bad.stderr).toMatch(/not OLD=NEW/);
@@ -167,22 +228,45 @@ describe("references: --expand", () => {
   });
 
   it("a cycle stops with 78 naming the chain, never a value; so does a missing reference", async () => {
-    const result = await runCli(["export", "--format", "json", "--env", "cycle", "--expand", "--only", "A"], { env: env() });
+    const result = await runCli(["export", "--format", "json", "--env", "cycle", "--expand", "--only", "A"], {
+      env: env(),
+    });
     expect(result.exitCode).toBe(78);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/references form a cycle: (A -> B -> A|B -> A -> B)/);
     expect(result.stderr).not.toMatch(/a-|b-/);
     const marker = join(tempDir("secr-layers-never-").path, "never");
-    const run = await runCli(["--env", "cycle", "--expand", "--rename", "A=AA", "--", NODE, "-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`], { env: env() });
+    const run = await runCli(
+      [
+        "--env",
+        "cycle",
+        "--expand",
+        "--rename",
+        "A=AA",
+        "--",
+        NODE,
+        "-e",
+        `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`,
+      ],
+      { env: env() },
+    );
     expect(run.exitCode).toBe(78);
     expect(existsSync(marker)).toBe(false);
     const dir = tempDir("secr-layers-missing-");
     try {
-      writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", expand: true }), { mode: 0o600 });
-      const missing = await runCli(["export", "--format", "json", "--env", "production", "--env", "cycle"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", expand: true }), {
+        mode: 0o600,
+      });
+      const missing = await runCli(["export", "--format", "json", "--env", "production", "--env", "cycle"], {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+        cwd: dir.path,
+      });
       expect(missing.exitCode).toBe(78);
       expect(missing.stderr).toMatch(/reference to a missing key|references form a cycle/);
-      const off = await runCli(["export", "--format", "json", "--no-validate", "--no-expand", "--env", "cycle"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      const off = await runCli(["export", "--format", "json", "--no-validate", "--no-expand", "--env", "cycle"], {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+        cwd: dir.path,
+      });
       expect(off.exitCode, off.stderr).toBe(0);
     } finally {
       dir.remove();
@@ -199,8 +283,25 @@ describe("what the child, its files and the report get", () => {
       writeFileSync(join(dir.path, "app.tmpl"), "url={{{APP_URL}}} level={{{APP_LOG_LEVEL}}}\n");
       const result = await runCli(
         [
-          ...["--env", "shared", "--env", "production", "--expand", "--rename", "DB_URL=DATABASE_URL", "--prefix", "APP_"],
-          ...["--file", "APP_DATABASE_URL", "--template", `${join(dir.path, "app.tmpl")}:${join(dir.path, "app.conf")}`, "--report-json", report],
+          ...[
+            "--env",
+            "shared",
+            "--env",
+            "production",
+            "--expand",
+            "--rename",
+            "DB_URL=DATABASE_URL",
+            "--prefix",
+            "APP_",
+          ],
+          ...[
+            "--file",
+            "APP_DATABASE_URL",
+            "--template",
+            `${join(dir.path, "app.tmpl")}:${join(dir.path, "app.conf")}`,
+            "--report-json",
+            report,
+          ],
           "--",
           NODE,
           "-e",
@@ -245,7 +346,9 @@ describe("attacks", () => {
   });
 
   it("a reference never reads secr-run's own environment: ${SECR_TOKEN} is a missing key (78), the token goes nowhere", async () => {
-    const result = await runCli(["export", "--format", "json", "--no-validate", "--env", "grab", "--expand"], { env: env({ HOME: "/home/lay-home-9s8d" }) });
+    const result = await runCli(["export", "--format", "json", "--no-validate", "--env", "grab", "--expand"], {
+      env: env({ HOME: "/home/lay-home-9s8d" }),
+    });
     expect(result.exitCode).toBe(78);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/reference to a missing key: (STEAL -> SECR_TOKEN|HOMEDIR -> HOME)/);
@@ -256,13 +359,25 @@ describe("attacks", () => {
     const dir = tempDir("secr-layers-hostile-");
     try {
       for (const file of [{ rename: { OLD: "LD_PRELOAD" } }, { prefix: "LD_" }, { rename: { OLD: "NODE_OPTIONS" } }]) {
-        writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", ...file }), { mode: 0o600 });
-        const result = await runCli(["export", "--format", "json", "--env", "production"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+        writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", ...file }), {
+          mode: 0o600,
+        });
+        const result = await runCli(["export", "--format", "json", "--env", "production"], {
+          env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+          cwd: dir.path,
+        });
         expect(result.exitCode, `${JSON.stringify(file)}: ${result.stderr}`).toBe(65);
         expect(result.stdout).toBe("");
       }
-      writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", rename: { OLD: "LD_PRELOAD" } }), { mode: 0o600 });
-      const run = await runCli(["--env", "production", "--", NODE, "-e", "0"], { env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN }, cwd: dir.path });
+      writeFileSync(
+        join(dir.path, ".secr.json"),
+        JSON.stringify({ org: "acme", project: "web", rename: { OLD: "LD_PRELOAD" } }),
+        { mode: 0o600 },
+      );
+      const run = await runCli(["--env", "production", "--", NODE, "-e", "0"], {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+        cwd: dir.path,
+      });
       expect(run.exitCode).toBe(65);
       expect(run.stderr).toMatch(/LD_PRELOAD/);
     } finally {
@@ -273,10 +388,22 @@ describe("attacks", () => {
 
 describe("explain on a layered, expanded, renamed run", () => {
   it("shows each key's layer, what it overrode, secr's name and what it references; never a value", async () => {
-    const args = ["explain", "--json", "--env", "shared", "--env", "production", "--expand", "--rename", "DB_URL=DATABASE_URL"];
+    const args = [
+      "explain",
+      "--json",
+      "--env",
+      "shared",
+      "--env",
+      "production",
+      "--expand",
+      "--rename",
+      "DB_URL=DATABASE_URL",
+    ];
     const result = await runCli(args, { env: env() });
     expect(result.exitCode, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { rows: Array<{ key: string; layer?: string; overrode?: string[]; secrName?: string; references?: string[] }> };
+    const report = JSON.parse(result.stdout) as {
+      rows: Array<{ key: string; layer?: string; overrode?: string[]; secrName?: string; references?: string[] }>;
+    };
     const row = (key: string) => report.rows.find((r) => r.key === key)!;
     expect(row("DATABASE_URL")).toMatchObject({ layer: "production", overrode: ["shared"], secrName: "DB_URL" });
     expect(row("URL")).toMatchObject({ layer: "production", references: ["PW", "HOST"] });
@@ -301,13 +428,30 @@ describe("the snapshot of a layered run", () => {
       expect(online.exitCode, online.stderr).toBe(0);
       const offline = await runCli(["explain", "--json", "--offline", ...layers], { env: env() });
       expect(offline.exitCode, offline.stderr).toBe(0);
-      const report = JSON.parse(offline.stdout) as { source: { kind: string }; rows: Array<{ key: string; layer?: string; overrode?: string[] }> };
+      const report = JSON.parse(offline.stdout) as {
+        source: { kind: string };
+        rows: Array<{ key: string; layer?: string; overrode?: string[] }>;
+      };
       expect(report.source.kind).toBe("snapshot");
       expect(report.rows.find((r) => r.key === "DB_URL")).toMatchObject({ layer: "production", overrode: ["shared"] });
       const exported = await runCli(["export", "--format", "json", "--offline", ...layers], { env: env() });
       expect(exported.stdout).toBe(online.stdout);
       // Another set of layers is another snapshot: none yet.
-      const other = await runCli(["export", "--format", "json", "--offline", "--env", "production", "--env", "shared", "--cache-dir", cache.path], { env: env() });
+      const other = await runCli(
+        [
+          "export",
+          "--format",
+          "json",
+          "--offline",
+          "--env",
+          "production",
+          "--env",
+          "shared",
+          "--cache-dir",
+          cache.path,
+        ],
+        { env: env() },
+      );
       expect(other.exitCode).toBe(69);
       expect(other.stderr).toMatch(/no snapshot of acme\/web\/production\+shared/);
     } finally {
@@ -327,7 +471,25 @@ describe("one fetch for many layered runs", () => {
           .filter((line) => line.includes(` GET /v1/secrets/acme/web/${env} `)).length;
       const before = [pulls("shared"), pulls("production")];
       const runs = await Promise.all(
-        Array.from({ length: 6 }, () => runCli(["--env", "shared", "--env", "production", "--cache-dir", cache.path, "--share-window", "5m", "--", NODE, "-e", "0"], { env: env() })),
+        Array.from({ length: 6 }, () =>
+          runCli(
+            [
+              "--env",
+              "shared",
+              "--env",
+              "production",
+              "--cache-dir",
+              cache.path,
+              "--share-window",
+              "5m",
+              "--",
+              NODE,
+              "-e",
+              "0",
+            ],
+            { env: env() },
+          ),
+        ),
       );
       for (const run of runs) expect(run.exitCode, run.stderr).toBe(0);
       expect([pulls("shared") - before[0]!, pulls("production") - before[1]!]).toEqual([1, 1]);
@@ -343,14 +505,34 @@ describe("--watch over layers", () => {
     const client = new SecrClient({ apiUrl: server.url, token: TOKEN });
     const child = fileURLToPath(new URL("../watch/fixtures/watch-child.cjs", import.meta.url));
     const marker = join(dir.path, "marker.log");
-    const run = execa(NODE, [CLI, "--env", "shared", "--env", "production", "--watch", "--watch-interval", "1s", "--watch-debounce", "200ms", "--no-validate", "--", NODE, child, marker], {
-      reject: false,
-      extendEnv: false,
-      env: cleanEnv({ ...env(), XDG_CACHE_HOME: join(dir.path, "cache") }),
-      cwd: dir.path,
-      stdin: "ignore",
-      buffer: false,
-    });
+    const run = execa(
+      NODE,
+      [
+        CLI,
+        "--env",
+        "shared",
+        "--env",
+        "production",
+        "--watch",
+        "--watch-interval",
+        "1s",
+        "--watch-debounce",
+        "200ms",
+        "--no-validate",
+        "--",
+        NODE,
+        child,
+        marker,
+      ],
+      {
+        reject: false,
+        extendEnv: false,
+        env: cleanEnv({ ...env(), XDG_CACHE_HOME: join(dir.path, "cache") }),
+        cwd: dir.path,
+        stdin: "ignore",
+        buffer: false,
+      },
+    );
     let stderr = "";
     run.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const starts = () =>

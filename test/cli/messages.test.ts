@@ -25,9 +25,14 @@ async function closedPort(): Promise<number> {
 describe("secr cannot be reached", () => {
   it("ECONNREFUSED: names the URL, secr-run serve and SECR_API_URL, and that no snapshot exists", async () => {
     const port = await closedPort();
-    const result = await runCli([...target, "--api-url", `http://127.0.0.1:${port}`, "--timeout", "10s", "--", NODE, "-e", ""], { env });
+    const result = await runCli(
+      [...target, "--api-url", `http://127.0.0.1:${port}`, "--timeout", "10s", "--", NODE, "-e", ""],
+      { env },
+    );
     expect(result.exitCode).toBe(69);
-    expect(result.stderr).toContain(`nothing listens at http://127.0.0.1:${port}: check --api-url / SECR_API_URL; for a local server, is secr-run serve running?`);
+    expect(result.stderr).toContain(
+      `nothing listens at http://127.0.0.1:${port}: check --api-url / SECR_API_URL; for a local server, is secr-run serve running?`,
+    );
     expect(result.stderr).toContain("no snapshot of acme/api/dev to start from");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
@@ -51,7 +56,10 @@ describe("secr cannot be reached", () => {
     });
 
     it("says so and gives the http:// URL, without OpenSSL's trace", async () => {
-      const result = await runCli([...target, "--api-url", `https://127.0.0.1:${port}`, "--timeout", "10s", "--", NODE, "-e", ""], { env });
+      const result = await runCli(
+        [...target, "--api-url", `https://127.0.0.1:${port}`, "--timeout", "10s", "--", NODE, "-e", ""],
+        { env },
+      );
       expect(result.exitCode).toBe(69);
       expect(result.stderr).toContain(`the server answered in plain HTTP, not HTTPS: use http://127.0.0.1:${port}`);
       expect(result.stderr).not.toMatch(/ssl3_get_record|openssl|0A00010B/i);
@@ -62,7 +70,13 @@ describe("secr cannot be reached", () => {
 describe("with a running secr", () => {
   let server: LocalServer;
   beforeAll(async () => {
-    server = await startLocalServer({ token: TOKEN, seed: { tokens: [{ token: TOKEN, role: "admin" }], orgs: { acme: { projects: { api: { environments: { dev: { A_KEY: "a-value-1234" } } } } } } } });
+    server = await startLocalServer({
+      token: TOKEN,
+      seed: {
+        tokens: [{ token: TOKEN, role: "admin" }],
+        orgs: { acme: { projects: { api: { environments: { dev: { A_KEY: "a-value-1234" } } } } } },
+      },
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -75,7 +89,18 @@ describe("with a running secr", () => {
   });
 
   it("an API URL ending in /v1 works", async () => {
-    const result = await runCli([...target, "--api-url", `${server.url}/v1`, "--", NODE, "-e", "process.exit(process.env.A_KEY === 'a-value-1234' ? 0 : 9)"], { env });
+    const result = await runCli(
+      [
+        ...target,
+        "--api-url",
+        `${server.url}/v1`,
+        "--",
+        NODE,
+        "-e",
+        "process.exit(process.env.A_KEY === 'a-value-1234' ? 0 : 9)",
+      ],
+      { env },
+    );
     expect([result.exitCode, result.stderr]).toEqual([0, ""]);
   });
 });
@@ -89,7 +114,9 @@ describe("a checkout without a build", () => {
       copyFileSync(CLI, copy);
       const result = await execa(NODE, [copy, "--help"], { reject: false });
       expect(result.exitCode).toBe(70);
-      expect(result.stderr).toBe("secr-run: not built: dist/bundle/main.cjs is missing (run npm run build in the secr-run package)");
+      expect(result.stderr).toBe(
+        "secr-run: not built: dist/bundle/main.cjs is missing (run npm run build in the secr-run package)",
+      );
     } finally {
       dir.remove();
     }

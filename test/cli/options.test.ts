@@ -15,7 +15,10 @@ const parseRun = (args: string[]) => runCommand.parse(args).options;
 
 describe("splitAtDoubleDash", () => {
   it("splits at the first -- only", () => {
-    expect(splitAtDoubleDash(["-e", "x", "--", "node", "--", "-e", "1"])).toEqual({ before: ["-e", "x"], after: ["node", "--", "-e", "1"] });
+    expect(splitAtDoubleDash(["-e", "x", "--", "node", "--", "-e", "1"])).toEqual({
+      before: ["-e", "x"],
+      after: ["node", "--", "-e", "1"],
+    });
     expect(splitAtDoubleDash(["-e", "x"])).toEqual({ before: ["-e", "x"], after: undefined });
   });
 });
@@ -59,27 +62,64 @@ describe("a command defined with the option layer", () => {
   });
 
   it("parses values, defaults, lists, bare lists and positionals", () => {
-    const parsed = demo.parse(["-e", "dev", "--no-color", "--only", "A,B", "--only", "C,A", "--keep", "--sort=age", "P", "Q"]);
-    expect(parsed.options).toEqual({ env: "dev", limit: "100", json: false, color: false, offline: undefined, only: ["A", "B", "C"], keep: true, format: "table", sort: "age" });
+    const parsed = demo.parse([
+      "-e",
+      "dev",
+      "--no-color",
+      "--only",
+      "A,B",
+      "--only",
+      "C,A",
+      "--keep",
+      "--sort=age",
+      "P",
+      "Q",
+    ]);
+    expect(parsed.options).toEqual({
+      env: "dev",
+      limit: "100",
+      json: false,
+      color: false,
+      offline: undefined,
+      only: ["A", "B", "C"],
+      keep: true,
+      format: "table",
+      sort: "age",
+    });
     expect(parsed.args).toEqual({ prefix: "P", more: "Q" });
     expect(demo.parse(["--sort", "name", "--keep=X,Y", "P"]).options.keep).toEqual(["X", "Y"]);
     expect(demo.parse(["--sort", "name", "--offline", "P"]).options.offline).toBe(true);
   });
 
   it.each([
-    [["--sort", "name", "P", "--jsno"], "unknown option --jsno; did you mean --json? (see secr-run secrets list --help)"],
-    [["--sort", "name", "P", "--colour"], "unknown option --colour; did you mean --color? (see secr-run secrets list --help)"],
+    [
+      ["--sort", "name", "P", "--jsno"],
+      "unknown option --jsno; did you mean --json? (see secr-run secrets list --help)",
+    ],
+    [
+      ["--sort", "name", "P", "--colour"],
+      "unknown option --colour; did you mean --color? (see secr-run secrets list --help)",
+    ],
     [["--sort", "name", "P", "-x"], "unknown option -x (see secr-run secrets list --help)"],
-    [["--sort", "name", "P", "--env", "a", "-e", "b"], "--env given 2 times; give it once (see secr-run secrets list --help)"],
+    [
+      ["--sort", "name", "P", "--env", "a", "-e", "b"],
+      "--env given 2 times; give it once (see secr-run secrets list --help)",
+    ],
     [["--sort", "name", "P", "--env="], "--env needs a value (SLUG) (see secr-run secrets list --help)"],
     [["--sort", "name", "P", "--env"], "--env needs a value (SLUG) (see secr-run secrets list --help)"],
-    [["--sort", "name", "P", "--no-env"], "--env takes a value; --no-env is not an option (see secr-run secrets list --help)"],
+    [
+      ["--sort", "name", "P", "--no-env"],
+      "--env takes a value; --no-env is not an option (see secr-run secrets list --help)",
+    ],
     [["--sort", "name", "P", "--json=yes"], '--json takes no value (got "yes") (see secr-run secrets list --help)'],
     [["--sort", "nmae", "P"], "--sort must be one of name, age; did you mean name? (see secr-run secrets list --help)"],
     [["P"], "missing --sort name|age (see secr-run secrets list --help)"],
     [["--sort", "name"], "missing prefix (see secr-run secrets list --help)"],
     [["--sort", "name", "P", "Q", "R"], 'unexpected argument "R" (see secr-run secrets list --help)'],
-    [["--sort", "name", "P", "--only", ","], "--only needs a comma-separated list (K1,K2) (see secr-run secrets list --help)"],
+    [
+      ["--sort", "name", "P", "--only", ","],
+      "--only needs a comma-separated list (K1,K2) (see secr-run secrets list --help)",
+    ],
     [["--sort", "name", "P", "--", "x"], "secrets list runs no command; remove what follows --"],
   ])("%j is a usage error: %s", (args, message) => {
     expect(usageMessage(() => demo.parse(args))).toBe(message);
@@ -90,14 +130,25 @@ describe("a command defined with the option layer", () => {
       path: ["x"],
       summary: "",
       description: "",
-      options: { help: Option.Boolean("--help", false, { alias: "h", description: "" }), n: Option.String("--n", { required: true, description: "" }) },
+      options: {
+        help: Option.Boolean("--help", false, { alias: "h", description: "" }),
+        n: Option.String("--n", { required: true, description: "" }),
+      },
     });
     expect(withHelp.parse(["--bogus", "-h"]).help).toBe(true);
   });
 
   it("refuses a name declared twice", () => {
     expect(() =>
-      defineCommand({ path: ["x"], summary: "", description: "", options: { a: Option.Boolean("--a", { alias: "x", description: "" }), b: Option.Boolean("--b", { alias: "x", description: "" }) } }),
+      defineCommand({
+        path: ["x"],
+        summary: "",
+        description: "",
+        options: {
+          a: Option.Boolean("--a", { alias: "x", description: "" }),
+          b: Option.Boolean("--b", { alias: "x", description: "" }),
+        },
+      }),
     ).toThrow(/declared twice/);
   });
 });
@@ -155,7 +206,11 @@ describe("run options", () => {
   });
   it("--env is repeatable (layers, in order) and --rename, --prefix, --[no-]expand are read", () => {
     expect(parseRun(["-e", "a", "--env", "b", "--env=infra/c"]).env).toEqual(["a", "b", "infra/c"]);
-    expect(parseRun(["--rename", "A=B", "--rename", "C=D,E", "--prefix", "APP_", "--expand"])).toMatchObject({ rename: ["A=B", "C=D,E"], prefix: "APP_", expand: true });
+    expect(parseRun(["--rename", "A=B", "--rename", "C=D,E", "--prefix", "APP_", "--expand"])).toMatchObject({
+      rename: ["A=B", "C=D,E"],
+      prefix: "APP_",
+      expand: true,
+    });
     expect(parseRun(["--no-expand"]).expand).toBe(false);
     expect(parseRun([]).expand).toBeUndefined();
   });
@@ -166,17 +221,48 @@ describe("run options", () => {
     expect(parseRun([]).validate).toBe(true);
   });
   it("the words after -- are never parsed", () => {
-    expect(runCommand.parse(["-e", "x", "--", "node", "--bogus", "--", "-e"]).rest).toEqual(["node", "--bogus", "--", "-e"]);
+    expect(runCommand.parse(["-e", "x", "--", "node", "--bogus", "--", "-e"]).rest).toEqual([
+      "node",
+      "--bogus",
+      "--",
+      "-e",
+    ]);
   });
-  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]], [["--rename", ""]]])("%j is a usage error (64)", (args) => {
-    usageMessage(() => parseRun(args));
-  });
+  it.each([[["--bogus"]], [["node", "app.js"]], [["--env"]], [["--env="]], [["--only", ","]], [["--rename", ""]]])(
+    "%j is a usage error (64)",
+    (args) => {
+      usageMessage(() => parseRun(args));
+    },
+  );
   it("names the unknown option, without its value", () => {
-    expect(usageMessage(() => parseRun(["--tokn=secr_cli_typo_value"]))).toBe("unknown option --tokn; did you mean --token? (see secr-run --help)");
+    expect(usageMessage(() => parseRun(["--tokn=secr_cli_typo_value"]))).toBe(
+      "unknown option --tokn; did you mean --token? (see secr-run --help)",
+    );
   });
   it("reads the delivery options; --file and --template keep each value verbatim (commas, spaces)", () => {
-    const o = parseRun(["--file", "A", "--file", "B= x,y.txt ", "--mount", "m.json", "--mount-format", "json", "--template", "a,b.tmpl:out", "--mask", "--mask-min-length", "8"]);
-    expect(o).toMatchObject({ file: ["A", "B= x,y.txt "], mount: "m.json", mountFormat: "json", template: ["a,b.tmpl:out"], mask: true, maskMinLength: "8" });
+    const o = parseRun([
+      "--file",
+      "A",
+      "--file",
+      "B= x,y.txt ",
+      "--mount",
+      "m.json",
+      "--mount-format",
+      "json",
+      "--template",
+      "a,b.tmpl:out",
+      "--mask",
+      "--mask-min-length",
+      "8",
+    ]);
+    expect(o).toMatchObject({
+      file: ["A", "B= x,y.txt "],
+      mount: "m.json",
+      mountFormat: "json",
+      template: ["a,b.tmpl:out"],
+      mask: true,
+      maskMinLength: "8",
+    });
     expect(parseRun([])).toMatchObject({ file: undefined, template: undefined, mask: false, mountFormat: undefined });
     expect(usageMessage(() => parseRun(["--file="]))).toContain("--file needs a value");
   });
@@ -189,17 +275,25 @@ describe("run options", () => {
 describe("export, check and serve options", () => {
   it("export requires a known --format", () => {
     expect(exportCommand.parse(["--format", "json"]).options.format).toBe("json");
-    expect(usageMessage(() => exportCommand.parse([]))).toBe("missing --format dotenv|json|shell (see secr-run export --help)");
-    expect(usageMessage(() => exportCommand.parse(["--format", "xml"]))).toBe("--format must be one of dotenv, json, shell (see secr-run export --help)");
+    expect(usageMessage(() => exportCommand.parse([]))).toBe(
+      "missing --format dotenv|json|shell (see secr-run export --help)",
+    );
+    expect(usageMessage(() => exportCommand.parse(["--format", "xml"]))).toBe(
+      "--format must be one of dotenv, json, shell (see secr-run export --help)",
+    );
     expect(exportCommand.parse(["--help"]).help).toBe(true);
   });
   it("check and export run no command", () => {
     expect(usageMessage(() => checkCommand.parse(["--", "x"]))).toBe("check runs no command; remove what follows --");
-    expect(usageMessage(() => exportCommand.parse(["-f", "json", "--", "x"]))).toBe("export runs no command; remove what follows --");
+    expect(usageMessage(() => exportCommand.parse(["-f", "json", "--", "x"]))).toBe(
+      "export runs no command; remove what follows --",
+    );
   });
   it("serve has its own defaults", () => {
     expect(serveCommand.parse([]).options).toMatchObject({ host: "127.0.0.1", port: "4317", quiet: false });
-    expect(usageMessage(() => serveCommand.parse(["--prot", "1"]))).toMatch(/^unknown option --prot; did you mean --port\?/);
+    expect(usageMessage(() => serveCommand.parse(["--prot", "1"]))).toMatch(
+      /^unknown option --prot; did you mean --port\?/,
+    );
   });
   it("serve reads the agent and TLS options", () => {
     const args = [
@@ -232,7 +326,10 @@ describe("export, check and serve options", () => {
     expect(serveCommand.parse([]).options).toMatchObject({ upstream: undefined, insecureListen: false });
   });
   it("run reads --start-jitter and --ca-file", () => {
-    expect(runCommand.parse(["--start-jitter", "2s", "--ca-file", "ca.pem", "--", "x"]).options).toMatchObject({ startJitter: "2s", caFile: "ca.pem" });
+    expect(runCommand.parse(["--start-jitter", "2s", "--ca-file", "ca.pem", "--", "x"]).options).toMatchObject({
+      startJitter: "2s",
+      caFile: "ca.pem",
+    });
   });
 });
 

@@ -18,10 +18,30 @@ const production = {
   ...NASTY_VALUES,
 };
 const staging = { DATABASE_URL: "postgres://app:staging-pass-q7w1@db/api", SHARED: "shared-from-secr-staging" }; // lacks API_KEY
-const development = { DATABASE_URL: "postgres://app:dev-pass-z9x8@db/api", API_KEY: "dev-api-key-3333cccc", SHARED: "shared-from-secr-dev" };
-const names = { DATABASE_URL: "postgres://names-db-77aa", API_KEY: "names-api-key-2222", GOOD_NAME: "good-value-1234abcd", "BAD-NAME": "bad-name-value-5678", "9DIGIT_FIRST": "digit-value-9012" };
-const reserved = { DATABASE_URL: "postgres://reserved-db-88bb", API_KEY: "reserved-api-key-4444", PATH: "/evil/path/xyz123", HOME: "/evil/home/xyz456" };
-const codeload = { DATABASE_URL: "postgres://codeload-db-99cc", API_KEY: "codeload-api-key-5555", NODE_OPTIONS: "--max-old-space-size=123", LD_PRELOAD: "/tmp/evil-preload-77.so" };
+const development = {
+  DATABASE_URL: "postgres://app:dev-pass-z9x8@db/api",
+  API_KEY: "dev-api-key-3333cccc",
+  SHARED: "shared-from-secr-dev",
+};
+const names = {
+  DATABASE_URL: "postgres://names-db-77aa",
+  API_KEY: "names-api-key-2222",
+  GOOD_NAME: "good-value-1234abcd",
+  "BAD-NAME": "bad-name-value-5678",
+  "9DIGIT_FIRST": "digit-value-9012",
+};
+const reserved = {
+  DATABASE_URL: "postgres://reserved-db-88bb",
+  API_KEY: "reserved-api-key-4444",
+  PATH: "/evil/path/xyz123",
+  HOME: "/evil/home/xyz456",
+};
+const codeload = {
+  DATABASE_URL: "postgres://codeload-db-99cc",
+  API_KEY: "codeload-api-key-5555",
+  NODE_OPTIONS: "--max-old-space-size=123",
+  LD_PRELOAD: "/tmp/evil-preload-77.so",
+};
 
 const seed = {
   tokens: [
@@ -75,9 +95,19 @@ describe("injection", () => {
   });
 
   it("--preserve-env keeps every inherited value; --preserve-env=K only K", async () => {
-    const all = await runRecorded(["--env", "production", "--preserve-env"], { SHARED: "inherited", API_KEY: "inherited-key" });
-    expect([all.child?.env.SHARED, all.child?.env.API_KEY, all.child?.env.DATABASE_URL]).toEqual(["inherited", "inherited-key", production.DATABASE_URL]);
-    const one = await runRecorded(["--env", "production", "--preserve-env=SHARED"], { SHARED: "inherited", API_KEY: "inherited-key" });
+    const all = await runRecorded(["--env", "production", "--preserve-env"], {
+      SHARED: "inherited",
+      API_KEY: "inherited-key",
+    });
+    expect([all.child?.env.SHARED, all.child?.env.API_KEY, all.child?.env.DATABASE_URL]).toEqual([
+      "inherited",
+      "inherited-key",
+      production.DATABASE_URL,
+    ]);
+    const one = await runRecorded(["--env", "production", "--preserve-env=SHARED"], {
+      SHARED: "inherited",
+      API_KEY: "inherited-key",
+    });
     expect([one.child?.env.SHARED, one.child?.env.API_KEY]).toEqual(["inherited", production.API_KEY]);
   });
 
@@ -95,7 +125,9 @@ describe("injection", () => {
     const dir = tempDir();
     try {
       const out = join(dir.path, "out.txt");
-      const result = await runCli(["--env", "production", "--command", `printf '%s' "$API_KEY" > '${out}'`], { env: secrEnv() });
+      const result = await runCli(["--env", "production", "--command", `printf '%s' "$API_KEY" > '${out}'`], {
+        env: secrEnv(),
+      });
       expect(result.exitCode).toBe(0);
       const { readFileSync } = await import("node:fs");
       expect(readFileSync(out, "utf8")).toBe(production.API_KEY);
@@ -108,7 +140,9 @@ describe("injection", () => {
     const missing = await runCli(["--env", "production", "--", "/nonexistent/secr-run-test-cmd"], { env: secrEnv() });
     expect(missing.exitCode).toBe(127);
     expect(missing.stderr).toMatch(/^secr-run: [^\n]+\n$/);
-    const notExecutable = await runCli(["--env", "production", "--", join(__dirname, "fixtures", "values.ts")], { env: secrEnv() });
+    const notExecutable = await runCli(["--env", "production", "--", join(__dirname, "fixtures", "values.ts")], {
+      env: secrEnv(),
+    });
     expect(notExecutable.exitCode).toBe(126);
     expect(notExecutable.stderr).toMatch(/^secr-run: [^\n]+\n$/);
   });
@@ -164,7 +198,9 @@ describe("template validation", () => {
   it("missing required keys: exit 78, names printed, the child never ran", async () => {
     const { result, child } = await runRecorded(["--env", "staging"]);
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toBe("secr-run: acme/api/staging lacks required template keys: API_KEY (the command was not started)\n");
+    expect(result.stderr).toBe(
+      "secr-run: acme/api/staging lacks required template keys: API_KEY (the command was not started)\n",
+    );
     expect(child).toBeUndefined();
   });
 
@@ -179,7 +215,9 @@ describe("names that cannot or must not be injected", () => {
   it("invalid names: exit 65 listing them, child never ran", async () => {
     const { result, child } = await runRecorded(["--env", "names"]);
     expect(result.exitCode).toBe(65);
-    expect(result.stderr).toMatch(/^secr-run: cannot inject secrets: not valid environment variable names: "9DIGIT_FIRST", "BAD-NAME" \(the command was not started; --skip-invalid skips them\)\n$/);
+    expect(result.stderr).toMatch(
+      /^secr-run: cannot inject secrets: not valid environment variable names: "9DIGIT_FIRST", "BAD-NAME" \(the command was not started; --skip-invalid skips them\)\n$/,
+    );
     expect(result.stderr.split("\n").length).toBe(2);
     expect(child).toBeUndefined();
   });
@@ -195,7 +233,9 @@ describe("names that cannot or must not be injected", () => {
   it("session basics (PATH, HOME) are not injected, with a warning", async () => {
     const { result, child } = await runRecorded(["--env", "reserved"], { HOME: "/home/tester" });
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toBe("secr-run: warning: left out secrets named like session basics: HOME, PATH (allow one with --allow-name NAME)\n");
+    expect(result.stderr).toBe(
+      "secr-run: warning: left out secrets named like session basics: HOME, PATH (allow one with --allow-name NAME)\n",
+    );
     expect(child?.env.PATH).toBe(process.env.PATH);
     expect(child?.env.HOME).toBe("/home/tester");
     expect(child?.env.API_KEY).toBe(reserved.API_KEY);
@@ -221,9 +261,17 @@ describe("settings", () => {
     try {
       const deep = join(dir.path, "repo", "packages", "web", "src");
       mkdirSync(deep, { recursive: true });
-      writeFileSync(join(dir.path, "repo", ".secr.json"), JSON.stringify({ org: "acme", project: "api", env: "development", apiUrl: server.url }));
+      writeFileSync(
+        join(dir.path, "repo", ".secr.json"),
+        JSON.stringify({ org: "acme", project: "api", env: "development", apiUrl: server.url }),
+      );
       // The file's apiUrl is used once trusted (docs/design/trust.md; the attacks are in trust.test.ts).
-      const base = { SECR_ORG: undefined, SECR_PROJECT: undefined, SECR_API_URL: undefined, XDG_CONFIG_HOME: join(dir.path, "config") };
+      const base = {
+        SECR_ORG: undefined,
+        SECR_PROJECT: undefined,
+        SECR_API_URL: undefined,
+        XDG_CONFIG_HOME: join(dir.path, "config"),
+      };
       expect((await runCli(["allow"], { cwd: deep, env: base })).exitCode).toBe(0);
       const fromFile = await runRecorded([], base, deep);
       expect(fromFile.result.exitCode).toBe(0);
@@ -234,7 +282,10 @@ describe("settings", () => {
       expect(fromFlag.child?.env.SHARED).toBe(development.SHARED);
       // Default API URL (https://api.secr.dev) when no source gives one: the verbose line says so.
       writeFileSync(join(dir.path, "repo", ".secr.json"), JSON.stringify({ org: "acme", project: "api" }));
-      const verbose = await runCli(["--env", "production", "-v", "--timeout", "200ms", "--", "true"], { env: { SECR_TOKEN: TOKEN }, cwd: deep });
+      const verbose = await runCli(["--env", "production", "-v", "--timeout", "200ms", "--", "true"], {
+        env: { SECR_TOKEN: TOKEN },
+        cwd: deep,
+      });
       expect(verbose.stderr).toContain("api https://api.secr.dev (default)");
     } finally {
       dir.remove();
@@ -247,7 +298,9 @@ describe("settings", () => {
       writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "api", token: TOKEN }));
       const { result, child } = await runRecorded(["--env", "production"], {}, dir.path);
       expect(result.exitCode).toBe(78);
-      expect(result.stderr).toMatch(/^secr-run: .*\.secr\.json contains "token": credentials must not be in a project file.*\n$/);
+      expect(result.stderr).toMatch(
+        /^secr-run: .*\.secr\.json contains "token": credentials must not be in a project file.*\n$/,
+      );
       expect(child).toBeUndefined();
     } finally {
       dir.remove();
@@ -257,7 +310,9 @@ describe("settings", () => {
   it("missing settings: one message naming each and where it can come from (78)", async () => {
     const result = await runCli(["--", "true"], { env: { SECR_PROJECT: "api" } });
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toBe('secr-run: missing settings: org (--org, SECR_ORG or "org" in .secr.json); env (--env, SECR_ENV or "env" in .secr.json); token (SECR_TOKEN or --token)\n');
+    expect(result.stderr).toBe(
+      'secr-run: missing settings: org (--org, SECR_ORG or "org" in .secr.json); env (--env, SECR_ENV or "env" in .secr.json); token (SECR_TOKEN or --token)\n',
+    );
   });
 
   it("--verbose shows timings and key names, never values", async () => {

@@ -15,7 +15,9 @@ beforeAll(async () => {
   slow = await startMswServer(
     http.get("*/v1/secrets/:org/:project/:env", async () => {
       await delay(SLOW_MS);
-      return HttpResponse.json({ secrets: [{ key: "K", value: "status-line-value-q7", version: 1, updatedAt: "2026-01-01T00:00:00Z" }] });
+      return HttpResponse.json({
+        secrets: [{ key: "K", value: "status-line-value-q7", version: 1, updatedAt: "2026-01-01T00:00:00Z" }],
+      });
     }),
     http.get("*/v1/templates/:org/:project/validate/:env", async () => {
       await delay(SLOW_MS);
@@ -27,7 +29,16 @@ afterAll(async () => {
   await slow?.close();
 });
 
-const env = () => cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: slow.url, SECR_TOKEN: "secr_cli_status_line_0000", SECR_SHARE_WINDOW: "0", TERM: "dumb" });
+const env = () =>
+  cleanEnv({
+    SECR_ORG: "acme",
+    SECR_PROJECT: "api",
+    SECR_ENV: "dev",
+    SECR_API_URL: slow.url,
+    SECR_TOKEN: "secr_cli_status_line_0000",
+    SECR_SHARE_WINDOW: "0",
+    TERM: "dumb",
+  });
 const line = () => `secr-run: fetching secrets of acme/api/dev from ${new URL(slow.url).host}…`;
 
 const inTerminal = (args: string[]) => cliInTerminal(args, env());
@@ -42,7 +53,9 @@ describe("a slow fetch on a terminal", () => {
 
   it("is erased before a message (the template verdict)", async () => {
     const transcript = await inTerminal(["--", NODE, "-e", "0"]);
-    expect(transcript).toMatch(new RegExp(`${line().replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\r\\x1b\\[Ksecr-run: .*MISSING_ONE`));
+    expect(transcript).toMatch(
+      new RegExp(`${line().replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\r\\x1b\\[Ksecr-run: .*MISSING_ONE`),
+    );
     expect(transcript).toContain("exit=78");
   });
 });

@@ -94,7 +94,10 @@ function plant(name: string, apiUrl: string, { fileMode = 0o644, dirMode = 0o755
 }
 
 const run = (cwd: string, config: string, env: Record<string, string> = {}, args: string[] = []) =>
-  runCli([...args, "--timeout", "10s", "--", "true"], { cwd, env: { SECR_TOKEN: TOKEN, XDG_CONFIG_HOME: config, ...env } });
+  runCli([...args, "--timeout", "10s", "--", "true"], {
+    cwd,
+    env: { SECR_TOKEN: TOKEN, XDG_CONFIG_HOME: config, ...env },
+  });
 
 describe("a .secr.json someone else could have written is ignored (git's safe.directory rule)", () => {
   it("world-writable file in a parent directory: one warning naming it, nothing sent", async () => {
@@ -125,14 +128,18 @@ describe("a .secr.json someone else could have written is ignored (git's safe.di
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain(`warning: ignoring ${file}: its directory is writable by other users`);
     // Not "chmod /tmp": a shared directory is not the user's to change.
-    expect(result.stderr).toContain("; fix: keep the project in a directory of your own, or give the settings with flags or SECR_* variables\n");
+    expect(result.stderr).toContain(
+      "; fix: keep the project in a directory of your own, or give the settings with flags or SECR_* variables\n",
+    );
   });
 
   it("allow refuses such a file too, and records nothing", async () => {
     const { work, file, config } = plant("shared-allow", attacker.url, { fileMode: 0o666 });
     const allowed = await runCli(["allow"], { cwd: work, env: { XDG_CONFIG_HOME: config } });
     expect(allowed.exitCode).toBe(78);
-    expect(allowed.stderr).toMatch(new RegExp(`^secr-run: cannot trust ${file.replace(/[.]/g, "\\.")}: it is writable by other users; .*\\n$`));
+    expect(allowed.stderr).toMatch(
+      new RegExp(`^secr-run: cannot trust ${file.replace(/[.]/g, "\\.")}: it is writable by other users; .*\\n$`),
+    );
     expect(statSync(config, { throwIfNoEntry: false })).toBeUndefined();
     expect((await runCli(["allow", file], { cwd: work, env: { XDG_CONFIG_HOME: config } })).exitCode).toBe(78);
     expect(attacker.connections).toBe(0);
@@ -157,7 +164,11 @@ describe("a project file's apiUrl is used only once the user trusts that content
     expect(attacker.connections).toBe(0);
 
     const allowed = await runCli(["allow"], { cwd: work, env: { XDG_CONFIG_HOME: config } });
-    expect([allowed.exitCode, allowed.stdout, allowed.stderr]).toEqual([0, `trusted ${file} (apiUrl "${attacker.url}")\n`, ""]);
+    expect([allowed.exitCode, allowed.stdout, allowed.stderr]).toEqual([
+      0,
+      `trusted ${file} (apiUrl "${attacker.url}")\n`,
+      "",
+    ]);
     const trusted = await run(work, config);
     expect(trusted.exitCode).toBe(77); // the listener answers 401: the request did go there
     expect(attacker.authorizations).toContain(`Bearer ${TOKEN}`);
@@ -186,18 +197,27 @@ describe("a project file's apiUrl is used only once the user trusts that content
     const { work, config } = plant("escapes", `${attacker.url}/\u001b]0;owned\u0007\u001b[2J`);
     const result = await run(work, config);
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toMatch(/^secr-run: .* sets apiUrl "http:\/\/127\.0\.0\.1:\d+\/\]0;owned\[2J"; trust it with: secr-run allow \S+\n$/);
+    expect(result.stderr).toMatch(
+      /^secr-run: .* sets apiUrl "http:\/\/127\.0\.0\.1:\d+\/\]0;owned\[2J"; trust it with: secr-run allow \S+\n$/,
+    );
     expect(attacker.connections).toBe(0);
   });
 
   it("a look-alike host (Cyrillic е in api.sеcr.dev) is shown in punycode and said to be not ASCII, in the refusal and by allow", async () => {
     const { work, file, config } = plant("lookalike", "https://api.s\u0435cr.dev/v1");
-    const note = '(its host is not ASCII: api.xn--scr-rdd.dev is the international name "api.s\u0435cr.dev", which can look like another name)';
+    const note =
+      '(its host is not ASCII: api.xn--scr-rdd.dev is the international name "api.s\u0435cr.dev", which can look like another name)';
     const refused = await run(work, config);
-    expect([refused.exitCode, refused.stderr]).toEqual([78, `secr-run: ${file} sets apiUrl "https://api.xn--scr-rdd.dev/v1" ${note}; trust it with: secr-run allow ${file}\n`]);
+    expect([refused.exitCode, refused.stderr]).toEqual([
+      78,
+      `secr-run: ${file} sets apiUrl "https://api.xn--scr-rdd.dev/v1" ${note}; trust it with: secr-run allow ${file}\n`,
+    ]);
     expect(refused.stderr).not.toContain('"https://api.s\u0435cr.dev/v1"');
     const allowed = await runCli(["allow"], { cwd: work, env: { XDG_CONFIG_HOME: config } });
-    expect([allowed.exitCode, allowed.stdout]).toEqual([0, `trusted ${file} (apiUrl "https://api.xn--scr-rdd.dev/v1" ${note})\n`]);
+    expect([allowed.exitCode, allowed.stdout]).toEqual([
+      0,
+      `trusted ${file} (apiUrl "https://api.xn--scr-rdd.dev/v1" ${note})\n`,
+    ]);
     // Written in punycode already: still said to be an international name.
     const { work: work2, config: config2 } = plant("punycode", "https://xn--80ak6aa92e.com");
     expect((await run(work2, config2)).stderr).toContain(
@@ -210,7 +230,8 @@ describe("a project file's apiUrl is used only once the user trusts that content
     const { work, config } = plant("override", attacker.url);
     const byEnv = await run(work, config, { SECR_API_URL: chosen.url });
     const byFlag = await run(work, config, {}, ["--api-url", chosen.url]);
-    for (const result of [byEnv, byFlag]) expect([result.exitCode, result.stderr]).toEqual([77, expect.not.stringContaining("allow")]);
+    for (const result of [byEnv, byFlag])
+      expect([result.exitCode, result.stderr]).toEqual([77, expect.not.stringContaining("allow")]);
     expect(chosen.authorizations.length).toBeGreaterThanOrEqual(2);
     expect(new Set(chosen.authorizations)).toEqual(new Set([`Bearer ${TOKEN}`]));
     expect(attacker.connections).toBe(0);
@@ -235,7 +256,9 @@ describe("a project file's apiUrl is used only once the user trusts that content
     const before = attacker.connections;
     const result = await run(work, config);
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toBe(`secr-run: ${store} is not used: it is writable by other users (fix: chmod 700 on the directory, 600 on the file)\n`);
+    expect(result.stderr).toBe(
+      `secr-run: ${store} is not used: it is writable by other users (fix: chmod 700 on the directory, 600 on the file)\n`,
+    );
     expect(attacker.connections).toBe(before);
   });
 });

@@ -25,8 +25,16 @@ export async function rejection(promise: Promise<unknown>): Promise<SecrApiError
 
 /** Everything about an error a user could print or log. */
 export function everyRendering(error: SecrApiError): string {
-  const cause = error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack ?? ""}` : String(error.cause ?? "");
-  return [error.message, error.stack ?? "", JSON.stringify(error), String(error), cause, inspect(error, { depth: 10, showHidden: true })].join("\n");
+  const cause =
+    error.cause instanceof Error ? `${error.cause.message}\n${error.cause.stack ?? ""}` : String(error.cause ?? "");
+  return [
+    error.message,
+    error.stack ?? "",
+    JSON.stringify(error),
+    String(error),
+    cause,
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join("\n");
 }
 
 export function secret(key: string, value = `value-of-${key}`, version = 1): Record<string, unknown> {

@@ -18,7 +18,10 @@ const echo =
   async ({ request }: { request: Request }) => {
     const body = await request.text();
     const auth = request.headers.get("authorization");
-    return HttpResponse.json({ error: { code: "echo", message: `${auth} ${body}` }, detail: body, auth }, { status, headers: { "x-echo": String(auth) } });
+    return HttpResponse.json(
+      { error: { code: "echo", message: `${auth} ${body}` }, detail: body, auth },
+      { status, headers: { "x-echo": String(auth) } },
+    );
   };
 
 const calls: Array<[string, (c: SecrClient) => Promise<unknown>]> = [
@@ -31,13 +34,38 @@ const scenarios: Array<[string, () => void, Partial<ConstructorParameters<typeof
   ["401 echoing the request", () => fx.server.use(http.all("*", echo(401))), {}],
   ["422 echoing the request", () => fx.server.use(http.all("*", echo(422))), {}],
   ["503 echoing, retried to exhaustion", () => fx.server.use(http.all("*", echo(503))), { maxRetries: 2 }],
-  ["redirect to a URL holding the value", () => fx.server.use(http.all("*", () => new HttpResponse(null, { status: 302, headers: { location: `https://evil.example/${VALUE}?t=${TOKEN}` } }))), {}],
   [
-    "2xx with a body that echoes the value in a wrongly typed field",
-    () => fx.server.use(http.all("*", () => HttpResponse.json({ secrets: [{ key: "K", value: 1, version: VALUE, updatedAt: VALUE }], key: VALUE, version: VALUE, created: VALUE }))),
+    "redirect to a URL holding the value",
+    () =>
+      fx.server.use(
+        http.all(
+          "*",
+          () =>
+            new HttpResponse(null, { status: 302, headers: { location: `https://evil.example/${VALUE}?t=${TOKEN}` } }),
+        ),
+      ),
     {},
   ],
-  ["2xx non-JSON body holding the value", () => fx.server.use(http.all("*", () => new HttpResponse(`oops ${VALUE} ${TOKEN}`, { status: 200 }))), {}],
+  [
+    "2xx with a body that echoes the value in a wrongly typed field",
+    () =>
+      fx.server.use(
+        http.all("*", () =>
+          HttpResponse.json({
+            secrets: [{ key: "K", value: 1, version: VALUE, updatedAt: VALUE }],
+            key: VALUE,
+            version: VALUE,
+            created: VALUE,
+          }),
+        ),
+      ),
+    {},
+  ],
+  [
+    "2xx non-JSON body holding the value",
+    () => fx.server.use(http.all("*", () => new HttpResponse(`oops ${VALUE} ${TOKEN}`, { status: 200 }))),
+    {},
+  ],
   [
     "timeout",
     () =>
@@ -57,7 +85,14 @@ describe("no token or secret value in errors", () => {
     for (const [name, call] of calls) {
       it(`${scenario}: ${name}`, async () => {
         arrange();
-        await using client = new SecrClient({ token: TOKEN, apiUrl: fx.server.url, retryBaseDelayMs: 1, retryMaxDelayMs: 2, maxRetries: 0, ...options });
+        await using client = new SecrClient({
+          token: TOKEN,
+          apiUrl: fx.server.url,
+          retryBaseDelayMs: 1,
+          retryMaxDelayMs: 2,
+          maxRetries: 0,
+          ...options,
+        });
         const error = await rejection(call(client));
         const text = everyRendering(error);
         expect(text).not.toContain(TOKEN);
@@ -78,7 +113,9 @@ describe("no token or secret value in errors", () => {
   });
 
   it("the redirect error says where and that it was not followed", async () => {
-    fx.server.use(http.all("*", () => new HttpResponse(null, { status: 301, headers: { location: "https://api.secr.dev/v1/x" } })));
+    fx.server.use(
+      http.all("*", () => new HttpResponse(null, { status: 301, headers: { location: "https://api.secr.dev/v1/x" } })),
+    );
     await using client = new SecrClient({ token: TOKEN, apiUrl: fx.server.url, maxRetries: 0 });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([301, "http_error"]);

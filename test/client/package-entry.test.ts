@@ -9,8 +9,12 @@ import { NOW, TOKEN } from "./helpers.js";
 let server: MswServer;
 beforeAll(async () => {
   server = await startMswServer(
-    http.get("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ secrets: [{ key: "A", value: "1", version: 1, updatedAt: NOW }] })),
-    http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ error: "not_found", message: "no such env" }, { status: 404 })),
+    http.get("*/v1/secrets/:org/:project/:env", () =>
+      HttpResponse.json({ secrets: [{ key: "A", value: "1", version: 1, updatedAt: NOW }] }),
+    ),
+    http.get("*/v1/templates/:org/:project/validate/:env", () =>
+      HttpResponse.json({ error: "not_found", message: "no such env" }, { status: 404 }),
+    ),
   );
 });
 afterAll(() => server.close());
@@ -31,5 +35,9 @@ it('import { SecrClient, SecrApiError, isSecrApiError } from "secr-run" works in
     cwd: new URL("../..", import.meta.url),
     env: { T: TOKEN, U: server.url },
   });
-  expect(JSON.parse(stdout)).toEqual({ secrets: [{ key: "A", value: "1", version: 1, updatedAt: NOW }], code: "not_found", PULL_PAGE_SIZE: 1000 });
+  expect(JSON.parse(stdout)).toEqual({
+    secrets: [{ key: "A", value: "1", version: 1, updatedAt: NOW }],
+    code: "not_found",
+    PULL_PAGE_SIZE: 1000,
+  });
 });

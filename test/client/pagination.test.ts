@@ -8,13 +8,22 @@ import { NOW, rejection, useClientFixture } from "./helpers.js";
 
 const fx = useClientFixture({ maxRetries: 0 });
 
-const makeSecrets = (n: number, prefix = "KEY_") => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${String(i).padStart(5, "0")}`, value: `v${i}`, version: 1, updatedAt: NOW }));
+const makeSecrets = (n: number, prefix = "KEY_") =>
+  Array.from({ length: n }, (_, i) => ({
+    key: `${prefix}${String(i).padStart(5, "0")}`,
+    value: `v${i}`,
+    version: 1,
+    updatedAt: NOW,
+  }));
 
 /** A paging server over `data()`, capping the page size at `cap`, optionally lying via `tamper`. */
 function pagingHandler(
   data: () => ReturnType<typeof makeSecrets>,
   cap: number,
-  tamper?: (page: { secrets: unknown[]; pagination: { limit: number; offset: number; total: number } }, call: number) => void,
+  tamper?: (
+    page: { secrets: unknown[]; pagination: { limit: number; offset: number; total: number } },
+    call: number,
+  ) => void,
 ) {
   let call = 0;
   return http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
@@ -22,7 +31,10 @@ function pagingHandler(
     const all = data();
     const limit = Math.min(Number(params.get("limit") ?? all.length), cap);
     const offset = Number(params.get("offset") ?? 0);
-    const page = { secrets: all.slice(offset, offset + limit) as unknown[], pagination: { limit, offset, total: all.length } };
+    const page = {
+      secrets: all.slice(offset, offset + limit) as unknown[],
+      pagination: { limit, offset, total: all.length },
+    };
     tamper?.(page, call++);
     return HttpResponse.json(page);
   });
@@ -112,9 +124,16 @@ describe("pullAllSecrets", () => {
               waiters.push(resolve);
               setTimeout(resolve, 100);
             });
-          if (!arrived.has("1500")) return HttpResponse.json({ error: "unavailable", message: "pages were not requested together" }, { status: 503 });
+          if (!arrived.has("1500"))
+            return HttpResponse.json(
+              { error: "unavailable", message: "pages were not requested together" },
+              { status: 503 },
+            );
         }
-        return HttpResponse.json({ secrets: data.slice(offset, offset + 500), pagination: { limit: 500, offset, total: data.length } });
+        return HttpResponse.json({
+          secrets: data.slice(offset, offset + 500),
+          pagination: { limit: 500, offset, total: data.length },
+        });
       }),
     );
     expect(await fx.client.pullAllSecrets("acme", "web", "production")).toEqual(data);
@@ -185,7 +204,10 @@ describe("pullAllSecrets", () => {
       fx.server.use(
         http.get("*", ({ request }) => {
           const offset = Number(new URL(request.url).searchParams.get("offset"));
-          return HttpResponse.json({ secrets: offset === 0 ? makeSecrets(2) : [], pagination: { limit: 2, offset, total: 5 } });
+          return HttpResponse.json({
+            secrets: offset === 0 ? makeSecrets(2) : [],
+            pagination: { limit: 2, offset, total: 5 },
+          });
         }),
       );
       await expectInconsistent(/has 0 of 2 expected/);
@@ -195,12 +217,20 @@ describe("pullAllSecrets", () => {
     });
 
     it("more secrets than total", async () => {
-      fx.server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(3), pagination: { limit: 1000, offset: 0, total: 2 } })));
+      fx.server.use(
+        http.get("*", () =>
+          HttpResponse.json({ secrets: makeSecrets(3), pagination: { limit: 1000, offset: 0, total: 2 } }),
+        ),
+      );
       await expectInconsistent(/more than the total 2/);
     });
 
     it("the server ignores offset", async () => {
-      fx.server.use(http.get("*", () => HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })));
+      fx.server.use(
+        http.get("*", () =>
+          HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } }),
+        ),
+      );
       await expectInconsistent(/came twice|asked for offset 2, got 0/);
     });
 
@@ -208,7 +238,9 @@ describe("pullAllSecrets", () => {
       fx.server.use(
         http.get("*", ({ request }) => {
           const offset = Number(new URL(request.url).searchParams.get("offset"));
-          return offset === 0 ? HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } }) : HttpResponse.json({ secrets: makeSecrets(2, "OTHER_") });
+          return offset === 0
+            ? HttpResponse.json({ secrets: makeSecrets(2), pagination: { limit: 2, offset: 0, total: 4 } })
+            : HttpResponse.json({ secrets: makeSecrets(2, "OTHER_") });
         }),
       );
       await expectInconsistent(/pagination vanished/);
@@ -222,7 +254,10 @@ describe("pullAllSecrets", () => {
       http.get("*", ({ request }) => {
         if (call++ === 1) return HttpResponse.json({ error: "forbidden", message: "revoked" }, { status: 403 });
         const offset = Number(new URL(request.url).searchParams.get("offset"));
-        return HttpResponse.json({ secrets: data.slice(offset, offset + 2), pagination: { limit: 2, offset, total: 5 } });
+        return HttpResponse.json({
+          secrets: data.slice(offset, offset + 2),
+          pagination: { limit: 2, offset, total: 5 },
+        });
       }),
     );
     const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
@@ -235,7 +270,10 @@ describe('pullAllSecrets against a server announcing endless pages (docs/design/
     fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset") ?? 0);
-        return HttpResponse.json({ secrets: makeSecrets(1000, `P${offset}_`), pagination: { limit: 1000, offset, total: 1e12 } });
+        return HttpResponse.json({
+          secrets: makeSecrets(1000, `P${offset}_`),
+          pagination: { limit: 1000, offset, total: 1e12 },
+        });
       }),
     );
     const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
@@ -248,7 +286,10 @@ describe('pullAllSecrets against a server announcing endless pages (docs/design/
     fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset") ?? 0);
-        return HttpResponse.json({ secrets: makeSecrets(1, `P${offset}_`), pagination: { limit: 1, offset, total: MAX_LISTED_ITEMS } });
+        return HttpResponse.json({
+          secrets: makeSecrets(1, `P${offset}_`),
+          pagination: { limit: 1, offset, total: MAX_LISTED_ITEMS },
+        });
       }),
     );
     const error = await rejection(fx.client.pullAllSecrets("acme", "web", "production"));
@@ -263,28 +304,48 @@ describe("addPage (pure)", () => {
   const s = (key: string) => ({ key, value: "v", version: 1, updatedAt: NOW });
   it("walks pages to done", () => {
     const state = newPageState();
-    expect(addPage(state, 0, { secrets: [s("A"), s("B")], pagination: { limit: 2, offset: 0, total: 3 } })).toEqual({ next: "more", offset: 2 });
-    expect(addPage(state, 2, { secrets: [s("C")], pagination: { limit: 2, offset: 2, total: 3 } })).toEqual({ next: "done" });
+    expect(addPage(state, 0, { secrets: [s("A"), s("B")], pagination: { limit: 2, offset: 0, total: 3 } })).toEqual({
+      next: "more",
+      offset: 2,
+    });
+    expect(addPage(state, 2, { secrets: [s("C")], pagination: { limit: 2, offset: 2, total: 3 } })).toEqual({
+      next: "done",
+    });
     expect(state.secrets.map((x) => x.key)).toEqual(["A", "B", "C"]);
   });
   it("a capped page size is followed when the server reports it", () => {
-    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: 2 } })).toEqual({ next: "more", offset: 1 });
+    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: 2 } })).toEqual({
+      next: "more",
+      offset: 1,
+    });
   });
   it("a capped page the server does not report is a short page", () => {
-    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1000, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });
+    expect(
+      addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1000, offset: 0, total: 2 } }),
+    ).toMatchObject({ next: "inconsistent" });
   });
   it("caps: items announced, pages taken, characters held", () => {
-    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS + 1 } })).toMatchObject({ next: "too-large" });
-    expect(addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS } })).toEqual({ next: "more", offset: 1 });
+    expect(
+      addPage(newPageState(), 0, {
+        secrets: [s("A")],
+        pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS + 1 },
+      }),
+    ).toMatchObject({ next: "too-large" });
+    expect(
+      addPage(newPageState(), 0, { secrets: [s("A")], pagination: { limit: 1, offset: 0, total: MAX_LISTED_ITEMS } }),
+    ).toEqual({ next: "more", offset: 1 });
     const state = newPageState();
     let verdict = addPage(state, 0, { secrets: [s("K0")], pagination: { limit: 1, offset: 0, total: 5000 } });
-    for (let page = 1; verdict.next === "more"; page++) verdict = addPage(state, page, { secrets: [s(`K${page}`)], pagination: { limit: 1, offset: page, total: 5000 } });
+    for (let page = 1; verdict.next === "more"; page++)
+      verdict = addPage(state, page, { secrets: [s(`K${page}`)], pagination: { limit: 1, offset: page, total: 5000 } });
     expect(verdict).toMatchObject({ next: "too-large" });
     expect(state.pages).toBe(MAX_LISTED_PAGES);
     expect(addPage(newPageState(10), 0, { secrets: [s("ABCDEFGHIJ")] })).toMatchObject({ next: "too-large" });
     expect(addPage(newPageState(11), 0, { secrets: [s("ABCDEFGHIJ")] })).toEqual({ next: "done" });
   });
   it("limit 0 cannot loop forever", () => {
-    expect(addPage(newPageState(), 0, { secrets: [], pagination: { limit: 0, offset: 0, total: 2 } })).toMatchObject({ next: "inconsistent" });
+    expect(addPage(newPageState(), 0, { secrets: [], pagination: { limit: 0, offset: 0, total: 2 } })).toMatchObject({
+      next: "inconsistent",
+    });
   });
 });

@@ -48,12 +48,18 @@ describe("public API", () => {
     type C = SecrClient;
     expectTypeOf<C["pullSecrets"]>().parameters.toEqualTypeOf<[string, string, string, ListOptions?]>();
     expectTypeOf<C["pullSecrets"]>().returns.toEqualTypeOf<Promise<PullSecretsResult>>();
-    expectTypeOf<C["pullAllSecrets"]>().parameters.toEqualTypeOf<[string, string, string, (RequestOptions & { search?: string })?]>();
+    expectTypeOf<C["pullAllSecrets"]>().parameters.toEqualTypeOf<
+      [string, string, string, (RequestOptions & { search?: string })?]
+    >();
     expectTypeOf<C["pullAllSecrets"]>().returns.toEqualTypeOf<Promise<Secret[]>>();
     expectTypeOf<C["listKeys"]>().returns.toEqualTypeOf<Promise<ListKeysResult>>();
-    expectTypeOf<C["setSecret"]>().parameters.toEqualTypeOf<[string, string, string, string, string, SetSecretOptions?]>();
+    expectTypeOf<C["setSecret"]>().parameters.toEqualTypeOf<
+      [string, string, string, string, string, SetSecretOptions?]
+    >();
     expectTypeOf<C["setSecret"]>().returns.toEqualTypeOf<Promise<SetSecretResult>>();
-    expectTypeOf<C["bulkSetSecrets"]>().parameters.toEqualTypeOf<[string, string, string, readonly SecretInput[], RequestOptions?]>();
+    expectTypeOf<C["bulkSetSecrets"]>().parameters.toEqualTypeOf<
+      [string, string, string, readonly SecretInput[], RequestOptions?]
+    >();
     expectTypeOf<C["bulkSetSecrets"]>().returns.toEqualTypeOf<Promise<BulkSetSecretsResult>>();
     expectTypeOf<C["deleteSecret"]>().returns.toEqualTypeOf<Promise<DeleteSecretResult>>();
     expectTypeOf<C["promoteSecrets"]>().parameters.toEqualTypeOf<[string, string, PromoteOptions]>();
@@ -67,7 +73,13 @@ describe("public API", () => {
   });
 
   it("result and input shapes", () => {
-    expectTypeOf<Secret>().toEqualTypeOf<{ key: string; value: string; version: number; updatedAt: string; description?: string }>();
+    expectTypeOf<Secret>().toEqualTypeOf<{
+      key: string;
+      value: string;
+      version: number;
+      updatedAt: string;
+      description?: string;
+    }>();
     expectTypeOf<SecretMeta>().toEqualTypeOf<Omit<Secret, "value">>();
     expectTypeOf<SecretInput>().toEqualTypeOf<{ key: string; value: string }>();
     expectTypeOf<RequestOptions>().toEqualTypeOf<{ signal?: AbortSignal }>();

@@ -65,7 +65,9 @@ describe("secrets", () => {
     expect(result).toEqual({ deleted: true, key: "a/b%c d?é#" });
     const req = only();
     expect(req.method).toBe("DELETE");
-    expect(req.url.pathname).toBe(`/v1/secrets/${encodeURIComponent("my org")}/pr%2Foj/${encodeURIComponent("ünï")}/a%2Fb%25c%20d%3F%C3%A9%23`);
+    expect(req.url.pathname).toBe(
+      `/v1/secrets/${encodeURIComponent("my org")}/pr%2Foj/${encodeURIComponent("ünï")}/a%2Fb%25c%20d%3F%C3%A9%23`,
+    );
     expect(req.url.search).toBe("");
     expectCommonHeaders(req.headers, false);
   });
@@ -79,11 +81,17 @@ describe("secrets", () => {
   it("listKeys: GET .../keys, metadata without values, tolerant updated_at", async () => {
     fx.server.use(
       http.get("*/v1/secrets/:org/:project/:env/keys", () =>
-        HttpResponse.json({ keys: [{ key: "A", version: 2, updated_at: NOW, value: "must-be-dropped" }], pagination: { limit: 50, offset: 0, total: 1 } }),
+        HttpResponse.json({
+          keys: [{ key: "A", version: 2, updated_at: NOW, value: "must-be-dropped" }],
+          pagination: { limit: 50, offset: 0, total: 1 },
+        }),
       ),
     );
     const result = await fx.client.listKeys("acme", "web", "staging", { search: "a", limit: 50 });
-    expect(result).toEqual({ keys: [{ key: "A", version: 2, updatedAt: NOW }], pagination: { limit: 50, offset: 0, total: 1 } });
+    expect(result).toEqual({
+      keys: [{ key: "A", version: 2, updatedAt: NOW }],
+      pagination: { limit: 50, offset: 0, total: 1 },
+    });
     const req = only();
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/staging/keys");
     expect(Object.fromEntries(req.url.searchParams)).toEqual({ search: "a", limit: "50" });
@@ -91,7 +99,10 @@ describe("secrets", () => {
 
   it("setSecret: PUT with { key, value, description }", async () => {
     fx.server.use(http.put("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ key: "K/1", version: 4 })));
-    expect(await fx.client.setSecret("acme", "web", "qa", "K/1", "s3cr3t ✓", { description: "the key" })).toEqual({ key: "K/1", version: 4 });
+    expect(await fx.client.setSecret("acme", "web", "qa", "K/1", "s3cr3t ✓", { description: "the key" })).toEqual({
+      key: "K/1",
+      version: 4,
+    });
     const req = only();
     expect(req.method).toBe("PUT");
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/qa");
@@ -106,9 +117,18 @@ describe("secrets", () => {
   });
 
   it("bulkSetSecrets: POST .../bulk with { secrets: [{ key, value }] }", async () => {
-    fx.server.use(http.post("*/v1/secrets/:org/:project/:env/bulk", () => HttpResponse.json({ created: 1, updated: 1, total: 2 })));
-    const input = [{ key: "A", value: "1" }, { key: "B", value: "2", extra: "not sent" } as { key: string; value: string }];
-    expect(await fx.client.bulkSetSecrets("acme", "web", "production", input)).toEqual({ created: 1, updated: 1, total: 2 });
+    fx.server.use(
+      http.post("*/v1/secrets/:org/:project/:env/bulk", () => HttpResponse.json({ created: 1, updated: 1, total: 2 })),
+    );
+    const input = [
+      { key: "A", value: "1" },
+      { key: "B", value: "2", extra: "not sent" } as { key: string; value: string },
+    ];
+    expect(await fx.client.bulkSetSecrets("acme", "web", "production", input)).toEqual({
+      created: 1,
+      updated: 1,
+      total: 2,
+    });
     const req = only();
     expect(req.method).toBe("POST");
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/production/bulk");
@@ -122,18 +142,36 @@ describe("secrets", () => {
   });
 
   it("promoteSecrets: POST .../promote with fromEnv, toEnv, keys, overwrite", async () => {
-    fx.server.use(http.post("*/v1/secrets/:org/:project/promote", () => HttpResponse.json({ promoted: 2, created: 1, updated: 1, skipped: 3 })));
-    const result = await fx.client.promoteSecrets("acme", "web", { fromEnv: "staging", toEnv: "production", keys: ["A", "B"], overwrite: true });
+    fx.server.use(
+      http.post("*/v1/secrets/:org/:project/promote", () =>
+        HttpResponse.json({ promoted: 2, created: 1, updated: 1, skipped: 3 }),
+      ),
+    );
+    const result = await fx.client.promoteSecrets("acme", "web", {
+      fromEnv: "staging",
+      toEnv: "production",
+      keys: ["A", "B"],
+      overwrite: true,
+    });
     expect(result).toEqual({ promoted: 2, created: 1, updated: 1, skipped: 3 });
     const req = only();
     expect(req.url.pathname).toBe("/v1/secrets/acme/web/promote");
-    expect(JSON.parse(req.body)).toEqual({ fromEnv: "staging", toEnv: "production", keys: ["A", "B"], overwrite: true });
+    expect(JSON.parse(req.body)).toEqual({
+      fromEnv: "staging",
+      toEnv: "production",
+      keys: ["A", "B"],
+      overwrite: true,
+    });
     expectCommonHeaders(req.headers, true);
   });
 
   it("promoteSecrets sends only what was given (no signal in the body)", async () => {
     fx.server.use(http.post("*", () => HttpResponse.json({ promoted: 0, created: 0, updated: 0, skipped: 0 })));
-    await fx.client.promoteSecrets("acme", "web", { fromEnv: "dev", toEnv: "qa", signal: new AbortController().signal });
+    await fx.client.promoteSecrets("acme", "web", {
+      fromEnv: "dev",
+      toEnv: "qa",
+      signal: new AbortController().signal,
+    });
     expect(JSON.parse(only().body)).toEqual({ fromEnv: "dev", toEnv: "qa" });
   });
 });
@@ -144,10 +182,18 @@ describe("templates", () => {
   it("listTemplates: GET /v1/templates/{org}/{project}, { templates } shape", async () => {
     fx.server.use(
       http.get("*/v1/templates/:org/:project", () =>
-        HttpResponse.json({ templates: [template, { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW }] }),
+        HttpResponse.json({
+          templates: [
+            template,
+            { ...template, id: 7, key: "B", description: "b", required: false, createdAt: undefined, created_at: NOW },
+          ],
+        }),
       ),
     );
-    expect(await fx.client.listTemplates("acme", "web")).toEqual([template, { id: "7", key: "B", description: "b", required: false, createdAt: NOW }]);
+    expect(await fx.client.listTemplates("acme", "web")).toEqual([
+      template,
+      { id: "7", key: "B", description: "b", required: false, createdAt: NOW },
+    ]);
     const req = only();
     expect(req.method).toBe("GET");
     expect(req.url.pathname).toBe("/v1/templates/acme/web");
@@ -160,8 +206,16 @@ describe("templates", () => {
   });
 
   it("createTemplate: POST with { key, description, required }, 201 Template", async () => {
-    fx.server.use(http.post("*/v1/templates/:org/:project", () => HttpResponse.json({ ...template, description: "d", required: false }, { status: 201 })));
-    expect(await fx.client.createTemplate("acme", "web", "DB_URL", { description: "d", required: false })).toEqual({ ...template, description: "d", required: false });
+    fx.server.use(
+      http.post("*/v1/templates/:org/:project", () =>
+        HttpResponse.json({ ...template, description: "d", required: false }, { status: 201 }),
+      ),
+    );
+    expect(await fx.client.createTemplate("acme", "web", "DB_URL", { description: "d", required: false })).toEqual({
+      ...template,
+      description: "d",
+      required: false,
+    });
     const req = only();
     expect(req.method).toBe("POST");
     expect(req.url.pathname).toBe("/v1/templates/acme/web");
@@ -182,8 +236,16 @@ describe("templates", () => {
   });
 
   it("validateTemplate: GET /v1/templates/{org}/{project}/validate/{env}", async () => {
-    fx.server.use(http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ valid: false, missing: ["A"], extra: ["Z"], note: 1 })));
-    expect(await fx.client.validateTemplate("acme", "web", "production")).toEqual({ valid: false, missing: ["A"], extra: ["Z"] });
+    fx.server.use(
+      http.get("*/v1/templates/:org/:project/validate/:env", () =>
+        HttpResponse.json({ valid: false, missing: ["A"], extra: ["Z"], note: 1 }),
+      ),
+    );
+    expect(await fx.client.validateTemplate("acme", "web", "production")).toEqual({
+      valid: false,
+      missing: ["A"],
+      extra: ["Z"],
+    });
     const req = only();
     expect(req.method).toBe("GET");
     expect(req.url.pathname).toBe("/v1/templates/acme/web/validate/production");

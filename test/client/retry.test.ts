@@ -1,7 +1,14 @@
 // Which failures are retried, how often, and how long the client waits (Retry-After, caps).
 import { delay, http, HttpResponse, type JsonBodyType } from "msw";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryable, nextDelayMs, parseRetryAfter, type RetryPolicy } from "../../src/client/retry.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelayMs,
+  isRetryable,
+  nextDelayMs,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "../../src/client/retry.js";
 import { SecrApiError } from "../../src/index.js";
 import { makeClient, rejection, useClientFixture } from "./helpers.js";
 
@@ -136,7 +143,11 @@ describe("which requests are retried", () => {
   it("POST retried on 429", async () => {
     fx.server.use(http.post("*", script(fail(429), ok({ created: 1, updated: 0, total: 1 }))));
     await using client = makeClient(fx.server.url);
-    expect(await client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }])).toEqual({ created: 1, updated: 0, total: 1 });
+    expect(await client.bulkSetSecrets("o", "p", "e", [{ key: "K", value: "v" }])).toEqual({
+      created: 1,
+      updated: 0,
+      total: 1,
+    });
     expect(fx.server.requests).toHaveLength(2);
   });
 
@@ -221,8 +232,16 @@ describe("Retry-After", () => {
 });
 
 describe("pure retry decisions", () => {
-  const err = (statusCode: number, code = "x", retryAfter?: number) => new SecrApiError("m", statusCode, code, { retryAfter });
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, maxRetries: 3, maxRetryAfterMs: 5000, maxTotalWaitMs: 6000 };
+  const err = (statusCode: number, code = "x", retryAfter?: number) =>
+    new SecrApiError("m", statusCode, code, { retryAfter });
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    maxRetries: 3,
+    maxRetryAfterMs: 5000,
+    maxTotalWaitMs: 6000,
+  };
 
   it("isRetryable per method", () => {
     for (const m of ["GET", "PUT", "DELETE"]) {
@@ -234,7 +253,8 @@ describe("pure retry decisions", () => {
       for (const s of [400, 401, 404, 500, 501]) expect(isRetryable(m, err(s))).toBe(false);
     }
     expect(isRetryable("POST", err(429))).toBe(true);
-    for (const e of [err(0, "network_error"), err(0, "timeout"), err(502), err(503), err(504)]) expect(isRetryable("POST", e)).toBe(false);
+    for (const e of [err(0, "network_error"), err(0, "timeout"), err(502), err(503), err(504)])
+      expect(isRetryable("POST", e)).toBe(false);
   });
 
   it("full-jitter backoff grows exponentially up to the cap", () => {

@@ -98,7 +98,12 @@ describe("network errors", () => {
   });
 
   it("an unresolvable host (.invalid, RFC 6761) → network_error", async () => {
-    await using client = new SecrClient({ token: TOKEN, apiUrl: "https://secr.nonexistent.invalid", maxRetries: 0, timeout: 30_000 });
+    await using client = new SecrClient({
+      token: TOKEN,
+      apiUrl: "https://secr.nonexistent.invalid",
+      maxRetries: 0,
+      timeout: 30_000,
+    });
     const error = await rejection(client.validateTemplate("o", "p", "e"));
     expect([error.statusCode, error.code]).toEqual([0, "network_error"]);
   });
@@ -132,7 +137,11 @@ describe("cancellation", () => {
   });
 
   it("abort mid-backoff (waiting on Retry-After) → aborted at once, no further request", async () => {
-    fx.server.use(http.get("*", () => HttpResponse.json({ error: "rate_limited" }, { status: 429, headers: { "retry-after": "20" } })));
+    fx.server.use(
+      http.get("*", () =>
+        HttpResponse.json({ error: "rate_limited" }, { status: 429, headers: { "retry-after": "20" } }),
+      ),
+    );
     await using client = makeClient(fx.server.url);
     const controller = new AbortController();
     const started = performance.now();
@@ -152,7 +161,10 @@ describe("cancellation", () => {
       http.get("*", ({ request }) => {
         const offset = Number(new URL(request.url).searchParams.get("offset"));
         if (offset > 0) controller.abort(); // the caller gives up while page 2 is in flight
-        return HttpResponse.json({ secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 100 } });
+        return HttpResponse.json({
+          secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }],
+          pagination: { limit: 1, offset, total: 100 },
+        });
       }),
     );
     await using client = makeClient(fx.server.url);
@@ -164,7 +176,12 @@ describe("cancellation", () => {
 });
 
 /** A plain HTTP server that answers every request with a valid template verdict, counting connections. */
-async function validatingServer(): Promise<{ plain: Server; sockets: Set<Socket>; port: number; connections: () => number }> {
+async function validatingServer(): Promise<{
+  plain: Server;
+  sockets: Set<Socket>;
+  port: number;
+  connections: () => number;
+}> {
   const plain = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(VALID));
@@ -191,7 +208,10 @@ describe("connections and lifecycle", () => {
     const plain = createServer((req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       const offset = Number(new URL(req.url ?? "/", "http://x").searchParams.get("offset") ?? 0);
-      const page = { secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }], pagination: { limit: 1, offset, total: 3 } };
+      const page = {
+        secrets: [{ key: `K${offset}`, value: "v", version: 1, updatedAt: "t" }],
+        pagination: { limit: 1, offset, total: 3 },
+      };
       res.end(JSON.stringify(req.url?.includes("/validate/") ? VALID : page));
     });
     let connections = 0;
@@ -200,7 +220,10 @@ describe("connections and lifecycle", () => {
     const port = await listen(plain);
     try {
       await using client = makeClient(`http://127.0.0.1:${port}`);
-      const [secrets, verdict] = await Promise.all([client.pullAllSecrets("o", "p", "e"), client.validateTemplate("o", "p", "e")]);
+      const [secrets, verdict] = await Promise.all([
+        client.pullAllSecrets("o", "p", "e"),
+        client.validateTemplate("o", "p", "e"),
+      ]);
       expect([secrets.length, verdict]).toEqual([3, VALID]);
       expect(connections).toBe(1);
     } finally {
@@ -281,7 +304,9 @@ describe("adoptSocket", () => {
   });
 
   it("must be a function", () => {
-    expect(() => new SecrClient({ token: TOKEN, adoptSocket: "yes" as never })).toThrow("adoptSocket must be a function");
+    expect(() => new SecrClient({ token: TOKEN, adoptSocket: "yes" as never })).toThrow(
+      "adoptSocket must be a function",
+    );
   });
 });
 
@@ -346,7 +371,11 @@ describe("proxies from the environment", () => {
     try {
       process.env.HTTP_PROXY = proxy.url;
       process.env.NO_PROXY = "secr.example.invalid";
-      await using client = makeClient("http://secr.example.invalid", { allowInsecureHttp: true, maxRetries: 0, timeout: 30_000 });
+      await using client = makeClient("http://secr.example.invalid", {
+        allowInsecureHttp: true,
+        maxRetries: 0,
+        timeout: 30_000,
+      });
       const error = await rejection(client.validateTemplate("o", "p", "e"));
       expect(error.code).toBe("network_error"); // went direct: the name does not resolve
       expect(proxy.targets).toEqual([]);

@@ -1,10 +1,26 @@
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadProjectFile, parseProjectFile, projectFilePath, readProjectFile, unknownKeysMessage, unknownProjectFileKeys } from "../../src/config/project-file.js";
+import {
+  loadProjectFile,
+  parseProjectFile,
+  projectFilePath,
+  readProjectFile,
+  unknownKeysMessage,
+  unknownProjectFileKeys,
+} from "../../src/config/project-file.js";
 import { readPrivateGroup } from "../../src/config/private-group.js";
 
 const root = mkdtempSync(join(tmpdir(), "secr-project-file-"));
@@ -54,7 +70,10 @@ describe("loadProjectFile search", () => {
 
 describe("unknown keys", () => {
   it("are listed (not an object or not JSON: none); the message names each with its likely key", () => {
-    expect(unknownProjectFileKeys('{"org":"a","evn":"x","schema":{},"apiUrl":"u","extra":1}')).toEqual(["evn", "extra"]);
+    expect(unknownProjectFileKeys('{"org":"a","evn":"x","schema":{},"apiUrl":"u","extra":1}')).toEqual([
+      "evn",
+      "extra",
+    ]);
     expect(unknownProjectFileKeys("[1]")).toEqual([]);
     expect(unknownProjectFileKeys("{")).toEqual([]);
     expect(unknownKeysMessage("/p/.secr.json", ["evn"], (k) => (k === "evn" ? "env" : undefined))).toBe(
@@ -73,13 +92,19 @@ describe("parseProjectFile", () => {
     });
   });
 
-  it.each(["token", "SECR_TOKEN", "apiToken", "passphrase"])("refuses a credential key %s, without echoing its value", (key) => {
-    const result = parseProjectFile(JSON.stringify({ org: "a", project: "b", [key]: "secr_cli_leak1234" }), "/r/.secr.json");
-    expect(result).toBeInstanceOf(Error);
-    expect((result as Error).message).toContain(key);
-    expect((result as Error).message).toContain("SECR_TOKEN");
-    expect((result as Error).message).not.toContain("secr_cli_leak1234");
-  });
+  it.each(["token", "SECR_TOKEN", "apiToken", "passphrase"])(
+    "refuses a credential key %s, without echoing its value",
+    (key) => {
+      const result = parseProjectFile(
+        JSON.stringify({ org: "a", project: "b", [key]: "secr_cli_leak1234" }),
+        "/r/.secr.json",
+      );
+      expect(result).toBeInstanceOf(Error);
+      expect((result as Error).message).toContain(key);
+      expect((result as Error).message).toContain("SECR_TOKEN");
+      expect((result as Error).message).not.toContain("secr_cli_leak1234");
+    },
+  );
 
   it.each([
     ["not json", "{org:"],
@@ -96,7 +121,10 @@ describe("parseProjectFile", () => {
     const text = '{"org":"o","project":"p"}';
     writeFileSync(join(dir, ".secr.json"), text);
     const sha256 = createHash("sha256").update(text).digest("hex");
-    expect(loadProjectFile(dir)).toEqual({ kind: "loaded", file: { path: join(dir, ".secr.json"), data: { org: "o", project: "p" }, sha256 } });
+    expect(loadProjectFile(dir)).toEqual({
+      kind: "loaded",
+      file: { path: join(dir, ".secr.json"), data: { org: "o", project: "p" }, sha256 },
+    });
   });
 });
 
@@ -120,7 +148,12 @@ describe("ownership rule (real files)", () => {
   it("ignores a file writable by other users and stops the search there", () => {
     const { dir, file } = project("mode-666");
     chmodSync(file, 0o666);
-    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason: "it is writable by other users", fix: "chmod-file" });
+    expect(loadProjectFile(join(dir, "sub"))).toEqual({
+      kind: "unsafe",
+      path: file,
+      reason: "it is writable by other users",
+      fix: "chmod-file",
+    });
   });
 
   it.each([
@@ -129,36 +162,67 @@ describe("ownership rule (real files)", () => {
   ])("ignores a file in a directory with mode %s", (mode, fix) => {
     const { dir, file } = project(`dir-${mode.toString(8)}`);
     chmodSync(dir, mode);
-    expect(loadProjectFile(join(dir, "sub"))).toEqual({ kind: "unsafe", path: file, reason: "its directory is writable by other users", fix });
+    expect(loadProjectFile(join(dir, "sub"))).toEqual({
+      kind: "unsafe",
+      path: file,
+      reason: "its directory is writable by other users",
+      fix,
+    });
   });
 
-  it.runIf(groupWriteCounts)("ignores a group-writable file, or one in a group-writable directory, when the group has other members", () => {
-    const a = project("mode-664");
-    chmodSync(a.file, 0o664);
-    shareGroup(a.file);
-    expect(loadProjectFile(join(a.dir, "sub"))).toEqual({ kind: "unsafe", path: a.file, reason: "it is writable by its group", fix: "chmod-file" });
-    const b = project("dir-775");
-    chmodSync(b.dir, 0o775);
-    shareGroup(b.dir);
-    expect(loadProjectFile(join(b.dir, "sub"))).toEqual({ kind: "unsafe", path: b.file, reason: "its directory is writable by its group", fix: "chmod-dir" });
-  });
+  it.runIf(groupWriteCounts)(
+    "ignores a group-writable file, or one in a group-writable directory, when the group has other members",
+    () => {
+      const a = project("mode-664");
+      chmodSync(a.file, 0o664);
+      shareGroup(a.file);
+      expect(loadProjectFile(join(a.dir, "sub"))).toEqual({
+        kind: "unsafe",
+        path: a.file,
+        reason: "it is writable by its group",
+        fix: "chmod-file",
+      });
+      const b = project("dir-775");
+      chmodSync(b.dir, 0o775);
+      shareGroup(b.dir);
+      expect(loadProjectFile(join(b.dir, "sub"))).toEqual({
+        kind: "unsafe",
+        path: b.file,
+        reason: "its directory is writable by its group",
+        fix: "chmod-dir",
+      });
+    },
+  );
 
-  it.runIf(privateGid !== undefined)("reads a group-writable file in a group-writable directory when the group is your private group (umask 002)", () => {
-    const { dir, file } = project("private-group");
-    chmodSync(file, 0o664);
-    chmodSync(dir, 0o775);
-    chownSync(file, uid, privateGid!);
-    chownSync(dir, uid, privateGid!);
-    expect(loadProjectFile(join(dir, "sub"))).toMatchObject({ kind: "loaded", file: { path: file } });
-  });
+  it.runIf(privateGid !== undefined)(
+    "reads a group-writable file in a group-writable directory when the group is your private group (umask 002)",
+    () => {
+      const { dir, file } = project("private-group");
+      chmodSync(file, 0o664);
+      chmodSync(dir, 0o775);
+      chownSync(file, uid, privateGid!);
+      chownSync(dir, uid, privateGid!);
+      expect(loadProjectFile(join(dir, "sub"))).toMatchObject({ kind: "loaded", file: { path: file } });
+    },
+  );
 
   it.runIf(isRoot)("ignores a file owned by another user, and one in another user's directory", () => {
     const a = project("other-file");
     chownSync(a.file, 65534, 65534);
-    expect(loadProjectFile(a.dir)).toEqual({ kind: "unsafe", path: a.file, reason: "it belongs to another user (uid 65534)", fix: "own-file" });
+    expect(loadProjectFile(a.dir)).toEqual({
+      kind: "unsafe",
+      path: a.file,
+      reason: "it belongs to another user (uid 65534)",
+      fix: "own-file",
+    });
     const b = project("other-dir");
     chownSync(b.dir, 65534, 65534);
-    expect(loadProjectFile(b.dir)).toEqual({ kind: "unsafe", path: b.file, reason: "its directory belongs to another user (uid 65534)", fix: "move" });
+    expect(loadProjectFile(b.dir)).toEqual({
+      kind: "unsafe",
+      path: b.file,
+      reason: "its directory belongs to another user (uid 65534)",
+      fix: "move",
+    });
   });
 
   it("refuses a symlinked .secr.json instead of following it", () => {
@@ -167,14 +231,24 @@ describe("ownership rule (real files)", () => {
     writeFileSync(target, '{"org":"o"}', { mode: 0o644 });
     rmSync(file);
     symlinkSync(target, file);
-    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is a symbolic link", fix: "regular-file" });
+    expect(loadProjectFile(dir)).toEqual({
+      kind: "unsafe",
+      path: file,
+      reason: "it is a symbolic link",
+      fix: "regular-file",
+    });
   });
 
   it("refuses a FIFO without blocking on it", () => {
     const { dir, file } = project("fifo");
     rmSync(file);
     execFileSync("mkfifo", ["-m", "0644", file]);
-    expect(loadProjectFile(dir)).toEqual({ kind: "unsafe", path: file, reason: "it is not a regular file", fix: "regular-file" });
+    expect(loadProjectFile(dir)).toEqual({
+      kind: "unsafe",
+      path: file,
+      reason: "it is not a regular file",
+      fix: "regular-file",
+    });
   });
 
   it("projectFilePath: a directory means its .secr.json; a symlinked directory is resolved, the file name kept", () => {

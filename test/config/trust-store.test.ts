@@ -1,6 +1,17 @@
 // The trust store on disk: created private, written atomically, refused when anyone else could
 // have written it (real files).
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,9 +27,13 @@ const loaded = { path: "/repo/.secr.json", data: {}, sha256: "c".repeat(64) };
 describe("resolveConfigDir", () => {
   it("uses an absolute XDG_CONFIG_HOME, else ~/.config, else %APPDATA% on Windows", () => {
     expect(resolveConfigDir({ env: { XDG_CONFIG_HOME: "/x/cfg" }, home: "/home/u" })).toBe("/x/cfg/secr-run");
-    expect(resolveConfigDir({ env: { XDG_CONFIG_HOME: "relative" }, home: "/home/u", platform: "linux" })).toBe("/home/u/.config/secr-run");
+    expect(resolveConfigDir({ env: { XDG_CONFIG_HOME: "relative" }, home: "/home/u", platform: "linux" })).toBe(
+      "/home/u/.config/secr-run",
+    );
     expect(resolveConfigDir({ env: {}, home: "/home/u", platform: "linux" })).toBe("/home/u/.config/secr-run");
-    expect(resolveConfigDir({ env: { APPDATA: "C:\\AppData" }, home: "/home/u", platform: "win32" })).toBe(join("C:\\AppData", "secr-run"));
+    expect(resolveConfigDir({ env: { APPDATA: "C:\\AppData" }, home: "/home/u", platform: "win32" })).toBe(
+      join("C:\\AppData", "secr-run"),
+    );
   });
 });
 

@@ -32,9 +32,19 @@ describe("unsafeProjectFile (git's safe.directory, plus write bits)", () => {
     ["another user's file", file(0o644, 65534), dir(0o755), "it belongs to another user (uid 65534)"],
     ["a world-writable file", file(0o666), dir(0o755), "it is writable by other users"],
     ["a group-writable file", file(0o664), dir(0o755), "it is writable by its group"],
-    ["a file in another user's directory", file(0o644), dir(0o755, 65534), "its directory belongs to another user (uid 65534)"],
+    [
+      "a file in another user's directory",
+      file(0o644),
+      dir(0o755, 65534),
+      "its directory belongs to another user (uid 65534)",
+    ],
     ["a file in a world-writable directory", file(0o644), dir(0o777), "its directory is writable by other users"],
-    ["a file in /tmp (sticky, world-writable)", file(0o644), dir(0o1777, 0), "its directory is writable by other users"],
+    [
+      "a file in /tmp (sticky, world-writable)",
+      file(0o644),
+      dir(0o1777, 0),
+      "its directory is writable by other users",
+    ],
     ["a file in a group-writable directory", file(0o644), dir(0o775), "its directory is writable by its group"],
     ["a FIFO", { uid: ME, mode: 0o010644 }, dir(0o755), "it is not a regular file"],
   ])("rejects %s", (_label, f, d, reason) => {
@@ -85,7 +95,16 @@ describe("trust store", () => {
 });
 
 describe("apiUrlNeedsTrust", () => {
-  const sources = (apiUrl: SettingSource) => ({ org: "flag", project: "flag", env: "flag", token: "environment", timeout: "default", caFile: "default", apiUrl }) as const;
+  const sources = (apiUrl: SettingSource) =>
+    ({
+      org: "flag",
+      project: "flag",
+      env: "flag",
+      token: "environment",
+      timeout: "default",
+      caFile: "default",
+      apiUrl,
+    }) as const;
   it("only when the file chose where the token goes", () => {
     expect(apiUrlNeedsTrust({ apiUrl: "http://127.0.0.1:9", sources: sources("project file") })).toBe(true);
     expect(apiUrlNeedsTrust({ apiUrl: DEFAULT_API_URL, sources: sources("project file") })).toBe(false);
@@ -97,11 +116,16 @@ describe("apiUrlNeedsTrust", () => {
 
 describe("messages", () => {
   it("the refusal names the file, the URL and the command that trusts it", () => {
-    expect(untrustedApiUrlMessage("/repo/.secr.json", "http://127.0.0.1:4317")).toBe('/repo/.secr.json sets apiUrl "http://127.0.0.1:4317"; trust it with: secr-run allow /repo/.secr.json');
+    expect(untrustedApiUrlMessage("/repo/.secr.json", "http://127.0.0.1:4317")).toBe(
+      '/repo/.secr.json sets apiUrl "http://127.0.0.1:4317"; trust it with: secr-run allow /repo/.secr.json',
+    );
   });
 
   it("strips terminal escapes, bidi overrides and line breaks from what the file holds", () => {
-    const message = untrustedApiUrlMessage("/re\u001b[2Jpo/.secr.json", 'http://evil\u001b]0;title\u0007/\u202Egnp.exe"\r\nsecr-run: fake');
+    const message = untrustedApiUrlMessage(
+      "/re\u001b[2Jpo/.secr.json",
+      'http://evil\u001b]0;title\u0007/\u202Egnp.exe"\r\nsecr-run: fake',
+    );
     expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(message).toContain('"http://evil]0;title/gnp.exe\\"secr-run: fake"');
     expect(printable("x".repeat(300))).toHaveLength(201);
@@ -114,6 +138,8 @@ describe("messages", () => {
   });
 
   it("the warning for an ignored file names the path and the reason", () => {
-    expect(ignoredProjectFileMessage("/tmp/shared/.secr.json", "it is writable by other users")).toMatch(/^ignoring \/tmp\/shared\/\.secr\.json: it is writable by other users; /);
+    expect(ignoredProjectFileMessage("/tmp/shared/.secr.json", "it is writable by other users")).toMatch(
+      /^ignoring \/tmp\/shared\/\.secr\.json: it is writable by other users; /,
+    );
   });
 });

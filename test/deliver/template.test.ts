@@ -5,7 +5,10 @@ const SECRETS = { USER: "admin", PASSWORD: "<p&ss>\"'", EMPTY: "" };
 
 describe("renderTemplate", () => {
   it("writes values as they are: no HTML escaping in any tag form", () => {
-    expect(renderTemplate("{{USER}}:{{PASSWORD}} {{{PASSWORD}}} {{& PASSWORD}}", SECRETS)).toEqual({ ok: true, text: "admin:<p&ss>\"' <p&ss>\"' <p&ss>\"'" });
+    expect(renderTemplate("{{USER}}:{{PASSWORD}} {{{PASSWORD}}} {{& PASSWORD}}", SECRETS)).toEqual({
+      ok: true,
+      text: "admin:<p&ss>\"' <p&ss>\"' <p&ss>\"'",
+    });
   });
 
   it("never renders a value as a template", () => {
@@ -17,7 +20,10 @@ describe("renderTemplate", () => {
   });
 
   it("does not find Object's properties as keys", () => {
-    expect(renderTemplate("{{constructor}}{{toString}}{{__proto__}}", SECRETS)).toEqual({ ok: false, missing: ["constructor", "toString", "__proto__"] });
+    expect(renderTemplate("{{constructor}}{{toString}}{{__proto__}}", SECRETS)).toEqual({
+      ok: false,
+      missing: ["constructor", "toString", "__proto__"],
+    });
     expect(renderTemplate("[{{__proto__}}]", { __proto__: "x" } as never)).toMatchObject({ ok: false });
   });
 
@@ -27,15 +33,27 @@ describe("renderTemplate", () => {
     expect(renderTemplate(t, { OPTIONAL: "yes" })).toEqual({ ok: false, missing: ["OTHER"] });
     expect(renderTemplate(t, { OPTIONAL: "yes", OTHER: "o" })).toEqual({ ok: true, text: "opt=yes o" });
     // An empty value is falsy, as in mustache.
-    expect(renderTemplate("{{#EMPTY}}x{{/EMPTY}}{{^EMPTY}}empty{{/EMPTY}}", SECRETS)).toEqual({ ok: true, text: "empty" });
+    expect(renderTemplate("{{#EMPTY}}x{{/EMPTY}}{{^EMPTY}}empty{{/EMPTY}}", SECRETS)).toEqual({
+      ok: true,
+      text: "empty",
+    });
     expect(renderTemplate("{{#USER}}{{.}}{{/USER}}", SECRETS)).toEqual({ ok: true, text: "admin" });
     expect(renderTemplate("{{.}}", SECRETS)).toEqual({ ok: false, missing: ["."] });
   });
 
   it("refuses partials and malformed templates", () => {
-    expect(renderTemplate("{{> other}}", SECRETS)).toMatchObject({ ok: false, error: expect.stringContaining("partials") });
-    expect(renderTemplate("{{#USER}}", SECRETS)).toMatchObject({ ok: false, error: expect.stringContaining("Unclosed section") });
-    expect(renderTemplate("{{USER", SECRETS)).toMatchObject({ ok: false, error: expect.stringContaining("Unclosed tag") });
+    expect(renderTemplate("{{> other}}", SECRETS)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("partials"),
+    });
+    expect(renderTemplate("{{#USER}}", SECRETS)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("Unclosed section"),
+    });
+    expect(renderTemplate("{{USER", SECRETS)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("Unclosed tag"),
+    });
   });
 
   it("honours changed delimiters", () => {

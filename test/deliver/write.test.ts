@@ -1,11 +1,30 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlannedFile } from "../../src/deliver/plan.js";
-import { baseProblem, EXTERNAL_RECORD, parseRunDirName, removeExternal, runDirName, runtimeBase, sweepStaleRunDirs } from "../../src/deliver/run-dir.js";
+import {
+  baseProblem,
+  EXTERNAL_RECORD,
+  parseRunDirName,
+  removeExternal,
+  runDirName,
+  runtimeBase,
+  sweepStaleRunDirs,
+} from "../../src/deliver/run-dir.js";
 import { processStartTime } from "../../src/fs/process-start.js";
 import { DeliveryError } from "../../src/core/failure.js";
 import { writeDelivery } from "../../src/deliver/write.js";
@@ -17,8 +36,14 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 const mode = (path: string) => statSync(path).mode & 0o777;
-const file = (path: string, content: string, inRunDir = false): PlannedFile => ({ path, content, origin: `--test ${path}`, inRunDir });
-const runDirIn = (base: string) => join(base, runDirName(process.pid, processStartTime(process.pid) ?? 0, "0123456789abcdef"));
+const file = (path: string, content: string, inRunDir = false): PlannedFile => ({
+  path,
+  content,
+  origin: `--test ${path}`,
+  inRunDir,
+});
+const runDirIn = (base: string) =>
+  join(base, runDirName(process.pid, processStartTime(process.pid) ?? 0, "0123456789abcdef"));
 
 describe("writeDelivery", () => {
   it("writes 0600 files in a 0700 directory and elsewhere, and removes all of them", () => {
@@ -72,7 +97,9 @@ describe("writeDelivery", () => {
 
   it("says which directory is missing (78)", () => {
     const runDir = runDirIn(work);
-    expect(() => writeDelivery([file(join(work, "no/such/dir/f"), "x")], runDir)).toThrow(/the directory .*no\/such\/dir does not exist/);
+    expect(() => writeDelivery([file(join(work, "no/such/dir/f"), "x")], runDir)).toThrow(
+      /the directory .*no\/such\/dir does not exist/,
+    );
   });
 
   it("does not remove a file that replaced the one it wrote", () => {
@@ -103,7 +130,10 @@ describe("replacing the files for the next child (--watch)", () => {
     expect(readdirSync(work).sort()).toEqual(["app.conf", runDir.slice(work.length + 1)].sort());
     expect(readdirSync(runDir).sort()).toEqual([EXTERNAL_RECORD, "KEY"]);
     // The record follows the new file, so removal still finds it.
-    const [record] = JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{ path: string; ino: number }>;
+    const [record] = JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{
+      path: string;
+      ino: number;
+    }>;
     expect(record).toMatchObject({ path: outside, ino: lstatSync(outside).ino });
     delivered.remove();
     expect(existsSync(outside)).toBe(false);
@@ -129,7 +159,9 @@ describe("replacing the files for the next child (--watch)", () => {
     const outside = join(work, "o");
     const delivered = writeDelivery([file(outside, "one")], runDir);
     delivered.stage([file(outside, "two")]);
-    const recorded = (JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{ path: string }>).map((record) => record.path);
+    const recorded = (JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{ path: string }>).map(
+      (record) => record.path,
+    );
     expect(recorded).toHaveLength(2);
     removeExternal(runDir);
     expect(readdirSync(work)).toEqual([runDir.slice(work.length + 1)]);
@@ -159,7 +191,9 @@ describe("replacing the files for the next child (--watch)", () => {
     const delivered = writeDelivery([file(key, "v0", true), file(outside, "v0")], runDir);
     const stop = join(work, "stop");
     // A separate process reads both paths in a loop and counts any failure to open them.
-    const reader = spawn(process.execPath, ["-e", READER, key, outside, stop], { stdio: ["ignore", "pipe", "inherit"] });
+    const reader = spawn(process.execPath, ["-e", READER, key, outside, stop], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     reader.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     while (!out.startsWith("ready\n")) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -172,7 +206,11 @@ describe("replacing the files for the next child (--watch)", () => {
     }
     writeFileSync(stop, "");
     await once(reader, "exit");
-    const { reads, missing, values } = JSON.parse(out.slice("ready\n".length)) as { reads: number; missing: number; values: number };
+    const { reads, missing, values } = JSON.parse(out.slice("ready\n".length)) as {
+      reads: number;
+      missing: number;
+      values: number;
+    };
     expect(values).toBeGreaterThan(1); // it did read while the files changed
     expect(reads).toBeGreaterThan(0);
     expect(missing).toBe(0);
@@ -225,14 +263,24 @@ describe("stale run directories", () => {
     expect(existsSync(outside)).toBe(false);
     expect(readFileSync(replaced, "utf8")).toBe("not ours any more");
     expect(existsSync(live)).toBe(true);
-    expect(readdirSync(work).sort()).toEqual(["replaced.env", "unrelated", live.slice(work.length + 1), ...(process.platform === "linux" ? [] : [reused.slice(work.length + 1)])].sort());
+    expect(readdirSync(work).sort()).toEqual(
+      [
+        "replaced.env",
+        "unrelated",
+        live.slice(work.length + 1),
+        ...(process.platform === "linux" ? [] : [reused.slice(work.length + 1)]),
+      ].sort(),
+    );
   });
 
   it("records outside files in the run directory, without their content", () => {
     const runDir = runDirIn(work);
     const outside = join(work, "o");
     const delivered = writeDelivery([file(outside, "s3cr3t-value")], runDir);
-    const [record] = JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{ path: string; ino: number }>;
+    const [record] = JSON.parse(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")) as Array<{
+      path: string;
+      ino: number;
+    }>;
     expect(record?.path).toBe(outside);
     expect(record?.ino).toBe(lstatSync(outside).ino);
     expect(readFileSync(join(runDir, EXTERNAL_RECORD), "utf8")).not.toContain("s3cr3t-value");
@@ -246,12 +294,22 @@ describe("stale run directories", () => {
     const dir = (uid: number, mode: number) => ({ isDirectory: true, uid, mode: 0o40000 | mode, writable: true });
     const facts = (map: Record<string, ReturnType<typeof dir>>) => (path: string) => map[path];
     const shm = dir(0, 0o1777);
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o700), "/dev/shm": shm }))).toBe("/run/user/1");
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "relative" }, facts({ relative: dir(uid, 0o700), "/dev/shm": shm }))).toBe("/dev/shm");
+    expect(
+      runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o700), "/dev/shm": shm })),
+    ).toBe("/run/user/1");
+    expect(runtimeBase({ XDG_RUNTIME_DIR: "relative" }, facts({ relative: dir(uid, 0o700), "/dev/shm": shm }))).toBe(
+      "/dev/shm",
+    );
     // `su` without `-`, `sudo -E`: another user's runtime directory, even a private one.
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(other, 0o700), "/dev/shm": shm }))).toBe("/dev/shm");
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o1777), "/dev/shm": shm }))).toBe("/dev/shm");
-    expect(runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o720), "/dev/shm": shm }))).toBe("/dev/shm");
+    expect(
+      runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(other, 0o700), "/dev/shm": shm })),
+    ).toBe("/dev/shm");
+    expect(
+      runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o1777), "/dev/shm": shm })),
+    ).toBe("/dev/shm");
+    expect(
+      runtimeBase({ XDG_RUNTIME_DIR: "/run/user/1" }, facts({ "/run/user/1": dir(uid, 0o720), "/dev/shm": shm })),
+    ).toBe("/dev/shm");
     // A shared base must be sticky if others can write it, and the user's or root's.
     expect(runtimeBase({}, facts({ "/dev/shm": dir(0, 0o777), [tmpdir()]: dir(0, 0o1777) }))).toBe(tmpdir());
     expect(runtimeBase({}, facts({ "/dev/shm": dir(other, 0o1777), [tmpdir()]: dir(uid, 0o700) }))).toBe(tmpdir());

@@ -51,17 +51,34 @@ interface Image {
   cmd: string[];
 }
 const ids = `${process.getuid!()}:${process.getgid!()}`;
-const mapPaths = (root: string, text: string) => IMAGE_PATHS.reduce((out, path) => out.replaceAll(new RegExp(`(^|[\\s=:"])${path}`, "g"), `$1${root}${path}`), text);
+const mapPaths = (root: string, text: string) =>
+  IMAGE_PATHS.reduce((out, path) => out.replaceAll(new RegExp(`(^|[\\s=:"])${path}`, "g"), `$1${root}${path}`), text);
 
-async function build(dockerfile: string, context: string, root: string, buildEnv: Record<string, string>): Promise<Image> {
-  const image: Image = { root, workdir: root, env: { PATH: "/usr/local/bin:/usr/bin:/bin" }, volumes: [], entrypoint: [], cmd: [] };
+async function build(
+  dockerfile: string,
+  context: string,
+  root: string,
+  buildEnv: Record<string, string>,
+): Promise<Image> {
+  const image: Image = {
+    root,
+    workdir: root,
+    env: { PATH: "/usr/local/bin:/usr/bin:/bin" },
+    volumes: [],
+    entrypoint: [],
+    cmd: [],
+  };
   for (const { op, args } of instructions(dockerfile)) {
-    if (op === "FROM") expect(args, "a current Node line (24 LTS or 26)").toMatch(/^node:(24|26)(\.\d+)*(-slim|-bookworm-slim|-alpine)?$/);
+    if (op === "FROM")
+      expect(args, "a current Node line (24 LTS or 26)").toMatch(
+        /^node:(24|26)(\.\d+)*(-slim|-bookworm-slim|-alpine)?$/,
+      );
     else if (op === "WORKDIR") mkdirSync((image.workdir = mapPaths(root, args)), { recursive: true });
     else if (op === "COPY") {
       const words = args.split(/\s+/);
       const dest = join(image.workdir, words.pop()!);
-      for (const source of words) cpSync(join(context, source), source.endsWith("/") ? dest : join(dest, source), { recursive: true });
+      for (const source of words)
+        cpSync(join(context, source), source.endsWith("/") ? dest : join(dest, source), { recursive: true });
     } else if (op === "RUN") {
       const text = mapPaths(root, args).replaceAll("node:node", ids);
       const result = await execa("bash", ["-e", "-c", text], {
@@ -73,7 +90,8 @@ async function build(dockerfile: string, context: string, root: string, buildEnv
       });
       expect(result.exitCode, `RUN ${args}\n${result.all}`).toBe(0);
     } else if (op === "ENV") {
-      for (const [, name, value] of mapPaths(root, args).matchAll(/(\w+)=(\S+)/g)) image.env[name!] = value!.replace(/\$(\w+)/g, (_, ref: string) => image.env[ref] ?? "");
+      for (const [, name, value] of mapPaths(root, args).matchAll(/(\w+)=(\S+)/g))
+        image.env[name!] = value!.replace(/\$(\w+)/g, (_, ref: string) => image.env[ref] ?? "");
     } else if (op === "VOLUME") image.volumes.push(mapPaths(root, args));
     else if (op === "USER")
       continue; // one user here: the current one stands for `node`
@@ -100,9 +118,15 @@ beforeAll(async () => {
   // made) into vendor/, then npm install of that tarball, which writes package.json and its lock.
   context = join(work.path, "shop");
   mkdirSync(join(context, "vendor"), { recursive: true });
-  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", join(context, "vendor")], { cwd: ROOT, stdio: "ignore" });
+  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", join(context, "vendor")], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
   writeFileSync(join(context, "package.json"), '{ "name": "shop", "version": "1.0.0", "private": true }\n');
-  writeFileSync(join(context, "server.js"), 'console.log("DATABASE_URL is", process.env.DATABASE_URL ? "set" : "missing");\n');
+  writeFileSync(
+    join(context, "server.js"),
+    'console.log("DATABASE_URL is", process.env.DATABASE_URL ? "set" : "missing");\n',
+  );
   // Not execFileSync: the registry answers from this process's event loop.
   await execa("npm", ["install", `./vendor/secr-run-${version}.tgz`, "--no-audit", "--no-fund"], {
     cwd: context,
@@ -112,7 +136,10 @@ beforeAll(async () => {
 
 describe("docs/guide/containers.md, without docker", () => {
   it("the app depends on secr-run as a dependency, so npm ci --omit=dev keeps it", () => {
-    const pkg = JSON.parse(readFileSync(join(context, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(context, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
     expect(pkg.dependencies?.["secr-run"]).toBe(`file:vendor/secr-run-${version}.tgz`);
     expect(pkg.devDependencies).toBeUndefined();
   });
@@ -141,7 +168,18 @@ describe("docs/guide/containers.md, without docker", () => {
         image.env.PATH = `${node!.replace(/\/[^/]+$/, "")}:${image.env.PATH}`;
 
         const server = await startLocalServer({
-          seed: { orgs: { acme: { projects: { shop: { environments: { production: { DATABASE_URL } }, templates: [{ key: "DATABASE_URL", required: true }] } } } } },
+          seed: {
+            orgs: {
+              acme: {
+                projects: {
+                  shop: {
+                    environments: { production: { DATABASE_URL } },
+                    templates: [{ key: "DATABASE_URL", required: true }],
+                  },
+                },
+              },
+            },
+          },
         });
         const secrToken = server.token;
         const online = await run(image, { SECR_TOKEN: secrToken, SECR_API_URL: server.url });

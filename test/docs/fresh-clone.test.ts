@@ -13,7 +13,11 @@ import { NODE, ROOT } from "../helpers/cli.js";
 import { localRegistry, type LocalRegistry } from "../helpers/local-registry.js";
 import { tempDir } from "../helpers/temp.js";
 
-const version = (JSON.parse(execFileSync(NODE, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: ROOT, encoding: "utf8" })) as { version: string }).version;
+const version = (
+  JSON.parse(
+    execFileSync(NODE, ["-p", "JSON.stringify(require('./package.json'))"], { cwd: ROOT, encoding: "utf8" }),
+  ) as { version: string }
+).version;
 const dirs: { remove(): void }[] = [];
 let registry: LocalRegistry | undefined;
 beforeAll(async () => {
@@ -29,7 +33,12 @@ function freshClone() {
   const dir = tempDir("secr-run-clone-");
   dirs.push(dir);
   const clone = join(dir.path, "secr-run");
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(ROOT, file))) continue; // deleted in the work tree
     if (file === "node_modules") continue; // a symlink (.gitignore's node_modules/ matches only a directory): linked below
@@ -54,7 +63,15 @@ function freshClone() {
     npm_config_fund: "false",
     npm_config_update_notifier: "false",
   };
-  const sh = (text: string) => execa("bash", ["-e", "-o", "pipefail", "-c", text], { cwd: clone, env, extendEnv: false, reject: false, all: true, timeout: 180_000 });
+  const sh = (text: string) =>
+    execa("bash", ["-e", "-o", "pipefail", "-c", text], {
+      cwd: clone,
+      env,
+      extendEnv: false,
+      reject: false,
+      all: true,
+      timeout: 180_000,
+    });
   return { clone, prefix, env, sh };
 }
 
@@ -73,7 +90,9 @@ describe("a fresh clone, following the README", () => {
     const { clone, prefix, env, sh } = freshClone();
     const result = await sh(block("README.md#1").text);
     expect(result.exitCode, result.all).toBe(0);
-    const listed = execFileSync("tar", ["tzf", join(clone, `secr-run-${version}.tgz`)], { encoding: "utf8" }).split("\n");
+    const listed = execFileSync("tar", ["tzf", join(clone, `secr-run-${version}.tgz`)], { encoding: "utf8" }).split(
+      "\n",
+    );
     expect(listed).toContain("package/dist/bundle/main.cjs");
     expect(listed).toContain("package/dist/index.js");
     expect(readdirSync(join(prefix, "lib", "node_modules"))).toContain("secr-run");

@@ -38,7 +38,8 @@ describe("documentation links", () => {
       const [path, fragment] = target!.split("#");
       const file = path === "" ? join(ROOT, document) : join(ROOT, dirname(document), path!);
       if (!existsSync(file)) dead.push(target!);
-      else if (fragment !== undefined && file.endsWith(".md") && !anchors(readFileSync(file, "utf8")).has(fragment)) dead.push(`${target} (no such heading in ${relative(ROOT, file)})`);
+      else if (fragment !== undefined && file.endsWith(".md") && !anchors(readFileSync(file, "utf8")).has(fragment))
+        dead.push(`${target} (no such heading in ${relative(ROOT, file)})`);
     }
     expect(dead).toEqual([]);
   });

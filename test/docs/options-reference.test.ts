@@ -20,7 +20,8 @@ async function commands(): Promise<CommandDefinition[]> {
   for (const folder of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
     const module = (await import(join(dir, folder.name, "command.ts"))) as Record<string, unknown>;
     for (const value of Object.values(module)) {
-      if (typeof value === "object" && value !== null && "displayName" in value && "options" in value) found.add(value as CommandDefinition);
+      if (typeof value === "object" && value !== null && "displayName" in value && "options" in value)
+        found.add(value as CommandDefinition);
     }
   }
   return [...found].sort((a, b) => a.displayName.localeCompare(b.displayName));
@@ -33,15 +34,24 @@ describe("docs/guide/options.md", () => {
     const end = doc.indexOf(END);
     expect(start, "the generated-reference markers").toBeGreaterThan(-1);
     const rendered = optionsReference(await commands(), GLOBAL_DEFINITIONS);
-    if (process.env.UPDATE_DOCS === "1") writeFileSync(DOC, `${doc.slice(0, start + BEGIN.length)}\n${rendered}\n${doc.slice(end)}`);
-    else expect(doc.slice(start + BEGIN.length, end), "run UPDATE_DOCS=1 npx vitest run test/docs/options-reference.test.ts").toBe(`\n${rendered}\n`);
+    if (process.env.UPDATE_DOCS === "1")
+      writeFileSync(DOC, `${doc.slice(0, start + BEGIN.length)}\n${rendered}\n${doc.slice(end)}`);
+    else
+      expect(
+        doc.slice(start + BEGIN.length, end),
+        "run UPDATE_DOCS=1 npx vitest run test/docs/options-reference.test.ts",
+      ).toBe(`\n${rendered}\n`);
   });
 
   it("lists every option --help lists, for run and serve", async () => {
     const all = await commands();
     const doc = readFileSync(DOC, "utf8");
     for (const command of all.filter((c) => c.path.length === 0 || c.path[0] === "serve")) {
-      for (const def of Object.values(command.options)) if (!def.hidden) expect(doc, `--${def.name}`).toContain(`--${def.kind === "boolean" && def.negatable ? "[no-]" : ""}${def.name}`);
+      for (const def of Object.values(command.options))
+        if (!def.hidden)
+          expect(doc, `--${def.name}`).toContain(
+            `--${def.kind === "boolean" && def.negatable ? "[no-]" : ""}${def.name}`,
+          );
     }
     expect(doc).toContain("`--detach`");
   });

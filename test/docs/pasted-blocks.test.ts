@@ -33,7 +33,8 @@ describe("pasted blocks", () => {
   it("every ```sh block is known here with its current text (a changed block needs its test reviewed)", () => {
     const found = Object.fromEntries(allBlocks().map((b) => [b.id, b.hash]));
     expect(found).toEqual(Object.fromEntries(Object.entries(KNOWN).map(([id, known]) => [id, known.hash])));
-    for (const [id, known] of Object.entries(KNOWN)) expect(readFileSync(join(ROOT, known.runIn), "utf8"), known.runIn).toContain(`block("${id}")`);
+    for (const [id, known] of Object.entries(KNOWN))
+      expect(readFileSync(join(ROOT, known.runIn), "utf8"), known.runIn).toContain(`block("${id}")`);
   });
 
   it("README, your own project in two minutes: pasted as ONE block, from a clean home, then the stop block", async () => {
@@ -45,7 +46,10 @@ describe("pasted blocks", () => {
     expect(project.stdout).toMatch(/DATABASE_URL is set\nacme\/shop\/demo: valid$/);
     // The secret's value and the tokens never reach the terminal but where the block asked.
     expect(`${project.stdout}${project.stderr}`).not.toContain("change-me");
-    const projectFile = JSON.parse(readFileSync(join(user.home, "shop", ".secr.json"), "utf8")) as Record<string, unknown>;
+    const projectFile = JSON.parse(readFileSync(join(user.home, "shop", ".secr.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(projectFile).toEqual({ org: "acme", project: "shop", env: "demo" });
 
     const stop = await user.sh(block("README.md#4").text);

@@ -15,13 +15,29 @@ function schemaOf(raw: unknown): Schema {
   return s;
 }
 
-type InputOver = Partial<PlanInput> & Partial<EnvRules> & { secrets?: Record<string, string>; validation?: TemplateValidation | undefined };
+type InputOver = Partial<PlanInput> &
+  Partial<EnvRules> & { secrets?: Record<string, string>; validation?: TemplateValidation | undefined };
 
 /** One environment (one layer) with the rules given beside the other inputs. */
 function input(over: InputOver = {}): PlanInput {
-  const { secrets, validation, only, allowNames, skipInvalid, preserveEnv, passToken, expand, renames, prefix, ...rest } = over;
+  const {
+    secrets,
+    validation,
+    only,
+    allowNames,
+    skipInvalid,
+    preserveEnv,
+    passToken,
+    expand,
+    renames,
+    prefix,
+    ...rest
+  } = over;
   const given = { only, allowNames, skipInvalid, preserveEnv, passToken, expand, renames, prefix };
-  const rules = { ...NO_RULES, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as EnvRules;
+  const rules = {
+    ...NO_RULES,
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+  } as EnvRules;
   return {
     where: WHERE,
     context: "run",
@@ -49,7 +65,12 @@ describe("plan", () => {
   it("injects secrets over inherited values and starts", () => {
     const p = plan(input());
     expect(p.stop).toBeUndefined();
-    expect(p.env).toEqual({ PATH: "/usr/bin", HOME: "/home/u", DATABASE_URL: "postgres://u:pw-9f8e@db/app", API_KEY: "key-value-7c6d" });
+    expect(p.env).toEqual({
+      PATH: "/usr/bin",
+      HOME: "/home/u",
+      DATABASE_URL: "postgres://u:pw-9f8e@db/app",
+      API_KEY: "key-value-7c6d",
+    });
     expect(p.rows).toEqual([
       { key: "API_KEY", source: "secr", action: "injected" },
       { key: "DATABASE_URL", source: "secr", action: "injected" },
@@ -60,7 +81,14 @@ describe("plan", () => {
   it("--only, name rules, --preserve-env and credentials each give their row", () => {
     const p = plan(
       input({
-        secrets: { A: "a-val", B: "b-val", NODE_OPTIONS: "--require x", PATH: "/evil", KEEP: "from-secr", "BAD-NAME": "x" },
+        secrets: {
+          A: "a-val",
+          B: "b-val",
+          NODE_OPTIONS: "--require x",
+          PATH: "/evil",
+          KEEP: "from-secr",
+          "BAD-NAME": "x",
+        },
         inherited: { PATH: "/usr/bin", KEEP: "inherited-val", SECR_TOKEN: TOKEN },
         only: ["A", "NODE_OPTIONS", "PATH", "KEEP", "BAD-NAME", "GONE"],
         preserveEnv: ["KEEP"],
@@ -80,7 +108,10 @@ describe("plan", () => {
     });
     expect(p.env.KEEP).toBe("inherited-val");
     expect(p.env.SECR_TOKEN).toBeUndefined();
-    expect(p.stop).toEqual({ exitCode: 78, message: `${WHERE} lacks keys given to --only: GONE (the command was not started)` });
+    expect(p.stop).toEqual({
+      exitCode: 78,
+      message: `${WHERE} lacks keys given to --only: GONE (the command was not started)`,
+    });
   });
 
   it("refused names stop the run with 65 unless --skip-invalid", () => {
@@ -93,15 +124,30 @@ describe("plan", () => {
 
   it("the template message is the one runs always printed", () => {
     const p = plan(input({ validation: { valid: false, missing: ["NEEDED"], extra: [] } }));
-    expect(p.stop).toEqual({ exitCode: 78, message: `${WHERE} lacks required template keys: NEEDED (the command was not started)` });
-    expect(row(p.rows, "NEEDED")).toEqual({ key: "NEEDED", source: "none", action: "missing", reason: "required by the template" });
-    expect(plan(input({ context: "export", validation: { valid: false, missing: [], extra: [] } })).stop?.message).toBe(`${WHERE} does not satisfy the project template (nothing was printed)`);
+    expect(p.stop).toEqual({
+      exitCode: 78,
+      message: `${WHERE} lacks required template keys: NEEDED (the command was not started)`,
+    });
+    expect(row(p.rows, "NEEDED")).toEqual({
+      key: "NEEDED",
+      source: "none",
+      action: "missing",
+      reason: "required by the template",
+    });
+    expect(plan(input({ context: "export", validation: { valid: false, missing: [], extra: [] } })).stop?.message).toBe(
+      `${WHERE} does not satisfy the project template (nothing was printed)`,
+    );
   });
 
   it("--pass-token gives the child the token as SECR_TOKEN", () => {
     const p = plan(input({ passToken: true }));
     expect(p.env.SECR_TOKEN).toBe(TOKEN);
-    expect(row(p.rows, "SECR_TOKEN")).toEqual({ key: "SECR_TOKEN", source: "token", action: "injected", reason: "--pass-token" });
+    expect(row(p.rows, "SECR_TOKEN")).toEqual({
+      key: "SECR_TOKEN",
+      source: "token",
+      action: "injected",
+      reason: "--pass-token",
+    });
     expect(p.injected).not.toContain("SECR_TOKEN");
   });
 
@@ -120,12 +166,33 @@ describe("plan with a schema", () => {
   });
 
   it("checks the child's final environment: inherited keys count, defaults are injected, failures listed together with the template", () => {
-    const p = plan(input({ schema, inherited: { PATH: "/usr/bin", PORT: "8080" }, validation: { valid: false, missing: ["NEEDED"], extra: [] } }));
+    const p = plan(
+      input({
+        schema,
+        inherited: { PATH: "/usr/bin", PORT: "8080" },
+        validation: { valid: false, missing: ["NEEDED"], extra: [] },
+      }),
+    );
     expect(p.env.LOG_LEVEL).toBe("info");
     expect(p.env.PORT).toBe("8080");
-    expect(row(p.rows, "LOG_LEVEL")).toEqual({ key: "LOG_LEVEL", source: "default", action: "injected", reason: "schema default (/repo/.secr.json)", schema: { type: "enum (debug|info)", ok: true } });
-    expect(row(p.rows, "PORT")).toEqual({ key: "PORT", source: "inherited", action: "kept", reason: "inherited, declared in the schema", schema: { type: "port", ok: true } });
-    expect(row(p.rows, "API_KEY")).toMatchObject({ action: "injected", schema: { ok: false, rule: "must be at least 20 characters long" } });
+    expect(row(p.rows, "LOG_LEVEL")).toEqual({
+      key: "LOG_LEVEL",
+      source: "default",
+      action: "injected",
+      reason: "schema default (/repo/.secr.json)",
+      schema: { type: "enum (debug|info)", ok: true },
+    });
+    expect(row(p.rows, "PORT")).toEqual({
+      key: "PORT",
+      source: "inherited",
+      action: "kept",
+      reason: "inherited, declared in the schema",
+      schema: { type: "port", ok: true },
+    });
+    expect(row(p.rows, "API_KEY")).toMatchObject({
+      action: "injected",
+      schema: { ok: false, rule: "must be at least 20 characters long" },
+    });
     expect(row(p.rows, "HOSTNAME")).toBeUndefined();
     expect(p.injected).toEqual(["API_KEY", "DATABASE_URL", "LOG_LEVEL"]);
     expect(p.stop).toEqual({
@@ -136,25 +203,57 @@ describe("plan with a schema", () => {
   });
 
   it("a required key that --only left out is missing, and says why", () => {
-    const p = plan(input({ schema, inherited: { PORT: "1" }, secrets: { DATABASE_URL: "postgres://db/x", API_KEY: "k".repeat(25) }, only: ["API_KEY"] }));
-    expect(row(p.rows, "DATABASE_URL")).toMatchObject({ action: "missing", reason: "required by the schema; the secret was skipped (not in --only)", schema: { ok: false, rule: "is required" } });
-    expect(p.stop?.message).toBe(`${WHERE} breaks the schema in /repo/.secr.json: DATABASE_URL is required (the command was not started)`);
+    const p = plan(
+      input({
+        schema,
+        inherited: { PORT: "1" },
+        secrets: { DATABASE_URL: "postgres://db/x", API_KEY: "k".repeat(25) },
+        only: ["API_KEY"],
+      }),
+    );
+    expect(row(p.rows, "DATABASE_URL")).toMatchObject({
+      action: "missing",
+      reason: "required by the schema; the secret was skipped (not in --only)",
+      schema: { ok: false, rule: "is required" },
+    });
+    expect(p.stop?.message).toBe(
+      `${WHERE} breaks the schema in /repo/.secr.json: DATABASE_URL is required (the command was not started)`,
+    );
   });
 
   it("a secret kept out by --preserve-env is checked with the inherited value the child gets", () => {
-    const p = plan(input({ schema, secrets: { DATABASE_URL: "postgres://db/x", API_KEY: "k".repeat(25), PORT: "80" }, inherited: { PORT: "not-a-port" }, preserveEnv: true }));
-    expect(row(p.rows, "PORT")).toMatchObject({ source: "inherited", action: "kept", schema: { ok: false, rule: "must be a port number (1-65535)" } });
+    const p = plan(
+      input({
+        schema,
+        secrets: { DATABASE_URL: "postgres://db/x", API_KEY: "k".repeat(25), PORT: "80" },
+        inherited: { PORT: "not-a-port" },
+        preserveEnv: true,
+      }),
+    );
+    expect(row(p.rows, "PORT")).toMatchObject({
+      source: "inherited",
+      action: "kept",
+      schema: { ok: false, rule: "must be a port number (1-65535)" },
+    });
     expect(p.stop?.exitCode).toBe(78);
   });
 });
 
 describe("explain rows", () => {
   it("carry fingerprints of the value the child gets, never the value", () => {
-    const i = input({ inherited: { KEEP: "inherited-secret-1" }, secrets: { KEEP: "secr-value-1", A: "secr-value-2" }, preserveEnv: ["KEEP"] });
+    const i = input({
+      inherited: { KEEP: "inherited-secret-1" },
+      secrets: { KEEP: "secr-value-1", A: "secr-value-2" },
+      preserveEnv: ["KEEP"],
+    });
     const p = plan(i);
     const key = fingerprintKey(TOKEN);
     const rows = explainRows(p, i, key);
-    const again = explainRows(plan(input({ inherited: { KEEP: "inherited-secret-1" }, secrets: { A: "secr-value-2" }, preserveEnv: ["KEEP"] })), i, key);
+    const again = explainRows(
+      plan(input({ inherited: { KEEP: "inherited-secret-1" }, secrets: { A: "secr-value-2" }, preserveEnv: ["KEEP"] })),
+      i,
+      key,
+    );
     expect(row(rows, "A")).toMatchObject({ fingerprint: { length: 12 } });
     expect(row(again, "A")).toEqual(row(rows, "A"));
     // KEEP's fingerprint is the inherited value's, not the unused secret's.
@@ -162,14 +261,26 @@ describe("explain rows", () => {
     expect(row(rows, "KEEP")).toMatchObject({ fingerprint: { length: 18 } });
     const report = explainReport(WHERE, i.source, p, rows);
     const text = formatExplainTable(report) + JSON.stringify(report);
-    for (const value of ["inherited-secret-1", "secr-value-1", "secr-value-2", TOKEN]) expect(text).not.toContain(value);
-    expect(formatExplainTable(report)).toMatch(/^KEY +SOURCE +ACTION +SCHEMA +FINGERPRINT +DETAIL\nA +secr +injected +- +12:[0-9a-f]{8}\n/);
-    expect(formatExplainTable(report)).toMatch(/\nacme\/api\/production: a run would start the command with 1 injected keys\n$/);
+    for (const value of ["inherited-secret-1", "secr-value-1", "secr-value-2", TOKEN])
+      expect(text).not.toContain(value);
+    expect(formatExplainTable(report)).toMatch(
+      /^KEY +SOURCE +ACTION +SCHEMA +FINGERPRINT +DETAIL\nA +secr +injected +- +12:[0-9a-f]{8}\n/,
+    );
+    expect(formatExplainTable(report)).toMatch(
+      /\nacme\/api\/production: a run would start the command with 1 injected keys\n$/,
+    );
   });
 
   it("state the stop a run would make", () => {
-    const p = plan(input({ validation: { valid: false, missing: ["X"], extra: [] }, source: { kind: "snapshot", ageMs: 125_000 } }));
-    const report = explainReport(WHERE, { kind: "snapshot", ageMs: 125_000 }, p, explainRows(p, input(), fingerprintKey(TOKEN)));
+    const p = plan(
+      input({ validation: { valid: false, missing: ["X"], extra: [] }, source: { kind: "snapshot", ageMs: 125_000 } }),
+    );
+    const report = explainReport(
+      WHERE,
+      { kind: "snapshot", ageMs: 125_000 },
+      p,
+      explainRows(p, input(), fingerprintKey(TOKEN)),
+    );
     expect(report).toMatchObject({ wouldStart: false, exitCode: 78 });
     expect(formatExplainTable(report)).toContain("snapshot (2m 5s old)");
     expect(formatExplainTable(report)).toMatch(/a run would stop with exit 78: .* lacks required template keys: X/);

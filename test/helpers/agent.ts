@@ -10,8 +10,17 @@ export interface AgentProcess {
   stop(): Promise<StopResult>;
 }
 
-export async function startAgentProcess(upstream: string, args: string[] = [], env: Record<string, string> = {}): Promise<AgentProcess> {
-  const child = execa(process.execPath, [CLI, "serve", "--port", "0", "--upstream", upstream, ...args], { buffer: false, reject: false, stdin: "ignore", env });
+export async function startAgentProcess(
+  upstream: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<AgentProcess> {
+  const child = execa(process.execPath, [CLI, "serve", "--port", "0", "--upstream", upstream, ...args], {
+    buffer: false,
+    reject: false,
+    stdin: "ignore",
+    env,
+  });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   let url: string;

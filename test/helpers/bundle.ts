@@ -9,7 +9,11 @@ export interface BundleOptions {
 }
 
 /** Bundle `entry` (a path or file URL) to `outfile`; returns outfile. */
-export async function bundleFixture(entry: string | URL, outfile: string, options: BundleOptions = {}): Promise<string> {
+export async function bundleFixture(
+  entry: string | URL,
+  outfile: string,
+  options: BundleOptions = {},
+): Promise<string> {
   await build({
     entryPoints: [entry instanceof URL ? fileURLToPath(entry) : entry],
     outfile,
@@ -18,7 +22,13 @@ export async function bundleFixture(entry: string | URL, outfile: string, option
     platform: "node",
     target: "node20",
     logLevel: "warning",
-    ...(options.require ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } } : {}),
+    ...(options.require
+      ? {
+          banner: {
+            js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          },
+        }
+      : {}),
   });
   return outfile;
 }

@@ -9,7 +9,9 @@ import { tempDir } from "./temp.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Where the CLI sits in the package. package.json's "bin" says it; no test names the path itself. */
-export const CLI_IN_PACKAGE = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<"secr-run", string> }).bin["secr-run"];
+export const CLI_IN_PACKAGE = (
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<"secr-run", string> }
+).bin["secr-run"];
 /** The CLI under test; SECR_RUN_TEST_CLI points the suite at another build (e.g. a mutant). */
 export const CLI = process.env.SECR_RUN_TEST_CLI ?? join(ROOT, CLI_IN_PACKAGE);
 export const NODE = process.execPath;
@@ -35,7 +37,11 @@ export const allRuns: CliResult[] = [];
  *  cache and an empty config dir (no trusted project files; the real ~/.config is never read or
  *  written), plus `env`. */
 export function cleanEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const out: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", XDG_CACHE_HOME: freshCacheHome(), XDG_CONFIG_HOME: `${freshCacheHome()}-config` };
+  const out: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    XDG_CACHE_HOME: freshCacheHome(),
+    XDG_CONFIG_HOME: `${freshCacheHome()}-config`,
+  };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }

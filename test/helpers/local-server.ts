@@ -120,7 +120,8 @@ export function readUrlLine(child: ResultPromise, timeoutMs: number, stderr: () 
         fail("printed an unexpected first line on stdout");
       }
     };
-    const onClose = () => fail(`exited before printing its URL (exit code ${child.exitCode}, signal ${child.signalCode})`);
+    const onClose = () =>
+      fail(`exited before printing its URL (exit code ${child.exitCode}, signal ${child.signalCode})`);
     const timer = setTimeout(() => fail(`did not print its URL within ${timeoutMs} ms`), timeoutMs);
     const cleanupListeners = () => {
       clearTimeout(timer);

@@ -13,4 +13,5 @@ export function nodeOfLine(major: number): string | undefined {
 }
 
 /** The reason a test of line `major` is skipped, for its title. */
-export const missingLine = (major: number): string => `Node ${major} is not installed here (.ci/run installs it into .cache/node/${major})`;
+export const missingLine = (major: number): string =>
+  `Node ${major} is not installed here (.ci/run installs it into .cache/node/${major})`;

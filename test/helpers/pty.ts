@@ -7,7 +7,8 @@ import { CLI, NODE } from "./cli.js";
 
 export const PTY_DRIVER = fileURLToPath(new URL("../fixtures/pty-driver.py", import.meta.url));
 
-export type Step = { send: string } | { expect: string; timeout?: number } | { sleep: number } | { resize: [number, number] };
+export type Step =
+  { send: string } | { expect: string; timeout?: number } | { sleep: number } | { resize: [number, number] };
 
 export interface TerminalSpec {
   argv: string[];
@@ -38,6 +39,10 @@ export function expectDriven(driven: Driven): Driven {
 /** `secr-run <args>` in a pty through sh, which prints the exit status (`exit=N`) after it; returns the transcript. */
 export async function cliInTerminal(args: string[], env: Record<string, string>, steps: Step[] = []): Promise<string> {
   const quoted = [NODE, CLI, ...args].map((word) => `'${word}'`).join(" ");
-  const spec = { argv: ["/bin/sh", "-c", `${quoted}; echo "exit=$?"`], env, steps: [...steps, { expect: "exit=\\d+", timeout: 60 }] };
+  const spec = {
+    argv: ["/bin/sh", "-c", `${quoted}; echo "exit=$?"`],
+    env,
+    steps: [...steps, { expect: "exit=\\d+", timeout: 60 }],
+  };
   return expectDriven(await driveTerminal(spec)).transcript;
 }

@@ -15,12 +15,20 @@ export const VALID: Validation = { valid: true, missing: [], extra: [] };
 /** The body of a pull: every secret at version 1, on one page. */
 export function secretList(entries: Record<string, string>) {
   return {
-    secrets: Object.entries(entries).map(([key, value]) => ({ key, value, version: 1, updatedAt: "2026-01-01T00:00:00Z" })),
+    secrets: Object.entries(entries).map(([key, value]) => ({
+      key,
+      value,
+      version: 1,
+      updatedAt: "2026-01-01T00:00:00Z",
+    })),
     pagination: { limit: 1000, offset: 0, total: Object.keys(entries).length },
   };
 }
 
 /** Both routes: the secrets `entries()` gives at the time of each request, and a template verdict. */
 export function secrHandlers(entries: () => Record<string, string>, validation: Validation = VALID) {
-  return [http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList(entries()))), http.get(VALIDATE_ROUTE, () => HttpResponse.json(validation))];
+  return [
+    http.get(SECRETS_ROUTE, () => HttpResponse.json(secretList(entries()))),
+    http.get(VALIDATE_ROUTE, () => HttpResponse.json(validation)),
+  ];
 }

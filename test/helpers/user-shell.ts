@@ -12,7 +12,10 @@ export interface UserMachine {
   bin: string;
   env: Record<string, string>;
   /** Runs a shell text with bash -e (stop at the first failing command), in cwd (default HOME). */
-  sh(text: string, options?: { cwd?: string; env?: Record<string, string>; timeout?: number }): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
+  sh(
+    text: string,
+    options?: { cwd?: string; env?: Record<string, string>; timeout?: number },
+  ): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
   /** Stops a server left by `serve --detach` (its default data directory), then removes everything. */
   remove(): Promise<void>;
 }

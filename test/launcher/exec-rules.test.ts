@@ -13,16 +13,24 @@ const linux = (node: string, hasExecve = true) => ({ platform: "linux" as const,
 
 describe("decideExec", () => {
   it("names every flag that needs a resident parent, all at once", () => {
-    const refused = decideExec({ watch: true, mask: true, file: ["A"], mount: "m", template: ["a:b"], reportJson: "r.json" }, linux("26.1.0"));
+    const refused = decideExec(
+      { watch: true, mask: true, file: ["A"], mount: "m", template: ["a:b"], reportJson: "r.json" },
+      linux("26.1.0"),
+    );
     expect(refused).toBeInstanceOf(Error);
-    for (const flag of ["--watch", "--mask", "--file", "--mount", "--template", "--report-json"]) expect((refused as Error).message).toContain(flag);
+    for (const flag of ["--watch", "--mask", "--file", "--mount", "--template", "--report-json"])
+      expect((refused as Error).message).toContain(flag);
     expect(decideExec({ ...none, file: [], template: [] }, linux("26.1.0"))).toEqual({ throughShell: false });
   });
 
   it("needs process.execve: Node >= 22.15, not Windows", () => {
-    expect((decideExec(none, linux("20.20.2", false)) as Error).message).toBe("--exec needs Node >= 22.15 (process.execve); this is Node 20.20.2: upgrade Node or drop --exec");
+    expect((decideExec(none, linux("20.20.2", false)) as Error).message).toBe(
+      "--exec needs Node >= 22.15 (process.execve); this is Node 20.20.2: upgrade Node or drop --exec",
+    );
     expect(decideExec(none, linux("22.14.0", false))).toBeInstanceOf(Error);
-    expect((decideExec(none, { platform: "win32", node: "26.1.0", hasExecve: false }) as Error).message).toMatch(/^--exec is not available on Windows/);
+    expect((decideExec(none, { platform: "win32", node: "26.1.0", hasExecve: false }) as Error).message).toMatch(
+      /^--exec is not available on Windows/,
+    );
   });
 
   it("before Node 26 (execve aborts on failure) Node only ever execs /bin/sh", () => {
@@ -37,16 +45,35 @@ describe("execTarget", () => {
   const cmd = { file: "node", args: ["a b", "$HOME"], shell: false, env };
 
   it("the program itself, argv[0] as written, args untouched", () => {
-    expect(execTarget(cmd, "/usr/bin/node", [], false)).toEqual({ path: "/usr/bin/node", argv: ["node", "a b", "$HOME"], env });
+    expect(execTarget(cmd, "/usr/bin/node", [], false)).toEqual({
+      path: "/usr/bin/node",
+      argv: ["node", "a b", "$HOME"],
+      env,
+    });
   });
 
   it("through /bin/sh, args passed as positional parameters (never re-quoted)", () => {
-    expect(execTarget(cmd, "/usr/bin/node", [], true)).toEqual({ path: "/bin/sh", argv: ["/bin/sh", "-c", 'exec "$0" "$@"', "/usr/bin/node", "a b", "$HOME"], env });
-    expect(execTarget(cmd, "/usr/bin/node", [1, 12], false).argv).toEqual(["/bin/sh", "-c", `trap '' 1 12; exec "$0" "$@"`, "/usr/bin/node", "a b", "$HOME"]);
+    expect(execTarget(cmd, "/usr/bin/node", [], true)).toEqual({
+      path: "/bin/sh",
+      argv: ["/bin/sh", "-c", 'exec "$0" "$@"', "/usr/bin/node", "a b", "$HOME"],
+      env,
+    });
+    expect(execTarget(cmd, "/usr/bin/node", [1, 12], false).argv).toEqual([
+      "/bin/sh",
+      "-c",
+      `trap '' 1 12; exec "$0" "$@"`,
+      "/usr/bin/node",
+      "a b",
+      "$HOME",
+    ]);
   });
 
   it("a --command string is /bin/sh -c, with the trap first", () => {
-    expect(execTarget({ file: "echo hi | cat", args: [], shell: true, env }, "/bin/sh", [1], false)).toEqual({ path: "/bin/sh", argv: ["/bin/sh", "-c", "trap '' 1; echo hi | cat"], env });
+    expect(execTarget({ file: "echo hi | cat", args: [], shell: true, env }, "/bin/sh", [1], false)).toEqual({
+      path: "/bin/sh",
+      argv: ["/bin/sh", "-c", "trap '' 1; echo hi | cat"],
+      env,
+    });
   });
 });
 

@@ -11,9 +11,14 @@ describe("decideExit", () => {
     expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { pid1: false, file: "node server.js" })).toEqual({
       kind: "exit",
       code: 127,
-      message: 'command not found: node server.js (one word with spaces: to run a shell string, use --command "node server.js")',
+      message:
+        'command not found: node server.js (one word with spaces: to run a shell string, use --command "node server.js")',
     });
-    expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { pid1: false, file: "nodee" })).toEqual({ kind: "exit", code: 127, message: "command not found: nodee" });
+    expect(decideExit({ kind: "spawn-failed", code: "ENOENT" }, { pid1: false, file: "nodee" })).toEqual({
+      kind: "exit",
+      code: 127,
+      message: "command not found: nodee",
+    });
   });
 
   it.each([0, 1, 2, 42, 127, 128, 130, 255])("child exits %i → exit %i", (code) => {
@@ -21,20 +26,35 @@ describe("decideExit", () => {
     expect(decideExit({ kind: "exited", code }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code });
   });
 
-  it.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGKILL", "SIGALRM"] as const)("child killed by %s → re-raise it, 128+S if that fails", (signal) => {
-    expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "raise", signal, fallbackCode: 128 + constants.signals[signal] });
-  });
+  it.each(["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGPIPE", "SIGKILL", "SIGALRM"] as const)(
+    "child killed by %s → re-raise it, 128+S if that fails",
+    (signal) => {
+      expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({
+        kind: "raise",
+        signal,
+        fallbackCode: 128 + constants.signals[signal],
+      });
+    },
+  );
 
   it.each([...CORE_SIGNALS])("core-dumping %s → exit 128+S, never a core of secr-run", (signal) => {
-    expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({ kind: "exit", code: 128 + constants.signals[signal] });
+    expect(decideExit({ kind: "signaled", signal }, ctx)).toEqual({
+      kind: "exit",
+      code: 128 + constants.signals[signal],
+    });
   });
 
   it("covers exactly the ten core-dumping signals of the contract", () => {
-    expect([...CORE_SIGNALS].sort()).toEqual(["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGQUIT", "SIGSEGV", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"].sort());
+    expect([...CORE_SIGNALS].sort()).toEqual(
+      ["SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGQUIT", "SIGSEGV", "SIGSYS", "SIGTRAP", "SIGXCPU", "SIGXFSZ"].sort(),
+    );
   });
 
   it("as PID 1 every signal becomes 128+S (PID 1 cannot kill itself)", () => {
-    expect(decideExit({ kind: "signaled", signal: "SIGTERM" }, { ...ctx, pid1: true })).toEqual({ kind: "exit", code: 143 });
+    expect(decideExit({ kind: "signaled", signal: "SIGTERM" }, { ...ctx, pid1: true })).toEqual({
+      kind: "exit",
+      code: 143,
+    });
     expect(exitForSignal("SIGINT", true)).toEqual({ kind: "exit", code: 130 });
     expect(exitForSignal("SIGKILL", true)).toEqual({ kind: "exit", code: 137 });
   });

@@ -55,9 +55,13 @@ describe("shell format", () => {
   it("round-trips through a POSIX shell's eval", () => {
     const values = { ...NASTY };
     const script = `${formatShell(values).ok ? (formatShell(values) as { text: string }).text : ""}`;
-    const out = execFileSync("/bin/sh", ["-c", 'eval "$1"; exec node -e "process.stdout.write(JSON.stringify(process.env))"', "sh", script], {
-      env: { PATH: process.env.PATH },
-    }).toString();
+    const out = execFileSync(
+      "/bin/sh",
+      ["-c", 'eval "$1"; exec node -e "process.stdout.write(JSON.stringify(process.env))"', "sh", script],
+      {
+        env: { PATH: process.env.PATH },
+      },
+    ).toString();
     const env = JSON.parse(out) as Record<string, string>;
     for (const [key, value] of Object.entries(values)) expect(env[key], key).toBe(value);
   });
@@ -79,7 +83,30 @@ describe("json format", () => {
 
 describe("dotenv fuzz", () => {
   // Deterministic pseudo-random strings over the characters that matter to dotenv's grammar.
-  const alphabet = ["a", "Z", "0", " ", "\t", "\n", "\r", "'", '"', "`", "\\", "n", "r", "#", "=", "$", "{", "}", "é", "🔑", "\u2028", ":"];
+  const alphabet = [
+    "a",
+    "Z",
+    "0",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "'",
+    '"',
+    "`",
+    "\\",
+    "n",
+    "r",
+    "#",
+    "=",
+    "$",
+    "{",
+    "}",
+    "é",
+    "🔑",
+    "\u2028",
+    ":",
+  ];
   let seed = 42;
   const random = () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;

@@ -4,7 +4,11 @@ import { isForegroundProcessGroup, parseProcStat } from "../../src/supervise/for
 
 describe("parseProcStat", () => {
   it("reads state, pgrp and tpgid after the command name", () => {
-    expect(parseProcStat("4242 (node) S 4200 4242 4200 34816 4242 4194304 0 0")).toEqual({ state: "S", pgrp: 4242, tpgid: 4242 });
+    expect(parseProcStat("4242 (node) S 4200 4242 4200 34816 4242 4194304 0 0")).toEqual({
+      state: "S",
+      pgrp: 4242,
+      tpgid: 4242,
+    });
   });
 
   it("copes with spaces and parentheses in the command name", () => {

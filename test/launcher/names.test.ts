@@ -2,18 +2,33 @@ import { describe, expect, it } from "vitest";
 import { applyNameRules, isCodeLoadingName, isReservedName, isValidName, printableName } from "../../src/plan/names.js";
 
 describe("name predicates", () => {
-  it.each(["A", "_", "_X1", "DATABASE_URL", "lower_case", "a1"])("%s is a valid name", (name) => expect(isValidName(name)).toBe(true));
-  it.each(["", "1ABC", "A-B", "A.B", "A B", "A=B", "Ä", "A\nB", "A\0"])("%j is not a valid name", (name) => expect(isValidName(name)).toBe(false));
+  it.each(["A", "_", "_X1", "DATABASE_URL", "lower_case", "a1"])("%s is a valid name", (name) =>
+    expect(isValidName(name)).toBe(true),
+  );
+  it.each(["", "1ABC", "A-B", "A.B", "A B", "A=B", "Ä", "A\nB", "A\0"])("%j is not a valid name", (name) =>
+    expect(isValidName(name)).toBe(false),
+  );
 
-  it.each(["PATH", "HOME", "SHELL", "USER", "LOGNAME", "PWD", "TERM"])("%s is reserved", (name) => expect(isReservedName(name, "linux")).toBe(true));
+  it.each(["PATH", "HOME", "SHELL", "USER", "LOGNAME", "PWD", "TERM"])("%s is reserved", (name) =>
+    expect(isReservedName(name, "linux")).toBe(true),
+  );
   it("compares reserved names case-sensitively on Linux, insensitively on Windows", () => {
     expect(isReservedName("path", "linux")).toBe(false);
     expect(isReservedName("Path", "win32")).toBe(true);
   });
 
-  it.each(["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONPATH", "BASH_ENV", "JAVA_TOOL_OPTIONS", "PERL5OPT", "RUBYOPT"])("%s loads code", (name) =>
-    expect(isCodeLoadingName(name, "linux")).toBe(true),
-  );
+  it.each([
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "DYLD_INSERT_LIBRARIES",
+    "NODE_OPTIONS",
+    "PYTHONPATH",
+    "BASH_ENV",
+    "JAVA_TOOL_OPTIONS",
+    "PERL5OPT",
+    "RUBYOPT",
+  ])("%s loads code", (name) => expect(isCodeLoadingName(name, "linux")).toBe(true));
   it.each([
     // named by the attacker's report
     "npm_config_node_options",
@@ -73,9 +88,16 @@ describe("name predicates", () => {
     expect(isCodeLoadingName("node_options", "win32")).toBe(true);
     expect(isCodeLoadingName("nPm_CoNfIg_registry", "linux")).toBe(true);
   });
-  it.each(["DATABASE_URL", "NODE_ENV", "OLD_PRELOAD", "LDAP_URL", "NPM_TOKEN", "GIT_AUTHOR_NAME", "LUA_VERSION", "API_KEY"])("%s does not load code", (name) =>
-    expect(isCodeLoadingName(name, "linux")).toBe(false),
-  );
+  it.each([
+    "DATABASE_URL",
+    "NODE_ENV",
+    "OLD_PRELOAD",
+    "LDAP_URL",
+    "NPM_TOKEN",
+    "GIT_AUTHOR_NAME",
+    "LUA_VERSION",
+    "API_KEY",
+  ])("%s does not load code", (name) => expect(isCodeLoadingName(name, "linux")).toBe(false));
 
   it("prints odd names quoted so they cannot forge output", () => {
     expect(printableName("GOOD")).toBe("GOOD");
@@ -111,7 +133,9 @@ describe("applyNameRules", () => {
     expect(applyNameRules({ BIG: big }, { allowNames: [], skipInvalid: false, platform: "linux" }).fatal).toBe(false);
     const result = applyNameRules({ BIG: `${big}x` }, { allowNames: [], skipInvalid: false, platform: "linux" });
     expect([result.fatal, result.oversized]).toEqual([true, ["BIG"]]);
-    expect(applyNameRules({ BIG: `${big}x` }, { allowNames: [], skipInvalid: false, platform: "darwin" }).fatal).toBe(false);
+    expect(applyNameRules({ BIG: `${big}x` }, { allowNames: [], skipInvalid: false, platform: "darwin" }).fatal).toBe(
+      false,
+    );
   });
 
   it("--skip-invalid turns the failure into skips", () => {
@@ -121,7 +145,11 @@ describe("applyNameRules", () => {
   });
 
   it("--allow-name lets a named code-loading or reserved secret through, and only that one", () => {
-    const result = applyNameRules(secrets, { allowNames: ["NODE_OPTIONS", "PATH"], skipInvalid: true, platform: "linux" });
+    const result = applyNameRules(secrets, {
+      allowNames: ["NODE_OPTIONS", "PATH"],
+      skipInvalid: true,
+      platform: "linux",
+    });
     expect(result.accepted).toEqual({ GOOD: "1", NODE_OPTIONS: "--require /tmp/x.js", PATH: "/evil" });
     expect(result.refused).toEqual(["LD_PRELOAD"]);
   });
@@ -133,7 +161,10 @@ describe("applyNameRules", () => {
   });
 
   it("--allow-name does not make an invalid name or a NUL value injectable", () => {
-    const result = applyNameRules({ "A-B": "1", N: "\0" }, { allowNames: ["A-B", "N"], skipInvalid: false, platform: "linux" });
+    const result = applyNameRules(
+      { "A-B": "1", N: "\0" },
+      { allowNames: ["A-B", "N"], skipInvalid: false, platform: "linux" },
+    );
     expect(result.fatal).toBe(true);
     expect(result.accepted).toEqual({});
   });

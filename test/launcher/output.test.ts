@@ -16,9 +16,16 @@ const collect = (stream: PassThrough) => {
 
 describe("connectOutput", () => {
   it("passes a real child's stdout and stderr through the filters, completely, before resolving", async () => {
-    const child = spawn(process.execPath, ["-e", "process.stdout.write('out tok_0123456789 ' + 'x'.repeat(200000)); process.stderr.write('err tok_01'); process.stderr.write('23456789\\n')"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "-e",
+        "process.stdout.write('out tok_0123456789 ' + 'x'.repeat(200000)); process.stderr.write('err tok_01'); process.stderr.write('23456789\\n')",
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const out = collect(stdout);
@@ -31,10 +38,15 @@ describe("connectOutput", () => {
   it("closes the child's pipe when our side is closed, so the child sees EPIPE as it would alone", async () => {
     const child = spawn(
       process.execPath,
-      ["-e", "process.stdout.on('error', (e) => { process.stderr.write(e.code); process.exit(3) }); setInterval(() => process.stdout.write('y'.repeat(65536)), 1)"],
+      [
+        "-e",
+        "process.stdout.on('error', (e) => { process.stderr.write(e.code); process.exit(3) }); setInterval(() => process.stdout.write('y'.repeat(65536)), 1)",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
-    const broken = new Writable({ write: (_chunk, _enc, callback) => callback(Object.assign(new Error("EPIPE"), { code: "EPIPE" })) });
+    const broken = new Writable({
+      write: (_chunk, _enc, callback) => callback(Object.assign(new Error("EPIPE"), { code: "EPIPE" })),
+    });
     const stderr = new PassThrough();
     const err = collect(stderr);
     const exited = once(child, "exit");

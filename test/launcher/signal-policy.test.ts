@@ -17,17 +17,25 @@ describe("decideSignal", () => {
     expect(decideSignal(signal, facts())).toEqual({ action: "forward" });
   });
 
-  it.each(["SIGINT", "SIGQUIT", "SIGWINCH"] as const)("%s while we are the terminal's foreground group → not forwarded", (signal) => {
-    expect(decideSignal(signal, facts({ foreground: () => true })).action).toBe("ignore");
-  });
+  it.each(["SIGINT", "SIGQUIT", "SIGWINCH"] as const)(
+    "%s while we are the terminal's foreground group → not forwarded",
+    (signal) => {
+      expect(decideSignal(signal, facts({ foreground: () => true })).action).toBe("ignore");
+    },
+  );
 
-  it.each(["SIGTERM", "SIGHUP", "SIGUSR1", "SIGALRM"] as const)("%s in the foreground → still forwarded (a terminal never sends it)", (signal) => {
-    expect(decideSignal(signal, facts({ foreground: () => true }))).toEqual({ action: "forward" });
-  });
+  it.each(["SIGTERM", "SIGHUP", "SIGUSR1", "SIGALRM"] as const)(
+    "%s in the foreground → still forwarded (a terminal never sends it)",
+    (signal) => {
+      expect(decideSignal(signal, facts({ foreground: () => true }))).toEqual({ action: "forward" });
+    },
+  );
 
   it("before the child: the table's verdict", () => {
     for (const signal of FORWARDED_SIGNALS) {
-      expect(decideSignal(signal, facts({ phase: "waiting" })).action, signal).toBe(FORWARDED[signal] === "terminate" ? "terminate" : "ignore");
+      expect(decideSignal(signal, facts({ phase: "waiting" })).action, signal).toBe(
+        FORWARDED[signal] === "terminate" ? "terminate" : "ignore",
+      );
     }
   });
 
@@ -49,12 +57,20 @@ describe("decideSignal", () => {
   });
 
   it("Ctrl-Z (TSTP in the foreground) → secr-run stops, the child already has it", () => {
-    expect(decideSignal("SIGTSTP", facts({ foreground: () => true }))).toMatchObject({ action: "stop", forward: false, selfStop: "group" });
+    expect(decideSignal("SIGTSTP", facts({ foreground: () => true }))).toMatchObject({
+      action: "stop",
+      forward: false,
+      selfStop: "group",
+    });
   });
 
   it("a stop the child already has (stopped, or pending) → not sent again", () => {
     for (const has of ["stopped", "pending"] as const) {
-      expect(decideSignal("SIGTTIN", facts({ childHas: () => has }))).toMatchObject({ action: "stop", forward: false, selfStop: "group" });
+      expect(decideSignal("SIGTTIN", facts({ childHas: () => has }))).toMatchObject({
+        action: "stop",
+        forward: false,
+        selfStop: "group",
+      });
     }
   });
 
@@ -63,6 +79,8 @@ describe("decideSignal", () => {
     expect(decideSignal("SIGCONT", facts({ selfStop: "none" }))).toEqual({ action: "forward" });
     expect(decideSignal("SIGCONT", facts({ selfStop: "group" })).action).toBe("ignore");
     // Still stopped: a CONT sent to secr-run alone; the child needs one too.
-    expect(decideSignal("SIGCONT", facts({ selfStop: "group", childHas: () => "stopped" }))).toEqual({ action: "forward" });
+    expect(decideSignal("SIGCONT", facts({ selfStop: "group", childHas: () => "stopped" }))).toEqual({
+      action: "forward",
+    });
   });
 });

@@ -9,7 +9,10 @@ describe("--only", () => {
     expect(splitList(["A, B", "C,,A", " "])).toEqual(["A", "B", "C"]);
   });
   it("selects the listed keys and names the missing ones", () => {
-    expect(selectOnly({ A: "1", B: "2", C: "3" }, ["A", "C", "Z"])).toEqual({ selected: { A: "1", C: "3" }, missing: ["Z"] });
+    expect(selectOnly({ A: "1", B: "2", C: "3" }, ["A", "C", "Z"])).toEqual({
+      selected: { A: "1", C: "3" },
+      missing: ["Z"],
+    });
   });
   it("without --only keeps everything", () => {
     expect(selectOnly({ A: "1" }, undefined)).toEqual({ selected: { A: "1" }, missing: [] });
@@ -21,8 +24,16 @@ describe("--only", () => {
 
 describe("template verdict", () => {
   it("missing keys fail, sorted and unique; extra keys are informational", () => {
-    expect(checkTemplate({ valid: false, missing: ["B", "A", "B"], extra: ["Z", "Y"] })).toEqual({ failed: true, missing: ["A", "B"], extra: ["Y", "Z"] });
-    expect(checkTemplate({ valid: true, missing: [], extra: ["X"] })).toEqual({ failed: false, missing: [], extra: ["X"] });
+    expect(checkTemplate({ valid: false, missing: ["B", "A", "B"], extra: ["Z", "Y"] })).toEqual({
+      failed: true,
+      missing: ["A", "B"],
+      extra: ["Y", "Z"],
+    });
+    expect(checkTemplate({ valid: true, missing: [], extra: ["X"] })).toEqual({
+      failed: false,
+      missing: [],
+      extra: ["X"],
+    });
   });
   it("valid: false without names still fails (fail closed)", () => {
     expect(checkTemplate({ valid: false, missing: [], extra: [] }).failed).toBe(true);
@@ -31,7 +42,11 @@ describe("template verdict", () => {
 
 describe("buildCommand", () => {
   it("passes the words after -- untouched", () => {
-    expect(buildCommand(["node", "-e", "1", "--", "a b", "$HOME"], undefined)).toEqual({ file: "node", args: ["-e", "1", "--", "a b", "$HOME"], shell: false });
+    expect(buildCommand(["node", "-e", "1", "--", "a b", "$HOME"], undefined)).toEqual({
+      file: "node",
+      args: ["-e", "1", "--", "a b", "$HOME"],
+      shell: false,
+    });
   });
   it("--command runs one shell string", () => {
     expect(buildCommand(undefined, "echo $HOME | wc")).toEqual({ file: "echo $HOME | wc", args: [], shell: true });

@@ -49,7 +49,27 @@ describe("parseDotenv agrees with dotenv's parse", () => {
   });
 
   it("on every value export --format dotenv can write", () => {
-    const values = ["", "a#b", "a # b", " lead", "trail ", "x'y", 'x"y', "x`y", "a\nb", "a\r\nb", "back\\slash", "\\n literal", "'q'", '"q"', "#", "é😀", "a\\", "=", "a=b"];
+    const values = [
+      "",
+      "a#b",
+      "a # b",
+      " lead",
+      "trail ",
+      "x'y",
+      'x"y',
+      "x`y",
+      "a\nb",
+      "a\r\nb",
+      "back\\slash",
+      "\\n literal",
+      "'q'",
+      '"q"',
+      "#",
+      "é😀",
+      "a\\",
+      "=",
+      "a=b",
+    ];
     for (const value of values) {
       const quoted = dotenvQuote(value);
       if (quoted === undefined) continue;
@@ -60,7 +80,26 @@ describe("parseDotenv agrees with dotenv's parse", () => {
   });
 
   it("on random files of quotes, #, spaces, newlines and escapes", () => {
-    const alphabet = ["A", "B", "=", "=", "#", " ", "\t", "\n", "\r", "'", '"', "`", "\\", "n", "x", ":", "export ", "é"];
+    const alphabet = [
+      "A",
+      "B",
+      "=",
+      "=",
+      "#",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "'",
+      '"',
+      "`",
+      "\\",
+      "n",
+      "x",
+      ":",
+      "export ",
+      "é",
+    ];
     let seed = 20261206;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 3000; i++) {

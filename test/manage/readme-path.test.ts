@@ -22,7 +22,10 @@ const server = useLocalServer({ token: ADMIN });
 describe("README: your own project in two minutes", () => {
   it("from nothing to a run with a scoped token, using only secr-run", async () => {
     const admin = { SECR_API_URL: server.url, SECR_TOKEN: ADMIN };
-    const step = async (args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) => {
+    const step = async (
+      args: string[],
+      options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+    ) => {
       const result = await runCli(args, {
         env: { ...admin, ...options.env },
         ...(options.input === undefined ? {} : { input: options.input }),
@@ -33,15 +36,49 @@ describe("README: your own project in two minutes", () => {
     };
 
     // 1. a project (with development, staging, production) and an environment of our own
-    expect((await step(["admin", "projects", "create", "acme/shop"])).stdout).toBe("created acme/shop with environments development, staging, production\n");
-    expect((await step(["admin", "envs", "create", "demo", "--org", "acme", "--project", "shop"])).stdout).toBe("created acme/shop/demo\n");
-    // 2. a secret (from stdin, never in argv) and the template that requires it
-    expect((await step(["secrets", "set", "DATABASE_URL", "--org", "acme", "--project", "shop", "--env", "demo"], { input: `${DATABASE_URL}\n` })).stdout).toBe(
-      "DATABASE_URL: version 1 in acme/shop/demo\n",
+    expect((await step(["admin", "projects", "create", "acme/shop"])).stdout).toBe(
+      "created acme/shop with environments development, staging, production\n",
     );
-    await step(["templates", "set", "DATABASE_URL", "--org", "acme", "--project", "shop", "--description", "the shop's database"]);
+    expect((await step(["admin", "envs", "create", "demo", "--org", "acme", "--project", "shop"])).stdout).toBe(
+      "created acme/shop/demo\n",
+    );
+    // 2. a secret (from stdin, never in argv) and the template that requires it
+    expect(
+      (
+        await step(["secrets", "set", "DATABASE_URL", "--org", "acme", "--project", "shop", "--env", "demo"], {
+          input: `${DATABASE_URL}\n`,
+        })
+      ).stdout,
+    ).toBe("DATABASE_URL: version 1 in acme/shop/demo\n");
+    await step([
+      "templates",
+      "set",
+      "DATABASE_URL",
+      "--org",
+      "acme",
+      "--project",
+      "shop",
+      "--description",
+      "the shop's database",
+    ]);
     // 3. a viewer token for exactly acme/shop/demo, printed once on stdout
-    const created = await step(["admin", "tokens", "create", "--name", "shop-demo", "--role", "viewer", "--org", "acme", "--project", "shop", "--env", "demo", "--expires", "90d"]);
+    const created = await step([
+      "admin",
+      "tokens",
+      "create",
+      "--name",
+      "shop-demo",
+      "--role",
+      "viewer",
+      "--org",
+      "acme",
+      "--project",
+      "shop",
+      "--env",
+      "demo",
+      "--expires",
+      "90d",
+    ]);
     const token = created.stdout.trim();
     expect(token).toMatch(/^\S{16,}$/);
     expect(created.stdout).toBe(`${token}\n`);
@@ -51,7 +88,11 @@ describe("README: your own project in two minutes", () => {
     const app = join(workdir.path, "app");
     mkdirSync(app);
     await step(["init", "--org", "acme", "--project", "shop", "--env", "demo"], { cwd: app });
-    expect(JSON.parse(readFileSync(join(app, ".secr.json"), "utf8"))).toEqual({ org: "acme", project: "shop", env: "demo" });
+    expect(JSON.parse(readFileSync(join(app, ".secr.json"), "utf8"))).toEqual({
+      org: "acme",
+      project: "shop",
+      env: "demo",
+    });
     const asApp = { SECR_API_URL: server.url, SECR_TOKEN: token };
     const record = recordFile();
     const run = await runCli(["--", NODE, RECORD_CHILD], { cwd: app, env: { ...asApp, RECORD_TO: record } });
@@ -61,26 +102,41 @@ describe("README: your own project in two minutes", () => {
 
     // 5. that token reaches nothing else: another project, another environment, or a write
     await step(["admin", "projects", "create", "acme/other"]);
-    await step(["secrets", "set", "SECRET", "--org", "acme", "--project", "other", "--env", "production"], { input: OTHER_SECRET });
-    const otherProject = await runCli(["secrets", "get", "SECRET", "--project", "other", "--env", "production"], { cwd: app, env: asApp });
+    await step(["secrets", "set", "SECRET", "--org", "acme", "--project", "other", "--env", "production"], {
+      input: OTHER_SECRET,
+    });
+    const otherProject = await runCli(["secrets", "get", "SECRET", "--project", "other", "--env", "production"], {
+      cwd: app,
+      env: asApp,
+    });
     expect(otherProject.exitCode).toBe(77);
     expect(otherProject.stdout).toBe("");
     const otherRecord = recordFile();
-    const otherRun = await runCli(["--project", "other", "--env", "production", "--", NODE, RECORD_CHILD], { cwd: app, env: { ...asApp, RECORD_TO: otherRecord } });
+    const otherRun = await runCli(["--project", "other", "--env", "production", "--", NODE, RECORD_CHILD], {
+      cwd: app,
+      env: { ...asApp, RECORD_TO: otherRecord },
+    });
     expect(otherRun.exitCode).toBe(77);
     expect(readRecord(otherRecord)).toBeUndefined();
     expect((await runCli(["secrets", "list", "--env", "production"], { cwd: app, env: asApp })).exitCode).toBe(77);
-    expect((await runCli(["secrets", "set", "DATABASE_URL"], { cwd: app, env: asApp, input: "overwrite-attempt-1z" })).exitCode).toBe(77);
+    expect(
+      (await runCli(["secrets", "set", "DATABASE_URL"], { cwd: app, env: asApp, input: "overwrite-attempt-1z" }))
+        .exitCode,
+    ).toBe(77);
 
     // 6. the admin sees the token (never its secret) and can revoke it; then it is refused
-    const listed = JSON.parse((await step(["admin", "tokens", "list", "--json"])).stdout) as { tokens: { id: string; name: string; state: string }[] };
+    const listed = JSON.parse((await step(["admin", "tokens", "list", "--json"])).stdout) as {
+      tokens: { id: string; name: string; state: string }[];
+    };
     const entry = listed.tokens.find((t) => t.name === "shop-demo")!;
     expect(entry.state).toBe("active");
     await step(["admin", "tokens", "revoke", entry.id]);
     expect((await runCli(["check"], { cwd: app, env: asApp })).exitCode).toBe(77);
 
     // Values and tokens: only `secrets get` prints a value, only `tokens create` the new token.
-    const printed = allRuns.filter((r) => !(r.args[0] === "admin" && r.args[2] === "create" && r.args[1] === "tokens")).flatMap((r) => [r.stdout, r.stderr]);
+    const printed = allRuns
+      .filter((r) => !(r.args[0] === "admin" && r.args[2] === "create" && r.args[1] === "tokens"))
+      .flatMap((r) => [r.stdout, r.stderr]);
     expect(leaks(printed, [DATABASE_URL, OTHER_SECRET, ADMIN, token])).toEqual([]);
   });
 });

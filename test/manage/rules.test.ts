@@ -20,7 +20,12 @@ const failureOf = (fn: () => unknown): Failure => {
 
 describe("import files", () => {
   it("format by name; dotenv and JSON entries in file order; JSON keeps __proto__ as a key", () => {
-    expect([formatFor("a.json"), formatFor("A.JSON"), formatFor(".env"), formatFor("x.env.json.bak")]).toEqual(["json", "json", "dotenv", "dotenv"]);
+    expect([formatFor("a.json"), formatFor("A.JSON"), formatFor(".env"), formatFor("x.env.json.bak")]).toEqual([
+      "json",
+      "json",
+      "dotenv",
+      "dotenv",
+    ]);
     expect(parseImport('B=2\nA="x\\ny"\n', "dotenv", "f")).toEqual([
       { key: "B", value: "2", notes: [] },
       { key: "A", value: "x\ny", notes: ["\\n and \\r inside double quotes stored as line breaks"] },
@@ -119,12 +124,21 @@ describe("request failures", () => {
     [503, "server_error", 69, "unreachable or failing"],
     [0, "network_error", 69, "unreachable or failing"],
   ])("%d %s -> %d", (status, code, exit, hint) => {
-    const failure = requestFailure(new SecrApiError("boom", status, code), settings, { where: "acme/api/dev", write: true });
+    const failure = requestFailure(new SecrApiError("boom", status, code), settings, {
+      where: "acme/api/dev",
+      write: true,
+    });
     expect(failure.exitCode).toBe(exit);
     expect(failure.message).toContain(hint);
   });
 
   it("a read keeps the table's 403 hint", () => {
-    expect(requestFailure(new SecrApiError("no", 403, "forbidden"), { apiUrl: "http://x", timeoutMs: 1 }, { where: "a/b/c", write: false }).message).toBe("no (the token may not read a/b/c)");
+    expect(
+      requestFailure(
+        new SecrApiError("no", 403, "forbidden"),
+        { apiUrl: "http://x", timeoutMs: 1 },
+        { where: "a/b/c", write: false },
+      ).message,
+    ).toBe("no (the token may not read a/b/c)");
   });
 });

@@ -20,16 +20,34 @@ const server = useLocalServer({
   token: ADMIN,
   seed: {
     tokens: [{ token: VIEWER, role: "viewer" }],
-    orgs: { acme: { projects: { api: { environments: { dev: SEEDED, staging: {}, prod: {}, other: {} }, templates: [{ key: "DATABASE_URL" }] } } } },
+    orgs: {
+      acme: {
+        projects: {
+          api: {
+            environments: { dev: SEEDED, staging: {}, prod: {}, other: {} },
+            templates: [{ key: "DATABASE_URL" }],
+          },
+        },
+      },
+    },
   },
 });
 
-const env = (extra: Record<string, string> = {}) => ({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  SECR_ORG: "acme",
+  SECR_PROJECT: "api",
+  SECR_ENV: "dev",
+  SECR_API_URL: server.url,
+  SECR_TOKEN: ADMIN,
+  ...extra,
+});
 const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
   runCli(args, { env: env(options.env), ...(options.input === undefined ? {} : { input: options.input }) });
 const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
-const getValue = async (key: string, envName = "dev") => json<{ value: string; version: number }>(await cli(["secrets", "get", key, "--json", "--env", envName]));
-const keysOf = async (envName: string) => json<{ keys: { key: string; version: number }[] }>(await cli(["secrets", "list", "--json", "--env", envName])).keys;
+const getValue = async (key: string, envName = "dev") =>
+  json<{ value: string; version: number }>(await cli(["secrets", "get", key, "--json", "--env", envName]));
+const keysOf = async (envName: string) =>
+  json<{ keys: { key: string; version: number }[] }>(await cli(["secrets", "list", "--json", "--env", envName])).keys;
 const file = (name: string, content: string | Uint8Array) => {
   const path = join(files.path, name);
   writeFileSync(path, content);
@@ -47,11 +65,21 @@ describe("secrets list", () => {
   });
 
   it("--json, and global options after the name or before it", async () => {
-    const after = await runCli(["secrets", "list", "--json", "--org", "acme", "--project", "api", "--env", "dev", "--api-url", server.url], { env: { SECR_TOKEN: ADMIN } });
-    const before = await runCli(["--org", "acme", "--project", "api", "--env", "dev", "--api-url", server.url, "secrets", "list", "--json"], { env: { SECR_TOKEN: ADMIN } });
+    const after = await runCli(
+      ["secrets", "list", "--json", "--org", "acme", "--project", "api", "--env", "dev", "--api-url", server.url],
+      { env: { SECR_TOKEN: ADMIN } },
+    );
+    const before = await runCli(
+      ["--org", "acme", "--project", "api", "--env", "dev", "--api-url", server.url, "secrets", "list", "--json"],
+      { env: { SECR_TOKEN: ADMIN } },
+    );
     expect(after.exitCode, after.stderr).toBe(0);
     expect(json(after)).toEqual(json(before));
-    expect(json<{ keys: unknown[] }>(after).keys).toContainEqual({ key: "API_KEY", version: 1, updatedAt: expect.any(String) });
+    expect(json<{ keys: unknown[] }>(after).keys).toContainEqual({
+      key: "API_KEY",
+      version: 1,
+      updatedAt: expect.any(String),
+    });
   });
 
   it("errors: unknown env 78, bad token 77, no server 69, missing settings 78, typos 64 with a suggestion", async () => {
@@ -73,7 +101,11 @@ describe("secrets get", () => {
   it("prints the value exactly (no newline added off a terminal); --json", async () => {
     const result = await cli(["secrets", "get", "API_KEY"]);
     expect([result.exitCode, result.stdout, result.stderr]).toEqual([0, SEEDED.API_KEY, ""]);
-    expect(await getValue("DATABASE_URL")).toMatchObject({ key: "DATABASE_URL", value: SEEDED.DATABASE_URL, version: 1 });
+    expect(await getValue("DATABASE_URL")).toMatchObject({
+      key: "DATABASE_URL",
+      value: SEEDED.DATABASE_URL,
+      version: 1,
+    });
   });
 
   it("an unknown key is 78 (search matches are not taken for the key)", async () => {
@@ -111,10 +143,16 @@ describe("secrets set", () => {
 
   it("bad input: empty stdin 65, not UTF-8 65, NUL 65, unreadable file 64, viewer token 77; nothing is written", async () => {
     expect((await cli(["secrets", "set", "EMPTY"], { input: "" })).exitCode).toBe(65);
-    expect((await cli(["secrets", "set", "BINARY", "--from-file", file("bin", new Uint8Array([0xff, 0xfe, 0x41]))])).exitCode).toBe(65);
+    expect(
+      (await cli(["secrets", "set", "BINARY", "--from-file", file("bin", new Uint8Array([0xff, 0xfe, 0x41]))]))
+        .exitCode,
+    ).toBe(65);
     expect((await cli(["secrets", "set", "NUL"], { input: "a\0b-nul-value" })).exitCode).toBe(65);
     expect((await cli(["secrets", "set", "NOFILE", "--from-file", join(files.path, "absent")])).exitCode).toBe(64);
-    const viewer = await cli(["secrets", "set", "VIEWED"], { input: secret("viewer-tries-q8v1"), env: { SECR_TOKEN: VIEWER } });
+    const viewer = await cli(["secrets", "set", "VIEWED"], {
+      input: secret("viewer-tries-q8v1"),
+      env: { SECR_TOKEN: VIEWER },
+    });
     expect(viewer.exitCode).toBe(77);
     expect(viewer.stderr).toMatch(/read-only|may not change/);
     const keys = (await keysOf("dev")).map((k) => k.key);
@@ -163,22 +201,40 @@ describe("secrets import", () => {
       ].join("\n"),
     );
     const asJson = await cli(["secrets", "import", file("app.env", dotenv), "--env", "staging", "--dry-run", "--json"]);
-    expect(json(asJson)).toMatchObject({ dryRun: true, create: ["IMP_QUOTED", "IMP_SINGLE", "IMP_MULTI", "IMP_TRAILING", "IMP_EXPORTED"], update: ["IMP_PLAIN"] });
-    expect(json<{ entries: unknown[] }>(asJson).entries[0]).toEqual({ key: "IMP_PLAIN", action: "update", characters: 18, notes: [] });
+    expect(json(asJson)).toMatchObject({
+      dryRun: true,
+      create: ["IMP_QUOTED", "IMP_SINGLE", "IMP_MULTI", "IMP_TRAILING", "IMP_EXPORTED"],
+      update: ["IMP_PLAIN"],
+    });
+    expect(json<{ entries: unknown[] }>(asJson).entries[0]).toEqual({
+      key: "IMP_PLAIN",
+      action: "update",
+      characters: 18,
+      notes: [],
+    });
     expect(await keysOf("staging")).toEqual(before);
   });
 
   it("dotenv (quotes, multi-line, comments) in one request; values exact", async () => {
     const result = await cli(["secrets", "import", file("app.env", dotenv), "--env", "staging"]);
-    expect([result.exitCode, result.stdout], result.stderr).toEqual([0, "imported 6 into acme/api/staging: 5 created, 1 updated\n"]);
+    expect([result.exitCode, result.stdout], result.stderr).toEqual([
+      0,
+      "imported 6 into acme/api/staging: 5 created, 1 updated\n",
+    ]);
     // What the dotenv rules changed is said (names and notes, never values).
-    expect(result.stderr).toContain('secr-run: warning: "' + join(files.path, "app.env").replaceAll("\\", "\\\\") + '": IMP_TRAILING: the " #" after it starts a comment, not stored');
+    expect(result.stderr).toContain(
+      'secr-run: warning: "' +
+        join(files.path, "app.env").replaceAll("\\", "\\\\") +
+        '": IMP_TRAILING: the " #" after it starts a comment, not stored',
+    );
     for (const [key, value] of Object.entries(expected)) expect((await getValue(key, "staging")).value).toBe(value);
   });
 
   it("JSON from stdin (-), and --format json", async () => {
     const entries = { JSON_ONE: secret("json-one-8h"), JSON_TWO: secret('json "two"\n9i') };
-    const result = await cli(["secrets", "import", "-", "--format", "json", "--env", "prod", "--json"], { input: JSON.stringify(entries) });
+    const result = await cli(["secrets", "import", "-", "--format", "json", "--env", "prod", "--json"], {
+      input: JSON.stringify(entries),
+    });
     expect(json(result), result.stderr).toEqual({ created: 2, updated: 0, total: 2 });
     expect((await getValue("JSON_TWO", "prod")).value).toBe(entries.JSON_TWO);
   });
@@ -188,8 +244,12 @@ describe("secrets import", () => {
     expect((await cli(["secrets", "import", file("bad.json", "{nope"), "--env", "prod"])).exitCode).toBe(65);
     const nonString = await cli(["secrets", "import", file("num.json", '{"PORT": 8080}'), "--env", "prod"]);
     expect([nonString.exitCode, nonString.stderr]).toEqual([65, expect.stringContaining('"PORT" is a number')]);
-    expect((await cli(["secrets", "import", file("empty.env", "# only a comment\n"), "--env", "prod"])).exitCode).toBe(65);
-    expect((await cli(["secrets", "import", file("x.env", "A=1"), "--format", "yaml", "--env", "prod"])).exitCode).toBe(64);
+    expect((await cli(["secrets", "import", file("empty.env", "# only a comment\n"), "--env", "prod"])).exitCode).toBe(
+      65,
+    );
+    expect((await cli(["secrets", "import", file("x.env", "A=1"), "--format", "yaml", "--env", "prod"])).exitCode).toBe(
+      64,
+    );
     expect(await keysOf("prod")).toEqual(before);
   });
 
@@ -198,11 +258,19 @@ describe("secrets import", () => {
     const text = `FIRST_OK=${secret("first-ok-value-2m")}\nAPI_KEY=${secret("imp-hash-key-8q#notacomment")}\n`;
     const result = await cli(["secrets", "import", file("hash.env", text), "--env", "prod"]);
     expect(result.exitCode).toBe(65);
-    expect(result.stderr).toMatch(/line 2: the value of API_KEY has an unquoted "#", which dotenv reads as the start of a comment .*quote the value/);
+    expect(result.stderr).toMatch(
+      /line 2: the value of API_KEY has an unquoted "#", which dotenv reads as the start of a comment .*quote the value/,
+    );
     expect((await cli(["secrets", "import", file("hash.env", text), "--env", "prod", "--dry-run"])).exitCode).toBe(65);
     expect(await keysOf("prod")).toEqual(before);
     // Quoted, the whole value is stored.
-    const quoted = await cli(["secrets", "import", file("quoted.env", `API_KEY="imp-hash-key-8q#notacomment"\n`), "--env", "prod"]);
+    const quoted = await cli([
+      "secrets",
+      "import",
+      file("quoted.env", `API_KEY="imp-hash-key-8q#notacomment"\n`),
+      "--env",
+      "prod",
+    ]);
     expect(quoted.exitCode, quoted.stderr).toBe(0);
     expect((await getValue("API_KEY", "prod")).value).toBe("imp-hash-key-8q#notacomment");
   });
@@ -210,7 +278,12 @@ describe("secrets import", () => {
   it('empty values as secrets set treats them: EMPTY= is refused (65), EMPTY="" is on purpose', async () => {
     const before = await keysOf("prod");
     const refused = await cli(["secrets", "import", file("empty-value.env", "IMP_EMPTY=\n"), "--env", "prod"]);
-    expect([refused.exitCode, refused.stderr]).toEqual([65, expect.stringContaining('line 1: empty value for IMP_EMPTY; nothing was imported (an empty value on purpose: IMP_EMPTY="")')]);
+    expect([refused.exitCode, refused.stderr]).toEqual([
+      65,
+      expect.stringContaining(
+        'line 1: empty value for IMP_EMPTY; nothing was imported (an empty value on purpose: IMP_EMPTY="")',
+      ),
+    ]);
     expect(await keysOf("prod")).toEqual(before);
     const set = await cli(["secrets", "set", "IMP_EMPTY", "--env", "prod"], { input: "" });
     expect(set.exitCode).toBe(65);
@@ -220,14 +293,24 @@ describe("secrets import", () => {
   });
 
   it("a dotenv file keeps __proto__: export --format dotenv round-trips through import", async () => {
-    const seeded = JSON.parse(`{"__proto__": ${JSON.stringify(secret("proto-import-value-6w"))}, "AFTER_PROTO": ${JSON.stringify(secret("after-proto-value-4r"))}}`) as Record<string, string>;
-    expect((await cli(["secrets", "import", "-", "--format", "json", "--env", "prod", "--json"], { input: JSON.stringify(seeded) })).exitCode).toBe(0);
+    const seeded = JSON.parse(
+      `{"__proto__": ${JSON.stringify(secret("proto-import-value-6w"))}, "AFTER_PROTO": ${JSON.stringify(secret("after-proto-value-4r"))}}`,
+    ) as Record<string, string>;
+    expect(
+      (
+        await cli(["secrets", "import", "-", "--format", "json", "--env", "prod", "--json"], {
+          input: JSON.stringify(seeded),
+        })
+      ).exitCode,
+    ).toBe(0);
     const exported = await cli(["export", "--format", "dotenv", "--env", "prod", "--no-validate"]);
     expect([exported.exitCode, exported.stdout], exported.stderr).toEqual([0, expect.stringContaining("__proto__=")]);
     const result = await cli(["secrets", "import", file("proto.env", exported.stdout), "--env", "staging", "--json"]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect((await getValue("__proto__", "staging")).value).toBe("proto-import-value-6w");
-    expect((await keysOf("staging")).map((k) => k.key)).toEqual(expect.arrayContaining((await keysOf("prod")).map((k) => k.key)));
+    expect((await keysOf("staging")).map((k) => k.key)).toEqual(
+      expect.arrayContaining((await keysOf("prod")).map((k) => k.key)),
+    );
   });
 });
 
@@ -243,7 +326,10 @@ describe("secrets delete", () => {
   it("--yes deletes; a missing key among several deletes none (78)", async () => {
     await cli(["secrets", "set", "KEEP_ME", "--env", "other"], { input: secret("keep-me-value-u5y") });
     const partial = await cli(["secrets", "delete", "KEEP_ME", "NOT_THERE", "--env", "other", "--yes"]);
-    expect([partial.exitCode, partial.stderr]).toEqual([78, "secr-run: not in acme/api/other: NOT_THERE; nothing was deleted\n"]);
+    expect([partial.exitCode, partial.stderr]).toEqual([
+      78,
+      "secr-run: not in acme/api/other: NOT_THERE; nothing was deleted\n",
+    ]);
     expect((await keysOf("other")).map((k) => k.key)).toContain("KEEP_ME");
     const done = await cli(["secrets", "delete", "DOOMED", "KEEP_ME", "--env", "other", "-y", "--json"]);
     expect(json(done), done.stderr).toEqual({ deleted: ["DOOMED", "KEEP_ME"] });
@@ -253,13 +339,29 @@ describe("secrets delete", () => {
 
 describe("secrets promote", () => {
   it("creates missing keys, skips existing ones unless --overwrite, --keys limits", async () => {
-    await cli(["secrets", "import", "-", "--format", "json", "--env", "other"], { input: JSON.stringify({ P_ONE: secret("p-one-src-1"), P_TWO: secret("p-two-src-2") }) });
+    await cli(["secrets", "import", "-", "--format", "json", "--env", "other"], {
+      input: JSON.stringify({ P_ONE: secret("p-one-src-1"), P_TWO: secret("p-two-src-2") }),
+    });
     const first = await cli(["secrets", "promote", "--from", "other", "--to", "staging", "--keys", "P_ONE"]);
-    expect([first.exitCode, first.stdout], first.stderr).toEqual([0, "promoted 1 from acme/api/other to staging: 1 created, 0 updated, 0 skipped\n"]);
+    expect([first.exitCode, first.stdout], first.stderr).toEqual([
+      0,
+      "promoted 1 from acme/api/other to staging: 1 created, 0 updated, 0 skipped\n",
+    ]);
     const again = await cli(["secrets", "promote", "--from", "other", "--to", "staging", "--json"]);
     expect(json(again)).toEqual({ promoted: 1, created: 1, updated: 0, skipped: 1 });
     await cli(["secrets", "set", "P_ONE", "--env", "other"], { input: secret("p-one-new-3") });
-    const overwrite = await cli(["secrets", "promote", "--from", "other", "--to", "staging", "--keys", "P_ONE", "--overwrite", "--json"]);
+    const overwrite = await cli([
+      "secrets",
+      "promote",
+      "--from",
+      "other",
+      "--to",
+      "staging",
+      "--keys",
+      "P_ONE",
+      "--overwrite",
+      "--json",
+    ]);
     expect(json(overwrite)).toEqual({ promoted: 1, created: 0, updated: 1, skipped: 0 });
     expect((await getValue("P_ONE", "staging")).value).toBe("p-one-new-3");
   });
@@ -268,13 +370,18 @@ describe("secrets promote", () => {
     expect((await cli(["secrets", "promote", "--from", "other", "--to", "other"])).exitCode).toBe(64);
     expect((await cli(["secrets", "promote", "--from", "other"])).exitCode).toBe(64);
     expect((await cli(["secrets", "promote", "--from", "other", "--to", "nope"])).exitCode).toBe(78);
-    expect((await cli(["secrets", "promote", "--from", "other", "--to", "staging"], { env: { SECR_TOKEN: VIEWER } })).exitCode).toBe(77);
+    expect(
+      (await cli(["secrets", "promote", "--from", "other", "--to", "staging"], { env: { SECR_TOKEN: VIEWER } }))
+        .exitCode,
+    ).toBe(77);
   });
 });
 
 describe("no value outside secrets get", () => {
   it("every other run's stdout and stderr are free of every value", () => {
-    const others = allRuns.filter((run) => !(run.args[0] === "secrets" && run.args[1] === "get") && run.args[0] !== "export");
+    const others = allRuns.filter(
+      (run) => !(run.args[0] === "secrets" && run.args[1] === "get") && run.args[0] !== "export",
+    );
     expect(others.length).toBeGreaterThan(20);
     expect(
       leaks(

@@ -6,9 +6,20 @@ import { cleanEnv, runCli } from "../helpers/cli.js";
 import { cliInTerminal, type Step } from "../helpers/pty.js";
 
 const ADMIN = "secr_cli_terminal_admin_5a1c9e7b";
-const server = useLocalServer({ token: ADMIN, seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } } });
+const server = useLocalServer({
+  token: ADMIN,
+  seed: { orgs: { acme: { projects: { api: { environments: { dev: { OLD: "old-value-z9z9" } } } } } } },
+});
 
-const env = () => cleanEnv({ SECR_ORG: "acme", SECR_PROJECT: "api", SECR_ENV: "dev", SECR_API_URL: server.url, SECR_TOKEN: ADMIN, TERM: "dumb" });
+const env = () =>
+  cleanEnv({
+    SECR_ORG: "acme",
+    SECR_PROJECT: "api",
+    SECR_ENV: "dev",
+    SECR_API_URL: server.url,
+    SECR_TOKEN: ADMIN,
+    TERM: "dumb",
+  });
 const inTerminal = (args: string[], steps: Step[]) => cliInTerminal(args, env(), steps);
 
 const valueOf = async (key: string) => (await runCli(["secrets", "get", key], { env: env() })).stdout;
@@ -16,7 +27,10 @@ const valueOf = async (key: string) => (await runCli(["secrets", "get", key], { 
 describe("on a terminal", () => {
   it("secrets set prompts on the terminal and does not echo the value", async () => {
     const value = "typed-secret-value-h3k8";
-    const transcript = await inTerminal(["secrets", "set", "TYPED"], [{ expect: "not echoed\\): " }, { send: `${value}\r` }, { expect: "version 1" }]);
+    const transcript = await inTerminal(
+      ["secrets", "set", "TYPED"],
+      [{ expect: "not echoed\\): " }, { send: `${value}\r` }, { expect: "version 1" }],
+    );
     expect(transcript).toContain("value for TYPED in acme/api/dev (not echoed): ");
     expect(transcript).toContain("exit=0");
     expect(transcript).not.toContain(value);
@@ -25,9 +39,15 @@ describe("on a terminal", () => {
   });
 
   it("backspace edits; Ctrl-C cancels and changes nothing", async () => {
-    await inTerminal(["secrets", "set", "EDITED"], [{ expect: "not echoed" }, { send: "abcX\u007fd\r" }, { expect: "version" }]);
+    await inTerminal(
+      ["secrets", "set", "EDITED"],
+      [{ expect: "not echoed" }, { send: "abcX\u007fd\r" }, { expect: "version" }],
+    );
     expect(await valueOf("EDITED")).toBe("abcd");
-    const transcript = await inTerminal(["secrets", "set", "CANCELLED"], [{ expect: "not echoed" }, { send: "partial\u0003" }]);
+    const transcript = await inTerminal(
+      ["secrets", "set", "CANCELLED"],
+      [{ expect: "not echoed" }, { send: "partial\u0003" }],
+    );
     expect(transcript).toContain("cancelled; nothing was changed");
     expect(transcript).toContain("exit=64");
     expect(transcript).not.toContain("partial");

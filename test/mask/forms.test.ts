@@ -22,9 +22,12 @@ afterAll(async () => server.close());
 
 describe("--mask covers the encoders it documents", () => {
   it("a child printing the value as PHP, Go, encodeURI, %xx in lower case and wrapped base64 leaks none of it", async () => {
-    const result = await runCli(["--org", "acme", "--project", "api", "--env", "prod", "--mask", "--", NODE, PRINT_FORMS, "DATABASE_URL"], {
-      env: { SECR_API_URL: server.url, SECR_TOKEN: "secr_mask_forms_tok_6a2f" },
-    });
+    const result = await runCli(
+      ["--org", "acme", "--project", "api", "--env", "prod", "--mask", "--", NODE, PRINT_FORMS, "DATABASE_URL"],
+      {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: "secr_mask_forms_tok_6a2f" },
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     const blocks = result.stdout.split(/^([a-z0-9-]+):\r?\n/m).slice(1);
     const names = blocks.filter((_, i) => i % 2 === 0);

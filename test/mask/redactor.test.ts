@@ -19,11 +19,14 @@ function run(patterns: readonly MaskPattern[], chunks: Buffer[], denseCells?: nu
   return Buffer.concat(out);
 }
 
-const redact = (secrets: Record<string, string>, text: string, minLength?: number) => run(maskPatterns(secrets, minLength).patterns, [Buffer.from(text)]).toString();
+const redact = (secrets: Record<string, string>, text: string, minLength?: number) =>
+  run(maskPatterns(secrets, minLength).patterns, [Buffer.from(text)]).toString();
 
 describe("redactor: whole output", () => {
   it("replaces each value with [secr:KEY]", () => {
-    expect(redact(SECRETS, "db=hunter2-Secret! key=sk_live_4242abcd\n")).toBe("db=[secr:DB_PASSWORD] key=[secr:API_KEY]\n");
+    expect(redact(SECRETS, "db=hunter2-Secret! key=sk_live_4242abcd\n")).toBe(
+      "db=[secr:DB_PASSWORD] key=[secr:API_KEY]\n",
+    );
   });
 
   it("leaves output without secrets byte for byte (binary included)", () => {
@@ -42,7 +45,9 @@ describe("redactor: whole output", () => {
       const out = redact(SECRETS, encoded);
       expect(out, prefix).toContain("[secr:DB_PASSWORD]");
       // What is left around the label is at most the two characters that mix in neighbours.
-      expect(out.length - "[secr:DB_PASSWORD]".length, prefix).toBeLessThanOrEqual(encoded.length - (value.length * 4) / 3 + 2);
+      expect(out.length - "[secr:DB_PASSWORD]".length, prefix).toBeLessThanOrEqual(
+        encoded.length - (value.length * 4) / 3 + 2,
+      );
     }
     const urlSafe = Buffer.from("\u00ff\u00fe secret value").toString("base64url");
     expect(redact({ K: "\u00ff\u00fe secret value" }, urlSafe)).toBe("[secr:K]");
@@ -111,7 +116,9 @@ describe("redactor: chunk boundaries", () => {
     const start = text.indexOf(value);
     for (let i = 0; i <= value.length; i++) {
       for (let j = i; j <= value.length; j++) {
-        const chunks = [text.slice(0, start + i), text.slice(start + i, start + j), text.slice(start + j)].map((s) => Buffer.from(s));
+        const chunks = [text.slice(0, start + i), text.slice(start + i, start + j), text.slice(start + j)].map((s) =>
+          Buffer.from(s),
+        );
         expect(run(patterns, chunks).toString(), `cuts at ${i}, ${j}`).toBe(expected);
       }
     }
@@ -120,7 +127,9 @@ describe("redactor: chunk boundaries", () => {
   it("masks a value fed one byte at a time, and a multi-byte character split mid-sequence", () => {
     const bytes = Buffer.from(`x 密码🔑päß y ${value}`);
     const chunks = [...bytes].map((b) => Buffer.of(b));
-    expect(run(maskPatterns({ K: "密码🔑päß", ...SECRETS }).patterns, chunks).toString()).toBe("x [secr:K] y [secr:API_KEY]");
+    expect(run(maskPatterns({ K: "密码🔑päß", ...SECRETS }).patterns, chunks).toString()).toBe(
+      "x [secr:K] y [secr:API_KEY]",
+    );
   });
 
   it("releases everything that cannot start a value at once", () => {
@@ -143,13 +152,20 @@ describe("redactor: chunk boundaries", () => {
 
   it("agrees with a naive reference on random data and random chunking, dense and sparse", () => {
     const alphabet = "abcAB+/=%_-\n";
-    const pick = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join("");
+    const pick = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join("");
     for (let round = 0; round < 60; round++) {
-      const secrets = Object.fromEntries(Array.from({ length: 1 + (round % 7) }, (_, i) => [`K${i}`, pick(6 + (round % 5))]));
+      const secrets = Object.fromEntries(
+        Array.from({ length: 1 + (round % 7) }, (_, i) => [`K${i}`, pick(6 + (round % 5))]),
+      );
       const { patterns } = maskPatterns(secrets);
       const values = Object.values(secrets);
       // Text dense with values and near-misses.
-      const parts = Array.from({ length: 200 }, () => (Math.random() < 0.3 ? values[Math.floor(Math.random() * values.length)]!.slice(Math.random() < 0.2 ? 1 : 0) : pick(3)));
+      const parts = Array.from({ length: 200 }, () =>
+        Math.random() < 0.3
+          ? values[Math.floor(Math.random() * values.length)]!.slice(Math.random() < 0.2 ? 1 : 0)
+          : pick(3),
+      );
       const input = Buffer.from(parts.join(""));
       const chunks: Buffer[] = [];
       for (let at = 0; at < input.length;) {

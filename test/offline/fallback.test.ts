@@ -130,7 +130,14 @@ describe("secr unreachable: start from the snapshot with one warning", () => {
   it("429 with Retry-After on every attempt (retries honour it, then fall back)", async () => {
     const cacheDir = newCacheDir();
     await primeSnapshot(cacheDir);
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "1" } })));
+    msw.use(
+      http.get(SECRETS_ROUTE, () =>
+        HttpResponse.json(
+          { error: "rate_limited", message: "slow down" },
+          { status: 429, headers: { "retry-after": "1" } },
+        ),
+      ),
+    );
     const before = msw.requests.length;
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir });
     expectStartedWithSecrets(outcome);
@@ -183,7 +190,9 @@ describe("secr unreachable: start from the snapshot with one warning", () => {
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir() });
     expectNotStarted(outcome, 69);
-    expect(outcome.result.stderr).toMatch(/^secr-run: [^\n]+unreachable or failing\); no snapshot of [^\n]+ to start from\n$/);
+    expect(outcome.result.stderr).toMatch(
+      /^secr-run: [^\n]+unreachable or failing\); no snapshot of [^\n]+ to start from\n$/,
+    );
   });
 });
 
@@ -211,10 +220,18 @@ describe("401, 403 and 404 never fall back: the snapshot is deleted", () => {
     await primeSnapshot(cacheDir);
     expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_TOKEN: OTHER_TOKEN } }));
     expect(snapshotFiles(cacheDir)).toHaveLength(2);
-    msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "unauthorized", message: "revoked" }, { status: 401 })));
-    expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--no-cache"], env: { SECR_TOKEN: OTHER_TOKEN } }), 77);
+    msw.use(
+      http.get(SECRETS_ROUTE, () => HttpResponse.json({ error: "unauthorized", message: "revoked" }, { status: 401 })),
+    );
+    expectNotStarted(
+      await runOffline({ apiUrl: msw.url, cacheDir, args: ["--no-cache"], env: { SECR_TOKEN: OTHER_TOKEN } }),
+      77,
+    );
     expect(snapshotFiles(cacheDir)).toHaveLength(1);
-    expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }), 69);
+    expectNotStarted(
+      await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }),
+      69,
+    );
     expectStartedWithSecrets(await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"] }));
   });
 });
@@ -229,7 +246,11 @@ describe("snapshots that cannot be used", () => {
 
     const expired = await runOffline({ apiUrl: msw.url, cacheDir });
     expectNotStarted(expired, 69);
-    expect(expired.result.stderr).toMatch(new RegExp(`^secr-run: [^\\n]+; a snapshot of ${WHERE} exists but is older than --cache-max-age \\(8d 0h > 7d\\)\\n$`));
+    expect(expired.result.stderr).toMatch(
+      new RegExp(
+        `^secr-run: [^\\n]+; a snapshot of ${WHERE} exists but is older than --cache-max-age \\(8d 0h > 7d\\)\\n$`,
+      ),
+    );
 
     const shorter = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--cache-max-age", "12h"] });
     expectNotStarted(shorter, 69);
@@ -252,7 +273,10 @@ describe("snapshots that cannot be used", () => {
     expectNotStarted(env, 78);
     // A bad flag is reported before missing settings, as for every other flag.
     const first = await runCli(["--cache-max-age", "1x", "--", "true"]);
-    expect([first.exitCode, first.stderr]).toEqual([64, 'secr-run: --cache-max-age: "1x" is not a duration (e.g. 500ms, 10s, 2m, 1h30m, 7d)\n']);
+    expect([first.exitCode, first.stderr]).toEqual([
+      64,
+      'secr-run: --cache-max-age: "1x" is not a duration (e.g. 500ms, 10s, 2m, 1h30m, 7d)\n',
+    ]);
   });
 
   it("a tampered file: one warning, then as if there were none (69)", async () => {
@@ -267,7 +291,9 @@ describe("snapshots that cannot be used", () => {
     expectNotStarted(outcome, 69);
     const lines = outcome.result.stderr.split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe(`secr-run: warning: ignoring the snapshot of ${WHERE}: snapshot does not decrypt: written with another token or passphrase, or tampered with`);
+    expect(lines[0]).toBe(
+      `secr-run: warning: ignoring the snapshot of ${WHERE}: snapshot does not decrypt: written with another token or passphrase, or tampered with`,
+    );
     expect(lines[1]).toMatch(/^secr-run: .*unreachable or failing\)$/);
   });
 
@@ -279,7 +305,9 @@ describe("snapshots that cannot be used", () => {
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir });
     expectNotStarted(outcome, 69);
-    expect(outcome.result.stderr).toMatch(/^secr-run: warning: ignoring the snapshot of [^\n]+: truncated [^\n]+\nsecr-run: [^\n]+\n$/);
+    expect(outcome.result.stderr).toMatch(
+      /^secr-run: warning: ignoring the snapshot of [^\n]+: truncated [^\n]+\nsecr-run: [^\n]+\n$/,
+    );
   });
 
   it("another token has no snapshot of its own (69, no warning about tampering); its pull writes one beside the first token's", async () => {
@@ -313,7 +341,9 @@ describe("snapshots that cannot be used", () => {
     // --passphrase works too, and warns that argv is visible (one more line).
     const flag = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--passphrase", PASSPHRASE] });
     expectStartedWithSecrets(flag);
-    expect(flag.result.stderr.split("\n")[0]).toBe("secr-run: warning: --passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE");
+    expect(flag.result.stderr.split("\n")[0]).toBe(
+      "secr-run: warning: --passphrase is visible to every user of this machine (ps, /proc); prefer SECR_PASSPHRASE",
+    );
   });
 });
 
@@ -324,7 +354,9 @@ describe("--offline", () => {
     const before = msw.requests.length;
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"] });
     expectStartedWithSecrets(outcome);
-    expect(outcome.result.stderr).toMatch(new RegExp(`^secr-run: warning: --offline: using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`));
+    expect(outcome.result.stderr).toMatch(
+      new RegExp(`^secr-run: warning: --offline: using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`),
+    );
     const viaEnv = await runOffline({ apiUrl: msw.url, cacheDir, env: { SECR_OFFLINE: "1" } });
     expectStartedWithSecrets(viaEnv);
     expect(msw.requests.length).toBe(before);
@@ -334,12 +366,17 @@ describe("--offline", () => {
     const before = msw.requests.length;
     const outcome = await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), args: ["--offline"] });
     expectNotStarted(outcome, 69);
-    expect(outcome.result.stderr).toBe(`secr-run: --offline: no snapshot of ${WHERE} in the cache (run once while secr is reachable, with the same token and --cache-dir)\n`);
+    expect(outcome.result.stderr).toBe(
+      `secr-run: --offline: no snapshot of ${WHERE} in the cache (run once while secr is reachable, with the same token and --cache-dir)\n`,
+    );
     expect(msw.requests.length).toBe(before);
   });
 
   it("--offline --no-cache is a usage error (64); SECR_OFFLINE=yes is a configuration error (78)", async () => {
-    expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), args: ["--offline", "--no-cache"] }), 64);
+    expectNotStarted(
+      await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), args: ["--offline", "--no-cache"] }),
+      64,
+    );
     expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir: newCacheDir(), env: { SECR_OFFLINE: "yes" } }), 78);
   });
 });
@@ -353,7 +390,9 @@ describe("the snapshot holds the full pulled set and the template result: offlin
     expect(snapshotFiles(cacheDir)).toHaveLength(1); // written: it is what secr says now
     const offline = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline"] });
     expectNotStarted(offline, 78);
-    expect(offline.result.stderr).toContain(`${WHERE} lacks required template keys: NEEDED_KEY (the command was not started)`);
+    expect(offline.result.stderr).toContain(
+      `${WHERE} lacks required template keys: NEEDED_KEY (the command was not started)`,
+    );
     msw.resetHandlers();
     msw.use(http.get(SECRETS_ROUTE, () => HttpResponse.error()));
     expectNotStarted(await runOffline({ apiUrl: msw.url, cacheDir }), 78);
@@ -377,7 +416,11 @@ describe("the snapshot holds the full pulled set and the template result: offlin
     const online = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--only", "API_KEY"] });
     expect(online.result.exitCode).toBe(0);
     expect(online.child?.env.DATABASE_URL).toBeUndefined();
-    const offline = await runOffline({ apiUrl: msw.url, cacheDir, args: ["--offline", "--only", "DATABASE_URL,MULTI"] });
+    const offline = await runOffline({
+      apiUrl: msw.url,
+      cacheDir,
+      args: ["--offline", "--only", "DATABASE_URL,MULTI"],
+    });
     expect(offline.result.exitCode, offline.result.stderr).toBe(0);
     expect(offline.child?.env.DATABASE_URL).toBe(VALUES.DATABASE_URL);
     expect(offline.child?.env.MULTI).toBe(VALUES.MULTI);
@@ -404,7 +447,9 @@ describe("export and check", () => {
 
     const check = await runCli(["check", "--org", ORG, "--project", PROJECT, "--env", ENV], { env });
     expect(check.exitCode).toBe(69);
-    const checkOffline = await runCli(["check", "--offline", "--org", ORG, "--project", PROJECT, "--env", ENV], { env });
+    const checkOffline = await runCli(["check", "--offline", "--org", ORG, "--project", PROJECT, "--env", ENV], {
+      env,
+    });
     expect(checkOffline.exitCode).toBe(64);
   });
 });

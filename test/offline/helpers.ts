@@ -101,16 +101,30 @@ export interface OfflineRun {
 /** `secr-run [--cache-dir DIR] [args] -- <recording child>` with the test's org/project/env/token. */
 export async function runOffline({ apiUrl, cacheDir, args = [], env = {}, command }: OfflineRun): Promise<Outcome> {
   const record = recordFile();
-  const result = await runCli([...(cacheDir === undefined ? [] : ["--cache-dir", cacheDir]), ...args, ...(command ?? recordingChild())], {
-    // Sharing off: these runs follow one another within seconds and test what happens when secr
-    // fails, not the shared fetch of runs started together (test/cli/insights.test.ts).
-    env: { SECR_API_URL: apiUrl, SECR_TOKEN: TOKEN, SECR_ORG: ORG, SECR_PROJECT: PROJECT, SECR_ENV: ENV, RECORD_TO: record, SECR_SHARE_WINDOW: "0", ...env },
-  });
+  const result = await runCli(
+    [...(cacheDir === undefined ? [] : ["--cache-dir", cacheDir]), ...args, ...(command ?? recordingChild())],
+    {
+      // Sharing off: these runs follow one another within seconds and test what happens when secr
+      // fails, not the shared fetch of runs started together (test/cli/insights.test.ts).
+      env: {
+        SECR_API_URL: apiUrl,
+        SECR_TOKEN: TOKEN,
+        SECR_ORG: ORG,
+        SECR_PROJECT: PROJECT,
+        SECR_ENV: ENV,
+        RECORD_TO: record,
+        SECR_SHARE_WINDOW: "0",
+        ...env,
+      },
+    },
+  );
   return { result, child: readRecord(record) };
 }
 
 /** The one warning of a fallback, naming the age and why secr was not used. */
-export const FALLBACK_WARNING = new RegExp(`^secr-run: warning: secr is unreachable \\([^\\n]+\\): using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`);
+export const FALLBACK_WARNING = new RegExp(
+  `^secr-run: warning: secr is unreachable \\([^\\n]+\\): using the snapshot of ${WHERE} from [0-9dhms ]+ ago\\n$`,
+);
 
 export function expectStartedWithSecrets(outcome: Outcome): void {
   expect(outcome.result.exitCode, outcome.result.stderr).toBe(0);

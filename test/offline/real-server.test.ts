@@ -2,7 +2,21 @@
 // a server that goes away, a token it rejects.
 import { describe, expect, it } from "vitest";
 import { startLocalServer, useLocalServer } from "../helpers/local-server.js";
-import { ENV, expectNotStarted, expectStartedWithSecrets, FALLBACK_WARNING, listFiles, newCacheDir, ORG, OTHER_TOKEN, PROJECT, runOffline, snapshotFiles, TOKEN, VALUES } from "./helpers.js";
+import {
+  ENV,
+  expectNotStarted,
+  expectStartedWithSecrets,
+  FALLBACK_WARNING,
+  listFiles,
+  newCacheDir,
+  ORG,
+  OTHER_TOKEN,
+  PROJECT,
+  runOffline,
+  snapshotFiles,
+  TOKEN,
+  VALUES,
+} from "./helpers.js";
 
 const SEED = {
   tokens: [{ token: TOKEN, role: "admin" }],
@@ -23,7 +37,11 @@ const server = useLocalServer({ seed: SEED });
 describe("with the real server", () => {
   it("concurrent writers (6 runs at once, one cache dir) leave one valid snapshot and no temp file", async () => {
     const cacheDir = newCacheDir();
-    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runOffline({ apiUrl: server.url, cacheDir, ...(i % 2 === 0 ? { command: ["--", "true"] } : {}) })));
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        runOffline({ apiUrl: server.url, cacheDir, ...(i % 2 === 0 ? { command: ["--", "true"] } : {}) }),
+      ),
+    );
     for (const [i, outcome] of runs.entries()) {
       expect([outcome.result.exitCode, outcome.result.stderr], `run ${i}`).toEqual([0, ""]);
       if (i % 2 === 1) expectStartedWithSecrets(outcome);
@@ -48,7 +66,10 @@ describe("with the real server", () => {
     expectNotStarted(rejected, 77);
     expect(rejected.result.stderr).toMatch(/^secr-run: [^\n]+401[^\n]+\n$/);
     expect(snapshotFiles(cacheDir)).toHaveLength(1);
-    expectNotStarted(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }), 69);
+    expectNotStarted(
+      await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"], env: { SECR_TOKEN: OTHER_TOKEN } }),
+      69,
+    );
     expectStartedWithSecrets(await runOffline({ apiUrl: server.url, cacheDir, args: ["--offline"] }));
   });
 

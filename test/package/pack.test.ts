@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_IN_PACKAGE, ROOT } from "../helpers/cli.js";
 import { tempDir, type TempDir } from "../helpers/temp.js";
 
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; license: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  license: string;
+  dependencies: Record<string, string>;
+};
 let files: string[] = [];
 let packed: TempDir | undefined;
 let installed = "";
@@ -43,10 +47,18 @@ describe("npm pack", () => {
     ]) {
       expect(files, path).toContain(path);
     }
-    const unexpected = files.filter((path) => /^(test|src|bench|scripts|docs|node_modules)\//.test(path) || path.endsWith(".map") || /\.test\./.test(path) || path.startsWith("tsconfig"));
+    const unexpected = files.filter(
+      (path) =>
+        /^(test|src|bench|scripts|docs|node_modules)\//.test(path) ||
+        path.endsWith(".map") ||
+        /\.test\./.test(path) ||
+        path.startsWith("tsconfig"),
+    );
     expect(unexpected).toEqual([]);
     // Only what `files` lists (examples/ on purpose: `npm run demo` and the README's first section).
-    expect(files.filter((path) => !/^(bin|dist|examples)\/|^(LICENSE|README\.md|package\.json)$/.test(path))).toEqual([]);
+    expect(files.filter((path) => !/^(bin|dist|examples)\/|^(LICENSE|README\.md|package\.json)$/.test(path))).toEqual(
+      [],
+    );
   });
 
   it("LICENSE is the license package.json names", () => {
@@ -61,7 +73,11 @@ describe("runtime dependencies", () => {
       reject: false,
       extendEnv: false,
       cwd: installed,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", XDG_CACHE_HOME: join(installed, "cache"), XDG_CONFIG_HOME: join(installed, "config") },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        XDG_CACHE_HOME: join(installed, "cache"),
+        XDG_CONFIG_HOME: join(installed, "config"),
+      },
     });
 
   it("the CLI runs from the packed files with no node_modules at all (every bundle holds its dependencies)", async () => {
@@ -72,14 +88,37 @@ describe("runtime dependencies", () => {
     expect((await cli(["completion", "bash"])).exitCode).toBe(0);
     expect((await cli(["serve", "--help"])).stdout).toContain("--seed"); // serve.js
     // run.cjs and the client (undici, zod): a real fetch, refused.
-    const run = await cli(["--org", "a", "--project", "b", "--env", "c", "--token", "secr_cli_pack_0000", "--api-url", "http://127.0.0.1:1", "--timeout", "300ms", "--", "true"]);
+    const run = await cli([
+      "--org",
+      "a",
+      "--project",
+      "b",
+      "--env",
+      "c",
+      "--token",
+      "secr_cli_pack_0000",
+      "--api-url",
+      "http://127.0.0.1:1",
+      "--timeout",
+      "300ms",
+      "--",
+      "true",
+    ]);
     expect(run.exitCode, run.stderr).toBe(69);
     const offline = await cli(["--org", "a", "--project", "b", "--env", "c", "--offline", "--", "true"]);
     expect(offline.exitCode, offline.stderr).toBe(78);
   }, 60_000);
 
   it("dependencies are exactly the packages the library export imports", async () => {
-    const result = await build({ entryPoints: [join(installed, "dist/index.js")], bundle: true, platform: "node", packages: "external", write: false, metafile: true, logLevel: "silent" });
+    const result = await build({
+      entryPoints: [join(installed, "dist/index.js")],
+      bundle: true,
+      platform: "node",
+      packages: "external",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
     const imported = new Set<string>();
     for (const input of Object.values(result.metafile.inputs)) {
       for (const { path, external } of input.imports) {

@@ -34,13 +34,20 @@ describe("merging layers", () => {
     expect(withProto.secrets["__proto__"]).toBe("v");
   });
   it("describes each override by name only", () => {
-    expect(describeOverrides(merged, ["shared", "staging", "production"])).toEqual(["DB_URL: production overrides shared, staging"]);
+    expect(describeOverrides(merged, ["shared", "staging", "production"])).toEqual([
+      "DB_URL: production overrides shared, staging",
+    ]);
   });
 });
 
 describe("references", () => {
   it("replaces ${KEY} with the expanded value, across any depth within the bound", () => {
-    const out = expandReferences({ HOST: "db", URL: "postgres://${USER}:${PASS}@${HOST}/app", USER: "u", PASS: "p$w${HOST}" });
+    const out = expandReferences({
+      HOST: "db",
+      URL: "postgres://${USER}:${PASS}@${HOST}/app",
+      USER: "u",
+      PASS: "p$w${HOST}",
+    });
     expect(out.secrets.URL).toBe("postgres://u:p$wdb@db/app");
     expect(out.references.URL).toEqual(["USER", "PASS", "HOST"]);
     expect(out.references.HOST).toBeUndefined();
@@ -61,7 +68,9 @@ describe("references", () => {
     }
   });
   it("names a cycle from where it closes", () => {
-    expect(() => expandReferences({ A: "${B}", B: "${C}", C: "${A}" })).toThrow("references form a cycle: A -> B -> C -> A");
+    expect(() => expandReferences({ A: "${B}", B: "${C}", C: "${A}" })).toThrow(
+      "references form a cycle: A -> B -> C -> A",
+    );
     expect(() => expandReferences({ SELF: "x${SELF}" })).toThrow("references form a cycle: SELF -> SELF");
   });
   it("bounds the depth of a chain", () => {
@@ -77,7 +86,9 @@ describe("references", () => {
   });
   it("refuses a malformed ${ with the escape to use", () => {
     expect(parseReferences("a${B")).toBeInstanceOf(Error);
-    expect(() => expandReferences({ PW: "a${not a name}" })).toThrow("PW has a `${...}` that is not a key name (write `$${` for a literal `${`)");
+    expect(() => expandReferences({ PW: "a${not a name}" })).toThrow(
+      "PW has a `${...}` that is not a key name (write `$${` for a literal `${`)",
+    );
   });
   it("never reads secr-run's own environment", () => {
     process.env.SECR_RUN_EXPAND_TEST = "local";
@@ -103,8 +114,12 @@ describe("renames and prefix", () => {
     expect({ ...out.from }).toEqual({ APP_B: "A", APP_D: "B", APP_C: "C" });
   });
   it("refuses two keys on one name, naming both", () => {
-    expect(() => applyNames({ A: "1", B: "2" }, { renames: renames([["A", "B"]]), prefix: "" })).toThrow(RenameCollision);
-    expect(() => applyNames({ A: "1", B: "2" }, { renames: renames([["A", "B"]]), prefix: "" })).toThrow("--rename A=B and the key B both give B; rename one of them");
+    expect(() => applyNames({ A: "1", B: "2" }, { renames: renames([["A", "B"]]), prefix: "" })).toThrow(
+      RenameCollision,
+    );
+    expect(() => applyNames({ A: "1", B: "2" }, { renames: renames([["A", "B"]]), prefix: "" })).toThrow(
+      "--rename A=B and the key B both give B; rename one of them",
+    );
     expect(() =>
       applyNames(
         { A: "1", B: "2" },
@@ -119,7 +134,9 @@ describe("renames and prefix", () => {
     ).toThrow("--rename A=X and --rename B=X both give X");
   });
   it("warns about a rename of a key the run does not have", () => {
-    expect(applyNames({ A: "1" }, { renames: renames([["GONE", "X"]]), prefix: "" }).warnings).toEqual(["--rename GONE: no such key in this run"]);
+    expect(applyNames({ A: "1" }, { renames: renames([["GONE", "X"]]), prefix: "" }).warnings).toEqual([
+      "--rename GONE: no such key in this run",
+    ]);
   });
   it("checks what it is given", () => {
     expect(splitRename("A=B=C")).toEqual(["A", "B=C"]);

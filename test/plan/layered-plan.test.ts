@@ -8,9 +8,24 @@ import { combineVersions } from "../../src/watch/layered-versions.js";
 import { layeredPoller } from "../../src/watch/layered-poll.js";
 
 const layers: PlanLayer[] = [
-  { label: "shared", project: "web", secrets: { DB: "shared-db", PW: "pw", LOG: "info" }, validation: { valid: false, missing: ["API"], extra: [] } },
-  { label: "infra/base", project: "infra", secrets: { SINK: "s" }, validation: { valid: false, missing: ["TRACE", "DB"], extra: [] } },
-  { label: "production", project: "web", secrets: { DB: "prod-db", API: "k", URL: "x://${PW}" }, validation: { valid: true, missing: [], extra: [] } },
+  {
+    label: "shared",
+    project: "web",
+    secrets: { DB: "shared-db", PW: "pw", LOG: "info" },
+    validation: { valid: false, missing: ["API"], extra: [] },
+  },
+  {
+    label: "infra/base",
+    project: "infra",
+    secrets: { SINK: "s" },
+    validation: { valid: false, missing: ["TRACE", "DB"], extra: [] },
+  },
+  {
+    label: "production",
+    project: "web",
+    secrets: { DB: "prod-db", API: "k", URL: "x://${PW}" },
+    validation: { valid: true, missing: [], extra: [] },
+  },
 ];
 const input = (rules: Partial<EnvRules> = {}, over: Partial<PlanInput> = {}): PlanInput => ({
   where: "o/web/x",
@@ -31,23 +46,50 @@ describe("layered plan", () => {
     expect(check.failed).toBe(true);
     expect(check.missingFrom).toEqual([{ key: "TRACE", project: "infra" }]);
     const p = plan(input());
-    expect(p.stop?.message).toBe("o/web/x lacks required template keys: TRACE (template of infra) (nothing was printed)");
-    expect(p.rows.find((r) => r.key === "TRACE")).toMatchObject({ action: "missing", reason: "required by the template of infra" });
+    expect(p.stop?.message).toBe(
+      "o/web/x lacks required template keys: TRACE (template of infra) (nothing was printed)",
+    );
+    expect(p.rows.find((r) => r.key === "TRACE")).toMatchObject({
+      action: "missing",
+      reason: "required by the template of infra",
+    });
   });
 
   it("orders layering, expansion, renames, prefix; the template sees secr's names, the name rules the child's", () => {
-    const p = plan(input({ expand: true, renames: new Map([["URL", "LD_PRELOAD"]]), prefix: "" }, { layers: layers.map((l) => ({ ...l, validation: undefined })) }));
+    const p = plan(
+      input(
+        { expand: true, renames: new Map([["URL", "LD_PRELOAD"]]), prefix: "" },
+        { layers: layers.map((l) => ({ ...l, validation: undefined })) },
+      ),
+    );
     expect(p.stop?.exitCode).toBe(65);
-    const ok = plan(input({ expand: true, renames: new Map([["DB", "DATABASE"]]), prefix: "APP_" }, { layers: layers.map((l) => ({ ...l, validation: undefined })) }));
+    const ok = plan(
+      input(
+        { expand: true, renames: new Map([["DB", "DATABASE"]]), prefix: "APP_" },
+        { layers: layers.map((l) => ({ ...l, validation: undefined })) },
+      ),
+    );
     expect(ok.env).toMatchObject({ APP_DATABASE: "prod-db", APP_URL: "x://pw" });
-    expect(ok.rows.find((r) => r.key === "APP_DATABASE")).toMatchObject({ secrName: "DB", layer: "production", overrode: ["shared"] });
+    expect(ok.rows.find((r) => r.key === "APP_DATABASE")).toMatchObject({
+      secrName: "DB",
+      layer: "production",
+      overrode: ["shared"],
+    });
     expect(ok.rows.find((r) => r.key === "APP_URL")).toMatchObject({ references: ["PW"] });
     expect(ok.overrides).toEqual(["DB: production overrides shared"]);
   });
 
   it("a cycle or a collision is the plan's stop, with no environment", () => {
-    const cycle = plan(input({ expand: true }, { layers: [{ label: "e", project: "web", secrets: { A: "${B}", B: "${A}" }, validation: undefined }] }));
-    expect(cycle.stop).toEqual({ exitCode: 78, message: "--expand: references form a cycle: A -> B -> A (nothing was printed)" });
+    const cycle = plan(
+      input(
+        { expand: true },
+        { layers: [{ label: "e", project: "web", secrets: { A: "${B}", B: "${A}" }, validation: undefined }] },
+      ),
+    );
+    expect(cycle.stop).toEqual({
+      exitCode: 78,
+      message: "--expand: references form a cycle: A -> B -> A (nothing was printed)",
+    });
     expect(cycle.env).toEqual({});
     expect(plan(input({ renames: new Map([["PW", "LOG"]]) })).stop?.exitCode).toBe(64);
   });

@@ -36,18 +36,25 @@ describe("exit status (docs/design/process-model.md: Exit status)", () => {
     expect(results).toEqual(codes.map((code) => ({ code, signal: null })));
   });
 
-  it.each(["SIGTERM", "SIGHUP", "SIGUSR2", "SIGINT", "SIGUSR1", "SIGPIPE"] as const)("2: child killed by %s → secr-run dies of the same signal", async (signal) => {
-    const r = run(cliArgv(["--kill-self", signal]));
-    expect(await r.exit).toEqual({ code: null, signal });
-    expect(r.stderr()).toBe("");
-  });
+  it.each(["SIGTERM", "SIGHUP", "SIGUSR2", "SIGINT", "SIGUSR1", "SIGPIPE"] as const)(
+    "2: child killed by %s → secr-run dies of the same signal",
+    async (signal) => {
+      const r = run(cliArgv(["--kill-self", signal]));
+      expect(await r.exit).toEqual({ code: null, signal });
+      expect(r.stderr()).toBe("");
+    },
+  );
 
   it("2: a shell sees 128+S for a child killed by SIGTERM", async () => {
     // Async: the msw server lives in this process and must keep answering.
-    const { stdout: out } = await promisify(execFile)("bash", ["-c", `"$0" "$@"; echo "status $?"`, process.execPath, ...cliArgv(["--kill-self", "TERM"])], {
-      env: cliEnv(server),
-      cwd: dir.path,
-    });
+    const { stdout: out } = await promisify(execFile)(
+      "bash",
+      ["-c", `"$0" "$@"; echo "status $?"`, process.execPath, ...cliArgv(["--kill-self", "TERM"])],
+      {
+        env: cliEnv(server),
+        cwd: dir.path,
+      },
+    );
     expect(out.trim().split("\n").at(-1)).toBe("status 143");
   });
 
@@ -70,11 +77,25 @@ describe("exit status (docs/design/process-model.md: Exit status)", () => {
     const childDir = join(dir.path, `child-${signal}`);
     mkdirSync(own);
     mkdirSync(childDir);
-    const r = start(["-c", `ulimit -c unlimited 2>/dev/null; exec "$@"`, "sh", process.execPath, CLI, "--", "sh", "-c", `cd "$0" && kill -${signal.slice(3)} $$`, childDir], {
-      env: cliEnv(server),
-      cwd: own,
-      command: "sh",
-    });
+    const r = start(
+      [
+        "-c",
+        `ulimit -c unlimited 2>/dev/null; exec "$@"`,
+        "sh",
+        process.execPath,
+        CLI,
+        "--",
+        "sh",
+        "-c",
+        `cd "$0" && kill -${signal.slice(3)} $$`,
+        childDir,
+      ],
+      {
+        env: cliEnv(server),
+        cwd: own,
+        command: "sh",
+      },
+    );
     runs.push(r);
     expect(await r.exit).toEqual({ code: status, signal: null });
     expect(readdirSync(own).filter((f) => f.startsWith("core"))).toEqual([]);

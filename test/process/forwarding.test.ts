@@ -6,7 +6,18 @@ import { join } from "node:path";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { SECRETS_ROUTE, secretList } from "../helpers/secr-api.js";
-import { cliArgv, cliEnv, count, isAlive, readLog, type Run, start, useProcessFixture, waitFor, waitReady } from "./helpers.js";
+import {
+  cliArgv,
+  cliEnv,
+  count,
+  isAlive,
+  readLog,
+  type Run,
+  start,
+  useProcessFixture,
+  waitFor,
+  waitReady,
+} from "./helpers.js";
 
 const fx = useProcessFixture();
 
@@ -31,7 +42,18 @@ async function sendAndSee(r: Run, log: string, signal: NodeJS.Signals, times = 1
 }
 
 /** Forwarded beyond the seven of scenario 6 (SIGCONT apart: the fixture always logs it). */
-const ASYNC_SIGNALS = ["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGXCPU", "SIGPROF", "SIGPIPE", "SIGXFSZ", "SIGURG"] as const;
+const ASYNC_SIGNALS = [
+  "SIGALRM",
+  "SIGIO",
+  "SIGPWR",
+  "SIGSTKFLT",
+  "SIGVTALRM",
+  "SIGXCPU",
+  "SIGPROF",
+  "SIGPIPE",
+  "SIGXFSZ",
+  "SIGURG",
+] as const;
 const short = (signal: string) => signal.replace(/^SIG/, "");
 
 /** secr answers the pull only once the returned release() is called. */
@@ -65,7 +87,14 @@ describe("signal forwarding", () => {
   });
 
   it("every other forwarded signal (ALRM, IO, PWR, STKFLT, VTALRM, XCPU, PROF, PIPE, XFSZ, URG, CONT) reaches the child exactly once; secr-run survives each", async () => {
-    const { r, log } = run(["--listen", [...ASYNC_SIGNALS, "SIGTERM"].map(short).join(","), "--exit-on", "TERM", "--exit", "9"]);
+    const { r, log } = run([
+      "--listen",
+      [...ASYNC_SIGNALS, "SIGTERM"].map(short).join(","),
+      "--exit-on",
+      "TERM",
+      "--exit",
+      "9",
+    ]);
     await waitReady(log, r);
     for (const signal of [...ASYNC_SIGNALS, "SIGCONT"] as const) await sendAndSee(r, log, signal);
     process.kill(r.proc.pid!, "SIGTERM");
@@ -148,16 +177,19 @@ describe("signal forwarding", () => {
     expect(existsSync(second.log)).toBe(false);
   });
 
-  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)("9: %s while the secrets are still being fetched → dies of it at once, child never started", async (signal) => {
-    fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
-    const requested = secretsRequested();
-    const { r, log } = run([]);
-    await requested;
-    process.kill(r.proc.pid!, signal);
-    expect(await r.exit).toEqual({ code: null, signal });
-    expect(existsSync(log)).toBe(false);
-    expect(r.stderr()).toBe("");
-  });
+  it.each(["SIGALRM", "SIGIO", "SIGPWR", "SIGSTKFLT", "SIGVTALRM", "SIGPROF"] as const)(
+    "9: %s while the secrets are still being fetched → dies of it at once, child never started",
+    async (signal) => {
+      fx.server.use(http.get("*/v1/secrets/:org/:project/:env", () => delay("infinite")));
+      const requested = secretsRequested();
+      const { r, log } = run([]);
+      await requested;
+      process.kill(r.proc.pid!, signal);
+      expect(await r.exit).toEqual({ code: null, signal });
+      expect(existsSync(log)).toBe(false);
+      expect(r.stderr()).toBe("");
+    },
+  );
 
   it("9: PIPE, XFSZ, URG, CONT before the child are ignored; the run goes on", async () => {
     const release = holdSecrets();

@@ -65,13 +65,23 @@ export interface Run {
 
 /** Spawn `node <argv>` in its own session (detached): no controlling terminal, so secr-run is
  *  never "the foreground group" here even when the test runner sits in a terminal. */
-export function start(argv: string[], { env, cwd, stdin = "ignore", command = process.execPath }: { env: Record<string, string>; cwd: string; stdin?: "ignore" | "pipe"; command?: string }): Run {
+export function start(
+  argv: string[],
+  {
+    env,
+    cwd,
+    stdin = "ignore",
+    command = process.execPath,
+  }: { env: Record<string, string>; cwd: string; stdin?: "ignore" | "pipe"; command?: string },
+): Run {
   const proc = spawn(command, argv, { env, cwd, detached: true, stdio: [stdin, "pipe", "pipe"] });
   let out = "";
   let err = "";
   proc.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
   proc.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => proc.on("close", (code, signal) => done({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    proc.on("close", (code, signal) => done({ code, signal })),
+  );
   return { proc, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -97,7 +107,9 @@ export function waitReady(file: string, run?: Run): Promise<number> {
     const line = readLog(file).find((l) => l.startsWith("ready "));
     if (line !== undefined) return Number(line.split(" ")[1]);
     if (run && (run.proc.exitCode !== null || run.proc.signalCode !== null)) {
-      throw new Error(`secr-run ended before its child was ready: ${run.proc.exitCode ?? run.proc.signalCode}; stderr: ${run.stderr()}`);
+      throw new Error(
+        `secr-run ended before its child was ready: ${run.proc.exitCode ?? run.proc.signalCode}; stderr: ${run.stderr()}`,
+      );
     }
     return undefined;
   });

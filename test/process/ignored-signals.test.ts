@@ -92,7 +92,9 @@ describe("signals ignored by the caller are ignored in the child", () => {
       command: "nohup",
     });
     fx.current = r;
-    await waitFor("the secrets request", () => (fx.server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined));
+    await waitFor("the secrets request", () =>
+      fx.server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined,
+    );
     process.kill(r.proc.pid!, "SIGHUP");
     await new Promise((resolve) => setTimeout(resolve, 300));
     release();
@@ -104,7 +106,9 @@ describe("signals ignored by the caller are ignored in the child", () => {
     const env = cliEnv(fx.server);
     const status = (argv: string[]) =>
       new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-        start(argv, { env, cwd: fx.dir.path, command: "nohup" }).proc.on("close", (code, signal) => done({ code, signal })),
+        start(argv, { env, cwd: fx.dir.path, command: "nohup" }).proc.on("close", (code, signal) =>
+          done({ code, signal }),
+        ),
       );
     expect(await status([CLI, "--", "sh", "-c", "exit 42"])).toEqual({ code: 42, signal: null });
     expect(await status([CLI, "--", "sh", "-c", "kill -TERM $$"])).toEqual({ code: null, signal: "SIGTERM" });
@@ -113,7 +117,10 @@ describe("signals ignored by the caller are ignored in the child", () => {
 
   it("`node bin/secr-run.js` with SECR_RUN_SIGIGN: the mask is applied, and the variable never reaches the child", async () => {
     const env = { ...cliEnv(fx.server), SECR_RUN_SIGIGN: "0000000000000001" };
-    const out = await output([process.execPath, CLI, "--", "sh", "-c", `echo "v=\${SECR_RUN_SIGIGN-unset}"; exec "$@"`, "sh", ...SIGIGN], env);
+    const out = await output(
+      [process.execPath, CLI, "--", "sh", "-c", `echo "v=\${SECR_RUN_SIGIGN-unset}"; exec "$@"`, "sh", ...SIGIGN],
+      env,
+    );
     expect(out).toBe("v=unset\nSigIgn:\t0000000000000001\n");
   });
 });

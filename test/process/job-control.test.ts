@@ -17,7 +17,8 @@ function state(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]!;
 }
-const waitState = (what: string, pid: number, stopped: boolean) => waitFor(`${what} ${stopped ? "stopped" : "running"}`, () => ((state(pid) === "T") === stopped ? true : undefined));
+const waitState = (what: string, pid: number, stopped: boolean) =>
+  waitFor(`${what} ${stopped ? "stopped" : "running"}`, () => ((state(pid) === "T") === stopped ? true : undefined));
 
 let n = 0;
 async function runInOwnGroup(childArgs: string[]) {
@@ -34,22 +35,25 @@ async function runInOwnGroup(childArgs: string[]) {
 }
 
 describe("job control by kill", () => {
-  it.each(["SIGTSTP", "SIGTTIN", "SIGTTOU"] as const)("kill -%s secr-run → the child is stopped (state T) and so is secr-run; kill -CONT secr-run resumes both", async (signal) => {
-    const { r, log, secrRun, child } = await runInOwnGroup(["--exit-on", "TERM", "--exit", "6"]);
-    process.kill(secrRun, signal);
-    await waitState("the child", child, true);
-    await waitState("secr-run", secrRun, true);
+  it.each(["SIGTSTP", "SIGTTIN", "SIGTTOU"] as const)(
+    "kill -%s secr-run → the child is stopped (state T) and so is secr-run; kill -CONT secr-run resumes both",
+    async (signal) => {
+      const { r, log, secrRun, child } = await runInOwnGroup(["--exit-on", "TERM", "--exit", "6"]);
+      process.kill(secrRun, signal);
+      await waitState("the child", child, true);
+      await waitState("secr-run", secrRun, true);
 
-    process.kill(secrRun, "SIGCONT");
-    await waitState("the child", child, false);
-    await waitState("secr-run", secrRun, false);
-    await waitFor("SIGCONT in the child's log", () => (count(readLog(log), "SIGCONT") >= 1 ? true : undefined));
+      process.kill(secrRun, "SIGCONT");
+      await waitState("the child", child, false);
+      await waitState("secr-run", secrRun, false);
+      await waitFor("SIGCONT in the child's log", () => (count(readLog(log), "SIGCONT") >= 1 ? true : undefined));
 
-    process.kill(secrRun, "SIGTERM");
-    expect(await r.exit).toEqual({ code: 6, signal: null });
-    const lines = readLog(log);
-    expect([count(lines, "SIGCONT"), count(lines, "SIGTERM")]).toEqual([1, 1]);
-  });
+      process.kill(secrRun, "SIGTERM");
+      expect(await r.exit).toEqual({ code: 6, signal: null });
+      const lines = readLog(log);
+      expect([count(lines, "SIGCONT"), count(lines, "SIGTERM")]).toEqual([1, 1]);
+    },
+  );
 
   it("a stop sent to the whole group is not sent again; the group's CONT is not sent again either", async () => {
     const { r, log, secrRun, child } = await runInOwnGroup(["--exit-on", "TERM", "--exit", "0"]);
@@ -65,7 +69,14 @@ describe("job control by kill", () => {
   });
 
   it("a child that handles SIGTSTP itself gets it once, and the SIGCONT too", async () => {
-    const { r, log, secrRun, child } = await runInOwnGroup(["--listen", "TSTP,TERM", "--exit-on", "TERM", "--exit", "0"]);
+    const { r, log, secrRun, child } = await runInOwnGroup([
+      "--listen",
+      "TSTP,TERM",
+      "--exit-on",
+      "TERM",
+      "--exit",
+      "0",
+    ]);
     process.kill(secrRun, "SIGTSTP");
     await waitState("secr-run", secrRun, true);
     await waitFor("SIGTSTP in the child's log", () => (count(readLog(log), "SIGTSTP") === 1 ? true : undefined));

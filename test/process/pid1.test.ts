@@ -11,7 +11,10 @@ import { CLI } from "../helpers/cli.js";
 
 function unshareProblem(): string | undefined {
   try {
-    const out = execFileSync("unshare", ["-pf", "--mount-proc", "sh", "-c", "echo $$"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("unshare", ["-pf", "--mount-proc", "sh", "-c", "echo $$"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return out.trim() === "1" ? undefined : `unshare did not give PID 1 (got ${out.trim()})`;
   } catch (error) {
     return `unshare -pf --mount-proc failed: ${(error as Error).message.split("\n")[0]}`;
@@ -79,7 +82,9 @@ describe.skipIf(problem !== undefined)("as PID 1 (docs/design/process-model.md: 
     const log = join(fx.dir.path, "pid1-early.log");
     const seen = fx.server.requests.length;
     const r = runAsPid1(["--log", log]);
-    await waitFor("the secrets request", () => (fx.server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined));
+    await waitFor("the secrets request", () =>
+      fx.server.requests.slice(seen).some((q) => q.url.pathname.startsWith("/v1/secrets/")) ? true : undefined,
+    );
     process.kill(await secrRunPid(r), "SIGTERM");
     expect(await r.exit).toEqual({ code: 143, signal: null });
     expect(readLog(log)).toEqual([]);

@@ -55,7 +55,12 @@ describe("in a terminal", () => {
     const steps: Step[] = [];
     // The grace period lets a duplicated SIGINT arrive before the child exits and be counted.
     for (let i = 0; i < trials; i++) {
-      steps.push({ send: secrRun("--exit-on INT --grace 300 --exit 0") }, { expect: READY }, { send: CTRL_C }, { expect: PROMPT });
+      steps.push(
+        { send: secrRun("--exit-on INT --grace 300 --exit 0") },
+        { expect: READY },
+        { send: CTRL_C },
+        { expect: PROMPT },
+      );
     }
     const { segments } = await inTerminal(steps);
     const runs = segments.slice(1).filter((_, i) => i % 2 === 1); // the output after each Ctrl-C
@@ -79,7 +84,9 @@ describe("in a terminal", () => {
       { expect: PROMPT },
     ]);
     const output = segments.slice(2).join("");
-    expect([occurrences(output, "SIGWINCH"), occurrences(output, "SIGQUIT"), occurrences(output, "SIGINT")]).toEqual([1, 1, 1]);
+    expect([occurrences(output, "SIGWINCH"), occurrences(output, "SIGQUIT"), occurrences(output, "SIGINT")]).toEqual([
+      1, 1, 1,
+    ]);
   });
 
   it("12: Ctrl-C twice reaches the child twice (its force-quit still works)", async () => {
@@ -205,7 +212,11 @@ describe("in a terminal", () => {
   });
 
   it("15: the child gets the terminal: isTTY on 0/1/2 and /dev/tty opens", async () => {
-    const { segments } = await inTerminal([{ send: secrRun("--tty --after 0") }, { expect: "exit 0" }, { expect: PROMPT }]);
+    const { segments } = await inTerminal([
+      { send: secrRun("--tty --after 0") },
+      { expect: "exit 0" },
+      { expect: PROMPT },
+    ]);
     expect(segments[1]).toContain('{"stdin":true,"stdout":true,"stderr":true,"devTty":true}');
   });
 });

@@ -13,7 +13,14 @@ import { tempDir } from "../helpers/temp.js";
 const TOKEN = "secr_report_values_tok_5d1e8a";
 // What a hostile (or merely unlucky) environment holds: every JSON literal, and the child's exit
 // code and the request count as text.
-const SECRETS = { FLAG_ON: "true", FLAG_OFF: "false", NOTHING: "null", EXIT_AS_TEXT: "4242", REQUESTS: "2", PLAIN: "plain-value-7c1b" };
+const SECRETS = {
+  FLAG_ON: "true",
+  FLAG_OFF: "false",
+  NOTHING: "null",
+  EXIT_AS_TEXT: "4242",
+  REQUESTS: "2",
+  PLAIN: "plain-value-7c1b",
+};
 
 let server: MswServer;
 const dir = tempDir("secr-run-report-values-");
@@ -28,9 +35,25 @@ afterAll(async () => {
 describe("--report-json with values that look like JSON", () => {
   it("stays valid JSON, keeps every literal and number, and masks a value only inside strings", async () => {
     const path = join(dir.path, "report.json");
-    const result = await runCli(["--org", "acme", "--project", "api", "--env", "prod", "--report-json", path, "--", NODE, "-e", "console.error('exit plain-value-7c1b'); process.exit(42)"], {
-      env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
-    });
+    const result = await runCli(
+      [
+        "--org",
+        "acme",
+        "--project",
+        "api",
+        "--env",
+        "prod",
+        "--report-json",
+        path,
+        "--",
+        NODE,
+        "-e",
+        "console.error('exit plain-value-7c1b'); process.exit(42)",
+      ],
+      {
+        env: { SECR_API_URL: server.url, SECR_TOKEN: TOKEN },
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(42);
     const text = readFileSync(path, "utf8");
     const report = JSON.parse(text) as RunReport;

@@ -44,7 +44,10 @@ describe("run report", () => {
       source: { kind: "secr" },
       requests: 2,
       keys: { injected: ["A", "B"], refused: ["LD_PRELOAD"] },
-      validation: { template: { checked: true, valid: true, missing: [] }, schema: { declared: true, valid: true, failures: [] } },
+      validation: {
+        template: { checked: true, valid: true, missing: [] },
+        schema: { declared: true, valid: true, failures: [] },
+      },
       child: { pid: 4242, exitCode: 3, signal: null, spawnError: null },
       exit: { code: 3, signal: null },
       error: null,
@@ -61,18 +64,24 @@ describe("run report", () => {
         schema: { failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }] },
         child: undefined,
         exit: { code: 78 },
-        error: "acme/api/production breaks the schema in /r/.secr.json: PORT must be a port number (1-65535) (the command was not started)",
+        error:
+          "acme/api/production breaks the schema in /r/.secr.json: PORT must be a port number (1-65535) (the command was not started)",
       }),
     );
     expect(report.timings).toEqual({ settingsMs: 2, fetchMs: 30, validationMs: null, spawnMs: null });
     expect(report.child).toBeNull();
-    expect(report.validation).toEqual({ template: { checked: false }, schema: { declared: true, valid: false, failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }] } });
+    expect(report.validation).toEqual({
+      template: { checked: false },
+      schema: { declared: true, valid: false, failures: [{ key: "PORT", rule: "must be a port number (1-65535)" }] },
+    });
     expect(report.source).toEqual({ kind: "snapshot", ageMs: 1500, shared: true });
     expect(report.exit).toEqual({ code: 78, signal: null });
   });
 
   it("a child killed by a signal, secr-run re-raising it", () => {
-    const report = buildRunReport(facts({ child: { pid: 7, result: { kind: "signaled", signal: "SIGTERM" } }, exit: { signal: "SIGTERM" } }));
+    const report = buildRunReport(
+      facts({ child: { pid: 7, result: { kind: "signaled", signal: "SIGTERM" } }, exit: { signal: "SIGTERM" } }),
+    );
     expect(report.child).toEqual({ pid: 7, exitCode: null, signal: "SIGTERM", spawnError: null });
     expect(report.exit).toEqual({ code: null, signal: "SIGTERM" });
   });
@@ -121,6 +130,8 @@ describe("report file", () => {
 
   it("a missing directory is an error, with nothing left behind", async () => {
     const dir = await scratch();
-    await expect(writeReportFile(join(dir, "no", "report.json"), Buffer.from("{}"))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(writeReportFile(join(dir, "no", "report.json"), Buffer.from("{}"))).rejects.toMatchObject({
+      code: "ENOENT",
+    });
   });
 });

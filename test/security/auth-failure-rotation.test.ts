@@ -18,10 +18,14 @@ afterAll(() => f.close());
 /** One GET from a chosen loopback source address, over its own connection. */
 function fromAddress(localAddress: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${f.server.url}/v1/secrets/acme/api/production`, { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode!));
-    });
+    const req = httpRequest(
+      `${f.server.url}/v1/secrets/acme/api/production`,
+      { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode!));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -31,12 +35,17 @@ describe("failed authentications from rotating loopback addresses", () => {
   it("share one budget: 429 after the burst, and 401s only as fast as the budget refills", async () => {
     const statuses: number[] = [];
     const started = performance.now();
-    for (let i = 0; i < 150; i++) statuses.push(await fromAddress(`127.${1 + (i % 200)}.${(i * 7) % 256}.${1 + (i % 250)}`, `secr_cli_rotating_guess_${i}`));
+    for (let i = 0; i < 150; i++)
+      statuses.push(
+        await fromAddress(`127.${1 + (i % 200)}.${(i * 7) % 256}.${1 + (i % 250)}`, `secr_cli_rotating_guess_${i}`),
+      );
     const seconds = (performance.now() - started) / 1000;
     const unauthorized = statuses.filter((s) => s === 401).length;
     expect(statuses.filter((s) => s === 401 || s === 429)).toHaveLength(150);
     // The burst, plus what refilled while the requests ran (the old code: all 150).
-    expect(unauthorized).toBeLessThanOrEqual(DEFAULT_AUTH_FAILURES_PER_SECOND + Math.ceil(seconds * DEFAULT_AUTH_FAILURES_PER_SECOND) + 1);
+    expect(unauthorized).toBeLessThanOrEqual(
+      DEFAULT_AUTH_FAILURES_PER_SECOND + Math.ceil(seconds * DEFAULT_AUTH_FAILURES_PER_SECOND) + 1,
+    );
     expect(statuses).toContain(429);
     // While throttled, a right guess from yet another loopback address learns nothing.
     expect(await fromAddress("127.200.100.50", "secr_cli_admin_test")).toBe(429);
@@ -45,8 +54,14 @@ describe("failed authentications from rotating loopback addresses", () => {
 
 describe("client buckets", () => {
   it("loopback (127/8, ::1, mapped) is one client; IPv4 per address; IPv6 per /64", () => {
-    expect(["127.0.0.1", "127.45.6.7", "::ffff:127.0.0.9", "::1", "0:0:0:0:0:0:0:1"].map(clientBucket)).toEqual(Array(5).fill("loopback"));
-    expect([clientBucket("192.0.2.1"), clientBucket("::ffff:192.0.2.1"), clientBucket("192.0.2.2")]).toEqual(["192.0.2.1", "192.0.2.1", "192.0.2.2"]);
+    expect(["127.0.0.1", "127.45.6.7", "::ffff:127.0.0.9", "::1", "0:0:0:0:0:0:0:1"].map(clientBucket)).toEqual(
+      Array(5).fill("loopback"),
+    );
+    expect([clientBucket("192.0.2.1"), clientBucket("::ffff:192.0.2.1"), clientBucket("192.0.2.2")]).toEqual([
+      "192.0.2.1",
+      "192.0.2.1",
+      "192.0.2.2",
+    ]);
     expect(clientBucket("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
     expect(clientBucket("2001:db8:1:2:ffff:ffff:ffff:fffe")).toBe("2001:db8:1:2::/64");
     expect(clientBucket("2001:db8::1")).toBe("2001:db8:0:0::/64");

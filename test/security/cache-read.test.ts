@@ -36,28 +36,42 @@ describe("reading a snapshot applies the write side's checks", () => {
     const { cacheDir, identity, path } = await written();
     await rm(path);
     mkfifo(path);
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "unreadable", reason: "unsafe", message: "the snapshot file is not a regular file" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toEqual({
+      kind: "unreadable",
+      reason: "unsafe",
+      message: "the snapshot file is not a regular file",
+    });
   });
 
   it("a FIFO named like the name key does not block either", async () => {
     const { cacheDir, identity } = await written();
     await rm(join(cacheDir, NAME_KEY_FILE));
     mkfifo(join(cacheDir, NAME_KEY_FILE));
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unsafe" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "unsafe",
+    });
   });
 
   it("a symlink to /dev/zero as the snapshot file is not followed", async () => {
     const { cacheDir, identity, path } = await written();
     await rm(path);
     await symlink("/dev/zero", path);
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toEqual({ kind: "unreadable", reason: "unsafe", message: "the snapshot file is a symbolic link" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toEqual({
+      kind: "unreadable",
+      reason: "unsafe",
+      message: "the snapshot file is a symbolic link",
+    });
   });
 
   it("a symlink as the name key is not followed", async () => {
     const { cacheDir, identity } = await written();
     await rm(join(cacheDir, NAME_KEY_FILE));
     await symlink("/dev/zero", join(cacheDir, NAME_KEY_FILE));
-    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({ kind: "unreadable", reason: "unsafe" });
+    expect(await readSnapshot(identity, { cacheDir, maxAgeMs: 0 })).toMatchObject({
+      kind: "unreadable",
+      reason: "unsafe",
+    });
   });
 
   it("a symlink to a valid snapshot (say, another user's copy) is refused too", async () => {
@@ -70,13 +84,16 @@ describe("reading a snapshot applies the write side's checks", () => {
     await rm(elsewhere, { recursive: true });
   });
 
-  it.each([0o720, 0o702, 0o777, 0o1777])("a directory with mode %o (writable by others) is not trusted", async (mode) => {
-    const { cacheDir, identity } = await written();
-    await chmod(cacheDir, mode);
-    const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0 });
-    expect(result).toMatchObject({ kind: "unreadable", reason: "unsafe" });
-    expect(result.kind === "unreadable" && result.message).toContain("writable by other users");
-  });
+  it.each([0o720, 0o702, 0o777, 0o1777])(
+    "a directory with mode %o (writable by others) is not trusted",
+    async (mode) => {
+      const { cacheDir, identity } = await written();
+      await chmod(cacheDir, mode);
+      const result = await readSnapshot(identity, { cacheDir, maxAgeMs: 0 });
+      expect(result).toMatchObject({ kind: "unreadable", reason: "unsafe" });
+      expect(result.kind === "unreadable" && result.message).toContain("writable by other users");
+    },
+  );
 
   it.skipIf(!isRoot)("a directory owned by another user (uid 65534) is not trusted", async () => {
     const { cacheDir, identity } = await written();
@@ -93,16 +110,23 @@ describe("secr-run --offline against a tampered cache directory", () => {
 
   async function offline(cacheDir: string) {
     const record = recordFile();
-    const result = await runCli(["--offline", "--no-validate", "--org", "acme", "--project", "api", "--env", "production", ...recordingChild()], {
-      env: { SECR_API_URL: API_URL, SECR_TOKEN: TOKEN, SECR_CACHE_DIR: cacheDir, RECORD_TO: record },
-    });
+    const result = await runCli(
+      ["--offline", "--no-validate", "--org", "acme", "--project", "api", "--env", "production", ...recordingChild()],
+      {
+        env: { SECR_API_URL: API_URL, SECR_TOKEN: TOKEN, SECR_CACHE_DIR: cacheDir, RECORD_TO: record },
+      },
+    );
     return { result, child: readRecord(record) };
   }
 
   async function snapshotForCli() {
     const identity = { apiUrl: API_URL, org: "acme", project: "api", env: "production", token: TOKEN };
     const { cacheDir } = await tempCacheDir();
-    await writeSnapshot(identity, { secrets: { DATABASE_URL: "postgres://cache-read-1" }, validation: null, fetchedAt: Date.now() }, { cacheDir });
+    await writeSnapshot(
+      identity,
+      { secrets: { DATABASE_URL: "postgres://cache-read-1" }, validation: null, fetchedAt: Date.now() },
+      { cacheDir },
+    );
     const [path] = await snapshotFiles(cacheDir);
     return { cacheDir, path: path! };
   }

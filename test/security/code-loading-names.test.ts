@@ -39,25 +39,31 @@ function markerModule(marker: string): string {
   return `--import=data:text/javascript,${encodeURIComponent(js)}`;
 }
 
-describe.each(["npm_config_node_options", "NPM_CONFIG_NODE_OPTIONS", "Npm_Config_Node_Options"])("%s under `npm run start`", (name) => {
-  it("is refused with exit 65 and the injected code never runs; --allow-name shows the exploit is real", async () => {
-    const project = join(dir.path, `npm-${++n}`);
-    mkdirSync(project);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "victim", version: "1.0.0", scripts: { start: "node -e 0" } }));
-    const marker = join(project, "marker");
-    secrets = { DATABASE_URL: "postgres://db-codeload-1", [name]: markerModule(marker) };
+describe.each(["npm_config_node_options", "NPM_CONFIG_NODE_OPTIONS", "Npm_Config_Node_Options"])(
+  "%s under `npm run start`",
+  (name) => {
+    it("is refused with exit 65 and the injected code never runs; --allow-name shows the exploit is real", async () => {
+      const project = join(dir.path, `npm-${++n}`);
+      mkdirSync(project);
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({ name: "victim", version: "1.0.0", scripts: { start: "node -e 0" } }),
+      );
+      const marker = join(project, "marker");
+      secrets = { DATABASE_URL: "postgres://db-codeload-1", [name]: markerModule(marker) };
 
-    const refused = await run(["npm", "run", "start"], project);
-    expect(refused.exitCode, refused.stderr).toBe(65);
-    expect(refused.stderr).toContain(name);
-    expect(refused.stderr).toContain("--allow-name");
-    expect(existsSync(marker)).toBe(false);
+      const refused = await run(["npm", "run", "start"], project);
+      expect(refused.exitCode, refused.stderr).toBe(65);
+      expect(refused.stderr).toContain(name);
+      expect(refused.stderr).toContain("--allow-name");
+      expect(existsSync(marker)).toBe(false);
 
-    const allowed = await run(["npm", "run", "start"], project, ["--allow-name", name]);
-    expect(allowed.exitCode, allowed.stderr).toBe(0);
-    expect(existsSync(marker)).toBe(true);
-  });
-});
+      const allowed = await run(["npm", "run", "start"], project, ["--allow-name", name]);
+      expect(allowed.exitCode, allowed.stderr).toBe(0);
+      expect(existsSync(marker)).toBe(true);
+    });
+  },
+);
 
 describe("GIT_CONFIG_COUNT / GIT_CONFIG_KEY_0 / GIT_CONFIG_VALUE_0 under `git status`", () => {
   it("is refused with exit 65 and core.fsmonitor never runs; --allow-name shows the exploit is real", async () => {
@@ -77,7 +83,14 @@ describe("GIT_CONFIG_COUNT / GIT_CONFIG_KEY_0 / GIT_CONFIG_VALUE_0 under `git st
     expect(refused.stderr).toContain("GIT_CONFIG_COUNT, GIT_CONFIG_KEY_0, GIT_CONFIG_VALUE_0");
     expect(existsSync(marker)).toBe(false);
 
-    const allow = ["--allow-name", "GIT_CONFIG_COUNT", "--allow-name", "GIT_CONFIG_KEY_0", "--allow-name", "GIT_CONFIG_VALUE_0"];
+    const allow = [
+      "--allow-name",
+      "GIT_CONFIG_COUNT",
+      "--allow-name",
+      "GIT_CONFIG_KEY_0",
+      "--allow-name",
+      "GIT_CONFIG_VALUE_0",
+    ];
     const allowed = await run(["git", "status", "--short"], repo, allow);
     expect(allowed.exitCode, allowed.stderr).toBe(0);
     expect(existsSync(marker)).toBe(true);

@@ -8,7 +8,18 @@
 // (docs/design/security.md, "Delivered files"). Needs root, to run the attacker as another user.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
@@ -66,7 +77,11 @@ interface Attacker {
 /** Start path-attacker.cjs as nobody; resolves once its loop runs. */
 async function attacker(mode: "mkdir" | "create" | "swap" | "list", ...args: string[]): Promise<Attacker> {
   const stopFile = join(shared.path, `stop-${Math.random().toString(36).slice(2)}`);
-  const proc = spawn(NODE, [ATTACKER, mode, stopFile, ...args], { uid: NOBODY, gid: NOBODY, stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(NODE, [ATTACKER, mode, stopFile, ...args], {
+    uid: NOBODY,
+    gid: NOBODY,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   running.push(proc);
   let out = "";
   proc.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
@@ -75,7 +90,10 @@ async function attacker(mode: "mkdir" | "create" | "swap" | "list", ...args: str
     async stop() {
       writeFileSync(stopFile, "");
       if (proc.exitCode === null) await once(proc, "exit");
-      return { won: Number(/^won (\d+)$/m.exec(out)?.[1]), saw: JSON.parse(/^saw (.*)$/m.exec(out)?.[1] ?? "null") as string[] };
+      return {
+        won: Number(/^won (\d+)$/m.exec(out)?.[1]),
+        saw: JSON.parse(/^saw (.*)$/m.exec(out)?.[1] ?? "null") as string[],
+      };
     },
   };
 }
@@ -96,16 +114,42 @@ interface Service {
 }
 
 /** secr-run (as root) in front of file-reader.cjs, which reads `which` at start and on SIGHUP. */
-function service(env: string, args: string[], which: string, extraEnv: Record<string, string> = {}, cwd = shared.path): Service {
+function service(
+  env: string,
+  args: string[],
+  which: string,
+  extraEnv: Record<string, string> = {},
+  cwd = shared.path,
+): Service {
   const marker = join(shared.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
-  const proc = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", server.url, ...args, "--", NODE, READER, marker, which], {
-    reject: false,
-    extendEnv: false,
-    env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
-    cwd,
-    stdin: "ignore",
-    buffer: false,
-  });
+  const proc = execa(
+    NODE,
+    [
+      CLI,
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      env,
+      "--api-url",
+      server.url,
+      ...args,
+      "--",
+      NODE,
+      READER,
+      marker,
+      which,
+    ],
+    {
+      reject: false,
+      extendEnv: false,
+      env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
+      cwd,
+      stdin: "ignore",
+      buffer: false,
+    },
+  );
   running.push(proc);
   let stderr = "";
   proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
@@ -133,7 +177,15 @@ async function rotate(run: Service, env: string, applied: (n: number) => boolean
   return values;
 }
 
-const watching = (extra: string[]) => ["--watch", "--watch-interval", "1s", "--watch-debounce", "0", "--verbose", ...extra];
+const watching = (extra: string[]) => [
+  "--watch",
+  "--watch-interval",
+  "1s",
+  "--watch-debounce",
+  "0",
+  "--verbose",
+  ...extra,
+];
 
 /** What the child reads when asked now (SIGHUP from us, as a service re-reading on its own). */
 async function readNow(run: Service, pid: number): Promise<Read> {
@@ -150,105 +202,131 @@ function removeAttackers(path: string): void {
   });
 }
 
-describe.skipIf(!canAttack)("delivered files under --watch: another local user races the rotation (needs root, to run the attacker as nobody)", () => {
-  it("--reload-signal with --file KEY: the run directory is never given up; the child reads only secr-run's file", async () => {
-    const run = service("reload-file", watching(["--reload-signal", "HUP", "--file", "WATCHED"]), "WATCHED_FILE");
-    await until("the first start", () => run.reads().length === 1);
-    const first = run.reads()[0]!;
-    const runDir = dirname(first.path);
-    removeAttackers(runDir);
-    // The attacker knows the exact path (it could list it in /dev/shm), and loops mkdir on it.
-    const evil = await Promise.all([attacker("mkdir", runDir, "WATCHED"), attacker("mkdir", runDir, "WATCHED")]);
-    const hups = await rotate(run, "reload-file", (n) => run.reads().filter((read) => read.event === "hup").length >= n);
-    const won = (await Promise.all(evil.map((one) => one.stop()))).reduce((sum, { won }) => sum + won, 0);
-    const now = await readNow(run, first.pid);
-    expect(won, run.stderr()).toBe(0);
-    expect(now).toEqual({ event: "hup", pid: first.pid, path: first.path, uid: "0", content: hups.at(-1) });
-    expect(
-      run
-        .reads()
-        .filter((read) => read.event === "hup")
-        .map((read) => read.content),
-    ).toEqual([...hups, hups.at(-1)]);
-    expect(run.stderr()).not.toMatch(/watching stopped/);
-    // Nor can another user list the run directory's name any more.
-    const looker = await attacker("list", "/dev/shm");
-    await sleep(100);
-    expect((await looker.stop()).saw).not.toContain(basename(runDir));
-    expect(statSync(dirname(runDir)).mode & 0o777).toBe(0o700);
-    run.proc.kill("SIGTERM");
-    expect((await run.proc).exitCode).toBe(0);
-    expect(existsSync(runDir)).toBe(false);
-  });
-
-  it("restart mode with --file KEY: the service restarts on the new value (it used to exit 78, down at every rotation)", async () => {
-    const run = service("restart-file", watching(["--file", "WATCHED"]), "WATCHED_FILE");
-    await until("the first start", () => run.reads().length === 1);
-    const first = run.reads()[0]!;
-    removeAttackers(dirname(first.path));
-    const evil = await attacker("mkdir", dirname(first.path), "WATCHED");
-    const values = await rotate(run, "restart-file", (n) => run.reads().length >= n + 1);
-    const { won } = await evil.stop();
-    expect(won, run.stderr()).toBe(0);
-    expect(run.ended(), run.stderr()).toBe(false);
-    const starts = run.reads().slice(1);
-    expect(starts.map(({ event, path, uid, content }) => ({ event, path, uid, content }))).toEqual(values.map((content) => ({ event: "start", path: first.path, uid: "0", content })));
-    expect(new Set([first.pid, ...starts.map((read) => read.pid)]).size).toBe(values.length + 1);
-    run.proc.kill("SIGTERM");
-    expect((await run.proc).exitCode).toBe(0);
-  });
-
-  it("--template into a sticky shared directory: the destination is replaced by rename, never free for the attacker's file", async () => {
-    const sticky = tempDir("secr-sticky-");
-    cleanups.push(() => sticky.remove());
-    chmodSync(sticky.path, 0o1777); // like /tmp
-    const cwd = tempDir("secr-template-src-");
-    cleanups.push(() => cwd.remove());
-    writeFileSync(join(cwd.path, "app.tmpl"), "conf={{WATCHED}}");
-    const dest = join(sticky.path, "app.conf");
-    const run = service("reload-template", watching(["--reload-signal", "HUP", "--template", `app.tmpl:${dest}`]), dest, {}, cwd.path);
-    await until("the first start", () => run.reads().length === 1);
-    const first = run.reads()[0]!;
-    expect(first.content).toBe("conf=v1");
-    const evil = await attacker("create", dest);
-    const values = await rotate(run, "reload-template", (n) => run.reads().filter((read) => read.event === "hup").length >= n);
-    const { won } = await evil.stop();
-    const now = await readNow(run, first.pid);
-    expect(won, run.stderr()).toBe(0);
-    expect(now).toEqual({ event: "hup", pid: first.pid, path: dest, uid: "0", content: `conf=${values.at(-1)}` });
-    expect(readdirSync(sticky.path)).toEqual(["app.conf"]); // no temp file left beside it
-    run.proc.kill("SIGTERM");
-    expect((await run.proc).exitCode).toBe(0);
-    expect(existsSync(dest)).toBe(false);
-    expect(readFileSync(join(cwd.path, "app.tmpl"), "utf8")).toBe("conf={{WATCHED}}");
-  });
-
-  it("an outside file someone replaced meanwhile: the child is stopped (78), never left reading it", async () => {
-    // A directory anyone may write, without the sticky bit: another user can rename our file
-    // away and put theirs in its place at any time.
-    const open = tempDir("secr-open-");
-    cleanups.push(() => open.remove());
-    chmodSync(open.path, 0o777);
-    const key = join(open.path, "key");
-    const run = service("replaced", watching(["--reload-signal", "HUP", "--file", `WATCHED=${key}`]), key);
-    await until("the first start", () => run.reads().length === 1);
-    const first = run.reads()[0]!;
-    const swap = await execa(NODE, ["-e", `const fs = require("fs"); fs.renameSync(${JSON.stringify(key)}, ${JSON.stringify(`${key}.old`)}); fs.writeFileSync(${JSON.stringify(key)}, "attacker")`], {
-      uid: NOBODY,
-      gid: NOBODY,
-      reject: false,
+describe.skipIf(!canAttack)(
+  "delivered files under --watch: another local user races the rotation (needs root, to run the attacker as nobody)",
+  () => {
+    it("--reload-signal with --file KEY: the run directory is never given up; the child reads only secr-run's file", async () => {
+      const run = service("reload-file", watching(["--reload-signal", "HUP", "--file", "WATCHED"]), "WATCHED_FILE");
+      await until("the first start", () => run.reads().length === 1);
+      const first = run.reads()[0]!;
+      const runDir = dirname(first.path);
+      removeAttackers(runDir);
+      // The attacker knows the exact path (it could list it in /dev/shm), and loops mkdir on it.
+      const evil = await Promise.all([attacker("mkdir", runDir, "WATCHED"), attacker("mkdir", runDir, "WATCHED")]);
+      const hups = await rotate(
+        run,
+        "reload-file",
+        (n) => run.reads().filter((read) => read.event === "hup").length >= n,
+      );
+      const won = (await Promise.all(evil.map((one) => one.stop()))).reduce((sum, { won }) => sum + won, 0);
+      const now = await readNow(run, first.pid);
+      expect(won, run.stderr()).toBe(0);
+      expect(now).toEqual({ event: "hup", pid: first.pid, path: first.path, uid: "0", content: hups.at(-1) });
+      expect(
+        run
+          .reads()
+          .filter((read) => read.event === "hup")
+          .map((read) => read.content),
+      ).toEqual([...hups, hups.at(-1)]);
+      expect(run.stderr()).not.toMatch(/watching stopped/);
+      // Nor can another user list the run directory's name any more.
+      const looker = await attacker("list", "/dev/shm");
+      await sleep(100);
+      expect((await looker.stop()).saw).not.toContain(basename(runDir));
+      expect(statSync(dirname(runDir)).mode & 0o777).toBe(0o700);
+      run.proc.kill("SIGTERM");
+      expect((await run.proc).exitCode).toBe(0);
+      expect(existsSync(runDir)).toBe(false);
     });
-    expect(swap.exitCode, swap.stderr).toBe(0);
-    await client.setSecret("acme", "api", "replaced", "WATCHED", "v2-replaced");
-    await until("secr-run to end", () => run.ended());
-    const result = await run.proc;
-    expect(result.exitCode, run.stderr()).toBe(78);
-    expect(run.stderr()).toContain(`--file WATCHED: ${key} is no longer the file secr-run wrote`);
-    expect(() => process.kill(first.pid, 0)).toThrow(); // the child is gone
-    expect(readFileSync(key, "utf8")).toBe("attacker"); // theirs, untouched
-    expect(run.stderr()).not.toContain("v2-replaced");
-  });
-});
+
+    it("restart mode with --file KEY: the service restarts on the new value (it used to exit 78, down at every rotation)", async () => {
+      const run = service("restart-file", watching(["--file", "WATCHED"]), "WATCHED_FILE");
+      await until("the first start", () => run.reads().length === 1);
+      const first = run.reads()[0]!;
+      removeAttackers(dirname(first.path));
+      const evil = await attacker("mkdir", dirname(first.path), "WATCHED");
+      const values = await rotate(run, "restart-file", (n) => run.reads().length >= n + 1);
+      const { won } = await evil.stop();
+      expect(won, run.stderr()).toBe(0);
+      expect(run.ended(), run.stderr()).toBe(false);
+      const starts = run.reads().slice(1);
+      expect(starts.map(({ event, path, uid, content }) => ({ event, path, uid, content }))).toEqual(
+        values.map((content) => ({ event: "start", path: first.path, uid: "0", content })),
+      );
+      expect(new Set([first.pid, ...starts.map((read) => read.pid)]).size).toBe(values.length + 1);
+      run.proc.kill("SIGTERM");
+      expect((await run.proc).exitCode).toBe(0);
+    });
+
+    it("--template into a sticky shared directory: the destination is replaced by rename, never free for the attacker's file", async () => {
+      const sticky = tempDir("secr-sticky-");
+      cleanups.push(() => sticky.remove());
+      chmodSync(sticky.path, 0o1777); // like /tmp
+      const cwd = tempDir("secr-template-src-");
+      cleanups.push(() => cwd.remove());
+      writeFileSync(join(cwd.path, "app.tmpl"), "conf={{WATCHED}}");
+      const dest = join(sticky.path, "app.conf");
+      const run = service(
+        "reload-template",
+        watching(["--reload-signal", "HUP", "--template", `app.tmpl:${dest}`]),
+        dest,
+        {},
+        cwd.path,
+      );
+      await until("the first start", () => run.reads().length === 1);
+      const first = run.reads()[0]!;
+      expect(first.content).toBe("conf=v1");
+      const evil = await attacker("create", dest);
+      const values = await rotate(
+        run,
+        "reload-template",
+        (n) => run.reads().filter((read) => read.event === "hup").length >= n,
+      );
+      const { won } = await evil.stop();
+      const now = await readNow(run, first.pid);
+      expect(won, run.stderr()).toBe(0);
+      expect(now).toEqual({ event: "hup", pid: first.pid, path: dest, uid: "0", content: `conf=${values.at(-1)}` });
+      expect(readdirSync(sticky.path)).toEqual(["app.conf"]); // no temp file left beside it
+      run.proc.kill("SIGTERM");
+      expect((await run.proc).exitCode).toBe(0);
+      expect(existsSync(dest)).toBe(false);
+      expect(readFileSync(join(cwd.path, "app.tmpl"), "utf8")).toBe("conf={{WATCHED}}");
+    });
+
+    it("an outside file someone replaced meanwhile: the child is stopped (78), never left reading it", async () => {
+      // A directory anyone may write, without the sticky bit: another user can rename our file
+      // away and put theirs in its place at any time.
+      const open = tempDir("secr-open-");
+      cleanups.push(() => open.remove());
+      chmodSync(open.path, 0o777);
+      const key = join(open.path, "key");
+      const run = service("replaced", watching(["--reload-signal", "HUP", "--file", `WATCHED=${key}`]), key);
+      await until("the first start", () => run.reads().length === 1);
+      const first = run.reads()[0]!;
+      const swap = await execa(
+        NODE,
+        [
+          "-e",
+          `const fs = require("fs"); fs.renameSync(${JSON.stringify(key)}, ${JSON.stringify(`${key}.old`)}); fs.writeFileSync(${JSON.stringify(key)}, "attacker")`,
+        ],
+        {
+          uid: NOBODY,
+          gid: NOBODY,
+          reject: false,
+        },
+      );
+      expect(swap.exitCode, swap.stderr).toBe(0);
+      await client.setSecret("acme", "api", "replaced", "WATCHED", "v2-replaced");
+      await until("secr-run to end", () => run.ended());
+      const result = await run.proc;
+      expect(result.exitCode, run.stderr()).toBe(78);
+      expect(run.stderr()).toContain(`--file WATCHED: ${key} is no longer the file secr-run wrote`);
+      expect(() => process.kill(first.pid, 0)).toThrow(); // the child is gone
+      expect(readFileSync(key, "utf8")).toBe("attacker"); // theirs, untouched
+      expect(run.stderr()).not.toContain("v2-replaced");
+    });
+  },
+);
 
 describe.skipIf(!canAttack)("the run directory's base (needs root, to run the attacker as nobody)", () => {
   it("an XDG_RUNTIME_DIR owned by another user (su without -, sudo -E) is not used: its owner cannot swap the file", async () => {

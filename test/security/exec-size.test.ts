@@ -18,7 +18,8 @@ const TOKEN = "secr_exec_size_tok_3e9b7c";
 const KiB = 1024;
 const value = (bytes: number) => randomBytes(bytes).toString("base64url").slice(0, bytes);
 /** n values of `bytes` each, under the per-variable limit. */
-const values = (n: number, bytes: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`BIG_${i}`, value(bytes)]));
+const values = (n: number, bytes: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`BIG_${i}`, value(bytes)]));
 
 let secrets: Record<string, string> = {};
 let server: MswServer;
@@ -30,16 +31,36 @@ afterAll(async () => server.close());
 /** The built CLI under `ulimit -s <stackKiB>` (the limit execve applies comes from it). */
 async function run(args: string[], stackKiB = 8192) {
   const record = recordFile();
-  const result = await execa("/bin/sh", ["-c", `ulimit -s ${stackKiB} && exec "$0" "$@"`, NODE, CLI, "--org", "acme", "--project", "api", "--env", "prod", ...args, "--", NODE, RECORD_CHILD], {
-    reject: false,
-    extendEnv: false,
-    env: cleanEnv({ SECR_API_URL: server.url, SECR_TOKEN: TOKEN, RECORD_TO: record }),
-    cwd: scratchDir(),
-    stdin: "ignore",
-    timeout: 60_000,
-  });
+  const result = await execa(
+    "/bin/sh",
+    [
+      "-c",
+      `ulimit -s ${stackKiB} && exec "$0" "$@"`,
+      NODE,
+      CLI,
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      "prod",
+      ...args,
+      "--",
+      NODE,
+      RECORD_CHILD,
+    ],
+    {
+      reject: false,
+      extendEnv: false,
+      env: cleanEnv({ SECR_API_URL: server.url, SECR_TOKEN: TOKEN, RECORD_TO: record }),
+      cwd: scratchDir(),
+      stdin: "ignore",
+      timeout: 60_000,
+    },
+  );
   const stderr = String(result.stderr);
-  for (const secret of Object.values(secrets)) expect(stderr.includes(secret.slice(0, 32)), "no value in stderr").toBe(false);
+  for (const secret of Object.values(secrets))
+    expect(stderr.includes(secret.slice(0, 32)), "no value in stderr").toBe(false);
   return { exitCode: result.exitCode, stderr, child: readRecord(record) };
 }
 
@@ -85,13 +106,17 @@ describe("the limits (pure)", () => {
     const base = execBytes([], {});
     expect(execBytes(["node", "x"], { A: "bc" }) - base).toBe(5 + 2 + 5 + 2 * 8);
     expect(execTooLarge(["node"], { A: "b" }, 2 * 1024 * KiB)).toBeUndefined();
-    expect(execTooLarge(["node"], values(3, 100 * KiB), 256 * KiB)).toMatch(/take 3\d\d KiB \(3 variables\), more than the 256 KiB/);
+    expect(execTooLarge(["node"], values(3, 100 * KiB), 256 * KiB)).toMatch(
+      /take 3\d\d KiB \(3 variables\), more than the 256 KiB/,
+    );
   });
   it("the mask budget counts the trie's states without building it", () => {
     const pattern = (text: string) => ({ key: "K", bytes: Buffer.from(text) });
     expect(trieStates([])).toBe(1);
     expect(trieStates([pattern("abcd"), pattern("abxy"), pattern("abcdef"), pattern("zz")])).toBe(1 + 4 + 2 + 2 + 2);
     expect(maskTooLarge(maskPatterns(values(1, 100 * KiB)).patterns)).toBeUndefined();
-    expect(maskTooLarge(maskPatterns(values(4, 100 * KiB)).patterns)).toMatch(/^--mask: the injected values in every form masked need \d+ automaton states/);
+    expect(maskTooLarge(maskPatterns(values(4, 100 * KiB)).patterns)).toMatch(
+      /^--mask: the injected values in every form masked need \d+ automaton states/,
+    );
   });
 });

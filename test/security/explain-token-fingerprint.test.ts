@@ -27,7 +27,8 @@ afterAll(async () => {
 });
 
 /** The offline test an attacker runs on a shared explain output for one guess. */
-const guessMatches = (guess: string, printed: string) => printed.includes(formatFingerprint(fingerprint(fingerprintKey(guess), guess)));
+const guessMatches = (guess: string, printed: string) =>
+  printed.includes(formatFingerprint(fingerprint(fingerprintKey(guess), guess)));
 
 describe("explain --pass-token", () => {
   it("prints no fingerprint a token guess can be tested against, in the table or the JSON", async () => {
@@ -35,7 +36,9 @@ describe("explain --pass-token", () => {
     const table = await runCli(["explain", "--pass-token"], { cwd: join(project.path, "p"), env });
     const json = await runCli(["explain", "--pass-token", "--json"], { cwd: join(project.path, "p"), env });
     expect([table.exitCode, json.exitCode], table.stderr + json.stderr).toEqual([0, 0]);
-    const rows = (JSON.parse(json.stdout) as { rows: { key: string; fingerprint?: { length: number; hmac: string } }[] }).rows;
+    const rows = (
+      JSON.parse(json.stdout) as { rows: { key: string; fingerprint?: { length: number; hmac: string } }[] }
+    ).rows;
     const printed = table.stdout + rows.map((r) => (r.fingerprint ? formatFingerprint(r.fingerprint) : "")).join(" ");
     // The right guess must not be confirmable (a wrong one never is).
     expect(guessMatches(TOKEN, printed)).toBe(false);

@@ -38,8 +38,19 @@ describe("each stage keeps them", () => {
     expect(entriesOf(names.accepted)).toEqual(EXPECTED);
     expect(entriesOf(selectOnly(SECRETS, undefined).selected)).toEqual(EXPECTED);
     expect(entriesOf(selectOnly(SECRETS, NAMES).selected)).toEqual(EXPECTED);
-    expect(selectOnly({ A: "1" }, ["constructor", "toString", "__proto__"]).missing).toEqual(["constructor", "toString", "__proto__"]);
-    const { env } = buildChildEnv({ inherited: { PATH: "/bin" }, secrets: names.accepted, preserve: false, passToken: false, token: "t", platform: "linux" });
+    expect(selectOnly({ A: "1" }, ["constructor", "toString", "__proto__"]).missing).toEqual([
+      "constructor",
+      "toString",
+      "__proto__",
+    ]);
+    const { env } = buildChildEnv({
+      inherited: { PATH: "/bin" },
+      secrets: names.accepted,
+      preserve: false,
+      passToken: false,
+      token: "t",
+      platform: "linux",
+    });
     expect(entriesOf(env)).toEqual(entriesOf({ ...SECRETS, PATH: "/bin" }));
     const json = formatSecrets("json", SECRETS);
     expect(json.ok && entriesOf(JSON.parse(json.text))).toEqual(EXPECTED);
@@ -54,7 +65,9 @@ describe("each stage keeps them", () => {
   it("secrets import reads them back from what export --format dotenv and json write", () => {
     for (const format of ["dotenv", "json"] as const) {
       const out = formatSecrets(format, SECRETS);
-      const entries = parseImport(out.ok ? out.text : "", format, "f").map(({ key, value }) => [key, value] as [string, string]);
+      const entries = parseImport(out.ok ? out.text : "", format, "f").map(
+        ({ key, value }) => [key, value] as [string, string],
+      );
       expect(
         entries.sort(([a], [b]) => (a < b ? -1 : 1)),
         format,
@@ -119,7 +132,9 @@ describe("end to end", () => {
   it("a .secr.json schema default for them reaches the child when secr has no such secret", async () => {
     const project = join(dir.path, "schema-project");
     mkdirSync(project, { recursive: true });
-    const schema = JSON.parse('{"__proto__":{"type":"string","default":"proto-default-1f"},"toString":{"type":"string","default":"tostring-default-2e"},"EXTRA_KEY":{"type":"string","default":"x"}}');
+    const schema = JSON.parse(
+      '{"__proto__":{"type":"string","default":"proto-default-1f"},"toString":{"type":"string","default":"tostring-default-2e"},"EXTRA_KEY":{"type":"string","default":"x"}}',
+    );
     writeFileSync(join(project, ".secr.json"), JSON.stringify({ org: "acme", project: "api", env: "staging", schema }));
     const empty = await startMswServer(...secrHandlers(() => ({ NORMAL: "normal-value-9c0d" })));
     try {

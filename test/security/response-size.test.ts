@@ -50,7 +50,9 @@ function endless(res: ServerResponse, status: number): void {
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url?.includes("/validate/")) {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ valid: true, missing: [], extra: [] }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ valid: true, missing: [], extra: [] }));
       return;
     }
     secretRequests++;
@@ -73,7 +75,10 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function pullWith(m: Mode, options: { maxResponseBytes?: number; maxRetries?: number } = { maxResponseBytes: CAP }) {
+async function pullWith(
+  m: Mode,
+  options: { maxResponseBytes?: number; maxRetries?: number } = { maxResponseBytes: CAP },
+) {
   mode = m;
   secretRequests = 0;
   const client = makeClient(url, options);
@@ -138,7 +143,9 @@ async function runMeasured(args: string[], env: Record<string, string>) {
   const result = await execa(command, argv, {
     reject: false,
     extendEnv: false,
-    env: useTime ? cleanEnv(env) : cleanEnv({ ...env, NODE_OPTIONS: `--require=${join(scratch.path, "rss.cjs")}`, RSS_REPORT: report }),
+    env: useTime
+      ? cleanEnv(env)
+      : cleanEnv({ ...env, NODE_OPTIONS: `--require=${join(scratch.path, "rss.cjs")}`, RSS_REPORT: report }),
     cwd: scratch.path,
     input: "",
     timeout: 120_000,
@@ -147,7 +154,13 @@ async function runMeasured(args: string[], env: Record<string, string>) {
   const { readFileSync } = await import("node:fs");
   const text = readFileSync(report, "utf8");
   const peakKiB = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1]) : Number(text);
-  allRuns.push({ exitCode: result.exitCode, signal: result.signal ?? undefined, stdout: String(result.stdout), stderr: String(result.stderr), args });
+  allRuns.push({
+    exitCode: result.exitCode,
+    signal: result.signal ?? undefined,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    args,
+  });
   return { exitCode: result.exitCode, stderr: String(result.stderr), peakKiB };
 }
 
@@ -157,28 +170,52 @@ afterAll(() => scratch.remove());
 describe("the CLI under an endless body", () => {
   it("ends with 69 and response_too_large, within cap + 100 MiB of memory, and does not start from the snapshot", async () => {
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(join(scratch.path, "rss.cjs"), `process.on("exit", () => require("node:fs").writeFileSync(process.env.RSS_REPORT, String(process.resourceUsage().maxRSS)));`);
+    writeFileSync(
+      join(scratch.path, "rss.cjs"),
+      `process.on("exit", () => require("node:fs").writeFileSync(process.env.RSS_REPORT, String(process.resourceUsage().maxRSS)));`,
+    );
     const cacheDir = join(scratch.path, "cache");
-    const base = ["--org", "acme", "--project", "api", "--env", "production", "--cache-dir", cacheDir, "--share-window", "0"];
+    const base = [
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      "production",
+      "--cache-dir",
+      cacheDir,
+      "--share-window",
+      "0",
+    ];
 
     // A good pull first leaves a fresh snapshot that a fallback could use.
     mode = "normal";
     const record = recordFile();
-    const first = await runMeasured([...base, ...recordingChild()], { SECR_API_URL: url, SECR_TOKEN: "secr_cli_size_0a1b2c3d4e5f6789", RECORD_TO: record });
+    const first = await runMeasured([...base, ...recordingChild()], {
+      SECR_API_URL: url,
+      SECR_TOKEN: "secr_cli_size_0a1b2c3d4e5f6789",
+      RECORD_TO: record,
+    });
     expect(first.exitCode, first.stderr).toBe(0);
     expect(readRecord(record)?.env.DATABASE_URL).toBe(VALUE);
 
     mode = "endless";
     secretRequests = 0;
     const second = recordFile();
-    const outcome = await runMeasured([...base, ...recordingChild()], { SECR_API_URL: url, SECR_TOKEN: "secr_cli_size_0a1b2c3d4e5f6789", RECORD_TO: second });
+    const outcome = await runMeasured([...base, ...recordingChild()], {
+      SECR_API_URL: url,
+      SECR_TOKEN: "secr_cli_size_0a1b2c3d4e5f6789",
+      RECORD_TO: second,
+    });
     expect(outcome.exitCode, outcome.stderr).toBe(69);
     expect(outcome.stderr).toMatch(/^secr-run: [^\n]*more than 64 MiB \(maxResponseBytes\)[^\n]*\n$/);
     expect(outcome.stderr).not.toContain("snapshot");
     expect(readRecord(second)).toBeUndefined();
     expect(secretRequests).toBe(1);
     const peakMiB = outcome.peakKiB / 1024;
-    console.log(`peak RSS of secr-run: ${(first.peakKiB / 1024).toFixed(1)} MiB for a normal run, ${peakMiB.toFixed(1)} MiB under an endless body (cap 64 MiB)`);
+    console.log(
+      `peak RSS of secr-run: ${(first.peakKiB / 1024).toFixed(1)} MiB for a normal run, ${peakMiB.toFixed(1)} MiB under an endless body (cap 64 MiB)`,
+    );
     expect(peakMiB).toBeGreaterThan(0);
     expect(peakMiB).toBeLessThan(64 + 100);
   });

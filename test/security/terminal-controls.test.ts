@@ -76,7 +76,13 @@ describe("pure rules", () => {
   });
 
   it("a server's error message loses its controls in the client's error", () => {
-    const error = errorFromResponse({ status: 500, route: "GET /v1/x", body: JSON.stringify({ error: "server_error", message: HOSTILE }), retryAfter: undefined, sensitive: [] });
+    const error = errorFromResponse({
+      status: 500,
+      route: "GET /v1/x",
+      body: JSON.stringify({ error: "server_error", message: HOSTILE }),
+      retryAfter: undefined,
+      sensitive: [],
+    });
     expect(error.message).not.toMatch(FORBIDDEN);
     expect(error.message).toContain("w0");
   });
@@ -86,8 +92,12 @@ describe("over the wire", () => {
   let msw: MswServer;
   beforeAll(async () => {
     msw = await startMswServer(
-      http.get("*/v1/secrets/:org/:project/:env", () => HttpResponse.json({ error: "bad_request", message: HOSTILE }, { status: 400 })),
-      http.get("*/v1/templates/:org/:project/validate/:env", () => HttpResponse.json({ error: "bad_request", message: HOSTILE }, { status: 400 })),
+      http.get("*/v1/secrets/:org/:project/:env", () =>
+        HttpResponse.json({ error: "bad_request", message: HOSTILE }, { status: 400 }),
+      ),
+      http.get("*/v1/templates/:org/:project/validate/:env", () =>
+        HttpResponse.json({ error: "bad_request", message: HOSTILE }, { status: 400 }),
+      ),
     );
   });
   afterAll(async () => {

@@ -26,14 +26,26 @@ describe("a token minted by a short-lived admin token", () => {
     const child = await viaParent.createToken({ name: "forever", role: "admin", org: "acme" });
     expect(child.expiresAt).toBe(parentExpiry.toISOString());
     expect(child.createdBy).toBe(parent.id);
-    const later = await apiError(viaParent.createToken({ name: "later", role: "admin", org: "acme", expiresAt: new Date(parentExpiry.getTime() + 1000) }));
+    const later = await apiError(
+      viaParent.createToken({
+        name: "later",
+        role: "admin",
+        org: "acme",
+        expiresAt: new Date(parentExpiry.getTime() + 1000),
+      }),
+    );
     expect([later.statusCode, later.message]).toEqual([422, expect.stringContaining(parentExpiry.toISOString())]);
-    const grandchild = await f.client(child.token).createToken({ name: "deeper", role: "viewer", org: "acme", project: "api", env: "production" });
+    const grandchild = await f
+      .client(child.token)
+      .createToken({ name: "deeper", role: "viewer", org: "acme", project: "api", env: "production" });
     expect(grandchild.createdBy).toBe(child.id);
     const sibling = await root.createToken({ name: "unrelated", role: "viewer", org: "acme" });
     expect(sibling.createdBy).toMatch(/^tok_/);
 
-    expect((await root.listTokens()).find((t) => t.id === child.id)).toMatchObject({ createdBy: parent.id, expiresAt: parentExpiry.toISOString() });
+    expect((await root.listTokens()).find((t) => t.id === child.id)).toMatchObject({
+      createdBy: parent.id,
+      expiresAt: parentExpiry.toISOString(),
+    });
 
     const result = await root.revokeToken(parent.id);
     expect(result).toEqual({ revoked: true, id: parent.id, alsoRevoked: [child.id, grandchild.id] });
@@ -41,7 +53,9 @@ describe("a token minted by a short-lived admin token", () => {
       const refused = await apiError(f.client(token).pullSecrets("acme", "api", "production"));
       expect([refused.statusCode, refused.message]).toEqual([401, expect.stringContaining("this token is revoked")]);
     }
-    const write = await apiError(f.client(child.token).setSecret("acme", "api", "production", "PLANTED", "by-the-child"));
+    const write = await apiError(
+      f.client(child.token).setSecret("acme", "api", "production", "PLANTED", "by-the-child"),
+    );
     expect(write.statusCode).toBe(401);
     // Unrelated tokens keep working.
     expect((await f.client(sibling.token).listKeys("acme", "api", "production")).keys.length).toBeGreaterThan(0);
@@ -53,11 +67,16 @@ describe("the lineage is stored", () => {
     const dataPath = await mkdtemp(join(tmpdir(), "secr-lineage-"));
     let g = await startFixture({ dataPath });
     try {
-      const parent = await g.client().createToken({ name: "parent", role: "admin", org: "acme", expiresAt: new Date(Date.now() + 3_600_000) });
+      const parent = await g
+        .client()
+        .createToken({ name: "parent", role: "admin", org: "acme", expiresAt: new Date(Date.now() + 3_600_000) });
       const child = await g.client(parent.token).createToken({ name: "child", role: "viewer", org: "acme" });
       await g.close();
       g = await startFixture({ dataPath });
-      expect((await g.client().listTokens()).find((t) => t.id === child.id)).toMatchObject({ createdBy: parent.id, expiresAt: parent.expiresAt });
+      expect((await g.client().listTokens()).find((t) => t.id === child.id)).toMatchObject({
+        createdBy: parent.id,
+        expiresAt: parent.expiresAt,
+      });
       expect((await g.client().revokeToken(parent.id)).alsoRevoked).toEqual([child.id]);
       expect((await apiError(g.client(child.token).listKeys("acme", "api", "production"))).statusCode).toBe(401);
     } finally {
@@ -69,7 +88,13 @@ describe("the lineage is stored", () => {
 
 it("the compacted state file keeps createdBy too", () => {
   const state = emptyState();
-  const record = tokenRecord({ token: "secr_tok_x", name: "child", role: "viewer", org: "acme", createdBy: "tok_parent" });
+  const record = tokenRecord({
+    token: "secr_tok_x",
+    name: "child",
+    role: "viewer",
+    org: "acme",
+    createdBy: "tok_parent",
+  });
   state.tokens.set(record.hash, record);
   expect(deserializeState(serializeState(state)).tokens.get(record.hash)).toEqual(record);
 });

@@ -20,7 +20,8 @@ describe("a hostile pod or upstream against the agent", () => {
   let quota = Infinity;
   const tokenOf = (request: Request) => (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
   /** Upstream GETs sent with this token. */
-  const upstreamGets = (token: string) => fake.requests.filter((r) => r.method === "GET" && r.headers.get("authorization") === `Bearer ${token}`).length;
+  const upstreamGets = (token: string) =>
+    fake.requests.filter((r) => r.method === "GET" && r.headers.get("authorization") === `Bearer ${token}`).length;
   const rejected = (token: string) => token.startsWith("bogus") || revoked.has(token);
   const unauthorized = () => HttpResponse.json({ error: "unauthorized", message: "unknown token" }, { status: 401 });
 
@@ -28,15 +29,33 @@ describe("a hostile pod or upstream against the agent", () => {
     fake = await startMswServer(
       http.get("*/v1/secrets/:org/:project/:env", async ({ request, params }) => {
         const token = tokenOf(request);
-        if (--quota < 0) return HttpResponse.json({ error: "rate_limited", message: "quota spent" }, { status: 429, headers: { "retry-after": "60" } });
+        if (--quota < 0)
+          return HttpResponse.json(
+            { error: "rate_limited", message: "quota spent" },
+            { status: 429, headers: { "retry-after": "60" } },
+          );
         const plan = plans.get(token) ?? "ok";
         if (plan !== "ok") await delay(1_500); // room for a request made meanwhile, even on a loaded machine
-        if (plan === "slow-then-503") return HttpResponse.json({ error: "server_error", message: "overloaded" }, { status: 503 });
+        if (plan === "slow-then-503")
+          return HttpResponse.json({ error: "server_error", message: "overloaded" }, { status: 503 });
         if (rejected(token)) return unauthorized();
-        const body = { secrets: [{ key: "WHO", value: `value-of-${token}-${String(params.env)}`, version: 1, updatedAt: "2026-01-01T00:00:00.000Z" }] };
+        const body = {
+          secrets: [
+            {
+              key: "WHO",
+              value: `value-of-${token}-${String(params.env)}`,
+              version: 1,
+              updatedAt: "2026-01-01T00:00:00.000Z",
+            },
+          ],
+        };
         return HttpResponse.json(body, { headers: { etag: etag(token) } });
       }),
-      http.put("*/v1/secrets/:org/:project/:env", ({ request }) => (rejected(tokenOf(request)) ? unauthorized() : HttpResponse.json({ error: "forbidden", message: "viewer token" }, { status: 403 }))),
+      http.put("*/v1/secrets/:org/:project/:env", ({ request }) =>
+        rejected(tokenOf(request))
+          ? unauthorized()
+          : HttpResponse.json({ error: "forbidden", message: "viewer token" }, { status: 403 }),
+      ),
       http.post("*/v1/tokens", () => unauthorized()),
     );
   });
@@ -44,9 +63,14 @@ describe("a hostile pod or upstream against the agent", () => {
     await fake?.close();
   });
 
-  const get = (agentUrl: string, token: string, path = "/v1/secrets/acme/api/production") => fetch(`${agentUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (agentUrl: string, token: string, path = "/v1/secrets/acme/api/production") =>
+    fetch(`${agentUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const send = (agentUrl: string, method: string, path: string, token: string) =>
-    fetch(`${agentUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ key: "X", value: "y" }) });
+    fetch(`${agentUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ key: "X", value: "y" }),
+    });
 
   it("writes upstream refused (a bogus token's token creation, another pod's forbidden PUT) do not wipe a victim's cached answers", async () => {
     const agent = await startAgentProcess(fake.url, ["--quiet", "--revalidate", "1h"]);
@@ -116,7 +140,9 @@ describe("a hostile pod or upstream against the agent", () => {
     try {
       const before = fake.requests.length;
       // 40 guesses at once: before any rejection is back, a per-address count of rejections sees none.
-      const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => get(agent.url, `bogus-guess-${i}`).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => get(agent.url, `bogus-guess-${i}`).then((r) => r.status)),
+      );
       expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(1);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(fake.requests.length - before).toBeLessThanOrEqual(8); // the 8 allowed in flight
@@ -134,7 +160,8 @@ describe("a hostile pod or upstream against the agent", () => {
     try {
       const greedy = "greedy-token-eeee";
       const statuses: number[] = [];
-      for (let i = 0; i < 60; i++) statuses.push((await get(agent.url, greedy, `/v1/secrets/acme/api/production?n=${i}`)).status);
+      for (let i = 0; i < 60; i++)
+        statuses.push((await get(agent.url, greedy, `/v1/secrets/acme/api/production?n=${i}`)).status);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(upstreamGets(greedy)).toBeLessThan(40);
       // Upstream never had to say 429, so the shared back-off never held the other pods.
@@ -152,9 +179,11 @@ describe("a hostile pod or upstream against the agent", () => {
     const big = 4000;
     etag = (token) => `"${token}-${"e".repeat(big)}"`;
     try {
-      for (let i = 0; i < 60; i++) expect((await get(agent.url, `etag-token-${i % 4}`, `/v1/secrets/acme/api/env-${i}`)).status).toBe(200);
+      for (let i = 0; i < 60; i++)
+        expect((await get(agent.url, `etag-token-${i % 4}`, `/v1/secrets/acme/api/env-${i}`)).status).toBe(200);
       const text = await (await fetch(`${agent.url}/metrics`)).text();
-      const value = (name: string) => Number(/^(\S+) (\d+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2]);
+      const value = (name: string) =>
+        Number(/^(\S+) (\d+)$/m.exec(text.split("\n").find((l) => l.startsWith(`${name} `)) ?? "")?.[2]);
       const entries = value("secr_agent_cache_entries");
       expect(entries).toBeGreaterThan(0);
       // What the entries really hold (their ETags alone) stays within the bound.
@@ -168,15 +197,30 @@ describe("a hostile pod or upstream against the agent", () => {
 });
 
 describe("the agent's TLS key", () => {
-  it.skipIf(!hasOpenssl())("a --tls-key other users can read is warned about, as the data key file is; a private one is not", async () => {
-    const ca = makeTestCa(fileTempDir("secr-agent-tls-key-").path);
-    chmodSync(ca.keyFile, 0o644);
-    const open = await startAgentProcess("https://api.secr.example", ["--quiet", "--tls-cert", ca.certFile, "--tls-key", ca.keyFile]);
-    const openStop = await open.stop();
-    expect(openStop.stderr).toMatch(/warning: --tls-key .* is readable by others \(mode 644\).*chmod 600/);
-    expect(openStop.stderr).not.toContain("PRIVATE KEY");
-    chmodSync(ca.keyFile, 0o600);
-    const closed = await startAgentProcess("https://api.secr.example", ["--quiet", "--tls-cert", ca.certFile, "--tls-key", ca.keyFile]);
-    expect((await closed.stop()).stderr).not.toMatch(/readable by others/);
-  });
+  it.skipIf(!hasOpenssl())(
+    "a --tls-key other users can read is warned about, as the data key file is; a private one is not",
+    async () => {
+      const ca = makeTestCa(fileTempDir("secr-agent-tls-key-").path);
+      chmodSync(ca.keyFile, 0o644);
+      const open = await startAgentProcess("https://api.secr.example", [
+        "--quiet",
+        "--tls-cert",
+        ca.certFile,
+        "--tls-key",
+        ca.keyFile,
+      ]);
+      const openStop = await open.stop();
+      expect(openStop.stderr).toMatch(/warning: --tls-key .* is readable by others \(mode 644\).*chmod 600/);
+      expect(openStop.stderr).not.toContain("PRIVATE KEY");
+      chmodSync(ca.keyFile, 0o600);
+      const closed = await startAgentProcess("https://api.secr.example", [
+        "--quiet",
+        "--tls-cert",
+        ca.certFile,
+        "--tls-key",
+        ca.keyFile,
+      ]);
+      expect((await closed.stop()).stderr).not.toMatch(/readable by others/);
+    },
+  );
 });

@@ -8,7 +8,15 @@ import { upstreamConnect } from "../../src/server/upstream/start-agent.js";
 import { bearerToken, tokenHasher, type TokenId } from "../../src/server/upstream/token-id.js";
 
 const hash = tokenHasher();
-const entry = (tokenId: TokenId, scope: string, bytes = 100): Entry => ({ status: 200, body: Buffer.alloc(bytes), etag: '"t"', contentType: "application/json", tokenId, scope, confirmedAt: 0 });
+const entry = (tokenId: TokenId, scope: string, bytes = 100): Entry => ({
+  status: 200,
+  body: Buffer.alloc(bytes),
+  etag: '"t"',
+  contentType: "application/json",
+  tokenId,
+  scope,
+  confirmedAt: 0,
+});
 
 describe("CacheStore", () => {
   it("stays under its byte bound, dropping the least recently used first", () => {

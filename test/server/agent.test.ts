@@ -22,13 +22,30 @@ const seed = {
     { token: PROD, role: "viewer", org: "acme", project: "api", env: "production" },
     { token: STAGING, role: "viewer", org: "acme", project: "api", env: "staging" },
   ],
-  orgs: { acme: { projects: { api: { environments: { production: { DATABASE_URL: PROD_VALUE }, staging: { DATABASE_URL: STAGING_VALUE } }, templates: [{ key: "DATABASE_URL", required: true }] } } } },
+  orgs: {
+    acme: {
+      projects: {
+        api: {
+          environments: { production: { DATABASE_URL: PROD_VALUE }, staging: { DATABASE_URL: STAGING_VALUE } },
+          templates: [{ key: "DATABASE_URL", required: true }],
+        },
+      },
+    },
+  },
 };
 
 const PRINT_DB = ["node", "-e", "process.stdout.write(String(process.env.DATABASE_URL))"];
 
-function runThrough(agentUrl: string, token: string, env: string, extra: string[] = [], moreEnv: Record<string, string> = {}) {
-  return runCli(["--org", "acme", "--project", "api", "--env", env, ...extra, "--", ...PRINT_DB], { env: { SECR_TOKEN: token, SECR_API_URL: agentUrl, SECR_NO_CACHE: "1", ...moreEnv } });
+function runThrough(
+  agentUrl: string,
+  token: string,
+  env: string,
+  extra: string[] = [],
+  moreEnv: Record<string, string> = {},
+) {
+  return runCli(["--org", "acme", "--project", "api", "--env", env, ...extra, "--", ...PRINT_DB], {
+    env: { SECR_TOKEN: token, SECR_API_URL: agentUrl, SECR_NO_CACHE: "1", ...moreEnv },
+  });
 }
 
 function get(url: string, token: string | undefined, headers: Record<string, string> = {}) {
@@ -131,11 +148,20 @@ describe("through a real upstream secr-run serve", () => {
       await fetch(`${upstream.url}/v1/tokens`, {
         method: "POST",
         headers: { authorization: `Bearer ${upstream.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ name: "short-lived pod", role: "viewer", org: "acme", project: "api", env: "production" }),
+        body: JSON.stringify({
+          name: "short-lived pod",
+          role: "viewer",
+          org: "acme",
+          project: "api",
+          env: "production",
+        }),
       })
     ).json()) as { id: string; token: string };
     expect((await runThrough(agent.url, created.token, "production")).exitCode).toBe(0);
-    const revoke = await fetch(`${upstream.url}/v1/tokens/${created.id}`, { method: "DELETE", headers: { authorization: `Bearer ${upstream.token}` } });
+    const revoke = await fetch(`${upstream.url}/v1/tokens/${created.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${upstream.token}` },
+    });
     expect(revoke.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const drops = await metric(agent, "secr_agent_token_drops_total");
@@ -154,7 +180,9 @@ describe("through a real upstream secr-run serve", () => {
     const run = await runThrough(agent.url, PROD, "production", ["--report-json", report]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe(`${PROD_VALUE}-rotated`);
-    expect(run.stderr).toMatch(/warning: the agent at 127\.0\.0\.1:\d+ could not reach secr: starting from its cached copy of acme\/api\/production, confirmed \d+s ago/);
+    expect(run.stderr).toMatch(
+      /warning: the agent at 127\.0\.0\.1:\d+ could not reach secr: starting from its cached copy of acme\/api\/production, confirmed \d+s ago/,
+    );
     const facts = JSON.parse(readFileSync(report, "utf8")) as { source: { kind: string; staleMs?: number } };
     expect(facts.source.kind).toBe("secr");
     expect(facts.source.staleMs).toBeGreaterThanOrEqual(1000);
@@ -174,12 +202,24 @@ describe("through a fake upstream with counters", () => {
     fake = await startMswServer(
       http.get("*/v1/secrets/:org/:project/:env", async ({ request, params }) => {
         if (mode === "down") return HttpResponse.json({ error: "server_error", message: "down" }, { status: 503 });
-        if (mode === "429") return HttpResponse.json({ error: "rate_limited", message: "slow down" }, { status: 429, headers: { "retry-after": "3" } });
+        if (mode === "429")
+          return HttpResponse.json(
+            { error: "rate_limited", message: "slow down" },
+            { status: 429, headers: { "retry-after": "3" } },
+          );
         if (mode === "slow") await delay(400);
         const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
-        if (revoked.has(token)) return HttpResponse.json({ error: "unauthorized", message: "token revoked" }, { status: 401 });
+        if (revoked.has(token))
+          return HttpResponse.json({ error: "unauthorized", message: "token revoked" }, { status: 401 });
         const body = {
-          secrets: [{ key: "WHO", value: `value-for-${token.slice(-6)}-${String(params.env)}`, version: 1, updatedAt: "2026-01-01T00:00:00.000Z" }],
+          secrets: [
+            {
+              key: "WHO",
+              value: `value-for-${token.slice(-6)}-${String(params.env)}`,
+              version: 1,
+              updatedAt: "2026-01-01T00:00:00.000Z",
+            },
+          ],
           pagination: { limit: 1000, offset: 0, total: 1 },
         };
         return HttpResponse.json(body, { headers: { etag: `"${token.slice(-6)}"` } });
@@ -196,7 +236,10 @@ describe("through a fake upstream with counters", () => {
       mode = "slow";
       const before = pulls();
       const url = `${agent.url}/v1/secrets/acme/api/production?limit=1000&offset=0`;
-      const answers = await Promise.all([...Array.from({ length: 20 }, () => get(url, "token-aaaaaa")), get(url, "token-bbbbbb")]);
+      const answers = await Promise.all([
+        ...Array.from({ length: 20 }, () => get(url, "token-aaaaaa")),
+        get(url, "token-bbbbbb"),
+      ]);
       const bodies = await Promise.all(answers.map((a) => a.text()));
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(bodies.slice(0, 20).every((b) => b.includes("value-for-aaaaaa"))).toBe(true);
@@ -261,9 +304,12 @@ describe("through a fake upstream with counters", () => {
       expect(seen).toHaveLength(1);
       const headers = Object.fromEntries(seen[0]!.headers.entries());
       expect(headers.host).toBe(new URL(fake.url).host);
-      for (const name of ["x-forwarded-host", "cookie", "x-smuggle", "proxy-authorization"]) expect(headers[name]).toBeUndefined();
+      for (const name of ["x-forwarded-host", "cookie", "x-smuggle", "proxy-authorization"])
+        expect(headers[name]).toBeUndefined();
       // An absolute-form target ("GET http://elsewhere/...") never chooses where the token goes.
-      const absolute = await raw("http://evil.example/v1/secrets/acme/api/production", { authorization: "Bearer token-eeeeee" });
+      const absolute = await raw("http://evil.example/v1/secrets/acme/api/production", {
+        authorization: "Bearer token-eeeeee",
+      });
       expect(absolute).toBe(400);
       expect(fake.requests).toHaveLength(before + 1);
       // Dot segments are refused before anything goes upstream.
@@ -280,13 +326,17 @@ describe("through a fake upstream with counters", () => {
   it("/healthz and /metrics need no token and name no token, key, value or project", async () => {
     const agent = await startAgentProcess(fake.url, ["--quiet"]);
     try {
-      expect((await get(`${agent.url}/v1/secrets/secret-org/secret-project/production`, "token-ffffff")).status).toBe(200);
+      expect((await get(`${agent.url}/v1/secrets/secret-org/secret-project/production`, "token-ffffff")).status).toBe(
+        200,
+      );
       const health = await get(`${agent.url}/healthz`, undefined);
       expect(health.status).toBe(200);
       const text = await (await get(`${agent.url}/metrics`, undefined)).text();
       expect(text).toMatch(/^secr_agent_upstream_requests_total 1$/m);
       expect(text).toMatch(/^secr_agent_cache_entries 1$/m);
-      expect(leaks([text], ["token-ffffff", "secret-org", "secret-project", "production", "WHO", "value-for"])).toEqual([]);
+      expect(leaks([text], ["token-ffffff", "secret-org", "secret-project", "production", "WHO", "value-for"])).toEqual(
+        [],
+      );
     } finally {
       await agent.stop();
     }
@@ -334,30 +384,41 @@ describe("through a fake upstream with counters", () => {
 describe("TLS", () => {
   const openssl = hasOpenssl();
 
-  it.skipIf(!openssl)("an agent with --tls-cert/--tls-key, trusted by the client through --ca-file (and not without it)", async () => {
-    const ca = makeTestCa(fileTempDir("secr-agent-ca-").path);
-    const upstream = await startLocalServer({ seed });
-    const agent = await startAgentProcess(upstream.url, ["--quiet", "--tls-cert", ca.certFile, "--tls-key", ca.keyFile]);
-    try {
-      expect(agent.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      const trusted = await runThrough(agent.url, PROD, "production", ["--ca-file", ca.caFile]);
-      expect([trusted.exitCode, trusted.stdout, trusted.stderr]).toEqual([0, PROD_VALUE, ""]);
-      const viaEnv = await runThrough(agent.url, PROD, "production", [], { SECR_CA_FILE: ca.caFile });
-      expect([viaEnv.exitCode, viaEnv.stdout]).toEqual([0, PROD_VALUE]);
-      const untrusted = await runThrough(agent.url, PROD, "production", ["--timeout", "5s"]);
-      expect(untrusted.exitCode).toBe(69);
-      expect(untrusted.stdout).toBe("");
-      expect(untrusted.stderr).toMatch(/certificate/i);
-    } finally {
-      await agent.stop();
-      await upstream.stop();
-    }
-  });
+  it.skipIf(!openssl)(
+    "an agent with --tls-cert/--tls-key, trusted by the client through --ca-file (and not without it)",
+    async () => {
+      const ca = makeTestCa(fileTempDir("secr-agent-ca-").path);
+      const upstream = await startLocalServer({ seed });
+      const agent = await startAgentProcess(upstream.url, [
+        "--quiet",
+        "--tls-cert",
+        ca.certFile,
+        "--tls-key",
+        ca.keyFile,
+      ]);
+      try {
+        expect(agent.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const trusted = await runThrough(agent.url, PROD, "production", ["--ca-file", ca.caFile]);
+        expect([trusted.exitCode, trusted.stdout, trusted.stderr]).toEqual([0, PROD_VALUE, ""]);
+        const viaEnv = await runThrough(agent.url, PROD, "production", [], { SECR_CA_FILE: ca.caFile });
+        expect([viaEnv.exitCode, viaEnv.stdout]).toEqual([0, PROD_VALUE]);
+        const untrusted = await runThrough(agent.url, PROD, "production", ["--timeout", "5s"]);
+        expect(untrusted.exitCode).toBe(69);
+        expect(untrusted.stdout).toBe("");
+        expect(untrusted.stderr).toMatch(/certificate/i);
+      } finally {
+        await agent.stop();
+        await upstream.stop();
+      }
+    },
+  );
 
   it("refuses a non-loopback listen without TLS (64), and a --tls-cert without --tls-key", async () => {
     const refused = await runCli(["serve", "--host", "0.0.0.0", "--port", "0", "--upstream", "https://api.secr.dev"]);
     expect(refused.exitCode).toBe(64);
-    expect(refused.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without TLS.*--tls-cert and --tls-key \(or --insecure-listen/);
+    expect(refused.stderr).toMatch(
+      /refusing to listen on 0\.0\.0\.0 without TLS.*--tls-cert and --tls-key \(or --insecure-listen/,
+    );
     expect(refused.stdout).toBe("");
     const server = await runCli(["serve", "--host", "0.0.0.0", "--port", "0"]);
     expect(server.exitCode).toBe(64);
@@ -370,7 +431,9 @@ describe("TLS", () => {
     for (const flag of ["--detach", "--stop"]) {
       const result = await runCli(["serve", "--port", "0", "--upstream", "https://api.secr.dev", flag]);
       expect(result.exitCode, flag).toBe(64);
-      expect(result.stderr).toMatch(/^secr-run serve: --detach and --stop are for the local server .*run an agent \(--upstream\) in the foreground/);
+      expect(result.stderr).toMatch(
+        /^secr-run serve: --detach and --stop are for the local server .*run an agent \(--upstream\) in the foreground/,
+      );
       expect(result.stdout).toBe("");
     }
   });
@@ -387,7 +450,9 @@ describe("TLS", () => {
 
 describe("--start-jitter", () => {
   it("a bad duration is a usage error before anything is fetched; with -v the wait is reported", async () => {
-    const bad = await runCli(["--start-jitter", "soon", "--org", "o", "--project", "p", "--env", "e", "--", "true"], { env: { SECR_TOKEN: "t" } });
+    const bad = await runCli(["--start-jitter", "soon", "--org", "o", "--project", "p", "--env", "e", "--", "true"], {
+      env: { SECR_TOKEN: "t" },
+    });
     expect(bad.exitCode).toBe(64);
     expect(bad.stderr).toMatch(/--start-jitter: "soon" is not a duration/);
     const upstream = await startLocalServer({ seed });

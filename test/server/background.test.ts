@@ -50,19 +50,26 @@ describe("serve --detach and --stop", () => {
       ].join("\n"),
     );
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^created acme\/shop with environments development, staging, production\nurl=http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(result.stdout).toMatch(
+      /^created acme\/shop with environments development, staging, production\nurl=http:\/\/127\.0\.0\.1:\d+\n/,
+    );
     const token = readFileSync(join(user.home, "token"), "utf8");
     expect(token).toMatch(/^secr_cli_[0-9a-f]{40}$/);
     const serverArgv = result.stdout.split("\n")[2]!;
     expect(serverArgv).toContain("serve --port 0");
     expect(serverArgv).not.toContain(token);
-    expect(result.stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ in the background \(pid \d+, log .*serve\.log\); stop it with: secr-run serve --stop$/);
+    expect(result.stderr).toMatch(
+      /listening on http:\/\/127\.0\.0\.1:\d+ in the background \(pid \d+, log .*serve\.log\); stop it with: secr-run serve --stop$/,
+    );
 
     const data = join(user.home, ".local/share/secr-run/server");
     const pid = lockPid(data);
     expect(alive(pid)).toBe(true);
     const stopped = await user.sh("secr-run serve --stop");
-    expect([stopped.exitCode, stopped.stderr]).toEqual([0, `secr-run serve: stopped the server on ${data} (pid ${pid})`]);
+    expect([stopped.exitCode, stopped.stderr]).toEqual([
+      0,
+      `secr-run serve: stopped the server on ${data} (pid ${pid})`,
+    ]);
     expect(alive(pid)).toBe(false);
     expect(readFileSync(join(data, "serve.log"), "utf8")).toContain("secr-run serve: stopped\n");
     expect((await user.sh("secr-run serve --stop")).stderr).toBe(`secr-run serve: no server is running on ${data}`);
@@ -75,7 +82,9 @@ describe("serve --detach and --stop", () => {
     const second = await user.sh("secr-run serve --detach --port 0");
     expect(second.exitCode).toBe(69);
     expect(second.stdout).toBe("");
-    expect(second.stderr).toMatch(/is using this data directory .*\(secr-run serve --stop stops it\)\n.*the server did not start \(exit 69\)/s);
+    expect(second.stderr).toMatch(
+      /is using this data directory .*\(secr-run serve --stop stops it\)\n.*the server did not start \(exit 69\)/s,
+    );
   }, 60_000);
 
   it("what --detach prints reads back through a POSIX shell exactly (hostile characters in a chosen SECR_SERVE_TOKEN)", async () => {
@@ -147,7 +156,9 @@ describe("serve --detach and a hostile data directory", () => {
     const result = await user.sh(`secr-run serve --detach --port 0 --data ${data}`);
     expect(result.exitCode).toBe(78);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/cannot open the log .*serve\.log \(ELOOP\); it must be a plain file of yours, not a symbolic link/);
+    expect(result.stderr).toMatch(
+      /cannot open the log .*serve\.log \(ELOOP\); it must be a plain file of yours, not a symbolic link/,
+    );
     expect(readFileSync(target, "utf8")).toBe("untouched\n");
   });
 });

@@ -19,15 +19,25 @@ const root = fileTempDir("secr-compaction-crash-").path;
 let runner: string;
 
 beforeAll(async () => {
-  runner = await bundleFixture(new URL("./runner/small-compaction-server.ts", import.meta.url), join(root, "runner.mjs"), { require: true });
+  runner = await bundleFixture(
+    new URL("./runner/small-compaction-server.ts", import.meta.url),
+    join(root, "runner.mjs"),
+    { require: true },
+  );
 });
 
 async function start(dataPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [runner, dataPath], { env: { ...process.env, SECR_TEST_KEY: KEY }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runner, dataPath], {
+    env: { ...process.env, SECR_TEST_KEY: KEY },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout! });
-  const [url] = (await Promise.race([once(lines, "line"), once(child, "exit").then(() => Promise.reject(new Error(`server exited: ${stderr}`)))])) as [string];
+  const [url] = (await Promise.race([
+    once(lines, "line"),
+    once(child, "exit").then(() => Promise.reject(new Error(`server exited: ${stderr}`))),
+  ])) as [string];
   return { child, url };
 }
 

@@ -18,7 +18,10 @@ afterAll(async () => {
 it(`${WRITERS} concurrent writers: every update counted once, versions unique and gapless`, async () => {
   dataPath = await mkdtemp(join(tmpdir(), "secr-concurrency-"));
   const server = await startServer({ port: 0, seed, dataPath });
-  const clients = Array.from({ length: WRITERS }, () => new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 }));
+  const clients = Array.from(
+    { length: WRITERS },
+    () => new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 }),
+  );
 
   const sharedVersions: number[] = [];
   const bulkCreated: number[] = [];
@@ -73,7 +76,8 @@ it(`${WRITERS} concurrent writers: every update counted once, versions unique an
   const client = new SecrClient({ apiUrl: again.url, token: ADMIN, maxRetries: 0 });
   const after = new Map((await client.pullSecrets("acme", "api", "development")).secrets.map((s) => [s.key, s]));
   expect(after.get("SHARED")).toEqual(pulled.get("SHARED"));
-  for (let w = 0; w < WRITERS; w++) expect(after.get(`OWN_${w}`)).toMatchObject({ version: ROUNDS, value: `n${ROUNDS - 1}` });
+  for (let w = 0; w < WRITERS; w++)
+    expect(after.get(`OWN_${w}`)).toMatchObject({ version: ROUNDS, value: `n${ROUNDS - 1}` });
   await client.close();
   await again.close();
 });

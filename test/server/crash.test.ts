@@ -53,7 +53,10 @@ it(`keeps every acknowledged write through ${MIN_ROUNDS}-${ROUNDS} SIGKILLs duri
       for (let n = 0; !dead; n++) {
         try {
           if (n % 5 === 4) {
-            const batch = Array.from({ length: 3 }, (_, i) => ({ key: `B_${round}_${w}_${n}_${i}`, value: `bulk-${round}-${w}-${n}-${i}` }));
+            const batch = Array.from({ length: 3 }, (_, i) => ({
+              key: `B_${round}_${w}_${n}_${i}`,
+              value: `bulk-${round}-${w}-${n}-${i}`,
+            }));
             await client.bulkSetSecrets("acme", "api", "development", batch);
             for (const entry of batch) acked.set(entry.key, { value: entry.value, version: 1 });
           } else {
@@ -73,7 +76,8 @@ it(`keeps every acknowledged write through ${MIN_ROUNDS}-${ROUNDS} SIGKILLs duri
     // Kill only once writes are flowing (a loaded machine can take longer than the random
     // pause to answer the first ones), then at a random moment among them.
     const before = total;
-    while (total - before <= WRITERS && performance.now() - began < BUDGET_MS * 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (total - before <= WRITERS && performance.now() - began < BUDGET_MS * 2)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 250));
     const stopping = server.stop("SIGKILL"); // kills at once, mid-stream
     dead = true;

@@ -41,7 +41,13 @@ describe("data directory", () => {
     expect((await lstat(join(dataPath, "data.secr"))).isFile()).toBe(true);
     const again = await startServer({ port: 0, dataPath });
     const c2 = new SecrClient({ apiUrl: again.url, token: ADMIN, maxRetries: 0 });
-    expect((await c2.listKeys("acme", "api", "development")).keys.map((k) => k.key)).toEqual(["K0", "K1", "K2", "K3", "K4"]);
+    expect((await c2.listKeys("acme", "api", "development")).keys.map((k) => k.key)).toEqual([
+      "K0",
+      "K1",
+      "K2",
+      "K3",
+      "K4",
+    ]);
     await c2.close();
     await again.close();
     // The planted link was removed at start (unlink removes the link, not its target).
@@ -59,7 +65,9 @@ describe("data directory", () => {
       const result = await serve(dataPath);
       expect(result.exitCode).toBe(78);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toMatch(/^secr-run serve: data directory .* is writable by other users \(mode \d+\); run chmod go-w on it or use a private directory$/);
+      expect(result.stderr).toMatch(
+        /^secr-run serve: data directory .* is writable by other users \(mode \d+\); run chmod go-w on it or use a private directory$/,
+      );
       expect((await lstat(dataPath)).mode & 0o7777).toBe(mode);
       expect(await readdir(dataPath)).toEqual([]); // nothing written: no lock, no key, no data
     }
@@ -69,7 +77,9 @@ describe("data directory", () => {
     const dataPath = join(await tempDir(), "theirs");
     await mkdir(dataPath, { mode: 0o700 });
     await chown(dataPath, 65534, 65534);
-    await expect(startServer({ port: 0, dataPath, adminToken: "t" })).rejects.toThrow(/belongs to another user \(uid 65534\)/);
+    await expect(startServer({ port: 0, dataPath, adminToken: "t" })).rejects.toThrow(
+      /belongs to another user \(uid 65534\)/,
+    );
     const result = await serve(dataPath);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/belongs to another user/);
@@ -85,7 +95,9 @@ describe("data directory", () => {
     await mkdir(linkedData, { mode: 0o700 });
     await writeFile(join(linkedData, "key"), await readFile(join(root, "real", "key")), { mode: 0o600 });
     await symlink(join(root, "real", "data.secr"), join(linkedData, "data.secr"));
-    await expect(startServer({ port: 0, dataPath: linkedData })).rejects.toThrow(/data file .* is a symbolic link; refusing to follow it/);
+    await expect(startServer({ port: 0, dataPath: linkedData })).rejects.toThrow(
+      /data file .* is a symbolic link; refusing to follow it/,
+    );
     const result = await serve(linkedData);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/is a symbolic link/);
@@ -109,9 +121,13 @@ describe("--token", () => {
     const fromEnv = await startLocalServer();
     expect((await fromEnv.stop()).stderr).not.toMatch(/--token/);
     const fromArgv = await startLocalServer({ args: ["--token", "secr_cli_on_argv"] });
-    const answer = await fetch(`${fromArgv.url}/v1/secrets/x/y/z`, { headers: { authorization: "Bearer secr_cli_on_argv" } });
+    const answer = await fetch(`${fromArgv.url}/v1/secrets/x/y/z`, {
+      headers: { authorization: "Bearer secr_cli_on_argv" },
+    });
     expect(answer.status).toBe(404); // the argv token is accepted
     const { stderr } = await fromArgv.stop();
-    expect(stderr).toMatch(/warning: --token is visible to every user of this machine \(ps, \/proc\); prefer SECR_SERVE_TOKEN/);
+    expect(stderr).toMatch(
+      /warning: --token is visible to every user of this machine \(ps, \/proc\); prefer SECR_SERVE_TOKEN/,
+    );
   });
 });

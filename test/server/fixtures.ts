@@ -40,7 +40,10 @@ export interface Fixture {
   client(token?: string): SecrClient;
   /** Raw fetch for what the client cannot send (bad JSON, huge bodies, missing auth). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read raw wire bodies field by field
-  raw(path: string, init?: RequestInit & { token?: string | null }): Promise<{ status: number; headers: Headers; body: any }>;
+  raw(
+    path: string,
+    init?: RequestInit & { token?: string | null },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,10 @@ export async function startFixture(options: ServerOptions = {}): Promise<Fixture
       const { token = ADMIN, headers, ...rest } = init;
       const response = await fetch(server.url + path, {
         ...rest,
-        headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(headers as Record<string, string>) },
+        headers: {
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+          ...(headers as Record<string, string>),
+        },
       });
       const text = await response.text();
       let body: unknown = text;

@@ -19,7 +19,11 @@ async function tempDir(): Promise<string> {
 }
 
 /** Starts in-process, runs `use` with a client, closes. */
-async function withServer<T>(dataPath: string, use: (client: SecrClient, api: Api) => Promise<T>, extra: { compactMinBytes?: number } = {}): Promise<T> {
+async function withServer<T>(
+  dataPath: string,
+  use: (client: SecrClient, api: Api) => Promise<T>,
+  extra: { compactMinBytes?: number } = {},
+): Promise<T> {
   const server = await startServer({ port: 0, seed, dataPath, key: KEY, ...extra });
   const client = new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 });
   const api: Api = async (method, path, body) => {
@@ -41,7 +45,8 @@ async function withServer<T>(dataPath: string, use: (client: SecrClient, api: Ap
 
 type Api = (method: string, path: string, body?: unknown) => Promise<unknown>;
 
-const devKeys = async (client: SecrClient) => Object.fromEntries((await client.pullAllSecrets("acme", "api", "development")).map((s) => [s.key, s.value]));
+const devKeys = async (client: SecrClient) =>
+  Object.fromEntries((await client.pullAllSecrets("acme", "api", "development")).map((s) => [s.key, s.value]));
 
 /** Splits a journal into its header and framed records. */
 function records(journal: Buffer): { header: Buffer; records: Buffer[] } {
@@ -67,7 +72,10 @@ async function storeWithRecords(): Promise<{ dataPath: string; journal: Buffer; 
 }
 
 async function expectRefused(dataPath: string, pattern: RegExp): Promise<void> {
-  const before = { data: await readFile(join(dataPath, "data.secr")), journal: await readFile(join(dataPath, "data.journal")) };
+  const before = {
+    data: await readFile(join(dataPath, "data.secr")),
+    journal: await readFile(join(dataPath, "data.journal")),
+  };
   const error = await startServer({ port: 0, dataPath, key: KEY, adminToken: "t" }).then(
     async (server) => {
       await server.close();
@@ -130,7 +138,8 @@ it("refuses to start when any byte of the journal is flipped, and leaves both fi
   const positions = [...Array(JOURNAL_HEADER_BYTES).keys()];
   let offset = JOURNAL_HEADER_BYTES;
   for (const record of records(journal).records) {
-    for (const at of [0, 1, 2, 3, 4, 5, 6, 7, 8, 19, 20, 35, 36, Math.floor(record.length / 2), record.length - 1]) positions.push(offset + at);
+    for (const at of [0, 1, 2, 3, 4, 5, 6, 7, 8, 19, 20, 35, 36, Math.floor(record.length / 2), record.length - 1])
+      positions.push(offset + at);
     offset += record.length;
   }
   expect(offset).toBe(journal.length);
@@ -175,7 +184,9 @@ it("recovers from a compaction cut short at each step", async () => {
   await mkdir(saved);
   await copyFile(join(dataPath, "data.journal"), join(saved, "journal"));
   // A tiny threshold and a record larger than the snapshot: this write compacts after it.
-  await withServer(dataPath, async (client) => client.setSecret("acme", "api", "development", "K5", V5), { compactMinBytes: 1 });
+  await withServer(dataPath, async (client) => client.setSecret("acme", "api", "development", "K5", V5), {
+    compactMinBytes: 1,
+  });
   const compacted = await readFile(join(dataPath, "data.secr"));
   expect(compacted).not.toEqual(data);
   expect((await readFile(join(dataPath, "data.journal"))).length).toBe(JOURNAL_HEADER_BYTES);
@@ -184,7 +195,9 @@ it("recovers from a compaction cut short at each step", async () => {
   await writeFile(join(dataPath, "data.secr"), data);
   await writeFile(join(dataPath, "data.journal"), journal);
   await writeFile(join(dataPath, ".tmp-0123456789abcdef01234567"), randomBytes(100));
-  await withServer(dataPath, async (client) => expect(await devKeys(client)).toMatchObject({ K1: "value-1", K3: "value-3" }));
+  await withServer(dataPath, async (client) =>
+    expect(await devKeys(client)).toMatchObject({ K1: "value-1", K3: "value-3" }),
+  );
   expect((await readdir(dataPath)).sort()).toEqual(["data.journal", "data.secr"]);
 
   // 2. Killed after the new snapshot, before the journal was replaced: the old journal is stale.
@@ -218,7 +231,8 @@ it("keeps every write through many compactions and restarts", async () => {
           }),
         );
         // Sequential too: 20 records outgrow the (small) snapshot, so this round compacts.
-        for (let n = 0; n < 20; n++) await client.setSecret("acme", "api", "development", `S${n % 3}`, `seq-${round}-${n}`);
+        for (let n = 0; n < 20; n++)
+          await client.setSecret("acme", "api", "development", `S${n % 3}`, `seq-${round}-${n}`);
         for (const s of await client.pullAllSecrets("acme", "api", "development")) want[s.key] = s.value;
         await api("POST", "environments", { slug: `env${round}` });
         await client.bulkSetSecrets("acme", "api", `env${round}`, [{ key: "A", value: `a${round}` }]);
@@ -229,7 +243,9 @@ it("keeps every write through many compactions and restarts", async () => {
     expect(await readFile(join(dataPath, "data.secr"))).not.toEqual(snapshot); // it did compact
     await withServer(dataPath, async (client, api) => {
       expect(await devKeys(client)).toEqual(want);
-      const envs = ((await api("GET", "environments")) as { environments: { slug: string }[] }).environments.map((e) => e.slug);
+      const envs = ((await api("GET", "environments")) as { environments: { slug: string }[] }).environments.map(
+        (e) => e.slug,
+      );
       expect(envs).toContain(`env${round}`);
       if (round > 0) expect(envs).not.toContain(`env${round - 1}`);
     });
@@ -242,7 +258,22 @@ it("loads a format-1 data file (no journal) and carries on with a journal", asyn
   const state = {
     format: 2,
     tokens: [],
-    orgs: [["acme", [["api", { environments: [["development", [["OLD", { value: "from-v1", version: 3, updatedAt: "2026-01-01T00:00:00.000Z" }]]]], templates: [] }]]]],
+    orgs: [
+      [
+        "acme",
+        [
+          [
+            "api",
+            {
+              environments: [
+                ["development", [["OLD", { value: "from-v1", version: 3, updatedAt: "2026-01-01T00:00:00.000Z" }]]],
+              ],
+              templates: [],
+            },
+          ],
+        ],
+      ],
+    ],
   };
   await writeFile(join(dataPath, "data.secr"), seal(JSON.stringify(state), KEY), { mode: 0o600 });
   await withServer(dataPath, async (client) => {
@@ -250,7 +281,9 @@ it("loads a format-1 data file (no journal) and carries on with a journal", asyn
     await client.setSecret("acme", "api", "development", "NEW", "after-upgrade");
   });
   expect((await readFile(join(dataPath, "data.secr"))).subarray(0, 8).toString()).toBe("SECRSRV2");
-  await withServer(dataPath, async (client) => expect(await devKeys(client)).toMatchObject({ OLD: "from-v1", NEW: "after-upgrade" }));
+  await withServer(dataPath, async (client) =>
+    expect(await devKeys(client)).toMatchObject({ OLD: "from-v1", NEW: "after-upgrade" }),
+  );
 });
 
 it("never follows a journal that is a symbolic link: refused at start, replaced (not written through) while running", async () => {
@@ -259,7 +292,9 @@ it("never follows a journal that is a symbolic link: refused at start, replaced 
   await writeFile(victim, "do not overwrite\n");
   await rm(join(dataPath, "data.journal"));
   await symlink(victim, join(dataPath, "data.journal"));
-  await expect(startServer({ port: 0, dataPath, key: KEY, adminToken: "t" })).rejects.toBeInstanceOf(UnsafeDataDirError);
+  await expect(startServer({ port: 0, dataPath, key: KEY, adminToken: "t" })).rejects.toBeInstanceOf(
+    UnsafeDataDirError,
+  );
   expect(await readFile(victim, "utf8")).toBe("do not overwrite\n");
 
   await rm(join(dataPath, "data.journal"));

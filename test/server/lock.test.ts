@@ -89,7 +89,9 @@ describe.skipIf(process.platform !== "linux")("lock files on disk", () => {
       env: { SECR_SERVE_TOKEN: "t", SECR_SERVE_KEY: "" },
     });
     expect(result.exitCode).toBe(69);
-    expect(result.stderr).toMatch(new RegExp(`another secr-run serve \\(pid ${other.pid}\\) is using this data directory`));
+    expect(result.stderr).toMatch(
+      new RegExp(`another secr-run serve \\(pid ${other.pid}\\) is using this data directory`),
+    );
     expect(await readFile(join(dataPath, "lock"), "utf8")).toBe(`${other.pid} ${otherStart}\n`);
   });
 });

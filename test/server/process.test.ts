@@ -14,13 +14,19 @@ import { MACHINE_PROD, seed } from "./fixtures.js";
 
 const tempDir = async () => fileTempDir("secr-serve-test-").path;
 
-const client = (server: LocalServer, token = server.token) => new SecrClient({ apiUrl: server.url, token, maxRetries: 0 });
+const client = (server: LocalServer, token = server.token) =>
+  new SecrClient({ apiUrl: server.url, token, maxRetries: 0 });
 const sha = async (path: string) =>
   createHash("sha256")
     .update(await readFile(path))
     .digest("hex");
 const serve = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, [CLI, "serve", ...args], { reject: false, stdin: "ignore", timeout: 20_000, env: { SECR_SERVE_TOKEN: "", SECR_SERVE_KEY: "", ...env } });
+  execa(process.execPath, [CLI, "serve", ...args], {
+    reject: false,
+    stdin: "ignore",
+    timeout: 20_000,
+    env: { SECR_SERVE_TOKEN: "", SECR_SERVE_KEY: "", ...env },
+  });
 
 describe("secr-run serve process", () => {
   it("prints exactly one JSON line with its URL on stdout and keeps data across a restart", async () => {
@@ -41,7 +47,10 @@ describe("secr-run serve process", () => {
     const second = await startLocalServer({ seed, dataDir });
     const c2 = client(second);
     const staging = await c2.pullSecrets("acme", "api", "staging");
-    expect(staging.secrets.find((s) => s.key === "PERSISTED")).toMatchObject({ value: "persisted-value-78", version: 2 });
+    expect(staging.secrets.find((s) => s.key === "PERSISTED")).toMatchObject({
+      value: "persisted-value-78",
+      version: 2,
+    });
     expect((await c2.listKeys("acme", "api", "production")).keys.map((k) => k.key)).toEqual(["DATABASE_URL"]);
     expect((await c2.listTemplates("acme", "api")).map((t) => t.key)).toContain("NEW_TEMPLATE");
     // Seeded machine token persisted (hashed) and still scoped.
@@ -65,7 +74,15 @@ describe("secr-run serve process", () => {
     await c.close();
     const { stderr } = await server.stop();
     const data = await readFile(join(dataDir, "data.secr"));
-    const secretsInClear = [marker, "postgres://prod-secret-value-1", "prod-api-key-value-2", server.token, MACHINE_PROD, "CANARY", "acme"];
+    const secretsInClear = [
+      marker,
+      "postgres://prod-secret-value-1",
+      "prod-api-key-value-2",
+      server.token,
+      MACHINE_PROD,
+      "CANARY",
+      "acme",
+    ];
     for (const needle of secretsInClear) {
       expect(data.includes(Buffer.from(needle)), needle).toBe(false);
       expect(data.includes(Buffer.from(needle, "utf16le")), needle).toBe(false);
@@ -87,8 +104,18 @@ describe("secr-run serve process", () => {
     const original = await readFile(file);
 
     const cases: [string, (b: Buffer) => Buffer, Record<string, string>, RegExp][] = [
-      ["flipped ciphertext byte", (b) => Buffer.concat([b.subarray(0, -1), Buffer.from([b.at(-1)! ^ 1])]), {}, /tampered/],
-      ["flipped header byte", (b) => Buffer.concat([b.subarray(0, 20), Buffer.from([b[20]! ^ 1]), b.subarray(21)]), {}, /tampered/],
+      [
+        "flipped ciphertext byte",
+        (b) => Buffer.concat([b.subarray(0, -1), Buffer.from([b.at(-1)! ^ 1])]),
+        {},
+        /tampered/,
+      ],
+      [
+        "flipped header byte",
+        (b) => Buffer.concat([b.subarray(0, 20), Buffer.from([b[20]! ^ 1]), b.subarray(21)]),
+        {},
+        /tampered/,
+      ],
       ["truncated", (b) => b.subarray(0, b.length - 10), {}, /tampered/],
       ["garbage", () => Buffer.from("not a data file at all, just text\n"), {}, /not a secr-run serve data file/],
       ["empty", () => Buffer.alloc(0), {}, /not a secr-run serve data file/],
@@ -160,7 +187,8 @@ describe("secr-run serve process", () => {
     expect(result.stderr).toMatch(/SIGTERM received/);
     await c.close();
     const answered = settled.flatMap((s, i) => (s.status === "fulfilled" ? [`K${i}`] : []));
-    for (const s of settled) if (s.status === "rejected") expect((s.reason as { code: string }).code).toBe("network_error");
+    for (const s of settled)
+      if (s.status === "rejected") expect((s.reason as { code: string }).code).toBe("network_error");
     // Refused connections changed nothing; answered ones all survived.
     const again = await startLocalServer({ dataDir });
     const c2 = client(again);
@@ -176,7 +204,9 @@ describe("secr-run serve process", () => {
     }
     const server = await startLocalServer({ seed });
     server.child.kill("SIGUSR1");
-    const answer = await fetch(`${server.url}/v1/secrets/acme/api/production`, { headers: { authorization: `Bearer ${server.token}` } });
+    const answer = await fetch(`${server.url}/v1/secrets/acme/api/production`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
     expect(answer.status).toBe(200);
     const { exitCode, stderr } = await server.stop();
     expect(exitCode).toBe(0);
@@ -212,19 +242,28 @@ describe("secr-run serve process", () => {
   });
 
   it("startLocalServer fails fast with the server's stderr when the server cannot start", async () => {
-    await expect(startLocalServer({ args: ["--bogus"] })).rejects.toThrow(/exited before printing its URL[\s\S]*unknown option --bogus/);
+    await expect(startLocalServer({ args: ["--bogus"] })).rejects.toThrow(
+      /exited before printing its URL[\s\S]*unknown option --bogus/,
+    );
   });
 
   it("rejects an invalid seed file with a clear message naming the problem", async () => {
     const dir = await tempDir();
     const bad = join(dir, "seed.json");
-    await writeFile(bad, JSON.stringify({ orgs: { acme: { projects: { api: { environments: { production: { "BAD\nKEY": "value-never-shown" } } } } } } }));
+    await writeFile(
+      bad,
+      JSON.stringify({
+        orgs: { acme: { projects: { api: { environments: { production: { "BAD\nKEY": "value-never-shown" } } } } } },
+      }),
+    );
     const result = await serve(["--port", "0", "--data", join(dir, "data"), "--token", "t", "--seed", bad]);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/invalid seed/);
     expect(result.stderr).not.toContain("value-never-shown");
     await writeFile(bad, "{ nope");
-    expect((await serve(["--port", "0", "--data", join(dir, "data"), "--token", "t", "--seed", bad])).stderr).toMatch(/not valid JSON/);
+    expect((await serve(["--port", "0", "--data", join(dir, "data"), "--token", "t", "--seed", bad])).stderr).toMatch(
+      /not valid JSON/,
+    );
   });
 });
 

@@ -25,11 +25,14 @@ it("stores and serves __proto__, constructor, toString … as ordinary keys, als
     const c = new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 });
     const [org, project] = ["__proto__", "constructor"];
     // Seeded through JSON.parse, so "__proto__" is an own key of the seed, not a prototype.
-    expect((await c.pullSecrets(org, project, "toString")).secrets.map((s) => [s.key, s.value, s.description])).toEqual([
-      ["__proto__", "seeded-proto", undefined],
-      ["constructor", "seeded-ctor", "d"],
-    ]);
-    for (const key of KEYS) expect(await c.setSecret(org, project, "staging", key, value(key, "put"))).toEqual({ key, version: 1 });
+    expect((await c.pullSecrets(org, project, "toString")).secrets.map((s) => [s.key, s.value, s.description])).toEqual(
+      [
+        ["__proto__", "seeded-proto", undefined],
+        ["constructor", "seeded-ctor", "d"],
+      ],
+    );
+    for (const key of KEYS)
+      expect(await c.setSecret(org, project, "staging", key, value(key, "put"))).toEqual({ key, version: 1 });
     expect(
       await c.bulkSetSecrets(
         org,
@@ -42,21 +45,35 @@ it("stores and serves __proto__, constructor, toString … as ordinary keys, als
       updated: KEYS.length,
       total: KEYS.length,
     });
-    expect(await c.promoteSecrets(org, project, { fromEnv: "staging", toEnv: "toString", keys: ["__proto__", "toString"], overwrite: true })).toEqual({
+    expect(
+      await c.promoteSecrets(org, project, {
+        fromEnv: "staging",
+        toEnv: "toString",
+        keys: ["__proto__", "toString"],
+        overwrite: true,
+      }),
+    ).toEqual({
       promoted: 2,
       created: 1,
       updated: 1,
       skipped: 0,
     });
-    for (const key of ["constructor", "toString", "valueOf"]) await c.createTemplate(org, project, key, { required: key !== "valueOf" });
+    for (const key of ["constructor", "toString", "valueOf"])
+      await c.createTemplate(org, project, key, { required: key !== "valueOf" });
     const check = async (client: SecrClient) => {
       const staging = await client.pullSecrets(org, project, "staging");
-      expect(staging.secrets.map((s) => [s.key, s.value, s.version])).toEqual([...KEYS].sort().map((key) => [key, value(key, "bulk"), 2]));
+      expect(staging.secrets.map((s) => [s.key, s.value, s.version])).toEqual(
+        [...KEYS].sort().map((key) => [key, value(key, "bulk"), 2]),
+      );
       const target = await client.pullSecrets(org, project, "toString");
       expect(Object.fromEntries(target.secrets.map((s) => [s.key, s.value] as const))).toEqual(
-        JSON.parse(`{"__proto__": "bulk value of __proto__", "constructor": "seeded-ctor", "toString": "bulk value of toString"}`),
+        JSON.parse(
+          `{"__proto__": "bulk value of __proto__", "constructor": "seeded-ctor", "toString": "bulk value of toString"}`,
+        ),
       );
-      expect((await client.listKeys(org, project, "staging", { search: "proto" })).keys.map((k) => k.key)).toEqual(["__proto__"]);
+      expect((await client.listKeys(org, project, "staging", { search: "proto" })).keys.map((k) => k.key)).toEqual([
+        "__proto__",
+      ]);
       expect((await client.listTemplates(org, project)).map((t) => [t.key, t.required])).toEqual([
         ["__proto__", true],
         ["constructor", true],
@@ -64,7 +81,11 @@ it("stores and serves __proto__, constructor, toString … as ordinary keys, als
         ["valueOf", false],
       ]);
       expect(await client.validateTemplate(org, project, "toString")).toEqual({ valid: true, missing: [], extra: [] });
-      expect(await client.validateTemplate(org, project, "staging")).toEqual({ valid: true, missing: [], extra: ["__defineGetter__", "hasOwnProperty"] });
+      expect(await client.validateTemplate(org, project, "staging")).toEqual({
+        valid: true,
+        missing: [],
+        extra: ["__defineGetter__", "hasOwnProperty"],
+      });
     };
     await check(c);
     expect(await c.deleteSecret(org, project, "staging", "__proto__")).toEqual({ deleted: true, key: "__proto__" });

@@ -28,7 +28,10 @@ describe("secrets", () => {
 
   it("sets, updates (same value counts) and versions a key; descriptions stick until replaced", async () => {
     const c = f.client();
-    expect(await c.setSecret("acme", "api", "development", "NEW", "v1", { description: "first" })).toEqual({ key: "NEW", version: 1 });
+    expect(await c.setSecret("acme", "api", "development", "NEW", "v1", { description: "first" })).toEqual({
+      key: "NEW",
+      version: 1,
+    });
     expect(await c.setSecret("acme", "api", "development", "NEW", "v1")).toEqual({ key: "NEW", version: 2 });
     expect(await c.setSecret("acme", "api", "development", "NEW", "v2")).toEqual({ key: "NEW", version: 3 });
     const keys = await c.listKeys("acme", "api", "development");
@@ -57,7 +60,13 @@ describe("secrets", () => {
     for (const s of pulled.secrets) expect(s.value).toBe(`value of ${s.key}`);
     await c.deleteSecret("acme", "api", "development", "a/b");
     await c.deleteSecret("acme", "api", "development", "keys");
-    expect((await c.listKeys("acme", "api", "development")).keys.map((k) => k.key)).toEqual(["__proto__", "bulk", "constructor", "with space", "ключ"]);
+    expect((await c.listKeys("acme", "api", "development")).keys.map((k) => k.key)).toEqual([
+      "__proto__",
+      "bulk",
+      "constructor",
+      "with space",
+      "ключ",
+    ]);
   });
 
   it("paginates with limit/offset, caps pages at 1000, and searches case-insensitively", async () => {
@@ -105,16 +114,36 @@ describe("secrets", () => {
 
   it("promotes active secrets: creates missing, skips existing unless overwrite, honours keys", async () => {
     const c = f.client();
-    expect(await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging" })).toEqual({ promoted: 1, created: 1, updated: 0, skipped: 1 });
-    expect(await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging", overwrite: true })).toEqual({ promoted: 2, created: 0, updated: 2, skipped: 0 });
+    expect(await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging" })).toEqual({
+      promoted: 1,
+      created: 1,
+      updated: 0,
+      skipped: 1,
+    });
+    expect(await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging", overwrite: true })).toEqual(
+      { promoted: 2, created: 0, updated: 2, skipped: 0 },
+    );
     const staging = await c.pullSecrets("acme", "api", "staging");
-    expect(staging.secrets.find((s) => s.key === "DATABASE_URL")).toMatchObject({ value: "postgres://prod-secret-value-1", version: 2 });
-    expect(await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "development", keys: ["API_KEY"] })).toEqual({ promoted: 1, created: 1, updated: 0, skipped: 0 });
+    expect(staging.secrets.find((s) => s.key === "DATABASE_URL")).toMatchObject({
+      value: "postgres://prod-secret-value-1",
+      version: 2,
+    });
+    expect(
+      await c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "development", keys: ["API_KEY"] }),
+    ).toEqual({ promoted: 1, created: 1, updated: 0, skipped: 0 });
     expect((await c.listKeys("acme", "api", "development")).keys.map((k) => k.key)).toEqual(["API_KEY"]);
     const same = await apiError(c.promoteSecrets("acme", "api", { fromEnv: "staging", toEnv: "staging" }));
     expect([same.statusCode, same.code]).toEqual([400, "bad_request"]);
-    expect((await apiError(c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "nope" }))).statusCode).toBe(404);
-    expect((await apiError(c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "development", keys: ["MISSING"] }))).statusCode).toBe(404);
+    expect((await apiError(c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "nope" }))).statusCode).toBe(
+      404,
+    );
+    expect(
+      (
+        await apiError(
+          c.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "development", keys: ["MISSING"] }),
+        )
+      ).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -130,7 +159,10 @@ describe("templates", () => {
     const created = await c.createTemplate("acme", "api", "REDIS_URL", { description: "cache" });
     expect(created).toMatchObject({ key: "REDIS_URL", required: true, description: "cache" });
     expect(created.id).toMatch(/^tpl_/);
-    const raw = await f.raw("/v1/templates/acme/api", { method: "POST", body: JSON.stringify({ key: "OPTIONAL_ONE", required: false }) });
+    const raw = await f.raw("/v1/templates/acme/api", {
+      method: "POST",
+      body: JSON.stringify({ key: "OPTIONAL_ONE", required: false }),
+    });
     expect(raw.status).toBe(201);
     expect(raw.body).toMatchObject({ key: "OPTIONAL_ONE", required: false, description: null });
     expect(typeof raw.body.createdAt).toBe("string");
@@ -138,11 +170,19 @@ describe("templates", () => {
     expect([dup.statusCode, dup.code]).toEqual([409, "conflict"]);
 
     await c.setSecret("acme", "api", "staging", "UNLISTED", "x");
-    expect(await c.validateTemplate("acme", "api", "staging")).toEqual({ valid: false, missing: ["API_KEY", "REDIS_URL"], extra: ["UNLISTED"] });
+    expect(await c.validateTemplate("acme", "api", "staging")).toEqual({
+      valid: false,
+      missing: ["API_KEY", "REDIS_URL"],
+      extra: ["UNLISTED"],
+    });
     expect(await c.deleteTemplate("acme", "api", "REDIS_URL")).toEqual({ deleted: true, key: "REDIS_URL" });
     expect((await apiError(c.deleteTemplate("acme", "api", "REDIS_URL"))).statusCode).toBe(404);
     await c.setSecret("acme", "api", "staging", "API_KEY", "x");
-    expect(await c.validateTemplate("acme", "api", "staging")).toEqual({ valid: true, missing: [], extra: ["UNLISTED"] });
+    expect(await c.validateTemplate("acme", "api", "staging")).toEqual({
+      valid: true,
+      missing: [],
+      extra: ["UNLISTED"],
+    });
   });
 });
 
@@ -170,8 +210,21 @@ describe("errors", () => {
   });
 
   it("400 for bad JSON, empty body, wrong shapes and bad query parameters", async () => {
-    const put = (body: string) => f.raw("/v1/secrets/acme/api/production", { method: "PUT", body, headers: { "content-type": "application/json" } });
-    for (const body of ["{not json", "", '"a string"', "[]", '{"key":"K"}', '{"key":1,"value":"v"}', '{"key":"K","value":5}']) {
+    const put = (body: string) =>
+      f.raw("/v1/secrets/acme/api/production", {
+        method: "PUT",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+    for (const body of [
+      "{not json",
+      "",
+      '"a string"',
+      "[]",
+      '{"key":"K"}',
+      '{"key":1,"value":"v"}',
+      '{"key":"K","value":5}',
+    ]) {
       const answer = await put(body);
       expect(answer.status, body).toBe(400);
       expect(answer.body.error).toBe("bad_request");
@@ -188,7 +241,10 @@ describe("errors", () => {
   it("422 for bad keys and oversized values, naming the key but never the value", async () => {
     const c = f.client();
     for (const key of ["", "x".repeat(257), "TAB\tKEY", "NUL\u0000", "DEL\u007f", "C1\u0085"]) {
-      const answer = await f.raw("/v1/secrets/acme/api/production", { method: "PUT", body: JSON.stringify({ key, value: "v" }) });
+      const answer = await f.raw("/v1/secrets/acme/api/production", {
+        method: "PUT",
+        body: JSON.stringify({ key, value: "v" }),
+      });
       expect(answer.status, JSON.stringify(key)).toBe(422);
       expect(answer.body.error).toBe("validation_error");
     }
@@ -214,7 +270,11 @@ describe("errors", () => {
         controller.close();
       },
     });
-    const chunked = await f.raw("/v1/secrets/acme/api/production", { method: "PUT", body: stream, duplex: "half" } as never);
+    const chunked = await f.raw("/v1/secrets/acme/api/production", {
+      method: "PUT",
+      body: stream,
+      duplex: "half",
+    } as never);
     expect(chunked.status).toBe(413);
     // The server is still fine afterwards.
     expect((await f.client().pullSecrets("acme", "api", "production")).secrets).toHaveLength(2);
@@ -223,12 +283,19 @@ describe("errors", () => {
 
 describe("auth", () => {
   it("401 without, with a malformed or with an unknown token", async () => {
-    for (const headers of [{}, { authorization: "Basic abc" }, { authorization: "Bearer" }, { authorization: "Bearer nope" }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { authorization: "Basic abc" },
+      { authorization: "Bearer" },
+      { authorization: "Bearer nope" },
+    ] as Record<string, string>[]) {
       const answer = await f.raw("/v1/secrets/acme/api/production", { token: null, headers });
       expect(answer.status).toBe(401);
       expect(answer.body.error).toBe("unauthorized");
     }
-    expect((await apiError(f.client("secr_tok_unknown").pullSecrets("acme", "api", "production"))).code).toBe("unauthorized");
+    expect((await apiError(f.client("secr_tok_unknown").pullSecrets("acme", "api", "production"))).code).toBe(
+      "unauthorized",
+    );
   });
 
   it("viewer reads everything and writes nothing (403)", async () => {
@@ -258,7 +325,9 @@ describe("auth", () => {
     const scopedAdmin = f.client("secr_mt_staging_admin_99");
     expect((await scopedAdmin.setSecret("acme", "api", "staging", "K", "v")).version).toBe(1);
     expect((await apiError(scopedAdmin.setSecret("acme", "api", "production", "K", "v"))).code).toBe("forbidden");
-    expect((await apiError(scopedAdmin.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging" }))).code).toBe("forbidden");
+    expect(
+      (await apiError(scopedAdmin.promoteSecrets("acme", "api", { fromEnv: "production", toEnv: "staging" }))).code,
+    ).toBe("forbidden");
     expect((await apiError(scopedAdmin.createTemplate("acme", "api", "NEW"))).code).toBe("forbidden");
   });
 });
@@ -306,10 +375,14 @@ describe("rate limit", () => {
 /** One GET of the production secrets from a chosen loopback source address (Linux routes all of 127/8). */
 function fromAddress(localAddress: string, token: string): Promise<{ status: number; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${f.server.url}/v1/secrets/acme/api/production`, { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] }));
-    });
+    const req = httpRequest(
+      `${f.server.url}/v1/secrets/acme/api/production`,
+      { localAddress, agent: false, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode!, retryAfter: res.headers["retry-after"] }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });

@@ -29,7 +29,11 @@ const scopeSeed = {
         web: { environments: { production: { DB: "acme-web-prod" } } },
       },
     },
-    other: { projects: { secretproj: { environments: { production: { STOLEN: OTHER_SECRET } }, templates: [{ key: "STOLEN" }] } } },
+    other: {
+      projects: {
+        secretproj: { environments: { production: { STOLEN: OTHER_SECRET } }, templates: [{ key: "STOLEN" }] },
+      },
+    },
   },
 };
 
@@ -49,7 +53,9 @@ const status = async (token: string, path: string, init: RequestInit = {}) => {
 
 describe("an environment-scoped token", () => {
   it("reads its own environment and nothing in another org or project with the same env slug", async () => {
-    expect((await f.client(PROD_VIEWER).pullSecrets("acme", "api", "production")).secrets.map((s) => s.value)).toEqual(["acme-api-prod"]);
+    expect((await f.client(PROD_VIEWER).pullSecrets("acme", "api", "production")).secrets.map((s) => s.value)).toEqual([
+      "acme-api-prod",
+    ]);
     // The attack: same env slug, another org / another project.
     const e = await apiError(f.client(PROD_VIEWER).pullSecrets("other", "secretproj", "production"));
     expect([e.statusCode, e.code]).toEqual([403, "forbidden"]);
@@ -72,15 +78,24 @@ describe("an environment-scoped token", () => {
     const dir = await mkdtemp(join(tmpdir(), "secr-scope-seed-"));
     try {
       const seedFile = join(dir, "seed.json");
-      await writeFile(seedFile, JSON.stringify({ tokens: [{ token: "secr_mt_x", role: "viewer", env: "production" }] }));
-      const result = await execa(process.execPath, [CLI, "serve", "--port", "0", "--data", join(dir, "data"), "--seed", seedFile], {
-        reject: false,
-        stdin: "ignore",
-        timeout: 20_000,
-        env: { SECR_SERVE_TOKEN: "t", SECR_SERVE_KEY: "" },
-      });
+      await writeFile(
+        seedFile,
+        JSON.stringify({ tokens: [{ token: "secr_mt_x", role: "viewer", env: "production" }] }),
+      );
+      const result = await execa(
+        process.execPath,
+        [CLI, "serve", "--port", "0", "--data", join(dir, "data"), "--seed", seedFile],
+        {
+          reject: false,
+          stdin: "ignore",
+          timeout: 20_000,
+          env: { SECR_SERVE_TOKEN: "t", SECR_SERVE_KEY: "" },
+        },
+      );
       expect(result.exitCode).toBe(78);
-      expect(result.stderr).toMatch(/^secr-run serve: invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/);
+      expect(result.stderr).toMatch(
+        /^secr-run serve: invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/,
+      );
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -99,7 +114,10 @@ describe("an environment-scoped token", () => {
     const state = deserializeState(v1, "2030-01-01T00:00:00.000Z");
     expect(state.tokens.get(hashToken("a"))).toMatchObject({ role: "admin" });
     expect(state.tokens.get(hashToken("a"))!.revokedAt).toBeUndefined();
-    expect(state.tokens.get(hashToken("m"))).toMatchObject({ env: "production", revokedAt: "2030-01-01T00:00:00.000Z" });
+    expect(state.tokens.get(hashToken("m"))).toMatchObject({
+      env: "production",
+      revokedAt: "2030-01-01T00:00:00.000Z",
+    });
     expect(emptyState().tokens.size).toBe(0);
   });
 });
@@ -111,9 +129,18 @@ describe("an org-scoped admin", () => {
     const e = await apiError(c.setSecret("other", "secretproj", "production", "STOLEN", "overwritten"));
     expect(e.statusCode).toBe(403);
     expect(await status(ORG_ADMIN, "/v1/secrets/other/secretproj/production")).toBe(403);
-    expect(await status(ORG_ADMIN, "/v1/templates/other/secretproj", { method: "POST", body: JSON.stringify({ key: "X" }) })).toBe(403);
-    expect(await status(ORG_ADMIN, "/v1/secrets/other/secretproj/promote", { method: "POST", body: JSON.stringify({ fromEnv: "production", toEnv: "staging" }) })).toBe(403);
-    expect((await f.client("secr_cli_root").pullSecrets("other", "secretproj", "production")).secrets[0]!.value).toBe(OTHER_SECRET);
+    expect(
+      await status(ORG_ADMIN, "/v1/templates/other/secretproj", { method: "POST", body: JSON.stringify({ key: "X" }) }),
+    ).toBe(403);
+    expect(
+      await status(ORG_ADMIN, "/v1/secrets/other/secretproj/promote", {
+        method: "POST",
+        body: JSON.stringify({ fromEnv: "production", toEnv: "staging" }),
+      }),
+    ).toBe(403);
+    expect((await f.client("secr_cli_root").pullSecrets("other", "secretproj", "production")).secrets[0]!.value).toBe(
+      OTHER_SECRET,
+    );
   });
 });
 

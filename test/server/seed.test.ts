@@ -26,21 +26,38 @@ it("applying the same seed twice changes nothing; API edits and deletions surviv
 
 it("a seeded token's role and scope follow the seed; its id and creation time stay, and a revocation sticks", () => {
   const state = emptyState();
-  applySeed(state, parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", project: "api", env: "production" }] }));
+  applySeed(
+    state,
+    parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", project: "api", env: "production" }] }),
+  );
   const first = state.tokens.get(hashToken("t"))!;
   expect(first).toMatchObject({ role: "viewer", org: "acme", project: "api", env: "production", name: "seed token 1" });
   expect(applySeed(state, parseSeed({ tokens: [{ token: "t", role: "admin", name: "ci" }] }))).toBe(true);
-  expect(state.tokens.get(hashToken("t"))).toEqual({ id: first.id, hash: hashToken("t"), name: "ci", role: "admin", createdAt: first.createdAt });
+  expect(state.tokens.get(hashToken("t"))).toEqual({
+    id: first.id,
+    hash: hashToken("t"),
+    name: "ci",
+    role: "admin",
+    createdAt: first.createdAt,
+  });
   state.tokens.get(hashToken("t"))!.revokedAt = "2020-01-01T00:00:00.000Z";
   expect(applySeed(state, parseSeed({ tokens: [{ token: "t", role: "admin", name: "ci" }] }))).toBe(false);
   expect(state.tokens.get(hashToken("t"))!.revokedAt).toBe("2020-01-01T00:00:00.000Z");
 });
 
 it("refuses a seed token scoped to an environment or project without the levels above it", () => {
-  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", env: "production" }] })).toThrow(/^invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/);
-  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", env: "production" }] })).toThrow(/must also name its org and project/);
-  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", project: "api" }] })).toThrow(/scoped to a project must also name its org/);
-  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", expiresAt: "tomorrow" }] })).toThrow(/invalid seed at tokens\.0\.expiresAt/);
+  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", env: "production" }] })).toThrow(
+    /^invalid seed at tokens\.0: a token scoped to an environment must also name its org and project/,
+  );
+  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", env: "production" }] })).toThrow(
+    /must also name its org and project/,
+  );
+  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", project: "api" }] })).toThrow(
+    /scoped to a project must also name its org/,
+  );
+  expect(() => parseSeed({ tokens: [{ token: "t", role: "viewer", org: "acme", expiresAt: "tomorrow" }] })).toThrow(
+    /invalid seed at tokens\.0\.expiresAt/,
+  );
 });
 
 it("examples/seed.json is valid: production satisfies the template, staging lacks a required key", () => {
@@ -59,11 +76,19 @@ it("examples/seed.json is valid: production satisfies the template, staging lack
 });
 
 it("rejects seeds with a clear message naming the place, never the value", () => {
-  expect(() => parseSeed({ orgs: { acme: { projects: { api: { environments: { production: { K: 5 } } } } } } })).toThrow(/invalid seed at orgs\.acme\.projects\.api\.environments\.production\.K/);
+  expect(() =>
+    parseSeed({ orgs: { acme: { projects: { api: { environments: { production: { K: 5 } } } } } } }),
+  ).toThrow(/invalid seed at orgs\.acme\.projects\.api\.environments\.production\.K/);
   expect(() => parseSeed({ tokens: [{ token: "t", role: "owner" }] })).toThrow(/invalid seed at tokens\.0\.role/);
-  expect(() => parseSeed({ orgs: { acme: { projects: { api: { environments: { production: { BIG: "s3cr3t".repeat(20_000) } } } } } } })).toThrow(/BIG/);
+  expect(() =>
+    parseSeed({
+      orgs: { acme: { projects: { api: { environments: { production: { BIG: "s3cr3t".repeat(20_000) } } } } } },
+    }),
+  ).toThrow(/BIG/);
   try {
-    parseSeed({ orgs: { acme: { projects: { api: { environments: { production: { BIG: "s3cr3t".repeat(20_000) } } } } } } });
+    parseSeed({
+      orgs: { acme: { projects: { api: { environments: { production: { BIG: "s3cr3t".repeat(20_000) } } } } } },
+    });
   } catch (error) {
     expect((error as Error).message).not.toContain("s3cr3t");
   }

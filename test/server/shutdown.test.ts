@@ -12,7 +12,8 @@ import { startServer } from "../../src/server/index.js";
 import { startLocalServer } from "../helpers/local-server.js";
 import { ADMIN, seed } from "./fixtures.js";
 
-const REQUEST_HEAD = (token: string) => `GET /v1/secrets/acme/api/production HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+const REQUEST_HEAD = (token: string) =>
+  `GET /v1/secrets/acme/api/production HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
 
 interface OpenSocket {
   socket: Socket;
@@ -66,7 +67,10 @@ it("SIGTERM to serve with an idle keep-alive connection and a slow upload open: 
   const server = await startLocalServer({ seed });
   const port = Number(new URL(server.url).port);
   const idle = await open(port, REQUEST_HEAD(server.token), "\r\n\r\n{");
-  const upload = await open(port, `PUT /v1/secrets/acme/api/production HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\nContent-Length: 1000\r\n\r\n{`);
+  const upload = await open(
+    port,
+    `PUT /v1/secrets/acme/api/production HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\nContent-Length: 1000\r\n\r\n{`,
+  );
   const began = performance.now();
   const stopping = server.stop("SIGTERM");
   await Promise.all([idle.closed, upload.closed]);

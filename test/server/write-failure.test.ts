@@ -18,7 +18,9 @@ it("answers 500 server_error when the data file cannot be written, and rolls the
   const client = new SecrClient({ apiUrl: server.url, token: ADMIN, maxRetries: 0 });
   try {
     await rm(dataPath, { recursive: true }); // the next atomic write has nowhere to go
-    const error = await apiError(client.setSecret("acme", "api", "production", "NOT_DURABLE", "never-acknowledged-value"));
+    const error = await apiError(
+      client.setSecret("acme", "api", "production", "NOT_DURABLE", "never-acknowledged-value"),
+    );
     expect([error.statusCode, error.code]).toEqual([500, "server_error"]);
     expect(error.message).not.toContain("never-acknowledged-value");
     const keys = (await client.listKeys("acme", "api", "production")).keys.map((k) => k.key);

@@ -1,8 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, changedKeys, classifyPollFailure, decideChange, jittered, MAX_BACKOFF_MS, rateLimit, watchedValuesChanged } from "../../src/watch/decide.js";
+import {
+  backoffMs,
+  changedKeys,
+  classifyPollFailure,
+  decideChange,
+  jittered,
+  MAX_BACKOFF_MS,
+  rateLimit,
+  watchedValuesChanged,
+} from "../../src/watch/decide.js";
 import { watchSettings } from "../../src/watch/settings.js";
 
-const base = { watch: true, watchInterval: undefined, watchDebounce: undefined, watchKeys: undefined, stopSignal: undefined, stopTimeout: undefined, reloadSignal: undefined };
+const base = {
+  watch: true,
+  watchInterval: undefined,
+  watchDebounce: undefined,
+  watchKeys: undefined,
+  stopSignal: undefined,
+  stopTimeout: undefined,
+  reloadSignal: undefined,
+};
 
 describe("watch decisions", () => {
   it("changedKeys: added, removed, new version; sorted", () => {
@@ -10,12 +27,22 @@ describe("watch decisions", () => {
     expect(changedKeys({ A: 1 }, { A: 1 })).toEqual([]);
   });
   it("decideChange: none, debounce wait, apply, ignore outside --watch-keys", () => {
-    const input = { applied: { A: 1 }, seen: { A: 2 }, lastChangeAt: 1000, now: 1500, debounceMs: 2000, watchKeys: undefined };
+    const input = {
+      applied: { A: 1 },
+      seen: { A: 2 },
+      lastChangeAt: 1000,
+      now: 1500,
+      debounceMs: 2000,
+      watchKeys: undefined,
+    };
     expect(decideChange({ ...input, seen: { A: 1 } })).toEqual({ kind: "none" });
     expect(decideChange(input)).toEqual({ kind: "wait", changed: ["A"], delayMs: 1500 });
     expect(decideChange({ ...input, now: 3000 })).toEqual({ kind: "apply", changed: ["A"] });
     expect(decideChange({ ...input, now: 3000, watchKeys: ["B"] })).toEqual({ kind: "ignore", changed: ["A"] });
-    expect(decideChange({ ...input, seen: { A: 2, B: 1 }, now: 3000, watchKeys: ["B"] })).toEqual({ kind: "apply", changed: ["B"] });
+    expect(decideChange({ ...input, seen: { A: 2, B: 1 }, now: 3000, watchKeys: ["B"] })).toEqual({
+      kind: "apply",
+      changed: ["B"],
+    });
   });
   it("watchedValuesChanged: with --watch-keys only the watched keys' values count (added, removed, changed); without, always", () => {
     const child = { API_KEY: "a1", DB_URL: "d1" };
@@ -51,13 +78,22 @@ describe("watch decisions", () => {
 
 describe("watch settings", () => {
   it("defaults", () => {
-    expect(watchSettings(base)).toEqual({ intervalMs: 30_000, debounceMs: 2000, stopTimeoutMs: 10_000, stopSignal: "SIGTERM", reloadSignal: undefined, watchKeys: undefined });
+    expect(watchSettings(base)).toEqual({
+      intervalMs: 30_000,
+      debounceMs: 2000,
+      stopTimeoutMs: 10_000,
+      stopSignal: "SIGTERM",
+      reloadSignal: undefined,
+      watchKeys: undefined,
+    });
   });
   it("refuses an interval under 1s, bad signals, and watch flags without --watch", () => {
     expect(watchSettings({ ...base, watchInterval: "500ms" })).toBeInstanceOf(Error);
     expect(watchSettings({ ...base, reloadSignal: "NOPE" })).toBeInstanceOf(Error);
     expect(watchSettings({ ...base, reloadSignal: "KILL" })).toBeInstanceOf(Error);
-    expect((watchSettings({ ...base, watch: false, watchInterval: "1s" }) as Error).message).toBe("--watch-interval needs --watch");
+    expect((watchSettings({ ...base, watch: false, watchInterval: "1s" }) as Error).message).toBe(
+      "--watch-interval needs --watch",
+    );
     expect(watchSettings({ ...base, watch: false })).toBeUndefined();
     expect((watchSettings({ ...base, reloadSignal: "hup" }) as { reloadSignal: string }).reloadSignal).toBe("SIGHUP");
   });

@@ -19,7 +19,8 @@ const TOKEN = "secr_watch_bounds_tok_81c4e2";
 const KEYS_ROUTE = "*/v1/secrets/:org/:project/:env/keys";
 const UPDATED = "2026-01-01T00:00:00Z";
 
-const keys = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ key: `K${from + i}`, version: 1, updatedAt: UPDATED }));
+const keys = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({ key: `K${from + i}`, version: 1, updatedAt: UPDATED }));
 const offsetOf = (request: Request) => Number(new URL(request.url).searchParams.get("offset") ?? "0");
 
 let server: MswServer;
@@ -56,13 +57,35 @@ afterAll(async () => {
 async function watchFor(env: string, ms: number, extra: string[] = []) {
   const marker = join(dir.path, `${env}.log`);
   const before = server.requests.length;
-  const child = execa(NODE, [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", server.url, "--watch", "--watch-interval", "1s", ...extra, "--", NODE, CHILD, marker], {
-    reject: false,
-    extendEnv: false,
-    env: cleanEnv({ SECR_TOKEN: TOKEN }),
-    cwd: dir.path,
-    stdin: "ignore",
-  });
+  const child = execa(
+    NODE,
+    [
+      CLI,
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      env,
+      "--api-url",
+      server.url,
+      "--watch",
+      "--watch-interval",
+      "1s",
+      ...extra,
+      "--",
+      NODE,
+      CHILD,
+      marker,
+    ],
+    {
+      reject: false,
+      extendEnv: false,
+      env: cleanEnv({ SECR_TOKEN: TOKEN }),
+      cwd: dir.path,
+      stdin: "ignore",
+    },
+  );
   const started = Date.now();
   while (!(existsSync(marker) && readFileSync(marker, "utf8").startsWith("start "))) {
     if (Date.now() - started > 20_000 || child.exitCode !== null) break;
@@ -72,7 +95,9 @@ async function watchFor(env: string, ms: number, extra: string[] = []) {
   const stillRunning = child.exitCode === null;
   child.kill("SIGTERM");
   const result = await child;
-  const keyRequests = server.requests.slice(before).filter((request) => request.url.pathname.endsWith(`/${env}/keys`)).length;
+  const keyRequests = server.requests
+    .slice(before)
+    .filter((request) => request.url.pathname.endsWith(`/${env}/keys`)).length;
   return { stderr: String(result.stderr), exitCode: result.exitCode, stillRunning, keyRequests };
 }
 
@@ -81,7 +106,10 @@ describe("--watch against a hostile key listing", () => {
     const run = await watchFor("endless", 4000);
     expect(run.stillRunning, run.stderr).toBe(true);
     expect(run.exitCode).toBe(0);
-    expect(run.stderr.match(/secr's answer is unusable while watching \(response_too_large\)/g), run.stderr).toHaveLength(1);
+    expect(
+      run.stderr.match(/secr's answer is unusable while watching \(response_too_large\)/g),
+      run.stderr,
+    ).toHaveLength(1);
     // Polls at 1 s, then 2 s, 4 s after failures: one request each, never a page chase.
     expect(run.keyRequests).toBeGreaterThanOrEqual(1);
     expect(run.keyRequests).toBeLessThanOrEqual(4);
@@ -90,7 +118,10 @@ describe("--watch against a hostile key listing", () => {
   it("a total that changes between pages fails the poll: one warning, backed off", async () => {
     const run = await watchFor("shifting", 4000);
     expect(run.stillRunning, run.stderr).toBe(true);
-    expect(run.stderr.match(/secr's answer is unusable while watching \(inconsistent_data\)/g), run.stderr).toHaveLength(1);
+    expect(
+      run.stderr.match(/secr's answer is unusable while watching \(inconsistent_data\)/g),
+      run.stderr,
+    ).toHaveLength(1);
     // Two pages per poll (the second shows the shift), a handful of polls.
     expect(run.keyRequests).toBeLessThanOrEqual(8);
   });

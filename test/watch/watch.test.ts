@@ -12,7 +12,19 @@ import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
-const ENVS = ["burst", "reload", "invalid", "outage", "term", "keys", "sharedkeys", "mask", "rate", "stubborn", "quiet"] as const;
+const ENVS = [
+  "burst",
+  "reload",
+  "invalid",
+  "outage",
+  "term",
+  "keys",
+  "sharedkeys",
+  "mask",
+  "rate",
+  "stubborn",
+  "quiet",
+] as const;
 
 let server: LocalServer;
 let client: SecrClient;
@@ -20,7 +32,9 @@ let dir: ReturnType<typeof tempDir>;
 beforeAll(async () => {
   dir = tempDir("secr-watch-");
   const environments = Object.fromEntries(ENVS.map((env) => [env, { WATCHED: "v1", REQ: "present", OTHER: "o1" }]));
-  server = await startLocalServer({ seed: { orgs: { acme: { projects: { api: { environments, templates: [{ key: "REQ" }] } } } } } });
+  server = await startLocalServer({
+    seed: { orgs: { acme: { projects: { api: { environments, templates: [{ key: "REQ" }] } } } } },
+  });
   client = new SecrClient({ apiUrl: server.url, token: server.token });
 });
 afterAll(async () => {
@@ -38,11 +52,39 @@ interface Watched {
   waitFor(predicate: (lines: string[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
 }
 
-function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl = server.url, debounce = "300ms", extraEnv: Record<string, string> = {}): Watched {
+function watchRun(
+  env: string,
+  args: string[],
+  childArgs: string[] = [],
+  apiUrl = server.url,
+  debounce = "300ms",
+  extraEnv: Record<string, string> = {},
+): Watched {
   const marker = join(dir.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
   const child = execa(
     NODE,
-    [CLI, "--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl, "--watch", "--watch-interval", "1s", "--watch-debounce", debounce, ...args, "--", NODE, CHILD, marker, ...childArgs],
+    [
+      CLI,
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      env,
+      "--api-url",
+      apiUrl,
+      "--watch",
+      "--watch-interval",
+      "1s",
+      "--watch-debounce",
+      debounce,
+      ...args,
+      "--",
+      NODE,
+      CHILD,
+      marker,
+      ...childArgs,
+    ],
     {
       reject: false,
       extendEnv: false,
@@ -60,8 +102,10 @@ function watchRun(env: string, args: string[], childArgs: string[] = [], apiUrl 
   const waitFor = async (predicate: (lines: string[]) => boolean, what: string, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(lines())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nmarker:\n${lines().join("\n")}\nstderr:\n${stderr}`);
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`secr-run ended while waiting for ${what}\nstderr:\n${stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}\nmarker:\n${lines().join("\n")}\nstderr:\n${stderr}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`secr-run ended while waiting for ${what}\nstderr:\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -128,9 +172,26 @@ describe("secr-run --watch", () => {
     // One line per restart at normal verbosity, names only.
     expect(run.stderr()).toBe("secr-run: restarted the program: secret WATCHED changed\n");
     // The offline snapshot was refreshed with the change.
-    const offline = await runCli(["--org", "acme", "--project", "api", "--env", "burst", "--api-url", server.url, "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"], {
-      env: { SECR_TOKEN: server.token, ...cache },
-    });
+    const offline = await runCli(
+      [
+        "--org",
+        "acme",
+        "--project",
+        "api",
+        "--env",
+        "burst",
+        "--api-url",
+        server.url,
+        "--offline",
+        "--",
+        NODE,
+        "-e",
+        "process.stdout.write(process.env.WATCHED)",
+      ],
+      {
+        env: { SECR_TOKEN: server.token, ...cache },
+      },
+    );
     expect(offline.stdout).toBe("v3");
   });
 
@@ -195,10 +256,31 @@ describe("secr-run --watch", () => {
   // run wrote (--share-window), after which an unwatched key changed at secr.
   it("--watch-keys from a shared start: an unwatched key changed since that fetch restarts nothing; the watched key's change does", async () => {
     const cacheDir = join(dir.path, "sharedkeys-cache");
-    const target = ["--org", "acme", "--project", "api", "--env", "sharedkeys", "--api-url", server.url, "--cache-dir", cacheDir];
-    expect((await runCli([...target, "--", NODE, "-e", "0"], { env: cleanEnv({ SECR_TOKEN: server.token }) })).exitCode).toBe(0);
+    const target = [
+      "--org",
+      "acme",
+      "--project",
+      "api",
+      "--env",
+      "sharedkeys",
+      "--api-url",
+      server.url,
+      "--cache-dir",
+      cacheDir,
+    ];
+    expect(
+      (await runCli([...target, "--", NODE, "-e", "0"], { env: cleanEnv({ SECR_TOKEN: server.token }) })).exitCode,
+    ).toBe(0);
     await client.setSecret("acme", "api", "sharedkeys", "OTHER", "o2");
-    const run = watchRun("sharedkeys", ["--cache-dir", cacheDir, "--share-window", "10m", "--watch-keys", "WATCHED", "-v"]);
+    const run = watchRun("sharedkeys", [
+      "--cache-dir",
+      cacheDir,
+      "--share-window",
+      "10m",
+      "--watch-keys",
+      "WATCHED",
+      "-v",
+    ]);
     await run.waitFor((lines) => starts(lines).length === 1, "the first start");
     expect(run.stderr()).toMatch(/secrets from the (fetch|snapshot) another secr-run/); // a shared start
     await sleep(3000); // two polls or more
@@ -243,35 +325,39 @@ describe("secr-run --watch", () => {
     }
   });
 
-  it("rate limit: a change every poll restarts 6 times, then restarts pause with one warning (docs/design/watch.md)", { timeout: 120_000 }, async () => {
-    const report = join(dir.path, "rate-report.json");
-    // No debounce: every poll that sees a change applies it. The window is a minute and the
-    // test lasts well under one, so the seventh change must wait.
-    const run = watchRun("rate", ["--report-json", report], [], server.url, "0");
-    await run.waitFor((lines) => starts(lines).length === 1, "the first start");
-    for (let restart = 1; restart <= 6; restart++) {
-      await client.setSecret("acme", "api", "rate", "WATCHED", `r${restart}`);
-      await run.waitFor((lines) => starts(lines).length === restart + 1, `restart ${restart}`);
-    }
-    await client.setSecret("acme", "api", "rate", "WATCHED", "r7");
-    const deadline = Date.now() + 20_000;
-    while (!/pausing restarts/.test(run.stderr()) && Date.now() < deadline) await sleep(50);
-    const pause = /more than 6 restarts within 60s: pausing restarts for (\d+)s/.exec(run.stderr());
-    expect(pause, run.stderr()).not.toBeNull();
-    expect(Number(pause![1])).toBeGreaterThan(0);
-    expect(Number(pause![1])).toBeLessThanOrEqual(60);
-    // More changes during the pause: still no restart, no second warning.
-    await client.setSecret("acme", "api", "rate", "WATCHED", "r8");
-    await sleep(2500);
-    const lines = run.lines();
-    expect(starts(lines)).toHaveLength(7);
-    expect(starts(lines)[6]).toMatch(/ r6$/);
-    expect(run.stderr().match(/pausing restarts/g)).toHaveLength(1);
-    assertNoOverlap(lines);
-    run.child.kill("SIGTERM");
-    expect((await run.child).exitCode).toBe(0);
-    expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(6);
-  });
+  it(
+    "rate limit: a change every poll restarts 6 times, then restarts pause with one warning (docs/design/watch.md)",
+    { timeout: 120_000 },
+    async () => {
+      const report = join(dir.path, "rate-report.json");
+      // No debounce: every poll that sees a change applies it. The window is a minute and the
+      // test lasts well under one, so the seventh change must wait.
+      const run = watchRun("rate", ["--report-json", report], [], server.url, "0");
+      await run.waitFor((lines) => starts(lines).length === 1, "the first start");
+      for (let restart = 1; restart <= 6; restart++) {
+        await client.setSecret("acme", "api", "rate", "WATCHED", `r${restart}`);
+        await run.waitFor((lines) => starts(lines).length === restart + 1, `restart ${restart}`);
+      }
+      await client.setSecret("acme", "api", "rate", "WATCHED", "r7");
+      const deadline = Date.now() + 20_000;
+      while (!/pausing restarts/.test(run.stderr()) && Date.now() < deadline) await sleep(50);
+      const pause = /more than 6 restarts within 60s: pausing restarts for (\d+)s/.exec(run.stderr());
+      expect(pause, run.stderr()).not.toBeNull();
+      expect(Number(pause![1])).toBeGreaterThan(0);
+      expect(Number(pause![1])).toBeLessThanOrEqual(60);
+      // More changes during the pause: still no restart, no second warning.
+      await client.setSecret("acme", "api", "rate", "WATCHED", "r8");
+      await sleep(2500);
+      const lines = run.lines();
+      expect(starts(lines)).toHaveLength(7);
+      expect(starts(lines)[6]).toMatch(/ r6$/);
+      expect(run.stderr().match(/pausing restarts/g)).toHaveLength(1);
+      assertNoOverlap(lines);
+      run.child.kill("SIGTERM");
+      expect((await run.child).exitCode).toBe(0);
+      expect(JSON.parse(readFileSync(report, "utf8")).restarts).toBe(6);
+    },
+  );
 
   it("--stop-timeout: a child that ignores the stop signal gets SIGKILL, then the new child starts", async () => {
     const run = watchRun("stubborn", ["--stop-timeout", "1s"], ["stubborn"]);
@@ -318,7 +404,9 @@ describe("secr-run --watch", () => {
 
 /** A TCP proxy to the server that can be paused (listener closed, connections cut) and resumed
  *  on the same port: an outage of secr as the client sees it. */
-async function startProxy(target: URL): Promise<{ url: string; pause(): Promise<void>; resume(): Promise<void>; close(): Promise<void> }> {
+async function startProxy(
+  target: URL,
+): Promise<{ url: string; pause(): Promise<void>; resume(): Promise<void>; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const make = () =>
     createServer((socket) => {
@@ -334,7 +422,8 @@ async function startProxy(target: URL): Promise<{ url: string; pause(): Promise<
       socket.on("error", drop).on("close", drop);
       upstream.on("error", drop).on("close", drop);
     });
-  const listen = (srv: Server, port: number) => new Promise<void>((resolve, reject) => srv.once("error", reject).listen(port, "127.0.0.1", () => resolve()));
+  const listen = (srv: Server, port: number) =>
+    new Promise<void>((resolve, reject) => srv.once("error", reject).listen(port, "127.0.0.1", () => resolve()));
   let srv: Server | undefined = make();
   await listen(srv, 0);
   const port = (srv.address() as { port: number }).port;

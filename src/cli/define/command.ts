@@ -62,7 +62,9 @@ type PositionalValue<D extends PositionalDef> = D extends { variadic: true }
       ? string | string[] | undefined
       : string;
 
-export type PositionalValues<P extends readonly PositionalDef[]> = { [D in P[number] as D["name"]]: PositionalValue<D> };
+export type PositionalValues<P extends readonly PositionalDef[]> = {
+  [D in P[number] as D["name"]]: PositionalValue<D>;
+};
 
 export type OptionValues<O extends Options> = { -readonly [K in keyof O]: ValueOf<O[K]> };
 
@@ -75,7 +77,10 @@ export interface Parsed<O extends Options, P extends readonly PositionalDef[]> {
   help: boolean;
 }
 
-export interface CommandDefinition<O extends Options = Options, P extends readonly PositionalDef[] = readonly PositionalDef[]> extends CommandSpec<O, P> {
+export interface CommandDefinition<
+  O extends Options = Options,
+  P extends readonly PositionalDef[] = readonly PositionalDef[],
+> extends CommandSpec<O, P> {
   readonly positionals: P;
   /** `secr-run check`, `secr-run` for the default command. */
   readonly displayName: string;
@@ -87,10 +92,14 @@ export interface CommandDefinition<O extends Options = Options, P extends readon
 /** Split at the first `--`: options before it, the child's command (verbatim) after it. */
 export function splitAtDoubleDash(args: readonly string[]): { before: string[]; after: string[] | undefined } {
   const index = args.indexOf("--");
-  return index === -1 ? { before: [...args], after: undefined } : { before: args.slice(0, index), after: args.slice(index + 1) };
+  return index === -1
+    ? { before: [...args], after: undefined }
+    : { before: args.slice(0, index), after: args.slice(index + 1) };
 }
 
-export function defineCommand<const O extends Options, const P extends readonly PositionalDef[] = readonly []>(spec: CommandSpec<O, P>): CommandDefinition<O, P> {
+export function defineCommand<const O extends Options, const P extends readonly PositionalDef[] = readonly []>(
+  spec: CommandSpec<O, P>,
+): CommandDefinition<O, P> {
   const displayName = ["secr-run", ...spec.path].join(" ");
   const declared = Object.entries(spec.options);
   checkDeclarations(displayName, declared);
@@ -120,7 +129,9 @@ export function defineCommand<const O extends Options, const P extends readonly 
     }
     // A bare-list flag without `=` (`--preserve-env`) means "all"; give the parser an empty value
     // so it does not take the next word as the list.
-    const words = before.map((word) => (word.startsWith("--") && byName.get(word.slice(2))?.def.bare ? `${word}=` : word));
+    const words = before.map((word) =>
+      word.startsWith("--") && byName.get(word.slice(2))?.def.bare ? `${word}=` : word,
+    );
     const raw = parser(words, config) as Record<string, unknown> & { _: unknown[] };
     const help = raw.help === true || (Array.isArray(raw.help) && raw.help.at(-1) === true);
     const rest = raw._.map(String);
@@ -133,18 +144,26 @@ export function defineCommand<const O extends Options, const P extends readonly 
     if (!help) {
       for (const [key, def] of declared) {
         if (def.required && options[key] === undefined) {
-          throw usageError(`missing --${def.name}${def.choices ? ` ${def.choices.join("|")}` : def.hint ? ` ${def.hint}` : ""}`);
+          throw usageError(
+            `missing --${def.name}${def.choices ? ` ${def.choices.join("|")}` : def.hint ? ` ${def.hint}` : ""}`,
+          );
         }
       }
     }
-    return { options: options as OptionValues<O>, args: help ? ({} as PositionalValues<P>) : positional(rest), rest: after, help };
+    return {
+      options: options as OptionValues<O>,
+      args: help ? ({} as PositionalValues<P>) : positional(rest),
+      rest: after,
+      help,
+    };
   }
 
   function checkUnknown(rest: string[]): void {
     const unknown = rest.find((word) => word.startsWith("-") && word !== "-");
     if (unknown === undefined) return;
     const name = unknown.split("=")[0]!;
-    if (name.startsWith("--no-") && byName.has(name.slice(5))) throw usageError(`--${name.slice(5)} takes a value; ${name} is not an option`);
+    if (name.startsWith("--no-") && byName.has(name.slice(5)))
+      throw usageError(`--${name.slice(5)} takes a value; ${name} is not an option`);
     const candidates = [...byName.keys()].filter((n) => !byName.get(n)!.def.hidden);
     const hint = name.startsWith("--") ? didYouMean(name.slice(2), candidates, (n) => `--${n}`) : "";
     throw usageError(`unknown option ${name}${hint}`);
@@ -155,7 +174,8 @@ export function defineCommand<const O extends Options, const P extends readonly 
     for (const word of words) {
       const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(word);
       if (match === null || byName.get(match[1]!)?.def.kind !== "boolean") continue;
-      if (match[2] !== "true" && match[2] !== "false") throw usageError(`--${match[1]} takes no value (got "${match[2]}")`);
+      if (match[2] !== "true" && match[2] !== "false")
+        throw usageError(`--${match[1]} takes no value (got "${match[2]}")`);
     }
   }
 
@@ -164,7 +184,8 @@ export function defineCommand<const O extends Options, const P extends readonly 
     const all = Array.isArray(given) ? given : [given];
     if (def.kind === "boolean") return all.at(-1) === true;
     // A string option seen as `false`: `--no-env`.
-    if (all.some((v) => typeof v === "boolean")) throw usageError(`--${def.name} takes a value; --no-${def.name} is not an option`);
+    if (all.some((v) => typeof v === "boolean"))
+      throw usageError(`--${def.name} takes a value; --no-${def.name} is not an option`);
     const texts = all.map(String);
     if (def.kind === "list" && def.verbatim) {
       if (texts.includes("")) throw usageError(`--${def.name} needs a value${def.hint ? ` (${def.hint})` : ""}`);
@@ -173,13 +194,15 @@ export function defineCommand<const O extends Options, const P extends readonly 
     if (def.kind === "list") {
       if (def.bare && texts.every((t) => t === "")) return true;
       const list = splitList(texts);
-      if (list.length === 0) throw usageError(`--${def.name} needs a comma-separated list${def.hint ? ` (${def.hint})` : ""}`);
+      if (list.length === 0)
+        throw usageError(`--${def.name} needs a comma-separated list${def.hint ? ` (${def.hint})` : ""}`);
       return list;
     }
     if (texts.length > 1) throw usageError(`--${def.name} given ${texts.length} times; give it once`);
     const text = texts[0]!;
     if (text === "") throw usageError(`--${def.name} needs a value${def.hint ? ` (${def.hint})` : ""}`);
-    if (def.choices !== undefined && !def.choices.includes(text)) throw usageError(`--${def.name} must be one of ${def.choices.join(", ")}${didYouMean(text, def.choices)}`);
+    if (def.choices !== undefined && !def.choices.includes(text))
+      throw usageError(`--${def.name} must be one of ${def.choices.join(", ")}${didYouMean(text, def.choices)}`);
     return text;
   }
 

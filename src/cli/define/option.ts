@@ -55,9 +55,15 @@ export type ValueOf<D> = D extends OptionDef<infer T> ? T : never;
 
 type Required = { required: true };
 
-function make<T>(kind: OptionKind, descriptor: string, flags: OptionFlags, extra: Partial<OptionDef<T>> = {}): OptionDef<T> {
+function make<T>(
+  kind: OptionKind,
+  descriptor: string,
+  flags: OptionFlags,
+  extra: Partial<OptionDef<T>> = {},
+): OptionDef<T> {
   if (!/^--[a-z][a-z0-9-]*$/.test(descriptor)) throw new Error(`option name must look like --name: ${descriptor}`);
-  if (flags.alias !== undefined && !/^[a-zA-Z]$/.test(flags.alias)) throw new Error(`alias must be one letter: ${flags.alias}`);
+  if (flags.alias !== undefined && !/^[a-zA-Z]$/.test(flags.alias))
+    throw new Error(`alias must be one letter: ${flags.alias}`);
   return {
     kind,
     name: descriptor.slice(2),
@@ -82,7 +88,11 @@ function make<T>(kind: OptionKind, descriptor: string, flags: OptionFlags, extra
 function String(descriptor: string, flags: OptionFlags & Required): OptionDef<string>;
 function String(descriptor: string, initial: string, flags: OptionFlags): OptionDef<string>;
 function String(descriptor: string, flags: OptionFlags & { required?: false }): OptionDef<string | undefined>;
-function String(descriptor: string, a: string | (OptionFlags & { required?: boolean }), b?: OptionFlags): OptionDef<string | undefined> {
+function String(
+  descriptor: string,
+  a: string | (OptionFlags & { required?: boolean }),
+  b?: OptionFlags,
+): OptionDef<string | undefined> {
   if (typeof a === "string") return make("string", descriptor, b!, { defaultValue: a });
   return make("string", descriptor, a, { required: a.required === true });
 }
@@ -94,7 +104,8 @@ function String(descriptor: string, a: string | (OptionFlags & { required?: bool
 function Boolean(descriptor: string, initial: boolean, flags: OptionFlags): OptionDef<boolean>;
 function Boolean(descriptor: string, flags: OptionFlags): OptionDef<boolean | undefined>;
 function Boolean(descriptor: string, a: boolean | OptionFlags, b?: OptionFlags): OptionDef<boolean | undefined> {
-  if (typeof a === "boolean") return make("boolean", descriptor, b!, { defaultValue: a, negatable: a || b!.negatable === true });
+  if (typeof a === "boolean")
+    return make("boolean", descriptor, b!, { defaultValue: a, negatable: a || b!.negatable === true });
   return make("boolean", descriptor, a);
 }
 
@@ -115,10 +126,28 @@ function Repeated(descriptor: string, flags: OptionFlags): OptionDef<string[] | 
 }
 
 /** One of a fixed set of values (checked; --help lists them). */
-function Choice<const C extends readonly string[]>(descriptor: string, choices: C, flags: OptionFlags & Required): OptionDef<C[number]>;
-function Choice<const C extends readonly string[]>(descriptor: string, choices: C, initial: C[number], flags: OptionFlags): OptionDef<C[number]>;
-function Choice<const C extends readonly string[]>(descriptor: string, choices: C, flags: OptionFlags): OptionDef<C[number] | undefined>;
-function Choice(descriptor: string, choices: readonly string[], a: string | (OptionFlags & { required?: boolean }), b?: OptionFlags): OptionDef<string | undefined> {
+function Choice<const C extends readonly string[]>(
+  descriptor: string,
+  choices: C,
+  flags: OptionFlags & Required,
+): OptionDef<C[number]>;
+function Choice<const C extends readonly string[]>(
+  descriptor: string,
+  choices: C,
+  initial: C[number],
+  flags: OptionFlags,
+): OptionDef<C[number]>;
+function Choice<const C extends readonly string[]>(
+  descriptor: string,
+  choices: C,
+  flags: OptionFlags,
+): OptionDef<C[number] | undefined>;
+function Choice(
+  descriptor: string,
+  choices: readonly string[],
+  a: string | (OptionFlags & { required?: boolean }),
+  b?: OptionFlags,
+): OptionDef<string | undefined> {
   if (typeof a === "string") return make("choice", descriptor, b!, { choices, defaultValue: a });
   return make("choice", descriptor, a, { choices, required: a.required === true });
 }

@@ -69,8 +69,17 @@ function wrapWords(text: string, width: number): string[] {
 
 /** The exit-code table (the epilogue is free text to yargs, so its hanging indent is made here). */
 function exitCodeRows(command: CommandDefinition, context: HelpContext): string {
-  const rows = (command.exitCodes ?? []).map((row) => (typeof row === "object" ? ([String(row[0]), row[1]] as const) : ([String(row), context.exitCodeMeaning(row)] as const)));
-  return ["Exit codes:", ...rows.map(([code, text]) => `${code.padStart(5)}  ${wrapWords(text, context.width - 7).join(`\n${" ".repeat(7)}`)}`)].join("\n");
+  const rows = (command.exitCodes ?? []).map((row) =>
+    typeof row === "object"
+      ? ([String(row[0]), row[1]] as const)
+      : ([String(row), context.exitCodeMeaning(row)] as const),
+  );
+  return [
+    "Exit codes:",
+    ...rows.map(
+      ([code, text]) => `${code.padStart(5)}  ${wrapWords(text, context.width - 7).join(`\n${" ".repeat(7)}`)}`,
+    ),
+  ].join("\n");
 }
 
 /** A yargs instance describing `command`, for its help only. */
@@ -97,14 +106,28 @@ export function helpInstance(yargs: YargsFactory, command: CommandDefinition, co
   return y;
 }
 
-export async function renderHelp(yargs: YargsFactory, command: CommandDefinition, context: HelpContext): Promise<string> {
+export async function renderHelp(
+  yargs: YargsFactory,
+  command: CommandDefinition,
+  context: HelpContext,
+): Promise<string> {
   return `${await helpInstance(yargs, command, context).getHelp()}\n`;
 }
 
 /** Help of a word that only groups commands (`secr-run secrets` when `secrets list` exists). */
-export async function renderGroupHelp(yargs: YargsFactory, prefix: readonly string[], commands: readonly CommandDefinition[], width: number): Promise<string> {
+export async function renderGroupHelp(
+  yargs: YargsFactory,
+  prefix: readonly string[],
+  commands: readonly CommandDefinition[],
+  width: number,
+): Promise<string> {
   const name = ["secr-run", ...prefix].join(" ");
-  const y = yargs([]).scriptName("secr-run").help(false).version(false).wrap(width).usage(`Usage: ${name} <command> [options]`);
+  const y = yargs([])
+    .scriptName("secr-run")
+    .help(false)
+    .version(false)
+    .wrap(width)
+    .usage(`Usage: ${name} <command> [options]`);
   for (const c of commands) y.command(c.path.join(" "), c.summary);
   y.epilogue(`See ${name} <command> --help.`);
   return `${await y.getHelp()}\n`;

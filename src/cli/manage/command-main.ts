@@ -14,12 +14,21 @@ export interface Frame {
   settings(flags: SettingFlags, needs: readonly ScopeSetting[]): Settings;
 }
 
-export function manageMain(args: readonly string[], io: Io | undefined, body: (frame: Frame) => Promise<number>): Promise<number> {
-  return frame(args, io, ({ io, log }) => body({ io, log, settings: (flags, needs) => loadSettings(flags, log, io.env, io.cwd, needs) }));
+export function manageMain(
+  args: readonly string[],
+  io: Io | undefined,
+  body: (frame: Frame) => Promise<number>,
+): Promise<number> {
+  return frame(args, io, ({ io, log }) =>
+    body({ io, log, settings: (flags, needs) => loadSettings(flags, log, io.env, io.cwd, needs) }),
+  );
 }
 
 /** `org/project/env`, `org/project` or `org`: what a command works on, as messages name it. */
-export function scopeLabel(settings: Pick<Settings, "org" | "project" | "env">, needs: readonly ScopeSetting[]): string {
+export function scopeLabel(
+  settings: Pick<Settings, "org" | "project" | "env">,
+  needs: readonly ScopeSetting[],
+): string {
   return (["org", "project", "env"] as const)
     .filter((name) => needs.includes(name))
     .map((name) => settings[name])

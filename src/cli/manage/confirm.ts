@@ -3,7 +3,10 @@
 import { ExitCode } from "../../core/exit-codes.js";
 import { Failure } from "../../core/failure.js";
 
-export async function confirm(question: string, { yes, flag = "--yes" }: { yes: boolean; flag?: string }): Promise<boolean> {
+export async function confirm(
+  question: string,
+  { yes, flag = "--yes" }: { yes: boolean; flag?: string },
+): Promise<boolean> {
   if (yes) return true;
   if (!process.stdin.isTTY) throw new Failure(ExitCode.USAGE, `not asking without a terminal: pass ${flag} to confirm`);
   const { createInterface } = await import("node:readline/promises");

@@ -14,9 +14,19 @@ export interface RequestContext {
   write: boolean;
 }
 
-export function requestFailure(error: SecrApiError, settings: Pick<Settings, "apiUrl" | "timeoutMs">, { where, write }: RequestContext): Failure {
+export function requestFailure(
+  error: SecrApiError,
+  settings: Pick<Settings, "apiUrl" | "timeoutMs">,
+  { where, write }: RequestContext,
+): Failure {
   const row = classifyFetchError(error);
-  if (write && row.code === "forbidden") return new Failure(row.exitCode, `${error.message} (the token may not change ${where}: an admin token of its scope is needed)`);
+  if (write && row.code === "forbidden")
+    return new Failure(
+      row.exitCode,
+      `${error.message} (the token may not change ${where}: an admin token of its scope is needed)`,
+    );
   const failure = fetchFailure(error, settings, where, false);
-  return failure === undefined ? new Failure(row.exitCode, error.message) : new Failure(failure.exitCode, failure.message);
+  return failure === undefined
+    ? new Failure(row.exitCode, error.message)
+    : new Failure(failure.exitCode, failure.message);
 }

@@ -14,7 +14,11 @@ export interface Session {
   signal: AbortSignal;
 }
 
-export async function withSecr<T>(settings: Settings, scope: { where: string; write: boolean }, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withSecr<T>(
+  settings: Settings,
+  scope: { where: string; write: boolean },
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
   const module = await loadClient();
   const { isSecrApiError } = module;
   const client = clientFor(settings, module);
@@ -22,7 +26,11 @@ export async function withSecr<T>(settings: Settings, scope: { where: string; wr
   try {
     return await work({ client, signal: deadline });
   } catch (error) {
-    if (deadline.aborted) throw new Failure(ExitCode.UNAVAILABLE, `secr at ${settings.apiUrl} did not answer within ${settings.timeoutMs}ms (--timeout)`);
+    if (deadline.aborted)
+      throw new Failure(
+        ExitCode.UNAVAILABLE,
+        `secr at ${settings.apiUrl} did not answer within ${settings.timeoutMs}ms (--timeout)`,
+      );
     if (isSecrApiError(error)) throw requestFailure(error, settings, scope);
     throw error;
   } finally {

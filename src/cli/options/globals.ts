@@ -14,12 +14,36 @@ export const SECR_OPTIONS = {
     alias: "e",
     hint: "SLUG",
     env: ENV_VARS.env,
-    description: "environment slug (production, staging, ...); run, export, explain and check take several (ENV or PROJECT/ENV, repeated or a,b): later wins",
+    description:
+      "environment slug (production, staging, ...); run, export, explain and check take several (ENV or PROJECT/ENV, repeated or a,b): later wins",
   }),
-  project: Option.String("--project", { group: GLOBAL, alias: "p", hint: "SLUG", env: ENV_VARS.project, description: "project slug" }),
-  org: Option.String("--org", { group: GLOBAL, alias: "o", hint: "SLUG", env: ENV_VARS.org, description: "organisation slug" }),
-  apiUrl: Option.String("--api-url", { group: GLOBAL, hint: "URL", env: ENV_VARS.apiUrl, defaultText: DEFAULT_API_URL, description: "secr API base URL" }),
-  token: Option.String("--token", { group: GLOBAL, hint: "TOKEN", env: ENV_VARS.token, description: "secr token; prefer SECR_TOKEN (argv is visible in ps)" }),
+  project: Option.String("--project", {
+    group: GLOBAL,
+    alias: "p",
+    hint: "SLUG",
+    env: ENV_VARS.project,
+    description: "project slug",
+  }),
+  org: Option.String("--org", {
+    group: GLOBAL,
+    alias: "o",
+    hint: "SLUG",
+    env: ENV_VARS.org,
+    description: "organisation slug",
+  }),
+  apiUrl: Option.String("--api-url", {
+    group: GLOBAL,
+    hint: "URL",
+    env: ENV_VARS.apiUrl,
+    defaultText: DEFAULT_API_URL,
+    description: "secr API base URL",
+  }),
+  token: Option.String("--token", {
+    group: GLOBAL,
+    hint: "TOKEN",
+    env: ENV_VARS.token,
+    description: "secr token; prefer SECR_TOKEN (argv is visible in ps)",
+  }),
   timeout: Option.String("--timeout", {
     group: GLOBAL,
     hint: "DURATION",
@@ -37,7 +61,11 @@ export const SECR_OPTIONS = {
 
 /** Output and meta options. */
 export const OUTPUT_OPTIONS = {
-  verbose: Option.Boolean("--verbose", false, { group: GLOBAL, alias: "v", description: "timings and key names (never values)" }),
+  verbose: Option.Boolean("--verbose", false, {
+    group: GLOBAL,
+    alias: "v",
+    description: "timings and key names (never values)",
+  }),
   quiet: Option.Boolean("--quiet", false, { group: GLOBAL, alias: "q", description: "no warnings" }),
   help: Option.Boolean("--help", false, { group: GLOBAL, alias: "h", description: "show this help" }),
   version: Option.Boolean("--version", false, { group: GLOBAL, alias: "V", description: "print secr-run's version" }),
@@ -46,10 +74,15 @@ export const OUTPUT_OPTIONS = {
 export const GLOBAL_OPTIONS = { ...SECR_OPTIONS, ...OUTPUT_OPTIONS } as const;
 
 /** The global declarations, for the dispatcher (options given before the command's name). */
-export const GLOBAL_DEFINITIONS: readonly (typeof GLOBAL_OPTIONS)[keyof typeof GLOBAL_OPTIONS][] = Object.values(GLOBAL_OPTIONS);
+export const GLOBAL_DEFINITIONS: readonly (typeof GLOBAL_OPTIONS)[keyof typeof GLOBAL_OPTIONS][] =
+  Object.values(GLOBAL_OPTIONS);
 
 /** Parsed SECR_OPTIONS, in the shape settings resolution takes. */
-export function settingFlags(options: { [K in Exclude<keyof typeof SECR_OPTIONS, "env">]: string | undefined } & { env: readonly string[] | undefined }): SettingFlags {
+export function settingFlags(
+  options: { [K in Exclude<keyof typeof SECR_OPTIONS, "env">]: string | undefined } & {
+    env: readonly string[] | undefined;
+  },
+): SettingFlags {
   const { env, project, org, apiUrl, token, timeout, caFile } = options;
   return { env, project, org, apiUrl, token, timeout, caFile };
 }

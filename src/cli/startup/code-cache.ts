@@ -28,7 +28,8 @@ export function loadWithCodeCache<T>(url: URL): T {
   // V8 checks a cache against the source's length, not its content: the file name carries a hash
   // of the content, so a rebuilt bundle never meets bytecode of another.
   const build = BUILD_ID.exec(source)?.[1];
-  const cacheFile = build === undefined ? undefined : cachePath(`${basename(file)}-${build}-${process.version}-${process.arch}.v8`);
+  const cacheFile =
+    build === undefined ? undefined : cachePath(`${basename(file)}-${build}-${process.version}-${process.arch}.v8`);
   let cachedData: Buffer | undefined;
   try {
     if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
@@ -50,7 +51,13 @@ export function loadWithCodeCache<T>(url: URL): T {
   }
   const exports = {};
   const cjsModule = { exports };
-  (script.runInThisContext() as (...args: unknown[]) => void)(exports, module.createRequire(file), cjsModule, file, dirname(file));
+  (script.runInThisContext() as (...args: unknown[]) => void)(
+    exports,
+    module.createRequire(file),
+    cjsModule,
+    file,
+    dirname(file),
+  );
   return cjsModule.exports as T;
 }
 

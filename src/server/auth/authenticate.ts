@@ -5,7 +5,10 @@ import type { TokenRecord } from "../store/model.js";
 import { hashToken, tokenState } from "../store/tokens.js";
 
 /** 401 unless the Authorization header carries a known, unexpired, unrevoked bearer token. */
-export function authenticate(headers: IncomingHttpHeaders, lookup: (hash: string) => TokenRecord | undefined): TokenRecord {
+export function authenticate(
+  headers: IncomingHttpHeaders,
+  lookup: (hash: string) => TokenRecord | undefined,
+): TokenRecord {
   const header = headers.authorization;
   if (!header) throw new ApiError("unauthorized", "missing Authorization: Bearer token");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

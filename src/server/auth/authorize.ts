@@ -22,7 +22,8 @@ const forbidden = (message: string) => new ApiError("forbidden", message);
 /** 403 when the role or any level of the scope does not cover the request. */
 export function authorize(token: TokenRecord, access: Access): void {
   if (access.write && token.role !== "admin") throw forbidden("this token is read-only (viewer role)");
-  if (token.org !== undefined && token.org !== access.org) throw forbidden(`this token is limited to organization "${token.org}"`);
+  if (token.org !== undefined && token.org !== access.org)
+    throw forbidden(`this token is limited to organization "${token.org}"`);
   if (token.project !== undefined && token.project !== access.project) {
     throw forbidden(`this token is limited to project "${token.org}/${token.project}"`);
   }

@@ -18,7 +18,16 @@ import type { ReadCache } from "./read-cache.js";
 import { sendError, sendNotModified, sendPayload } from "./respond.js";
 import { matchRoute, type RouteMatch, type RouteName } from "./routes.js";
 import { etagOf, ifNoneMatchHits } from "./etag.js";
-import { bulkBody, createTokenBody, listQuery, parseWith, promoteBody, putBody, slugBody, templateBody } from "./schemas.js";
+import {
+  bulkBody,
+  createTokenBody,
+  listQuery,
+  parseWith,
+  promoteBody,
+  putBody,
+  slugBody,
+  templateBody,
+} from "./schemas.js";
 
 export interface HandlerContext {
   state(): State;
@@ -78,7 +87,13 @@ const CACHEABLE = new Set<RouteName>(["pull", "keys", "listTemplates", "validate
 // Read answers with an ETag (If-None-Match → 304).
 const TAGGED = new Set<RouteName>(["pull", "keys"]);
 
-async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMatch, query: URLSearchParams, actor: TokenRecord): Promise<Answer> {
+async function answer(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  match: RouteMatch,
+  query: URLSearchParams,
+  actor: TokenRecord,
+): Promise<Answer> {
   const { org = "", project = "", env = "", key = "", id = "" } = match.params;
   const ref = { org, project, env };
   const write = async <T>(touches: Touch[], change: () => T, status = 200): Promise<Answer> => {
@@ -94,22 +109,32 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
   };
   switch (match.name) {
     case "pull":
-      return { status: 200, body: listSecrets(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")) };
+      return {
+        status: 200,
+        body: listSecrets(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")),
+      };
     case "keys":
-      return { status: 200, body: listKeys(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")) };
+      return {
+        status: 200,
+        body: listKeys(ctx.state(), ref, parseWith(listQuery, Object.fromEntries(query), "query")),
+      };
     case "put": {
       const input = parseWith(putBody, await readJsonBody(req), "body");
       return write([{ kind: "keys", ...ref, keys: [input.key] }], () => putSecret(ctx.state(), ref, input));
     }
     case "bulk": {
       const input = parseWith(bulkBody, await readJsonBody(req), "body");
-      return write([{ kind: "keys", ...ref, keys: input.secrets.map((s) => s.key) }], () => bulkSecrets(ctx.state(), ref, input.secrets));
+      return write([{ kind: "keys", ...ref, keys: input.secrets.map((s) => s.key) }], () =>
+        bulkSecrets(ctx.state(), ref, input.secrets),
+      );
     }
     case "deleteSecret":
       return write([{ kind: "keys", ...ref, keys: [key] }], () => deleteSecret(ctx.state(), ref, key));
     case "promote": {
       const input = parseWith(promoteBody, await readJsonBody(req), "body");
-      return write([{ kind: "env", org, project, env: input.toEnv }], () => promoteSecrets(ctx.state(), org, project, input));
+      return write([{ kind: "env", org, project, env: input.toEnv }], () =>
+        promoteSecrets(ctx.state(), org, project, input),
+      );
     }
     case "listTemplates":
       return { status: 200, body: listTemplates(ctx.state(), org, project) };
@@ -131,13 +156,21 @@ async function answer(ctx: HandlerContext, req: IncomingMessage, match: RouteMat
       return write([{ kind: "tokens" }], () => revokeToken(ctx.state(), actor, id));
     case "createProject": {
       const input = parseWith(slugBody, await readJsonBody(req), "body");
-      return write([{ kind: "project", org, project: input.slug }], () => createProject(ctx.state(), org, input.slug), 201);
+      return write(
+        [{ kind: "project", org, project: input.slug }],
+        () => createProject(ctx.state(), org, input.slug),
+        201,
+      );
     }
     case "listEnvironments":
       return { status: 200, body: listEnvironments(ctx.state(), org, project) };
     case "createEnvironment": {
       const input = parseWith(slugBody, await readJsonBody(req), "body");
-      return write([{ kind: "project", org, project }], () => createEnvironment(ctx.state(), org, project, input.slug), 201);
+      return write(
+        [{ kind: "project", org, project }],
+        () => createEnvironment(ctx.state(), org, project, input.slug),
+        201,
+      );
     }
     case "deleteEnvironment":
       return write([{ kind: "project", org, project }], () => deleteEnvironment(ctx.state(), org, project, env));
@@ -167,7 +200,9 @@ function authenticateLimited(ctx: HandlerContext, req: IncomingMessage): TokenRe
 
 function splitUrl(url: string): { pathname: string; query: URLSearchParams } {
   const q = url.indexOf("?");
-  return q < 0 ? { pathname: url, query: new URLSearchParams() } : { pathname: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+  return q < 0
+    ? { pathname: url, query: new URLSearchParams() }
+    : { pathname: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
 
 export function createHandler(ctx: HandlerContext) {
@@ -186,7 +221,9 @@ export function createHandler(ctx: HandlerContext) {
       const access = accessFor(match);
       if (access === "tokens") authorizeTokenAdmin(token);
       else authorize(token, access);
-      const readKey = CACHEABLE.has(match.name) ? `${match.name}\0${Object.values(match.params).join("\0")}\0${query}` : undefined;
+      const readKey = CACHEABLE.has(match.name)
+        ? `${match.name}\0${Object.values(match.params).join("\0")}\0${query}`
+        : undefined;
       let payload = readKey === undefined ? undefined : ctx.readCache.get(readKey);
       let status = 200;
       if (!payload) {
@@ -206,9 +243,11 @@ export function createHandler(ctx: HandlerContext) {
     } catch (error) {
       // The client went away (or shutdown cut its upload): nobody to answer, nothing went wrong here.
       if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
-      if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!(error instanceof ApiError))
+        ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       // A body we stopped reading cannot be drained: answer, then close the connection.
-      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing()) res.setHeader("connection", "close");
+      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing())
+        res.setHeader("connection", "close");
       if (res.headersSent) res.destroy();
       else sendError(res, error);
     }

@@ -15,7 +15,9 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export function createListener(handler: RequestHandler, tls: TlsFiles | undefined): Server {
   const options = { keepAliveTimeout: 5_000 };
   // https.Server extends tls.Server, whose request events and methods are node:http's.
-  return tls === undefined ? createHttpServer(options, handler) : (createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, handler) as unknown as Server);
+  return tls === undefined
+    ? createHttpServer(options, handler)
+    : (createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, handler) as unknown as Server);
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

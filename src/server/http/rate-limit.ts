@@ -51,6 +51,7 @@ export class RateLimiter {
 
   /** Forget full buckets (they behave as new ones): many ids over time cannot grow memory without bound. */
   #prune(now: number): void {
-    for (const [id, bucket] of this.#buckets) if (this.#refilled(bucket, now) >= this.#capacity) this.#buckets.delete(id);
+    for (const [id, bucket] of this.#buckets)
+      if (this.#refilled(bucket, now) >= this.#capacity) this.#buckets.delete(id);
   }
 }

@@ -2,11 +2,21 @@
 import type { ServerResponse } from "node:http";
 import { ApiError } from "../store/errors.js";
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   sendPayload(res, status, JSON.stringify(body), headers);
 }
 
-export function sendPayload(res: ServerResponse, status: number, payload: string | Buffer, headers: Record<string, string> = {}): void {
+export function sendPayload(
+  res: ServerResponse,
+  status: number,
+  payload: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),

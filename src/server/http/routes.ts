@@ -51,7 +51,12 @@ const routes: Route[] = [
   { method: "POST", name: "createProject", collection: "projects", segments: ["org"] },
   { method: "GET", name: "listEnvironments", collection: "projects", segments: ["org", "project", "'environments'"] },
   { method: "POST", name: "createEnvironment", collection: "projects", segments: ["org", "project", "'environments'"] },
-  { method: "DELETE", name: "deleteEnvironment", collection: "projects", segments: ["org", "project", "'environments'", "env"] },
+  {
+    method: "DELETE",
+    name: "deleteEnvironment",
+    collection: "projects",
+    segments: ["org", "project", "'environments'", "env"],
+  },
 ];
 
 function fits(route: Route, collection: string, rest: string[]): boolean {

@@ -101,10 +101,16 @@ export function postImages(state: State, batch: Change[]): Op[] {
   if (tokens) ops.push(["tokens", [...state.tokens.values()]]);
   for (const [name, [org, project]] of projects) {
     const found = state.orgs.get(org)?.projects.get(project);
-    ops.push(["project", org, project, found ? { templates: found.templates, envs: [...found.environments.keys()] } : null]);
+    ops.push([
+      "project",
+      org,
+      project,
+      found ? { templates: found.templates, envs: [...found.environments.keys()] } : null,
+    ]);
     // An environment created (or deleted and created again) in this batch is written whole.
     const before = envsBefore.get(name) ?? new Set();
-    for (const [slug, env] of found?.environments ?? []) if (!before.has(env)) envs.set(JSON.stringify([org, project, slug]), [org, project, slug]);
+    for (const [slug, env] of found?.environments ?? [])
+      if (!before.has(env)) envs.set(JSON.stringify([org, project, slug]), [org, project, slug]);
   }
   for (const [org, project, slug] of envs.values()) {
     const env = findEnv(state, org, project, slug);
@@ -113,7 +119,12 @@ export function postImages(state: State, batch: Change[]): Op[] {
   for (const { ref, keys: names } of keys.values()) {
     const env = findEnv(state, ...ref);
     // Gone: the environment was deleted in this batch, and its project operation says so.
-    if (env !== undefined) ops.push(["keys", ...ref, [...names].map((key) => [key, env.secrets.get(key) ?? null] as [string, SecretRecord | null])]);
+    if (env !== undefined)
+      ops.push([
+        "keys",
+        ...ref,
+        [...names].map((key) => [key, env.secrets.get(key) ?? null] as [string, SecretRecord | null]),
+      ]);
   }
   return ops;
 }

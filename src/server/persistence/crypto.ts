@@ -40,7 +40,10 @@ export function open(file: Buffer, key: Buffer, path: string): string {
   }
   const storedKeyId = file.subarray(MAGIC.length, MAGIC.length + KEY_ID_BYTES);
   if (!storedKeyId.equals(keyId(key))) {
-    throw new DataFileError(`${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`, "wrong_key");
+    throw new DataFileError(
+      `${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`,
+      "wrong_key",
+    );
   }
   const ivStart = MAGIC.length + KEY_ID_BYTES;
   const iv = file.subarray(ivStart, ivStart + IV_BYTES);

@@ -24,7 +24,8 @@ export async function readNoFollow(path: string, what: string): Promise<{ bytes:
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    if (code === "ELOOP") throw new UnsafeDataDirError(`${what} ${path} is a symbolic link; refusing to follow it (use the real path)`);
+    if (code === "ELOOP")
+      throw new UnsafeDataDirError(`${what} ${path} is a symbolic link; refusing to follow it (use the real path)`);
     throw error;
   }
   try {
@@ -56,10 +57,14 @@ export function decodeSnapshot(bytes: Buffer, key: Buffer, path: string): Snapsh
     return { text: open(bytes, key, path), size: bytes.length };
   }
   if (!bytes.subarray(8, 16).equals(keyIdOf(key))) {
-    throw new DataFileError(`${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`, "wrong_key");
+    throw new DataFileError(
+      `${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`,
+      "wrong_key",
+    );
   }
   const plain = openWith(bytes.subarray(V2_HEADER), key, bytes.subarray(0, V2_HEADER));
-  if (plain === undefined) throw new DataFileError(`${path} failed authentication: the file is corrupt or has been tampered with`, "corrupt");
+  if (plain === undefined)
+    throw new DataFileError(`${path} failed authentication: the file is corrupt or has been tampered with`, "corrupt");
   return {
     text: plain.toString("utf8"),
     journalId: Buffer.from(bytes.subarray(16, 16 + JOURNAL_ID_BYTES)),
@@ -80,7 +85,13 @@ export async function readDataFile(path: string, key: Buffer): Promise<Snapshot 
 }
 
 /** Atomically replaces the snapshot; returns its size on disk. */
-export async function writeDataFile(path: string, key: Buffer, plaintext: string, journalId: Buffer, previousJournalId: Buffer): Promise<number> {
+export async function writeDataFile(
+  path: string,
+  key: Buffer,
+  plaintext: string,
+  journalId: Buffer,
+  previousJournalId: Buffer,
+): Promise<number> {
   const bytes = encodeSnapshot(plaintext, key, journalId, previousJournalId);
   await writeFileAtomic(path, dirname(path), bytes);
   return bytes.length;

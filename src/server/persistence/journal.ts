@@ -44,7 +44,10 @@ export function journalIdOf(bytes: Buffer, key: Buffer, path: string): Buffer {
     throw new DataFileError(`${path} is not a secr-run serve journal (corrupt or foreign)`, "corrupt");
   }
   if (!bytes.subarray(MAGIC.length, MAGIC.length + 8).equals(keyIdOf(key))) {
-    throw new DataFileError(`${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`, "wrong_key");
+    throw new DataFileError(
+      `${path} was encrypted under a different key (check SECR_SERVE_KEY / --key-file)`,
+      "wrong_key",
+    );
   }
   return Buffer.from(bytes.subarray(MAGIC.length + 8, JOURNAL_HEADER_BYTES));
 }
@@ -69,12 +72,22 @@ export function parseJournal(bytes: Buffer, key: Buffer, journalId: Buffer, path
     const length = rest.readUInt32BE(0);
     if (~length >>> 0 !== rest.readUInt32BE(4)) {
       if (rest.every((byte) => byte === 0)) return torn;
-      throw new DataFileError(`${path} record ${records.length + 1} is damaged: the file is corrupt or has been tampered with`, "corrupt");
+      throw new DataFileError(
+        `${path} record ${records.length + 1} is damaged: the file is corrupt or has been tampered with`,
+        "corrupt",
+      );
     }
     if (rest.length < LENGTH_BYTES + length) return torn;
-    const plain = openWith(rest.subarray(LENGTH_BYTES, LENGTH_BYTES + length), key, recordAad(journalId, records.length));
+    const plain = openWith(
+      rest.subarray(LENGTH_BYTES, LENGTH_BYTES + length),
+      key,
+      recordAad(journalId, records.length),
+    );
     if (plain === undefined) {
-      throw new DataFileError(`${path} record ${records.length + 1} failed authentication: the file is corrupt or has been tampered with`, "corrupt");
+      throw new DataFileError(
+        `${path} record ${records.length + 1} failed authentication: the file is corrupt or has been tampered with`,
+        "corrupt",
+      );
     }
     records.push(plain);
     offset += LENGTH_BYTES + length;
@@ -96,7 +109,8 @@ export async function appendDurably(path: string, bytes: Buffer): Promise<void> 
   try {
     handle = await openFile(path, constants.O_WRONLY | constants.O_APPEND | O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOOP") throw new UnsafeDataDirError(`journal ${path} is a symbolic link; refusing to follow it`);
+    if ((error as NodeJS.ErrnoException).code === "ELOOP")
+      throw new UnsafeDataDirError(`journal ${path} is a symbolic link; refusing to follow it`);
     throw error;
   }
   try {

@@ -48,7 +48,12 @@ export class JournaledStore {
     const ops = postImages(this.state(), batch);
     if (ops.length === 0) return;
     const position = this.#position;
-    const record = encodeRecord(Buffer.from(JSON.stringify(ops), "utf8"), this.files.key, position.journalId, position.seq);
+    const record = encodeRecord(
+      Buffer.from(JSON.stringify(ops), "utf8"),
+      this.files.key,
+      position.journalId,
+      position.seq,
+    );
     try {
       await appendDurably(this.files.journalFile, record);
     } catch (error) {
@@ -64,14 +69,21 @@ export class JournaledStore {
   /** Compacts when the journal has grown past its threshold (after a batch was acknowledged). */
   async maintain(): Promise<void> {
     const position = this.#position;
-    if (position && shouldCompact(position.journalBytes, position.snapshotBytes, this.compactMinBytes)) await this.compact();
+    if (position && shouldCompact(position.journalBytes, position.snapshotBytes, this.compactMinBytes))
+      await this.compact();
   }
 
   /** New snapshot naming a new journal, then that (empty) journal in place of the old one. */
   async compact(): Promise<void> {
     this.#compactNext = true;
     const journalId = randomBytes(JOURNAL_ID_BYTES);
-    const snapshotBytes = await writeDataFile(this.files.dataFile, this.files.key, serializeState(this.state()), journalId, this.#diskJournalId);
+    const snapshotBytes = await writeDataFile(
+      this.files.dataFile,
+      this.files.key,
+      serializeState(this.state()),
+      journalId,
+      this.#diskJournalId,
+    );
     // From here the snapshot holds everything: the old journal is stale whatever happens next.
     this.#position = undefined;
     await createJournal(this.files.journalFile, this.files.key, journalId);

@@ -25,7 +25,10 @@ function normalize(base64: string): string {
   return trimmed.length % 4 === 0 ? trimmed : trimmed + "=".repeat(4 - (trimmed.length % 4));
 }
 
-export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean): Promise<{ key: Buffer; created: boolean; warning?: string }> {
+export async function loadOrCreateKeyFile(
+  path: string,
+  dataFileExists: boolean,
+): Promise<{ key: Buffer; created: boolean; warning?: string }> {
   let file;
   try {
     file = await readNoFollow(path, "key file");
@@ -36,11 +39,16 @@ export async function loadOrCreateKeyFile(path: string, dataFileExists: boolean)
   }
   if (file !== undefined) {
     const key = decodeKey(file.bytes.toString("utf8"), `key file ${path}`);
-    const warning = file.mode & 0o077 ? `key file ${path} is readable by others (mode ${file.mode.toString(8)}); chmod 600 it` : undefined;
+    const warning =
+      file.mode & 0o077
+        ? `key file ${path} is readable by others (mode ${file.mode.toString(8)}); chmod 600 it`
+        : undefined;
     return warning ? { key, created: false, warning } : { key, created: false };
   }
   if (dataFileExists) {
-    throw new KeyError(`key file ${path} is missing but the data file exists; refusing to create a new key (set SECR_SERVE_KEY or --key-file)`);
+    throw new KeyError(
+      `key file ${path} is missing but the data file exists; refusing to create a new key (set SECR_SERVE_KEY or --key-file)`,
+    );
   }
   const key = randomBytes(32);
   // O_EXCL: never overwrite a key file another process created meanwhile, nor write through a symlink.

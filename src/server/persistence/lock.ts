@@ -52,7 +52,8 @@ function inspect(pid: number): LiveProcess {
   return startTime === undefined ? { alive: true } : { alive: true, startTime };
 }
 
-const readLock = (path: string) => readFile(path, { encoding: "utf8", flag: constants.O_RDONLY | O_NOFOLLOW }).catch(() => "");
+const readLock = (path: string) =>
+  readFile(path, { encoding: "utf8", flag: constants.O_RDONLY | O_NOFOLLOW }).catch(() => "");
 
 /** The live server holding the lock at lockPath, if any (`secr-run serve --stop`). */
 export async function lockHolder(lockPath: string): Promise<LockOwner | undefined> {
@@ -85,13 +86,16 @@ export async function acquireLock(lockPath: string): Promise<() => Promise<void>
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         // Our temp file was swept: a server that just took the lock is cleaning up.
-        if (code === "ENOENT") throw new LockError(`another secr-run serve is starting on this data directory (${path})`);
+        if (code === "ENOENT")
+          throw new LockError(`another secr-run serve is starting on this data directory (${path})`);
         if (code !== "EEXIST") throw error;
       }
       const text = await readLock(path);
       const owner = parseLock(text);
       if (!isStale(owner, owner ? inspect(owner.pid) : { alive: false }, process.pid)) {
-        throw new LockError(`another secr-run serve (pid ${owner!.pid}) is using this data directory (${path}); stop it first`);
+        throw new LockError(
+          `another secr-run serve (pid ${owner!.pid}) is using this data directory (${path}); stop it first`,
+        );
       }
       // Only the lock we judged: another server may have replaced it meanwhile.
       if ((await readLock(path)) === text) await unlink(path).catch(() => {});

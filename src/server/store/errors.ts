@@ -1,6 +1,16 @@
 // The error every layer throws for an answer the contract defines; the HTTP layer turns it
 // into `{ error, message }` with the matching status. Messages name keys, never values.
-export type ApiErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "validation_error" | "rate_limited" | "server_error";
+export type ApiErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "payload_too_large"
+  | "validation_error"
+  | "rate_limited"
+  | "server_error";
 
 const statusOf: Record<ApiErrorCode, number> = {
   bad_request: 400,

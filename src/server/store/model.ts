@@ -134,7 +134,13 @@ export function serializeState(state: State): string {
 
 /** A format-1 token: an env scope without org and project would match that env everywhere, so it is revoked. */
 function upgradeToken(token: z.infer<typeof tokenJsonV1>, now: string): TokenRecord {
-  const record: TokenRecord = { id: `tok_${token.hash.slice(0, 16)}`, hash: token.hash, name: "from format 1", role: token.role, createdAt: now };
+  const record: TokenRecord = {
+    id: `tok_${token.hash.slice(0, 16)}`,
+    hash: token.hash,
+    name: "from format 1",
+    role: token.role,
+    createdAt: now,
+  };
   if (token.env !== undefined) Object.assign(record, { env: token.env, revokedAt: now });
   return record;
 }
@@ -143,7 +149,8 @@ function upgradeToken(token: z.infer<typeof tokenJsonV1>, now: string): TokenRec
 export function deserializeState(text: string, now = new Date().toISOString()): State {
   const parsed = stateJson.parse(JSON.parse(text));
   const state = emptyState();
-  for (const token of parsed.tokens) state.tokens.set(token.hash, "id" in token ? (token as TokenRecord) : upgradeToken(token, now));
+  for (const token of parsed.tokens)
+    state.tokens.set(token.hash, "id" in token ? (token as TokenRecord) : upgradeToken(token, now));
   for (const [orgSlug, projects] of parsed.orgs) {
     const org: Org = { projects: new Map() };
     for (const [projectSlug, project] of projects) {

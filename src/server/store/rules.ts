@@ -35,7 +35,8 @@ export function checkDescription(description: string): void {
 /** 422 unless a token name is 1–256 characters without control characters. */
 export function checkName(name: string): void {
   const length = [...name].length;
-  if (length < 1 || length > 256) throw new ApiError("validation_error", `name must be 1 to 256 characters long (got ${length})`);
+  if (length < 1 || length > 256)
+    throw new ApiError("validation_error", `name must be 1 to 256 characters long (got ${length})`);
   if (CONTROL.test(name)) throw new ApiError("validation_error", "name must not contain control characters");
 }
 
@@ -45,6 +46,9 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** 422 unless a slug is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit. */
 export function checkSlug(what: string, slug: string): void {
   if (!SLUG.test(slug)) {
-    throw new ApiError("validation_error", `${what} slug must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    throw new ApiError(
+      "validation_error",
+      `${what} slug must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   }
 }

@@ -28,7 +28,8 @@ type Active = SecretRecord & { value: string };
 /** Active (not soft-deleted) secrets, sorted by key so pages are stable. */
 export function activeSecrets(env: Environment): [string, Active][] {
   const out: [string, Active][] = [];
-  for (const [key, record] of env.secrets) if (!record.deleted && record.value !== null) out.push([key, record as Active]);
+  for (const [key, record] of env.secrets)
+    if (!record.deleted && record.value !== null) out.push([key, record as Active]);
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -42,16 +43,30 @@ function secret(key: string, record: Active): Secret {
   // Built in one literal (no spread): this runs once per key on every uncached pull.
   return record.description === undefined
     ? { key, value: record.value, version: record.version, updatedAt: record.updatedAt }
-    : { key, value: record.value, version: record.version, updatedAt: record.updatedAt, description: record.description };
+    : {
+        key,
+        value: record.value,
+        version: record.version,
+        updatedAt: record.updatedAt,
+        description: record.description,
+      };
 }
 
-export function listSecrets(state: State, ref: EnvRef, page: PageRequest): { secrets: Secret[]; pagination?: Pagination } {
+export function listSecrets(
+  state: State,
+  ref: EnvRef,
+  page: PageRequest,
+): { secrets: Secret[]; pagination?: Pagination } {
   const all = activeSecrets(findEnv(state, ref.org, ref.project, ref.env)).map(([key, r]) => secret(key, r));
   const { items, pagination } = paginate(filterByKey(all, page.search), page);
   return pagination ? { secrets: items, pagination } : { secrets: items };
 }
 
-export function listKeys(state: State, ref: EnvRef, page: PageRequest): { keys: SecretMeta[]; pagination?: Pagination } {
+export function listKeys(
+  state: State,
+  ref: EnvRef,
+  page: PageRequest,
+): { keys: SecretMeta[]; pagination?: Pagination } {
   const all = activeSecrets(findEnv(state, ref.org, ref.project, ref.env)).map(([key, r]) => meta(key, r));
   const { items, pagination } = paginate(filterByKey(all, page.search), page);
   return pagination ? { keys: items, pagination } : { keys: items };
@@ -84,7 +99,12 @@ function write(env: Environment, input: SecretInput, now: string): "created" | "
   return created ? "created" : "updated";
 }
 
-export function putSecret(state: State, ref: EnvRef, input: SecretInput, now = new Date().toISOString()): { key: string; version: number } {
+export function putSecret(
+  state: State,
+  ref: EnvRef,
+  input: SecretInput,
+  now = new Date().toISOString(),
+): { key: string; version: number } {
   const env = findEnv(state, ref.org, ref.project, ref.env);
   checkInput(input);
   write(env, input, now);
@@ -108,7 +128,8 @@ export function deleteSecret(state: State, ref: EnvRef, key: string, now = new D
   const env = findEnv(state, ref.org, ref.project, ref.env);
   checkKey(key);
   const existing = env.secrets.get(key);
-  if (!existing || existing.deleted) throw new ApiError("not_found", `key "${key}" not found in environment "${ref.env}"`);
+  if (!existing || existing.deleted)
+    throw new ApiError("not_found", `key "${key}" not found in environment "${ref.env}"`);
   // Soft delete: keep the version counter, drop the value so it no longer sits on disk.
   env.secrets.set(key, { value: null, version: existing.version, updatedAt: now, deleted: true });
   return { deleted: true as const, key };
@@ -121,7 +142,13 @@ export interface PromoteInput {
   overwrite?: boolean;
 }
 
-export function promoteSecrets(state: State, org: string, projectSlug: string, input: PromoteInput, now = new Date().toISOString()) {
+export function promoteSecrets(
+  state: State,
+  org: string,
+  projectSlug: string,
+  input: PromoteInput,
+  now = new Date().toISOString(),
+) {
   if (input.fromEnv === input.toEnv) throw new ApiError("bad_request", "fromEnv and toEnv must differ");
   const project = findProject(state, org, projectSlug);
   const from = findEnvironment(project, org, projectSlug, input.fromEnv);
@@ -131,7 +158,8 @@ export function promoteSecrets(state: State, org: string, projectSlug: string, i
     const wanted = new Set(input.keys);
     const present = new Set(source.map(([key]) => key));
     for (const key of wanted) {
-      if (!present.has(key)) throw new ApiError("not_found", `key "${key}" not found in environment "${input.fromEnv}"`);
+      if (!present.has(key))
+        throw new ApiError("not_found", `key "${key}" not found in environment "${input.fromEnv}"`);
     }
     source = source.filter(([key]) => wanted.has(key));
   }
@@ -146,7 +174,14 @@ export function promoteSecrets(state: State, org: string, projectSlug: string, i
       continue;
     }
     const description = record.description;
-    if (write(to, description === undefined ? { key, value: record.value } : { key, value: record.value, description }, now) === "created") created++;
+    if (
+      write(
+        to,
+        description === undefined ? { key, value: record.value } : { key, value: record.value, description },
+        now,
+      ) === "created"
+    )
+      created++;
     else updated++;
   }
   return { promoted: created + updated, created, updated, skipped };

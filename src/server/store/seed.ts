@@ -18,7 +18,10 @@ const slug = z.string().min(1).max(256);
  */
 function entries<V extends z.ZodType>(key: z.ZodType<string>, value: V) {
   return z
-    .custom<Record<string, unknown>>((input) => typeof input === "object" && input !== null && !Array.isArray(input), "expected an object")
+    .custom<Record<string, unknown>>(
+      (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+      "expected an object",
+    )
     .transform((object, ctx) => {
       const out: [string, z.output<V>][] = [];
       for (const [name, item] of Object.entries(object)) {
@@ -122,7 +125,11 @@ export function applySeed(state: State, seed: ParsedSeed, now = new Date().toISO
     // Tokens are configuration: the seed's role and scope win (the same seed is still a no-op).
     const existing = state.tokens.get(hashToken(token.token));
     const { token: secret, name, ...rest } = token;
-    const record = tokenRecord({ token: secret, name: name ?? existing?.name ?? `seed token ${i + 1}`, ...rest }, existing?.createdAt ?? now, existing?.id);
+    const record = tokenRecord(
+      { token: secret, name: name ?? existing?.name ?? `seed token ${i + 1}`, ...rest },
+      existing?.createdAt ?? now,
+      existing?.id,
+    );
     if (existing?.revokedAt !== undefined) record.revokedAt = existing.revokedAt;
     if (!existing || !sameToken(existing, record)) {
       state.tokens.set(record.hash, record);
@@ -154,7 +161,12 @@ export function applySeed(state: State, seed: ParsedSeed, now = new Date().toISO
           if (env.secrets.has(key)) continue;
           const value = typeof entry === "string" ? entry : entry.value;
           const description = typeof entry === "string" ? undefined : entry.description;
-          env.secrets.set(key, description === undefined ? { value, version: 1, updatedAt: now } : { value, version: 1, updatedAt: now, description });
+          env.secrets.set(
+            key,
+            description === undefined
+              ? { value, version: 1, updatedAt: now }
+              : { value, version: 1, updatedAt: now, description },
+          );
           changed = true;
         }
       }

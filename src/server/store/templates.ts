@@ -20,7 +20,13 @@ export function newTemplateId(): string {
   return `tpl_${randomBytes(8).toString("hex")}`;
 }
 
-export function createTemplate(state: State, org: string, projectSlug: string, input: TemplateInput, now = new Date().toISOString()): TemplateRecord {
+export function createTemplate(
+  state: State,
+  org: string,
+  projectSlug: string,
+  input: TemplateInput,
+  now = new Date().toISOString(),
+): TemplateRecord {
   const project = findProject(state, org, projectSlug);
   checkKey(input.key);
   if (input.description) checkDescription(input.description);

@@ -41,13 +41,21 @@ export interface CreateTokenInput extends TokenScope {
   expiresAt?: string;
 }
 
-export function createToken(state: State, actor: TokenRecord, input: CreateTokenInput, now = new Date()): TokenView & { token: string } {
+export function createToken(
+  state: State,
+  actor: TokenRecord,
+  input: CreateTokenInput,
+  now = new Date(),
+): TokenView & { token: string } {
   checkName(input.name);
   const problem = scopeProblem(input);
   if (problem !== undefined) throw new ApiError("validation_error", problem);
   // No escalation: an org admin's tokens stay inside its org.
   if (actor.org !== undefined && input.org !== actor.org) {
-    throw new ApiError("forbidden", `this token may only create tokens for organization "${actor.org}" (set "org": "${actor.org}")`);
+    throw new ApiError(
+      "forbidden",
+      `this token may only create tokens for organization "${actor.org}" (set "org": "${actor.org}")`,
+    );
   }
   if (input.expiresAt !== undefined && !(Date.parse(input.expiresAt) > now.getTime())) {
     throw new ApiError("validation_error", "expiresAt must be a date-time in the future");
@@ -61,21 +69,42 @@ export function createToken(state: State, actor: TokenRecord, input: CreateToken
   }
   const expiresAt = boundedExpiry(actor, input.expiresAt);
   const token = `secr_tok_${randomBytes(20).toString("hex")}`;
-  const record = tokenRecord({ token, name: input.name, role: input.role, ...scopeOf(input), ...(expiresAt ? { expiresAt } : {}), createdBy: actor.id }, now.toISOString());
+  const record = tokenRecord(
+    {
+      token,
+      name: input.name,
+      role: input.role,
+      ...scopeOf(input),
+      ...(expiresAt ? { expiresAt } : {}),
+      createdBy: actor.id,
+    },
+    now.toISOString(),
+  );
   state.tokens.set(record.hash, record);
   return { ...tokenView(record, now.getTime()), token };
 }
 
 export function listTokens(state: State, actor: TokenRecord, now = Date.now()): { tokens: TokenView[] } {
-  const tokens = [...state.tokens.values()].filter((record) => visible(actor, record)).map((record) => tokenView(record, now));
-  return { tokens: tokens.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1)) };
+  const tokens = [...state.tokens.values()]
+    .filter((record) => visible(actor, record))
+    .map((record) => tokenView(record, now));
+  return {
+    tokens: tokens.sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
+    ),
+  };
 }
 
 /**
  * Revokes a token and every token it created (directly or not): what a revoked token minted
  * must not keep its access. Revoking twice is fine (the first time stays recorded).
  */
-export function revokeToken(state: State, actor: TokenRecord, id: string, now = new Date().toISOString()): { revoked: true; id: string; alsoRevoked: string[] } {
+export function revokeToken(
+  state: State,
+  actor: TokenRecord,
+  id: string,
+  now = new Date().toISOString(),
+): { revoked: true; id: string; alsoRevoked: string[] } {
   const record = [...state.tokens.values()].find((r) => r.id === id && visible(actor, r));
   if (record === undefined) throw new ApiError("not_found", `token "${id}" not found`);
   record.revokedAt ??= now;

@@ -8,7 +8,10 @@ import type { TokenRecord } from "./model.js";
  * Asking for more than the creator has is refused, so a short-lived admin token cannot mint a
  * permanent one.
  */
-export function boundedExpiry(creator: Pick<TokenRecord, "expiresAt" | "id">, requested: string | undefined): string | undefined {
+export function boundedExpiry(
+  creator: Pick<TokenRecord, "expiresAt" | "id">,
+  requested: string | undefined,
+): string | undefined {
   if (creator.expiresAt === undefined) return requested;
   if (requested === undefined) return creator.expiresAt;
   if (Date.parse(requested) > Date.parse(creator.expiresAt)) {

@@ -19,7 +19,8 @@ export function scopeProblem(scope: TokenScope): string | undefined {
   if (scope.env !== undefined && (scope.org === undefined || scope.project === undefined)) {
     return "a token scoped to an environment must also name its org and project";
   }
-  if (scope.project !== undefined && scope.org === undefined) return "a token scoped to a project must also name its org";
+  if (scope.project !== undefined && scope.org === undefined)
+    return "a token scoped to a project must also name its org";
   return undefined;
 }
 
@@ -43,7 +44,14 @@ export interface NewToken extends TokenScope {
 export function tokenRecord(input: NewToken, now = new Date().toISOString(), id = newTokenId()): TokenRecord {
   const problem = scopeProblem(input);
   if (problem !== undefined) throw new Error(problem);
-  const record: TokenRecord = { id, hash: hashToken(input.token), name: input.name, role: input.role, ...scopeOf(input), createdAt: now };
+  const record: TokenRecord = {
+    id,
+    hash: hashToken(input.token),
+    name: input.name,
+    role: input.role,
+    ...scopeOf(input),
+    createdAt: now,
+  };
   if (input.expiresAt !== undefined) record.expiresAt = new Date(input.expiresAt).toISOString();
   if (input.createdBy !== undefined) record.createdBy = input.createdBy;
   return record;

@@ -16,7 +16,10 @@ export class SharedBackoff {
 
   /** After a 429: `retryAfterSeconds` from its header, undefined when absent or unreadable. */
   hold(retryAfterSeconds: number | undefined): void {
-    const ms = Math.min(MAX_BACKOFF_MS, retryAfterSeconds === undefined ? DEFAULT_BACKOFF_MS : retryAfterSeconds * 1000);
+    const ms = Math.min(
+      MAX_BACKOFF_MS,
+      retryAfterSeconds === undefined ? DEFAULT_BACKOFF_MS : retryAfterSeconds * 1000,
+    );
     this.#until = Math.max(this.#until, this.now() + ms);
   }
 }

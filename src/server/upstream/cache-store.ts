@@ -48,7 +48,11 @@ export class CacheStore {
   constructor(readonly maxBytes: number) {}
 
   stamp(tokenId: TokenId, scope: string): Stamp {
-    return { all: this.#generation, token: this.#tokenGenerations.get(tokenId) ?? 0, scope: this.#scopeGenerations.get(scope) ?? 0 };
+    return {
+      all: this.#generation,
+      token: this.#tokenGenerations.get(tokenId) ?? 0,
+      scope: this.#scopeGenerations.get(scope) ?? 0,
+    };
   }
 
   /** Whether upstream accepted this token for an answer the cache still holds. */

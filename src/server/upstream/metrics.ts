@@ -15,7 +15,19 @@ export interface Counters {
 }
 
 export function newCounters(): Counters {
-  return { hits: 0, misses: 0, coalesced: 0, revalidations: 0, notModified: 0, upstreamRequests: 0, upstreamErrors: 0, staleServed: 0, rateLimited: 0, tokenDrops: 0, invalidations: 0 };
+  return {
+    hits: 0,
+    misses: 0,
+    coalesced: 0,
+    revalidations: 0,
+    notModified: 0,
+    upstreamRequests: 0,
+    upstreamErrors: 0,
+    staleServed: 0,
+    rateLimited: 0,
+    tokenDrops: 0,
+    invalidations: 0,
+  };
 }
 
 const HELP: Record<keyof Counters, string> = {
@@ -56,12 +68,21 @@ export interface Gauges {
 export function renderMetrics(counters: Counters, gauges: Gauges): string {
   const lines: string[] = [];
   for (const name of Object.keys(NAMES) as (keyof Counters)[]) {
-    lines.push(`# HELP ${NAMES[name]} ${HELP[name]}`, `# TYPE ${NAMES[name]} counter`, `${NAMES[name]} ${counters[name]}`);
+    lines.push(
+      `# HELP ${NAMES[name]} ${HELP[name]}`,
+      `# TYPE ${NAMES[name]} counter`,
+      `${NAMES[name]} ${counters[name]}`,
+    );
   }
-  const gauge = (name: string, help: string, value: number) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+  const gauge = (name: string, help: string, value: number) =>
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
   gauge("secr_agent_cache_entries", "answers held in memory", gauges.entries);
   gauge("secr_agent_cache_bytes", "bytes the cache holds (bodies and bookkeeping)", gauges.bytes);
   gauge("secr_agent_cache_max_bytes", "the cache's bound (--cache-max-bytes)", gauges.maxBytes);
-  gauge("secr_agent_backoff_seconds", "seconds left before upstream may be asked again after a 429", gauges.backoffSeconds);
+  gauge(
+    "secr_agent_backoff_seconds",
+    "seconds left before upstream may be asked again after a 429",
+    gauges.backoffSeconds,
+  );
   return `${lines.join("\n")}\n`;
 }

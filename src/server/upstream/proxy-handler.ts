@@ -50,7 +50,9 @@ export interface ProxyContext {
 }
 
 /** What one upstream exchange (shared by coalesced callers) gives them to answer with. */
-export type Outcome = { kind: "entry"; entry: Entry; stale: boolean } | { kind: "pass"; status: number; headers: Record<string, string>; body: Buffer };
+export type Outcome =
+  | { kind: "entry"; entry: Entry; stale: boolean }
+  | { kind: "pass"; status: number; headers: Record<string, string>; body: Buffer };
 
 // The routes whose answer depends only on the token and the request (as in the server's read cache).
 const CACHEABLE = new Set<RouteName>(["pull", "keys", "listTemplates", "validate", "listEnvironments"]);
@@ -81,7 +83,12 @@ function passedHeaders(headers: Record<string, string | string[] | undefined>): 
 }
 
 function localError(status: number, code: string, message: string, headers: Record<string, string> = {}): Outcome {
-  return { kind: "pass", status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: Buffer.from(JSON.stringify({ error: code, message })) };
+  return {
+    kind: "pass",
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body: Buffer.from(JSON.stringify({ error: code, message })),
+  };
 }
 
 export function createProxyHandler(ctx: ProxyContext) {
@@ -90,7 +97,12 @@ export function createProxyHandler(ctx: ProxyContext) {
   /** The cached answer within --max-stale, marked stale; else what upstream said. Only while the
    *  cache still holds it: a token rejected (or a project written) meanwhile is never answered stale. */
   const staleOr = (key: string, entry: Entry | undefined, otherwise: () => Outcome): Outcome => {
-    if (entry !== undefined && ctx.store.peek(key) === entry && ctx.maxStaleMs > 0 && ctx.now() - entry.confirmedAt <= ctx.maxStaleMs) {
+    if (
+      entry !== undefined &&
+      ctx.store.peek(key) === entry &&
+      ctx.maxStaleMs > 0 &&
+      ctx.now() - entry.confirmedAt <= ctx.maxStaleMs
+    ) {
       ctx.counters.staleServed++;
       return { kind: "entry", entry, stale: true };
     }
@@ -103,10 +115,22 @@ export function createProxyHandler(ctx: ProxyContext) {
   const admitted = async (address: string, tokenId: TokenId, work: () => Promise<Outcome>): Promise<Outcome> => {
     const confirmed = ctx.store.holdsToken(tokenId);
     const rejects = confirmed ? 0 : ctx.rejectLimiter.wait(address);
-    if (rejects > 0) return localError(429, "rate_limited", `too many rejected tokens from this address; retry in ${rejects} s`, { "retry-after": String(rejects) });
+    if (rejects > 0)
+      return localError(429, "rate_limited", `too many rejected tokens from this address; retry in ${rejects} s`, {
+        "retry-after": String(rejects),
+      });
     const spent = ctx.tokenLimiter.wait(tokenId);
-    if (spent > 0) return localError(429, "rate_limited", `too many upstream requests for this token; retry in ${spent} s`, { "retry-after": String(spent) });
-    if (!confirmed && !ctx.unconfirmed.enter(address)) return localError(429, "rate_limited", "too many requests of new tokens in flight from this address; retry in 1 s", { "retry-after": "1" });
+    if (spent > 0)
+      return localError(429, "rate_limited", `too many upstream requests for this token; retry in ${spent} s`, {
+        "retry-after": String(spent),
+      });
+    if (!confirmed && !ctx.unconfirmed.enter(address))
+      return localError(
+        429,
+        "rate_limited",
+        "too many requests of new tokens in flight from this address; retry in 1 s",
+        { "retry-after": "1" },
+      );
     ctx.tokenLimiter.take(tokenId);
     try {
       return await work();
@@ -123,9 +147,22 @@ export function createProxyHandler(ctx: ProxyContext) {
   });
 
   /** One upstream GET for a cache key: fills, confirms or (on failure) falls back to the entry. */
-  const refresh = async (key: string, path: string, token: string, tokenId: TokenId, scope: string, entry: Entry | undefined, address: string): Promise<Outcome> => {
+  const refresh = async (
+    key: string,
+    path: string,
+    token: string,
+    tokenId: TokenId,
+    scope: string,
+    entry: Entry | undefined,
+    address: string,
+  ): Promise<Outcome> => {
     const wait = ctx.backoff.remainingMs();
-    if (wait > 0) return staleOr(key, entry, () => localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) }));
+    if (wait > 0)
+      return staleOr(key, entry, () =>
+        localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, {
+          "retry-after": String(Math.ceil(wait / 1000)),
+        }),
+      );
     ctx.counters.upstreamRequests++;
     if (entry?.etag !== undefined) ctx.counters.revalidations++;
     const stamp = ctx.store.stamp(tokenId, scope);
@@ -142,11 +179,21 @@ export function createProxyHandler(ctx: ProxyContext) {
     } catch (error) {
       ctx.counters.upstreamErrors++;
       const reason = error instanceof SecrApiError ? error.code : "network_error";
-      return staleOr(key, entry, () => localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${reason})`));
+      return staleOr(key, entry, () =>
+        localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${reason})`),
+      );
     }
     const now = ctx.now();
     if (res.status === 200) {
-      const fetched: Entry = { status: 200, body: Buffer.from(res.body), etag: headerValue(res.headers.etag), contentType: headerValue(res.headers["content-type"]), tokenId, scope, confirmedAt: now };
+      const fetched: Entry = {
+        status: 200,
+        body: Buffer.from(res.body),
+        etag: headerValue(res.headers.etag),
+        contentType: headerValue(res.headers["content-type"]),
+        tokenId,
+        scope,
+        confirmedAt: now,
+      };
       ctx.store.set(key, fetched, stamp);
       return { kind: "entry", entry: fetched, stale: false };
     }
@@ -156,7 +203,12 @@ export function createProxyHandler(ctx: ProxyContext) {
       ctx.store.set(key, entry, stamp);
       return { kind: "entry", entry, stale: false };
     }
-    const passed: Outcome = { kind: "pass", status: res.status, headers: passedHeaders(res.headers), body: Buffer.from(res.body) };
+    const passed: Outcome = {
+      kind: "pass",
+      status: res.status,
+      headers: passedHeaders(res.headers),
+      body: Buffer.from(res.body),
+    };
     if (res.status === 401 || res.status === 403) {
       // A rejected token is never answered from the cache again, not even stale.
       ctx.counters.tokenDrops++;
@@ -186,7 +238,11 @@ export function createProxyHandler(ctx: ProxyContext) {
       return { kind: "entry", entry, stale: false };
     }
     const address = req.socket.remoteAddress ?? "unknown";
-    const { result, joined } = ctx.coalescer.run(key, () => admitted(address, tokenId, () => refresh(key, ctx.basePath + url, token, tokenId, scopeOf(match), entry, address)));
+    const { result, joined } = ctx.coalescer.run(key, () =>
+      admitted(address, tokenId, () =>
+        refresh(key, ctx.basePath + url, token, tokenId, scopeOf(match), entry, address),
+      ),
+    );
     if (joined) ctx.counters.coalesced++;
     else ctx.counters.misses++;
     return result;
@@ -195,13 +251,28 @@ export function createProxyHandler(ctx: ProxyContext) {
   /** Writes and uncached reads: forwarded as they are, then the project's cached answers dropped. */
   const pass = async (req: IncomingMessage, url: string, token: string, match: RouteMatch): Promise<Outcome> => {
     const method = req.method as "GET" | "PUT" | "POST" | "DELETE";
-    const body = method === "GET" || method === "DELETE" ? undefined : (await readBodyBytes(req, MAX_FORWARD_BODY)).toString("utf8");
-    return admitted(req.socket.remoteAddress ?? "unknown", ctx.hashToken(token), () => forward(req, method, url, body, token, match));
+    const body =
+      method === "GET" || method === "DELETE"
+        ? undefined
+        : (await readBodyBytes(req, MAX_FORWARD_BODY)).toString("utf8");
+    return admitted(req.socket.remoteAddress ?? "unknown", ctx.hashToken(token), () =>
+      forward(req, method, url, body, token, match),
+    );
   };
 
-  const forward = async (req: IncomingMessage, method: "GET" | "PUT" | "POST" | "DELETE", url: string, body: string | undefined, token: string, match: RouteMatch): Promise<Outcome> => {
+  const forward = async (
+    req: IncomingMessage,
+    method: "GET" | "PUT" | "POST" | "DELETE",
+    url: string,
+    body: string | undefined,
+    token: string,
+    match: RouteMatch,
+  ): Promise<Outcome> => {
     const wait = ctx.backoff.remainingMs();
-    if (wait > 0) return localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, { "retry-after": String(Math.ceil(wait / 1000)) });
+    if (wait > 0)
+      return localError(429, "rate_limited", `upstream asked to wait; retry in ${Math.ceil(wait / 1000)} s`, {
+        "retry-after": String(Math.ceil(wait / 1000)),
+      });
     const contentType = headerValue(req.headers["content-type"]);
     ctx.counters.upstreamRequests++;
     let res: Awaited<ReturnType<typeof send>> | undefined;
@@ -209,7 +280,10 @@ export function createProxyHandler(ctx: ProxyContext) {
       res = await send(ctx.dispatcher, ctx.origin, {
         method,
         path: ctx.basePath + url,
-        headers: headersFor(token, body !== undefined && contentType !== undefined ? { "content-type": contentType } : {}),
+        headers: headersFor(
+          token,
+          body !== undefined && contentType !== undefined ? { "content-type": contentType } : {},
+        ),
         body,
         timeoutMs: ctx.timeoutMs,
         sensitive: [token],
@@ -217,7 +291,11 @@ export function createProxyHandler(ctx: ProxyContext) {
       });
     } catch (error) {
       ctx.counters.upstreamErrors++;
-      return localError(502, "upstream_unavailable", `the agent could not reach upstream secr (${error instanceof SecrApiError ? error.code : "network_error"})`);
+      return localError(
+        502,
+        "upstream_unavailable",
+        `the agent could not reach upstream secr (${error instanceof SecrApiError ? error.code : "network_error"})`,
+      );
     } finally {
       // A write may have happened even when its answer was lost: drop what it could have changed.
       const invalidation = method === "GET" ? ({ kind: "none" } as const) : invalidationAfterWrite(match, res?.status);
@@ -262,26 +340,38 @@ export function createProxyHandler(ctx: ProxyContext) {
     try {
       const url = req.url ?? "/";
       // Origin-form only: an absolute URL ("GET http://elsewhere/...") never picks the destination.
-      if (!url.startsWith("/") || url.startsWith("//")) throw new ApiError("bad_request", "the request target must be a path (origin-form)");
+      if (!url.startsWith("/") || url.startsWith("//"))
+        throw new ApiError("bad_request", "the request target must be a path (origin-form)");
       const { pathname } = splitUrl(url);
       const method = req.method ?? "GET";
       if (pathname === "/healthz" && method === "GET") {
         return sendPayload(res, 200, JSON.stringify({ status: "ok" }));
       }
       if (pathname === "/metrics" && method === "GET") {
-        const text = renderMetrics(ctx.counters, { entries: ctx.store.size, bytes: ctx.store.bytes, maxBytes: ctx.store.maxBytes, backoffSeconds: Math.ceil(ctx.backoff.remainingMs() / 1000) });
+        const text = renderMetrics(ctx.counters, {
+          entries: ctx.store.size,
+          bytes: ctx.store.bytes,
+          maxBytes: ctx.store.maxBytes,
+          backoffSeconds: Math.ceil(ctx.backoff.remainingMs() / 1000),
+        });
         return sendPayload(res, 200, text, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       }
       const token = bearerToken(headerValue(req.headers.authorization));
       if (token === undefined) throw new ApiError("unauthorized", "missing or malformed Authorization: Bearer token");
       const match = matchRoute(method, pathname);
-      if (Object.values(match.params).some((segment) => segment === "." || segment === "..")) throw new ApiError("bad_request", "a path segment cannot be . or ..");
-      const outcome = method === "GET" && CACHEABLE.has(match.name) ? await read(req, url, token, match) : await pass(req, url, token, match);
+      if (Object.values(match.params).some((segment) => segment === "." || segment === ".."))
+        throw new ApiError("bad_request", "a path segment cannot be . or ..");
+      const outcome =
+        method === "GET" && CACHEABLE.has(match.name)
+          ? await read(req, url, token, match)
+          : await pass(req, url, token, match);
       answer(req, res, outcome);
     } catch (error) {
       if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
-      if (!(error instanceof ApiError)) ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing()) res.setHeader("connection", "close");
+      if (!(error instanceof ApiError))
+        ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing())
+        res.setHeader("connection", "close");
       if (res.headersSent) res.destroy();
       else sendError(res, error);
     }

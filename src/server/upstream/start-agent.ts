@@ -64,20 +64,29 @@ export function checkUpstream(url: string): { origin: string; basePath: string; 
     return parseBaseUrl(url, false);
   } catch (error) {
     // The library's hint about allowInsecureHttp means nothing here.
-    throw new UpstreamUrlError(`--upstream: ${(error as Error).message.replace(/apiUrl/g, "the URL").replace(/,? or set allowInsecureHttp[^,;]*/, "")}`);
+    throw new UpstreamUrlError(
+      `--upstream: ${(error as Error).message.replace(/apiUrl/g, "the URL").replace(/,? or set allowInsecureHttp[^,;]*/, "")}`,
+    );
   }
 }
 
 /** TLS options for upstream: a private CA is trusted besides Node's roots, not instead of them
  *  (a `ca` option alone replaces them, and api.secr.dev would no longer verify). */
-export function upstreamConnect(timeoutMs: number, ca: Buffer | undefined): { timeout: number; ca?: (string | Buffer)[] } {
+export function upstreamConnect(
+  timeoutMs: number,
+  ca: Buffer | undefined,
+): { timeout: number; ca?: (string | Buffer)[] } {
   return ca === undefined ? { timeout: timeoutMs } : { timeout: timeoutMs, ca: [...rootCertificates, ca] };
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const upstream = checkUpstream(options.upstream);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const poolOptions = { connect: upstreamConnect(timeoutMs, options.upstreamCa), connections: UPSTREAM_CONNECTIONS, pipelining: 1 };
+  const poolOptions = {
+    connect: upstreamConnect(timeoutMs, options.upstreamCa),
+    connections: UPSTREAM_CONNECTIONS,
+    pipelining: 1,
+  };
   const dispatcher = upstream.loopback ? new Agent(poolOptions) : new EnvHttpProxyAgent(poolOptions);
   const counters = newCounters();
   const store = new CacheStore(options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
@@ -123,5 +132,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       store.clear();
       await dispatcher.destroy();
     })());
-  return { url: urlOf(address, options.tls !== undefined), port: address.port, upstream: upstream.origin + upstream.basePath, counters, close };
+  return {
+    url: urlOf(address, options.tls !== undefined),
+    port: address.port,
+    upstream: upstream.origin + upstream.basePath,
+    counters,
+    close,
+  };
 }

@@ -11,7 +11,8 @@ const ADMIN_NOTE = "Needs an admin token (SECR_TOKEN): the serve --token one, or
 export const adminProjectsCreateCommand = defineCommand({
   path: ["admin", "projects", "create"],
   summary: "create a project (with development, staging and production)",
-  description: "Create PROJECT in ORG (the org is created if new), with the environments development, staging and production.",
+  description:
+    "Create PROJECT in ORG (the org is created if new), with the environments development, staging and production.",
   options: { json: json("{org, slug, environments}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "project", description: "ORG/PROJECT" }],
   examples: [["secr-run admin projects create acme/api", "a new project"]],
@@ -44,8 +45,13 @@ export const adminEnvsCreateCommand = defineCommand({
 export const adminEnvsDeleteCommand = defineCommand({
   path: ["admin", "envs", "delete"],
   summary: "delete an environment and every secret in it (asks first)",
-  description: "Delete the environment ENV and every secret in it. On a terminal secr-run asks first; otherwise --yes is required.",
-  options: { yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }), json: json("{deleted}"), ...GLOBAL_OPTIONS },
+  description:
+    "Delete the environment ENV and every secret in it. On a terminal secr-run asks first; otherwise --yes is required.",
+  options: {
+    yes: Option.Boolean("--yes", false, { alias: "y", description: "do not ask" }),
+    json: json("{deleted}"),
+    ...GLOBAL_OPTIONS,
+  },
   positionals: [{ name: "env", description: "the environment's slug" }],
   notes: ENV_NOTES,
   exitCodes: [0, [64, "usage, or no terminal to ask and no --yes"], 69, 77, 78],
@@ -59,13 +65,28 @@ export const adminTokensCreateCommand = defineCommand({
     "Its scope is exactly what --org, --project and --env say on this command line (SECR_ORG and .secr.json are not used " +
     "here): no --org means every org. A viewer reads only; an admin also writes.",
   options: {
-    name: Option.String("--name", { required: true, hint: "NAME", description: "what the token is for (ci, alice, ...)" }),
-    role: Option.Choice("--role", ["admin", "viewer"] as const, { required: true, description: "admin: read and write; viewer: read only" }),
-    expires: Option.String("--expires", { hint: "DURATION", description: "lifetime, e.g. 90d, 12h (default: no expiry)" }),
+    name: Option.String("--name", {
+      required: true,
+      hint: "NAME",
+      description: "what the token is for (ci, alice, ...)",
+    }),
+    role: Option.Choice("--role", ["admin", "viewer"] as const, {
+      required: true,
+      description: "admin: read and write; viewer: read only",
+    }),
+    expires: Option.String("--expires", {
+      hint: "DURATION",
+      description: "lifetime, e.g. 90d, 12h (default: no expiry)",
+    }),
     json: json("{id, name, role, org, project, env, expiresAt, token}"),
     ...GLOBAL_OPTIONS,
   },
-  examples: [["secr-run admin tokens create --name ci --role viewer --org acme --project api --env production --expires 90d", "a CI token for one environment"]],
+  examples: [
+    [
+      "secr-run admin tokens create --name ci --role viewer --org acme --project api --env production --expires 90d",
+      "a CI token for one environment",
+    ],
+  ],
   notes: [ADMIN_NOTE],
   exitCodes: [0, 64, 69, 77, [78, "configuration, or the scope does not exist"]],
 });
@@ -73,7 +94,8 @@ export const adminTokensCreateCommand = defineCommand({
 export const adminTokensListCommand = defineCommand({
   path: ["admin", "tokens", "list"],
   summary: "list tokens (never their secrets)",
-  description: "List tokens: id, name, role, scope, state (active, expired, revoked) and expiry. A token's secret is never shown again.",
+  description:
+    "List tokens: id, name, role, scope, state (active, expired, revoked) and expiry. A token's secret is never shown again.",
   options: { json: json("{tokens: [...]}"), ...GLOBAL_OPTIONS },
   notes: [ADMIN_NOTE],
   exitCodes: [0, 64, 69, 77, 78],

@@ -15,7 +15,16 @@ import { layersOf, rulesFor } from "../../../pipeline/prepare.js";
 import type { EnvRuleFlags } from "../../../plan/env-rules.js";
 
 /** check takes no rule flags: .secr.json's "rename", "prefix" and "expand" decide the names the schema checks. */
-const FILE_RULES_ONLY: EnvRuleFlags = { only: undefined, allowNames: [], skipInvalid: false, preserveEnv: false, passToken: false, rename: undefined, prefix: undefined, expand: undefined };
+const FILE_RULES_ONLY: EnvRuleFlags = {
+  only: undefined,
+  allowNames: [],
+  skipInvalid: false,
+  preserveEnv: false,
+  passToken: false,
+  rename: undefined,
+  prefix: undefined,
+  expand: undefined,
+};
 import type { SchemaCheckResult } from "../../../schema/check.js";
 import { checkCommand } from "./command.js";
 import { settingFlags } from "../../options/globals.js";
@@ -50,7 +59,9 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
         schemaResult = schema.check((key) => (Object.hasOwn(values, key) ? values[key] : undefined));
       }
     }
-    const missingText = layered ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ") : template.missing.map(printableName).join(", ");
+    const missingText = layered
+      ? template.missingFrom.map(({ key, project }) => `${printableName(key)} (template of ${project})`).join(", ")
+      : template.missing.map(printableName).join(", ");
     const schemaFailed = schemaResult !== undefined && schemaResult.failures.length > 0;
     const where = target(settings);
     if (options.json) {
@@ -62,11 +73,24 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
         missing: template.missing,
         extra: template.extra,
       };
-      if (schemaResult !== undefined) result.schema = { file: schema!.file, valid: !schemaFailed, failures: schemaResult.failures, defaults: Object.keys(schemaResult.defaults) };
+      if (schemaResult !== undefined)
+        result.schema = {
+          file: schema!.file,
+          valid: !schemaFailed,
+          failures: schemaResult.failures,
+          defaults: Object.keys(schemaResult.defaults),
+        };
       io.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      const lines = [template.failed ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${missingText || "(none listed)"}` : `${where}: valid`];
-      if (template.extra.length > 0) lines.push(`${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`);
+      const lines = [
+        template.failed
+          ? `${where}: missing ${template.missing.length} required key${template.missing.length === 1 ? "" : "s"}: ${missingText || "(none listed)"}`
+          : `${where}: valid`,
+      ];
+      if (template.extra.length > 0)
+        lines.push(
+          `${where}: ${template.extra.length} key${template.extra.length === 1 ? "" : "s"} not in the template: ${template.extra.map(printableName).join(", ")}`,
+        );
       if (schemaResult !== undefined) {
         lines.push(
           schemaFailed

@@ -22,11 +22,19 @@ export function bashScript(tree: CompletionTree): string {
     "    ",
   );
   const options = caseArms(
-    tree.nodes.map((node) => [quoted(node.path), node.options.flatMap((def) => [`--${def.name}`, ...(def.alias === undefined ? [] : [`-${def.alias}`])])] as const),
+    tree.nodes.map(
+      (node) =>
+        [
+          quoted(node.path),
+          node.options.flatMap((def) => [`--${def.name}`, ...(def.alias === undefined ? [] : [`-${def.alias}`])]),
+        ] as const,
+    ),
     "    ",
   );
   const choices = caseArms(
-    tree.choices.map((c) => [c.words.map((w) => `${quoted(c.path).slice(0, -1)}:${safeWord(w)}"`).join("|"), [...c.values]] as const),
+    tree.choices.map(
+      (c) => [c.words.map((w) => `${quoted(c.path).slice(0, -1)}:${safeWord(w)}"`).join("|"), [...c.values]] as const,
+    ),
     "    ",
   );
   const values = caseArms(

@@ -7,7 +7,9 @@ export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
 export const completionCommand = defineCommand({
   path: ["completion"],
   summary: "print a shell completion script (bash, zsh, fish)",
-  description: "Print a completion script for commands, subcommands, options and option values, generated from secr-run's own " + "declarations. Load it from your shell's startup file.",
+  description:
+    "Print a completion script for commands, subcommands, options and option values, generated from secr-run's own " +
+    "declarations. Load it from your shell's startup file.",
   options: { ...OUTPUT_OPTIONS },
   positionals: [{ name: "shell", description: COMPLETION_SHELLS.join(", "), choices: COMPLETION_SHELLS }],
   examples: [

@@ -31,7 +31,12 @@ export function fishScript(tree: CompletionTree): string {
     "end",
     "function __secr_run_words",
     '    switch "$argv[1]"',
-    ...tree.nodes.filter((n) => n.words.length > 0).flatMap((n) => [`        case ${quote(n.path)}`, `            printf '%s\\n' ${n.words.map(safeWord).join(" ")}`]),
+    ...tree.nodes
+      .filter((n) => n.words.length > 0)
+      .flatMap((n) => [
+        `        case ${quote(n.path)}`,
+        `            printf '%s\\n' ${n.words.map(safeWord).join(" ")}`,
+      ]),
     "    end",
     "end",
   ];

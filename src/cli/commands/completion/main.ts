@@ -8,7 +8,10 @@ import { didYouMean } from "../../../core/suggest.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { frame, type Io } from "../../frame.js";
 
-export function completionScript(shell: (typeof COMPLETION_SHELLS)[number], commands: readonly CommandDefinition[]): string {
+export function completionScript(
+  shell: (typeof COMPLETION_SHELLS)[number],
+  commands: readonly CommandDefinition[],
+): string {
   const tree = completionTree(commands);
   return shell === "bash" ? bashScript(tree) : shell === "zsh" ? zshScript(tree) : fishScript(tree);
 }
@@ -18,7 +21,10 @@ export function main(args: string[], io?: Io, commands: readonly CommandDefiniti
   return frame(args, io, async ({ io }) => {
     const { args: positional } = completionCommand.parse(args);
     const shell = COMPLETION_SHELLS.find((s) => s === positional.shell);
-    if (shell === undefined) throw completionCommand.usageError(`no completion for shell "${positional.shell}"; use ${COMPLETION_SHELLS.join(", ")}${didYouMean(positional.shell, COMPLETION_SHELLS)}`);
+    if (shell === undefined)
+      throw completionCommand.usageError(
+        `no completion for shell "${positional.shell}"; use ${COMPLETION_SHELLS.join(", ")}${didYouMean(positional.shell, COMPLETION_SHELLS)}`,
+      );
     io.stdout.write(completionScript(shell, commands));
     return ExitCode.OK;
   });

@@ -28,19 +28,25 @@ function optionWords(def: AnyOption): string[] {
 
 export function completionTree(commands: readonly CommandDefinition[]): CompletionTree {
   const paths = new Set<string>([""]);
-  for (const command of commands) for (let depth = 1; depth <= command.path.length; depth++) paths.add(command.path.slice(0, depth).join(" "));
+  for (const command of commands)
+    for (let depth = 1; depth <= command.path.length; depth++) paths.add(command.path.slice(0, depth).join(" "));
   const visible = commands.filter((c) => !c.hidden);
   const nodes = [...paths].map((path) => {
     const depth = path === "" ? 0 : path.split(" ").length;
     const words = new Set<string>();
-    for (const c of visible) if (c.path.length > depth && c.path.slice(0, depth).join(" ") === path) words.add(c.path[depth]!);
+    for (const c of visible)
+      if (c.path.length > depth && c.path.slice(0, depth).join(" ") === path) words.add(c.path[depth]!);
     const command = commands.find((c) => c.path.join(" ") === path);
     const options = command === undefined ? [] : Object.values(command.options).filter((def) => !def.hidden);
     return { path, words: [...words], options, values: [...(command?.positionals[0]?.choices ?? [])] };
   });
   const all = commands.flatMap((c) => Object.values(c.options));
   const valueOptions = [...new Set(all.filter((def) => def.kind !== "boolean" && !def.bare).flatMap(optionWords))];
-  const choices = nodes.flatMap((node) => node.options.filter((def) => def.choices !== undefined).map((def) => ({ path: node.path, words: optionWords(def), values: def.choices! })));
+  const choices = nodes.flatMap((node) =>
+    node.options
+      .filter((def) => def.choices !== undefined)
+      .map((def) => ({ path: node.path, words: optionWords(def), values: def.choices! })),
+  );
   return { nodes, valueOptions, choices };
 }
 

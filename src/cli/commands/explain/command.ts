@@ -19,7 +19,9 @@ export const explainCommand = defineCommand({
     "removed, missing) and why, its schema verdict, and a fingerprint (length and 8 hex digits of an HMAC keyed by the token; none for the token itself). " +
     "Never a value. Exits 0 when the run would start, else with the code the run would exit with.",
   options: {
-    json: Option.Boolean("--json", false, { description: "print {target, source, wouldStart, exitCode, message, rows} as JSON" }),
+    json: Option.Boolean("--json", false, {
+      description: "print {target, source, wouldStart, exitCode, message, rows} as JSON",
+    }),
     ...runOptions,
   },
   rest: { hint: "<command> [args...]", description: "ignored: a run's command line can be explained as it is" },
@@ -28,5 +30,13 @@ export const explainCommand = defineCommand({
     ["secr-run explain -e dev --preserve-env=PORT --json -- node server.js", "a run's exact command line, as JSON"],
   ],
   notes: [SETTINGS_NOTE, SNAPSHOT_NOTE],
-  exitCodes: [[0, "a run would start the command"], 64, [65, "a run would refuse secrets (65)"], 69, 70, 77, [78, "a run would stop on the template, the schema, --only or configuration"]],
+  exitCodes: [
+    [0, "a run would start the command"],
+    64,
+    [65, "a run would refuse secrets (65)"],
+    69,
+    70,
+    77,
+    [78, "a run would stop on the template, the schema, --only or configuration"],
+  ],
 });

@@ -12,9 +12,15 @@ export const main = commandMain(async (args, { io, log }) => {
   const prepareOptions = { ...runPrepareOptions(options, log, io.env), env: io.env, cwd: io.cwd };
   const { inherited } = prepareOptions;
   const { settings, obtained, plan, where } = await prepare(prepareOptions);
-  const [{ fingerprintKey }, { explainReport, explainRows, formatExplainTable }] = await Promise.all([import("../../../explain/fingerprint.js"), import("../../../explain/rows.js")]);
+  const [{ fingerprintKey }, { explainReport, explainRows, formatExplainTable }] = await Promise.all([
+    import("../../../explain/fingerprint.js"),
+    import("../../../explain/rows.js"),
+  ]);
   const rows = explainRows(plan, { inherited, token: settings.token }, fingerprintKey(settings.token));
-  const source = obtained.source === "snapshot" ? { kind: "snapshot" as const, ageMs: obtained.ageMs ?? 0 } : { kind: "secr" as const };
+  const source =
+    obtained.source === "snapshot"
+      ? { kind: "snapshot" as const, ageMs: obtained.ageMs ?? 0 }
+      : { kind: "secr" as const };
   const report = explainReport(where, source, plan, rows);
   io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatExplainTable(report));
   // Let the snapshot write after a pull finish, as a run would.

@@ -10,7 +10,8 @@ export const exportCommand = defineCommand({
   path: ["export"],
   summary: "print an environment's secrets as dotenv, JSON or shell",
   usage: ["secr-run export --format dotenv|json|shell [options]"],
-  description: "Print an environment's secrets as dotenv, JSON or POSIX shell `export` lines (same checks as a run). Nothing is printed unless everything can be.",
+  description:
+    "Print an environment's secrets as dotenv, JSON or POSIX shell `export` lines (same checks as a run). Nothing is printed unless everything can be.",
   options: {
     format: Option.Choice("--format", EXPORT_FORMATS, { alias: "f", required: true, description: "output format" }),
     validate: Option.Boolean("--validate", true, { description: "check the template first (--no-validate skips)" }),

@@ -23,5 +23,9 @@ export const initCommand = defineCommand({
     ["secr-run init --org acme --project api --env dev", "then: secr-run -- npm start"],
     ["secr-run init --org acme --project api --api-url http://127.0.0.1:8787", "a local secr-run serve"],
   ],
-  exitCodes: [0, [64, "usage, or --org / --project missing"], [78, ".secr.json exists (use --force) or cannot be written"]],
+  exitCodes: [
+    0,
+    [64, "usage, or --org / --project missing"],
+    [78, ".secr.json exists (use --force) or cannot be written"],
+  ],
 });

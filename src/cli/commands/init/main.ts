@@ -17,7 +17,8 @@ import { writeProjectFile } from "./write-project-file.js";
 export function main(args: string[], io?: Io): Promise<number> {
   return manageMain(args, io, async ({ io, log }) => {
     const { options } = initCommand.parse(args);
-    const pick = (flag: string | undefined, name: "org" | "project" | "env") => flag ?? (io.env[ENV_VARS[name]] || undefined);
+    const pick = (flag: string | undefined, name: "org" | "project" | "env") =>
+      flag ?? (io.env[ENV_VARS[name]] || undefined);
     const org = pick(options.org, "org");
     const project = pick(options.project, "project");
     const given = oneEnv(options.env);
@@ -28,7 +29,12 @@ export function main(args: string[], io?: Io): Promise<number> {
     let apiUrl: string | undefined;
     if (options.apiUrl !== undefined) {
       // The same URL check every command applies to --api-url.
-      const checked = resolveSettings({ flags: { apiUrl: options.apiUrl, token: "-" }, env: {}, projectFile: undefined, needs: [] });
+      const checked = resolveSettings({
+        flags: { apiUrl: options.apiUrl, token: "-" },
+        env: {},
+        projectFile: undefined,
+        needs: [],
+      });
       if (!checked.ok) throw new Failure(checked.usage ? ExitCode.USAGE : ExitCode.CONFIG, checked.message);
       apiUrl = checked.settings.apiUrl;
     }
@@ -39,19 +45,31 @@ export function main(args: string[], io?: Io): Promise<number> {
     try {
       outcome = await writeProjectFile(path, text, options.force);
     } catch (error) {
-      throw new Failure(ExitCode.CONFIG, `cannot write ${printable(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new Failure(
+        ExitCode.CONFIG,
+        `cannot write ${printable(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
-    if (outcome === "exists") throw new Failure(ExitCode.CONFIG, `${printable(path)} exists; keep it, or replace it with --force`);
+    if (outcome === "exists")
+      throw new Failure(ExitCode.CONFIG, `${printable(path)} exists; keep it, or replace it with --force`);
 
     // Read back as every command reads it: the ownership rule may refuse it (a directory others can write).
     const read = readProjectFile(path);
     if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
-    if (read.kind === "unsafe") log.warn(`${printable(path)} was written, but secr-run will ignore it: ${read.reason}; fix: ${ownershipFixText(path, read.fix)}`);
+    if (read.kind === "unsafe")
+      log.warn(
+        `${printable(path)} was written, but secr-run will ignore it: ${read.reason}; fix: ${ownershipFixText(path, read.fix)}`,
+      );
     if (apiUrl !== undefined && read.kind === "loaded") {
       try {
-        await updateTrustStore(resolveConfigDir(), (store) => withTrust(store, { ...read.file, sha256: read.file.sha256! }));
+        await updateTrustStore(resolveConfigDir(), (store) =>
+          withTrust(store, { ...read.file, sha256: read.file.sha256! }),
+        );
       } catch (error) {
-        throw new Failure(ExitCode.CONFIG, `wrote ${printable(path)} but could not record its trust (${error instanceof Error ? error.message : String(error)}); run secr-run allow`);
+        throw new Failure(
+          ExitCode.CONFIG,
+          `wrote ${printable(path)} but could not record its trust (${error instanceof Error ? error.message : String(error)}); run secr-run allow`,
+        );
       }
     }
     if (options.json) printJson(io, { path, ...data });

@@ -31,7 +31,10 @@ export type Launcher = (plan: Plan) => Launch;
 
 export async function createLauncher(delivery: DeliverySettings, log: Logger, command: CommandSpec): Promise<Launcher> {
   const deliver = hasDelivery(delivery.spec) ? await import("../../../deliver/deliver.js") : undefined;
-  const mask = delivery.maskMinLength === undefined ? undefined : await Promise.all([import("../../../mask/setup.js"), import("../../../mask/colour.js")]);
+  const mask =
+    delivery.maskMinLength === undefined
+      ? undefined
+      : await Promise.all([import("../../../mask/setup.js"), import("../../../mask/colour.js")]);
   const argv = command.shell ? ["/bin/sh", "-c", command.file] : [command.file, ...command.args];
   const execLimit = execLimitBytes(stackSoftLimit());
   let runDir: string | undefined;
@@ -65,7 +68,8 @@ export async function createLauncher(delivery: DeliverySettings, log: Logger, co
       const referenced = Object.entries(plan.referenced).map(([key, value]) => [`${key} (referenced)`, value] as const);
       const set = mask[0].setUpMask({ ...injected, ...Object.fromEntries(referenced) }, delivery.maskMinLength);
       if ("tooLarge" in set) throw new DeliveryError(ExitCode.DATA, set.tooLarge);
-      if (set.tooShort.length > 0) log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${set.tooShort.join(", ")}`);
+      if (set.tooShort.length > 0)
+        log.debug(`not masked (shorter than ${delivery.maskMinLength} characters): ${set.tooShort.join(", ")}`);
       log.debug(`masking ${set.patternCount} patterns`);
       output = set.filters;
       env = colour;

@@ -22,21 +22,28 @@ export interface DeliverySettings {
   maskMinLength: number | undefined;
 }
 
-export function deliverySettings(options: DeliveryOptions, platform: NodeJS.Platform = process.platform): DeliverySettings {
+export function deliverySettings(
+  options: DeliveryOptions,
+  platform: NodeJS.Platform = process.platform,
+): DeliverySettings {
   const unwrap = <T>(parsed: { ok: true; value: T } | { ok: false; message: string }): T => {
     if (!parsed.ok) throw new Failure(ExitCode.USAGE, parsed.message);
     return parsed.value;
   };
   const files: FileSpec[] = (options.file ?? []).map((text) => unwrap(parseFileOption(text)));
   const templates: TemplateSpec[] = (options.template ?? []).map((text) => unwrap(parseTemplateOption(text, platform)));
-  if (options.mountFormat !== undefined && options.mount === undefined) throw new Failure(ExitCode.USAGE, "--mount-format needs --mount PATH");
-  if (options.maskMinLength !== undefined && !options.mask) throw new Failure(ExitCode.USAGE, "--mask-min-length needs --mask");
+  if (options.mountFormat !== undefined && options.mount === undefined)
+    throw new Failure(ExitCode.USAGE, "--mount-format needs --mount PATH");
+  if (options.maskMinLength !== undefined && !options.mask)
+    throw new Failure(ExitCode.USAGE, "--mask-min-length needs --mask");
   let maskMinLength: number | undefined;
   if (options.mask) {
     const text = options.maskMinLength ?? String(DEFAULT_MASK_MIN_LENGTH);
     maskMinLength = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
-    if (!(maskMinLength >= 1)) throw new Failure(ExitCode.USAGE, `--mask-min-length must be a whole number from 1 to 9999 (got "${text}")`);
+    if (!(maskMinLength >= 1))
+      throw new Failure(ExitCode.USAGE, `--mask-min-length must be a whole number from 1 to 9999 (got "${text}")`);
   }
-  const mount = options.mount === undefined ? undefined : { path: options.mount, format: options.mountFormat ?? "dotenv" };
+  const mount =
+    options.mount === undefined ? undefined : { path: options.mount, format: options.mountFormat ?? "dotenv" };
   return { spec: { files, mount, templates }, maskMinLength };
 }

@@ -6,14 +6,29 @@ import type { ExecDecision } from "../../../supervise/exec-rules.js";
 import type { Supervisor } from "../../../supervise/supervisor.js";
 import { flushCompileCaches } from "../../startup/compile-cache-dir.js";
 
-export async function becomeCommand(command: ChildCommand, exec: ExecDecision, supervisor: Supervisor, settle: Promise<unknown> | undefined, log: Logger): Promise<number> {
+export async function becomeCommand(
+  command: ChildCommand,
+  exec: ExecDecision,
+  supervisor: Supervisor,
+  settle: Promise<unknown> | undefined,
+  log: Logger,
+): Promise<number> {
   const { execInPlace } = await import("../../../supervise/exec.js");
-  const failed = await execInPlace(command, { ...exec, inheritedIgnored: supervisor.inheritedIgnored, settle, beforeExec: flushCompileCaches });
+  const failed = await execInPlace(command, {
+    ...exec,
+    inheritedIgnored: supervisor.inheritedIgnored,
+    settle,
+    beforeExec: flushCompileCaches,
+  });
   if (failed.message !== undefined) log.error(failed.message);
   return failed.code;
 }
 
 /** The facts decideExec needs about this process. */
 export function currentRuntime() {
-  return { platform: process.platform, node: process.versions.node, hasExecve: typeof (process as { execve?: unknown }).execve === "function" };
+  return {
+    platform: process.platform,
+    node: process.versions.node,
+    hasExecve: typeof (process as { execve?: unknown }).execve === "function",
+  };
 }

@@ -36,15 +36,23 @@ export async function main(args: string[]): Promise<number> {
     const watch = usable(watchSettings(options));
     const exec = options.exec ? usable(decideExec(options, currentRuntime())) : undefined;
     const jitterMs = startJitterMs(options.startJitter, process.env);
-    if (options.reportJson !== undefined) observer = (await import("./report.js")).reportObserver(options.reportJson, stats, log);
+    if (options.reportJson !== undefined)
+      observer = (await import("./report.js")).reportObserver(options.reportJson, stats, log);
 
     // 3. Settings, secrets (secr or the snapshot) and the plan. Loaded after the listeners and
     //    the usage checks: settings validation (zod) is not small.
     const { prepare } = await import("../../../pipeline/prepare.js");
-    const prepareOptions = { ...runPrepareOptions(options, log, process.env), signal: supervisor.signal, stats, onSettings: observer.settings };
+    const prepareOptions = {
+      ...runPrepareOptions(options, log, process.env),
+      signal: supervisor.signal,
+      stats,
+      onSettings: observer.settings,
+    };
     if (jitterMs > 0) {
       discardPreconnected(); // an early connection would sit idle through the wait
-      log.debug(`start jitter: waited ${await waitJitter(jitterMs, supervisor.signal)}ms of at most ${jitterMs}ms (--start-jitter)`);
+      log.debug(
+        `start jitter: waited ${await waitJitter(jitterMs, supervisor.signal)}ms of at most ${jitterMs}ms (--start-jitter)`,
+      );
     }
     const prepared = await prepare(prepareOptions);
     discardPreconnected(); // a socket opened early that the pull did not take
@@ -56,7 +64,14 @@ export async function main(args: string[]): Promise<number> {
 
     // 5. --exec: secr-run becomes the command (docs/design/process-model.md, "Exec mode"); back
     //    here only if the exec failed. None of the steps below applies (decideExec refuses them).
-    if (exec !== undefined) return await becomeCommand({ ...command, env: prepared.plan.env }, exec, supervisor, prepared.obtained.saved, log);
+    if (exec !== undefined)
+      return await becomeCommand(
+        { ...command, env: prepared.plan.env },
+        exec,
+        supervisor,
+        prepared.obtained.saved,
+        log,
+      );
 
     // 6. Files and masking (docs/design/delivery.md): everything is checked first; files are written
     //    only right before the child starts, and removed however secr-run ends.
@@ -71,7 +86,18 @@ export async function main(args: string[]): Promise<number> {
       const sensitive = (values: string[]) => observer.sensitive(values);
       const onRestart = () => observer.restarted();
       setImmediate(() => {
-        startWatching({ watch, prepared, prepareOptions, launcher, command, supervisor, log, env: prepared.plan.env, sensitive, onRestart }).catch((error: unknown) =>
+        startWatching({
+          watch,
+          prepared,
+          prepareOptions,
+          launcher,
+          command,
+          supervisor,
+          log,
+          env: prepared.plan.env,
+          sensitive,
+          onRestart,
+        }).catch((error: unknown) =>
           log.warn(`watching stopped: ${error instanceof Error ? error.message : String(error)}`),
         );
       });
@@ -79,7 +105,10 @@ export async function main(args: string[]): Promise<number> {
 
     // 8. The child, supervised until it ends. The snapshot write (after a pull) finishes while it
     //    runs; secr-run waits for it (bounded) after the child ends.
-    return await supervisor.run({ ...command, env: launch.env }, { settle: prepared.obtained.saved, output: launch.output, onSpawn: observer.spawned, beforeExit: observer.ended });
+    return await supervisor.run(
+      { ...command, env: launch.env },
+      { settle: prepared.obtained.saved, output: launch.output, onSpawn: observer.spawned, beforeExit: observer.ended },
+    );
   } catch (error) {
     // A terminating signal arrived first: the supervisor is ending the process as if killed by
     // it; a message about the cancelled request would only be noise.

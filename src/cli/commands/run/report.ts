@@ -30,7 +30,9 @@ export function reportObserver(path: string, stats: FetchStats, log: Logger): Ru
       const { writeReportFile } = await import("../../../report/write-report.js");
       await writeReportFile(path, serializeRunReport(report, masked));
     } catch (failure) {
-      log.warn(`could not write --report-json ${path}: ${(failure as NodeJS.ErrnoException).code ?? (failure as Error).message}`);
+      log.warn(
+        `could not write --report-json ${path}: ${(failure as NodeJS.ErrnoException).code ?? (failure as Error).message}`,
+      );
     }
   };
   return {
@@ -48,7 +50,8 @@ export function reportObserver(path: string, stats: FetchStats, log: Logger): Ru
             : { kind: "secr", ...(obtained.staleMs !== undefined ? { staleMs: obtained.staleMs } : {}) },
         injected: plan.injected,
         refused: plan.refused,
-        template: plan.template === undefined ? undefined : { valid: !plan.template.failed, missing: plan.template.missing },
+        template:
+          plan.template === undefined ? undefined : { valid: !plan.template.failed, missing: plan.template.missing },
         schema: plan.schema === undefined ? undefined : { failures: plan.schema.failures },
       });
       if (stats.fetchMs !== undefined) facts.timings.fetchMs = stats.fetchMs;

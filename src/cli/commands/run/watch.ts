@@ -38,12 +38,18 @@ export async function startWatching(run: WatchRun): Promise<void> {
   const { SecrClient } = await import("../../../client/client.js");
   const { watchLoop } = await import("../../../watch/loop.js");
   // One client for every poll: the connection stays open, so an idle poll is one small request.
-  const client = new SecrClient({ token: settings.token, apiUrl: settings.apiUrl, timeout: settings.timeoutMs, maxRetries: 0 });
+  const client = new SecrClient({
+    token: settings.token,
+    apiUrl: settings.apiUrl,
+    timeout: settings.timeoutMs,
+    maxRetries: 0,
+  });
   let currentEnv = run.env;
   // The values the running child got, whatever their source (secr, a shared fetch, the snapshot).
   let currentSecrets: Readonly<Record<string, string>> = prepared.obtained.secrets;
   let lastRejection: string | undefined;
-  const mode = watch.reloadSignal === undefined ? `restart with ${watch.stopSignal}` : `reload with ${watch.reloadSignal}`;
+  const mode =
+    watch.reloadSignal === undefined ? `restart with ${watch.stopSignal}` : `reload with ${watch.reloadSignal}`;
   log.debug(`watching ${prepared.where} every ${watch.intervalMs} ms (${mode})`);
 
   const apply = async (changed: readonly string[]): Promise<ApplyOutcome> => {
@@ -54,31 +60,46 @@ export async function startWatching(run: WatchRun): Promise<void> {
       pulled = await pullFromSecr(settings, undefined, log, run.prepareOptions.validate);
     } catch (error) {
       if (error instanceof FetchFailure && error.decision === "purge") {
-        log.warn(`secr refused the pull while watching (${error.reason}): no more updates; the program keeps running with its current secrets`);
+        log.warn(
+          `secr refused the pull while watching (${error.reason}): no more updates; the program keeps running with its current secrets`,
+        );
         return { kind: "stopped" };
       }
       return { kind: "failed", error };
     }
     run.sensitive(Object.values(pulled.secrets));
     if (cache.enabled) {
-      const data = { secrets: pulled.secrets, validation: pulled.validation ?? null, fetchedAt: Date.now(), fetchStartedAt: startedAt, versions: pulled.versions, ...snapshotLayers(pulled) };
+      const data = {
+        secrets: pulled.secrets,
+        validation: pulled.validation ?? null,
+        fetchedAt: Date.now(),
+        fetchStartedAt: startedAt,
+        versions: pulled.versions,
+        ...snapshotLayers(pulled),
+      };
       await openSnapshotStore(settings, cache, log).save(data);
     }
     const plan = planFor(run.prepareOptions, settings, prepared.schema, { ...pulled, source: "secr" });
     if (plan.stop !== undefined) {
       // Once per distinct problem; the message names keys and rules, never values.
-      if (plan.stop.message !== lastRejection) log.warn(`the changed secrets would not start the program (${plan.stop.message}); it keeps running with the previous ones`);
+      if (plan.stop.message !== lastRejection)
+        log.warn(
+          `the changed secrets would not start the program (${plan.stop.message}); it keeps running with the previous ones`,
+        );
       lastRejection = plan.stop.message;
       return { kind: "rejected" };
     }
     lastRejection = undefined;
-    if (!watchedValuesChanged(currentSecrets, pulled.secrets, watch.watchKeys) || sameEnv(plan.env, currentEnv)) return { kind: "unchanged" };
+    if (!watchedValuesChanged(currentSecrets, pulled.secrets, watch.watchKeys) || sameEnv(plan.env, currentEnv))
+      return { kind: "unchanged" };
     let launch;
     try {
       launch = run.launcher(plan);
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
-      log.warn(`the changed secrets would not start the program (${error.message}); it keeps running with the previous ones`);
+      log.warn(
+        `the changed secrets would not start the program (${error.message}); it keeps running with the previous ones`,
+      );
       return { kind: "rejected" };
     }
     // The new files are written beside the current ones first: a failure here changes nothing
@@ -88,7 +109,9 @@ export async function startWatching(run: WatchRun): Promise<void> {
       staged = launch.stage();
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
-      log.warn(`the files for the changed secrets cannot be written (${error.message}); the program keeps running with the previous ones`);
+      log.warn(
+        `the files for the changed secrets cannot be written (${error.message}); the program keeps running with the previous ones`,
+      );
       return { kind: "rejected" };
     }
     if (supervisor.stopping) {

@@ -22,7 +22,8 @@ export const secretsListCommand = defineCommand({
 export const secretsGetCommand = defineCommand({
   path: ["secrets", "get"],
   summary: "print one secret's value (the only command that prints values)",
-  description: "Print the value of KEY to stdout, exactly as stored (a newline is added only on a terminal). The only secr-run command that prints a value.",
+  description:
+    "Print the value of KEY to stdout, exactly as stored (a newline is added only on a terminal). The only secr-run command that prints a value.",
   options: { json: json("{key, value, version, updatedAt}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "the secret's key" }],
   examples: [["secr-run secrets get DATABASE_URL --env dev", "the value, on stdout"]],
@@ -59,15 +60,22 @@ export const secretsImportCommand = defineCommand({
   description:
     'Create or update every entry of FILE (- for stdin) in one atomic request: all or nothing. dotenv files are parsed like `dotenv` does (quotes, multi-line values, # comments); JSON is one object {"KEY": "value"}. --dry-run prints what would be created and updated and changes nothing.',
   options: {
-    format: Option.Choice("--format", ["dotenv", "json"] as const, { description: "the file's format (default: json for *.json, else dotenv)" }),
-    dryRun: Option.Boolean("--dry-run", false, { description: "list the keys that would be created or updated; change nothing" }),
+    format: Option.Choice("--format", ["dotenv", "json"] as const, {
+      description: "the file's format (default: json for *.json, else dotenv)",
+    }),
+    dryRun: Option.Boolean("--dry-run", false, {
+      description: "list the keys that would be created or updated; change nothing",
+    }),
     json: json("{created, updated, ...}"),
     ...GLOBAL_OPTIONS,
   },
   positionals: [{ name: "file", description: "a dotenv or JSON file, or - for stdin" }],
   examples: [
     ["secr-run secrets import .env --env dev --dry-run", "what would change"],
-    ["secr-run export --env prod --format json | secr-run secrets import - --format json --env prod-copy", "copy an environment"],
+    [
+      "secr-run export --env prod --format json | secr-run secrets import - --format json --env prod-copy",
+      "copy an environment",
+    ],
   ],
   notes: [SETTINGS_NOTE],
   exitCodes: [0, 64, [65, "the file cannot be parsed or holds no entries"], 69, 77, 78],
@@ -76,7 +84,8 @@ export const secretsImportCommand = defineCommand({
 export const secretsDeleteCommand = defineCommand({
   path: ["secrets", "delete"],
   summary: "delete secrets (asks first; --yes without a terminal)",
-  description: "Delete one or more keys. On a terminal secr-run asks first; otherwise --yes is required. Every key is checked to exist before any is deleted.",
+  description:
+    "Delete one or more keys. On a terminal secr-run asks first; otherwise --yes is required. Every key is checked to exist before any is deleted.",
   options: { ...CONFIRM_OPTIONS, json: json("{deleted: [KEY...]}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "keys", description: "the keys to delete", variadic: true }],
   examples: [["secr-run secrets delete OLD_KEY --env dev --yes", "no question asked"]],
@@ -87,7 +96,8 @@ export const secretsDeleteCommand = defineCommand({
 export const secretsPromoteCommand = defineCommand({
   path: ["secrets", "promote"],
   summary: "copy secrets from one environment to another",
-  description: "Copy the secrets of --from into --to (only --keys if given). Keys missing in --to are created; existing ones are skipped unless --overwrite.",
+  description:
+    "Copy the secrets of --from into --to (only --keys if given). Keys missing in --to are created; existing ones are skipped unless --overwrite.",
   options: {
     from: Option.String("--from", { required: true, hint: "ENV", description: "source environment" }),
     to: Option.String("--to", { required: true, hint: "ENV", description: "target environment" }),

@@ -22,12 +22,19 @@ export function main(args: string[], io?: Io): Promise<number> {
     const where = scopeLabel(settings, NEEDS);
     const shown = keys.map(printableName).join(", ");
     // Before any request: a script without --yes fails the same way whatever the server holds.
-    if (!options.yes && !process.stdin.isTTY) throw new Failure(ExitCode.USAGE, `not deleting ${shown} from ${where} without confirmation: pass --yes`);
+    if (!options.yes && !process.stdin.isTTY)
+      throw new Failure(ExitCode.USAGE, `not deleting ${shown} from ${where} without confirmation: pass --yes`);
 
     const deleted = await withSecr(settings, { where, write: true }, async ({ client, signal }) => {
-      const existing = new Set((await listAllKeys(client, settings.org, settings.project, settings.env, signal)).map((meta) => meta.key));
+      const existing = new Set(
+        (await listAllKeys(client, settings.org, settings.project, settings.env, signal)).map((meta) => meta.key),
+      );
       const missing = keys.filter((key) => !existing.has(key));
-      if (missing.length > 0) throw new Failure(ExitCode.CONFIG, `not in ${where}: ${missing.map(printableName).join(", ")}; nothing was deleted`);
+      if (missing.length > 0)
+        throw new Failure(
+          ExitCode.CONFIG,
+          `not in ${where}: ${missing.map(printableName).join(", ")}; nothing was deleted`,
+        );
       if (!(await confirm(`delete ${shown} from ${where}?`, { yes: options.yes }))) return undefined;
       const done: string[] = [];
       for (const key of keys) {

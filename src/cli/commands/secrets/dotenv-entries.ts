@@ -22,7 +22,8 @@ export interface DotenvEntry {
 
 // dotenv 16–18's LINE expression; only the separator is captured (group 2) and indices are on
 // (`d`), which changes no match. A test compares this parser with dotenv's on many inputs.
-const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
+const LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
 const QUOTED = /^\s*(?:'(?:\\'|[^'])*'|"(?:\\"|[^"])*"|`(?:\\`|[^`])*`)$/;
 const STRIP_QUOTES = /^(['"`])([\s\S]*)\1$/gm;
 
@@ -44,11 +45,21 @@ export function parseDotenv(source: string): Map<string, DotenvEntry> {
     const escapes = first === '"' && /\\[nr]/.test(value);
     if (escapes) value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
     // A comment is only ambiguous after an unquoted value: a closing quote ends a quoted one.
-    const comment = !QUOTED.test(raw) && text[valueEnd] === "#" ? (raw === "" || /\S$/.test(raw) ? "attached" : "spaced") : "none";
+    const comment =
+      !QUOTED.test(raw) && text[valueEnd] === "#" ? (raw === "" || /\S$/.test(raw) ? "attached" : "spaced") : "none";
     const trimmed = !quoted && (comment === "spaced" ? /^\s/.test(raw) : raw.trim() !== raw);
     const occurrences = (entries.get(key)?.occurrences ?? 0) + 1;
     // Map.set keeps a repeated key at its first place, as assigning an object's property does.
-    entries.set(key, { key, value, line, quote: quoted ? (first as "'" | '"' | "`") : "", comment, escapes, trimmed, occurrences });
+    entries.set(key, {
+      key,
+      value,
+      line,
+      quote: quoted ? (first as "'" | '"' | "`") : "",
+      comment,
+      escapes,
+      trimmed,
+      occurrences,
+    });
   }
   return entries;
 }

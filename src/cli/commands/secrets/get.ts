@@ -17,11 +17,15 @@ export function main(args: string[], io?: Io): Promise<number> {
     const where = scopeLabel(settings, NEEDS);
     const { key } = positional;
     // The API has no single-secret read: search narrows the pull, the exact key is picked here.
-    const matches = await withSecr(settings, { where, write: false }, ({ client, signal }) => client.pullAllSecrets(settings.org, settings.project, settings.env, { search: key, signal }));
+    const matches = await withSecr(settings, { where, write: false }, ({ client, signal }) =>
+      client.pullAllSecrets(settings.org, settings.project, settings.env, { search: key, signal }),
+    );
     log.redact(matches.map((secret) => secret.value));
     const secret = matches.find((candidate) => candidate.key === key);
-    if (secret === undefined) throw new Failure(ExitCode.CONFIG, `no secret ${printableName(key)} in ${where} (see secr-run secrets list)`);
-    if (options.json) printJson(io, { key: secret.key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt });
+    if (secret === undefined)
+      throw new Failure(ExitCode.CONFIG, `no secret ${printableName(key)} in ${where} (see secr-run secrets list)`);
+    if (options.json)
+      printJson(io, { key: secret.key, value: secret.value, version: secret.version, updatedAt: secret.updatedAt });
     else io.stdout.write(io.stdout.isTTY ? `${secret.value}\n` : secret.value);
     return ExitCode.OK;
   });

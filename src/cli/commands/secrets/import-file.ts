@@ -22,10 +22,18 @@ export function formatFor(path: string): ImportFormat {
 
 export function parseImport(text: string, format: ImportFormat, from: string): ImportEntry[] {
   const entries = format === "json" ? fromJson(text, from) : fromDotenv(text, from);
-  if (entries.length === 0) throw new Failure(ExitCode.DATA, `${from} holds no ${format === "json" ? "entries" : "KEY=VALUE lines"}; nothing to import`);
+  if (entries.length === 0)
+    throw new Failure(
+      ExitCode.DATA,
+      `${from} holds no ${format === "json" ? "entries" : "KEY=VALUE lines"}; nothing to import`,
+    );
   for (const { key, value } of entries) {
     // Never the value: the key names the problem.
-    if (value.includes("\0")) throw new Failure(ExitCode.DATA, `${from}: the value of ${JSON.stringify(key)} contains a NUL byte, which no environment variable can hold`);
+    if (value.includes("\0"))
+      throw new Failure(
+        ExitCode.DATA,
+        `${from}: the value of ${JSON.stringify(key)} contains a NUL byte, which no environment variable can hold`,
+      );
   }
   return entries;
 }
@@ -41,7 +49,11 @@ function fromDotenv(text: string, from: string): ImportEntry[] {
       );
     }
     // As \`secrets set\`: an empty value only when written so on purpose (here, quoted).
-    if (entry.value === "" && entry.quote === "") throw new Failure(ExitCode.DATA, `${at}: empty value for ${name}; nothing was imported (an empty value on purpose: ${name}="")`);
+    if (entry.value === "" && entry.quote === "")
+      throw new Failure(
+        ExitCode.DATA,
+        `${at}: empty value for ${name}; nothing was imported (an empty value on purpose: ${name}="")`,
+      );
     return { key: entry.key, value: entry.value, notes: dotenvNotes(entry) };
   });
 }
@@ -49,10 +61,12 @@ function fromDotenv(text: string, from: string): ImportEntry[] {
 /** What the dotenv rules did to the text of an entry, in words that never quote the value. */
 export function dotenvNotes(entry: DotenvEntry): string[] {
   const notes: string[] = [];
-  if (entry.comment === "spaced") notes.push(`the " #" after it starts a comment, not stored (quote the value if it belongs to it)`);
+  if (entry.comment === "spaced")
+    notes.push(`the " #" after it starts a comment, not stored (quote the value if it belongs to it)`);
   if (entry.trimmed) notes.push("spaces around it not stored");
   if (entry.escapes) notes.push("\\n and \\r inside double quotes stored as line breaks");
-  if (entry.occurrences > 1) notes.push(`set ${entry.occurrences} times in the file; the last (line ${entry.line}) is stored`);
+  if (entry.occurrences > 1)
+    notes.push(`set ${entry.occurrences} times in the file; the last (line ${entry.line}) is stored`);
   return notes;
 }
 
@@ -63,9 +77,14 @@ function fromJson(text: string, from: string): ImportEntry[] {
   } catch {
     throw new Failure(ExitCode.DATA, `${from} is not valid JSON (expected {"KEY": "value", ...})`);
   }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Failure(ExitCode.DATA, `${from} must hold one JSON object {"KEY": "value", ...}`);
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new Failure(ExitCode.DATA, `${from} must hold one JSON object {"KEY": "value", ...}`);
   return Object.entries(json).map(([key, value]) => {
-    if (typeof value !== "string") throw new Failure(ExitCode.DATA, `${from}: the value of ${JSON.stringify(key)} is a ${value === null ? "null" : typeof value}; every value must be a string`);
+    if (typeof value !== "string")
+      throw new Failure(
+        ExitCode.DATA,
+        `${from}: the value of ${JSON.stringify(key)} is a ${value === null ? "null" : typeof value}; every value must be a string`,
+      );
     return { key, value, notes: [] };
   });
 }
@@ -79,7 +98,10 @@ export interface PlannedEntry {
 }
 
 /** Pure: which entries would create a key and which would update one, and what each would store (the dry run). */
-export function planImport(entries: readonly ImportEntry[], existing: Iterable<string>): { create: string[]; update: string[]; entries: PlannedEntry[] } {
+export function planImport(
+  entries: readonly ImportEntry[],
+  existing: Iterable<string>,
+): { create: string[]; update: string[]; entries: PlannedEntry[] } {
   const have = new Set(existing);
   const create: string[] = [];
   const update: string[] = [];

@@ -18,7 +18,8 @@ const NEEDS = ["org", "project", "env"] as const;
 
 async function readInput(file: string): Promise<string> {
   if (file === "-") {
-    if (process.stdin.isTTY) throw new Failure(ExitCode.USAGE, "import - reads stdin, which is a terminal: pipe a file in, or name it");
+    if (process.stdin.isTTY)
+      throw new Failure(ExitCode.USAGE, "import - reads stdin, which is a terminal: pipe a file in, or name it");
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return valueFromBytes(Buffer.concat(chunks), "stdin");
@@ -27,7 +28,10 @@ async function readInput(file: string): Promise<string> {
     return valueFromBytes(await readFile(file), JSON.stringify(file));
   } catch (error) {
     if (error instanceof Failure) throw error;
-    throw new Failure(ExitCode.USAGE, `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new Failure(
+      ExitCode.USAGE,
+      `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
 }
 
@@ -44,19 +48,26 @@ export function main(args: string[], io?: Io): Promise<number> {
     log.redact(entries.map((entry) => entry.value));
 
     if (options.dryRun) {
-      const existing = await withSecr(settings, { where, write: false }, ({ client, signal }) => listAllKeys(client, settings.org, settings.project, settings.env, signal));
+      const existing = await withSecr(settings, { where, write: false }, ({ client, signal }) =>
+        listAllKeys(client, settings.org, settings.project, settings.env, signal),
+      );
       const plan = planImport(
         entries,
         existing.map((meta) => meta.key),
       );
-      if (options.json) printJson(io, { dryRun: true, create: plan.create, update: plan.update, entries: plan.entries });
+      if (options.json)
+        printJson(io, { dryRun: true, create: plan.create, update: plan.update, entries: plan.entries });
       else {
-        const lines = [`dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`];
+        const lines = [
+          `dry run: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} for ${where}; nothing was changed`,
+        ];
         if (plan.create.length > 0) lines.push(`would create ${plan.create.length}: ${names(plan.create)}`);
         if (plan.update.length > 0) lines.push(`would update ${plan.update.length}: ${names(plan.update)}`);
         for (const entry of plan.entries) {
           const length = `${entry.characters} character${entry.characters === 1 ? "" : "s"}`;
-          lines.push(`  ${entry.action} ${printableName(entry.key)}: ${length}${entry.notes.length > 0 ? `; ${entry.notes.join("; ")}` : ""}`);
+          lines.push(
+            `  ${entry.action} ${printableName(entry.key)}: ${length}${entry.notes.length > 0 ? `; ${entry.notes.join("; ")}` : ""}`,
+          );
         }
         io.stdout.write(`${lines.join("\n")}\n`);
       }
@@ -64,9 +75,12 @@ export function main(args: string[], io?: Io): Promise<number> {
     }
 
     for (const { key, notes } of entries) for (const note of notes) log.warn(`${from}: ${printableName(key)}: ${note}`);
-    const result = await withSecr(settings, { where, write: true }, ({ client, signal }) => client.bulkSetSecrets(settings.org, settings.project, settings.env, entries, { signal }));
+    const result = await withSecr(settings, { where, write: true }, ({ client, signal }) =>
+      client.bulkSetSecrets(settings.org, settings.project, settings.env, entries, { signal }),
+    );
     if (options.json) printJson(io, result);
-    else io.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);
+    else
+      io.stdout.write(`imported ${result.total} into ${where}: ${result.created} created, ${result.updated} updated\n`);
     return ExitCode.OK;
   });
 }

@@ -8,15 +8,27 @@ import type { SecretMeta } from "../../../client/schemas.js";
 
 const PAGE_SIZE = 1000;
 
-export async function listAllKeys(client: SecrClient, org: string, project: string, env: string, signal: AbortSignal): Promise<SecretMeta[]> {
+export async function listAllKeys(
+  client: SecrClient,
+  org: string,
+  project: string,
+  env: string,
+  signal: AbortSignal,
+): Promise<SecretMeta[]> {
   const state = newPageState<SecretMeta>();
   let offset = 0;
   for (;;) {
     const page = await client.listKeys(org, project, env, { limit: PAGE_SIZE, offset, signal });
     const verdict = addPage(state, offset, { secrets: page.keys, pagination: page.pagination });
     if (verdict.next === "done") return state.secrets;
-    if (verdict.next === "inconsistent") throw new SecrApiError(`keys of ${org}/${project}/${env} changed while being listed (${verdict.reason}); try again`, 200, "inconsistent_data");
-    if (verdict.next === "too-large") throw new SecrApiError(`keys of ${org}/${project}/${env}: ${verdict.reason}`, 0, "response_too_large");
+    if (verdict.next === "inconsistent")
+      throw new SecrApiError(
+        `keys of ${org}/${project}/${env} changed while being listed (${verdict.reason}); try again`,
+        200,
+        "inconsistent_data",
+      );
+    if (verdict.next === "too-large")
+      throw new SecrApiError(`keys of ${org}/${project}/${env}: ${verdict.reason}`, 0, "response_too_large");
     offset = verdict.offset;
   }
 }

@@ -15,14 +15,24 @@ export function main(args: string[], io?: Io): Promise<number> {
     const { options } = secretsListCommand.parse(args);
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
-    const keys = await withSecr(settings, { where, write: false }, ({ client, signal }) => listAllKeys(client, settings.org, settings.project, settings.env, signal));
+    const keys = await withSecr(settings, { where, write: false }, ({ client, signal }) =>
+      listAllKeys(client, settings.org, settings.project, settings.env, signal),
+    );
     keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (options.json) {
-      printJson(io, { org: settings.org, project: settings.project, env: settings.env, keys: keys.map(({ key, version, updatedAt }) => ({ key, version, updatedAt })) });
+      printJson(io, {
+        org: settings.org,
+        project: settings.project,
+        env: settings.env,
+        keys: keys.map(({ key, version, updatedAt }) => ({ key, version, updatedAt })),
+      });
     } else if (keys.length === 0) {
       io.stderr.write(`secr-run: ${where} has no secrets\n`);
     } else {
-      printTable(io, [["KEY", "VERSION", "UPDATED"], ...keys.map((k) => [printableName(k.key), String(k.version), printable(k.updatedAt)])]);
+      printTable(io, [
+        ["KEY", "VERSION", "UPDATED"],
+        ...keys.map((k) => [printableName(k.key), String(k.version), printable(k.updatedAt)]),
+      ]);
     }
     return 0;
   });

@@ -11,7 +11,8 @@ const NEEDS = ["org", "project"] as const;
 export function main(args: string[], io?: Io): Promise<number> {
   return manageMain(args, io, async ({ io, settings: load }) => {
     const { options } = secretsPromoteCommand.parse(args);
-    if (options.from === options.to) throw secretsPromoteCommand.usageError("--from and --to name the same environment");
+    if (options.from === options.to)
+      throw secretsPromoteCommand.usageError("--from and --to name the same environment");
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
     const result = await withSecr(settings, { where: `${where}/${options.to}`, write: true }, ({ client, signal }) =>

@@ -10,9 +10,16 @@ export function valueFromBytes(bytes: Uint8Array, from: string): string {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new Failure(ExitCode.DATA, `the value from ${from} is not UTF-8 text; secrets are text (base64-encode binary data)`);
+    throw new Failure(
+      ExitCode.DATA,
+      `the value from ${from} is not UTF-8 text; secrets are text (base64-encode binary data)`,
+    );
   }
-  if (text.includes("\0")) throw new Failure(ExitCode.DATA, `the value from ${from} contains a NUL byte, which no environment variable can hold`);
+  if (text.includes("\0"))
+    throw new Failure(
+      ExitCode.DATA,
+      `the value from ${from} contains a NUL byte, which no environment variable can hold`,
+    );
   return text;
 }
 
@@ -26,7 +33,10 @@ export async function readValueFromFile(path: string): Promise<string> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new Failure(ExitCode.USAGE, `--from-file: cannot read ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new Failure(
+      ExitCode.USAGE,
+      `--from-file: cannot read ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   return valueFromBytes(bytes, "--from-file");
 }

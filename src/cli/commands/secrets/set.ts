@@ -21,27 +21,38 @@ export function main(args: string[], io?: Io): Promise<number> {
     const inline = assignment === -1 ? undefined : positional.key.slice(assignment + 1);
     if (inline !== undefined) log.redact([inline]);
     if (key === "") throw secretsSetCommand.usageError("missing KEY before =");
-    if (inline !== undefined && options.fromFile !== undefined) throw secretsSetCommand.usageError("give the value as KEY=VALUE or with --from-file, not both");
+    if (inline !== undefined && options.fromFile !== undefined)
+      throw secretsSetCommand.usageError("give the value as KEY=VALUE or with --from-file, not both");
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
 
     let value: string;
     if (inline !== undefined) {
-      log.warn("KEY=VALUE puts the value in argv, readable by every user of this machine (ps, /proc) and kept in shell history; prefer stdin or --from-file");
+      log.warn(
+        "KEY=VALUE puts the value in argv, readable by every user of this machine (ps, /proc) and kept in shell history; prefer stdin or --from-file",
+      );
       value = valueFromBytes(new TextEncoder().encode(inline), "the command line");
     } else if (options.fromFile !== undefined) {
       value = await readValueFromFile(options.fromFile);
     } else if (process.stdin.isTTY) {
       value = await readValueFromTerminal(`value for ${printableName(key)} in ${where} (not echoed): `);
-      if (value.includes("\0")) throw new Failure(ExitCode.DATA, "the value contains a NUL byte, which no environment variable can hold");
+      if (value.includes("\0"))
+        throw new Failure(ExitCode.DATA, "the value contains a NUL byte, which no environment variable can hold");
     } else {
       value = await readValueFromPipe();
     }
-    if (value === "" && inline === undefined) throw new Failure(ExitCode.DATA, `empty value for ${printableName(key)}; nothing was changed (an empty value on purpose: ${printableName(key)}=)`);
+    if (value === "" && inline === undefined)
+      throw new Failure(
+        ExitCode.DATA,
+        `empty value for ${printableName(key)}; nothing was changed (an empty value on purpose: ${printableName(key)}=)`,
+      );
     log.redact([value]);
 
     const result = await withSecr(settings, { where, write: true }, ({ client, signal }) =>
-      client.setSecret(settings.org, settings.project, settings.env, key, value, { signal, ...(options.description === undefined ? {} : { description: options.description }) }),
+      client.setSecret(settings.org, settings.project, settings.env, key, value, {
+        signal,
+        ...(options.description === undefined ? {} : { description: options.description }),
+      }),
     );
     if (options.json) printJson(io, { key: result.key, version: result.version });
     else io.stdout.write(`${printableName(result.key)}: version ${result.version} in ${where}\n`);

@@ -6,7 +6,19 @@ import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
 import type { AgentOptions, TlsFiles } from "../../../server/index.js";
 
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 1000, kb: 1000, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1000,
+  kb: 1000,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
 
 /** "64MiB", "512KiB", "1000000" → bytes; an Error saying what is wrong otherwise. */
 export function parseBytes(text: string): number | Error {
@@ -43,14 +55,18 @@ export function refuseDataOptions(given: Record<string, unknown>): void {
     );
 }
 
-export async function agentOptions(flags: AgentFlags, listen: { host: string; port: number; tls: TlsFiles | undefined }): Promise<AgentOptions> {
+export async function agentOptions(
+  flags: AgentFlags,
+  listen: { host: string; port: number; tls: TlsFiles | undefined },
+): Promise<AgentOptions> {
   const revalidateMs = duration("--revalidate", flags.revalidate);
   const maxStaleMs = duration("--max-stale", flags.maxStale);
   let cacheMaxBytes: number | undefined;
   if (flags.cacheMaxBytes !== undefined) {
     const parsed = parseBytes(flags.cacheMaxBytes);
     if (parsed instanceof Error) throw new Failure(ExitCode.USAGE, `--cache-max-bytes: ${parsed.message}`);
-    if (parsed < 64 * 1024) throw new Failure(ExitCode.USAGE, `--cache-max-bytes must be at least 64KiB, got ${flags.cacheMaxBytes}`);
+    if (parsed < 64 * 1024)
+      throw new Failure(ExitCode.USAGE, `--cache-max-bytes must be at least 64KiB, got ${flags.cacheMaxBytes}`);
     cacheMaxBytes = parsed;
   }
   const upstreamCa = flags.caFile === undefined ? undefined : await readPem(flags.caFile, "--ca-file");
@@ -72,9 +88,13 @@ export async function readPem(file: string, flag: string): Promise<Buffer> {
   try {
     data = await readFile(resolve(file));
   } catch (error) {
-    throw new Failure(ExitCode.CONFIG, `${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Failure(
+      ExitCode.CONFIG,
+      `${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
-  if (!data.includes("-----BEGIN ")) throw new Failure(ExitCode.CONFIG, `${flag}: ${file} is not a PEM file (no -----BEGIN line)`);
+  if (!data.includes("-----BEGIN "))
+    throw new Failure(ExitCode.CONFIG, `${flag}: ${file} is not a PEM file (no -----BEGIN line)`);
   return data;
 }
 
@@ -85,11 +105,17 @@ export async function readTlsKey(file: string): Promise<{ key: Buffer; warning?:
   const key = await readPem(file, "--tls-key");
   const mode = (await stat(resolve(file))).mode;
   if ((mode & 0o077) === 0) return { key };
-  return { key, warning: `--tls-key ${file} is readable by others (mode ${(mode & 0o777).toString(8)}): whoever reads it can pose as this server; chmod 600 it (Kubernetes: defaultMode: 0400)` };
+  return {
+    key,
+    warning: `--tls-key ${file} is readable by others (mode ${(mode & 0o777).toString(8)}): whoever reads it can pose as this server; chmod 600 it (Kubernetes: defaultMode: 0400)`,
+  };
 }
 
 /** What the agent says when it starts (durations as the user would write them). */
-export function describeAgent(options: AgentOptions, defaults: { revalidateMs: number; maxStaleMs: number; cacheMaxBytes: number }): string {
+export function describeAgent(
+  options: AgentOptions,
+  defaults: { revalidateMs: number; maxStaleMs: number; cacheMaxBytes: number },
+): string {
   const revalidate = formatDuration(options.revalidateMs ?? defaults.revalidateMs);
   const maxStale = formatDuration(options.maxStaleMs ?? defaults.maxStaleMs);
   const mib = ((options.cacheMaxBytes ?? defaults.cacheMaxBytes) / 1024 ** 2).toFixed(1);

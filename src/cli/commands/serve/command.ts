@@ -19,38 +19,93 @@ export const serveCommand = defineCommand({
   options: {
     host: Option.String("--host", "127.0.0.1", { hint: "ADDRESS", description: "address to listen on" }),
     port: Option.String("--port", DEFAULT_SERVE_PORT, { hint: "PORT", description: "port (0 picks a free one)" }),
-    data: Option.String("--data", { hint: "DIR", defaultText: "$XDG_DATA_HOME/secr-run/server", description: "data directory" }),
-    keyFile: Option.String("--key-file", { hint: "FILE", defaultText: "<data>/key", description: "key file (base64 of 32 bytes; created 0600 if missing)" }),
-    token: Option.String("--token", { hint: "TOKEN", env: "SECR_SERVE_TOKEN", description: "admin token accepted for this run; prefer SECR_SERVE_TOKEN (argv is visible in ps)" }),
-    seed: Option.String("--seed", { hint: "FILE", description: "seed JSON file applied on start (adds only what is missing)" }),
+    data: Option.String("--data", {
+      hint: "DIR",
+      defaultText: "$XDG_DATA_HOME/secr-run/server",
+      description: "data directory",
+    }),
+    keyFile: Option.String("--key-file", {
+      hint: "FILE",
+      defaultText: "<data>/key",
+      description: "key file (base64 of 32 bytes; created 0600 if missing)",
+    }),
+    token: Option.String("--token", {
+      hint: "TOKEN",
+      env: "SECR_SERVE_TOKEN",
+      description: "admin token accepted for this run; prefer SECR_SERVE_TOKEN (argv is visible in ps)",
+    }),
+    seed: Option.String("--seed", {
+      hint: "FILE",
+      description: "seed JSON file applied on start (adds only what is missing)",
+    }),
     rateLimit: Option.String("--rate-limit", { hint: "N", description: "requests per second per token (429 beyond)" }),
     quiet: Option.Boolean("--quiet", false, { description: "no access log" }),
     detach: Option.Boolean("--detach", false, {
-      description: "start in the background, return once it listens, print SECR_API_URL and SECR_TOKEN as shell assignments (for eval)",
+      description:
+        "start in the background, return once it listens, print SECR_API_URL and SECR_TOKEN as shell assignments (for eval)",
     }),
-    stop: Option.Boolean("--stop", false, { description: "stop the server running on the data directory (--data) and return once it has exited" }),
-    tlsCert: Option.String("--tls-cert", { group: TLS, hint: "FILE", description: "serve HTTPS with this PEM certificate (chain); needs --tls-key" }),
+    stop: Option.Boolean("--stop", false, {
+      description: "stop the server running on the data directory (--data) and return once it has exited",
+    }),
+    tlsCert: Option.String("--tls-cert", {
+      group: TLS,
+      hint: "FILE",
+      description: "serve HTTPS with this PEM certificate (chain); needs --tls-key",
+    }),
     tlsKey: Option.String("--tls-key", { group: TLS, hint: "FILE", description: "the PEM private key of --tls-cert" }),
-    insecureListen: Option.Boolean("--insecure-listen", false, { group: TLS, description: "allow plain HTTP on a non-loopback --host (tokens and values cross the network unencrypted)" }),
-    upstream: Option.String("--upstream", { group: AGENT, hint: "URL", env: "SECR_UPSTREAM", description: "be a caching agent of this secr (https://) instead of a server with its own data" }),
+    insecureListen: Option.Boolean("--insecure-listen", false, {
+      group: TLS,
+      description: "allow plain HTTP on a non-loopback --host (tokens and values cross the network unencrypted)",
+    }),
+    upstream: Option.String("--upstream", {
+      group: AGENT,
+      hint: "URL",
+      env: "SECR_UPSTREAM",
+      description: "be a caching agent of this secr (https://) instead of a server with its own data",
+    }),
     revalidate: Option.String("--revalidate", {
       group: AGENT,
       hint: "DURATION",
       defaultText: "30s",
-      description: "answer a repeat from memory this long, then ask upstream (If-None-Match): the bound on seeing a change or a revocation",
+      description:
+        "answer a repeat from memory this long, then ask upstream (If-None-Match): the bound on seeing a change or a revocation",
     }),
-    maxStale: Option.String("--max-stale", { group: AGENT, hint: "DURATION", defaultText: "1h", description: "when upstream fails, serve a cached answer (marked stale) up to this old; 0 = never" }),
-    cacheMaxBytes: Option.String("--cache-max-bytes", { group: AGENT, hint: "N", defaultText: "64MiB", description: "memory bound of the cache (e.g. 64MiB, 512KiB); least recently used out first" }),
-    caFile: Option.String("--ca-file", { group: AGENT, hint: "FILE", env: "SECR_CA_FILE", description: "PEM CA certificates to trust for upstream, besides the system's" }),
+    maxStale: Option.String("--max-stale", {
+      group: AGENT,
+      hint: "DURATION",
+      defaultText: "1h",
+      description: "when upstream fails, serve a cached answer (marked stale) up to this old; 0 = never",
+    }),
+    cacheMaxBytes: Option.String("--cache-max-bytes", {
+      group: AGENT,
+      hint: "N",
+      defaultText: "64MiB",
+      description: "memory bound of the cache (e.g. 64MiB, 512KiB); least recently used out first",
+    }),
+    caFile: Option.String("--ca-file", {
+      group: AGENT,
+      hint: "FILE",
+      env: "SECR_CA_FILE",
+      description: "PEM CA certificates to trust for upstream, besides the system's",
+    }),
     help: OUTPUT_OPTIONS.help,
     version: OUTPUT_OPTIONS.version,
   },
   examples: [
     ["secr-run serve --port 0 --seed examples/seed.json", "a throwaway server with demo data on a free port"],
-    ["SECR_SERVE_TOKEN=dev secr-run serve --data ./.secr-data", "keep the data in the project, with a chosen admin token"],
-    ['eval "$(secr-run serve --detach --port 0)"', "in the background; this shell gets SECR_API_URL and an admin SECR_TOKEN"],
+    [
+      "SECR_SERVE_TOKEN=dev secr-run serve --data ./.secr-data",
+      "keep the data in the project, with a chosen admin token",
+    ],
+    [
+      'eval "$(secr-run serve --detach --port 0)"',
+      "in the background; this shell gets SECR_API_URL and an admin SECR_TOKEN",
+    ],
     ["secr-run serve --stop", "stop the server started with --detach"],
-    ["secr-run serve --upstream https://api.secr.dev --host 0.0.0.0 --tls-cert node.crt --tls-key node.key", "a per-node caching agent for a fleet (docs/guide/fleet.md)"],
+    [
+      "secr-run serve --upstream https://api.secr.dev --host 0.0.0.0 --tls-cert node.crt --tls-key node.key",
+      "a per-node caching agent for a fleet (docs/guide/fleet.md)",
+    ],
   ],
   notes: [
     "Environment: SECR_SERVE_TOKEN (admin token), SECR_SERVE_KEY (base64 data key), SECR_UPSTREAM (--upstream), SECR_CA_FILE (--ca-file).",

@@ -27,14 +27,25 @@ export function childArgs(args: readonly string[]): string[] {
   return ["serve", ...args.filter((arg) => arg !== "--detach")];
 }
 
-export async function detach(args: readonly string[], dataPath: string, token: string, say: (line: string) => void): Promise<number> {
+export async function detach(
+  args: readonly string[],
+  dataPath: string,
+  token: string,
+  say: (line: string) => void,
+): Promise<number> {
   mkdirSync(dataPath, { recursive: true, mode: 0o700 });
   const logPath = join(dataPath, DETACHED_LOG);
   let log: number;
   try {
-    log = openSync(logPath, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+    log = openSync(
+      logPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o600,
+    );
   } catch (error) {
-    say(`secr-run serve: cannot open the log ${logPath} (${(error as NodeJS.ErrnoException).code}); it must be a plain file of yours, not a symbolic link`);
+    say(
+      `secr-run serve: cannot open the log ${logPath} (${(error as NodeJS.ErrnoException).code}); it must be a plain file of yours, not a symbolic link`,
+    );
     return ExitCode.CONFIG;
   }
   if (!fstatSync(log).isFile()) {
@@ -79,7 +90,9 @@ export async function detach(args: readonly string[], dataPath: string, token: s
     return url === 0 ? ExitCode.SOFTWARE : url;
   }
   process.stdout.write(detachedOutput(url, token));
-  say(`secr-run serve: listening on ${url} in the background (pid ${child.pid}, log ${logPath}); stop it with: secr-run serve --stop${dataFlag(args)}`);
+  say(
+    `secr-run serve: listening on ${url} in the background (pid ${child.pid}, log ${logPath}); stop it with: secr-run serve --stop${dataFlag(args)}`,
+  );
   return 0;
 }
 

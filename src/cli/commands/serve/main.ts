@@ -10,7 +10,17 @@ import { serveCommand } from "./command.js";
 import { ExitCode } from "../../../core/exit-codes.js";
 import { Failure } from "../../../core/failure.js";
 import { isLoopbackHost } from "../../../client/url.js";
-import { DataFileError, generateAdminToken, KeyError, LockError, startAgent, startServer, UnsafeDataDirError, UpstreamUrlError, type TlsFiles } from "../../../server/index.js";
+import {
+  DataFileError,
+  generateAdminToken,
+  KeyError,
+  LockError,
+  startAgent,
+  startServer,
+  UnsafeDataDirError,
+  UpstreamUrlError,
+  type TlsFiles,
+} from "../../../server/index.js";
 import { DEFAULT_CACHE_MAX_BYTES, DEFAULT_MAX_STALE_MS, DEFAULT_REVALIDATE_MS } from "../../../server/index.js";
 import { agentOptions, describeAgent, readPem, readTlsKey, refuseDataOptions } from "./agent.js";
 import { watchParent } from "./parent.js";
@@ -40,15 +50,18 @@ export async function main(args: string[]): Promise<number> {
   // --help and --version never reach here: main.ts answers them (dispatch.ts) for every command.
 
   const port = Number(argv.port);
-  if (!/^\d+$/.test(argv.port) || port > 65535) return fail(`--port must be an integer 0-65535, got "${argv.port}"`, ExitCode.USAGE);
+  if (!/^\d+$/.test(argv.port) || port > 65535)
+    return fail(`--port must be an integer 0-65535, got "${argv.port}"`, ExitCode.USAGE);
   let rateLimit: number | undefined;
   if (argv.rateLimit !== undefined) {
     rateLimit = Number(argv.rateLimit);
-    if (!Number.isFinite(rateLimit) || rateLimit <= 0) return fail(`--rate-limit must be a positive number, got "${argv.rateLimit}"`, ExitCode.USAGE);
+    if (!Number.isFinite(rateLimit) || rateLimit <= 0)
+      return fail(`--rate-limit must be a positive number, got "${argv.rateLimit}"`, ExitCode.USAGE);
   }
   const env = process.env;
   const upstream = argv.upstream ?? (env.SECR_UPSTREAM || undefined);
-  if ((argv.tlsCert === undefined) !== (argv.tlsKey === undefined)) return fail("--tls-cert and --tls-key go together: give both, or neither", ExitCode.USAGE);
+  if ((argv.tlsCert === undefined) !== (argv.tlsKey === undefined))
+    return fail("--tls-cert and --tls-key go together: give both, or neither", ExitCode.USAGE);
   // Tokens and values must not cross a network in clear text unless the operator says so.
   if (!isLoopbackHost(argv.host) && argv.tlsCert === undefined && !argv.insecureListen) {
     return fail(
@@ -57,7 +70,10 @@ export async function main(args: string[]): Promise<number> {
     );
   }
   if (upstream !== undefined && (argv.detach || argv.stop)) {
-    return fail("--detach and --stop are for the local server and its data directory: run an agent (--upstream) in the foreground under its supervisor (docs/guide/fleet.md)", ExitCode.USAGE);
+    return fail(
+      "--detach and --stop are for the local server and its data directory: run an agent (--upstream) in the foreground under its supervisor (docs/guide/fleet.md)",
+      ExitCode.USAGE,
+    );
   }
   const dataPath = resolve(argv.data ?? defaultDataDir(env));
   const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -74,28 +90,49 @@ export async function main(args: string[]): Promise<number> {
       tls = { cert, key };
     }
     if (upstream !== undefined) {
-      refuseDataOptions({ "--data": argv.data, "--key-file": argv.keyFile, "--seed": argv.seed, "--token": argv.token, "--rate-limit": argv.rateLimit });
+      refuseDataOptions({
+        "--data": argv.data,
+        "--key-file": argv.keyFile,
+        "--seed": argv.seed,
+        "--token": argv.token,
+        "--rate-limit": argv.rateLimit,
+      });
       const options = await agentOptions(
-        { upstream, revalidate: argv.revalidate, maxStale: argv.maxStale, cacheMaxBytes: argv.cacheMaxBytes, caFile: argv.caFile ?? (env.SECR_CA_FILE || undefined) },
+        {
+          upstream,
+          revalidate: argv.revalidate,
+          maxStale: argv.maxStale,
+          cacheMaxBytes: argv.cacheMaxBytes,
+          caFile: argv.caFile ?? (env.SECR_CA_FILE || undefined),
+        },
         { host: argv.host, port, tls },
       );
       const agent = await startAgent({ ...options, log: process.stderr, accessLog: !argv.quiet });
       return await serveUntilSignal(agent, watchedParent, () => {
-        const settings = describeAgent(options, { revalidateMs: DEFAULT_REVALIDATE_MS, maxStaleMs: DEFAULT_MAX_STALE_MS, cacheMaxBytes: DEFAULT_CACHE_MAX_BYTES });
-        process.stderr.write(`secr-run serve: caching agent of ${agent.upstream} listening on ${agent.url} (${settings})\n`);
+        const settings = describeAgent(options, {
+          revalidateMs: DEFAULT_REVALIDATE_MS,
+          maxStaleMs: DEFAULT_MAX_STALE_MS,
+          cacheMaxBytes: DEFAULT_CACHE_MAX_BYTES,
+        });
+        process.stderr.write(
+          `secr-run serve: caching agent of ${agent.upstream} listening on ${agent.url} (${settings})\n`,
+        );
       });
     }
   } catch (error) {
     if (error instanceof Failure) return fail(error.message, error.exitCode);
     if (error instanceof UpstreamUrlError) return fail(error.message, ExitCode.CONFIG);
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
+      return fail(`cannot listen on ${argv.host}:${port}: ${code}`, ExitCode.UNAVAILABLE);
     // A certificate and key that do not match, or are not what they claim.
     return fail(error instanceof Error ? error.message : String(error), ExitCode.CONFIG);
   }
   const adminToken = argv.token ?? (env.SECR_SERVE_TOKEN || undefined);
   if (argv.token !== undefined) {
-    process.stderr.write("secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n");
+    process.stderr.write(
+      "secr-run serve: warning: --token is visible to every user of this machine (ps, /proc); prefer SECR_SERVE_TOKEN\n",
+    );
   }
   if (argv.detach) return (await import("./detach.js")).detach(args, dataPath, adminToken ?? generateAdminToken(), say);
 
@@ -116,7 +153,8 @@ export async function main(args: string[]): Promise<number> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof DataFileError) return fail(`refusing to start: ${message}; the file was left untouched`, EXIT_DATA);
+    if (error instanceof DataFileError)
+      return fail(`refusing to start: ${message}; the file was left untouched`, EXIT_DATA);
     if (error instanceof LockError) return fail(`${message} (secr-run serve --stop stops it)`, ExitCode.UNAVAILABLE);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
@@ -129,24 +167,34 @@ export async function main(args: string[]): Promise<number> {
   const running = server;
   return serveUntilSignal(running, watchedParent, () => {
     if (running.createdAdminToken) {
-      process.stderr.write(`secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${running.createdAdminToken}\n`);
+      process.stderr.write(
+        `secr-run serve: created admin token (shown only this once; pass --token or SECR_SERVE_TOKEN to choose your own):\n  ${running.createdAdminToken}\n`,
+      );
     }
     const stats = running.stats();
     process.stderr.write(
       `secr-run serve: listening on ${running.url} (data: ${running.dataFile}; ${stats.orgs} orgs, ${stats.projects} projects, ${stats.environments} environments, ${stats.secrets} secrets)\n`,
     );
     if (!isLoopbackHost(argv.host) && tls === undefined) {
-      process.stderr.write(`secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`);
+      process.stderr.write(
+        `secr-run serve: warning: listening on ${argv.host}, not loopback: tokens and values cross the network unencrypted\n`,
+      );
     }
     if (stats.orgs === 0) {
-      process.stderr.write("secr-run serve: the store is empty: create a project with secr-run admin projects create ORG/PROJECT, or seed one (--seed examples/seed.json)\n");
+      process.stderr.write(
+        "secr-run serve: the store is empty: create a project with secr-run admin projects create ORG/PROJECT, or seed one (--seed examples/seed.json)\n",
+      );
     }
   });
 }
 
 /** Announce the URL once signal listeners are in, then run until a terminating signal, or until
  *  `parent` (the process that started a foreground server) has exited. */
-async function serveUntilSignal(running: { url: string; close(): Promise<void> }, parent: number | undefined, announce: () => void): Promise<number> {
+async function serveUntilSignal(
+  running: { url: string; close(): Promise<void> },
+  parent: number | undefined,
+  announce: () => void,
+): Promise<number> {
   // Listeners go in before the URL is announced: whoever reads the line may signal at once.
   const shutdown = new Promise<void>((resolveShutdown) => {
     let stopping = false;
@@ -158,7 +206,9 @@ async function serveUntilSignal(running: { url: string; close(): Promise<void> }
       stopping = true;
       process.stderr.write(`secr-run serve: ${why}, finishing in-flight requests\n`);
       running.close().then(resolveShutdown, (error: unknown) => {
-        process.stderr.write(`secr-run serve: error during shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `secr-run serve: error during shutdown: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         resolveShutdown();
       });
     };

@@ -29,6 +29,8 @@ export async function stop(dataPath: string, say: (line: string) => void): Promi
       return 0;
     }
   }
-  say(`secr-run serve: the server (pid ${owner.pid}) has not exited ${STOP_TIMEOUT_MS / 1000}s after SIGTERM; see its log, or kill -KILL ${owner.pid}`);
+  say(
+    `secr-run serve: the server (pid ${owner.pid}) has not exited ${STOP_TIMEOUT_MS / 1000}s after SIGTERM; see its log, or kill -KILL ${owner.pid}`,
+  );
   return ExitCode.UNAVAILABLE;
 }

@@ -37,9 +37,15 @@ export const templatesSetCommand = defineCommand({
     "Register KEY in the project's template (required unless --optional), or every entry of --file, a JSON array of " +
     '{"key", "description"?, "required"?}. A key registered already with other settings is replaced (deleted and ' +
     "registered again); unchanged keys are left alone. Every entry of --file is checked before anything is sent.",
-  usage: ["secr-run templates set KEY [--optional] [--description TEXT] [options]", "secr-run templates set --file template.json [options]"],
+  usage: [
+    "secr-run templates set KEY [--optional] [--description TEXT] [options]",
+    "secr-run templates set --file template.json [options]",
+  ],
   options: {
-    file: Option.String("--file", { hint: "PATH", description: 'a JSON array of {"key", "description"?, "required"?}' }),
+    file: Option.String("--file", {
+      hint: "PATH",
+      description: 'a JSON array of {"key", "description"?, "required"?}',
+    }),
     optional: Option.Boolean("--optional", false, { description: "KEY is optional (check ignores it when missing)" }),
     description: Option.String("--description", { hint: "TEXT", description: "what KEY is for" }),
     json: json("{created, replaced, unchanged}"),
@@ -57,12 +63,19 @@ export const templatesSetCommand = defineCommand({
 export const templatesDeleteCommand = defineCommand({
   path: ["templates", "delete"],
   summary: "remove a key from the template (asks first; --yes without a terminal)",
-  description: "Remove KEY from the project's template. Secrets of that name are not touched. On a terminal secr-run asks first; otherwise --yes is required.",
+  description:
+    "Remove KEY from the project's template. Secrets of that name are not touched. On a terminal secr-run asks first; otherwise --yes is required.",
   options: { ...CONFIRM_OPTIONS, json: json("{deleted: KEY}"), ...GLOBAL_OPTIONS },
   positionals: [{ name: "key", description: "the template key" }],
   examples: [["secr-run templates delete OLD_KEY --yes", "no question asked"]],
   notes: [PROJECT_NOTE],
-  exitCodes: [0, [64, "usage, or no terminal to ask and no --yes"], 69, 77, [78, "configuration, or no such template key"]],
+  exitCodes: [
+    0,
+    [64, "usage, or no terminal to ask and no --yes"],
+    69,
+    77,
+    [78, "configuration, or no such template key"],
+  ],
 });
 
 export const templatesValidateCommand = defineCommand({

@@ -18,12 +18,21 @@ export function main(args: string[], io?: Io): Promise<number> {
     const where = scopeLabel(settings, NEEDS);
     const { key } = positional;
     // As `secrets delete`: before any request, a script without --yes fails the same way whatever the server holds.
-    if (!options.yes && !process.stdin.isTTY) throw new Failure(ExitCode.USAGE, `not removing ${printableName(key)} from the template of ${where} without confirmation: pass --yes`);
+    if (!options.yes && !process.stdin.isTTY)
+      throw new Failure(
+        ExitCode.USAGE,
+        `not removing ${printableName(key)} from the template of ${where} without confirmation: pass --yes`,
+      );
     const result = await withSecr(settings, { where, write: true }, async ({ client, signal }) => {
       // A missing key is named as such, not as a wrong org or project.
       const templates = await client.listTemplates(settings.org, settings.project, { signal });
-      if (!templates.some((t) => t.key === key)) throw new Failure(ExitCode.CONFIG, `no template key ${printableName(key)} in ${where} (see secr-run templates list)`);
-      if (!(await confirm(`remove ${printableName(key)} from the template of ${where}?`, { yes: options.yes }))) return undefined;
+      if (!templates.some((t) => t.key === key))
+        throw new Failure(
+          ExitCode.CONFIG,
+          `no template key ${printableName(key)} in ${where} (see secr-run templates list)`,
+        );
+      if (!(await confirm(`remove ${printableName(key)} from the template of ${where}?`, { yes: options.yes })))
+        return undefined;
       return client.deleteTemplate(settings.org, settings.project, key, { signal });
     });
     if (result === undefined) {

@@ -11,17 +11,33 @@ import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project"] as const;
 
-export const view = ({ key, required, description, createdAt }: Template) => ({ key, required, description, createdAt });
+export const view = ({ key, required, description, createdAt }: Template) => ({
+  key,
+  required,
+  description,
+  createdAt,
+});
 
 export function main(args: string[], io?: Io): Promise<number> {
   return manageMain(args, io, async ({ io, settings: load }) => {
     const { options } = templatesListCommand.parse(args);
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
-    const templates = await withSecr(settings, { where, write: false }, ({ client, signal }) => client.listTemplates(settings.org, settings.project, { signal }));
+    const templates = await withSecr(settings, { where, write: false }, ({ client, signal }) =>
+      client.listTemplates(settings.org, settings.project, { signal }),
+    );
     if (options.json) printJson(io, { org: settings.org, project: settings.project, templates: templates.map(view) });
-    else if (templates.length === 0) io.stderr.write(`secr-run: ${where} has no template keys (add one: secr-run templates set KEY)\n`);
-    else printTable(io, [["KEY", "REQUIRED", "DESCRIPTION"], ...templates.map((t) => [printableName(t.key), t.required ? "required" : "optional", printable(t.description ?? "")])]);
+    else if (templates.length === 0)
+      io.stderr.write(`secr-run: ${where} has no template keys (add one: secr-run templates set KEY)\n`);
+    else
+      printTable(io, [
+        ["KEY", "REQUIRED", "DESCRIPTION"],
+        ...templates.map((t) => [
+          printableName(t.key),
+          t.required ? "required" : "optional",
+          printable(t.description ?? ""),
+        ]),
+      ]);
     return ExitCode.OK;
   });
 }

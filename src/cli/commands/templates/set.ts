@@ -13,16 +13,24 @@ import { withSecr } from "../../manage/session.js";
 
 const NEEDS = ["org", "project"] as const;
 
-async function entriesFrom(options: { file: string | undefined; optional: boolean; description: string | undefined }, key: string | undefined): Promise<TemplateEntry[]> {
+async function entriesFrom(
+  options: { file: string | undefined; optional: boolean; description: string | undefined },
+  key: string | undefined,
+): Promise<TemplateEntry[]> {
   if (options.file !== undefined) {
     if (key !== undefined || options.optional || options.description !== undefined) {
-      throw templatesSetCommand.usageError("--file takes its keys, descriptions and required flags from the file: give no KEY, --optional or --description");
+      throw templatesSetCommand.usageError(
+        "--file takes its keys, descriptions and required flags from the file: give no KEY, --optional or --description",
+      );
     }
     let text: string;
     try {
       text = await readFile(options.file, "utf8");
     } catch (error) {
-      throw new Failure(ExitCode.USAGE, `--file: cannot read ${JSON.stringify(options.file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new Failure(
+        ExitCode.USAGE,
+        `--file: cannot read ${JSON.stringify(options.file)} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
     return parseTemplateFile(text, JSON.stringify(options.file));
   }
@@ -55,7 +63,10 @@ export function main(args: string[], io?: Io): Promise<number> {
       const lines = (["create", "replace", "unchanged"] as const)
         .map((kind) => [kind, of(kind)] as const)
         .filter(([, keys]) => keys.length > 0)
-        .map(([kind, keys]) => `${{ create: "added", replace: "changed", unchanged: "unchanged" }[kind]} in ${where}: ${keys.map(printableName).join(", ")}`);
+        .map(
+          ([kind, keys]) =>
+            `${{ create: "added", replace: "changed", unchanged: "unchanged" }[kind]} in ${where}: ${keys.map(printableName).join(", ")}`,
+        );
       io.stdout.write(`${lines.join("\n")}\n`);
     }
     return ExitCode.OK;

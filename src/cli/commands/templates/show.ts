@@ -17,9 +17,15 @@ export function main(args: string[], io?: Io): Promise<number> {
     const { options, args: positional } = templatesShowCommand.parse(args);
     const settings = load(settingFlags(options), NEEDS);
     const where = scopeLabel(settings, NEEDS);
-    const templates = await withSecr(settings, { where, write: false }, ({ client, signal }) => client.listTemplates(settings.org, settings.project, { signal }));
+    const templates = await withSecr(settings, { where, write: false }, ({ client, signal }) =>
+      client.listTemplates(settings.org, settings.project, { signal }),
+    );
     const template = templates.find((t) => t.key === positional.key);
-    if (template === undefined) throw new Failure(ExitCode.CONFIG, `no template key ${printableName(positional.key)} in ${where} (see secr-run templates list)`);
+    if (template === undefined)
+      throw new Failure(
+        ExitCode.CONFIG,
+        `no template key ${printableName(positional.key)} in ${where} (see secr-run templates list)`,
+      );
     if (options.json) printJson(io, view(template));
     else {
       io.stdout.write(

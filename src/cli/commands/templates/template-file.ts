@@ -27,13 +27,21 @@ export function parseTemplateFile(text: string, from: string): TemplateEntry[] {
     throw new Failure(ExitCode.DATA, `${from} is not valid JSON (expected [{"key": "NAME", "required": true}, ...])`);
   }
   const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) throw new Failure(ExitCode.DATA, `${from}: ${describeIssues(parsed.error.issues)} (expected [{"key", "description"?, "required"?}, ...])`);
+  if (!parsed.success)
+    throw new Failure(
+      ExitCode.DATA,
+      `${from}: ${describeIssues(parsed.error.issues)} (expected [{"key", "description"?, "required"?}, ...])`,
+    );
   const seen = new Set<string>();
   for (const { key } of parsed.data) {
     if (seen.has(key)) throw new Failure(ExitCode.DATA, `${from}: key ${JSON.stringify(key)} is listed twice`);
     seen.add(key);
   }
-  return parsed.data.map(({ key, description, required }) => ({ key, description: description ?? null, required: required ?? true }));
+  return parsed.data.map(({ key, description, required }) => ({
+    key,
+    description: description ?? null,
+    required: required ?? true,
+  }));
 }
 
 export type TemplateChange = { kind: "create" | "replace" | "unchanged"; entry: TemplateEntry };

@@ -1,6 +1,11 @@
 // `secr-run allow [PATH]` and `secr-run deny [PATH]`: trust, or stop trusting, a project file's
 // apiUrl (docs/design/trust.md). Without PATH, the .secr.json a run here would use.
-import { loadProjectFile, projectFilePath, readProjectFile, type LoadedProjectFile } from "../../../config/project-file.js";
+import {
+  loadProjectFile,
+  projectFilePath,
+  readProjectFile,
+  type LoadedProjectFile,
+} from "../../../config/project-file.js";
 import { ignoredProjectFileMessage, printable, shownApiUrl, withoutTrust, withTrust } from "../../../config/trust.js";
 import { readTrustStore, resolveConfigDir, trustStorePath, updateTrustStore } from "../../../config/trust-store.js";
 import { allowCommand, denyCommand } from "./command.js";
@@ -15,7 +20,8 @@ function fileToTrust(given: string | undefined, cwd: string): LoadedProjectFile 
   const read = given === undefined ? loadProjectFile(cwd) : readProjectFile(projectFilePath(given));
   if (read instanceof Error) throw new Failure(ExitCode.CONFIG, read.message);
   if (read.kind === "none" || read.kind === "absent") throw notFound(given, cwd);
-  if (read.kind === "unsafe") throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust", read.fix));
+  if (read.kind === "unsafe")
+    throw new Failure(ExitCode.CONFIG, ignoredProjectFileMessage(read.path, read.reason, "cannot trust", read.fix));
   return { ...read.file, sha256: read.file.sha256! };
 }
 
@@ -29,7 +35,12 @@ function pathToDeny(given: string | undefined, cwd: string): string {
 }
 
 function notFound(given: string | undefined, cwd: string): Failure {
-  return new Failure(ExitCode.CONFIG, given === undefined ? `no .secr.json in ${printable(cwd)} or any parent directory` : `no .secr.json at ${printable(projectFilePath(given))}`);
+  return new Failure(
+    ExitCode.CONFIG,
+    given === undefined
+      ? `no .secr.json in ${printable(cwd)} or any parent directory`
+      : `no .secr.json at ${printable(projectFilePath(given))}`,
+  );
 }
 
 function command(verb: Verb, args: string[], io: Io | undefined): Promise<number> {
@@ -58,7 +69,10 @@ function command(verb: Verb, args: string[], io: Io | undefined): Promise<number
       return ExitCode.OK;
     } catch (error) {
       if (error instanceof Failure) throw error;
-      throw new Failure(ExitCode.CONFIG, `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Failure(
+        ExitCode.CONFIG,
+        `cannot update ${trustStorePath(resolveConfigDir())}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   });
 }

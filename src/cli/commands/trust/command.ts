@@ -3,7 +3,13 @@
 import { defineCommand } from "../../define/command.js";
 import { OUTPUT_OPTIONS } from "../../options/globals.js";
 
-const PATH = [{ name: "path", description: "a .secr.json or its directory (default: the one a run here would use)", optional: true }] as const;
+const PATH = [
+  {
+    name: "path",
+    description: "a .secr.json or its directory (default: the one a run here would use)",
+    optional: true,
+  },
+] as const;
 const options = { quiet: OUTPUT_OPTIONS.quiet, help: OUTPUT_OPTIONS.help, version: OUTPUT_OPTIONS.version } as const;
 
 export const allowCommand = defineCommand({
