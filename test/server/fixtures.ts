@@ -39,10 +39,10 @@ export interface Fixture {
   server: RunningServer;
   client(token?: string): SecrClient;
   /** Raw fetch for what the client cannot send (bad JSON, huge bodies, missing auth). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read raw wire bodies field by field
   raw(
     path: string,
     init?: RequestInit & { token?: string | null },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read raw wire bodies field by field
   ): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }
