@@ -53,15 +53,13 @@ export async function localRegistry(
     if (path.includes("/-/"))
       return void response.writeHead(200, { "content-type": "application/octet-stream" }).end(readFileSync(entry.file));
     const manifest = { ...entry.manifest, dist: { tarball, integrity: entry.integrity, shasum: entry.shasum } };
-    response
-      .writeHead(200, { "content-type": "application/json" })
-      .end(
-        JSON.stringify({
-          name: entry.manifest.name,
-          "dist-tags": { latest: version },
-          versions: { [version]: manifest },
-        }),
-      );
+    response.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        name: entry.manifest.name,
+        "dist-tags": { latest: version },
+        versions: { [version]: manifest },
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
