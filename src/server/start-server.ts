@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { tokenRecord } from "./store/tokens.js";
-import { trackConnections } from "./http/connections.js";
+import { drainServer, trackConnections } from "./http/connections.js";
 import { createHandler } from "./http/handler.js";
 import { AuthFailureLimit } from "./http/auth-failure-limit.js";
 import { createListener, listen, urlOf, type TlsFiles } from "./http/listen.js";
@@ -177,12 +177,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const close = () =>
       (closed ??= (async () => {
         closing = true;
-        const done = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Idle, half-sent and still-uploading connections go now; answers being computed finish.
-        connections.cutWaiting();
-        const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
-        await done;
-        clearTimeout(timer);
+        await drainServer(server, connections, options.shutdownTimeout ?? 10);
         try {
           await persister.flush();
         } finally {

@@ -36,3 +36,15 @@ export function trackConnections(server: Server): Connections {
     },
   };
 }
+
+/**
+ * Stops listening and waits for the answers being computed; idle, half-sent and still-uploading
+ * connections go at once, and whatever is left after `timeoutSeconds` is cut.
+ */
+export async function drainServer(server: Server, connections: Connections, timeoutSeconds: number): Promise<void> {
+  const done = new Promise<void>((resolve) => server.close(() => resolve()));
+  connections.cutWaiting();
+  const timer = setTimeout(() => server.closeAllConnections(), timeoutSeconds * 1000);
+  await done;
+  clearTimeout(timer);
+}

@@ -15,7 +15,7 @@ import { readJsonBody } from "./body.js";
 import type { AuthFailureLimit } from "./auth-failure-limit.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { ReadCache } from "./read-cache.js";
-import { sendError, sendNotModified, sendPayload } from "./respond.js";
+import { answerFailure, sendNotModified, sendPayload } from "./respond.js";
 import { matchRoute, type RouteMatch, type RouteName } from "./routes.js";
 import { etagOf, ifNoneMatchHits } from "./etag.js";
 import {
@@ -241,15 +241,7 @@ export function createHandler(ctx: HandlerContext) {
         sendPayload(res, status, payload, { etag });
       } else sendPayload(res, status, payload);
     } catch (error) {
-      // The client went away (or shutdown cut its upload): nobody to answer, nothing went wrong here.
-      if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
-      if (!(error instanceof ApiError))
-        ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      // A body we stopped reading cannot be drained: answer, then close the connection.
-      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing())
-        res.setHeader("connection", "close");
-      if (res.headersSent) res.destroy();
-      else sendError(res, error);
+      answerFailure(res, error, ctx);
     }
   };
 }

@@ -36,3 +36,22 @@ export function sendError(res: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError("server_error", "internal server error");
   sendJson(res, apiError.status, { error: apiError.code, message: apiError.message }, apiError.headers);
 }
+
+/**
+ * The end of a request that threw: nothing when the client went away (or shutdown cut its
+ * upload); otherwise the error as an answer, logged unless it is an API error. A body we stopped
+ * reading cannot be drained, and a closing server keeps no connection: both answer, then close.
+ */
+export function answerFailure(
+  res: ServerResponse,
+  error: unknown,
+  ctx: { log?: { write(line: string): unknown } | undefined; closing(): boolean },
+): void {
+  if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
+  if (!(error instanceof ApiError))
+    ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing())
+    res.setHeader("connection", "close");
+  if (res.headersSent) res.destroy();
+  else sendError(res, error);
+}

@@ -12,7 +12,7 @@ import { logAccess } from "../http/access-log.js";
 import { readBodyBytes } from "../http/body.js";
 import { ifNoneMatchHits } from "../http/etag.js";
 import type { RateLimiter } from "../http/rate-limit.js";
-import { sendError, sendPayload } from "../http/respond.js";
+import { answerFailure, sendPayload } from "../http/respond.js";
 import { matchRoute, type RouteMatch, type RouteName } from "../http/routes.js";
 import { ApiError } from "../store/errors.js";
 import type { InFlightLimit } from "./admission.js";
@@ -367,13 +367,7 @@ export function createProxyHandler(ctx: ProxyContext) {
           : await pass(req, url, token, match);
       answer(req, res, outcome);
     } catch (error) {
-      if (!(error instanceof ApiError) && (res.socket === null || res.socket.destroyed)) return;
-      if (!(error instanceof ApiError))
-        ctx.log?.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      if ((error instanceof ApiError && error.code === "payload_too_large") || ctx.closing())
-        res.setHeader("connection", "close");
-      if (res.headersSent) res.destroy();
-      else sendError(res, error);
+      answerFailure(res, error, ctx);
     }
   };
 }

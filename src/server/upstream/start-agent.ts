@@ -3,7 +3,7 @@
 import { rootCertificates } from "node:tls";
 import { parseBaseUrl } from "../../client/url.js";
 import { Agent, EnvHttpProxyAgent } from "../../client/undici.js";
-import { trackConnections } from "../http/connections.js";
+import { drainServer, trackConnections } from "../http/connections.js";
 import { createListener, listen, urlOf, type TlsFiles } from "../http/listen.js";
 import { RateLimiter } from "../http/rate-limit.js";
 import { InFlightLimit } from "./admission.js";
@@ -124,11 +124,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const close = () =>
     (closed ??= (async () => {
       closing = true;
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      connections.cutWaiting();
-      const timer = setTimeout(() => server.closeAllConnections(), (options.shutdownTimeout ?? 10) * 1000);
-      await done;
-      clearTimeout(timer);
+      await drainServer(server, connections, options.shutdownTimeout ?? 10);
       store.clear();
       await dispatcher.destroy();
     })());
