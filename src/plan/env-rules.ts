@@ -29,6 +29,18 @@ export type EnvRuleFlags = Omit<EnvRules, "expand" | "renames" | "prefix"> & {
   prefix: string | undefined;
 };
 
+/** A command line that gives no rule: the project file's "rename", "prefix" and "expand" decide. */
+export const NO_RULE_FLAGS: EnvRuleFlags = {
+  only: undefined,
+  allowNames: [],
+  skipInvalid: false,
+  preserveEnv: false,
+  passToken: false,
+  rename: undefined,
+  prefix: undefined,
+  expand: undefined,
+};
+
 /** No rule: every secret under its own name (what a plan without options does). */
 export const NO_RULES: EnvRules = {
   only: undefined,

@@ -71,6 +71,19 @@ const json = async (args: string[], extra: Record<string, string> = {}) => {
   return JSON.parse(result.stdout) as Record<string, string>;
 };
 
+/** A run whose child leaves a marker file: `started` says whether the child ran at all. */
+async function runMarked(args: string[]) {
+  const dir = tempDir("secr-layers-never-");
+  const marker = join(dir.path, "never");
+  const script = `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`;
+  try {
+    const result = await runCli([...args, "--", NODE, "-e", script], { env: env() });
+    return { result, started: existsSync(marker) };
+  } finally {
+    dir.remove();
+  }
+}
+
 afterAll(() => {
   expect(
     leaks(
@@ -174,23 +187,10 @@ describe("names: --rename and --prefix", () => {
   });
 
   it("a rename onto LD_PRELOAD is refused like a secret so named (65, nothing started)", async () => {
-    const marker = join(tempDir("secr-layers-never-").path, "never");
-    const result = await runCli(
-      [
-        "--env",
-        "production",
-        "--rename",
-        "OLD=LD_PRELOAD",
-        "--",
-        NODE,
-        "-e",
-        `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`,
-      ],
-      { env: env() },
-    );
+    const { result, started } = await runMarked(["--env", "production", "--rename", "OLD=LD_PRELOAD"]);
     expect(result.exitCode).toBe(65);
     expect(result.stderr).toMatch(/refused: LD_PRELOAD .*; renamed by --rename\/--prefix: LD_PRELOAD is secr's OLD\n/);
-    expect(existsSync(marker)).toBe(false);
+    expect(started).toBe(false);
     const prefixed = await runCli(["export", "--format", "json", "--env", "production", "--prefix", "LD_"], {
       env: env(),
     });
@@ -235,23 +235,9 @@ describe("references: --expand", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/references form a cycle: (A -> B -> A|B -> A -> B)/);
     expect(result.stderr).not.toMatch(/a-|b-/);
-    const marker = join(tempDir("secr-layers-never-").path, "never");
-    const run = await runCli(
-      [
-        "--env",
-        "cycle",
-        "--expand",
-        "--rename",
-        "A=AA",
-        "--",
-        NODE,
-        "-e",
-        `require("fs").writeFileSync(${JSON.stringify(marker)}, "ran")`,
-      ],
-      { env: env() },
-    );
+    const { result: run, started } = await runMarked(["--env", "cycle", "--expand", "--rename", "A=AA"]);
     expect(run.exitCode).toBe(78);
-    expect(existsSync(marker)).toBe(false);
+    expect(started).toBe(false);
     const dir = tempDir("secr-layers-missing-");
     try {
       writeFileSync(join(dir.path, ".secr.json"), JSON.stringify({ org: "acme", project: "web", expand: true }), {

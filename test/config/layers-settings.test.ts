@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { resolveEnvRules } from "../../src/config/env-rules.js";
 import { parseProjectFile } from "../../src/config/project-file.js";
 import { resolveSettings } from "../../src/config/settings.js";
-import type { EnvRuleFlags } from "../../src/plan/env-rules.js";
+import { NO_RULE_FLAGS, type EnvRuleFlags } from "../../src/plan/env-rules.js";
 
 const base = { SECR_ORG: "o", SECR_PROJECT: "web", SECR_TOKEN: "t" };
 const settingsOf = (input: Parameters<typeof resolveSettings>[0]) => {
@@ -82,16 +82,7 @@ describe(".secr.json", () => {
 });
 
 describe("resolveEnvRules", () => {
-  const flags: EnvRuleFlags = {
-    only: undefined,
-    allowNames: [],
-    skipInvalid: false,
-    preserveEnv: false,
-    passToken: false,
-    rename: undefined,
-    prefix: undefined,
-    expand: undefined,
-  };
+  const flags: EnvRuleFlags = NO_RULE_FLAGS;
   const file = { rename: { A: "B" }, prefix: "APP_", expand: true };
   it("the file decides what the command line leaves open; a flag replaces the file's value", () => {
     const fromFile = resolveEnvRules(flags, file, "/r/.secr.json");

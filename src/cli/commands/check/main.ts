@@ -12,19 +12,7 @@ import { loadProjectSchema } from "../../../pipeline/prepare.js";
 import { compose } from "../../../plan/compose.js";
 import { checkLayeredTemplates, type LayeredTemplateCheck } from "../../../plan/layered-template.js";
 import { layersOf, rulesFor } from "../../../pipeline/prepare.js";
-import type { EnvRuleFlags } from "../../../plan/env-rules.js";
-
-/** check takes no rule flags: .secr.json's "rename", "prefix" and "expand" decide the names the schema checks. */
-const FILE_RULES_ONLY: EnvRuleFlags = {
-  only: undefined,
-  allowNames: [],
-  skipInvalid: false,
-  preserveEnv: false,
-  passToken: false,
-  rename: undefined,
-  prefix: undefined,
-  expand: undefined,
-};
+import { NO_RULE_FLAGS } from "../../../plan/env-rules.js";
 import type { SchemaCheckResult } from "../../../schema/check.js";
 import { checkCommand } from "./command.js";
 import { settingFlags } from "../../options/globals.js";
@@ -55,7 +43,8 @@ export function check(definition: typeof checkCommand, args: string[], io?: Io):
       const obtained = await obtainSecrets(settings, { log, validate: true });
       template = checkLayeredTemplates(layersOf(settings, obtained), obtained.secrets)!;
       if (schema !== undefined) {
-        const values = compose(layersOf(settings, obtained), rulesFor({ rules: FILE_RULES_ONLY }, settings)).secrets;
+        // check takes no rule flags: .secr.json's rules decide the names the schema checks.
+        const values = compose(layersOf(settings, obtained), rulesFor({ rules: NO_RULE_FLAGS }, settings)).secrets;
         schemaResult = schema.check((key) => (Object.hasOwn(values, key) ? values[key] : undefined));
       }
     }
