@@ -112,10 +112,11 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
       lateRounds += 1;
       continue;
     }
+    // The lock we waited on belonged to a process that died: another follower broke it and
+    // leads now. Race again, and wait for that one rather than fetch beside it.
+    if (leader !== undefined && isStale(leader, localProbe())) continue;
     // The leader released without a usable result (its fetch failed): fetch in parallel rather
-    // than one after another, which would queue every run behind a failing secr. A lock that
-    // another follower broke (its leader died) looks the same from here: that costs one extra
-    // fetch, never a wrong value.
+    // than one after another, which would queue every run behind a failing secr.
     return alone("leader-failed");
   }
   return alone("leader-failed");
