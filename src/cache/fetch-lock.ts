@@ -4,7 +4,7 @@
 // so a crashed leader never blocks the others for longer than it takes to notice. See
 // docs/design/insights.md ("one fetch for many runs").
 import { constants } from "node:fs";
-import { lstat, open, unlink } from "node:fs/promises";
+import { link, lstat, open, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { pidAlive } from "../fs/pid-alive.js";
 import { processStartTime } from "../fs/process-start.js";
@@ -144,9 +144,29 @@ export async function breakLock(path: string, raw: string | undefined): Promise<
   await removeIf(path, raw);
 }
 
+/**
+ * Removes the lock at `path` only if it still holds `content`. Read-then-unlink would race: two
+ * followers read the dead leader's lock, the first removes it and takes a new one, the second
+ * removes that new lock. So the lock is read again, then renamed aside (atomic: only one process
+ * gets a given file) and checked there; a live lock taken by mistake is linked back.
+ */
 async function removeIf(path: string, content: string): Promise<void> {
   const now = await readLock(path);
-  if (now.kind === "ok" && now.raw === content) await unlink(path).catch(() => {});
+  if (now.kind !== "ok" || now.raw !== content) return; // already broken, or a new leader's
+  const aside = `${path}.${process.pid}.${Date.now()}.broken`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return; // gone already: another follower broke it
+  }
+  try {
+    const moved = await readLock(aside);
+    // Another leader's lock: put it back, unless the name was taken again meanwhile (that costs
+    // one extra fetch, never a wrong value).
+    if (moved.kind !== "ok" || moved.raw !== content) await link(aside, path).catch(() => {});
+  } finally {
+    await unlink(aside).catch(() => {});
+  }
 }
 
 /** Is a lock whose content cannot be parsed (or read) old enough to be a leftover of a crash

@@ -115,6 +115,8 @@ export async function singleFlight<T>(options: SingleFlightOptions<T>): Promise<
     // The lock we waited on belonged to a process that died: another follower broke it and
     // leads now. Race again, and wait for that one rather than fetch beside it.
     if (leader !== undefined && isStale(leader, localProbe())) continue;
+    // A lock there again: a new leader (or one a breaker moved aside for a moment): wait for it.
+    if ((await readLock(lockPath)).kind !== "missing") continue;
     // The leader released without a usable result (its fetch failed): fetch in parallel rather
     // than one after another, which would queue every run behind a failing secr.
     return alone("leader-failed");
