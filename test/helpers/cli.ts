@@ -16,6 +16,11 @@ export const CLI_IN_PACKAGE = (
 export const CLI = process.env.SECR_RUN_TEST_CLI ?? join(ROOT, CLI_IN_PACKAGE);
 export const NODE = process.execPath;
 
+/** The target words most black-box runs start with: org acme, project api, the env and the server. */
+export function targetArgs(env: string, apiUrl: string): string[] {
+  return ["--org", "acme", "--project", "api", "--env", env, "--api-url", apiUrl];
+}
+
 export interface CliResult {
   exitCode: number | undefined;
   signal: string | undefined;

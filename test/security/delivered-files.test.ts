@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
 import { DeliveryError } from "../../src/core/failure.js";
 import { ensureUserRunParent } from "../../src/deliver/run-dir.js";
-import { cleanEnv, CLI, NODE } from "../helpers/cli.js";
+import { cleanEnv, CLI, NODE, targetArgs } from "../helpers/cli.js";
 import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
 import { tempDir, type TempDir } from "../helpers/temp.js";
 
@@ -122,34 +122,14 @@ function service(
   cwd = shared.path,
 ): Service {
   const marker = join(shared.path, `${env}-${Math.random().toString(36).slice(2)}.log`);
-  const proc = execa(
-    NODE,
-    [
-      CLI,
-      "--org",
-      "acme",
-      "--project",
-      "api",
-      "--env",
-      env,
-      "--api-url",
-      server.url,
-      ...args,
-      "--",
-      NODE,
-      READER,
-      marker,
-      which,
-    ],
-    {
-      reject: false,
-      extendEnv: false,
-      env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
-      cwd,
-      stdin: "ignore",
-      buffer: false,
-    },
-  );
+  const proc = execa(NODE, [CLI, ...targetArgs(env, server.url), ...args, "--", NODE, READER, marker, which], {
+    reject: false,
+    extendEnv: false,
+    env: cleanEnv({ SECR_TOKEN: server.token, ...extraEnv }),
+    cwd,
+    stdin: "ignore",
+    buffer: false,
+  });
   running.push(proc);
   let stderr = "";
   proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_LISTED_ITEMS } from "../../src/client/paging.js";
 import { startMswServer, type MswServer } from "../helpers/msw-server.js";
 import { secrHandlers } from "../helpers/secr-api.js";
-import { cleanEnv, CLI, NODE } from "../helpers/cli.js";
+import { cleanEnv, CLI, NODE, targetArgs } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
@@ -59,25 +59,7 @@ async function watchFor(env: string, ms: number, extra: string[] = []) {
   const before = server.requests.length;
   const child = execa(
     NODE,
-    [
-      CLI,
-      "--org",
-      "acme",
-      "--project",
-      "api",
-      "--env",
-      env,
-      "--api-url",
-      server.url,
-      "--watch",
-      "--watch-interval",
-      "1s",
-      ...extra,
-      "--",
-      NODE,
-      CHILD,
-      marker,
-    ],
+    [CLI, ...targetArgs(env, server.url), "--watch", "--watch-interval", "1s", ...extra, "--", NODE, CHILD, marker],
     {
       reject: false,
       extendEnv: false,

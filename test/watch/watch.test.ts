@@ -8,7 +8,7 @@ import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecrClient } from "../../src/client/client.js";
 import { type LocalServer, startLocalServer } from "../helpers/local-server.js";
-import { cleanEnv, CLI, NODE, runCli } from "../helpers/cli.js";
+import { cleanEnv, CLI, NODE, runCli, targetArgs } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/watch-child.cjs", import.meta.url));
@@ -65,14 +65,7 @@ function watchRun(
     NODE,
     [
       CLI,
-      "--org",
-      "acme",
-      "--project",
-      "api",
-      "--env",
-      env,
-      "--api-url",
-      apiUrl,
+      ...targetArgs(env, apiUrl),
       "--watch",
       "--watch-interval",
       "1s",
@@ -173,21 +166,7 @@ describe("secr-run --watch", () => {
     expect(run.stderr()).toBe("secr-run: restarted the program: secret WATCHED changed\n");
     // The offline snapshot was refreshed with the change.
     const offline = await runCli(
-      [
-        "--org",
-        "acme",
-        "--project",
-        "api",
-        "--env",
-        "burst",
-        "--api-url",
-        server.url,
-        "--offline",
-        "--",
-        NODE,
-        "-e",
-        "process.stdout.write(process.env.WATCHED)",
-      ],
+      [...targetArgs("burst", server.url), "--offline", "--", NODE, "-e", "process.stdout.write(process.env.WATCHED)"],
       {
         env: { SECR_TOKEN: server.token, ...cache },
       },
@@ -256,18 +235,7 @@ describe("secr-run --watch", () => {
   // run wrote (--share-window), after which an unwatched key changed at secr.
   it("--watch-keys from a shared start: an unwatched key changed since that fetch restarts nothing; the watched key's change does", async () => {
     const cacheDir = join(dir.path, "sharedkeys-cache");
-    const target = [
-      "--org",
-      "acme",
-      "--project",
-      "api",
-      "--env",
-      "sharedkeys",
-      "--api-url",
-      server.url,
-      "--cache-dir",
-      cacheDir,
-    ];
+    const target = [...targetArgs("sharedkeys", server.url), "--cache-dir", cacheDir];
     expect(
       (await runCli([...target, "--", NODE, "-e", "0"], { env: cleanEnv({ SECR_TOKEN: server.token }) })).exitCode,
     ).toBe(0);
